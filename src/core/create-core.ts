@@ -1,0 +1,70 @@
+import { systemClock, type Clock } from './clock';
+import { createAgents } from './memory/agents';
+import { createArchivalMemory, type EmbedderSync } from './memory/archival-memory';
+import { createCoreMemory } from './memory/core-memory';
+import { createRecallMemory } from './memory/recall-memory';
+import type { Embedder } from './models/embedder';
+import { createFakeEmbedder } from './models/fake-embedder';
+import { openDatabase, type Database } from './storage/open-database';
+
+export interface CreateCoreOptions {
+  /** The Locus data folder. Omit for an in-memory core (tests, demos). */
+  dataDir?: string;
+  /** A dumped, migrated database to start from; tests use it to skip initdb. */
+  template?: Blob;
+  /**
+   * Defaults to the deterministic fake embedder: real ones are slow to load and
+   * chosen by the host. The core owns it from here and disposes it.
+   */
+  embedder?: Embedder;
+  /** Defaults to the system clock. */
+  clock?: Clock;
+}
+
+/**
+ * The one composition root: every host (Electron, CLI, HTTP, tests) builds
+ * the same core here and releases it with dispose().
+ */
+export async function createCore(options: CreateCoreOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const embedder = options.embedder ?? createFakeEmbedder();
+  const database: Database = await openDatabase({
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    ...(options.template ? { template: options.template } : {}),
+    clock,
+  });
+  const db = database.pg;
+  const coreMemory = createCoreMemory({ db, clock });
+  const archival = createArchivalMemory({ db, embedder, clock });
+  const recall = createRecallMemory({ db, clock });
+  const agents = createAgents({ db, clock, coreMemory });
+  let embedderSync: EmbedderSync;
+  try {
+    embedderSync = await archival.syncEmbedder();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  let disposed = false;
+  return {
+    database,
+    clock,
+    embedder,
+    embedderSync,
+    agents,
+    coreMemory,
+    archival,
+    recall,
+    async dispose(): Promise<void> {
+      if (disposed) return;
+      disposed = true;
+      try {
+        await embedder.dispose();
+      } finally {
+        await database.close();
+      }
+    },
+  };
+}
+export type Core = Awaited<ReturnType<typeof createCore>>;

@@ -1,0 +1,135 @@
+import {
+  ModelSettingsSchema,
+  type Agent,
+  type ModelSettings,
+  type NewBlock,
+} from '../../shared/entities';
+import { LocusError } from '../../shared/errors';
+import {
+  DEFAULT_AGENT_NAME,
+  DEFAULT_BLOCKS,
+  DEFAULT_SYSTEM_PROMPT,
+} from '../agent/default-prompts';
+import type { Clock } from '../clock';
+import { newId } from '../ids';
+import { createAgentsRepo, type AgentRow } from '../storage/repos/agents-repo';
+import { createBlocksRepo } from '../storage/repos/blocks-repo';
+import type { Db } from '../storage/sql';
+import type { CoreMemory } from './core-memory';
+
+export interface AgentsOptions {
+  db: Db;
+  clock: Clock;
+  coreMemory: CoreMemory;
+}
+
+export interface NewAgent {
+  name: string;
+  /** Defaults to Locus's memory-teaching prompt. */
+  system?: string;
+  model?: Partial<ModelSettings>;
+  /** Defaults to persona + human. */
+  blocks?: NewBlock[];
+}
+
+export interface AgentPatch {
+  name?: string;
+  system?: string;
+  model?: Partial<ModelSettings>;
+}
+
+function notFound(id: string): LocusError {
+  return new LocusError(
+    'AGENT_NOT_FOUND',
+    `No agent has id "${id}". List agents to see which exist.`,
+    { id },
+  );
+}
+
+/** Agents and their blocks; creation and deletion are single transactions. */
+export function createAgents(options: AgentsOptions) {
+  const { db, clock, coreMemory } = options;
+  const repo = createAgentsRepo(db);
+
+  async function withBlocks(row: AgentRow): Promise<Agent> {
+    return { ...row, blocks: await createBlocksRepo(db).listByAgent(row.id) };
+  }
+
+  async function get(id: string): Promise<Agent> {
+    const row = await repo.get(id);
+    if (!row) throw notFound(id);
+    return withBlocks(row);
+  }
+
+  async function create(input: NewAgent): Promise<Agent> {
+    const name = input.name.trim();
+    if (!name) throw new LocusError('INVALID_INPUT', 'An agent needs a name.', { field: 'name' });
+    if (await repo.getByName(name)) {
+      throw new LocusError(
+        'AGENT_NAME_TAKEN',
+        `An agent named "${name}" already exists; pick another name.`,
+        {
+          name,
+        },
+      );
+    }
+    const at = clock.now().toISOString();
+    const row: AgentRow = {
+      id: newId('agent'),
+      name,
+      system: input.system ?? DEFAULT_SYSTEM_PROMPT,
+      model: ModelSettingsSchema.parse(input.model ?? {}),
+      createdAt: at,
+      updatedAt: at,
+    };
+    await db.transaction(async (tx) => {
+      await createAgentsRepo(tx).insert(row);
+      for (const block of input.blocks ?? DEFAULT_BLOCKS)
+        await coreMemory.create(row.id, block, tx);
+    });
+    return get(row.id);
+  }
+
+  return {
+    create,
+    get,
+    async list(): Promise<Agent[]> {
+      return Promise.all((await repo.list()).map(withBlocks));
+    },
+    /** The first agent, created with defaults on first run. */
+    async getOrCreateDefault(): Promise<Agent> {
+      const [first] = await repo.list();
+      return first ? withBlocks(first) : create({ name: DEFAULT_AGENT_NAME });
+    },
+    async update(id: string, patch: AgentPatch): Promise<Agent> {
+      const current = await get(id);
+      const name = patch.name?.trim();
+      if (name !== undefined && name !== current.name && (await repo.getByName(name))) {
+        throw new LocusError(
+          'AGENT_NAME_TAKEN',
+          `An agent named "${name}" already exists; pick another name.`,
+          {
+            name,
+          },
+        );
+      }
+      const model = patch.model
+        ? ModelSettingsSchema.parse({ ...current.model, ...patch.model })
+        : undefined;
+      await repo.update(
+        id,
+        {
+          ...(name ? { name } : {}),
+          ...(patch.system !== undefined ? { system: patch.system } : {}),
+          ...(model ? { model } : {}),
+        },
+        clock.now().toISOString(),
+      );
+      return get(id);
+    },
+    async remove(id: string): Promise<void> {
+      if (!(await repo.delete(id))) throw notFound(id);
+    },
+  };
+}
+export type Agents = ReturnType<typeof createAgents>;

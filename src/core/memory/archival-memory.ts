@@ -1,0 +1,235 @@
+import type { Page, Passage, PassageSource, ScoredPassage } from '../../shared/entities';
+import { LocusError } from '../../shared/errors';
+import type { Clock } from '../clock';
+import { newId } from '../ids';
+import { parseDateBound } from './date-bounds';
+import type { Embedder, ProgressListener } from '../models/embedder';
+import { createPassagesRepo, type SearchMode } from '../storage/repos/passages-repo';
+import { createSettingsRepo } from '../storage/repos/settings-repo';
+import type { Db } from '../storage/sql';
+
+export interface ArchivalMemoryOptions {
+  db: Db;
+  embedder: Embedder;
+  clock: Clock;
+}
+
+export interface NewPassage {
+  text: string;
+  tags?: string[];
+  source?: PassageSource;
+  /** Defaults to now; imports and benchmarks keep the original time. */
+  createdAt?: string;
+}
+
+export interface ArchivalQuery {
+  query: string;
+  tags?: string[];
+  tagMode?: 'any' | 'all';
+  /** ISO date or datetime; inclusive. */
+  start?: string;
+  /** ISO date or datetime; exclusive. */
+  end?: string;
+  /** Defaults to 10. */
+  limit?: number;
+  offset?: number;
+  /** Defaults to hybrid; vector/text exist for comparison and debugging. */
+  mode?: SearchMode;
+}
+
+export interface EmbedderSync {
+  /** True when the stored vectors came from another embedder and were cleared. */
+  switched: boolean;
+  /** Passages still waiting for an embedding. */
+  pending: number;
+}
+
+const EMBEDDER_KEY = 'embedder';
+/** Candidates taken from each ranker before fusion; fixed so pages stay consistent. */
+const MIN_CANDIDATES = 100;
+
+function normalizeTags(tags: string[] | undefined): string[] {
+  return [...new Set((tags ?? []).map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
+}
+
+/**
+ * Archival memory: unlimited passages, found by meaning (pgvector) and by
+ * words (Postgres full text) fused with reciprocal rank fusion.
+ */
+export function createArchivalMemory(options: ArchivalMemoryOptions) {
+  const { db, embedder, clock } = options;
+  const repo = createPassagesRepo(db);
+
+  /** A failed embedding must not lose the text: it is stored and embedded later. */
+  async function tryEmbed(texts: string[]): Promise<Array<Float32Array | null>> {
+    try {
+      return await embedder.embed(texts);
+    } catch {
+      return texts.map(() => null);
+    }
+  }
+
+  async function insertMany(agentId: string, inputs: NewPassage[]): Promise<Passage[]> {
+    const vectors = await tryEmbed(inputs.map((input) => input.text));
+    const passages = inputs.map((input): Passage => ({
+      id: newId('passage'),
+      agentId,
+      text: input.text,
+      tags: normalizeTags(input.tags),
+      source: input.source ?? { kind: 'agent', ref: null },
+      createdAt: input.createdAt ?? clock.now().toISOString(),
+      embedded: false,
+    }));
+    await db.transaction(async (tx) => {
+      const txRepo = createPassagesRepo(tx);
+      for (const [i, passage] of passages.entries()) {
+        const vector = vectors[i] ?? null;
+        passage.embedded = vector !== null;
+        await txRepo.insert(passage, vector);
+      }
+    });
+    return passages;
+  }
+
+  async function get(id: string): Promise<Passage> {
+    const passage = await repo.get(id);
+    if (!passage) {
+      throw new LocusError(
+        'PASSAGE_NOT_FOUND',
+        `No archival passage has id "${id}"; it may have been deleted.`,
+        {
+          id,
+        },
+      );
+    }
+    return passage;
+  }
+
+  return {
+    /**
+     * Makes the vector column match the embedder. After a switch the old
+     * vectors are cleared; text search keeps working until reembed() ends.
+     */
+    async syncEmbedder(): Promise<EmbedderSync> {
+      const settings = createSettingsRepo(db);
+      const stored = await settings.get<{ name: string; dimensions: number }>(EMBEDDER_KEY);
+      const columnDims = await repo.columnDimensions();
+      let switched = false;
+      if (stored?.name !== embedder.name || columnDims !== embedder.dimensions) {
+        await db.transaction(async (tx) => {
+          await createPassagesRepo(tx).resetEmbeddings(embedder.dimensions);
+          await createSettingsRepo(tx).set(EMBEDDER_KEY, {
+            name: embedder.name,
+            dimensions: embedder.dimensions,
+          });
+        });
+        switched = stored !== undefined;
+      }
+      const { pending } = await repo.count();
+      if (pending === 0) await repo.createVectorIndex();
+      return { switched, pending };
+    },
+
+    /** Embeds every passage that has no vector yet, in batches, reporting progress. */
+    async reembed(
+      options: { batchSize?: number; onProgress?: ProgressListener; signal?: AbortSignal } = {},
+    ): Promise<{ embedded: number }> {
+      const batchSize = options.batchSize ?? 64;
+      const { pending: total } = await repo.count();
+      let embedded = 0;
+      options.onProgress?.({ phase: 'embed', done: 0, total });
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const batch = await repo.listPending(batchSize);
+        if (batch.length === 0) break;
+        const vectors = await embedder.embed(batch.map((row) => row.text));
+        await repo.setEmbeddings(
+          batch.map((row, i) => ({ id: row.id, embedding: vectors[i] as Float32Array })),
+        );
+        embedded += batch.length;
+        options.onProgress?.({ phase: 'embed', done: embedded, total: Math.max(total, embedded) });
+      }
+      await repo.createVectorIndex();
+      return { embedded };
+    },
+
+    async insert(agentId: string, input: NewPassage): Promise<Passage> {
+      const [passage] = await insertMany(agentId, [input]);
+      return passage as Passage;
+    },
+    insertMany,
+
+    get,
+
+    async update(id: string, patch: { text?: string; tags?: string[] }): Promise<Passage> {
+      await get(id);
+      const vector =
+        patch.text === undefined ? undefined : ((await tryEmbed([patch.text]))[0] ?? null);
+      await repo.update(
+        id,
+        { ...patch, ...(patch.tags ? { tags: normalizeTags(patch.tags) } : {}) },
+        vector,
+      );
+      return get(id);
+    },
+
+    async remove(id: string): Promise<void> {
+      if (!(await repo.delete(id))) await get(id);
+    },
+
+    async search(agentId: string, query: ArchivalQuery): Promise<Page<ScoredPassage>> {
+      const limit = query.limit ?? 10;
+      const offset = query.offset ?? 0;
+      const baseFilter = {
+        agentId,
+        tags: normalizeTags(query.tags),
+        tagMode: query.tagMode ?? 'any',
+      };
+      const start = parseDateBound(query.start, 'start');
+      const end = parseDateBound(query.end, 'end');
+      const filter = {
+        ...baseFilter,
+        ...(start ? { start } : {}),
+        ...(end ? { end } : {}),
+      };
+      if (query.query.trim().length === 0) {
+        const rows = await repo.list(filter, limit + 1, offset);
+        return {
+          items: rows.slice(0, limit).map((p) => ({ ...p, score: 0 })),
+          nextOffset: rows.length > limit ? offset + limit : null,
+        };
+      }
+      const mode = query.mode ?? 'hybrid';
+      const vector = mode === 'text' ? null : ((await embedder.embed([query.query]))[0] ?? null);
+      const rows = await repo.search({
+        filter,
+        text: query.query,
+        vector,
+        mode,
+        limit: limit + 1,
+        offset,
+        candidates: Math.max(MIN_CANDIDATES, offset + limit + 1),
+        rrfK: 60,
+        vectorWeight: 1,
+        textWeight: 1,
+      });
+      return {
+        items: rows.slice(0, limit),
+        nextOffset: rows.length > limit ? offset + limit : null,
+      };
+    },
+
+    async list(agentId: string, limit = 20, offset = 0): Promise<Page<Passage>> {
+      const rows = await repo.list({ agentId }, limit + 1, offset);
+      return {
+        items: rows.slice(0, limit),
+        nextOffset: rows.length > limit ? offset + limit : null,
+      };
+    },
+
+    count(agentId?: string): Promise<{ total: number; pending: number }> {
+      return repo.count(agentId);
+    },
+  };
+}
+export type ArchivalMemory = ReturnType<typeof createArchivalMemory>;

@@ -1,0 +1,199 @@
+import { NewBlockSchema, type Block, type NewBlock } from '../../shared/entities';
+import { LocusError } from '../../shared/errors';
+import type { Clock } from '../clock';
+import { newId } from '../ids';
+import { createBlocksRepo, type BlockHistoryEntry } from '../storage/repos/blocks-repo';
+import type { Db, Sql } from '../storage/sql';
+
+/** Who changed a block: the agent (bound by read-only) or the person (not). */
+export type Actor = 'agent' | 'user' | 'import';
+
+export interface CoreMemoryOptions {
+  db: Db;
+  clock: Clock;
+}
+
+function overLimit(block: Block, value: string): LocusError {
+  const over = value.length - block.limit;
+  return new LocusError(
+    'BLOCK_LIMIT_EXCEEDED',
+    `Edit failed: block "${block.label}" would be ${value.length} characters, ${over} over its limit of ${block.limit}. Shorten the new text by at least ${over} characters, or replace or remove less important content first.`,
+    { label: block.label, limit: block.limit, length: value.length, over },
+  );
+}
+
+function notFound(agentId: string, label: string): LocusError {
+  return new LocusError(
+    'BLOCK_NOT_FOUND',
+    `There is no memory block labelled "${label}". Use one of the labels shown in core memory.`,
+    { agentId, label },
+  );
+}
+
+/**
+ * Core memory: the labelled, size-limited blocks that are always in the
+ * prompt. Every edit is a read-modify-write in one transaction and keeps the
+ * previous value in the block's history.
+ */
+export function createCoreMemory(options: CoreMemoryOptions) {
+  const { db, clock } = options;
+
+  async function edit(
+    agentId: string,
+    label: string,
+    actor: Actor,
+    change: (current: string, block: Block) => string,
+  ): Promise<Block> {
+    return db.transaction(async (tx) => {
+      const repo = createBlocksRepo(tx);
+      const block = await repo.getByLabel(agentId, label);
+      if (!block) throw notFound(agentId, label);
+      if (block.readOnly && actor === 'agent') {
+        throw new LocusError(
+          'BLOCK_READ_ONLY',
+          `Block "${label}" is read-only: you cannot change it. Store new information in another block or in archival memory.`,
+          { label },
+        );
+      }
+      const value = change(block.value, block);
+      if (value.length > block.limit) throw overLimit(block, value);
+      if (value === block.value) return block;
+      const at = clock.now().toISOString();
+      await repo.updateValue(block, value, actor, at);
+      return { ...block, value, updatedAt: at };
+    });
+  }
+
+  async function get(agentId: string, label: string): Promise<Block> {
+    const block = await createBlocksRepo(db).getByLabel(agentId, label);
+    if (!block) throw notFound(agentId, label);
+    return block;
+  }
+
+  return {
+    get,
+    list(agentId: string): Promise<Block[]> {
+      return createBlocksRepo(db).listByAgent(agentId);
+    },
+    /** Adds a block; `sql` lets agent creation add its blocks in the same transaction. */
+    async create(agentId: string, input: NewBlock, sql: Sql = db): Promise<Block> {
+      const parsed = NewBlockSchema.parse(input);
+      const repo = createBlocksRepo(sql);
+      if (await repo.getByLabel(agentId, parsed.label)) {
+        throw new LocusError(
+          'BLOCK_LABEL_TAKEN',
+          `A block labelled "${parsed.label}" already exists.`,
+          {
+            label: parsed.label,
+          },
+        );
+      }
+      const at = clock.now().toISOString();
+      const block: Block = { id: newId('block'), agentId, ...parsed, createdAt: at, updatedAt: at };
+      if (block.value.length > block.limit) throw overLimit(block, block.value);
+      await repo.insert(block);
+      return block;
+    },
+    /** Adds text on a new line at the end (Letta's core_memory_append). */
+    append(agentId: string, label: string, text: string, actor: Actor): Promise<Block> {
+      return edit(agentId, label, actor, (current) => (current ? `${current}\n${text}` : text));
+    },
+    /**
+     * Replaces existing text (Letta's core_memory_replace / memory_replace).
+     * `unique` demands exactly one occurrence, so the model cannot change more than it meant to.
+     */
+    replace(
+      agentId: string,
+      label: string,
+      oldText: string,
+      newText: string,
+      actor: Actor,
+      unique = false,
+    ): Promise<Block> {
+      return edit(agentId, label, actor, (current) => {
+        if (oldText.length === 0) {
+          throw new LocusError(
+            'BLOCK_TEXT_NOT_FOUND',
+            'The text to replace is empty. Quote the exact text to change.',
+          );
+        }
+        const count = current.split(oldText).length - 1;
+        if (count === 0) {
+          throw new LocusError(
+            'BLOCK_TEXT_NOT_FOUND',
+            `The text "${oldText}" is not in block "${label}". Copy the exact text from the block (it is case- and space-sensitive).`,
+            { label },
+          );
+        }
+        if (unique && count > 1) {
+          throw new LocusError(
+            'BLOCK_TEXT_NOT_FOUND',
+            `The text "${oldText}" appears ${count} times in block "${label}". Quote more of the surrounding text so it is unique.`,
+            { label, count },
+          );
+        }
+        return current.split(oldText).join(newText);
+      });
+    },
+    /** Inserts text before a line (0 = top, -1 or past the end = bottom), Letta's memory_insert. */
+    insert(
+      agentId: string,
+      label: string,
+      text: string,
+      line: number,
+      actor: Actor,
+    ): Promise<Block> {
+      return edit(agentId, label, actor, (current) => {
+        const lines = current.length === 0 ? [] : current.split('\n');
+        const at = line < 0 || line > lines.length ? lines.length : line;
+        lines.splice(at, 0, text);
+        return lines.join('\n');
+      });
+    },
+    /** Rewrites the whole block (Letta's memory_rethink); also how a person edits a block. */
+    rewrite(agentId: string, label: string, value: string, actor: Actor): Promise<Block> {
+      return edit(agentId, label, actor, () => value);
+    },
+    /** Restores the value before the most recent change; the undo is itself recorded. */
+    async undo(agentId: string, label: string, actor: Actor): Promise<Block> {
+      const block = await get(agentId, label);
+      const [last] = await createBlocksRepo(db).history(block.id, 1);
+      if (!last) {
+        throw new LocusError(
+          'BLOCK_TEXT_NOT_FOUND',
+          `Block "${label}" has no earlier version to restore.`,
+          {
+            label,
+          },
+        );
+      }
+      return edit(agentId, label, actor, () => last.value);
+    },
+    async history(agentId: string, label: string, limit = 50): Promise<BlockHistoryEntry[]> {
+      const block = await get(agentId, label);
+      return createBlocksRepo(db).history(block.id, limit);
+    },
+    async updateSettings(
+      agentId: string,
+      label: string,
+      patch: { limit?: number; description?: string; readOnly?: boolean },
+    ): Promise<Block> {
+      return db.transaction(async (tx) => {
+        const repo = createBlocksRepo(tx);
+        const block = await repo.getByLabel(agentId, label);
+        if (!block) throw notFound(agentId, label);
+        if (patch.limit !== undefined && block.value.length > patch.limit) {
+          throw overLimit({ ...block, limit: patch.limit }, block.value);
+        }
+        const at = clock.now().toISOString();
+        await repo.updateMeta(block.id, patch, at);
+        return { ...block, ...patch, updatedAt: at };
+      });
+    },
+    async remove(agentId: string, label: string): Promise<void> {
+      const block = await get(agentId, label);
+      await createBlocksRepo(db).delete(block.id);
+    },
+  };
+}
+export type CoreMemory = ReturnType<typeof createCoreMemory>;

@@ -1,0 +1,27 @@
+import { LocusError } from '../../shared/errors';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Parses a search bound. `start` is inclusive, `end` exclusive, and a bare
+ * date as `end` ("until 2026-05-01") means through the whole of that day.
+ */
+export function parseDateBound(
+  value: string | undefined,
+  field: 'start' | 'end',
+): Date | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new LocusError(
+      'INVALID_INPUT',
+      `"${value}" is not a date; use a form like 2026-05-01 for ${field}.`,
+      {
+        field,
+      },
+    );
+  }
+  if (field === 'end' && /^\d{4}-\d{2}-\d{2}$/.test(value.trim()))
+    return new Date(date.getTime() + DAY_MS);
+  return date;
+}

@@ -1,0 +1,91 @@
+import type { Message, MessageKind, MessageRole, Page, ToolCall } from '../../shared/entities';
+import { LocusError } from '../../shared/errors';
+import type { Clock } from '../clock';
+import { newId } from '../ids';
+import { parseDateBound } from './date-bounds';
+import { createMessagesRepo } from '../storage/repos/messages-repo';
+import type { Sql } from '../storage/sql';
+
+export interface RecallMemoryOptions {
+  db: Sql;
+  clock: Clock;
+}
+
+export interface NewMessageInput {
+  role: MessageRole;
+  content: string;
+  kind?: MessageKind;
+  toolCalls?: ToolCall[] | null;
+  toolCallId?: string | null;
+  name?: string | null;
+  /** Defaults to now; imports keep the original time. */
+  createdAt?: string;
+}
+
+export interface RecallQuery {
+  query?: string;
+  /** ISO date or datetime; inclusive. */
+  start?: string;
+  /** ISO date or datetime; exclusive. A bare date (2026-05-01) means the end of that day. */
+  end?: string;
+  roles?: MessageRole[];
+  /** Defaults to 10. */
+  limit?: number;
+  offset?: number;
+}
+
+/** Recall memory: every message ever exchanged, kept forever, searchable by words and dates. */
+export function createRecallMemory(options: RecallMemoryOptions) {
+  const { db, clock } = options;
+  const repo = createMessagesRepo(db);
+  return {
+    /** `sql` lets the agent loop persist a message inside its own transaction. */
+    append(agentId: string, input: NewMessageInput, sql: Sql = db): Promise<Message> {
+      return createMessagesRepo(sql).insert({
+        id: newId('message'),
+        agentId,
+        role: input.role,
+        kind: input.kind ?? 'chat',
+        content: input.content,
+        toolCalls: input.toolCalls ?? null,
+        toolCallId: input.toolCallId ?? null,
+        name: input.name ?? null,
+        createdAt: input.createdAt ?? clock.now().toISOString(),
+      });
+    },
+    async get(id: string): Promise<Message> {
+      const message = await repo.get(id);
+      if (!message) throw new LocusError('MESSAGE_NOT_FOUND', `No message has id "${id}".`, { id });
+      return message;
+    },
+    getMany(ids: string[]): Promise<Message[]> {
+      return repo.getMany(ids);
+    },
+    recent(agentId: string, limit: number, beforeSeq?: number): Promise<Message[]> {
+      return repo.listBefore(agentId, limit, beforeSeq);
+    },
+    count(agentId: string): Promise<number> {
+      return repo.count(agentId);
+    },
+    async search(agentId: string, query: RecallQuery): Promise<Page<Message>> {
+      const limit = query.limit ?? 10;
+      const offset = query.offset ?? 0;
+      const start = parseDateBound(query.start, 'start');
+      const end = parseDateBound(query.end, 'end');
+      const rows = await repo.search({
+        agentId,
+        text: query.query ?? '',
+        ...(start ? { start } : {}),
+        ...(end ? { end } : {}),
+        ...(query.roles ? { roles: query.roles } : {}),
+        limit: limit + 1,
+        offset,
+      });
+      return {
+        items: rows.slice(0, limit),
+        nextOffset: rows.length > limit ? offset + limit : null,
+      };
+    },
+  };
+}
+export type RecallMemory = ReturnType<typeof createRecallMemory>;

@@ -1,0 +1,27 @@
+/** Turns texts into unit-length vectors. One instance holds its model in memory until disposed. */
+export interface Embedder {
+  /** Identifies the model; a change of name means stored vectors must be recomputed. */
+  readonly name: string;
+  readonly dimensions: number;
+  embed(texts: string[]): Promise<Float32Array[]>;
+  dispose(): Promise<void>;
+}
+
+export interface ProgressEvent {
+  /** What is slow right now. */
+  phase: 'download' | 'load' | 'embed';
+  /** The file or item being worked on, when there is one. */
+  item?: string;
+  done: number;
+  total: number;
+}
+
+export type ProgressListener = (event: ProgressEvent) => void;
+
+export function normalize(vector: Float32Array): Float32Array {
+  let sum = 0;
+  for (const value of vector) sum += value * value;
+  const norm = Math.sqrt(sum);
+  if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] as number) / norm;
+  return vector;
+}

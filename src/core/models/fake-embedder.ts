@@ -1,0 +1,56 @@
+import { normalize, type Embedder } from './embedder';
+
+export interface FakeEmbedderOptions {
+  /** Defaults to 64. */
+  dimensions?: number;
+  /** Defaults to "fake-hash". Change it to simulate switching models. */
+  name?: string;
+}
+
+const STOP_WORDS = new Set(
+  'a an and are as at be by did do does for from had has have he her his i in is it its me my of on or our she so that the their them they this to was we were what when where which who will with you your'.split(
+    ' ',
+  ),
+);
+
+/** Lowercased words with a naive plural strip, so "cats" and "cat" land together. */
+export function fakeTokens(text: string): string[] {
+  return (text.toLowerCase().match(/[a-z0-9]+/g) ?? [])
+    .filter((word) => !STOP_WORDS.has(word))
+    .map((word) => (word.length > 3 && word.endsWith('s') ? word.slice(0, -1) : word));
+}
+
+function hash(word: string, seed: number): number {
+  let h = 2166136261 ^ seed;
+  for (let i = 0; i < word.length; i++) {
+    h ^= word.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return h >>> 0;
+}
+
+/**
+ * A deterministic embedder for tests, the CLI's --fake mode and e2e runs: a
+ * signed feature-hashing bag of words. Texts that share words are close, which
+ * is enough to make ranking assertions meaningful without a model.
+ */
+export function createFakeEmbedder(options: FakeEmbedderOptions = {}): Embedder {
+  const dimensions = options.dimensions ?? 64;
+  const name = options.name ?? 'fake-hash';
+  return {
+    name: `${name}-${dimensions}`,
+    dimensions,
+    async embed(texts) {
+      return texts.map((text) => {
+        const vector = new Float32Array(dimensions);
+        for (const word of fakeTokens(text)) {
+          const h = hash(word, 0);
+          vector[h % dimensions] =
+            (vector[h % dimensions] as number) + (hash(word, 1) & 1 ? 1 : -1);
+        }
+        return normalize(vector);
+      });
+    },
+    async dispose() {},
+  };
+}

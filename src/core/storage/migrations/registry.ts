@@ -1,0 +1,14 @@
+import type { Sql } from '../sql';
+import { initialSchema } from './1764000000000_initial';
+
+export interface Migration {
+  /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
+  id: string;
+  up(sql: Sql): Promise<void>;
+}
+
+/**
+ * Append-only: never edit or reorder a migration that has shipped. A database
+ * whose applied list is not a prefix of this list was made by another build.
+ */
+export const migrations: readonly Migration[] = [initialSchema];

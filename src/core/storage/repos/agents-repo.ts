@@ -1,0 +1,111 @@
+import { ModelSettingsSchema, type ModelSettings } from '../../../shared/entities';
+import type { Sql } from '../sql';
+import { iso } from './rows';
+
+export interface AgentRow {
+  id: string;
+  name: string;
+  system: string;
+  model: ModelSettings;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface RawAgent {
+  id: string;
+  name: string;
+  system: string;
+  model: unknown;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'id, name, system, model, created_at, updated_at';
+
+function toAgent(row: RawAgent): AgentRow {
+  return {
+    id: row.id,
+    name: row.name,
+    system: row.system,
+    // Older rows may miss newer settings; parsing fills in their defaults.
+    model: ModelSettingsSchema.parse(row.model ?? {}),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+export function createAgentsRepo(sql: Sql) {
+  return {
+    async insert(agent: AgentRow): Promise<void> {
+      await sql.query(
+        `INSERT INTO agents (id, name, system, model, created_at, updated_at)
+         VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
+        [
+          agent.id,
+          agent.name,
+          agent.system,
+          JSON.stringify(agent.model),
+          agent.createdAt,
+          agent.updatedAt,
+        ],
+      );
+    },
+    async get(id: string): Promise<AgentRow | undefined> {
+      const result = await sql.query<RawAgent>(`SELECT ${COLUMNS} FROM agents WHERE id = $1`, [id]);
+      return result.rows[0] ? toAgent(result.rows[0]) : undefined;
+    },
+    async getByName(name: string): Promise<AgentRow | undefined> {
+      const result = await sql.query<RawAgent>(`SELECT ${COLUMNS} FROM agents WHERE name = $1`, [
+        name,
+      ]);
+      return result.rows[0] ? toAgent(result.rows[0]) : undefined;
+    },
+    async list(): Promise<AgentRow[]> {
+      const result = await sql.query<RawAgent>(
+        `SELECT ${COLUMNS} FROM agents ORDER BY created_at, id`,
+      );
+      return result.rows.map(toAgent);
+    },
+    async update(
+      id: string,
+      patch: { name?: string; system?: string; model?: ModelSettings },
+      updatedAt: string,
+    ): Promise<boolean> {
+      const result = await sql.query(
+        `UPDATE agents SET
+           name = coalesce($2, name),
+           system = coalesce($3, system),
+           model = coalesce($4::jsonb, model),
+           updated_at = $5
+         WHERE id = $1`,
+        [
+          id,
+          patch.name ?? null,
+          patch.system ?? null,
+          patch.model ? JSON.stringify(patch.model) : null,
+          updatedAt,
+        ],
+      );
+      return (result.affectedRows ?? 0) > 0;
+    },
+    async delete(id: string): Promise<boolean> {
+      const result = await sql.query('DELETE FROM agents WHERE id = $1', [id]);
+      return (result.affectedRows ?? 0) > 0;
+    },
+    /** Which messages are in the agent's context window, oldest first. */
+    async getContextMessageIds(id: string): Promise<string[]> {
+      const result = await sql.query<{ ids: string[] }>(
+        'SELECT context_message_ids AS ids FROM agents WHERE id = $1',
+        [id],
+      );
+      return result.rows[0]?.ids ?? [];
+    },
+    async setContextMessageIds(id: string, ids: string[]): Promise<void> {
+      await sql.query('UPDATE agents SET context_message_ids = $2::jsonb WHERE id = $1', [
+        id,
+        JSON.stringify(ids),
+      ]);
+    },
+  };
+}
+export type AgentsRepo = ReturnType<typeof createAgentsRepo>;

@@ -1,0 +1,134 @@
+import type { Message, MessageKind, MessageRole, ToolCall } from '../../../shared/entities';
+import type { Sql } from '../sql';
+import { Params, anyWordsTsQuery, iso } from './rows';
+
+interface RawMessage {
+  id: string;
+  agent_id: string;
+  seq: number | string;
+  role: MessageRole;
+  kind: MessageKind;
+  content: string;
+  tool_calls: ToolCall[] | null;
+  tool_call_id: string | null;
+  name: string | null;
+  created_at: Date;
+}
+
+const COLUMNS =
+  'm.id, m.agent_id, m.seq, m.role, m.kind, m.content, m.tool_calls, m.tool_call_id, m.name, m.created_at';
+
+function toMessage(row: RawMessage): Message {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    seq: Number(row.seq),
+    role: row.role,
+    kind: row.kind,
+    content: row.content,
+    toolCalls: row.tool_calls,
+    toolCallId: row.tool_call_id,
+    name: row.name,
+    createdAt: iso(row.created_at),
+  };
+}
+
+export type NewMessage = Omit<Message, 'seq'>;
+
+export interface MessageSearch {
+  agentId: string;
+  /** Words to look for; empty lists by date alone. */
+  text: string;
+  start?: Date;
+  end?: Date;
+  roles?: MessageRole[];
+  limit: number;
+  offset: number;
+}
+
+export function createMessagesRepo(sql: Sql) {
+  return {
+    async insert(message: NewMessage): Promise<Message> {
+      const result = await sql.query<RawMessage>(
+        `INSERT INTO messages AS m (id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
+         RETURNING ${COLUMNS}`,
+        [
+          message.id,
+          message.agentId,
+          message.role,
+          message.kind,
+          message.content,
+          message.toolCalls ? JSON.stringify(message.toolCalls) : null,
+          message.toolCallId,
+          message.name,
+          message.createdAt,
+        ],
+      );
+      return toMessage(result.rows[0] as RawMessage);
+    },
+    async get(id: string): Promise<Message | undefined> {
+      const result = await sql.query<RawMessage>(
+        `SELECT ${COLUMNS} FROM messages m WHERE m.id = $1`,
+        [id],
+      );
+      return result.rows[0] ? toMessage(result.rows[0]) : undefined;
+    },
+    /** The given messages in conversation order. */
+    async getMany(ids: string[]): Promise<Message[]> {
+      if (ids.length === 0) return [];
+      const result = await sql.query<RawMessage>(
+        `SELECT ${COLUMNS} FROM messages m WHERE m.id = ANY($1::text[]) ORDER BY m.seq`,
+        [ids],
+      );
+      return result.rows.map(toMessage);
+    },
+    /** Newest `limit` messages before `beforeSeq` (all when omitted), returned oldest first. */
+    async listBefore(agentId: string, limit: number, beforeSeq?: number): Promise<Message[]> {
+      const result = await sql.query<RawMessage>(
+        `SELECT * FROM (
+           SELECT ${COLUMNS} FROM messages m
+           WHERE m.agent_id = $1 AND ($2::bigint IS NULL OR m.seq < $2)
+           ORDER BY m.seq DESC LIMIT $3) recent
+         ORDER BY seq`,
+        [agentId, beforeSeq ?? null, limit],
+      );
+      return result.rows.map(toMessage);
+    },
+    async count(agentId: string): Promise<number> {
+      const result = await sql.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM messages WHERE agent_id = $1',
+        [agentId],
+      );
+      return result.rows[0]?.n ?? 0;
+    },
+    /**
+     * Full-text search over every message ever exchanged, best match first
+     * (newest first when only a date range is given).
+     */
+    async search(search: MessageSearch): Promise<Message[]> {
+      const params = new Params();
+      const clauses = [`m.agent_id = ${params.add(search.agentId)}`];
+      if (search.start) clauses.push(`m.created_at >= ${params.add(search.start)}`);
+      if (search.end) clauses.push(`m.created_at < ${params.add(search.end)}`);
+      if (search.roles && search.roles.length > 0) {
+        clauses.push(`m.role = ANY(${params.add(search.roles)}::text[])`);
+      }
+      const hasText = search.text.trim().length > 0;
+      let from = 'messages m';
+      let order = 'm.seq DESC';
+      if (hasText) {
+        from = `messages m, (SELECT ${anyWordsTsQuery(`${params.add(search.text)}::text`)} AS tsq) q`;
+        clauses.push('q.tsq IS NOT NULL AND m.tsv @@ q.tsq');
+        order = 'ts_rank(m.tsv, q.tsq, 1) DESC, m.seq DESC';
+      }
+      const result = await sql.query<RawMessage>(
+        `SELECT ${COLUMNS} FROM ${from} WHERE ${clauses.join(' AND ')}
+         ORDER BY ${order} LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}`,
+        params.values,
+      );
+      return result.rows.map(toMessage);
+    },
+  };
+}
+export type MessagesRepo = ReturnType<typeof createMessagesRepo>;

@@ -1,0 +1,253 @@
+import type { Passage, PassageSource, ScoredPassage } from '../../../shared/entities';
+import type { Sql } from '../sql';
+import { Params, anyWordsTsQuery, iso, toVectorLiteral } from './rows';
+
+interface RawPassage {
+  id: string;
+  agent_id: string;
+  text: string;
+  tags: string[];
+  source_kind: PassageSource['kind'];
+  source_ref: string | null;
+  created_at: Date;
+  embedded: boolean;
+}
+
+const COLUMNS =
+  'p.id, p.agent_id, p.text, p.tags, p.source_kind, p.source_ref, p.created_at, (p.embedding IS NOT NULL) AS embedded';
+
+function toPassage(row: RawPassage): Passage {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    text: row.text,
+    tags: row.tags,
+    source: { kind: row.source_kind, ref: row.source_ref },
+    createdAt: iso(row.created_at),
+    embedded: row.embedded,
+  };
+}
+
+export interface PassageFilter {
+  agentId: string;
+  tags?: string[];
+  /** any: a passage with at least one of the tags; all: with every tag. Defaults to any. */
+  tagMode?: 'any' | 'all';
+  /** Inclusive lower bound on created_at. */
+  start?: Date;
+  /** Exclusive upper bound on created_at. */
+  end?: Date;
+}
+
+export type SearchMode = 'hybrid' | 'vector' | 'text';
+
+export interface PassageSearch {
+  filter: PassageFilter;
+  text: string;
+  /** The query's embedding; without it only full-text ranking is used. */
+  vector: Float32Array | null;
+  mode: SearchMode;
+  limit: number;
+  offset: number;
+  /** How many candidates each ranker contributes to the fusion. */
+  candidates: number;
+  /** Reciprocal-rank-fusion constant and per-ranker weights. */
+  rrfK: number;
+  vectorWeight: number;
+  textWeight: number;
+}
+
+function filterSql(filter: PassageFilter, params: Params): string {
+  const clauses = [`p.agent_id = ${params.add(filter.agentId)}`];
+  if (filter.tags && filter.tags.length > 0) {
+    const op = filter.tagMode === 'all' ? '@>' : '&&';
+    clauses.push(`p.tags ${op} ${params.add(filter.tags)}::text[]`);
+  }
+  if (filter.start) clauses.push(`p.created_at >= ${params.add(filter.start)}`);
+  if (filter.end) clauses.push(`p.created_at < ${params.add(filter.end)}`);
+  return clauses.join(' AND ');
+}
+
+/** Only whole numbers in a sane range may be spliced into DDL. */
+function assertDimensions(dimensions: number): void {
+  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 2000) {
+    throw new RangeError(
+      `embedding dimensions must be an integer from 1 to 2000, got ${dimensions}`,
+    );
+  }
+}
+
+export function createPassagesRepo(sql: Sql) {
+  return {
+    async insert(passage: Passage, embedding: Float32Array | null): Promise<void> {
+      await sql.query(
+        `INSERT INTO passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)
+         VALUES ($1, $2, $3, $4::text[], $5, $6, $7, $8::vector)`,
+        [
+          passage.id,
+          passage.agentId,
+          passage.text,
+          passage.tags,
+          passage.source.kind,
+          passage.source.ref,
+          passage.createdAt,
+          embedding ? toVectorLiteral(embedding) : null,
+        ],
+      );
+    },
+    async get(id: string): Promise<Passage | undefined> {
+      const result = await sql.query<RawPassage>(
+        `SELECT ${COLUMNS} FROM passages p WHERE p.id = $1`,
+        [id],
+      );
+      return result.rows[0] ? toPassage(result.rows[0]) : undefined;
+    },
+    async update(
+      id: string,
+      patch: { text?: string; tags?: string[] },
+      embedding: Float32Array | null | undefined,
+    ): Promise<boolean> {
+      const result = await sql.query(
+        `UPDATE passages SET
+           text = coalesce($2, text),
+           tags = coalesce($3::text[], tags),
+           embedding = CASE WHEN $4::boolean THEN $5::vector ELSE embedding END
+         WHERE id = $1`,
+        [
+          id,
+          patch.text ?? null,
+          patch.tags ?? null,
+          embedding !== undefined,
+          embedding ? toVectorLiteral(embedding) : null,
+        ],
+      );
+      return (result.affectedRows ?? 0) > 0;
+    },
+    async delete(id: string): Promise<boolean> {
+      const result = await sql.query('DELETE FROM passages WHERE id = $1', [id]);
+      return (result.affectedRows ?? 0) > 0;
+    },
+    async count(agentId?: string): Promise<{ total: number; pending: number }> {
+      const result = await sql.query<{ total: number; pending: number }>(
+        `SELECT count(*)::int AS total, count(*) FILTER (WHERE embedding IS NULL)::int AS pending
+         FROM passages WHERE ($1::text IS NULL OR agent_id = $1)`,
+        [agentId ?? null],
+      );
+      return result.rows[0] ?? { total: 0, pending: 0 };
+    },
+    /** Newest first, for browsing without a query. */
+    async list(filter: PassageFilter, limit: number, offset: number): Promise<Passage[]> {
+      const params = new Params();
+      const where = filterSql(filter, params);
+      const result = await sql.query<RawPassage>(
+        `SELECT ${COLUMNS} FROM passages p WHERE ${where}
+         ORDER BY p.created_at DESC, p.id LIMIT ${params.add(limit)} OFFSET ${params.add(offset)}`,
+        params.values,
+      );
+      return result.rows.map(toPassage);
+    },
+    /**
+     * Ranks passages by reciprocal rank fusion of a cosine HNSW scan and a
+     * full-text ranking, in one statement. Either ranker can be switched off
+     * (mode) for comparison; passages not yet embedded still match by text.
+     */
+    async search(search: PassageSearch): Promise<ScoredPassage[]> {
+      const params = new Params();
+      const useVector = search.mode !== 'text' && search.vector !== null;
+      const useText = search.mode !== 'vector';
+      const candidates = `${params.add(search.candidates)}::int`;
+      const k = `${params.add(search.rrfK)}::float8`;
+      const parts: string[] = [];
+      const terms: string[] = [];
+      if (useVector) {
+        const v = params.add(toVectorLiteral(search.vector as Float32Array));
+        parts.push(`vec AS (
+          SELECT id, row_number() OVER (ORDER BY distance) AS r FROM (
+            SELECT p.id, p.embedding <=> ${v}::vector AS distance FROM passages p
+            WHERE p.embedding IS NOT NULL AND ${filterSql(search.filter, params)}
+            ORDER BY distance LIMIT ${candidates}) nearest)`);
+        terms.push(`coalesce(${params.add(search.vectorWeight)}::float8 / (${k} + vec.r), 0)`);
+      }
+      if (useText) {
+        const q = params.add(search.text);
+        parts.push(`q AS (SELECT ${anyWordsTsQuery(`${q}::text`)} AS tsq)`);
+        parts.push(`fts AS (
+          SELECT id, row_number() OVER (ORDER BY rank DESC, created_at DESC) AS r FROM (
+            SELECT p.id, p.created_at, ts_rank(p.tsv, q.tsq, 1) AS rank FROM passages p, q
+            WHERE q.tsq IS NOT NULL AND p.tsv @@ q.tsq AND ${filterSql(search.filter, params)}
+            ORDER BY rank DESC, p.created_at DESC LIMIT ${candidates}) matched)`);
+        terms.push(`coalesce(${params.add(search.textWeight)}::float8 / (${k} + fts.r), 0)`);
+      }
+      const from =
+        useVector && useText
+          ? 'vec FULL OUTER JOIN fts ON vec.id = fts.id'
+          : useVector
+            ? 'vec'
+            : 'fts';
+      const id =
+        useVector && useText ? 'coalesce(vec.id, fts.id)' : useVector ? 'vec.id' : 'fts.id';
+      const hits = `SELECT ${id} AS id, ${terms.join(' + ')} AS score FROM ${from}`;
+      const result = await sql.query<RawPassage & { score: number }>(
+        `WITH ${parts.join(',\n')}, hits AS (${hits})
+         SELECT ${COLUMNS}, hits.score FROM hits JOIN passages p ON p.id = hits.id
+         ORDER BY hits.score DESC, p.created_at DESC, p.id
+         LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}`,
+        params.values,
+      );
+      return result.rows.map((row) => ({ ...toPassage(row), score: Number(row.score) }));
+    },
+    /** Passages still waiting for an embedding from the current embedder, oldest first. */
+    async listPending(limit: number): Promise<Array<{ id: string; text: string }>> {
+      const result = await sql.query<{ id: string; text: string }>(
+        'SELECT id, text FROM passages WHERE embedding IS NULL ORDER BY created_at, id LIMIT $1',
+        [limit],
+      );
+      return result.rows;
+    },
+    async setEmbeddings(rows: Array<{ id: string; embedding: Float32Array }>): Promise<void> {
+      if (rows.length === 0) return;
+      await sql.query(
+        `UPDATE passages p SET embedding = u.embedding::vector
+         FROM unnest($1::text[], $2::text[]) AS u(id, embedding) WHERE p.id = u.id`,
+        [rows.map((r) => r.id), rows.map((r) => toVectorLiteral(r.embedding))],
+      );
+    },
+    /** The dimension the vector column is fixed to, or null before any embedder was configured. */
+    async columnDimensions(): Promise<number | null> {
+      const result = await sql.query<{ typmod: number }>(
+        `SELECT atttypmod AS typmod FROM pg_attribute
+         WHERE attrelid = 'passages'::regclass AND attname = 'embedding'`,
+      );
+      const typmod = result.rows[0]?.typmod ?? -1;
+      return typmod > 0 ? typmod : null;
+    },
+    /**
+     * Fixes the vector column to a new dimension. Existing vectors came from
+     * another embedder and are meaningless now, so they are cleared (the
+     * passages stay, waiting to be re-embedded) along with the index.
+     */
+    async resetEmbeddings(dimensions: number): Promise<void> {
+      assertDimensions(dimensions);
+      await sql.exec(`
+        DROP INDEX IF EXISTS passages_embedding_hnsw;
+        UPDATE passages SET embedding = NULL WHERE embedding IS NOT NULL;
+        ALTER TABLE passages ALTER COLUMN embedding TYPE vector(${dimensions});
+        ALTER TABLE passages ALTER COLUMN embedding SET STORAGE PLAIN;
+      `);
+    },
+    async hasVectorIndex(): Promise<boolean> {
+      const result = await sql.query(
+        "SELECT 1 FROM pg_indexes WHERE tablename = 'passages' AND indexname = 'passages_embedding_hnsw'",
+      );
+      return result.rows.length > 0;
+    },
+    /** Built after bulk (re-)embedding: inserting into a live HNSW index is much slower. */
+    async createVectorIndex(): Promise<void> {
+      await sql.exec(`
+        CREATE INDEX IF NOT EXISTS passages_embedding_hnsw ON passages
+        USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)
+      `);
+    },
+  };
+}
+export type PassagesRepo = ReturnType<typeof createPassagesRepo>;

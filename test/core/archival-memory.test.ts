@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import type { Embedder } from '../../src/core/models/embedder';
+import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
+import { testCore } from '../helpers/test-core';
+
+async function setup(embedder?: Embedder) {
+  const core = await testCore(embedder ? { embedder } : {});
+  const agent = await core.agents.create({ name: 'Tester' });
+  return { core, agentId: agent.id };
+}
+
+const facts = [
+  'Ada adopted a grey cat named Pixel from the shelter',
+  'The quarterly budget review moved to Thursday afternoon',
+  'Ada is allergic to peanuts and avoids satay',
+  'Bob plays the cello in a community orchestra',
+  'Ada started learning Portuguese for a trip to Lisbon',
+];
+
+describe('archival memory', () => {
+  it('stores passages with tags, source and an embedding', async () => {
+    const { core, agentId } = await setup();
+    const passage = await core.archival.insert(agentId, {
+      text: facts[0] as string,
+      tags: ['Pets', ' pets ', 'ada'],
+      source: { kind: 'message', ref: 'message-1' },
+    });
+    expect(passage.tags).toEqual(['pets', 'ada']);
+    const stored = await core.archival.get(passage.id);
+    expect(stored).toMatchObject({
+      text: facts[0],
+      source: { kind: 'message', ref: 'message-1' },
+      embedded: true,
+    });
+  });
+
+  it('ranks the passage sharing meaning and words first in hybrid search', async () => {
+    const { core, agentId } = await setup();
+    await core.archival.insertMany(
+      agentId,
+      facts.map((text) => ({ text })),
+    );
+    const page = await core.archival.search(agentId, {
+      query: 'which pets does Ada have? a cat?',
+      limit: 3,
+    });
+    expect(page.items[0]?.text).toBe(facts[0]);
+    const allergy = await core.archival.search(agentId, { query: 'peanut allergy', limit: 1 });
+    expect(allergy.items[0]?.text).toBe(facts[2]);
+    // Scores are descending.
+    const scores = page.items.map((p) => p.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it('fuses both rankers: a text-only match still ranks when vectors disagree', async () => {
+    // An embedder that maps everything to one direction makes vector ranking useless;
+    // full text must still find the right passage in hybrid mode.
+    const flat: Embedder = {
+      name: 'flat',
+      dimensions: 8,
+      embed: async (texts) => texts.map(() => Float32Array.from([1, 0, 0, 0, 0, 0, 0, 0])),
+      dispose: async () => {},
+    };
+    const { core, agentId } = await setup(flat);
+    await core.archival.insertMany(
+      agentId,
+      facts.map((text) => ({ text })),
+    );
+    const hybrid = await core.archival.search(agentId, { query: 'cello orchestra', limit: 2 });
+    expect(hybrid.items[0]?.text).toBe(facts[3]);
+    const textOnly = await core.archival.search(agentId, {
+      query: 'cello orchestra',
+      mode: 'text',
+    });
+    expect(textOnly.items.map((p) => p.text)).toEqual([facts[3]]);
+  });
+
+  it('filters by tags (any or all) and by date range', async () => {
+    const { core, agentId } = await setup();
+    await core.archival.insert(agentId, {
+      text: 'note about tea',
+      tags: ['note', 'food'],
+      createdAt: '2026-03-01T10:00:00Z',
+    });
+    await core.archival.insert(agentId, {
+      text: 'note about coffee',
+      tags: ['note'],
+      createdAt: '2026-04-01T10:00:00Z',
+    });
+    await core.archival.insert(agentId, {
+      text: 'tea recipe',
+      tags: ['food'],
+      createdAt: '2026-05-01T10:00:00Z',
+    });
+    const texts = async (q: Parameters<typeof core.archival.search>[1]) =>
+      (await core.archival.search(agentId, q)).items.map((p) => p.text).sort();
+
+    expect(await texts({ query: 'tea coffee note recipe', tags: ['note'] })).toEqual([
+      'note about coffee',
+      'note about tea',
+    ]);
+    expect(
+      await texts({ query: 'tea coffee note recipe', tags: ['note', 'food'], tagMode: 'all' }),
+    ).toEqual(['note about tea']);
+    expect(
+      await texts({ query: 'tea coffee note recipe', start: '2026-03-15', end: '2026-04-30' }),
+    ).toEqual(['note about coffee']);
+    // A bare end date includes that whole day.
+    expect(await texts({ query: 'tea', mode: 'text', end: '2026-05-01' })).toEqual([
+      'note about tea',
+      'tea recipe',
+    ]);
+    expect(await texts({ query: 'tea', mode: 'text', end: '2026-04-30' })).toEqual([
+      'note about tea',
+    ]);
+    // No query lists newest first within the filters.
+    const listed = await core.archival.search(agentId, { query: '', tags: ['food'] });
+    expect(listed.items.map((p) => p.text)).toEqual(['tea recipe', 'note about tea']);
+  });
+
+  it('pages through results without repeats or gaps', async () => {
+    const { core, agentId } = await setup();
+    await core.archival.insertMany(
+      agentId,
+      Array.from({ length: 25 }, (_, i) => ({
+        text: `garden journal entry ${i}: tomatoes and basil`,
+      })),
+    );
+    const seen: string[] = [];
+    let offset: number | null = 0;
+    while (offset !== null) {
+      const page = await core.archival.search(agentId, {
+        query: 'tomatoes garden',
+        limit: 10,
+        offset,
+      });
+      seen.push(...page.items.map((p) => p.id));
+      offset = page.nextOffset;
+    }
+    expect(seen).toHaveLength(25);
+    expect(new Set(seen).size).toBe(25);
+  });
+
+  it('keeps agents apart', async () => {
+    const { core, agentId } = await setup();
+    const other = await core.agents.create({ name: 'Other' });
+    await core.archival.insert(other.id, { text: 'secret of the other agent about cats' });
+    await core.archival.insert(agentId, { text: 'my own note about dogs' });
+    const page = await core.archival.search(agentId, { query: 'cats dogs secret note' });
+    expect(page.items.map((p) => p.text)).toEqual(['my own note about dogs']);
+  });
+
+  it('keeps a passage when embedding fails, and embeds it on reembed', async () => {
+    let fail = true;
+    const real = createFakeEmbedder();
+    const flaky: Embedder = {
+      ...real,
+      embed: async (texts) => {
+        if (fail) throw new Error('model crashed');
+        return real.embed(texts);
+      },
+    };
+    const { core, agentId } = await setup(flaky);
+    const passage = await core.archival.insert(agentId, {
+      text: 'the spare key is under the blue pot',
+    });
+    expect(passage.embedded).toBe(false);
+    expect(
+      (await core.archival.search(agentId, { query: 'spare key', mode: 'text' })).items,
+    ).toHaveLength(1);
+    fail = false;
+    expect(await core.archival.reembed()).toEqual({ embedded: 1 });
+    expect((await core.archival.get(passage.id)).embedded).toBe(true);
+    expect(
+      (await core.archival.search(agentId, { query: 'spare key', mode: 'vector' })).items[0]?.id,
+    ).toBe(passage.id);
+  });
+
+  it('updates text (re-embedding it) and deletes', async () => {
+    const { core, agentId } = await setup();
+    const p = await core.archival.insert(agentId, { text: 'meeting on monday' });
+    await core.archival.update(p.id, { text: 'meeting moved to friday', tags: ['Work'] });
+    const hit = await core.archival.search(agentId, { query: 'friday', mode: 'vector', limit: 1 });
+    expect(hit.items[0]).toMatchObject({ id: p.id, tags: ['work'] });
+    await core.archival.remove(p.id);
+    await expect(core.archival.get(p.id)).rejects.toMatchObject({ code: 'PASSAGE_NOT_FOUND' });
+    await expect(
+      core.archival.search(agentId, { query: 'x', start: 'not a date' }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+  });
+});

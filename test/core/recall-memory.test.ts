@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { testCore } from '../helpers/test-core';
+
+describe('recall memory', () => {
+  async function seeded() {
+    const core = await testCore();
+    const { id } = await core.agents.create({ name: 'Tester' });
+    const say = (role: 'user' | 'assistant', content: string, createdAt: string) =>
+      core.recall.append(id, { role, content, createdAt });
+    await say('user', 'I booked flights to Lisbon for the conference', '2026-03-02T09:00:00Z');
+    await say('assistant', 'Great, enjoy Lisbon!', '2026-03-02T09:00:05Z');
+    await say('user', 'My sister Maria is visiting next week', '2026-04-10T18:00:00Z');
+    await say('user', 'The conference talk went well', '2026-05-20T12:00:00Z');
+    await core.recall.append(id, {
+      role: 'assistant',
+      content: '',
+      toolCalls: [{ id: 'call-1', name: 'archival_memory_insert', arguments: '{"content":"x"}' }],
+      createdAt: '2026-05-20T12:00:01Z',
+    });
+    return { core, id };
+  }
+
+  it('keeps every message with role, tool calls and order', async () => {
+    const { core, id } = await seeded();
+    expect(await core.recall.count(id)).toBe(5);
+    const recent = await core.recall.recent(id, 2);
+    expect(recent.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(recent[1]?.toolCalls?.[0]?.name).toBe('archival_memory_insert');
+    expect(recent[0]!.seq).toBeLessThan(recent[1]!.seq);
+  });
+
+  it('finds messages by words, best match first, with stemming', async () => {
+    const { core, id } = await seeded();
+    const page = await core.recall.search(id, { query: 'conferences in Lisbon' });
+    expect(page.items[0]?.content).toBe('I booked flights to Lisbon for the conference');
+    expect(page.items.map((m) => m.content)).toContain('The conference talk went well');
+    expect(page.items.map((m) => m.content)).not.toContain('My sister Maria is visiting next week');
+  });
+
+  it('finds messages by date range alone and combined with words', async () => {
+    const { core, id } = await seeded();
+    const april = await core.recall.search(id, { start: '2026-04-01', end: '2026-04-30' });
+    expect(april.items.map((m) => m.content)).toEqual(['My sister Maria is visiting next week']);
+    const march = await core.recall.search(id, { query: 'conference', end: '2026-03-02' });
+    expect(march.items.map((m) => m.content)).toEqual([
+      'I booked flights to Lisbon for the conference',
+    ]);
+  });
+
+  it('paginates', async () => {
+    const { core, id } = await seeded();
+    const first = await core.recall.search(id, { limit: 2 });
+    expect(first.items).toHaveLength(2);
+    expect(first.nextOffset).toBe(2);
+    const rest = await core.recall.search(id, { limit: 10, offset: 2 });
+    expect(rest.items).toHaveLength(3);
+    expect(rest.nextOffset).toBeNull();
+    expect(new Set([...first.items, ...rest.items].map((m) => m.id)).size).toBe(5);
+  });
+
+  it('treats query text as words, never as tsquery syntax', async () => {
+    const { core, id } = await seeded();
+    const page = await core.recall.search(id, { query: "Lisbon' & !(| :*" });
+    expect(page.items[0]?.content).toContain('Lisbon');
+  });
+});
