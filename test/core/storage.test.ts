@@ -156,6 +156,11 @@ describe('memory persists across processes', () => {
 
     const again = await createCore({ dataDir });
     onCleanup(() => again.dispose());
+    // Same embedder as before: the stored vectors are kept, nothing to redo.
+    expect(again.embedderSync).toEqual({ switched: false, pending: 0 });
+    expect(
+      (await again.archival.search(agent.id, { query: 'bees', mode: 'vector' })).items[0]?.text,
+    ).toBe('Ada keeps bees');
     const [reloaded] = await again.agents.list();
     expect(reloaded?.blocks.find((b) => b.label === 'human')?.value).toBe('Name: Ada');
     expect((await again.archival.search(agent.id, { query: 'bees' })).items[0]?.text).toBe(
