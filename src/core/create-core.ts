@@ -1,4 +1,7 @@
+import type { Handlers } from '../shared/contract';
 import { systemClock, type Clock } from './clock';
+import { EventBus } from './events';
+import { createMemoryHandlers } from './handlers/memory-handlers';
 import { createAgents } from './memory/agents';
 import { createArchivalMemory, type EmbedderSync } from './memory/archival-memory';
 import { createCoreMemory } from './memory/core-memory';
@@ -46,8 +49,20 @@ export async function createCore(options: CreateCoreOptions = {}) {
     throw error;
   }
 
+  const events = new EventBus();
+  const handlers: Handlers = {
+    'status.get': async () => ({
+      dataDir: options.dataDir ?? null,
+      embedder: { name: embedder.name, dimensions: embedder.dimensions },
+      passages: await archival.count(),
+    }),
+    ...createMemoryHandlers({ agents, coreMemory, archival, recall, events }),
+  };
+
   let disposed = false;
   return {
+    handlers,
+    events,
     database,
     clock,
     embedder,
@@ -59,6 +74,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;
+      events.clear();
       try {
         await embedder.dispose();
       } finally {

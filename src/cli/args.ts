@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { LocusError } from '../shared/errors';
+
+export const USAGE = `Usage: locus [options] <command>
+
+Commands:
+  memory blocks                       show core memory blocks
+  memory set <label> <text>           replace a block's text (as the user)
+  memory add <text> [--tags a,b]      add a passage to archival memory
+  memory search <query>               search archival memory
+         [--tags a,b] [--all-tags] [--start DATE] [--end DATE] [--limit N] [--mode hybrid|vector|text]
+  memory history [query]              search conversation history [--start DATE] [--end DATE] [--limit N]
+  memory reembed                      embed passages waiting for the current embedder
+  models download-embedder            download the embedding model once (needs internet)
+  status                              show the data folder, embedder and counts
+
+Options:
+  --data-dir <dir>     memory folder (default: the OS app-data folder, or $LOCUS_DATA_DIR)
+  --embedder <kind>    auto | transformers | fake (default: auto)
+  --embedder-model <id>
+  --agent <name|id>    which agent (default: the first one, created on first run)
+  --json               print machine-readable JSON
+  -h, --help`;
+
+export function parseCli(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        embedder: { type: 'string' },
+        'embedder-model': { type: 'string' },
+        agent: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        tags: { type: 'string' },
+        'all-tags': { type: 'boolean', default: false },
+        start: { type: 'string' },
+        end: { type: 'string' },
+        limit: { type: 'string' },
+        offset: { type: 'string' },
+        mode: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new LocusError(
+      'INVALID_INPUT',
+      `${(error as Error).message}. Run "locus --help" for usage.`,
+    );
+  }
+}
+
+export type ParsedCli = ReturnType<typeof parseCli>;
+
+export function intOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new LocusError('INVALID_INPUT', `--${name} must be a whole number, got "${value}".`);
+  }
+  return n;
+}
+
+export function listOption(value: string | undefined): string[] | undefined {
+  return value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+}

@@ -1,0 +1,126 @@
+import type { Core } from '../../core/create-core';
+import { call } from '../../core/host/call';
+import type { Agent } from '../../shared/entities';
+import { LocusError } from '../../shared/errors';
+import { intOption, listOption, type ParsedCli } from '../args';
+import type { Output } from '../output';
+import { progressPrinter } from '../output';
+
+function need(value: string | undefined, what: string): string {
+  if (value === undefined || value.trim() === '') {
+    throw new LocusError('INVALID_INPUT', `Missing ${what}. Run "locus --help" for usage.`);
+  }
+  return value;
+}
+
+const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
+
+export async function memoryCommand(
+  core: Core,
+  agent: Agent,
+  cli: ParsedCli,
+  output: Output,
+): Promise<void> {
+  const [, sub, ...rest] = cli.positionals;
+  const h = core.handlers;
+  const { values } = cli;
+  const print = (value: unknown, human: () => string): void =>
+    output.out(output.json ? JSON.stringify(value, null, 2) : human());
+
+  switch (sub) {
+    case 'blocks': {
+      const blocks = await call(h, 'blocks.list', { agentId: agent.id });
+      print(blocks, () =>
+        blocks
+          .map(
+            (b) =>
+              `<${b.label}> ${b.value.length}/${b.limit} chars${b.readOnly ? ' (read-only)' : ''}\n${b.value || '(empty)'}`,
+          )
+          .join('\n\n'),
+      );
+      return;
+    }
+    case 'set': {
+      const label = need(rest[0], 'block label');
+      const block = await call(h, 'blocks.setValue', {
+        agentId: agent.id,
+        label,
+        value: rest.slice(1).join(' '),
+      });
+      print(block, () => `Updated <${block.label}> (${block.value.length}/${block.limit} chars).`);
+      return;
+    }
+    case 'add': {
+      const text = need(rest.join(' '), 'text to remember');
+      const tags = listOption(values.tags);
+      const passage = await call(h, 'archival.insert', {
+        agentId: agent.id,
+        text,
+        ...(tags ? { tags } : {}),
+      });
+      print(passage, () => `Saved to archival memory (${passage.id}).`);
+      return;
+    }
+    case 'search': {
+      const query = need(rest.join(' '), 'search query');
+      const tags = listOption(values.tags);
+      const limit = intOption(values.limit, 'limit');
+      const offset = intOption(values.offset, 'offset');
+      const page = await call(h, 'archival.search', {
+        agentId: agent.id,
+        query,
+        ...(tags ? { tags, tagMode: values['all-tags'] ? 'all' : 'any' } : {}),
+        ...(values.start ? { start: values.start } : {}),
+        ...(values.end ? { end: values.end } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+        ...(offset !== undefined ? { offset } : {}),
+        ...(values.mode ? { mode: values.mode as 'hybrid' | 'vector' | 'text' } : {}),
+      });
+      print(page, () =>
+        page.items.length === 0
+          ? 'No matching passages.'
+          : page.items
+              .map(
+                (p) =>
+                  `${day(p.createdAt)}  ${p.tags.length ? `[${p.tags.join(', ')}] ` : ''}${p.text}`,
+              )
+              .join('\n'),
+      );
+      return;
+    }
+    case 'history': {
+      const limit = intOption(values.limit, 'limit');
+      const offset = intOption(values.offset, 'offset');
+      const page = await call(h, 'recall.search', {
+        agentId: agent.id,
+        query: rest.join(' '),
+        ...(values.start ? { start: values.start } : {}),
+        ...(values.end ? { end: values.end } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+        ...(offset !== undefined ? { offset } : {}),
+      });
+      print(page, () =>
+        page.items.length === 0
+          ? 'No matching messages.'
+          : page.items.map((m) => `${day(m.createdAt)}  ${m.role}: ${m.content}`).join('\n'),
+      );
+      return;
+    }
+    case 'reembed': {
+      const show = progressPrinter('Embedding');
+      const off = core.events.on('progress', (p) => show(p.done, p.total));
+      try {
+        const result = await call(h, 'archival.reembed', {});
+        print(result, () => `Embedded ${result.embedded} passages.`);
+      } finally {
+        off();
+      }
+      return;
+    }
+    default:
+      throw new LocusError(
+        'INVALID_INPUT',
+        `Unknown memory command "${sub ?? ''}". Run "locus --help" for usage.`,
+      );
+  }
+}

@@ -1,0 +1,103 @@
+import { call } from '../core/host/call';
+import { selectEmbedder } from '../core/models/select-embedder';
+import { dataDirLayout, defaultDataDir } from '../core/storage/data-dir';
+import type { Core } from '../core/create-core';
+import type { Agent } from '../shared/entities';
+import { LocusError, serializeError } from '../shared/errors';
+import { USAGE, parseCli, type ParsedCli } from './args';
+import { memoryCommand } from './commands/memory';
+import { createOutput, formatError, progressPrinter, type Output } from './output';
+
+async function resolveAgent(core: Core, wanted: string | undefined): Promise<Agent> {
+  if (!wanted) return call(core.handlers, 'agents.getDefault', {});
+  const agents = await call(core.handlers, 'agents.list', {});
+  const found = agents.find((a) => a.id === wanted || a.name === wanted);
+  if (!found) {
+    const names = agents.map((a) => a.name).join(', ') || 'none yet';
+    throw new LocusError('AGENT_NOT_FOUND', `No agent named "${wanted}". Agents: ${names}.`);
+  }
+  return found;
+}
+
+async function withCore(
+  cli: ParsedCli,
+  output: Output,
+  run: (core: Core, notice: string | undefined) => Promise<void>,
+): Promise<void> {
+  const { openCliCore } = await import('./open-core');
+  const { core, notice } = await openCliCore(
+    {
+      ...(cli.values['data-dir'] ? { dataDir: cli.values['data-dir'] } : {}),
+      ...(cli.values.embedder ? { embedder: cli.values.embedder } : {}),
+      ...(cli.values['embedder-model'] ? { embedderModel: cli.values['embedder-model'] } : {}),
+    },
+    output,
+  );
+  try {
+    await run(core, notice);
+  } finally {
+    await core.dispose();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let output = createOutput(argv.includes('--json'));
+  try {
+    const cli = parseCli(argv);
+    output = createOutput(cli.values.json ?? false);
+    const [command, sub] = cli.positionals;
+    if (cli.values.help || !command) {
+      output.out(USAGE);
+      return command || cli.values.help ? 0 : 2;
+    }
+    switch (command) {
+      case 'memory':
+        await withCore(cli, output, async (core) =>
+          memoryCommand(core, await resolveAgent(core, cli.values.agent), cli, output),
+        );
+        return 0;
+      case 'status':
+        await withCore(cli, output, async (core, notice) => {
+          const status = await call(core.handlers, 'status.get', {});
+          if (notice && !output.json) output.err(`Note: ${notice}`);
+          output.out(
+            output.json
+              ? JSON.stringify(status, null, 2)
+              : `Data folder: ${status.dataDir}\nEmbedder: ${status.embedder.name} (${status.embedder.dimensions}-d)\nArchival passages: ${status.passages.total} (${status.passages.pending} waiting for embedding)`,
+          );
+        });
+        return 0;
+      case 'models': {
+        if (sub !== 'download-embedder') {
+          throw new LocusError(
+            'INVALID_INPUT',
+            `Unknown models command "${sub ?? ''}". Run "locus --help".`,
+          );
+        }
+        const dataDir = cli.values['data-dir'] ?? defaultDataDir();
+        const show = progressPrinter('Downloading embedding model');
+        const { embedder } = await selectEmbedder({
+          choice: 'transformers',
+          modelsDir: dataDirLayout(dataDir).models,
+          allowDownload: true,
+          ...(cli.values['embedder-model'] ? { model: cli.values['embedder-model'] } : {}),
+          onProgress: (p) => show(p.done, p.total),
+        });
+        output.out(`Ready: ${embedder.name} (${embedder.dimensions}-d).`);
+        await embedder.dispose();
+        return 0;
+      }
+      default:
+        throw new LocusError(
+          'INVALID_INPUT',
+          `Unknown command "${command}". Run "locus --help" for usage.`,
+        );
+    }
+  } catch (error) {
+    const serialized = serializeError(error);
+    output.err(output.json ? JSON.stringify({ error: serialized }) : formatError(serialized));
+    return serialized.code === 'INVALID_INPUT' ? 2 : 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,96 @@
+import type { Handlers } from '../../shared/contract';
+import type { EventBus } from '../events';
+import type { Agents } from '../memory/agents';
+import type { ArchivalMemory } from '../memory/archival-memory';
+import type { CoreMemory } from '../memory/core-memory';
+import type { RecallMemory } from '../memory/recall-memory';
+
+export interface MemoryHandlerDeps {
+  agents: Agents;
+  coreMemory: CoreMemory;
+  archival: ArchivalMemory;
+  recall: RecallMemory;
+  events: EventBus;
+}
+
+type MemoryHandlers = Pick<
+  Handlers,
+  | 'agents.list'
+  | 'agents.get'
+  | 'agents.getDefault'
+  | 'agents.create'
+  | 'agents.update'
+  | 'agents.delete'
+  | 'blocks.list'
+  | 'blocks.create'
+  | 'blocks.setValue'
+  | 'blocks.updateSettings'
+  | 'blocks.delete'
+  | 'blocks.history'
+  | 'blocks.undo'
+  | 'archival.insert'
+  | 'archival.search'
+  | 'archival.update'
+  | 'archival.delete'
+  | 'archival.reembed'
+  | 'recall.search'
+  | 'recall.recent'
+>;
+
+/** Calls made by a person through a UI or the CLI: edits are attributed to the user. */
+export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
+  const { agents, coreMemory, archival, recall, events } = deps;
+  return {
+    'agents.list': () => agents.list(),
+    'agents.get': ({ agentId }) => agents.get(agentId),
+    'agents.getDefault': () => agents.getOrCreateDefault(),
+    'agents.create': (input) => agents.create(input),
+    'agents.update': ({ agentId, ...patch }) => agents.update(agentId, patch),
+    'agents.delete': async ({ agentId }) => {
+      await agents.remove(agentId);
+      return { deleted: true };
+    },
+
+    'blocks.list': ({ agentId }) => coreMemory.list(agentId),
+    'blocks.create': ({ agentId, block }) => coreMemory.create(agentId, block),
+    'blocks.setValue': ({ agentId, label, value }) =>
+      coreMemory.rewrite(agentId, label, value, 'user'),
+    'blocks.updateSettings': ({ agentId, label, ...patch }) =>
+      coreMemory.updateSettings(agentId, label, patch),
+    'blocks.delete': async ({ agentId, label }) => {
+      await coreMemory.remove(agentId, label);
+      return { deleted: true };
+    },
+    'blocks.history': async ({ agentId, label, limit }) =>
+      (await coreMemory.history(agentId, label, limit)).map(({ id, value, actor, createdAt }) => ({
+        id,
+        value,
+        actor,
+        createdAt,
+      })),
+    'blocks.undo': ({ agentId, label }) => coreMemory.undo(agentId, label, 'user'),
+
+    'archival.insert': async ({ agentId, text, tags }) => {
+      await agents.get(agentId);
+      return archival.insert(agentId, {
+        text,
+        tags: tags ?? [],
+        source: { kind: 'user', ref: null },
+      });
+    },
+    'archival.search': ({ agentId, ...query }) => archival.search(agentId, query),
+    'archival.update': ({ passageId, ...patch }) => archival.update(passageId, patch),
+    'archival.delete': async ({ passageId }) => {
+      await archival.remove(passageId);
+      return { deleted: true };
+    },
+    'archival.reembed': () =>
+      archival.reembed({
+        onProgress: (p) => events.emit('progress', { task: 'reembed', ...p }),
+      }),
+
+    'recall.search': ({ agentId, ...query }) => recall.search(agentId, query),
+    'recall.recent': ({ agentId, limit, beforeSeq }) =>
+      recall.recent(agentId, limit ?? 50, beforeSeq),
+  };
+}

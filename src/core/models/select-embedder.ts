@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Embedder, ProgressListener } from './embedder';
+import { createFakeEmbedder } from './fake-embedder';
+import { DEFAULT_EMBEDDING_MODEL, createTransformersEmbedder } from './transformers-embedder';
+
+export type EmbedderChoice = 'auto' | 'fake' | 'transformers';
+
+export interface SelectEmbedderOptions {
+  /** auto: the transformers.js model when it is on disk, otherwise the word-hash fallback. Defaults to auto. */
+  choice?: EmbedderChoice;
+  modelsDir: string;
+  /** Defaults to DEFAULT_EMBEDDING_MODEL. */
+  model?: string;
+  dtype?: 'fp32' | 'q8';
+  threads?: number;
+  allowDownload?: boolean;
+  onProgress?: ProgressListener;
+}
+
+export interface SelectedEmbedder {
+  embedder: Embedder;
+  /** Set when Locus fell back to the basic embedder; tell the user how to get the real one. */
+  notice?: string;
+}
+
+/**
+ * Picks the embedder a host should run with. Offline-first: when the real model
+ * has not been downloaded yet, Locus still works with a word-hash embedder and
+ * says how to upgrade (switching later re-embeds everything automatically).
+ */
+export async function selectEmbedder(options: SelectEmbedderOptions): Promise<SelectedEmbedder> {
+  const choice = options.choice ?? 'auto';
+  const model = options.model ?? DEFAULT_EMBEDDING_MODEL;
+  if (choice === 'fake') return { embedder: createFakeEmbedder({ dimensions: 384 }) };
+  const present = fs.existsSync(path.join(options.modelsDir, ...model.split('/'), 'config.json'));
+  if (choice === 'auto' && !present && !options.allowDownload) {
+    return {
+      embedder: createFakeEmbedder({ dimensions: 384 }),
+      notice: `Semantic search is using a basic word-matching embedder because the embedding model "${model}" is not downloaded yet. Run "locus models download-embedder" once with internet for better recall.`,
+    };
+  }
+  const embedder = await createTransformersEmbedder({
+    modelsDir: options.modelsDir,
+    model,
+    ...(options.dtype ? { dtype: options.dtype } : {}),
+    ...(options.threads ? { threads: options.threads } : {}),
+    ...(options.allowDownload !== undefined ? { allowDownload: options.allowDownload } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return { embedder };
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import type { Agent, Block, Message, Page, Passage, ScoredPassage } from './entities';
+import type { SerializedError } from './errors';
+import { BlockLabelSchema, MessageRoles, ModelSettingsSchema, NewBlockSchema } from './entities';
+
+/**
+ * Every call a host (renderer, CLI, HTTP) can make into the core: one zod
+ * schema per call for its input, validated once at dispatch, and the type of
+ * what it returns. Adding a call means adding it here; transports never change.
+ */
+const agentId = z.string().min(1).max(200);
+const isoDate = z.string().max(40);
+const limit = z.number().int().min(1).max(200).optional();
+const offset = z.number().int().min(0).max(1_000_000).optional();
+const text = (max: number) => z.string().max(max);
+
+export const contract = {
+  'status.get': z.object({}),
+
+  'agents.list': z.object({}),
+  'agents.get': z.object({ agentId }),
+  'agents.getDefault': z.object({}),
+  'agents.create': z.object({
+    name: text(200).min(1),
+    system: text(50_000).optional(),
+    model: ModelSettingsSchema.partial().optional(),
+    blocks: z.array(NewBlockSchema).max(50).optional(),
+  }),
+  'agents.update': z.object({
+    agentId,
+    name: text(200).min(1).optional(),
+    system: text(50_000).optional(),
+    model: ModelSettingsSchema.partial().optional(),
+  }),
+  'agents.delete': z.object({ agentId }),
+
+  'blocks.list': z.object({ agentId }),
+  'blocks.create': z.object({ agentId, block: NewBlockSchema }),
+  'blocks.setValue': z.object({ agentId, label: BlockLabelSchema, value: text(100_000) }),
+  'blocks.updateSettings': z.object({
+    agentId,
+    label: BlockLabelSchema,
+    limit: z.number().int().min(1).max(100_000).optional(),
+    description: text(2000).optional(),
+    readOnly: z.boolean().optional(),
+  }),
+  'blocks.delete': z.object({ agentId, label: BlockLabelSchema }),
+  'blocks.history': z.object({ agentId, label: BlockLabelSchema, limit }),
+  'blocks.undo': z.object({ agentId, label: BlockLabelSchema }),
+
+  'archival.insert': z.object({
+    agentId,
+    text: text(100_000).min(1),
+    tags: z.array(text(64)).max(32).optional(),
+  }),
+  'archival.search': z.object({
+    agentId,
+    query: text(2000),
+    tags: z.array(text(64)).max(32).optional(),
+    tagMode: z.enum(['any', 'all']).optional(),
+    start: isoDate.optional(),
+    end: isoDate.optional(),
+    limit,
+    offset,
+    mode: z.enum(['hybrid', 'vector', 'text']).optional(),
+  }),
+  'archival.update': z.object({
+    passageId: z.string().min(1),
+    text: text(100_000).min(1).optional(),
+    tags: z.array(text(64)).max(32).optional(),
+  }),
+  'archival.delete': z.object({ passageId: z.string().min(1) }),
+  'archival.reembed': z.object({}),
+
+  'recall.search': z.object({
+    agentId,
+    query: text(2000).optional(),
+    start: isoDate.optional(),
+    end: isoDate.optional(),
+    roles: z.array(z.enum(MessageRoles)).optional(),
+    limit,
+    offset,
+  }),
+  'recall.recent': z.object({ agentId, limit, beforeSeq: z.number().int().optional() }),
+} as const;
+
+export type Contract = typeof contract;
+export type CallName = keyof Contract;
+export type CallInput<K extends CallName> = z.input<Contract[K]>;
+export type ParsedInput<K extends CallName> = z.output<Contract[K]>;
+
+export interface Status {
+  dataDir: string | null;
+  embedder: { name: string; dimensions: number };
+  passages: { total: number; pending: number };
+}
+
+export interface BlockHistoryItem {
+  id: number;
+  value: string;
+  actor: string;
+  createdAt: string;
+}
+
+/** What each call resolves to. */
+export interface CallOutputs {
+  'status.get': Status;
+  'agents.list': Agent[];
+  'agents.get': Agent;
+  'agents.getDefault': Agent;
+  'agents.create': Agent;
+  'agents.update': Agent;
+  'agents.delete': { deleted: true };
+  'blocks.list': Block[];
+  'blocks.create': Block;
+  'blocks.setValue': Block;
+  'blocks.updateSettings': Block;
+  'blocks.delete': { deleted: true };
+  'blocks.history': BlockHistoryItem[];
+  'blocks.undo': Block;
+  'archival.insert': Passage;
+  'archival.search': Page<ScoredPassage>;
+  'archival.update': Passage;
+  'archival.delete': { deleted: true };
+  'archival.reembed': { embedded: number };
+  'recall.search': Page<Message>;
+  'recall.recent': Message[];
+}
+
+export type CallOutput<K extends CallName> = K extends keyof CallOutputs ? CallOutputs[K] : never;
+
+export type Handlers = { [K in CallName]: (input: ParsedInput<K>) => Promise<CallOutput<K>> };
+
+/** The result shape every transport carries. */
+export type CallResult<K extends CallName> =
+  { ok: true; value: CallOutput<K> } | { ok: false; error: SerializedError };
+
+/** Events pushed from the core to whoever listens (renderer, CLI). */
+export interface ServerEvents {
+  progress: { task: string; phase: string; done: number; total: number; item?: string };
+}
+export type EventName = keyof ServerEvents;

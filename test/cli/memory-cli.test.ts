@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli';
+import { spawnTsx, waitForOutput } from '../helpers/spawn-tsx';
+import { onCleanup, tempDir } from '../helpers/test-core';
+
+describe('locus memory (CLI, no Electron)', () => {
+  it('adds, searches and edits memory that persists between runs', async () => {
+    const dataDir = tempDir();
+    const base = ['--data-dir', dataDir, '--embedder', 'fake'];
+
+    const added = await runCli([
+      'memory',
+      'add',
+      'Ada keeps bees on the roof',
+      '--tags',
+      'hobby',
+      ...base,
+    ]);
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/Saved to archival memory \(passage-/);
+
+    await runCli(['memory', 'add', 'The dentist appointment is on Tuesday', ...base]);
+    const found = await runCli(['memory', 'search', 'who keeps bees?', '--json', ...base]);
+    expect(found.code).toBe(0);
+    const page = JSON.parse(found.stdout) as { items: Array<{ text: string; tags: string[] }> };
+    expect(page.items[0]).toMatchObject({ text: 'Ada keeps bees on the roof', tags: ['hobby'] });
+
+    const filtered = await runCli([
+      'memory',
+      'search',
+      'bees dentist',
+      '--tags',
+      'hobby',
+      '--mode',
+      'text',
+      ...base,
+    ]);
+    expect(filtered.stdout.trim().split('\n')).toHaveLength(1);
+
+    expect((await runCli(['memory', 'set', 'human', 'Name: Ada', ...base])).code).toBe(0);
+    const blocks = await runCli(['memory', 'blocks', ...base]);
+    expect(blocks.stdout).toContain('<human> 9/5000 chars\nName: Ada');
+  });
+
+  it('exits 2 with a usage hint on bad input and 1 with the code on refused calls', async () => {
+    const dataDir = tempDir();
+    const usage = await runCli([
+      'memory',
+      'search',
+      '--limit',
+      'many',
+      'x',
+      '--data-dir',
+      dataDir,
+      '--embedder',
+      'fake',
+    ]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--limit must be a whole number');
+
+    const tooLong = await runCli([
+      'memory',
+      'set',
+      'human',
+      'x'.repeat(6000),
+      '--data-dir',
+      dataDir,
+      '--embedder',
+      'fake',
+    ]);
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr).toContain('BLOCK_LIMIT_EXCEEDED');
+    expect(tooLong.stderr).toContain('1000 over its limit of 5000');
+  });
+
+  it('refuses to open a data folder another process holds, naming it', async () => {
+    const dataDir = tempDir();
+    const holder = spawnTsx('test/helpers/hold-data-dir.ts', [dataDir]);
+    onCleanup(() => void holder.kill('SIGKILL'));
+    await waitForOutput(holder, 'ready');
+    const result = await runCli(['memory', 'blocks', '--data-dir', dataDir, '--embedder', 'fake']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('DATA_DIR_LOCKED');
+    expect(result.stderr).toContain(`process ${holder.pid}`);
+  });
+});
