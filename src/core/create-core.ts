@@ -1,7 +1,10 @@
 import type { Handlers } from '../shared/contract';
 import { systemClock, type Clock } from './clock';
 import { EventBus } from './events';
+import { createAgentRuntime } from './agent/agent-runtime';
+import { createChatHandlers } from './handlers/chat-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
+import type { ChatModel } from './models/chat-model';
 import { createAgents } from './memory/agents';
 import { createArchivalMemory, type EmbedderSync } from './memory/archival-memory';
 import { createCoreMemory } from './memory/core-memory';
@@ -22,6 +25,10 @@ export interface CreateCoreOptions {
   embedder?: Embedder;
   /** Defaults to the system clock. */
   clock?: Clock;
+  /** The language model; hosts may also load one later with setModel(). The core disposes it. */
+  chatModel?: ChatModel;
+  /** Caps strings in tool-call grammars; only for tiny test models. */
+  maxStringLength?: number;
 }
 
 /**
@@ -49,6 +56,17 @@ export async function createCore(options: CreateCoreOptions = {}) {
     throw error;
   }
 
+  let model: ChatModel | null = options.chatModel ?? null;
+  const runtime = createAgentRuntime({
+    db,
+    clock,
+    agents,
+    coreMemory,
+    archival,
+    recall,
+    getModel: () => model,
+    ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
+  });
   const events = new EventBus();
   const handlers: Handlers = {
     'status.get': async () => ({
@@ -57,6 +75,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
       passages: await archival.count(),
     }),
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, events }),
+    ...createChatHandlers(runtime, events),
   };
 
   let disposed = false;
@@ -71,11 +90,22 @@ export async function createCore(options: CreateCoreOptions = {}) {
     coreMemory,
     archival,
     recall,
+    runtime,
+    get model(): ChatModel | null {
+      return model;
+    },
+    /** Swaps the language model, disposing the previous one. */
+    async setModel(next: ChatModel | null): Promise<void> {
+      const previous = model;
+      model = next;
+      if (previous && previous !== next) await previous.dispose();
+    },
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;
       events.clear();
       try {
+        await model?.dispose();
         await embedder.dispose();
       } finally {
         await database.close();

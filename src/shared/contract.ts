@@ -82,6 +82,15 @@ export const contract = {
     offset,
   }),
   'recall.recent': z.object({ agentId, limit, beforeSeq: z.number().int().optional() }),
+
+  'chat.send': z.object({
+    agentId,
+    text: text(100_000).min(1),
+    /** Chosen by the caller so it can cancel the turn while it runs. */
+    turnId: z.string().min(1).max(100).optional(),
+  }),
+  'chat.cancel': z.object({ turnId: z.string().min(1).max(100) }),
+  'chat.context': z.object({ agentId }),
 } as const;
 
 export type Contract = typeof contract;
@@ -125,6 +134,17 @@ export interface CallOutputs {
   'archival.reembed': { embedded: number };
   'recall.search': Page<Message>;
   'recall.recent': Message[];
+  'chat.send': ChatTurnResult;
+  'chat.cancel': { cancelled: boolean };
+  'chat.context': { messages: Message[]; prompt: Array<{ role: string; content: string }> };
+}
+
+export interface ChatTurnResult {
+  turnId: string;
+  reply: string | null;
+  stopReason: StopReason;
+  steps: number;
+  usage: TokenUsageReport[];
 }
 
 export type CallOutput<K extends CallName> = K extends keyof CallOutputs ? CallOutputs[K] : never;
@@ -135,8 +155,28 @@ export type Handlers = { [K in CallName]: (input: ParsedInput<K>) => Promise<Cal
 export type CallResult<K extends CallName> =
   { ok: true; value: CallOutput<K> } | { ok: false; error: SerializedError };
 
+export interface TokenUsageReport {
+  promptTokens: number;
+  evaluatedTokens: number;
+  reusedTokens: number;
+  completionTokens: number;
+}
+
+export type StopReason = 'replied' | 'no_heartbeat' | 'max_steps' | 'cancelled' | 'error';
+
+/** What happens during one agent turn, in order; the UI renders these as they come. */
+export type AgentEvent =
+  | { type: 'step'; step: number }
+  | { type: 'token'; text: string }
+  | { type: 'message'; message: Message }
+  | { type: 'usage'; step: number; usage: TokenUsageReport }
+  | { type: 'summarized'; evicted: number; summaryId: string }
+  | { type: 'done'; reply: string | null; stopReason: StopReason; steps: number }
+  | { type: 'error'; error: SerializedError };
+
 /** Events pushed from the core to whoever listens (renderer, CLI). */
 export interface ServerEvents {
   progress: { task: string; phase: string; done: number; total: number; item?: string };
+  agent: { agentId: string; turnId: string; event: AgentEvent };
 }
 export type EventName = keyof ServerEvents;

@@ -78,7 +78,10 @@ export function createMessagesRepo(sql: Sql) {
     async getMany(ids: string[]): Promise<Message[]> {
       if (ids.length === 0) return [];
       const result = await sql.query<RawMessage>(
-        `SELECT ${COLUMNS} FROM messages m WHERE m.id = ANY($1::text[]) ORDER BY m.seq`,
+        // In the order asked for: an agent's context lists its summary first
+        // although the summary was written after the messages it follows.
+        `SELECT ${COLUMNS} FROM unnest($1::text[]) WITH ORDINALITY AS wanted(id, ord)
+           JOIN messages m ON m.id = wanted.id ORDER BY wanted.ord`,
         [ids],
       );
       return result.rows.map(toMessage);

@@ -1,0 +1,313 @@
+import type { AgentEvent, StopReason, TokenUsageReport } from '../../shared/contract';
+import type { Agent, Message } from '../../shared/entities';
+import { LocusError, isLocusError } from '../../shared/errors';
+import type { Clock } from '../clock';
+import { newId } from '../ids';
+import type { Agents } from '../memory/agents';
+import type { ArchivalMemory } from '../memory/archival-memory';
+import type { CoreMemory } from '../memory/core-memory';
+import type { NewMessageInput, RecallMemory } from '../memory/recall-memory';
+import type { ChatModel, ChatTurn } from '../models/chat-model';
+import { createAgentsRepo } from '../storage/repos/agents-repo';
+import type { Db } from '../storage/sql';
+import { PRESSURE_WARNING, compileContext } from './context-compiler';
+import { ReplyStreamer } from './reply-streamer';
+import { parseStep, stepResponseSchema } from './response-format';
+import { summarize } from './summarizer';
+import { BUILTIN_TOOLS, DEFAULT_TOOL_RULES, type ToolRules } from './tools';
+import type { ToolDefinition, ToolOutcome } from './tools/tool';
+
+export interface AgentRuntimeOptions {
+  db: Db;
+  clock: Clock;
+  agents: Agents;
+  coreMemory: CoreMemory;
+  archival: ArchivalMemory;
+  recall: RecallMemory;
+  /** The loaded model, or null until the user picks one. */
+  getModel: () => ChatModel | null;
+  /** Defaults to all built-in tools. */
+  tools?: readonly ToolDefinition[];
+  /** Defaults to DEFAULT_TOOL_RULES. */
+  rules?: ToolRules;
+  /** Caps every string in the grammar; only for tiny test models that would ramble. */
+  maxStringLength?: number;
+}
+
+export interface TurnOptions {
+  signal?: AbortSignal;
+  onEvent?: (event: AgentEvent) => void;
+  /** Defaults to the agent's model.maxSteps. */
+  maxSteps?: number;
+}
+
+export interface TurnResult {
+  reply: string | null;
+  stopReason: StopReason;
+  steps: number;
+  usage: TokenUsageReport[];
+}
+
+/** Eviction aims to leave the prompt at this share of the usable window. */
+const EVICT_TARGET = 0.5;
+
+function toolError(error: unknown): string {
+  if (isLocusError(error)) return error.message;
+  return `The tool failed unexpectedly: ${(error as Error).message}`;
+}
+
+/**
+ * The agent loop (MemGPT/Letta semantics): compile context, ask the model for
+ * one tool call, run it, persist every message, and continue while the tool
+ * asks for a heartbeat or the rules require it, up to a step cap.
+ */
+export function createAgentRuntime(options: AgentRuntimeOptions) {
+  const { db, clock, agents, coreMemory, archival, recall } = options;
+  const tools = options.tools ?? BUILTIN_TOOLS;
+  const rules = options.rules ?? DEFAULT_TOOL_RULES;
+  const schema = stepResponseSchema(tools, options.maxStringLength);
+  const turnLocks = new Map<string, Promise<unknown>>();
+
+  /** Persists a message and puts it in the agent's context in one transaction. */
+  async function appendToContext(agentId: string, input: NewMessageInput): Promise<Message> {
+    return db.transaction(async (tx) => {
+      const repo = createAgentsRepo(tx);
+      const message = await recall.append(agentId, input, tx);
+      const ids = await repo.getContextMessageIds(agentId);
+      await repo.setContextMessageIds(agentId, [...ids, message.id]);
+      return message;
+    });
+  }
+
+  async function contextMessages(agentId: string): Promise<Message[]> {
+    return recall.getMany(await createAgentsRepo(db).getContextMessageIds(agentId));
+  }
+
+  async function compile(agent: Agent, messages: Message[], pressure = 0): Promise<ChatTurn[]> {
+    return compileContext({
+      agent,
+      messages,
+      tools,
+      now: clock.now(),
+      recallCount: await recall.count(agent.id),
+      archivalCount: (await archival.count(agent.id)).total,
+      pressure,
+    });
+  }
+
+  function reserveFor(model: ChatModel): number {
+    return Math.min(1024, Math.floor(model.contextSize / 4));
+  }
+
+  /**
+   * Returns a prompt that fits the window. On overflow the oldest messages
+   * are folded into the recursive summary and leave the context (they stay in
+   * recall memory); the model is warned beforehand when pressure is high.
+   */
+  async function fitContext(
+    agentId: string,
+    model: ChatModel,
+    emit: (event: AgentEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<ChatTurn[]> {
+    const budget = model.contextSize - reserveFor(model);
+    let agent = await agents.get(agentId);
+    let messages = await contextMessages(agentId);
+    let turns = await compile(agent, messages);
+    let tokens = await model.countTokens(turns);
+    if (tokens > budget) {
+      const summary = messages.filter((m) => m.kind === 'summary').at(-1) ?? null;
+      const chat = messages.filter((m) => m.kind !== 'summary');
+      // Free half of the room messages have, so a summary is not needed
+      // again on the very next step.
+      const fixed = await model.countTokens(await compile(agent, summary ? [summary] : []));
+      const target = fixed + Math.max(0, budget - fixed) * EVICT_TARGET;
+      let cut = 0;
+      for (;;) {
+        cut = nextCut(chat, cut);
+        const kept = [...(summary ? [summary] : []), ...chat.slice(cut)];
+        const estimate = await model.countTokens(await compile(agent, kept));
+        if (estimate <= target || cut >= chat.length - 1) break;
+      }
+      const evicted = chat.slice(0, cut);
+      if (evicted.length > 0) {
+        const text = await summarize(model, summary?.content ?? null, evicted, signal);
+        const summaryMessage = await db.transaction(async (tx) => {
+          const created = await recall.append(
+            agentId,
+            { role: 'system', kind: 'summary', content: text },
+            tx,
+          );
+          await createAgentsRepo(tx).setContextMessageIds(agentId, [
+            created.id,
+            ...chat.slice(cut).map((m) => m.id),
+          ]);
+          return created;
+        });
+        emit({ type: 'summarized', evicted: evicted.length, summaryId: summaryMessage.id });
+        agent = await agents.get(agentId);
+        messages = await contextMessages(agentId);
+        turns = await compile(agent, messages);
+        tokens = await model.countTokens(turns);
+      }
+      if (tokens > budget) {
+        throw new LocusError(
+          'CONTEXT_OVERFLOW',
+          `The conversation does not fit this model's context window even after summarising (${tokens} tokens needed, ${budget} available). Shorten your message or core memory blocks, or choose a larger context size in settings.`,
+          { tokens, budget },
+        );
+      }
+    }
+    const pressure = tokens / budget;
+    return pressure >= PRESSURE_WARNING ? compile(agent, messages, pressure) : turns;
+  }
+
+  async function runTurn(agentId: string, text: string, turn: TurnOptions): Promise<TurnResult> {
+    const emit = (event: AgentEvent): void => turn.onEvent?.(event);
+    const model = options.getModel();
+    if (!model) {
+      throw new LocusError(
+        'MODEL_NOT_CONFIGURED',
+        'No language model is loaded yet. Choose a .gguf file or download a recommended model in Settings → Models (CLI: --model <file.gguf>).',
+      );
+    }
+    const agent = await agents.get(agentId);
+    const maxSteps = turn.maxSteps ?? agent.model.maxSteps;
+    const user = await appendToContext(agentId, { role: 'user', content: text });
+    emit({ type: 'message', message: user });
+
+    const usage: TokenUsageReport[] = [];
+    let reply: string | null = null;
+    const finish = (stopReason: StopReason, steps: number): TurnResult => {
+      emit({ type: 'done', reply, stopReason, steps });
+      return { reply, stopReason, steps, usage };
+    };
+
+    for (let step = 1; step <= maxSteps; step++) {
+      emit({ type: 'step', step });
+      if (turn.signal?.aborted) return cancelled(agentId, step - 1);
+      const turns = await fitContext(agentId, model, emit, turn.signal);
+      const streamer = new ReplyStreamer((chunk) => emit({ type: 'token', text: chunk }));
+      let result;
+      try {
+        result = await model.generate(
+          {
+            purpose: 'step',
+            turns,
+            responseSchema: schema,
+            maxTokens: reserveFor(model),
+            temperature: agent.model.temperature,
+          },
+          {
+            ...(turn.signal ? { signal: turn.signal } : {}),
+            onText: (chunk) => streamer.push(chunk),
+          },
+        );
+      } catch (error) {
+        if (turn.signal?.aborted) return cancelled(agentId, step);
+        throw new LocusError(
+          'MODEL_FAILED',
+          `The model stopped with an error: ${(error as Error).message}. Try again; if it keeps failing, reload the model or pick another in Settings → Models.`,
+        );
+      }
+      usage.push(result.usage);
+      emit({ type: 'usage', step, usage: result.usage });
+      if (result.stopReason === 'aborted') return cancelled(agentId, step);
+
+      const parsed = parseStep(result.text, tools);
+      const callId = newId('call');
+      const toolName = parsed.ok ? parsed.tool.name : (parsed.toolName ?? 'invalid_reply');
+      const assistant = await appendToContext(agentId, {
+        role: 'assistant',
+        content: parsed.thinking,
+        toolCalls: [{ id: callId, name: toolName, arguments: parsed.rawArguments }],
+      });
+      emit({ type: 'message', message: assistant });
+
+      let outcome: ToolOutcome;
+      if (!parsed.ok) {
+        outcome = { ok: false, message: parsed.error };
+      } else {
+        try {
+          outcome = await parsed.tool.run(parsed.args as never, {
+            agentId,
+            coreMemory,
+            archival,
+            recall,
+            clock,
+            sourceMessageId: user.id,
+          });
+        } catch (error) {
+          outcome = { ok: false, message: toolError(error) };
+        }
+      }
+      const toolMessage = await appendToContext(agentId, {
+        role: 'tool',
+        name: toolName,
+        toolCallId: callId,
+        content: JSON.stringify({ status: outcome.ok ? 'OK' : 'Failed', message: outcome.message }),
+      });
+      emit({ type: 'message', message: toolMessage });
+      if (outcome.reply !== undefined) reply = outcome.reply;
+
+      if (parsed.ok && outcome.ok && rules.terminal.includes(toolName))
+        return finish('replied', step);
+      // A failed call always gets another step so the model can fix it.
+      const heartbeat =
+        !outcome.ok || (parsed.ok && (parsed.heartbeat || rules.continue.includes(toolName)));
+      if (!heartbeat) return finish('no_heartbeat', step);
+    }
+    const notice = await appendToContext(agentId, {
+      role: 'system',
+      kind: 'event',
+      content: `Stopped after ${maxSteps} steps without a reply (the step limit). Answer the user directly next time.`,
+    });
+    emit({ type: 'message', message: notice });
+    return finish('max_steps', maxSteps);
+
+    async function cancelled(id: string, steps: number): Promise<TurnResult> {
+      const message = await appendToContext(id, {
+        role: 'system',
+        kind: 'event',
+        content: 'Stopped by the user.',
+      });
+      emit({ type: 'message', message });
+      return finish('cancelled', steps);
+    }
+  }
+
+  return {
+    tools,
+    /**
+     * Runs one user turn. Turns of one agent never interleave: a second call
+     * waits for the first to finish.
+     */
+    async send(agentId: string, text: string, turn: TurnOptions = {}): Promise<TurnResult> {
+      const previous = turnLocks.get(agentId) ?? Promise.resolve();
+      const current = previous.catch(() => undefined).then(() => runTurn(agentId, text, turn));
+      turnLocks.set(agentId, current);
+      try {
+        return await current;
+      } finally {
+        if (turnLocks.get(agentId) === current) turnLocks.delete(agentId);
+      }
+    },
+    contextMessages,
+    /** The exact prompt the next step would see (for inspection and tests). */
+    async preview(agentId: string): Promise<ChatTurn[]> {
+      return compile(await agents.get(agentId), await contextMessages(agentId));
+    },
+  };
+}
+export type AgentRuntime = ReturnType<typeof createAgentRuntime>;
+
+/**
+ * Where to cut next: about half of what is left, moved forward to the start of
+ * a user turn so a tool call is never separated from its result.
+ */
+function nextCut(chat: Message[], from: number): number {
+  const last = chat.length - 1;
+  let cut = Math.min(last, from + Math.max(1, Math.ceil((chat.length - from) / 2)));
+  while (cut < last && chat[cut]?.role !== 'user') cut++;
+  return cut;
+}

@@ -1,0 +1,107 @@
+import type { Agent, Message } from '../../shared/entities';
+import type { ChatTurn } from '../models/chat-model';
+import { toolParams } from './response-format';
+import type { ToolDefinition } from './tools/tool';
+
+export interface CompileInput {
+  agent: Agent;
+  /** The in-context messages, oldest first; summaries among them go into the system turn. */
+  messages: Message[];
+  tools: readonly ToolDefinition[];
+  now: Date;
+  recallCount: number;
+  archivalCount: number;
+  /** Share of the context window in use after the last compile (0-1), for the pressure warning. */
+  pressure?: number;
+}
+
+/** Above this share of the window the model is warned, as in MemGPT. */
+export const PRESSURE_WARNING = 0.75;
+
+function toolDocs(tools: readonly ToolDefinition[]): string {
+  return tools
+    .map((tool) => {
+      const params = Object.entries(toolParams(tool))
+        .map(([name, p]) => `    ${name}${p.optional ? ' (optional)' : ''}: ${p.description}`)
+        .join('\n');
+      return `- ${tool.name}: ${tool.description}\n${params}`;
+    })
+    .join('\n');
+}
+
+function blocksXml(agent: Agent): string {
+  return agent.blocks
+    .map((b) => {
+      const meta = `chars="${b.value.length}/${b.limit}"${b.readOnly ? ' read_only="true"' : ''}`;
+      return `<${b.label} ${meta}>\n${b.description ? `<!-- ${b.description} -->\n` : ''}${b.value}\n</${b.label}>`;
+    })
+    .join('\n');
+}
+
+/** The assistant's past step exactly in the shape the model is asked to produce. */
+export function renderStep(message: Message): string {
+  const call = message.toolCalls?.[0];
+  if (!call) return JSON.stringify({ thinking: message.content });
+  let args: unknown;
+  try {
+    args = JSON.parse(call.arguments);
+  } catch {
+    args = call.arguments;
+  }
+  return JSON.stringify({ thinking: message.content, tool: call.name, arguments: args });
+}
+
+function renderMessage(message: Message): ChatTurn | null {
+  switch (message.role) {
+    case 'user':
+      return { role: 'user', content: message.content };
+    case 'assistant':
+      return { role: 'assistant', content: renderStep(message) };
+    case 'tool':
+      return { role: 'user', content: `[${message.name ?? 'tool'} result] ${message.content}` };
+    case 'system':
+      return message.kind === 'summary'
+        ? null
+        : { role: 'user', content: `[system notice] ${message.content}` };
+  }
+}
+
+/**
+ * Lays the prompt out from most to least stable, so the KV cache of the
+ * previous step stays valid as long as possible: instructions and tools, then
+ * core memory and the summary (change on edits and evictions), then the
+ * messages (append-only), and last a short status line that changes every step.
+ */
+export function compileContext(input: CompileInput): ChatTurn[] {
+  const summaries = input.messages.filter((m) => m.kind === 'summary');
+  const summary = summaries.at(-1);
+  const system = [
+    input.agent.system,
+    '### Tools',
+    'Each step, reply with exactly one JSON object: {"thinking": "<private reasoning>", "tool": "<tool name>", "arguments": {...}}.',
+    toolDocs(input.tools),
+    '### Core memory (always visible; edit it with the memory tools)',
+    blocksXml(input.agent),
+    ...(summary
+      ? ['### Summary of earlier conversation (full text is in recall memory)', summary.content]
+      : []),
+  ].join('\n\n');
+
+  const turns: ChatTurn[] = [{ role: 'system', content: system }];
+  for (const message of input.messages) {
+    const turn = renderMessage(message);
+    if (turn) turns.push(turn);
+  }
+  const hidden = Math.max(0, input.recallCount - input.messages.length);
+  const status = [
+    `Current time: ${input.now.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    `${hidden} earlier messages are in recall memory (conversation_search); ${input.archivalCount} passages are in archival memory (archival_memory_search).`,
+  ];
+  if ((input.pressure ?? 0) >= PRESSURE_WARNING) {
+    status.push(
+      `Warning: the context window is ${Math.round((input.pressure ?? 0) * 100)}% full. Older messages will soon be summarised and removed from context; save anything important to core or archival memory now.`,
+    );
+  }
+  turns.push({ role: 'system', content: status.join(' ') });
+  return turns;
+}

@@ -1,0 +1,114 @@
+import { defineTool } from './tool';
+
+const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
+
+export const archivalMemoryInsert = defineTool({
+  name: 'archival_memory_insert',
+  description:
+    'Save a fact, note or piece of text to archival memory (unlimited, searchable later).',
+  heartbeat: true,
+  params: {
+    content: {
+      type: 'string',
+      description: 'What to remember, written so it makes sense on its own later.',
+    },
+    tags: {
+      type: 'strings',
+      description: 'Optional short tags, e.g. ["work", "travel"].',
+      optional: true,
+      maxItems: 10,
+    },
+  },
+  async run(args, ctx) {
+    const passage = await ctx.archival.insert(ctx.agentId, {
+      text: args.content,
+      tags: args.tags ?? [],
+      source: { kind: 'agent', ref: ctx.sourceMessageId },
+    });
+    return { ok: true, message: `Saved to archival memory (id ${passage.id}).` };
+  },
+});
+
+export const archivalMemorySearch = defineTool({
+  name: 'archival_memory_search',
+  description:
+    'Search archival memory by meaning and keywords. Returns the best matching passages.',
+  heartbeat: true,
+  params: {
+    query: { type: 'string', description: 'What to look for.' },
+    tags: {
+      type: 'strings',
+      description: 'Only passages with these tags.',
+      optional: true,
+      maxItems: 10,
+    },
+    start_datetime: {
+      type: 'string',
+      description: 'Only passages from this date on (YYYY-MM-DD).',
+      optional: true,
+    },
+    end_datetime: {
+      type: 'string',
+      description: 'Only passages up to this date (YYYY-MM-DD).',
+      optional: true,
+    },
+    page: { type: 'integer', description: 'Result page, starting at 0.', optional: true, min: 0 },
+  },
+  async run(args, ctx) {
+    const pageSize = 5;
+    const page = args.page ?? 0;
+    const result = await ctx.archival.search(ctx.agentId, {
+      query: args.query,
+      ...(args.tags?.length ? { tags: args.tags } : {}),
+      ...(args.start_datetime ? { start: args.start_datetime } : {}),
+      ...(args.end_datetime ? { end: args.end_datetime } : {}),
+      limit: pageSize,
+      offset: page * pageSize,
+    });
+    if (result.items.length === 0) return { ok: true, message: 'No results found.' };
+    const lines = result.items.map(
+      (p) => `[${day(p.createdAt)}]${p.tags.length ? ` (${p.tags.join(', ')})` : ''} ${p.text}`,
+    );
+    const more = result.nextOffset !== null ? ` More results: use page ${page + 1}.` : '';
+    return { ok: true, message: `Results (page ${page}):\n${lines.join('\n')}${more}` };
+  },
+});
+
+export const conversationSearch = defineTool({
+  name: 'conversation_search',
+  description:
+    'Search the whole past conversation (including messages no longer in context) by words and dates.',
+  heartbeat: true,
+  params: {
+    query: { type: 'string', description: 'Words to look for; empty to list by date.' },
+    start_date: {
+      type: 'string',
+      description: 'Only messages from this date on (YYYY-MM-DD).',
+      optional: true,
+    },
+    end_date: {
+      type: 'string',
+      description: 'Only messages up to and including this date (YYYY-MM-DD).',
+      optional: true,
+    },
+    page: { type: 'integer', description: 'Result page, starting at 0.', optional: true, min: 0 },
+  },
+  async run(args, ctx) {
+    const pageSize = 5;
+    const page = args.page ?? 0;
+    const result = await ctx.recall.search(ctx.agentId, {
+      query: args.query,
+      ...(args.start_date ? { start: args.start_date } : {}),
+      ...(args.end_date ? { end: args.end_date } : {}),
+      roles: ['user', 'assistant'],
+      limit: pageSize,
+      offset: page * pageSize,
+    });
+    const lines = result.items
+      .filter((m) => m.content.trim().length > 0)
+      .map((m) => `[${day(m.createdAt)}] ${m.role}: ${m.content}`);
+    if (lines.length === 0) return { ok: true, message: 'No results found.' };
+    const more = result.nextOffset !== null ? ` More results: use page ${page + 1}.` : '';
+    return { ok: true, message: `Results (page ${page}):\n${lines.join('\n')}${more}` };
+  },
+});

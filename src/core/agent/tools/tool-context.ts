@@ -1,0 +1,15 @@
+import type { Clock } from '../../clock';
+import type { ArchivalMemory } from '../../memory/archival-memory';
+import type { CoreMemory } from '../../memory/core-memory';
+import type { RecallMemory } from '../../memory/recall-memory';
+
+/** What a tool may touch: memory of one agent, nothing else (no files, no network). */
+export interface ToolContext {
+  agentId: string;
+  coreMemory: CoreMemory;
+  archival: ArchivalMemory;
+  recall: RecallMemory;
+  clock: Clock;
+  /** The user message that started this turn, recorded as the source of archival inserts. */
+  sourceMessageId: string | null;
+}

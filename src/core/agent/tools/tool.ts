@@ -1,0 +1,27 @@
+import type { Params, ParamValues } from '../tool-schema';
+import type { ToolContext } from './tool-context';
+
+/** What a tool hands back to the model; failures are results too, so it can recover. */
+export interface ToolOutcome {
+  ok: boolean;
+  /** Shown to the model as the tool's response. */
+  message: string;
+  /** For send_message: the text the user sees. */
+  reply?: string;
+}
+
+/**
+ * One tool the agent can call, with Letta's name and semantics. `heartbeat`
+ * says whether the tool takes request_heartbeat (send_message does not).
+ */
+export interface ToolDefinition<P extends Params = Params> {
+  name: string;
+  description: string;
+  params: P;
+  heartbeat: boolean;
+  run(args: ParamValues<P>, context: ToolContext): Promise<ToolOutcome>;
+}
+
+export function defineTool<P extends Params>(tool: ToolDefinition<P>): ToolDefinition<P> {
+  return tool;
+}

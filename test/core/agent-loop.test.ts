@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import type { AgentEvent } from '../../src/shared/contract';
+import { createCore } from '../../src/core/create-core';
+import { createScriptedModel, type Script } from '../../src/core/models/scripted-model';
+import { onCleanup, tempDir, testCore } from '../helpers/test-core';
+
+const reply = (message: string) => ({
+  thinking: 't',
+  tool: 'send_message',
+  arguments: { message },
+});
+
+async function setup(script?: Script, contextSize?: number, chunkDelayMs?: number) {
+  const model = createScriptedModel({
+    ...(script ? { script } : {}),
+    ...(contextSize ? { contextSize } : {}),
+    ...(chunkDelayMs ? { chunkDelayMs } : {}),
+  });
+  const core = await testCore({ chatModel: model });
+  const agent = await core.agents.create({ name: 'Tester' });
+  return { core, model, agentId: agent.id };
+}
+
+describe('agent loop', () => {
+  it('remembers a fact across processes: stored by a memory tool, recalled by a new core on the same data dir', async () => {
+    const dataDir = tempDir();
+    const first = await createCore({ dataDir, chatModel: createScriptedModel() });
+    const agent = await first.agents.getOrCreateDefault();
+    const told = await first.runtime.send(agent.id, 'Hi! My name is Ada.');
+    expect(told).toMatchObject({
+      reply: "Got it, I'll remember that.",
+      stopReason: 'replied',
+      steps: 2,
+    });
+    await first.runtime.send(agent.id, 'Remember that the spare key is under the blue pot');
+    await first.dispose();
+
+    const second = await createCore({ dataDir, chatModel: createScriptedModel() });
+    onCleanup(() => second.dispose());
+    const again = await second.agents.getOrCreateDefault();
+    expect(again.id).toBe(agent.id);
+    expect((await second.runtime.send(again.id, 'What is my name?')).reply).toBe(
+      'Your name is Ada.',
+    );
+    const found = await second.runtime.send(again.id, 'search spare key');
+    expect(found.reply).toBe('Here is what I found: the spare key is under the blue pot');
+    // The passage records which user message it came from.
+    const passage = (await second.archival.search(again.id, { query: 'spare key' })).items[0];
+    expect(passage?.source.kind).toBe('agent');
+    expect((await second.recall.get(passage?.source.ref as string)).content).toContain('spare key');
+  });
+
+  it('chains steps while tools ask for a heartbeat and stops at send_message', async () => {
+    const { core, agentId } = await setup(
+      (_req, call) =>
+        [
+          {
+            thinking: 'a',
+            tool: 'core_memory_append',
+            arguments: { label: 'human', content: 'Likes tea', request_heartbeat: true },
+          },
+          {
+            thinking: 'b',
+            tool: 'archival_memory_insert',
+            arguments: { content: 'Tea: oolong', tags: ['food'], request_heartbeat: true },
+          },
+          reply('Noted both.'),
+        ][call] ?? reply('extra'),
+    );
+    const result = await core.runtime.send(agentId, 'I like oolong tea');
+    expect(result).toMatchObject({ reply: 'Noted both.', stopReason: 'replied', steps: 3 });
+    expect((await core.coreMemory.get(agentId, 'human')).value).toBe('Likes tea');
+    const roles = (await core.recall.recent(agentId, 20)).map((m) => m.role);
+    expect(roles).toEqual(['user', 'assistant', 'tool', 'assistant', 'tool', 'assistant', 'tool']);
+  });
+
+  it('ends the turn after a tool without a heartbeat request', async () => {
+    const { core, agentId } = await setup(() => ({
+      thinking: 'x',
+      tool: 'core_memory_append',
+      arguments: { label: 'human', content: 'quiet', request_heartbeat: false },
+    }));
+    expect(await core.runtime.send(agentId, 'hello')).toMatchObject({
+      reply: null,
+      stopReason: 'no_heartbeat',
+      steps: 1,
+    });
+  });
+
+  it('stops an endless tool loop at the step cap and says so in the conversation', async () => {
+    const { core, agentId, model } = await setup(() => ({
+      thinking: 'again',
+      tool: 'archival_memory_search',
+      arguments: {
+        query: 'x',
+        tags: null,
+        start_datetime: null,
+        end_datetime: null,
+        page: null,
+        request_heartbeat: true,
+      },
+    }));
+    const result = await core.runtime.send(agentId, 'loop please', { maxSteps: 4 });
+    expect(result).toMatchObject({ stopReason: 'max_steps', steps: 4, reply: null });
+    expect(model.calls).toHaveLength(4);
+    const last = (await core.recall.recent(agentId, 1))[0];
+    expect(last).toMatchObject({ role: 'system', kind: 'event' });
+    expect(last?.content).toContain('Stopped after 4 steps');
+  });
+
+  it('returns tool errors and malformed replies to the model, which recovers', async () => {
+    const seen: string[] = [];
+    const { core, agentId } = await setup((req, call) => {
+      seen.push(req.turns.at(-2)?.content ?? '');
+      if (call === 0)
+        return {
+          thinking: 'oops',
+          tool: 'core_memory_append',
+          arguments: { label: 'nope', content: 'x', request_heartbeat: false },
+        };
+      if (call === 1) return 'this is not json';
+      if (call === 2)
+        return { thinking: 'no args', tool: 'core_memory_replace', arguments: { label: 'human' } };
+      if (call === 3) return { thinking: 'ghost', tool: 'delete_everything', arguments: {} };
+      return reply('Recovered.');
+    });
+    const result = await core.runtime.send(agentId, 'edit memory');
+    expect(result).toMatchObject({ reply: 'Recovered.', stopReason: 'replied', steps: 5 });
+    expect(seen[1]).toContain('There is no memory block labelled \\"nope\\"');
+    expect(seen[2]).toContain('not valid JSON');
+    expect(seen[3]).toContain('Invalid arguments for core_memory_replace');
+    expect(seen[4]).toContain('There is no tool named \\"delete_everything\\"');
+    const failures = (await core.recall.search(agentId, { roles: ['tool'], limit: 20 })).items;
+    expect(failures.filter((m) => JSON.parse(m.content).status === 'Failed')).toHaveLength(4);
+  });
+
+  it('summarises and evicts old messages when the window would overflow, keeping every message in recall', async () => {
+    const { core, agentId, model } = await setup(undefined, 3000);
+    const events: AgentEvent[] = [];
+    for (let i = 0; i < 30; i++) {
+      await core.runtime.send(
+        agentId,
+        `Message number ${i} about topic ${i} with some padding text to fill the window`,
+        {
+          onEvent: (e) => events.push(e),
+        },
+      );
+    }
+    const summarized = events.filter((e) => e.type === 'summarized');
+    expect(summarized.length).toBeGreaterThan(0);
+    // 30 turns x (user + assistant + tool) plus the summaries: nothing was lost.
+    expect(await core.recall.count(agentId)).toBe(90 + summarized.length);
+    const context = await core.runtime.contextMessages(agentId);
+    expect(context[0]?.kind).toBe('summary');
+    expect(context.length).toBeLessThan(90);
+    expect(context[0]?.content).toContain('Message number 0');
+    const prompt = await core.runtime.preview(agentId);
+    expect(prompt[0]?.content).toContain('Summary of earlier conversation');
+    // Every prompt the model saw fitted its window.
+    for (const call of model.calls)
+      expect(await model.countTokens(call.turns)).toBeLessThanOrEqual(3000);
+    // The evicted messages are still searchable.
+    expect(
+      (await core.recall.search(agentId, { query: 'number 0 topic 0' })).items[0]?.content,
+    ).toContain('Message number 0');
+  });
+
+  it('warns the model when the context window is nearly full', async () => {
+    const { core, agentId, model } = await setup(undefined, 3000);
+    for (let i = 0; i < 12; i++) await core.runtime.send(agentId, `filler ${i} `.repeat(8));
+    const warned = model.calls.some((c) => c.turns.at(-1)?.content.includes('context window is'));
+    expect(warned).toBe(true);
+  });
+
+  it('streams the reply as tokens and reports prompt tokens reused between steps', async () => {
+    const { core, agentId } = await setup();
+    const tokens: string[] = [];
+    const result = await core.runtime.send(agentId, 'My name is Grace', {
+      onEvent: (e) => {
+        if (e.type === 'token') tokens.push(e.text);
+      },
+    });
+    expect(tokens.length).toBeGreaterThan(1);
+    expect(tokens.join('')).toBe(result.reply);
+    expect(result.usage).toHaveLength(2);
+    expect(result.usage[1]?.reusedTokens).toBeGreaterThan(0);
+    expect(result.usage[1]?.evaluatedTokens).toBeLessThan(result.usage[1]!.promptTokens);
+  });
+
+  it('cancels mid-generation promptly and records it', async () => {
+    const { core, agentId } = await setup(undefined, undefined, 30);
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 60);
+    const result = await core.runtime.send(agentId, 'a long answer please', {
+      signal: controller.signal,
+    });
+    expect(result.stopReason).toBe('cancelled');
+    expect(Date.now() - started).toBeLessThan(500);
+    expect((await core.recall.recent(agentId, 1))[0]?.content).toBe('Stopped by the user.');
+  });
+
+  it('refuses to chat without a model, with an actionable message, and stores nothing', async () => {
+    const core = await testCore();
+    const agent = await core.agents.create({ name: 'NoModel' });
+    await expect(core.runtime.send(agent.id, 'hi')).rejects.toMatchObject({
+      code: 'MODEL_NOT_CONFIGURED',
+      message: expect.stringContaining('.gguf'),
+    });
+    expect(await core.recall.count(agent.id)).toBe(0);
+  });
+});
