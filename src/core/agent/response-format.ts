@@ -39,9 +39,16 @@ export function stepResponseSchema(tools: readonly ToolDefinition[], maxStringLe
 
 export const SUMMARY_SCHEMA = { type: 'object', properties: { summary: { type: 'string' } } };
 
-/** Bounds every string (the tiny test model's random weights would otherwise ramble). */
+/**
+ * Bounds every string and integer (the tiny test model's random weights would
+ * otherwise ramble, or write integers with hundreds of digits).
+ */
 function capStrings(schema: Record<string, unknown>, max: number): Record<string, unknown> {
   if (schema.type === 'string') return { ...schema, maxLength: max };
+  if (schema.type === 'integer') {
+    const { type: _type, ...rest } = schema;
+    return { ...rest, enum: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] };
+  }
   const out: Record<string, unknown> = { ...schema };
   if (schema.properties && typeof schema.properties === 'object') {
     out.properties = Object.fromEntries(
