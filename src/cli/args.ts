@@ -4,6 +4,8 @@ import { LocusError } from '../shared/errors';
 export const USAGE = `Usage: locus [options] <command>
 
 Commands:
+  chat                                talk with your assistant (streams replies; /exit to leave)
+  -p, --prompt "<text>"               send one message, print the reply, keep the memory
   memory blocks                       show core memory blocks
   memory set <label> <text>           replace a block's text (as the user)
   memory add <text> [--tags a,b]      add a passage to archival memory
@@ -11,6 +13,9 @@ Commands:
          [--tags a,b] [--all-tags] [--start DATE] [--end DATE] [--limit N] [--mode hybrid|vector|text]
   memory history [query]              search conversation history [--start DATE] [--end DATE] [--limit N]
   memory reembed                      embed passages waiting for the current embedder
+  models list                         recommended chat models and what is downloaded
+  models download <id>                download a recommended model (resumes; checks size and hash)
+  models use <id|file.gguf>           make a model the agent's default
   models download-embedder            download the embedding model once (needs internet)
   status                              show the data folder, embedder and counts
 
@@ -19,6 +24,10 @@ Options:
   --embedder <kind>    auto | transformers | fake (default: auto)
   --embedder-model <id>
   --agent <name|id>    which agent (default: the first one, created on first run)
+  --model <id|file>    chat model for this run: a catalogue id, a .gguf path, or "scripted"
+                       (a canned demo model used by the tests)
+  --threads <n>        CPU threads for the model (default: the agent's setting)
+  --context-size <n>   context window in tokens (default: the agent's setting)
   --json               print machine-readable JSON
   -h, --help`;
 
@@ -32,6 +41,10 @@ export function parseCli(argv: string[]) {
         embedder: { type: 'string' },
         'embedder-model': { type: 'string' },
         agent: { type: 'string' },
+        prompt: { type: 'string', short: 'p' },
+        model: { type: 'string' },
+        threads: { type: 'string' },
+        'context-size': { type: 'string' },
         json: { type: 'boolean', default: false },
         tags: { type: 'string' },
         'all-tags': { type: 'boolean', default: false },

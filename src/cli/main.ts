@@ -4,8 +4,10 @@ import { dataDirLayout, defaultDataDir } from '../core/storage/data-dir';
 import type { Core } from '../core/create-core';
 import type { Agent } from '../shared/entities';
 import { LocusError, serializeError } from '../shared/errors';
-import { USAGE, parseCli, type ParsedCli } from './args';
+import { USAGE, intOption, parseCli, type ParsedCli } from './args';
+import { chatCommand, promptCommand } from './commands/chat';
 import { memoryCommand } from './commands/memory';
+import { modelsDownloadCommand, modelsListCommand } from './commands/models';
 import { createOutput, formatError, progressPrinter, type Output } from './output';
 
 async function resolveAgent(core: Core, wanted: string | undefined): Promise<Agent> {
@@ -40,12 +42,41 @@ async function withCore(
   }
 }
 
+/** Loads the chat model into the core: --model for this run, else the agent's saved choice. */
+async function loadModel(core: Core, agent: Agent, cli: ParsedCli, output: Output): Promise<void> {
+  const { openChatModel } = await import('../core/models/model-manager');
+  const threads = intOption(cli.values.threads, 'threads');
+  const contextSize = intOption(cli.values['context-size'], 'context-size');
+  const settings = {
+    ...agent.model,
+    ...(threads ? { threads } : {}),
+    ...(contextSize ? { contextSize } : {}),
+  };
+  const show = progressPrinter('Loading model');
+  const model = await openChatModel({
+    ...(cli.values.model ? { choice: cli.values.model } : {}),
+    settings,
+    modelsDir: dataDirLayout(cli.values['data-dir'] ?? defaultDataDir()).models,
+    ...(output.json ? {} : { onLoadProgress: (f: number) => show(Math.round(f * 100), 100) }),
+  });
+  await core.setModel(model);
+}
+
 async function main(argv: string[]): Promise<number> {
   let output = createOutput(argv.includes('--json'));
   try {
     const cli = parseCli(argv);
     output = createOutput(cli.values.json ?? false);
-    const [command, sub] = cli.positionals;
+    const [command, sub, ...rest] = cli.positionals;
+    if (cli.values.prompt !== undefined) {
+      const text = [cli.values.prompt, ...cli.positionals].join(' ');
+      await withCore(cli, output, async (core) => {
+        const agent = await resolveAgent(core, cli.values.agent);
+        await loadModel(core, agent, cli, output);
+        await promptCommand(core, agent, text, output);
+      });
+      return 0;
+    }
     if (cli.values.help || !command) {
       output.out(USAGE);
       return command || cli.values.help ? 0 : 2;
@@ -55,6 +86,13 @@ async function main(argv: string[]): Promise<number> {
         await withCore(cli, output, async (core) =>
           memoryCommand(core, await resolveAgent(core, cli.values.agent), cli, output),
         );
+        return 0;
+      case 'chat':
+        await withCore(cli, output, async (core) => {
+          const agent = await resolveAgent(core, cli.values.agent);
+          await loadModel(core, agent, cli, output);
+          await chatCommand(core, agent, output);
+        });
         return 0;
       case 'status':
         await withCore(cli, output, async (core, notice) => {
@@ -68,10 +106,42 @@ async function main(argv: string[]): Promise<number> {
         });
         return 0;
       case 'models': {
+        const modelsDir = dataDirLayout(cli.values['data-dir'] ?? defaultDataDir()).models;
+        if (sub === 'list' || sub === undefined) {
+          modelsListCommand(modelsDir, output);
+          return 0;
+        }
+        if (sub === 'download') {
+          await modelsDownloadCommand(rest[0], modelsDir, output);
+          return 0;
+        }
+        if (sub === 'use') {
+          const choice = rest[0];
+          if (!choice)
+            throw new LocusError(
+              'INVALID_INPUT',
+              'Say which model: locus models use <id|file.gguf>.',
+            );
+          await withCore(cli, output, async (core) => {
+            const agent = await resolveAgent(core, cli.values.agent);
+            const { resolveModelPath, openChatModel } =
+              await import('../core/models/model-manager');
+            // Load it once so a bad choice is refused now, not at the next chat.
+            const saved = choice === 'scripted' ? choice : resolveModelPath(choice, modelsDir);
+            const model = await openChatModel({ choice: saved, settings: agent.model, modelsDir });
+            await model.dispose();
+            await call(core.handlers, 'agents.update', {
+              agentId: agent.id,
+              model: { modelPath: saved },
+            });
+            output.out(`${agent.name} now uses ${saved}.`);
+          });
+          return 0;
+        }
         if (sub !== 'download-embedder') {
           throw new LocusError(
             'INVALID_INPUT',
-            `Unknown models command "${sub ?? ''}". Run "locus --help".`,
+            `Unknown models command "${sub}". Run "locus --help".`,
           );
         }
         const dataDir = cli.values['data-dir'] ?? defaultDataDir();

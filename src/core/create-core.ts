@@ -73,6 +73,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
       dataDir: options.dataDir ?? null,
       embedder: { name: embedder.name, dimensions: embedder.dimensions },
       passages: await archival.count(),
+      model: model ? { name: model.name, contextSize: model.contextSize } : null,
     }),
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, events }),
     ...createChatHandlers(runtime, events),

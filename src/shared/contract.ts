@@ -102,6 +102,8 @@ export interface Status {
   dataDir: string | null;
   embedder: { name: string; dimensions: number };
   passages: { total: number; pending: number };
+  /** The chat model loaded now, if any. */
+  model: { name: string; contextSize: number } | null;
 }
 
 export interface BlockHistoryItem {

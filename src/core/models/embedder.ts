@@ -9,7 +9,7 @@ export interface Embedder {
 
 export interface ProgressEvent {
   /** What is slow right now. */
-  phase: 'download' | 'load' | 'embed';
+  phase: 'download' | 'verify' | 'load' | 'embed';
   /** The file or item being worked on, when there is one. */
   item?: string;
   done: number;
