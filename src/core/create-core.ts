@@ -4,6 +4,8 @@ import { EventBus } from './events';
 import { createAgentRuntime } from './agent/agent-runtime';
 import { createChatHandlers } from './handlers/chat-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
+import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-handlers';
+import { dataDirLayout } from './storage/data-dir';
 import type { ChatModel } from './models/chat-model';
 import { createAgents } from './memory/agents';
 import { createArchivalMemory, type EmbedderSync } from './memory/archival-memory';
@@ -27,6 +29,10 @@ export interface CreateCoreOptions {
   clock?: Clock;
   /** The language model; hosts may also load one later with setModel(). The core disposes it. */
   chatModel?: ChatModel;
+  /** Where chat models are downloaded; defaults to the data folder's models/. */
+  modelsDir?: string;
+  /** How models.load opens a model; defaults to the real loader (tests count or fake loads). */
+  openModel?: ModelHandlerDeps['openModel'];
   /** Caps strings in tool-call grammars; only for tiny test models. */
   maxStringLength?: number;
 }
@@ -77,7 +83,22 @@ export async function createCore(options: CreateCoreOptions = {}) {
     }),
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, events }),
     ...createChatHandlers(runtime, events),
+    ...createModelHandlers({
+      agents,
+      events,
+      modelsDir:
+        options.modelsDir ?? (options.dataDir ? dataDirLayout(options.dataDir).models : null),
+      getModel: () => model,
+      setModel: (next) => setModel(next),
+      ...(options.openModel ? { openModel: options.openModel } : {}),
+    }),
   };
+
+  async function setModel(next: ChatModel | null): Promise<void> {
+    const previous = model;
+    model = next;
+    if (previous && previous !== next) await previous.dispose();
+  }
 
   let disposed = false;
   return {
@@ -96,11 +117,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
       return model;
     },
     /** Swaps the language model, disposing the previous one. */
-    async setModel(next: ChatModel | null): Promise<void> {
-      const previous = model;
-      model = next;
-      if (previous && previous !== next) await previous.dispose();
-    },
+    setModel,
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;

@@ -91,6 +91,12 @@ export const contract = {
   }),
   'chat.cancel': z.object({ turnId: z.string().min(1).max(100) }),
   'chat.context': z.object({ agentId }),
+
+  'models.list': z.object({}),
+  'models.download': z.object({ id: text(200).min(1) }),
+  'models.cancelDownload': z.object({ id: text(200).min(1) }),
+  /** Loads a model (catalogue id, .gguf path, or "scripted") and saves it as the agent's choice. */
+  'models.load': z.object({ agentId, choice: text(4096).min(1) }),
 } as const;
 
 export type Contract = typeof contract;
@@ -139,6 +145,28 @@ export interface CallOutputs {
   'chat.send': ChatTurnResult;
   'chat.cancel': { cancelled: boolean };
   'chat.context': { messages: Message[]; prompt: Array<{ role: string; content: string }> };
+  'models.list': ModelsOverview;
+  'models.download': { id: string; path: string; sizeBytes: number };
+  'models.cancelDownload': { cancelled: boolean };
+  'models.load': { name: string; contextSize: number };
+}
+
+export interface ModelInfo {
+  id: string;
+  label: string;
+  path: string;
+  downloaded: boolean;
+  sizeBytes: number;
+  notes: string | null;
+  recommended: boolean;
+}
+
+export interface ModelsOverview {
+  models: ModelInfo[];
+  modelsDir: string | null;
+  loaded: { name: string; contextSize: number } | null;
+  /** Downloads running now, by model id. */
+  downloading: string[];
 }
 
 export interface ChatTurnResult {

@@ -32,6 +32,10 @@ export const ErrorCodes = [
   'INVALID_INPUT',
   'UNKNOWN_CALL',
   'INTERNAL',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'PAYLOAD_TOO_LARGE',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

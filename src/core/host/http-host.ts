@@ -1,0 +1,211 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { EventName, Handlers, ServerEvents } from '../../shared/contract';
+import { LocusError, serializeError, type ErrorCode } from '../../shared/errors';
+import type { EventBus } from '../events';
+import { dispatch } from './dispatch';
+import { CONTENT_SECURITY_POLICY } from './security-policy';
+
+export interface HttpHostOptions {
+  handlers: Handlers;
+  events: EventBus;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Defaults to a fresh random token per run. */
+  token?: string;
+  /** The built renderer to serve at /, for development and browser tests. */
+  staticDir?: string;
+  /** Largest accepted request body. Defaults to 4 MB. */
+  maxBodyBytes?: number;
+}
+
+export interface HttpHost {
+  /** Base URL, e.g. http://127.0.0.1:43123 */
+  url: string;
+  token: string;
+  /** Opens the app with its token (kept in the fragment, never sent to the server in logs). */
+  appUrl: string;
+  close(): Promise<void>;
+}
+
+const EVENT_NAMES: EventName[] = ['progress', 'agent'];
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+function sendError(
+  res: http.ServerResponse,
+  status: number,
+  code: ErrorCode,
+  message: string,
+): void {
+  sendJson(res, status, { ok: false, error: serializeError(new LocusError(code, message)) });
+}
+
+function sameToken(given: string | null | undefined, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+
+/** Reads the body; an oversized one is drained (so the client gets the 413) but not kept. */
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > limit) {
+        reject(new LocusError('PAYLOAD_TOO_LARGE', `The request is larger than ${limit} bytes.`));
+      } else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Serves the core on loopback only, for the renderer running in a plain
+ * browser (development, e2e tests). Every API request needs the per-run token;
+ * the Host header must be the loopback address (so a web page cannot reach it
+ * through DNS rebinding) and cross-origin requests are refused.
+ */
+export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
+  const token = options.token ?? crypto.randomBytes(24).toString('base64url');
+  const limit = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const streams = new Set<http.ServerResponse>();
+  let origin = '';
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: serializeError(error) });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', origin);
+    if (req.headers.host !== new URL(origin).host) {
+      sendError(res, 403, 'FORBIDDEN', 'Locus only answers requests addressed to 127.0.0.1.');
+      return;
+    }
+    if (url.pathname.startsWith('/api/')) {
+      const sentOrigin = req.headers.origin;
+      if (sentOrigin && sentOrigin !== origin) {
+        sendError(res, 403, 'FORBIDDEN', 'Cross-origin requests are not allowed.');
+        return;
+      }
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const given = bearer ?? url.searchParams.get('token');
+      if (!sameToken(given, token)) {
+        sendError(
+          res,
+          401,
+          'UNAUTHORIZED',
+          'Missing or wrong token. Open the address Locus printed.',
+        );
+        return;
+      }
+      if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res);
+      const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname)?.[1];
+      if (!call || req.method !== 'POST') {
+        sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${url.pathname}.`);
+        return;
+      }
+      let input: unknown;
+      try {
+        const body = await readBody(req, limit);
+        input = body ? JSON.parse(body) : {};
+      } catch (error) {
+        if (error instanceof LocusError) {
+          sendJson(res, 413, { ok: false, error: serializeError(error) });
+          return;
+        }
+        sendError(res, 400, 'INVALID_INPUT', 'The request body is not valid JSON.');
+        return;
+      }
+      sendJson(res, 200, await dispatch(options.handlers, call, input));
+      return;
+    }
+    serveStatic(url.pathname, res);
+  }
+
+  function openEventStream(res: http.ServerResponse): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
+    res.write(': connected\n\n');
+    streams.add(res);
+    res.on('close', () => streams.delete(res));
+  }
+
+  function serveStatic(pathname: string, res: http.ServerResponse): void {
+    if (!options.staticDir) {
+      sendError(res, 404, 'NOT_FOUND', 'This host serves the API only.');
+      return;
+    }
+    const root = path.resolve(options.staticDir);
+    const wanted = path.resolve(root, `.${decodeURIComponent(pathname)}`);
+    const inside = wanted === root || wanted.startsWith(`${root}${path.sep}`);
+    let file = inside ? wanted : path.join(root, 'index.html');
+    if (!fs.existsSync(file) || fs.statSync(file).isDirectory())
+      file = path.join(root, 'index.html');
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    });
+    fs.createReadStream(file).pipe(res);
+  }
+
+  const unsubscribe = EVENT_NAMES.map((name) =>
+    options.events.on(name, (payload: ServerEvents[typeof name]) => {
+      const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+      for (const stream of streams) stream.write(frame);
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+  return {
+    url: origin,
+    token,
+    appUrl: `${origin}/#token=${token}`,
+    async close() {
+      unsubscribe.forEach((off) => off());
+      for (const stream of streams) stream.end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
