@@ -17,6 +17,7 @@ Commands:
   models download <id>                download a recommended model (resumes; checks size and hash)
   models use <id|file.gguf>           make a model the agent's default
   models download-embedder            download the embedding model once (needs internet)
+  serve [--port N]                    open the app in a browser, on 127.0.0.1 only (needs npm run build)
   status                              show the data folder, embedder and counts
 
 Options:
@@ -45,6 +46,7 @@ export function parseCli(argv: string[]) {
         model: { type: 'string' },
         threads: { type: 'string' },
         'context-size': { type: 'string' },
+        port: { type: 'string' },
         json: { type: 'boolean', default: false },
         tags: { type: 'string' },
         'all-tags': { type: 'boolean', default: false },

@@ -8,6 +8,7 @@ import { USAGE, intOption, parseCli, type ParsedCli } from './args';
 import { chatCommand, promptCommand } from './commands/chat';
 import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
+import { serveCommand } from './commands/serve';
 import { createOutput, formatError, progressPrinter, type Output } from './output';
 
 async function resolveAgent(core: Core, wanted: string | undefined): Promise<Agent> {
@@ -92,6 +93,21 @@ async function main(argv: string[]): Promise<number> {
           const agent = await resolveAgent(core, cli.values.agent);
           await loadModel(core, agent, cli, output);
           await chatCommand(core, agent, output);
+        });
+        return 0;
+      case 'serve':
+        await withCore(cli, output, async (core) => {
+          const agent = await resolveAgent(core, cli.values.agent);
+          // A saved model that no longer loads must not stop the app opening:
+          // the UI shows the error when the user chats.
+          if (cli.values.model || agent.model.modelPath) {
+            await loadModel(core, agent, cli, output).catch((error: unknown) => {
+              if (cli.values.model) throw error;
+              output.err(formatError(serializeError(error)));
+            });
+          }
+          const port = intOption(cli.values.port, 'port');
+          await serveCommand(core, port !== undefined ? { port } : {}, output);
         });
         return 0;
       case 'status':

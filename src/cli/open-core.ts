@@ -1,7 +1,6 @@
-import { createCore, type Core } from '../core/create-core';
-import { selectEmbedder, type EmbedderChoice } from '../core/models/select-embedder';
-import { dataDirLayout, defaultDataDir } from '../core/storage/data-dir';
-import { LocusError } from '../shared/errors';
+import type { Core } from '../core/create-core';
+import { openAppCore } from '../core/host/open-app-core';
+import { defaultDataDir } from '../core/storage/data-dir';
 import type { Output } from './output';
 import { progressPrinter } from './output';
 
@@ -11,32 +10,22 @@ export interface CliCoreOptions {
   embedderModel?: string;
 }
 
-const CHOICES: EmbedderChoice[] = ['auto', 'fake', 'transformers'];
-
 export async function openCliCore(
   options: CliCoreOptions,
   output: Output,
 ): Promise<{ core: Core; notice: string | undefined }> {
-  const dataDir = options.dataDir ?? defaultDataDir();
-  const choice = (options.embedder ?? 'auto') as EmbedderChoice;
-  if (!CHOICES.includes(choice)) {
-    throw new LocusError(
-      'INVALID_INPUT',
-      `--embedder must be one of ${CHOICES.join(', ')}, got "${options.embedder}".`,
-    );
-  }
-  const { embedder, notice } = await selectEmbedder({
-    choice,
-    modelsDir: dataDirLayout(dataDir).models,
-    ...(options.embedderModel ? { model: options.embedderModel } : {}),
+  const show = progressPrinter('Re-embedding archival memory');
+  let announced = false;
+  return openAppCore({
+    dataDir: options.dataDir ?? defaultDataDir(),
+    ...(options.embedder ? { embedder: options.embedder } : {}),
+    ...(options.embedderModel ? { embedderModel: options.embedderModel } : {}),
+    onProgress: (_task, done, total) => {
+      if (!announced && !output.json) {
+        output.err('Memory was embedded with another model; re-embedding it now.');
+        announced = true;
+      }
+      show(done, total);
+    },
   });
-  const core = await createCore({ dataDir, embedder });
-  if (core.embedderSync.pending > 0) {
-    // Memory written with another embedder is re-embedded before use so
-    // semantic search never mixes models.
-    if (!output.json) output.err('Memory was embedded with another model; re-embedding it now.');
-    const show = progressPrinter('Re-embedding archival memory');
-    await core.archival.reembed({ onProgress: (p) => show(p.done, p.total) });
-  }
-  return { core, notice };
 }

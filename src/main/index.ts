@@ -1,7 +1,20 @@
 import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
-import { createCore, type Core } from '../core/create-core';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/bridge';
+import type { EventName } from '../shared/contract';
+import { serializeError, LocusError } from '../shared/errors';
+import type { Core } from '../core/create-core';
+import { dispatch } from '../core/host/dispatch';
+import { loadSavedModel, openAppCore } from '../core/host/open-app-core';
+import { CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink } from '../core/host/security-policy';
 import { defaultDataDir } from '../core/storage/data-dir';
+import { buildMenu } from './menu';
+
+// A thin shell: everything it does is wiring the core to a window. Logic that
+// could be tested without Electron lives in src/core.
+const rendererDir = join(import.meta.dirname, '../renderer');
+const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+const EVENTS: EventName[] = ['progress', 'agent'];
 
 // A second launch must never open the database: it hands over to the first.
 if (!app.requestSingleInstanceLock()) {
@@ -16,20 +29,95 @@ if (!app.requestSingleInstanceLock()) {
     window.focus();
   });
 
+  // No page may open new windows, navigate away, or embed webviews.
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(({ url }) => {
+      if (isExternalLink(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+    contents.on('will-navigate', (event, url) => {
+      if (!isAppUrl(url, { rendererDir, ...(devServerUrl ? { devServerUrl } : {}) })) {
+        event.preventDefault();
+        if (isExternalLink(url)) void shell.openExternal(url);
+      }
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+
+  ipcMain.handle(IPC_CALL_CHANNEL, async (event, name: unknown, input: unknown) => {
+    const frameUrl = event.senderFrame?.url ?? '';
+    if (!isAppUrl(frameUrl, { rendererDir, ...(devServerUrl ? { devServerUrl } : {}) })) {
+      return {
+        ok: false,
+        error: serializeError(
+          new LocusError('FORBIDDEN', 'Calls are accepted only from Locus itself.'),
+        ),
+      };
+    }
+    if (!core) {
+      return {
+        ok: false,
+        error: serializeError(new LocusError('INTERNAL', 'Locus is still starting; try again.')),
+      };
+    }
+    return dispatch(core.handlers, String(name), input);
+  });
+
   app.whenReady().then(async () => {
-    core = await createCore({ dataDir: defaultDataDir() });
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({
+        responseHeaders: {
+          ...details.responseHeaders,
+          'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+        },
+      });
+    });
+    // Refuse every permission request (camera, notifications, ...): nothing needs one.
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
+      callback(false),
+    );
+    Menu.setApplicationMenu(buildMenu(!app.isPackaged));
+
+    try {
+      ({ core } = await openAppCore({
+        dataDir: process.env.LOCUS_DATA_DIR ?? defaultDataDir(),
+        onProgress: (task, done, total) =>
+          window?.webContents.send(IPC_EVENT_CHANNEL, 'progress', {
+            task,
+            phase: task,
+            done,
+            total,
+          }),
+      }));
+    } catch (error) {
+      const { code, message } = serializeError(error);
+      dialog.showErrorBox('Locus cannot open its memory', `${message}\n\n(${code})`);
+      app.exit(1);
+      return;
+    }
+    const opened = core;
     window = new BrowserWindow({
       width: 1100,
       height: 760,
+      title: 'Locus',
       webPreferences: {
         preload: join(import.meta.dirname, '../preload/index.cjs'),
         contextIsolation: true,
         sandbox: true,
         nodeIntegration: false,
+        webSecurity: true,
       },
     });
-    if (process.env.ELECTRON_RENDERER_URL) await window.loadURL(process.env.ELECTRON_RENDERER_URL);
-    else await window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+    const target = window;
+    for (const name of EVENTS) {
+      opened.events.on(name, (payload) => {
+        if (!target.isDestroyed()) target.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+      });
+    }
+    if (devServerUrl) await window.loadURL(devServerUrl);
+    else await window.loadFile(join(rendererDir, 'index.html'));
+    // Loading a model takes seconds; the window is usable meanwhile.
+    void loadSavedModel(opened);
   });
 
   let disposing = false;

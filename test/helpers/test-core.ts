@@ -15,7 +15,16 @@ export function templateBlob(): Blob {
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
+  // Every cleanup runs even when one fails; the first failure is reported.
+  const failures: unknown[] = [];
+  while (cleanups.length > 0) {
+    try {
+      await cleanups.pop()?.();
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
 });
 
 /** An in-memory core on a copy of the template, disposed after the test. */

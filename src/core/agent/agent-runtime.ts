@@ -168,7 +168,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     if (!model) {
       throw new LocusError(
         'MODEL_NOT_CONFIGURED',
-        'No language model is loaded yet. Choose a .gguf file or download a recommended model in Settings → Models (CLI: --model <file.gguf>).',
+        'No language model is loaded yet. Choose a .gguf file or download a recommended model in Models & settings (CLI: --model <file.gguf>).',
       );
     }
     const agent = await agents.get(agentId);
@@ -207,7 +207,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         if (turn.signal?.aborted) return cancelled(agentId, step);
         throw new LocusError(
           'MODEL_FAILED',
-          `The model stopped with an error: ${(error as Error).message}. Try again; if it keeps failing, reload the model or pick another in Settings → Models.`,
+          `The model stopped with an error: ${(error as Error).message}. Try again; if it keeps failing, reload the model or pick another in Models & settings.`,
         );
       }
       usage.push(result.usage);

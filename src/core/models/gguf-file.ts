@@ -41,7 +41,7 @@ export async function inspectGgufFile(file: string): Promise<GgufInspection> {
   } catch {
     throw new LocusError(
       'MODEL_FILE_MISSING',
-      `The model file ${resolved} does not exist. Check the path, or download a recommended model in Settings → Models (CLI: locus models).`,
+      `The model file ${resolved} does not exist. Check the path, or download a recommended model in Models & settings (CLI: locus models).`,
       { path: resolved },
     );
   }

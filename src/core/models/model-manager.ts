@@ -94,7 +94,7 @@ export function resolveModelPath(choice: string, modelsDir: string): string {
     if (!fs.existsSync(file)) {
       throw new LocusError(
         'MODEL_FILE_MISSING',
-        `${fromCatalog.label} is not downloaded yet. Download it in Settings → Models, or run "locus models download ${fromCatalog.id}".`,
+        `${fromCatalog.label} is not downloaded yet. Download it in Models & settings, or run "locus models download ${fromCatalog.id}".`,
       );
     }
     return file;

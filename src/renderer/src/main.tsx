@@ -1,11 +1,16 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { connectClient } from './api/client';
+import { ClientContext } from './api/context';
+import './styles.css';
 
 const root = document.getElementById('root');
 if (root)
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <ClientContext.Provider value={connectClient()}>
+        <App />
+      </ClientContext.Provider>
     </StrictMode>,
   );

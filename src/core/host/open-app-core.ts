@@ -1,0 +1,57 @@
+import { createCore, type Core } from '../create-core';
+import { selectEmbedder, type EmbedderChoice } from '../models/select-embedder';
+import { dataDirLayout } from '../storage/data-dir';
+import { LocusError, serializeError, type SerializedError } from '../../shared/errors';
+
+export interface OpenAppCoreOptions {
+  dataDir: string;
+  embedder?: string;
+  embedderModel?: string;
+  onProgress?: (task: string, done: number, total: number) => void;
+}
+
+const CHOICES: EmbedderChoice[] = ['auto', 'fake', 'transformers'];
+
+/**
+ * How every user-facing host (Electron, CLI, `locus serve`) opens the core:
+ * the best available embedder, and memory written with another embedder
+ * re-embedded before use so semantic search never mixes models.
+ */
+export async function openAppCore(
+  options: OpenAppCoreOptions,
+): Promise<{ core: Core; notice: string | undefined }> {
+  const choice = (options.embedder ?? 'auto') as EmbedderChoice;
+  if (!CHOICES.includes(choice)) {
+    throw new LocusError(
+      'INVALID_INPUT',
+      `--embedder must be one of ${CHOICES.join(', ')}, got "${options.embedder}".`,
+    );
+  }
+  const { embedder, notice } = await selectEmbedder({
+    choice,
+    modelsDir: dataDirLayout(options.dataDir).models,
+    ...(options.embedderModel ? { model: options.embedderModel } : {}),
+  });
+  const core = await createCore({ dataDir: options.dataDir, embedder });
+  if (core.embedderSync.pending > 0) {
+    await core.archival.reembed({
+      onProgress: (p) => options.onProgress?.('reembed', p.done, p.total),
+    });
+  }
+  return { core, notice };
+}
+
+/**
+ * Loads the model the default agent last used, if any. A failure is returned,
+ * not thrown: the app still opens and shows the user what to do.
+ */
+export async function loadSavedModel(core: Core): Promise<SerializedError | null> {
+  const agent = await core.agents.getOrCreateDefault();
+  if (!agent.model.modelPath) return null;
+  try {
+    await core.handlers['models.load']({ agentId: agent.id, choice: agent.model.modelPath });
+    return null;
+  } catch (error) {
+    return serializeError(error);
+  }
+}

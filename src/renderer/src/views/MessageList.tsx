@@ -1,0 +1,95 @@
+import type { Message } from '../../../shared/entities';
+import { Markdown } from '../components/Markdown';
+import { replyText, when } from '../components/format';
+
+const MEMORY_TOOLS = new Set([
+  'core_memory_append',
+  'core_memory_replace',
+  'memory_replace',
+  'memory_insert',
+  'memory_rethink',
+  'archival_memory_insert',
+]);
+
+function resultStatus(result: Message | undefined): string {
+  if (!result) return 'running…';
+  try {
+    return (JSON.parse(result.content) as { status?: string }).status === 'OK' ? 'done' : 'failed';
+  } catch {
+    return 'done';
+  }
+}
+
+function ToolCallItem(props: { message: Message; result: Message | undefined }) {
+  const call = props.message.toolCalls?.[0];
+  if (!call) return null;
+  const memory = MEMORY_TOOLS.has(call.name);
+  const status = resultStatus(props.result);
+  return (
+    <details className={`tool ${memory ? 'memory-edit' : ''} ${status}`} data-tool={call.name}>
+      <summary>
+        {memory ? 'Memory edit' : 'Tool'}: <code>{call.name}</code>{' '}
+        <span className="muted">{status}</span>
+      </summary>
+      {props.message.content && <p className="thought">{props.message.content}</p>}
+      <pre>{call.arguments}</pre>
+      {props.result && <pre className="result">{props.result.content}</pre>}
+    </details>
+  );
+}
+
+/** The conversation as the user should see it: replies as Markdown, tool steps folded. */
+export function MessageList(props: { messages: Message[] }): React.JSX.Element {
+  const results = new Map<string, Message>();
+  for (const m of props.messages)
+    if (m.role === 'tool' && m.toolCallId) results.set(m.toolCallId, m);
+  return (
+    <>
+      {props.messages.map((m) => {
+        if (m.role === 'user') {
+          return (
+            <div key={m.id} className="message user" data-seq={m.seq}>
+              <div className="bubble">{m.content}</div>
+              <time className="muted">{when(m.createdAt)}</time>
+            </div>
+          );
+        }
+        if (m.role === 'assistant') {
+          const call = m.toolCalls?.[0];
+          const reply = call?.name === 'send_message' ? replyText(call.arguments) : null;
+          if (reply !== null) {
+            return (
+              <div key={m.id} className="message assistant" data-seq={m.seq}>
+                <div className="bubble">
+                  <Markdown text={reply} />
+                </div>
+                <time className="muted">{when(m.createdAt)}</time>
+              </div>
+            );
+          }
+          return (
+            <div key={m.id} className="message step" data-seq={m.seq}>
+              <ToolCallItem message={m} result={call ? results.get(call.id) : undefined} />
+            </div>
+          );
+        }
+        if (m.role === 'system' && m.kind === 'summary') {
+          return (
+            <details key={m.id} className="message summary" data-seq={m.seq}>
+              <summary>Earlier conversation summarised</summary>
+              <p>{m.content}</p>
+            </details>
+          );
+        }
+        if (m.role === 'system') {
+          return (
+            <div key={m.id} className="message notice muted" data-seq={m.seq}>
+              {m.content}
+            </div>
+          );
+        }
+        return null;
+      })}
+    </>
+  );
+}
