@@ -6,10 +6,11 @@ export const USAGE = `Usage: locus [options] <command>
 Commands:
   chat                                talk with your assistant (streams replies; /exit to leave)
   -p, --prompt "<text>"               send one message, print the reply, keep the memory
+  capture "<text>"                    save a quick note (or pipe it in: echo … | locus capture)
   memory blocks                       show core memory blocks
   memory set <label> <text>           replace a block's text (as the user)
   memory add <text> [--tags a,b]      add a passage to archival memory
-  memory search <query>               search archival memory
+  memory search <query>               search archival memory (query optional with --tags/--start/--end)
          [--tags a,b] [--all-tags] [--start DATE] [--end DATE] [--limit N] [--mode hybrid|vector|text]
   memory history [query]              search conversation history [--start DATE] [--end DATE] [--limit N]
   memory reembed                      embed passages waiting for the current embedder

@@ -43,6 +43,18 @@ async function withCore(
   }
 }
 
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new LocusError(
+      'INVALID_INPUT',
+      'Give the note as text (locus capture "…") or pipe it in.',
+    );
+  }
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text;
+}
+
 /** Loads the chat model into the core: --model for this run, else the agent's saved choice. */
 async function loadModel(core: Core, agent: Agent, cli: ParsedCli, output: Output): Promise<void> {
   const { openChatModel } = await import('../core/models/model-manager');
@@ -95,6 +107,20 @@ async function main(argv: string[]): Promise<number> {
           await chatCommand(core, agent, output);
         });
         return 0;
+      case 'capture': {
+        const words = cli.positionals.slice(1);
+        const text = words.length > 0 ? words.join(' ') : await readStdin();
+        await withCore(cli, output, async (core) => {
+          const agent = await resolveAgent(core, cli.values.agent);
+          const passage = await call(core.handlers, 'captures.add', {
+            agentId: agent.id,
+            text,
+            source: 'cli',
+          });
+          output.out(output.json ? JSON.stringify(passage) : `Saved note (${passage.id}).`);
+        });
+        return 0;
+      }
       case 'serve':
         await withCore(cli, output, async (core) => {
           const agent = await resolveAgent(core, cli.values.agent);

@@ -2,6 +2,8 @@ import type { Handlers } from '../shared/contract';
 import { systemClock, type Clock } from './clock';
 import { EventBus } from './events';
 import { createAgentRuntime } from './agent/agent-runtime';
+import { CaptureJournal } from './capture/capture-journal';
+import { createCaptures } from './capture/captures';
 import { createChatHandlers } from './handlers/chat-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
 import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-handlers';
@@ -62,6 +64,21 @@ export async function createCore(options: CreateCoreOptions = {}) {
     throw error;
   }
 
+  const captures = createCaptures({
+    archival,
+    clock,
+    journal: options.dataDir
+      ? new CaptureJournal(dataDirLayout(options.dataDir).captureJournal)
+      : null,
+  });
+  let replayedCaptures: number;
+  try {
+    replayedCaptures = await captures.replay();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
   let model: ChatModel | null = options.chatModel ?? null;
   const runtime = createAgentRuntime({
     db,
@@ -83,6 +100,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
     }),
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, events }),
     ...createChatHandlers(runtime, events),
+    'captures.add': async ({ agentId, text, source }) =>
+      captures.add(agentId ?? (await agents.getOrCreateDefault()).id, text, source),
     ...createModelHandlers({
       agents,
       events,
@@ -113,6 +132,9 @@ export async function createCore(options: CreateCoreOptions = {}) {
     archival,
     recall,
     runtime,
+    captures,
+    /** Captures found only in the journal at open (after a crash) and stored now. */
+    replayedCaptures,
     get model(): ChatModel | null {
       return model;
     },

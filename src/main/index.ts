@@ -9,10 +9,13 @@ import { loadSavedModel, openAppCore } from '../core/host/open-app-core';
 import { CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink } from '../core/host/security-policy';
 import { defaultDataDir } from '../core/storage/data-dir';
 import { buildMenu } from './menu';
+import { setUpTray } from './tray';
 
 // A thin shell: everything it does is wiring the core to a window. Logic that
 // could be tested without Electron lives in src/core.
 const rendererDir = join(import.meta.dirname, '../renderer');
+const resourcesDir = join(import.meta.dirname, '../../resources');
+const preload = join(import.meta.dirname, '../preload/index.cjs');
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 const EVENTS: EventName[] = ['progress', 'agent'];
 
@@ -100,22 +103,43 @@ if (!app.requestSingleInstanceLock()) {
       width: 1100,
       height: 760,
       title: 'Locus',
+      icon: join(resourcesDir, 'icon.png'),
       webPreferences: {
-        preload: join(import.meta.dirname, '../preload/index.cjs'),
+        preload,
         contextIsolation: true,
         sandbox: true,
         nodeIntegration: false,
         webSecurity: true,
       },
     });
-    const target = window;
     for (const name of EVENTS) {
       opened.events.on(name, (payload) => {
-        if (!target.isDestroyed()) target.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+        for (const open of BrowserWindow.getAllWindows()) {
+          if (!open.isDestroyed()) open.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+        }
       });
     }
-    if (devServerUrl) await window.loadURL(devServerUrl);
-    else await window.loadFile(join(rendererDir, 'index.html'));
+    const load = async (target: BrowserWindow, view?: string) => {
+      if (devServerUrl) {
+        await target.loadURL(view ? `${devServerUrl}?view=${view}` : devServerUrl);
+      } else {
+        await target.loadFile(join(rendererDir, 'index.html'), view ? { query: { view } } : {});
+      }
+    };
+    await load(window);
+    const main = window;
+    const { dispose } = setUpTray({
+      resourcesDir,
+      preload,
+      load,
+      showMain: () => {
+        if (main.isDestroyed()) return;
+        main.show();
+        main.focus();
+      },
+      quit: () => app.quit(),
+    });
+    app.on('will-quit', dispose);
     // Loading a model takes seconds; the window is usable meanwhile.
     void loadSavedModel(opened);
   });

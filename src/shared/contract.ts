@@ -92,6 +92,14 @@ export const contract = {
   'chat.cancel': z.object({ turnId: z.string().min(1).max(100) }),
   'chat.context': z.object({ agentId }),
 
+  /** A quick note: durable before this returns, stored in archival memory tagged "note". */
+  'captures.add': z.object({
+    agentId: agentId.optional(),
+    // Longer than the core limit so the core, not zod, explains the limit.
+    text: text(1_000_000),
+    source: z.enum(['tray', 'app', 'cli']).default('app'),
+  }),
+
   'models.list': z.object({}),
   'models.download': z.object({ id: text(200).min(1) }),
   'models.cancelDownload': z.object({ id: text(200).min(1) }),
@@ -145,6 +153,7 @@ export interface CallOutputs {
   'chat.send': ChatTurnResult;
   'chat.cancel': { cancelled: boolean };
   'chat.context': { messages: Message[]; prompt: Array<{ role: string; content: string }> };
+  'captures.add': Passage;
   'models.list': ModelsOverview;
   'models.download': { id: string; path: string; sizeBytes: number };
   'models.cancelDownload': { cancelled: boolean };

@@ -192,6 +192,26 @@ describe('desktop UI in headless Chromium', () => {
     expect(await page.locator('.message.user').count()).toBe(70);
   });
 
+  it('saves a quick capture and shows it in the memory view', async () => {
+    const { page, appUrl, core } = await start();
+    const capture = await page.context().newPage();
+    await capture.goto(appUrl.replace('/#', '/?view=capture#'));
+    await capture.getByLabel('Quick note').fill('Ask Sam about the bike rack');
+    await capture.getByLabel('Quick note').press('Control+Enter');
+    await capture.getByRole('status').getByText('Saved').waitFor();
+    expect(await capture.getByLabel('Quick note').inputValue()).toBe('');
+    const agent = await core.agents.getOrCreateDefault();
+    const stored = await core.archival.search(agent.id, { query: '', tags: ['note'] });
+    expect(stored.items.map((p) => p.text)).toEqual(['Ask Sam about the bike rack']);
+    await screenshot(capture, 'capture');
+
+    await page.getByRole('button', { name: 'Memory' }).click();
+    const note = page.locator('.passage', { hasText: 'Ask Sam about the bike rack' });
+    await note.waitFor();
+    expect(await note.locator('.tag').allTextContents()).toEqual(['note']);
+    expect(await note.textContent()).toContain('from capture');
+  });
+
   it('explains a missing model and leads to the models view', async () => {
     const { page } = await openApp(browser, renderer.dir);
     await send(page, 'Hello?');

@@ -50,7 +50,7 @@ export async function openApp(
   browser: Browser,
   rendererDir: string,
   coreOptions: CreateCoreOptions = {},
-): Promise<{ page: Page; core: Awaited<ReturnType<typeof testCore>> }> {
+): Promise<{ page: Page; core: Awaited<ReturnType<typeof testCore>>; appUrl: string }> {
   const core = await testCore(coreOptions);
   const host = await startHttpHost({
     handlers: core.handlers,
@@ -72,7 +72,7 @@ export async function openApp(
     if (problems.length) throw new Error(`The page reported errors:\n${problems.join('\n')}`);
   });
   await page.goto(host.appUrl);
-  return { page, core };
+  return { page, core, appUrl: host.appUrl };
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

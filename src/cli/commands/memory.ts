@@ -62,8 +62,10 @@ export async function memoryCommand(
       return;
     }
     case 'search': {
-      const query = need(rest.join(' '), 'search query');
       const tags = listOption(values.tags);
+      // With a tag or date filter an empty query lists the newest matches.
+      const filtered = tags !== undefined || values.start !== undefined || values.end !== undefined;
+      const query = filtered ? rest.join(' ') : need(rest.join(' '), 'search query');
       const limit = intOption(values.limit, 'limit');
       const offset = intOption(values.offset, 'offset');
       const page = await call(h, 'archival.search', {

@@ -160,6 +160,9 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
     insertMany,
 
     get,
+    findBySource(kind: Passage['source']['kind'], ref: string): Promise<Passage | undefined> {
+      return repo.findBySource(kind, ref);
+    },
 
     async update(id: string, patch: { text?: string; tags?: string[] }): Promise<Passage> {
       await get(id);

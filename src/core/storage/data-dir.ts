@@ -32,8 +32,10 @@ export function dataDirLayout(dataDir: string): {
   database: string;
   models: string;
   backups: string;
+  captureJournal: string;
 } {
   return {
+    captureJournal: path.join(dataDir, 'captures.journal'),
     database: path.join(dataDir, 'pgdata'),
     models: path.join(dataDir, 'models'),
     backups: path.join(dataDir, 'backups'),

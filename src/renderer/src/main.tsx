@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { CaptureView } from './views/CaptureView';
 import { connectClient } from './api/client';
 import { ClientContext } from './api/context';
 import './styles.css';
@@ -10,7 +11,11 @@ if (root)
   createRoot(root).render(
     <StrictMode>
       <ClientContext.Provider value={connectClient()}>
-        <App />
+        {new URLSearchParams(window.location.search).get('view') === 'capture' ? (
+          <CaptureView />
+        ) : (
+          <App />
+        )}
       </ClientContext.Provider>
     </StrictMode>,
   );

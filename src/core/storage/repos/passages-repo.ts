@@ -95,6 +95,13 @@ export function createPassagesRepo(sql: Sql) {
         ],
       );
     },
+    async findBySource(kind: Passage['source']['kind'], ref: string): Promise<Passage | undefined> {
+      const result = await sql.query<RawPassage>(
+        `SELECT ${COLUMNS} FROM passages p WHERE p.source_kind = $1 AND p.source_ref = $2 LIMIT 1`,
+        [kind, ref],
+      );
+      return result.rows[0] ? toPassage(result.rows[0]) : undefined;
+    },
     async get(id: string): Promise<Passage | undefined> {
       const result = await sql.query<RawPassage>(
         `SELECT ${COLUMNS} FROM passages p WHERE p.id = $1`,

@@ -101,7 +101,7 @@ export function connectClient(): LocusClient {
   if (fromHash) {
     sessionStorage.setItem('locus-token', fromHash);
     // Keep the token out of the visible address and history.
-    history.replaceState(null, '', window.location.pathname);
+    history.replaceState(null, '', window.location.pathname + window.location.search);
   }
   const token = fromHash ?? sessionStorage.getItem('locus-token') ?? '';
   return createHttpClient(window.location.origin, token);

@@ -1,0 +1,75 @@
+import type { Passage } from '../../shared/entities';
+import { LocusError } from '../../shared/errors';
+import type { Clock } from '../clock';
+import { newId } from '../ids';
+import type { createArchivalMemory } from '../memory/archival-memory';
+import type { CaptureJournal } from './capture-journal';
+
+export const CAPTURE_TAG = 'note';
+export const MAX_CAPTURE_CHARS = 100_000;
+
+export interface CapturesDeps {
+  archival: ReturnType<typeof createArchivalMemory>;
+  clock: Clock;
+  /** Null for an in-memory core: nothing survives it anyway. */
+  journal: CaptureJournal | null;
+}
+
+/** Quick notes: journaled durably first, then stored as archival passages tagged "note". */
+export function createCaptures(deps: CapturesDeps) {
+  const { archival, journal } = deps;
+
+  async function store(entry: {
+    id: string;
+    agentId: string;
+    text: string;
+    createdAt: string;
+  }): Promise<Passage> {
+    const existing = await archival.findBySource('capture', entry.id);
+    if (existing) return existing;
+    return archival.insert(entry.agentId, {
+      text: entry.text,
+      tags: [CAPTURE_TAG],
+      source: { kind: 'capture', ref: entry.id },
+      createdAt: entry.createdAt,
+    });
+  }
+
+  return {
+    async add(agentId: string, text: string, source: string): Promise<Passage> {
+      const trimmed = text.trim();
+      if (!trimmed)
+        throw new LocusError('INVALID_INPUT', 'The note is empty; type something to save.');
+      if (trimmed.length > MAX_CAPTURE_CHARS) {
+        throw new LocusError(
+          'INVALID_INPUT',
+          `The note is ${trimmed.length} characters; notes can be at most ${MAX_CAPTURE_CHARS}. Split it or add it as a file.`,
+        );
+      }
+      const entry = {
+        id: newId('capture'),
+        agentId,
+        text: trimmed,
+        createdAt: deps.clock.now().toISOString(),
+        source,
+      };
+      journal?.append(entry);
+      const passage = await store(entry);
+      journal?.markDone(entry.id);
+      return passage;
+    },
+
+    /** Stores captures a crash or power cut left only in the journal. */
+    async replay(): Promise<number> {
+      if (!journal) return 0;
+      const pending = journal.pending();
+      for (const entry of pending) {
+        await store(entry);
+        journal.markDone(entry.id);
+      }
+      journal.compact();
+      return pending.length;
+    },
+  };
+}
+export type Captures = ReturnType<typeof createCaptures>;

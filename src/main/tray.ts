@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { BrowserWindow, globalShortcut, Menu, nativeImage, Tray } from 'electron';
+
+export const CAPTURE_SHORTCUT = 'CommandOrControl+Shift+Space';
+
+interface TrayOptions {
+  resourcesDir: string;
+  preload: string;
+  /** Loads the renderer into a window, with an optional `view` query. */
+  load: (window: BrowserWindow, view?: string) => Promise<void>;
+  showMain: () => void;
+  quit: () => void;
+}
+
+/**
+ * The tray icon and the global shortcut both open one small capture window;
+ * the note is saved by the core (journaled and fsynced) before it says "Saved".
+ */
+export function setUpTray(options: TrayOptions): { tray: Tray; dispose: () => void } {
+  let capture: BrowserWindow | undefined;
+  const openCapture = () => {
+    if (capture && !capture.isDestroyed()) {
+      capture.show();
+      capture.focus();
+      return;
+    }
+    capture = new BrowserWindow({
+      width: 420,
+      height: 220,
+      title: 'Locus quick note',
+      alwaysOnTop: true,
+      minimizable: false,
+      maximizable: false,
+      skipTaskbar: true,
+      webPreferences: {
+        preload: options.preload,
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+      },
+    });
+    void options.load(capture, 'capture');
+  };
+
+  const tray = new Tray(nativeImage.createFromPath(join(options.resourcesDir, 'tray.png')));
+  tray.setToolTip('Locus');
+  tray.setContextMenu(
+    Menu.buildFromTemplate([
+      { label: 'Quick note…', accelerator: CAPTURE_SHORTCUT, click: openCapture },
+      { label: 'Open Locus', click: options.showMain },
+      { type: 'separator' },
+      { label: 'Quit Locus', click: options.quit },
+    ]),
+  );
+  tray.on('click', openCapture);
+  // Another app may own the shortcut; the tray menu still works then.
+  globalShortcut.register(CAPTURE_SHORTCUT, openCapture);
+  return {
+    tray,
+    dispose: () => {
+      globalShortcut.unregister(CAPTURE_SHORTCUT);
+      tray.destroy();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CaptureJournal } from '../../src/core/capture/capture-journal';
+import { createCore } from '../../src/core/create-core';
+import { dispatch } from '../../src/core/host/dispatch';
+import { dataDirLayout } from '../../src/core/storage/data-dir';
+import { runCli } from '../helpers/run-cli';
+import { spawnTsx, waitForOutput } from '../helpers/spawn-tsx';
+import { onCleanup, tempDir, testCore } from '../helpers/test-core';
+
+describe('quick capture', () => {
+  it('saves a note as an archival passage tagged "note" with its time and source', async () => {
+    const core = await testCore();
+    const agent = await core.agents.getOrCreateDefault();
+    const before = core.clock.now().getTime();
+    const result = await dispatch(core.handlers, 'captures.add', {
+      text: '  Call the plumber about the boiler  ',
+      source: 'tray',
+    });
+    expect(result.ok).toBe(true);
+    const found = await core.archival.search(agent.id, { query: 'plumber boiler', tags: ['note'] });
+    expect(found.items[0]).toMatchObject({
+      text: 'Call the plumber about the boiler',
+      tags: ['note'],
+      source: { kind: 'capture' },
+    });
+    expect(Date.parse(found.items[0]!.createdAt)).toBeGreaterThan(before);
+  });
+
+  it('refuses empty and oversized notes with a message, storing nothing', async () => {
+    const core = await testCore();
+    const empty = await dispatch(core.handlers, 'captures.add', { text: '   ' });
+    expect(empty).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    const huge = await dispatch(core.handlers, 'captures.add', { text: 'x'.repeat(100_001) });
+    expect(huge).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(huge.ok === false && huge.error.message).toMatch(/at most 100000/);
+    expect((await core.archival.count()).total).toBe(0);
+  });
+
+  it('replays journaled captures the database never got, once, ignoring a torn last line', async () => {
+    const dataDir = tempDir();
+    const first = await createCore({ dataDir });
+    const agent = await first.agents.getOrCreateDefault();
+    await first.dispose();
+
+    const journal = new CaptureJournal(dataDirLayout(dataDir).captureJournal);
+    journal.append({
+      id: 'capture-lost',
+      agentId: agent.id,
+      text: 'Buy stamps',
+      createdAt: '2026-11-20T10:00:00.000Z',
+      source: 'tray',
+    });
+    fs.appendFileSync(
+      dataDirLayout(dataDir).captureJournal,
+      '{"type":"capture","entry":{"id":"capt',
+    );
+
+    const second = await createCore({ dataDir });
+    expect(second.replayedCaptures).toBe(1);
+    const passages = await second.archival.search(agent.id, { query: '', tags: ['note'] });
+    expect(passages.items.map((p) => [p.text, p.createdAt])).toEqual([
+      ['Buy stamps', '2026-11-20T10:00:00.000Z'],
+    ]);
+    await second.dispose();
+
+    const third = await createCore({ dataDir });
+    onCleanup(() => third.dispose());
+    expect(third.replayedCaptures).toBe(0);
+    expect((await third.archival.count(agent.id)).total).toBe(1);
+  });
+
+  it('keeps every acknowledged note when the process is killed right after saving', async () => {
+    const dataDir = tempDir();
+    const child = spawnTsx('test/helpers/capture-then-die.ts', [
+      dataDir,
+      'first note',
+      'second note',
+    ]);
+    const out = await waitForOutput(child, 'ACK', 60_000).catch(() => '');
+    await new Promise((resolve) => child.on('exit', resolve));
+    const acked = [...(out + '').matchAll(/ACK (\S+)/g)].map((m) => m[1]);
+    expect(acked.length).toBeGreaterThan(0);
+
+    // The lock left by the killed process is reclaimed; the notes come back.
+    const core = await createCore({ dataDir });
+    onCleanup(() => core.dispose());
+    for (const ref of acked) {
+      expect(await core.archival.findBySource('capture', ref as string)).toBeDefined();
+    }
+  });
+
+  it('captures from the command line and from stdin', async () => {
+    const dataDir = tempDir();
+    const base = ['--data-dir', dataDir, '--embedder', 'fake'];
+    const direct = await runCli(['capture', 'Passport expires in March', ...base]);
+    expect(direct.code).toBe(0);
+    expect(direct.stdout).toMatch(/^Saved note \(passage-/);
+    const piped = await runCli(['capture', ...base], { stdin: 'Library books due Friday\n' });
+    expect(piped.code).toBe(0);
+    const empty = await runCli(['capture', ...base], { stdin: '' });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('The note is empty');
+
+    const found = await runCli(['memory', 'search', '', '--tags', 'note', '--json', ...base]);
+    const texts = (JSON.parse(found.stdout) as { items: Array<{ text: string }> }).items.map(
+      (p) => p.text,
+    );
+    expect(texts.sort()).toEqual(['Library books due Friday', 'Passport expires in March']);
+  });
+});
