@@ -18,6 +18,8 @@ Commands:
   models download <id>                download a recommended model (resumes; checks size and hash)
   models use <id|file.gguf>           make a model the agent's default
   models download-embedder            download the embedding model once (needs internet)
+  export [--out file.af]              export the agent as a Letta Agent File (with archival memory)
+  import <file.af>                    import a Letta Agent File as a new agent (nothing changes if it is invalid)
   serve [--port N]                    open the app in a browser, on 127.0.0.1 only (needs npm run build)
   status                              show the data folder, embedder and counts
 
@@ -48,6 +50,7 @@ export function parseCli(argv: string[]) {
         threads: { type: 'string' },
         'context-size': { type: 'string' },
         port: { type: 'string' },
+        out: { type: 'string' },
         json: { type: 'boolean', default: false },
         tags: { type: 'string' },
         'all-tags': { type: 'boolean', default: false },

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { call } from '../core/host/call';
 import { selectEmbedder } from '../core/models/select-embedder';
 import { dataDirLayout, defaultDataDir } from '../core/storage/data-dir';
@@ -118,6 +120,42 @@ async function main(argv: string[]): Promise<number> {
             source: 'cli',
           });
           output.out(output.json ? JSON.stringify(passage) : `Saved note (${passage.id}).`);
+        });
+        return 0;
+      }
+      case 'export': {
+        await withCore(cli, output, async (core) => {
+          const agent = await resolveAgent(core, cli.values.agent);
+          const file = await call(core.handlers, 'agentfile.export', { agentId: agent.id });
+          const target = path.resolve(cli.values.out ?? file.fileName);
+          // Write beside and rename: an interrupted export never leaves half a file.
+          fs.writeFileSync(`${target}.tmp`, file.text);
+          fs.renameSync(`${target}.tmp`, target);
+          output.out(
+            output.json ? JSON.stringify({ path: target }) : `Exported ${agent.name} to ${target}`,
+          );
+        });
+        return 0;
+      }
+      case 'import': {
+        const file = sub;
+        if (!file)
+          throw new LocusError('INVALID_INPUT', 'Say which file: locus import <agent.af>.');
+        let text: string;
+        try {
+          text = fs.readFileSync(file, 'utf8');
+        } catch {
+          throw new LocusError('NOT_FOUND', `Cannot read ${path.resolve(file)}.`);
+        }
+        await withCore(cli, output, async (core) => {
+          const report = await call(core.handlers, 'agentfile.import', { text });
+          if (output.json) output.out(JSON.stringify(report));
+          else {
+            output.out(
+              `Imported "${report.name}": ${report.blocks} blocks, ${report.messages} messages, ${report.passages} passages.`,
+            );
+            for (const note of report.notes) output.out(`  - ${note}`);
+          }
         });
         return 0;
       }

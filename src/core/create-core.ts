@@ -2,6 +2,8 @@ import type { Handlers } from '../shared/contract';
 import { systemClock, type Clock } from './clock';
 import { EventBus } from './events';
 import { createAgentRuntime } from './agent/agent-runtime';
+import { exportAgentFile } from './agentfile/export-agent-file';
+import { importAgentFile } from './agentfile/import-agent-file';
 import { CaptureJournal } from './capture/capture-journal';
 import { createCaptures } from './capture/captures';
 import { createChatHandlers } from './handlers/chat-handlers';
@@ -100,6 +102,28 @@ export async function createCore(options: CreateCoreOptions = {}) {
     }),
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, events }),
     ...createChatHandlers(runtime, events),
+    'agentfile.export': async ({ agentId }) => {
+      const file = await exportAgentFile({ db, agents, embedder, now: () => clock.now() }, agentId);
+      const name = file.agents[0]?.name ?? 'agent';
+      return {
+        fileName: `${name.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'agent'}.af`,
+        text: JSON.stringify(file, null, 2),
+      };
+    },
+    'agentfile.import': async ({ text }) => {
+      const report = await importAgentFile({ db, clock }, text);
+      // Vectors in the file come from another model; embed with ours.
+      await archival.reembed({
+        onProgress: (p) =>
+          events.emit('progress', {
+            task: 'import-embed',
+            phase: 'embed',
+            done: p.done,
+            total: p.total,
+          }),
+      });
+      return report;
+    },
     'captures.add': async ({ agentId, text, source }) =>
       captures.add(agentId ?? (await agents.getOrCreateDefault()).id, text, source),
     ...createModelHandlers({

@@ -100,6 +100,10 @@ export const contract = {
     source: z.enum(['tray', 'app', 'cli']).default('app'),
   }),
 
+  'agentfile.export': z.object({ agentId }),
+  /** The text of a Letta Agent File (.af); validated whole before anything is written. */
+  'agentfile.import': z.object({ text: z.string().max(200 * 1024 * 1024) }),
+
   'models.list': z.object({}),
   'models.download': z.object({ id: text(200).min(1) }),
   'models.cancelDownload': z.object({ id: text(200).min(1) }),
@@ -154,10 +158,22 @@ export interface CallOutputs {
   'chat.cancel': { cancelled: boolean };
   'chat.context': { messages: Message[]; prompt: Array<{ role: string; content: string }> };
   'captures.add': Passage;
+  'agentfile.export': { fileName: string; text: string };
+  'agentfile.import': AgentFileImportReport;
   'models.list': ModelsOverview;
   'models.download': { id: string; path: string; sizeBytes: number };
   'models.cancelDownload': { cancelled: boolean };
   'models.load': { name: string; contextSize: number };
+}
+
+export interface AgentFileImportReport {
+  agentId: string;
+  name: string;
+  blocks: number;
+  messages: number;
+  passages: number;
+  inertTools: string[];
+  notes: string[];
 }
 
 export interface ModelInfo {

@@ -36,6 +36,7 @@ export const ErrorCodes = [
   'FORBIDDEN',
   'NOT_FOUND',
   'PAYLOAD_TOO_LARGE',
+  'AGENT_FILE_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

@@ -1,5 +1,6 @@
 import type { Sql } from '../sql';
 import { initialSchema } from './1764000000000_initial';
+import { inertTools } from './1764100000000_inert_tools';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -11,4 +12,4 @@ export interface Migration {
  * Append-only: never edit or reorder a migration that has shipped. A database
  * whose applied list is not a prefix of this list was made by another build.
  */
-export const migrations: readonly Migration[] = [initialSchema];
+export const migrations: readonly Migration[] = [initialSchema, inertTools];
