@@ -19,7 +19,11 @@ Commands:
   models use <id|file.gguf>           make a model the agent's default
   models download-embedder            download the embedding model once (needs internet)
   export [--out file.af]              export the agent as a Letta Agent File (with archival memory)
+  export --markdown [--conversations] memory as readable Markdown (blocks, notes by tag and date)
   import <file.af>                    import a Letta Agent File as a new agent (nothing changes if it is invalid)
+  backup                              back up the memory database now
+  backup list                         list backups (automatic daily ones and manual ones)
+  backup restore <file>               check a backup opens, then put it in place (Locus must be closed)
   serve [--port N]                    open the app in a browser, on 127.0.0.1 only (needs npm run build)
   status                              show the data folder, embedder and counts
 
@@ -51,6 +55,8 @@ export function parseCli(argv: string[]) {
         'context-size': { type: 'string' },
         port: { type: 'string' },
         out: { type: 'string' },
+        markdown: { type: 'boolean', default: false },
+        conversations: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         tags: { type: 'string' },
         'all-tags': { type: 'boolean', default: false },

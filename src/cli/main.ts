@@ -126,7 +126,12 @@ async function main(argv: string[]): Promise<number> {
       case 'export': {
         await withCore(cli, output, async (core) => {
           const agent = await resolveAgent(core, cli.values.agent);
-          const file = await call(core.handlers, 'agentfile.export', { agentId: agent.id });
+          const file = cli.values.markdown
+            ? await call(core.handlers, 'agentfile.exportMarkdown', {
+                agentId: agent.id,
+                conversations: cli.values.conversations ?? false,
+              })
+            : await call(core.handlers, 'agentfile.export', { agentId: agent.id });
           const target = path.resolve(cli.values.out ?? file.fileName);
           // Write beside and rename: an interrupted export never leaves half a file.
           fs.writeFileSync(`${target}.tmp`, file.text);
@@ -156,6 +161,45 @@ async function main(argv: string[]): Promise<number> {
             );
             for (const note of report.notes) output.out(`  - ${note}`);
           }
+        });
+        return 0;
+      }
+      case 'backup': {
+        const dataDir = cli.values['data-dir'] ?? defaultDataDir();
+        const backups = await import('../core/backup/backups');
+        if (sub === 'list') {
+          const list = backups.listBackups(dataDir);
+          output.out(
+            output.json
+              ? JSON.stringify(list)
+              : list.length === 0
+                ? 'No backups yet. Run "locus backup" to make one.'
+                : list.map((b) => `${b.createdAt}  ${b.kind.padEnd(6)}  ${b.file}`).join('\n'),
+          );
+          return 0;
+        }
+        if (sub === 'restore') {
+          const file = rest[0];
+          if (!file)
+            throw new LocusError('INVALID_INPUT', 'Say which backup: locus backup restore <file>.');
+          const { systemClock } = await import('../core/clock');
+          const result = await backups.restoreBackup(dataDir, path.resolve(file), systemClock);
+          output.out(
+            output.json
+              ? JSON.stringify(result)
+              : `Restored ${result.agents} agent(s) and ${result.messages} messages. The replaced database is kept at ${result.previous}.`,
+          );
+          return 0;
+        }
+        if (sub !== undefined) {
+          throw new LocusError(
+            'INVALID_INPUT',
+            `Unknown backup command "${sub}". Run "locus --help".`,
+          );
+        }
+        await withCore(cli, output, async (core) => {
+          const made = await call(core.handlers, 'backups.create', {});
+          output.out(output.json ? JSON.stringify(made) : `Backed up to ${made.file}`);
         });
         return 0;
       }

@@ -1,9 +1,12 @@
 import type { Handlers } from '../shared/contract';
+import { LocusError } from '../shared/errors';
 import { systemClock, type Clock } from './clock';
 import { EventBus } from './events';
 import { createAgentRuntime } from './agent/agent-runtime';
 import { exportAgentFile } from './agentfile/export-agent-file';
+import { exportMarkdown } from './agentfile/export-markdown';
 import { importAgentFile } from './agentfile/import-agent-file';
+import { createBackup, listBackups } from './backup/backups';
 import { CaptureJournal } from './capture/capture-journal';
 import { createCaptures } from './capture/captures';
 import { createChatHandlers } from './handlers/chat-handlers';
@@ -110,6 +113,13 @@ export async function createCore(options: CreateCoreOptions = {}) {
         text: JSON.stringify(file, null, 2),
       };
     },
+    'agentfile.exportMarkdown': async ({ agentId, conversations }) => {
+      const agent = await agents.get(agentId);
+      return {
+        fileName: `${agent.name.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'agent'}-memory.md`,
+        text: await exportMarkdown({ db, agents }, agentId, { conversations }),
+      };
+    },
     'agentfile.import': async ({ text }) => {
       const report = await importAgentFile({ db, clock }, text);
       // Vectors in the file come from another model; embed with ours.
@@ -123,6 +133,16 @@ export async function createCore(options: CreateCoreOptions = {}) {
           }),
       });
       return report;
+    },
+    'backups.list': async () => (options.dataDir ? listBackups(options.dataDir) : []),
+    'backups.create': async () => {
+      if (!options.dataDir) {
+        throw new LocusError(
+          'INVALID_INPUT',
+          'This Locus keeps its memory in RAM only; there is nothing to back up.',
+        );
+      }
+      return createBackup(database, options.dataDir, 'manual', clock);
     },
     'captures.add': async ({ agentId, text, source }) =>
       captures.add(agentId ?? (await agents.getOrCreateDefault()).id, text, source),

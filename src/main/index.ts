@@ -4,6 +4,8 @@ import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/bridge';
 import type { EventName } from '../shared/contract';
 import { serializeError, LocusError } from '../shared/errors';
 import type { Core } from '../core/create-core';
+import { autoBackup } from '../core/backup/backups';
+import { systemClock } from '../core/clock';
 import { dispatch } from '../core/host/dispatch';
 import { loadSavedModel, openAppCore } from '../core/host/open-app-core';
 import { CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink } from '../core/host/security-policy';
@@ -142,6 +144,12 @@ if (!app.requestSingleInstanceLock()) {
     app.on('will-quit', dispose);
     // Loading a model takes seconds; the window is usable meanwhile.
     void loadSavedModel(opened);
+    // The rolling daily backup, checked at start and every few hours.
+    const dataDir = process.env.LOCUS_DATA_DIR ?? defaultDataDir();
+    const backUp = () =>
+      void autoBackup(opened.database, dataDir, systemClock).catch(() => undefined);
+    backUp();
+    setInterval(backUp, 6 * 60 * 60 * 1000).unref();
   });
 
   let disposing = false;

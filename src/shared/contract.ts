@@ -101,8 +101,12 @@ export const contract = {
   }),
 
   'agentfile.export': z.object({ agentId }),
+  'agentfile.exportMarkdown': z.object({ agentId, conversations: z.boolean().default(false) }),
   /** The text of a Letta Agent File (.af); validated whole before anything is written. */
   'agentfile.import': z.object({ text: z.string().max(200 * 1024 * 1024) }),
+
+  'backups.list': z.object({}),
+  'backups.create': z.object({}),
 
   'models.list': z.object({}),
   'models.download': z.object({ id: text(200).min(1) }),
@@ -159,11 +163,21 @@ export interface CallOutputs {
   'chat.context': { messages: Message[]; prompt: Array<{ role: string; content: string }> };
   'captures.add': Passage;
   'agentfile.export': { fileName: string; text: string };
+  'agentfile.exportMarkdown': { fileName: string; text: string };
   'agentfile.import': AgentFileImportReport;
+  'backups.list': BackupInfo[];
+  'backups.create': BackupInfo;
   'models.list': ModelsOverview;
   'models.download': { id: string; path: string; sizeBytes: number };
   'models.cancelDownload': { cancelled: boolean };
   'models.load': { name: string; contextSize: number };
+}
+
+export interface BackupInfo {
+  file: string;
+  kind: 'auto' | 'manual';
+  createdAt: string;
+  sizeBytes: number;
 }
 
 export interface AgentFileImportReport {

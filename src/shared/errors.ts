@@ -37,6 +37,7 @@ export const ErrorCodes = [
   'NOT_FOUND',
   'PAYLOAD_TOO_LARGE',
   'AGENT_FILE_INVALID',
+  'BACKUP_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

@@ -246,4 +246,30 @@ describe('Agent File (.af) export and import', () => {
     expect(report.notes.join(' ')).toMatch(/ghost/);
     expect(core.runtime.tools.map((t) => t.name)).not.toContain('rm_rf');
   });
+
+  it('exports memory as readable Markdown, conversations on request', async () => {
+    const core = await testCore({ chatModel: createScriptedModel() });
+    const agent = await core.agents.getOrCreateDefault();
+    await core.runtime.send(agent.id, 'Hi, my name is Ada');
+    await call(core.handlers, 'captures.add', { text: 'Buy stamps' });
+    await call(core.handlers, 'archival.insert', {
+      agentId: agent.id,
+      text: 'Bees on the roof',
+      tags: ['hobby'],
+    });
+    const plain = await call(core.handlers, 'agentfile.exportMarkdown', { agentId: agent.id });
+    expect(plain.fileName).toBe('Locus-memory.md');
+    const md = plain.text;
+    expect(md).toMatch(/^# Locus: memory\n/);
+    expect(md).toMatch(/### human\n\nName: Ada\n/);
+    expect(md.indexOf('### hobby')).toBeLessThan(md.indexOf('### note'));
+    expect(md).toMatch(/### note\n\n- \d{4}-\d{2}-\d{2}: Buy stamps/);
+    expect(md).not.toContain('## Conversations');
+    const full = await call(core.handlers, 'agentfile.exportMarkdown', {
+      agentId: agent.id,
+      conversations: true,
+    });
+    expect(full.text).toContain('**You:** Hi, my name is Ada');
+    expect(full.text).toContain("**Locus:** Got it, I'll remember that.");
+  });
 });

@@ -21,7 +21,7 @@ export interface ExportDeps {
 
 const PAGE = 1000;
 
-async function allMessages(db: Db, agentId: string): Promise<Message[]> {
+export async function allMessages(db: Db, agentId: string): Promise<Message[]> {
   const repo = createMessagesRepo(db);
   const out: Message[] = [];
   let before: number | undefined;
@@ -33,7 +33,7 @@ async function allMessages(db: Db, agentId: string): Promise<Message[]> {
   }
 }
 
-async function allPassages(db: Db, agentId: string): Promise<Passage[]> {
+export async function allPassages(db: Db, agentId: string): Promise<Passage[]> {
   const repo = createPassagesRepo(db);
   const out: Passage[] = [];
   for (let offset = 0; ; offset += PAGE) {

@@ -1,0 +1,68 @@
+import type { Message, Passage } from '../../shared/entities';
+import type { createAgents } from '../memory/agents';
+import type { Db } from '../storage/sql';
+import { allMessages, allPassages } from './export-agent-file';
+
+const day = (iso: string) => iso.slice(0, 10);
+
+function replyOf(m: Message): string {
+  const call = m.toolCalls?.[0];
+  if (call?.name !== 'send_message') return '';
+  try {
+    const parsed = JSON.parse(call.arguments) as { message?: unknown };
+    return typeof parsed.message === 'string' ? parsed.message : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Passages grouped by tag (untagged last), newest day first within each. */
+function byTag(passages: Passage[]): Map<string, Passage[]> {
+  const groups = new Map<string, Passage[]>();
+  for (const p of passages) {
+    for (const tag of p.tags.length > 0 ? p.tags : ['(untagged)']) {
+      groups.set(tag, [...(groups.get(tag) ?? []), p]);
+    }
+  }
+  return new Map(
+    [...groups.entries()]
+      .sort(([a], [b]) => (a === '(untagged)' ? 1 : b === '(untagged)' ? -1 : a.localeCompare(b)))
+      .map(([tag, list]) => [tag, list.sort((x, y) => y.createdAt.localeCompare(x.createdAt))]),
+  );
+}
+
+/** Memory as a person would read it: core blocks, archival passages by tag and date, optionally the conversation. */
+export async function exportMarkdown(
+  deps: { db: Db; agents: ReturnType<typeof createAgents> },
+  agentId: string,
+  options: { conversations?: boolean } = {},
+): Promise<string> {
+  const agent = await deps.agents.get(agentId);
+  const lines: string[] = [`# ${agent.name}: memory`, '', '## Core memory', ''];
+  for (const block of agent.blocks) {
+    lines.push(`### ${block.label}${block.readOnly ? ' (read-only)' : ''}`, '');
+    lines.push(block.value.trim() || '_(empty)_', '');
+  }
+  const passages = await allPassages(deps.db, agentId);
+  lines.push('## Archival memory', '');
+  if (passages.length === 0) lines.push('_(nothing stored yet)_', '');
+  for (const [tag, list] of byTag(passages)) {
+    lines.push(`### ${tag}`, '');
+    for (const p of list) lines.push(`- ${day(p.createdAt)}: ${p.text.replace(/\n+/g, ' ')}`);
+    lines.push('');
+  }
+  if (options.conversations) {
+    lines.push('## Conversations', '');
+    let current = '';
+    for (const m of await allMessages(deps.db, agentId)) {
+      const text = m.role === 'user' ? m.content : m.role === 'assistant' ? replyOf(m) : '';
+      if (!text) continue;
+      if (day(m.createdAt) !== current) {
+        current = day(m.createdAt);
+        lines.push(`### ${current}`, '');
+      }
+      lines.push(`**${m.role === 'user' ? 'You' : agent.name}:** ${text}`, '');
+    }
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
