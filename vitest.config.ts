@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
+    setupFiles: ['test/helpers/no-egress.ts'],
     // PGlite (WASM) and the model runtimes are memory-hungry; two workers fit two cores.
     pool: 'forks',
     maxWorkers: 2,

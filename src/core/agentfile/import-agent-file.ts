@@ -4,6 +4,7 @@ import { LocusError } from '../../shared/errors';
 import { BUILTIN_TOOLS } from '../agent/tools';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
+import { withoutNul } from '../text';
 import type { Db } from '../storage/sql';
 import { createAgentsRepo } from '../storage/repos/agents-repo';
 import { createBlocksRepo } from '../storage/repos/blocks-repo';
@@ -48,7 +49,7 @@ export function parseAgentFile(text: string) {
   } catch (error) {
     fail(`it is not valid JSON (${(error as Error).message})`);
   }
-  const parsed = AgentFileSchema.safeParse(value);
+  const parsed = AgentFileSchema.safeParse(withoutNul(value));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     fail(issue.message, issue.path.join('.') || 'top level');

@@ -1,5 +1,6 @@
 import { contract, type CallName, type CallResult, type Handlers } from '../../shared/contract';
 import { LocusError, serializeError } from '../../shared/errors';
+import { withoutNul } from '../text';
 
 /** Whether a string names a call in the contract (transports receive untrusted names). */
 export function isCallName(name: string): name is CallName {
@@ -25,7 +26,8 @@ export async function dispatch(
         },
       );
     }
-    const parsed = contract[name].safeParse(input ?? {});
+    // Every host's input passes here; NUL characters cannot be stored in Postgres text.
+    const parsed = contract[name].safeParse(withoutNul(input ?? {}));
     if (!parsed.success) {
       const issues = parsed.error.issues.map((issue) => ({
         path: issue.path.join('.'),
