@@ -87,10 +87,11 @@ function mutateText(r: Rng, text: string): string {
 }
 
 async function counts(core: Core) {
-  const agents = await core.agents.list();
-  let messages = 0;
-  for (const a of agents) messages += await core.recall.count(a.id);
-  return { agents: agents.length, messages, passages: (await core.archival.count()).total };
+  return {
+    agents: await core.agents.count(),
+    messages: await core.recall.countAll(),
+    passages: (await core.archival.count()).total,
+  };
 }
 
 export async function runFuzz(options: { count: number; seed?: number; examplesDir?: string }) {

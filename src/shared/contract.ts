@@ -180,6 +180,7 @@ export interface BackupInfo {
   sizeBytes: number;
 }
 
+/** What an agent-file import did; `inertTools` were kept as records, never run. */
 export interface AgentFileImportReport {
   agentId: string;
   name: string;

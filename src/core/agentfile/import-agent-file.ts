@@ -1,3 +1,4 @@
+import type { AgentFileImportReport } from '../../shared/contract';
 import type { Block, MessageKind, MessageRole, ToolCall } from '../../shared/entities';
 import { ModelSettingsSchema } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
@@ -17,17 +18,7 @@ import { AgentFileSchema, LocusExtensionSchema, type AfAgent, type AfMessage } f
 export const MAX_AGENT_FILE_BYTES = 200 * 1024 * 1024;
 const MAX_BLOCK_LIMIT = 100_000;
 
-export interface ImportReport {
-  agentId: string;
-  name: string;
-  blocks: number;
-  messages: number;
-  passages: number;
-  /** Tools the file names that Locus does not implement: kept as records, never run. */
-  inertTools: string[];
-  /** Things left out, each with the reason. */
-  notes: string[];
-}
+export type ImportReport = AgentFileImportReport;
 
 function fail(message: string, where?: string): never {
   throw new LocusError(

@@ -93,6 +93,9 @@ export function createAgents(options: AgentsOptions) {
   return {
     create,
     get,
+    async count(): Promise<number> {
+      return (await repo.list()).length;
+    },
     async list(): Promise<Agent[]> {
       return Promise.all((await repo.list()).map(withBlocks));
     },

@@ -67,6 +67,10 @@ export function createRecallMemory(options: RecallMemoryOptions) {
     count(agentId: string): Promise<number> {
       return repo.count(agentId);
     },
+    /** Messages of every agent together. */
+    countAll(): Promise<number> {
+      return repo.countAll();
+    },
     async search(agentId: string, query: RecallQuery): Promise<Page<Message>> {
       const limit = query.limit ?? 10;
       const offset = query.offset ?? 0;

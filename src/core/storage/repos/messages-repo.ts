@@ -98,6 +98,10 @@ export function createMessagesRepo(sql: Sql) {
       );
       return result.rows.map(toMessage);
     },
+    async countAll(): Promise<number> {
+      const result = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM messages');
+      return result.rows[0]?.n ?? 0;
+    },
     async count(agentId: string): Promise<number> {
       const result = await sql.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM messages WHERE agent_id = $1',
