@@ -94,7 +94,13 @@ async function counts(core: Core) {
   };
 }
 
-export async function runFuzz(options: { count: number; seed?: number; examplesDir?: string }) {
+export async function runFuzz(options: {
+  count: number;
+  seed?: number;
+  examplesDir?: string;
+  /** Writes every file that produced a finding here, so it can be replayed. */
+  findingsDir?: string;
+}) {
   const r = rng(options.seed ?? 7);
   const core = await createCore({ chatModel: createScriptedModel() });
   const report: FuzzReport = {
@@ -126,12 +132,19 @@ export async function runFuzz(options: { count: number; seed?: number; examplesD
       } else text = mutateText(r, seed);
       const before = await counts(core);
       report.cases++;
+      const finding = (what: string) => {
+        report.findings.push(`case ${i}: ${what}`);
+        if (options.findingsDir) {
+          fs.mkdirSync(options.findingsDir, { recursive: true });
+          fs.writeFileSync(path.join(options.findingsDir, `case-${i}.af`), text);
+        }
+      };
       let result;
       try {
         result = await dispatch(core.handlers, 'agentfile.import', { text });
       } catch (error) {
         report.crashes++;
-        report.findings.push(`case ${i}: threw ${(error as Error).message}`);
+        finding(`threw ${(error as Error).message}`);
         continue;
       }
       const after = await counts(core);
@@ -144,18 +157,18 @@ export async function runFuzz(options: { count: number; seed?: number; examplesD
           after.passages !== before.passages + value.passages
         ) {
           report.partialImports++;
-          report.findings.push(`case ${i}: counts do not match the report`);
+          finding(
+            `counts do not match the report (before ${JSON.stringify(before)}, after ${JSON.stringify(after)}, reported ${value.messages} messages, ${value.passages} passages)`,
+          );
         }
       } else {
         if (result.error.code !== 'AGENT_FILE_INVALID') {
           report.crashes++;
-          report.findings.push(
-            `case ${i}: ${result.error.code}: ${result.error.message.slice(0, 200)}`,
-          );
+          finding(`${result.error.code}: ${result.error.message.slice(0, 200)}`);
         } else report.rejected++;
         if (JSON.stringify(after) !== JSON.stringify(before)) {
           report.partialImports++;
-          report.findings.push(`case ${i}: a rejected file changed the database`);
+          finding('a rejected file changed the database');
         }
       }
     }
@@ -171,11 +184,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       count: { type: 'string', default: '5000' },
       seed: { type: 'string' },
       out: { type: 'string' },
+      'findings-dir': { type: 'string' },
     },
   });
   const report = await runFuzz({
     count: Number(values.count),
     ...(values.seed ? { seed: Number(values.seed) } : {}),
+    ...(values['findings-dir'] ? { findingsDir: values['findings-dir'] } : {}),
   });
   const text = JSON.stringify(report, null, 2);
   if (values.out) fs.writeFileSync(values.out, text);

@@ -247,6 +247,38 @@ describe('Agent File (.af) export and import', () => {
     expect(core.runtime.tools.map((t) => t.name)).not.toContain('rm_rf');
   });
 
+  it('stores a verbatim repeated message once and keeps a different one reusing an id', async () => {
+    // Found by the fuzz script: a duplicated messages array imported every
+    // message twice while the report counted each once.
+    const core = await testCore();
+    const file = {
+      agents: [
+        {
+          id: 'a',
+          name: 'Repeats',
+          system: 'You remember.',
+          block_ids: [],
+          tool_ids: [],
+          messages: [
+            { id: 'm1', role: 'user', content: [{ type: 'text', text: 'first' }] },
+            { id: 'm2', role: 'assistant', content: [{ type: 'text', text: 'second' }] },
+            { id: 'm1', role: 'user', content: [{ type: 'text', text: 'first' }] },
+            { id: 'm2', role: 'assistant', content: [{ type: 'text', text: 'not the same' }] },
+          ],
+          in_context_message_ids: ['m1', 'm2', 'm1'],
+        },
+      ],
+      blocks: [],
+    };
+    const report = await call(core.handlers, 'agentfile.import', { text: JSON.stringify(file) });
+    const stored = await core.recall.recent(report.agentId, 10);
+    expect(stored.map((m) => m.content)).toEqual(['first', 'second', 'not the same']);
+    expect(report.messages).toBe(stored.length);
+    expect(report.notes.join(' ')).toMatch(/1 repeated copy/);
+    const context = await core.runtime.contextMessages(report.agentId);
+    expect(context.map((m) => m.content)).toEqual(['first', 'second']);
+  });
+
   it('exports memory as readable Markdown, conversations on request', async () => {
     const core = await testCore({ chatModel: createScriptedModel() });
     const agent = await core.agents.getOrCreateDefault();

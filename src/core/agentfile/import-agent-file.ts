@@ -182,8 +182,19 @@ export async function importAgentFile(deps: ImportDeps, text: string): Promise<I
     const messagesRepo = createMessagesRepo(tx);
     const newIds = new Map<string, string>();
     const skipped = new Set<string>();
+    const seen = new Map<string, string>();
+    let messageCount = 0;
+    let repeats = 0;
     const isLocusFile = locus !== null;
     for (const [i, m] of agent.messages.entries()) {
+      // A message repeated verbatim (a copy-paste or merge slip) is stored
+      // once; a different message reusing an id is kept, never dropped.
+      const serialized = JSON.stringify(m);
+      if (seen.get(m.id) === serialized) {
+        repeats++;
+        continue;
+      }
+      seen.set(m.id, serialized);
       // Letta stores its compiled system prompt as the first message; Locus
       // compiles its own, so that copy is left out.
       if (!isLocusFile && i === 0 && m.role === 'system') {
@@ -212,10 +223,19 @@ export async function importAgentFile(deps: ImportDeps, text: string): Promise<I
         name: m.name ?? null,
         createdAt: isoOr(m.created_at, now),
       });
-      newIds.set(m.id, created.id);
+      messageCount++;
+      if (!newIds.has(m.id)) newIds.set(m.id, created.id);
     }
+    if (repeats > 0) {
+      notes.push(
+        `${repeats} repeated cop${repeats === 1 ? 'y' : 'ies'} of messages were stored once.`,
+      );
+    }
+    const inContext = new Set<string>();
     const context = agent.in_context_message_ids.flatMap((id) => {
       const mapped = newIds.get(id);
+      if (mapped && inContext.has(mapped)) return [];
+      if (mapped) inContext.add(mapped);
       if (mapped) return [mapped];
       if (!skipped.has(id)) notes.push(`In-context message "${id}" is not in the file; ignored.`);
       return [];
@@ -262,7 +282,7 @@ export async function importAgentFile(deps: ImportDeps, text: string): Promise<I
       agentId,
       name,
       blocks: blockCount,
-      messages: newIds.size,
+      messages: messageCount,
       passages: locus?.archival?.length ?? 0,
       inertTools,
       notes,
