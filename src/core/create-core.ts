@@ -20,6 +20,7 @@ import { createCoreMemory } from './memory/core-memory';
 import { createRecallMemory } from './memory/recall-memory';
 import type { Embedder } from './models/embedder';
 import { createFakeEmbedder } from './models/fake-embedder';
+import { createAutoAnalyze } from './storage/auto-analyze';
 import { openDatabase, type Database } from './storage/open-database';
 
 export interface CreateCoreOptions {
@@ -57,13 +58,15 @@ export async function createCore(options: CreateCoreOptions = {}) {
     clock,
   });
   const db = database.pg;
+  const autoAnalyze = createAutoAnalyze(db);
   const coreMemory = createCoreMemory({ db, clock });
-  const archival = createArchivalMemory({ db, embedder, clock });
-  const recall = createRecallMemory({ db, clock });
+  const archival = createArchivalMemory({ db, embedder, clock, autoAnalyze });
+  const recall = createRecallMemory({ db, clock, autoAnalyze });
   const agents = createAgents({ db, clock, coreMemory });
   let embedderSync: EmbedderSync;
   try {
     embedderSync = await archival.syncEmbedder();
+    await autoAnalyze.check();
   } catch (error) {
     await database.close();
     throw error;
@@ -93,6 +96,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     archival,
     recall,
     getModel: () => model,
+    autoAnalyze,
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });
   const events = new EventBus();
@@ -122,6 +126,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     },
     'agentfile.import': async ({ text }) => {
       const report = await importAgentFile({ db, clock }, text);
+      await autoAnalyze.check();
       // Vectors in the file come from another model; embed with ours.
       await archival.reembed({
         onProgress: (p) =>

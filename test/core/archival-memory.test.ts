@@ -22,12 +22,14 @@ describe('archival memory', () => {
     const { core, agentId } = await setup();
     const passage = await core.archival.insert(agentId, {
       text: facts[0] as string,
-      tags: ['Pets', ' pets ', 'ada'],
+      // Quotes, commas and braces must survive the bulk insert's array encoding.
+      tags: ['Pets', ' pets ', 'ada', 'say "hi", {x}\\'],
       source: { kind: 'message', ref: 'message-1' },
     });
-    expect(passage.tags).toEqual(['pets', 'ada']);
+    expect(passage.tags).toEqual(['pets', 'ada', 'say "hi", {x}\\']);
     const stored = await core.archival.get(passage.id);
     expect(stored).toMatchObject({
+      tags: passage.tags,
       text: facts[0],
       source: { kind: 'message', ref: 'message-1' },
       embedded: true,
@@ -73,6 +75,27 @@ describe('archival memory', () => {
       mode: 'text',
     });
     expect(textOnly.items.map((p) => p.text)).toEqual([facts[3]]);
+  });
+
+  it('weighs rare words above words every passage has (BM25), in archival and recall search', async () => {
+    // ts_rank has no inverse document frequency: the passage repeating the
+    // name everyone has would win. LoCoMo's questions look exactly like this.
+    const { core, agentId } = await setup();
+    const texts = [
+      'Caroline: Caroline, Caroline and I went out again',
+      ...Array.from({ length: 20 }, (_, i) => `Caroline: ordinary day number ${i}`),
+      'Melanie: the new puppy slept all afternoon',
+    ];
+    await core.archival.insertMany(
+      agentId,
+      texts.map((text) => ({ text })),
+    );
+    for (const text of texts) await core.recall.append(agentId, { role: 'user', content: text });
+    const query = 'Did Caroline see the puppy?';
+    const archival = await core.archival.search(agentId, { query, mode: 'text', limit: 3 });
+    expect(archival.items[0]?.text).toContain('puppy');
+    const recall = await core.recall.search(agentId, { query, limit: 3 });
+    expect(recall.items[0]?.content).toContain('puppy');
   });
 
   it('filters by tags (any or all) and by date range', async () => {

@@ -9,6 +9,7 @@ import type { CoreMemory } from '../memory/core-memory';
 import type { NewMessageInput, RecallMemory } from '../memory/recall-memory';
 import type { ChatModel, ChatTurn } from '../models/chat-model';
 import { createAgentsRepo } from '../storage/repos/agents-repo';
+import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Db } from '../storage/sql';
 import { PRESSURE_WARNING, compileContext } from './context-compiler';
 import { ReplyStreamer } from './reply-streamer';
@@ -32,6 +33,8 @@ export interface AgentRuntimeOptions {
   rules?: ToolRules;
   /** Caps every string in the grammar; only for tiny test models that would ramble. */
   maxStringLength?: number;
+  /** Runs after each turn, when no transaction is open. */
+  autoAnalyze?: AutoAnalyze;
 }
 
 export interface TurnOptions {
@@ -290,6 +293,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         return await current;
       } finally {
         if (turnLocks.get(agentId) === current) turnLocks.delete(agentId);
+        // Statistics are an optimisation: a failure here must not fail the turn.
+        await options.autoAnalyze?.maybeAnalyze().catch(() => undefined);
       }
     },
     contextMessages,

@@ -4,11 +4,14 @@ import type { Clock } from '../clock';
 import { newId } from '../ids';
 import { parseDateBound } from './date-bounds';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
+import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Sql } from '../storage/sql';
 
 export interface RecallMemoryOptions {
   db: Sql;
   clock: Clock;
+  /** Counts writes; the analysis itself runs later, outside any transaction. */
+  autoAnalyze?: AutoAnalyze;
 }
 
 export interface NewMessageInput {
@@ -41,6 +44,7 @@ export function createRecallMemory(options: RecallMemoryOptions) {
   return {
     /** `sql` lets the agent loop persist a message inside its own transaction. */
     append(agentId: string, input: NewMessageInput, sql: Sql = db): Promise<Message> {
+      options.autoAnalyze?.noteWrites();
       return createMessagesRepo(sql).insert({
         id: newId('message'),
         agentId,

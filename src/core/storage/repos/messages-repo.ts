@@ -1,6 +1,6 @@
 import type { Message, MessageKind, MessageRole, ToolCall } from '../../../shared/entities';
 import type { Sql } from '../sql';
-import { Params, anyWordsTsQuery, iso } from './rows';
+import { Params, bm25Scores, iso } from './rows';
 
 interface RawMessage {
   id: string;
@@ -121,17 +121,14 @@ export function createMessagesRepo(sql: Sql) {
       if (search.roles && search.roles.length > 0) {
         clauses.push(`m.role = ANY(${params.add(search.roles)}::text[])`);
       }
+      const where = clauses.join(' AND ');
       const hasText = search.text.trim().length > 0;
-      let from = 'messages m';
-      let order = 'm.seq DESC';
-      if (hasText) {
-        from = `messages m, (SELECT ${anyWordsTsQuery(`${params.add(search.text)}::text`)} AS tsq) q`;
-        clauses.push('q.tsq IS NOT NULL AND m.tsv @@ q.tsq');
-        order = 'ts_rank(m.tsv, q.tsq, 1) DESC, m.seq DESC';
-      }
+      const statement = hasText
+        ? `SELECT ${COLUMNS} FROM (${bm25Scores('messages', 'm', where, params.add(search.text))}) s
+           JOIN messages m ON m.id = s.id ORDER BY s.score DESC, m.seq DESC`
+        : `SELECT ${COLUMNS} FROM messages m WHERE ${where} ORDER BY m.seq DESC`;
       const result = await sql.query<RawMessage>(
-        `SELECT ${COLUMNS} FROM ${from} WHERE ${clauses.join(' AND ')}
-         ORDER BY ${order} LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}`,
+        `${statement} LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}`,
         params.values,
       );
       return result.rows.map(toMessage);

@@ -1,6 +1,6 @@
 import type { Passage, PassageSource, ScoredPassage } from '../../../shared/entities';
 import type { Sql } from '../sql';
-import { Params, anyWordsTsQuery, iso, toVectorLiteral } from './rows';
+import { Params, bm25Scores, iso, toVectorLiteral } from './rows';
 
 interface RawPassage {
   id: string;
@@ -95,6 +95,30 @@ export function createPassagesRepo(sql: Sql) {
         ],
       );
     },
+    /** Many rows in one statement: per-row round trips dominated bulk writes. */
+    async insertMany(
+      rows: Array<{ passage: Passage; embedding: Float32Array | null }>,
+    ): Promise<void> {
+      if (rows.length === 0) return;
+      await sql.query(
+        `INSERT INTO passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)
+         SELECT r.id, r.agent_id, r.text, ARRAY(SELECT jsonb_array_elements_text(r.tags)),
+                r.source_kind, r.source_ref, r.created_at, r.embedding::vector
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[],
+                     $7::timestamptz[], $8::text[])
+           AS r(id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)`,
+        [
+          rows.map((r) => r.passage.id),
+          rows.map((r) => r.passage.agentId),
+          rows.map((r) => r.passage.text),
+          rows.map((r) => JSON.stringify(r.passage.tags)),
+          rows.map((r) => r.passage.source.kind),
+          rows.map((r) => r.passage.source.ref),
+          rows.map((r) => r.passage.createdAt),
+          rows.map((r) => (r.embedding ? toVectorLiteral(r.embedding) : null)),
+        ],
+      );
+    },
     async findBySource(kind: Passage['source']['kind'], ref: string): Promise<Passage | undefined> {
       const result = await sql.query<RawPassage>(
         `SELECT ${COLUMNS} FROM passages p WHERE p.source_kind = $1 AND p.source_ref = $2 LIMIT 1`,
@@ -176,13 +200,12 @@ export function createPassagesRepo(sql: Sql) {
         terms.push(`coalesce(${params.add(search.vectorWeight)}::float8 / (${k} + vec.r), 0)`);
       }
       if (useText) {
-        const q = params.add(search.text);
-        parts.push(`q AS (SELECT ${anyWordsTsQuery(`${q}::text`)} AS tsq)`);
+        const where = filterSql(search.filter, params);
+        const scores = bm25Scores('passages', 'p', where, params.add(search.text));
         parts.push(`fts AS (
-          SELECT id, row_number() OVER (ORDER BY rank DESC, created_at DESC) AS r FROM (
-            SELECT p.id, p.created_at, ts_rank(p.tsv, q.tsq, 1) AS rank FROM passages p, q
-            WHERE q.tsq IS NOT NULL AND p.tsv @@ q.tsq AND ${filterSql(search.filter, params)}
-            ORDER BY rank DESC, p.created_at DESC LIMIT ${candidates}) matched)`);
+          SELECT id, row_number() OVER (ORDER BY score DESC, created_at DESC, id) AS r FROM (
+            SELECT s.id, s.score, p.created_at FROM (${scores}) s JOIN passages p ON p.id = s.id
+            ORDER BY s.score DESC, p.created_at DESC, s.id LIMIT ${candidates}) matched)`);
         terms.push(`coalesce(${params.add(search.textWeight)}::float8 / (${k} + fts.r), 0)`);
       }
       const from =
@@ -202,6 +225,21 @@ export function createPassagesRepo(sql: Sql) {
         params.values,
       );
       return result.rows.map((row) => ({ ...toPassage(row), score: Number(row.score) }));
+    },
+    /**
+     * The true nearest neighbours by a full scan: `+ 0` keeps the planner off
+     * the HNSW index, so benchmarks can measure the index's recall against it.
+     */
+    async nearestExact(filter: PassageFilter, vector: Float32Array, k: number): Promise<string[]> {
+      const params = new Params();
+      const v = params.add(toVectorLiteral(vector));
+      const result = await sql.query<{ id: string }>(
+        `SELECT p.id FROM passages p
+         WHERE p.embedding IS NOT NULL AND ${filterSql(filter, params)}
+         ORDER BY (p.embedding <=> ${v}::vector) + 0, p.id LIMIT ${params.add(k)}`,
+        params.values,
+      );
+      return result.rows.map((row) => row.id);
     },
     /** Passages still waiting for an embedding from the current embedder, oldest first. */
     async listPending(limit: number): Promise<Array<{ id: string; text: string }>> {

@@ -1,0 +1,42 @@
+import { GROWING_TABLES, createMaintenanceRepo } from './repos/maintenance-repo';
+import type { Sql } from './sql';
+
+/** Writes between checks; a check costs a count(*) per table. */
+const CHECK_EVERY = 500;
+/** Re-analyse when a table grew by this share since the planner last looked. */
+const GROWTH = 0.2;
+
+/**
+ * PGlite runs no autovacuum, so without this the planner keeps the row
+ * counts of an empty database forever and, at 10k+ passages, scans every
+ * row instead of using the full-text index (40 ms instead of 2 ms at 1k).
+ * Writers only count; checks run at safe points outside transactions.
+ */
+export function createAutoAnalyze(sql: Sql) {
+  const repo = createMaintenanceRepo(sql);
+  let writes = 0;
+  async function check(): Promise<string[]> {
+    writes = 0;
+    const analysed: string[] = [];
+    for (const table of GROWING_TABLES) {
+      const { rows, planned } = await repo.rowEstimate(table);
+      if (rows > 0 && (planned < 0 || rows > planned * (1 + GROWTH) + 100)) {
+        await repo.analyze(table);
+        analysed.push(table);
+      }
+    }
+    return analysed;
+  }
+  return {
+    noteWrites(count = 1): void {
+      writes += count;
+    },
+    /** Analyses stale tables once enough writes were noted; returns the tables analysed. */
+    async maybeAnalyze(): Promise<string[]> {
+      return writes >= CHECK_EVERY ? check() : [];
+    },
+    /** Checks now, whatever the count (at open and after imports). */
+    check,
+  };
+}
+export type AutoAnalyze = ReturnType<typeof createAutoAnalyze>;

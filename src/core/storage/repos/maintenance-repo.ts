@@ -1,0 +1,22 @@
+import type { Sql } from '../sql';
+
+/** Tables whose planner statistics go stale as memory grows. */
+export const GROWING_TABLES = ['passages', 'messages'] as const;
+export type GrowingTable = (typeof GROWING_TABLES)[number];
+
+export function createMaintenanceRepo(sql: Sql) {
+  return {
+    /** Rows now, and rows the planner believes there are (-1: never analysed). */
+    async rowEstimate(table: GrowingTable): Promise<{ rows: number; planned: number }> {
+      const result = await sql.query<{ rows: number; planned: number }>(
+        `SELECT (SELECT count(*)::int FROM ${table}) AS rows,
+                (SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass) AS planned`,
+        [table],
+      );
+      return result.rows[0] ?? { rows: 0, planned: -1 };
+    },
+    async analyze(table: GrowingTable): Promise<void> {
+      await sql.exec(`ANALYZE ${table}`);
+    },
+  };
+}
