@@ -1,0 +1,135 @@
+import type { BenchResults } from './run';
+import { CATEGORY_NAMES } from './locomo/locomo-data';
+import { KS } from './locomo/evidence-recall';
+import { PUBLISHED_BASELINES } from './locomo/retrieval-bench';
+import type { LatencySummary } from './stats';
+
+const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
+const header = (cells: string[]) => [row(cells), row(cells.map(() => '---'))];
+const lat = (l: LatencySummary) => `${l.p50Ms} / ${l.p95Ms}`;
+
+/** The short Markdown summary written next to results.json (and pasted into docs/benchmarks.md). */
+export function renderMarkdown(results: BenchResults): string {
+  const m = results.machine;
+  const out: string[] = [
+    `# Locus benchmark results${results.quick ? ' (quick mode)' : ''}`,
+    '',
+    `${results.startedAt} · ${m.cpus} × ${m.cpuModel} · ${m.memoryGb} GB · Node ${m.node} · ${m.platform}`,
+    '',
+  ];
+  if (results.locomo) {
+    const l = results.locomo;
+    out.push(
+      '## LoCoMo evidence recall (categories 1-4)',
+      '',
+      `${l.conversations} conversations, ${l.turns} turns, ${l.questions} questions (${l.droppedEvidence} evidence ids that name no turn were dropped).`,
+      '',
+      ...header(['Method', ...KS.map((k) => `R@${k}`)]),
+      ...PUBLISHED_BASELINES.map((b) =>
+        row([b.method, ...KS.map((k) => b.overall[`r@${k}`] ?? '')]),
+      ),
+      ...l.methods.map((s) => row([s.method, ...KS.map((k) => s.overall[`r@${k}`])])),
+      '',
+      'Per category, R@10 (questions):',
+      '',
+      ...header(['Method', ...Object.values(CATEGORY_NAMES)]),
+      ...l.methods.map((s) =>
+        row([
+          s.method,
+          ...Object.values(CATEGORY_NAMES).map((c) => {
+            const score = s.byCategory[c];
+            return score ? `${score['r@10']} (${score.questions})` : '';
+          }),
+        ]),
+      ),
+      '',
+    );
+  }
+  if (results.scale) {
+    const s = results.scale;
+    out.push(
+      '## Cost at scale',
+      '',
+      `Embedder ${s.embedder}; ${s.queries} queries and ${s.turns} agent turns per size. Latencies are p50 / p95 in ms.`,
+      '',
+      ...header([
+        'Passages',
+        'Messages',
+        'Hybrid search',
+        'Vector search',
+        'Exact vector scan',
+        'HNSW recall@10',
+        'Bulk insert/s',
+        'Single insert/s',
+        'DB MB',
+        'RSS MB',
+        'Open ms',
+      ]),
+      ...s.points.map((p) =>
+        row([
+          p.passages,
+          p.messages,
+          lat(p.search.hybrid),
+          lat(p.search.vector),
+          lat(p.search.exactVector),
+          p.hnswRecallAt10,
+          p.bulkInsertPerSecond,
+          p.singleInsertPerSecond,
+          p.databaseMb,
+          p.rssMb,
+          p.openMs,
+        ]),
+      ),
+      '',
+      'Agent step overhead, everything but the model (p50 / p95 ms):',
+      '',
+      ...header([
+        'Passages + messages',
+        'Compile context',
+        'Archival search',
+        'Recall search',
+        'Persist a message',
+        'Per step, whole loop',
+      ]),
+      ...s.points.map((p) =>
+        row([
+          p.passages,
+          lat(p.step.compile),
+          lat(p.step.archivalSearch),
+          lat(p.step.recallSearch),
+          lat(p.step.persist),
+          lat(p.step.turnOverhead),
+        ]),
+      ),
+      '',
+    );
+  }
+  if (results.tokens) {
+    const t = results.tokens;
+    out.push(
+      '## Prompt tokens evaluated vs reused',
+      '',
+      `${t.turns} turns, ${t.steps} steps on the ${t.model}, context ${t.contextSize}.`,
+      '',
+      ...header(['Steps', 'Count', 'Mean prompt', 'Mean new', 'Mean evaluated', 'Reused share']),
+      row([
+        'memory unchanged',
+        t.unchangedMemory.steps,
+        t.unchangedMemory.meanPromptTokens,
+        t.unchangedMemory.meanNewTokens,
+        t.unchangedMemory.meanEvaluatedTokens,
+        t.unchangedMemory.reusedShare,
+      ]),
+      row([
+        'after a memory edit or summary',
+        t.changedMemory.steps,
+        t.changedMemory.meanPromptTokens,
+        '',
+        t.changedMemory.meanEvaluatedTokens,
+        t.changedMemory.reusedShare,
+      ]),
+      '',
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,229 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createCore, type Core } from '../../src/core/create-core';
+import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
+import type { GenerateRequest } from '../../src/core/models/chat-model';
+import { createScriptedModel, type Script } from '../../src/core/models/scripted-model';
+import { createPassagesRepo } from '../../src/core/storage/repos/passages-repo';
+import { round, summarize, timed, type LatencySummary } from '../stats';
+import { createTextGenerator } from './synthetic-text';
+
+export interface ScaleOptions {
+  /** Cumulative sizes: the same data folder grows from one to the next. */
+  sizes: number[];
+  queries?: number;
+  turns?: number;
+  log?: (line: string) => void;
+}
+
+export interface ScalePoint {
+  passages: number;
+  messages: number;
+  bulkInsertPerSecond: number;
+  singleInsertPerSecond: number;
+  search: { hybrid: LatencySummary; vector: LatencySummary; exactVector: LatencySummary };
+  /** Share of the exact top-10 the HNSW index returns. */
+  hnswRecallAt10: number;
+  step: {
+    compile: LatencySummary;
+    archivalSearch: LatencySummary;
+    recallSearch: LatencySummary;
+    persist: LatencySummary;
+    /** A whole two-step turn (search, then reply) minus the model's own time. */
+    turnOverhead: LatencySummary;
+  };
+  databaseMb: number;
+  rssMb: number;
+  openMs: number;
+}
+
+const EMBEDDER_DIMENSIONS = 384;
+
+function folderBytes(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    total += entry.isDirectory() ? folderBytes(full) : fs.statSync(full).size;
+  }
+  return total;
+}
+
+/** Searches archival memory first, then replies: the retrieval-heavy kind of turn. */
+const searchThenReply: Script = (request: GenerateRequest) => {
+  const last = request.turns.at(-1)?.content ?? '';
+  if (/^\[archival_memory_search result\]/.test(last)) {
+    return { thinking: 'Answering.', tool: 'send_message', arguments: { message: 'Found it.' } };
+  }
+  return {
+    thinking: 'Looking it up.',
+    tool: 'archival_memory_search',
+    arguments: { query: last.slice(0, 60), request_heartbeat: true },
+  };
+};
+
+/**
+ * The cost of memory as it grows: insert throughput, search latency, the
+ * HNSW index's recall against an exact scan, the agent loop's own overhead
+ * per step, database size, RSS and open time, at each size.
+ */
+export async function runScaleBench(options: ScaleOptions) {
+  const log = options.log ?? (() => undefined);
+  const queries = options.queries ?? 100;
+  const turns = options.turns ?? 30;
+  const text = createTextGenerator(1);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'locus-bench-scale-'));
+  // A slow-but-free model: generation time is timed and subtracted below.
+  let modelMs = 0;
+  const inner = createScriptedModel({ script: searchThenReply, contextSize: 32_768 });
+  const model = {
+    ...inner,
+    async generate(...args: Parameters<typeof inner.generate>) {
+      const { value, ms } = await timed(() => inner.generate(...args));
+      modelMs += ms;
+      inner.calls.length = 0;
+      return value;
+    },
+  };
+  const open = () =>
+    createCore({
+      dataDir,
+      embedder: createFakeEmbedder({ dimensions: EMBEDDER_DIMENSIONS }),
+      chatModel: model,
+    });
+  let core: Core = await open();
+  const points: ScalePoint[] = [];
+  const stored: string[] = [];
+  try {
+    const agent = await core.agents.getOrCreateDefault();
+    let messages = 0;
+    for (const size of [...options.sizes].sort((a, b) => a - b)) {
+      // Bulk: batches the way an import or re-embed writes.
+      const bulkStart = performance.now();
+      const before = stored.length;
+      while (stored.length < size - 100) {
+        const batch = Array.from({ length: Math.min(500, size - 100 - stored.length) }, () =>
+          text.sentence(),
+        );
+        await core.archival.insertMany(
+          agent.id,
+          batch.map((t) => ({ text: t })),
+        );
+        stored.push(...batch);
+        if (stored.length % 10_000 < 500) log(`scale: ${stored.length} passages`);
+      }
+      const bulkRate = (stored.length - before) / ((performance.now() - bulkStart) / 1000);
+      // Single: one passage per call, like archival_memory_insert.
+      const singleStart = performance.now();
+      while (stored.length < size) {
+        const sentence = text.sentence();
+        await core.archival.insert(agent.id, { text: sentence });
+        stored.push(sentence);
+      }
+      const singleRate = 100 / ((performance.now() - singleStart) / 1000);
+
+      // Recall memory of the same size, written in transactions of 1000.
+      while (messages < size) {
+        const n = Math.min(1000, size - messages);
+        await core.database.pg.transaction(async (tx) => {
+          for (let i = 0; i < n; i++) {
+            await core.recall.append(
+              agent.id,
+              { role: i % 2 ? 'assistant' : 'user', content: text.sentence() },
+              tx,
+            );
+          }
+        });
+        messages += n;
+      }
+      log(`scale: measuring at ${size} passages and messages`);
+
+      const hybrid: number[] = [];
+      const vector: number[] = [];
+      const exact: number[] = [];
+      let overlap = 0;
+      const repo = createPassagesRepo(core.database.pg);
+      for (let q = 0; q < queries; q++) {
+        const query = text.queryFrom(text.pick(stored));
+        hybrid.push((await timed(() => core.archival.search(agent.id, { query, limit: 10 }))).ms);
+        const approx = await timed(() =>
+          core.archival.search(agent.id, { query, limit: 10, mode: 'vector' }),
+        );
+        vector.push(approx.ms);
+        const [embedding] = await core.embedder.embed([query]);
+        const truth = await timed(() =>
+          repo.nearestExact({ agentId: agent.id }, embedding as Float32Array, 10),
+        );
+        exact.push(truth.ms);
+        const found = new Set(approx.value.items.map((p) => p.id));
+        overlap +=
+          truth.value.filter((id) => found.has(id)).length / Math.max(1, truth.value.length);
+      }
+
+      const compile: number[] = [];
+      const archivalSearch: number[] = [];
+      const recallSearch: number[] = [];
+      const persist: number[] = [];
+      const overhead: number[] = [];
+      for (let t = 0; t < turns; t++) {
+        const query = text.queryFrom(text.pick(stored));
+        compile.push((await timed(() => core.runtime.preview(agent.id))).ms);
+        archivalSearch.push(
+          (await timed(() => core.archival.search(agent.id, { query, limit: 10 }))).ms,
+        );
+        recallSearch.push(
+          (await timed(() => core.recall.search(agent.id, { query, limit: 10 }))).ms,
+        );
+        persist.push(
+          (
+            await timed(() =>
+              core.recall.append(agent.id, {
+                role: 'system',
+                kind: 'event',
+                content: `probe ${t}`,
+              }),
+            )
+          ).ms,
+        );
+        modelMs = 0;
+        const turn = await timed(() => core.runtime.send(agent.id, `Do you remember ${query}?`));
+        // A turn is two steps; per step is what the target is about.
+        overhead.push((turn.ms - modelMs) / Math.max(1, turn.value.steps));
+      }
+      messages = await core.recall.count(agent.id);
+
+      const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
+      await core.dispose();
+      const databaseMb = round(folderBytes(dataDir) / 2 ** 20, 1);
+      const reopened = await timed(open);
+      core = reopened.value;
+      points.push({
+        passages: stored.length,
+        messages,
+        bulkInsertPerSecond: Math.round(bulkRate),
+        singleInsertPerSecond: Math.round(singleRate),
+        search: {
+          hybrid: summarize(hybrid),
+          vector: summarize(vector),
+          exactVector: summarize(exact),
+        },
+        hnswRecallAt10: round(overlap / queries, 3),
+        step: {
+          compile: summarize(compile),
+          archivalSearch: summarize(archivalSearch),
+          recallSearch: summarize(recallSearch),
+          persist: summarize(persist),
+          turnOverhead: summarize(overhead),
+        },
+        databaseMb,
+        rssMb,
+        openMs: Math.round(reopened.ms),
+      });
+      log(`scale: ${JSON.stringify(points.at(-1))}`);
+    }
+  } finally {
+    await core.dispose();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  return { embedder: `fake-hash-${EMBEDDER_DIMENSIONS}`, queries, turns, points };
+}

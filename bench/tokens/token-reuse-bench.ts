@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeTinyGguf } from '../../test/fixtures/make-tiny-gguf';
+import { createCore } from '../../src/core/create-core';
+import { loadLlamaChatModel } from '../../src/core/models/llama-chat-model';
+import { mean, round } from '../stats';
+
+export interface TokenReuseOptions {
+  turns: number;
+  threads: number;
+  log?: (line: string) => void;
+}
+
+export interface StepUsage {
+  turn: number;
+  step: number;
+  promptTokens: number;
+  evaluatedTokens: number;
+  reusedTokens: number;
+  /** Tokens the prompt grew by since the previous step (its reply included). */
+  newTokens: number;
+  /** Core memory was edited or the context summarised just before this step. */
+  memoryChanged: boolean;
+}
+
+const MEMORY_TOOLS = new Set([
+  'core_memory_append',
+  'core_memory_replace',
+  'memory_insert',
+  'memory_replace',
+  'memory_rethink',
+]);
+
+/**
+ * Prompt tokens evaluated vs reused per step over a scripted conversation on
+ * the tiny generated GGUF, through the real node-llama-cpp path. Its words are
+ * noise, but the prompt layout and the KV cache are the real ones.
+ */
+export async function runTokenReuseBench(options: TokenReuseOptions) {
+  const log = options.log ?? (() => undefined);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'locus-bench-tokens-'));
+  const contextSize = 16_384;
+  const file = writeTinyGguf(path.join(dir, 'tiny.gguf'), { contextLength: contextSize });
+  const model = await loadLlamaChatModel({
+    modelPath: file,
+    contextSize,
+    threads: options.threads,
+    gpu: false,
+  });
+  const core = await createCore({ chatModel: model, maxStringLength: 24 });
+  const steps: StepUsage[] = [];
+  try {
+    const agent = await core.agents.getOrCreateDefault();
+    let previousTotal = 0;
+    let memoryChanged = false;
+    for (let turn = 1; turn <= options.turns; turn++) {
+      await core.runtime.send(agent.id, `Turn ${turn}: here is something about my day.`, {
+        maxSteps: 2,
+        onEvent: (event) => {
+          if (event.type === 'summarized') memoryChanged = true;
+          if (event.type === 'message' && event.message.role === 'assistant') {
+            const call = event.message.toolCalls?.[0];
+            if (call && MEMORY_TOOLS.has(call.name)) memoryChanged = true;
+          }
+          if (event.type === 'usage') {
+            const u = event.usage;
+            steps.push({
+              turn,
+              step: event.step,
+              promptTokens: u.promptTokens,
+              evaluatedTokens: u.evaluatedTokens,
+              reusedTokens: u.reusedTokens,
+              newTokens: Math.max(0, u.promptTokens - previousTotal),
+              memoryChanged,
+            });
+            previousTotal = u.promptTokens + u.completionTokens;
+            memoryChanged = false;
+          }
+        },
+      });
+      if (turn % 10 === 0) log(`tokens: ${turn}/${options.turns} turns`);
+    }
+  } finally {
+    await core.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  // The first step has nothing to reuse; steps after memory edits re-evaluate
+  // from the change on, as they must.
+  const steady = steps.slice(1).filter((s) => !s.memoryChanged);
+  const changed = steps.slice(1).filter((s) => s.memoryChanged);
+  const share = (xs: StepUsage[]) =>
+    round(
+      xs.reduce((a, s) => a + s.reusedTokens, 0) /
+        Math.max(
+          1,
+          xs.reduce((a, s) => a + s.promptTokens, 0),
+        ),
+      3,
+    );
+  return {
+    model: 'tiny random-weight GGUF (byte-level vocabulary), node-llama-cpp',
+    contextSize,
+    turns: options.turns,
+    steps: steps.length,
+    unchangedMemory: {
+      steps: steady.length,
+      meanPromptTokens: Math.round(mean(steady.map((s) => s.promptTokens))),
+      meanNewTokens: Math.round(mean(steady.map((s) => s.newTokens))),
+      meanEvaluatedTokens: Math.round(mean(steady.map((s) => s.evaluatedTokens))),
+      reusedShare: share(steady),
+    },
+    changedMemory: {
+      steps: changed.length,
+      meanPromptTokens: Math.round(mean(changed.map((s) => s.promptTokens))),
+      meanEvaluatedTokens: Math.round(mean(changed.map((s) => s.evaluatedTokens))),
+      reusedShare: share(changed),
+    },
+    perStep: steps,
+  };
+}

@@ -1,0 +1,152 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { evidenceRecall, scoreMethod, KS } from '../../bench/locomo/evidence-recall';
+import {
+  DEFAULT_LOCOMO_PATH,
+  normalizeEvidence,
+  parseConversation,
+  parseSessionTime,
+} from '../../bench/locomo/locomo-data';
+import { runRetrievalBench } from '../../bench/locomo/retrieval-bench';
+import { percentile } from '../../bench/stats';
+import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
+import { repoRoot } from '../helpers/spawn-tsx';
+import { tempDir } from '../helpers/test-core';
+
+const run = promisify(execFile);
+
+describe('benchmark scoring', () => {
+  it('reads LoCoMo session times and repairs evidence typos', () => {
+    expect(parseSessionTime('1:56 pm on 8 May, 2023')).toBe('2023-05-08T13:56:00.000Z');
+    expect(parseSessionTime('12:04 am on 1 January, 2024')).toBe('2024-01-01T00:04:00.000Z');
+    expect(() => parseSessionTime('yesterday')).toThrow(/Unrecognised/);
+    const known = new Set(['D8:6', 'D9:17', 'D11:26', 'D30:5']);
+    expect(normalizeEvidence(['D8:6; D9:17', 'D:11:26', 'D30:05', 'D', 'D8:6'], known)).toEqual({
+      kept: ['D8:6', 'D9:17', 'D11:26', 'D30:5'],
+      dropped: 1,
+    });
+  });
+
+  it('scores evidence recall@k per question and per category', () => {
+    expect(evidenceRecall(['a', 'b'], ['x', 'a', 'y', 'b'], 2)).toBe(0.5);
+    expect(evidenceRecall(['a', 'b'], ['x', 'a', 'y', 'b'], 4)).toBe(1);
+    const q = (category: number, evidence: string[]) => ({ question: '?', category, evidence });
+    const score = scoreMethod('m', [
+      { question: q(1, ['a']), retrieved: ['a'] },
+      { question: q(4, ['b', 'c']), retrieved: ['b'] },
+    ]);
+    expect(score.overall['r@5']).toBe(75);
+    expect(score.byCategory['multi-hop']).toMatchObject({ 'r@5': 100, questions: 1 });
+    expect(score.byCategory['single-hop']).toMatchObject({ 'r@50': 50, questions: 1 });
+    expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
+    expect(percentile([5, 1, 4, 2, 3], 95)).toBe(5);
+  });
+
+  it('ingests a conversation and finds each turn by its own words', async () => {
+    // A LoCoMo-shaped conversation built here, so this runs without the dataset.
+    const turns = [
+      'adopted a beagle puppy',
+      'started pottery classes',
+      'flew to Lisbon for work',
+      // Filler sharing only the speakers' names with the questions.
+      ...Array.from({ length: 12 }, (_, i) => `had an ordinary time, number ${i}`),
+    ];
+    const conversation = parseConversation({
+      sample_id: 'synthetic',
+      conversation: {
+        speaker_a: 'Ann',
+        speaker_b: 'Bo',
+        session_1_date_time: '9:00 am on 2 March, 2024',
+        session_1: turns.map((text, i) => ({
+          speaker: i % 2 ? 'Bo' : 'Ann',
+          dia_id: `D1:${i + 1}`,
+          text: `I ${text} last week`,
+        })),
+      },
+      qa: [
+        { question: 'Who adopted a puppy?', category: 4, evidence: ['D1:1'] },
+        { question: 'When did Bo start pottery?', category: 2, evidence: ['D1:2'] },
+        { question: 'Who flew to Lisbon?', category: 1, evidence: ['D1:3'] },
+        { question: 'Adversarial, not scored', category: 5, evidence: ['D1:1'] },
+      ],
+    });
+    expect(conversation.questions).toHaveLength(3);
+    const result = await runRetrievalBench({
+      conversations: [conversation],
+      embedders: [{ label: 'fake', create: async () => createFakeEmbedder({ dimensions: 64 }) }],
+    });
+    expect(result.methods.map((m) => m.method)).toEqual([
+      'Locus full-text (archival)',
+      'Locus recall search (conversation_search)',
+      'Locus vector, fake',
+      'Locus hybrid, fake',
+    ]);
+    for (const method of result.methods) {
+      expect(method.questions).toBe(3);
+      // Every question shares a distinctive word with exactly its evidence turn.
+      if (method.method !== 'Locus vector, fake') expect(method.overall['r@5']).toBe(100);
+    }
+  });
+});
+
+describe('npm run bench -- --quick', () => {
+  const hasLocomo = fs.existsSync(DEFAULT_LOCOMO_PATH);
+  it(`runs every suite${hasLocomo ? '' : ' but LoCoMo (not on this machine)'} and writes JSON and Markdown`, async () => {
+    const out = tempDir('locus-bench-');
+    const suites = hasLocomo ? 'locomo,scale,tokens' : 'scale,tokens';
+    await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(repoRoot, 'bench/run.ts'),
+        '--quick',
+        '--suites',
+        suites,
+        '--threads',
+        '2',
+        '--out',
+        out,
+      ],
+      { cwd: repoRoot, timeout: 900_000, maxBuffer: 16 * 2 ** 20 },
+    );
+    const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+    const markdown = fs.readFileSync(path.join(out, 'results.md'), 'utf8');
+    expect(results.quick).toBe(true);
+    expect(results.finishedAt).toBeTruthy();
+
+    const [point] = results.scale.points;
+    expect(point.passages).toBe(1000);
+    expect(point.messages).toBeGreaterThanOrEqual(1000);
+    expect(point.hnswRecallAt10).toBeGreaterThan(0.8);
+    expect(point.search.hybrid.p50Ms).toBeGreaterThan(0);
+    expect(point.search.hybrid.p95Ms).toBeGreaterThanOrEqual(point.search.hybrid.p50Ms);
+    expect(point.databaseMb).toBeGreaterThan(0);
+    expect(markdown).toContain('## Cost at scale');
+
+    // Unchanged memory means the prompt's prefix is served from the KV cache.
+    expect(results.tokens.steps).toBeGreaterThanOrEqual(8);
+    expect(results.tokens.unchangedMemory.reusedShare).toBeGreaterThan(0.5);
+    expect(markdown).toContain('## Prompt tokens evaluated vs reused');
+
+    if (hasLocomo) {
+      expect(results.locomo.questions).toBeGreaterThan(100);
+      for (const method of results.locomo.methods) {
+        for (let i = 1; i < KS.length; i++) {
+          expect(method.overall[`r@${KS[i]}`]).toBeGreaterThanOrEqual(
+            method.overall[`r@${KS[i - 1]}`],
+          );
+        }
+      }
+      // A regression guard on the real data: BM25 over one conversation.
+      const text = results.locomo.methods.find((m: { method: string }) =>
+        m.method.startsWith('Locus full-text'),
+      );
+      expect(text.overall['r@10']).toBeGreaterThan(50);
+      expect(markdown).toContain('## LoCoMo evidence recall');
+    }
+  }, 900_000);
+});
