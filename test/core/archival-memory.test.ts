@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/core/models/embedder';
 import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
+import { createMaintenanceRepo } from '../../src/core/storage/repos/maintenance-repo';
 import { testCore } from '../helpers/test-core';
 
 async function setup(embedder?: Embedder) {
@@ -96,6 +97,17 @@ describe('archival memory', () => {
     expect(archival.items[0]?.text).toContain('puppy');
     const recall = await core.recall.search(agentId, { query, limit: 3 });
     expect(recall.items[0]?.content).toContain('puppy');
+  });
+
+  it('refreshes planner statistics after bulk writes (PGlite has no autovacuum)', async () => {
+    const { core, agentId } = await setup();
+    const stats = createMaintenanceRepo(core.database.pg);
+    expect((await stats.rowEstimate('passages')).planned).toBeLessThan(1);
+    await core.archival.insertMany(
+      agentId,
+      Array.from({ length: 600 }, (_, i) => ({ text: `note number ${i}` })),
+    );
+    expect(await stats.rowEstimate('passages')).toEqual({ rows: 600, planned: 600 });
   });
 
   it('filters by tags (any or all) and by date range', async () => {
