@@ -18,8 +18,6 @@ import { AgentFileSchema, LocusExtensionSchema, type AfAgent, type AfMessage } f
 export const MAX_AGENT_FILE_BYTES = 200 * 1024 * 1024;
 const MAX_BLOCK_LIMIT = 100_000;
 
-export type ImportReport = AgentFileImportReport;
-
 function fail(message: string, where?: string): never {
   throw new LocusError(
     'AGENT_FILE_INVALID',
@@ -97,7 +95,10 @@ export interface ImportDeps {
  * that fails anywhere changes nothing. Embeddings in the file are ignored;
  * imported passages wait for the local embedder (see archival reembed).
  */
-export async function importAgentFile(deps: ImportDeps, text: string): Promise<ImportReport> {
+export async function importAgentFile(
+  deps: ImportDeps,
+  text: string,
+): Promise<AgentFileImportReport> {
   const file = parseAgentFile(text);
   const agent = file.agents[0] as AfAgent;
   const notes: string[] = [];
@@ -231,16 +232,14 @@ export async function importAgentFile(deps: ImportDeps, text: string): Promise<I
         `${repeats} repeated cop${repeats === 1 ? 'y' : 'ies'} of messages were stored once.`,
       );
     }
-    const inContext = new Set<string>();
     const context = agent.in_context_message_ids.flatMap((id) => {
       const mapped = newIds.get(id);
-      if (mapped && inContext.has(mapped)) return [];
-      if (mapped) inContext.add(mapped);
       if (mapped) return [mapped];
       if (!skipped.has(id)) notes.push(`In-context message "${id}" is not in the file; ignored.`);
       return [];
     });
-    await agentsRepo.setContextMessageIds(agentId, context);
+    // A message listed twice is in the context once, where it first appears.
+    await agentsRepo.setContextMessageIds(agentId, [...new Set(context)]);
 
     const passagesRepo = createPassagesRepo(tx);
     for (const p of locus?.archival ?? []) {

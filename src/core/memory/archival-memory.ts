@@ -81,16 +81,15 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
 
   async function insertMany(agentId: string, inputs: NewPassage[]): Promise<Passage[]> {
     const vectors = await tryEmbed(inputs.map((input) => input.text));
-    const passages = inputs.map((input): Passage => ({
+    const passages = inputs.map((input, i): Passage => ({
       id: newId('passage'),
       agentId,
       text: input.text,
       tags: normalizeTags(input.tags),
       source: input.source ?? { kind: 'agent', ref: null },
       createdAt: input.createdAt ?? clock.now().toISOString(),
-      embedded: false,
+      embedded: (vectors[i] ?? null) !== null,
     }));
-    for (const [i, passage] of passages.entries()) passage.embedded = (vectors[i] ?? null) !== null;
     await repo.insertMany(
       passages.map((passage, i) => ({ passage, embedding: vectors[i] ?? null })),
     );

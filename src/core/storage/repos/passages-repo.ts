@@ -78,47 +78,36 @@ function assertDimensions(dimensions: number): void {
 }
 
 export function createPassagesRepo(sql: Sql) {
+  /** Many rows in one statement: per-row round trips dominated bulk writes. */
+  async function insertMany(
+    rows: Array<{ passage: Passage; embedding: Float32Array | null }>,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await sql.query(
+      `INSERT INTO passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)
+       SELECT r.id, r.agent_id, r.text, ARRAY(SELECT jsonb_array_elements_text(r.tags)),
+              r.source_kind, r.source_ref, r.created_at, r.embedding::vector
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[],
+                   $7::timestamptz[], $8::text[])
+         AS r(id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)`,
+      [
+        rows.map((r) => r.passage.id),
+        rows.map((r) => r.passage.agentId),
+        rows.map((r) => r.passage.text),
+        rows.map((r) => JSON.stringify(r.passage.tags)),
+        rows.map((r) => r.passage.source.kind),
+        rows.map((r) => r.passage.source.ref),
+        rows.map((r) => r.passage.createdAt),
+        rows.map((r) => (r.embedding ? toVectorLiteral(r.embedding) : null)),
+      ],
+    );
+  }
+
   return {
     async insert(passage: Passage, embedding: Float32Array | null): Promise<void> {
-      await sql.query(
-        `INSERT INTO passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)
-         VALUES ($1, $2, $3, $4::text[], $5, $6, $7, $8::vector)`,
-        [
-          passage.id,
-          passage.agentId,
-          passage.text,
-          passage.tags,
-          passage.source.kind,
-          passage.source.ref,
-          passage.createdAt,
-          embedding ? toVectorLiteral(embedding) : null,
-        ],
-      );
+      await insertMany([{ passage, embedding }]);
     },
-    /** Many rows in one statement: per-row round trips dominated bulk writes. */
-    async insertMany(
-      rows: Array<{ passage: Passage; embedding: Float32Array | null }>,
-    ): Promise<void> {
-      if (rows.length === 0) return;
-      await sql.query(
-        `INSERT INTO passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)
-         SELECT r.id, r.agent_id, r.text, ARRAY(SELECT jsonb_array_elements_text(r.tags)),
-                r.source_kind, r.source_ref, r.created_at, r.embedding::vector
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[],
-                     $7::timestamptz[], $8::text[])
-           AS r(id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)`,
-        [
-          rows.map((r) => r.passage.id),
-          rows.map((r) => r.passage.agentId),
-          rows.map((r) => r.passage.text),
-          rows.map((r) => JSON.stringify(r.passage.tags)),
-          rows.map((r) => r.passage.source.kind),
-          rows.map((r) => r.passage.source.ref),
-          rows.map((r) => r.passage.createdAt),
-          rows.map((r) => (r.embedding ? toVectorLiteral(r.embedding) : null)),
-        ],
-      );
-    },
+    insertMany,
     async findBySource(kind: Passage['source']['kind'], ref: string): Promise<Passage | undefined> {
       const result = await sql.query<RawPassage>(
         `SELECT ${COLUMNS} FROM passages p WHERE p.source_kind = $1 AND p.source_ref = $2 LIMIT 1`,
