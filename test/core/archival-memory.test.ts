@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/core/models/embedder';
 import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
 import { createMaintenanceRepo } from '../../src/core/storage/repos/maintenance-repo';
+import { createPassagesRepo } from '../../src/core/storage/repos/passages-repo';
 import { testCore } from '../helpers/test-core';
 
 async function setup(embedder?: Embedder) {
@@ -17,6 +18,17 @@ const facts = [
   'Bob plays the cello in a community orchestra',
   'Ada started learning Portuguese for a trip to Lisbon',
 ];
+
+const COLOURS = 'red orange yellow green blue indigo violet black white grey'.split(' ');
+const ANIMALS = 'cat dog owl fox bee eel yak emu ant elk'.split(' ');
+const PLACES = 'attic barn cellar dock garden hall kitchen loft porch shed yard'.split(' ');
+/** 1,100 notes that differ in words: notes told apart only by numbers got identical fake vectors. */
+function noteText(i: number): string {
+  const colour = COLOURS[i % 10] as string;
+  const animal = ANIMALS[Math.floor(i / 10) % 10] as string;
+  const place = PLACES[Math.floor(i / 100) % 11] as string;
+  return `imported note: the ${colour} ${animal} in the ${place}`;
+}
 
 describe('archival memory', () => {
   it('stores passages with tags, source and an embedding', async () => {
@@ -209,6 +221,35 @@ describe('archival memory', () => {
     expect(
       (await core.archival.search(agentId, { query: 'spare key', mode: 'vector' })).items[0]?.id,
     ).toBe(passage.id);
+  });
+
+  it('rebuilds the vector index after re-embedding a large backlog instead of updating it', async () => {
+    let fail = true;
+    const real = createFakeEmbedder({ dimensions: 384 });
+    // Whether the index existed each time re-embedding asked for vectors.
+    const indexWhileEmbedding: boolean[] = [];
+    const flaky: Embedder = {
+      ...real,
+      embed: async (texts) => {
+        if (fail) throw new Error('model not loaded yet');
+        indexWhileEmbedding.push(await repo.hasVectorIndex());
+        return real.embed(texts);
+      },
+    };
+    const { core, agentId } = await setup(flaky);
+    const repo = createPassagesRepo(core.database.pg);
+    expect(await repo.hasVectorIndex()).toBe(true);
+    await core.archival.insertMany(
+      agentId,
+      Array.from({ length: 1100 }, (_, i) => ({ text: noteText(i) })),
+    );
+    fail = false;
+    expect(await core.archival.reembed({ batchSize: 500 })).toEqual({ embedded: 1100 });
+    expect(indexWhileEmbedding).toEqual([false, false, false]);
+    expect(await repo.hasVectorIndex()).toBe(true);
+    const text = noteText(733);
+    const found = await core.archival.search(agentId, { query: text, mode: 'vector', limit: 1 });
+    expect(found.items[0]?.text).toBe(text);
   });
 
   it('updates text (re-embedding it) and deletes', async () => {

@@ -87,13 +87,14 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   }
 
   async function compile(agent: Agent, messages: Message[], pressure = 0): Promise<ChatTurn[]> {
+    const counts = await createAgentsRepo(db).memoryCounts(agent.id);
     return compileContext({
       agent,
       messages,
       tools,
       now: clock.now(),
-      recallCount: await recall.count(agent.id),
-      archivalCount: (await archival.count(agent.id)).total,
+      recallCount: counts.messages,
+      archivalCount: counts.passages,
       pressure,
     });
   }

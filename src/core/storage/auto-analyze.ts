@@ -1,7 +1,7 @@
 import { GROWING_TABLES, createMaintenanceRepo } from './repos/maintenance-repo';
 import type { Sql } from './sql';
 
-/** Writes between checks; a check costs a count(*) per table. */
+/** Writes between checks. */
 const CHECK_EVERY = 500;
 /** Re-analyse when a table grew by this share since the planner last looked. */
 const GROWTH = 0.2;

@@ -45,6 +45,10 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     // Filtered vector searches (by agent, tag, date) keep scanning the HNSW
     // index until enough rows pass the filter instead of returning too few.
     await pg.exec("SET hnsw.iterative_scan = 'relaxed_order'");
+    // Hybrid search takes 100 vector candidates (archival-memory.ts); with
+    // pgvector's default of 40 the index's top 10 held only 85% of the true
+    // nearest 10 at 10k passages (bench/ scale suite).
+    await pg.exec('SET hnsw.ef_search = 100');
     const migration = await migrate({
       db: pg,
       migrations: options.migrations ?? knownMigrations,

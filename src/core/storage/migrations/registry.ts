@@ -2,6 +2,7 @@ import type { Sql } from '../sql';
 import { initialSchema } from './1764000000000_initial';
 import { inertTools } from './1764100000000_inert_tools';
 import { ginWithoutPendingList } from './1764200000000_gin_without_pending_list';
+import { memoryCounts } from './1764300000000_memory_counts';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -13,4 +14,9 @@ export interface Migration {
  * Append-only: never edit or reorder a migration that has shipped. A database
  * whose applied list is not a prefix of this list was made by another build.
  */
-export const migrations: readonly Migration[] = [initialSchema, inertTools, ginWithoutPendingList];
+export const migrations: readonly Migration[] = [
+  initialSchema,
+  inertTools,
+  ginWithoutPendingList,
+  memoryCounts,
+];

@@ -106,6 +106,14 @@ export function createAgentsRepo(sql: Sql) {
         JSON.stringify(ids),
       ]);
     },
+    /** Messages and passages the agent has, from the trigger-kept memory_counts. */
+    async memoryCounts(id: string): Promise<{ messages: number; passages: number }> {
+      const result = await sql.query<{ messages: number; passages: number }>(
+        'SELECT messages::int, passages::int FROM memory_counts WHERE agent_id = $1',
+        [id],
+      );
+      return result.rows[0] ?? { messages: 0, passages: 0 };
+    },
   };
 }
 export type AgentsRepo = ReturnType<typeof createAgentsRepo>;

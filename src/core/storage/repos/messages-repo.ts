@@ -98,13 +98,16 @@ export function createMessagesRepo(sql: Sql) {
       );
       return result.rows.map(toMessage);
     },
+    // Counts come from memory_counts, kept by triggers (see its migration).
     async countAll(): Promise<number> {
-      const result = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM messages');
+      const result = await sql.query<{ n: number }>(
+        'SELECT coalesce(sum(messages), 0)::int AS n FROM memory_counts',
+      );
       return result.rows[0]?.n ?? 0;
     },
     async count(agentId: string): Promise<number> {
       const result = await sql.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM messages WHERE agent_id = $1',
+        'SELECT coalesce(sum(messages), 0)::int AS n FROM memory_counts WHERE agent_id = $1',
         [agentId],
       );
       return result.rows[0]?.n ?? 0;
@@ -124,13 +127,14 @@ export function createMessagesRepo(sql: Sql) {
       const where = clauses.join(' AND ');
       const hasText = search.text.trim().length > 0;
       const statement = hasText
-        ? `SELECT ${COLUMNS} FROM (${bm25Scores('messages', 'm', where, params.add(search.text))}) s
-           JOIN messages m ON m.id = s.id ORDER BY s.score DESC, m.seq DESC`
-        : `SELECT ${COLUMNS} FROM messages m WHERE ${where} ORDER BY m.seq DESC`;
-      const result = await sql.query<RawMessage>(
-        `${statement} LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}`,
-        params.values,
-      );
+        ? `SELECT ${COLUMNS} FROM (
+             SELECT s.id, s.score, s.tiebreak FROM (${bm25Scores('messages', 'm', where, params.add(search.text), 'seq')}) s
+             ORDER BY s.score DESC, s.tiebreak DESC
+             LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}) s
+           JOIN messages m ON m.id = s.id ORDER BY s.score DESC, s.tiebreak DESC`
+        : `SELECT ${COLUMNS} FROM messages m WHERE ${where} ORDER BY m.seq DESC
+           LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}`;
+      const result = await sql.query<RawMessage>(statement, params.values);
       return result.rows.map(toMessage);
     },
   };

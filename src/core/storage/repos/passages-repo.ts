@@ -147,10 +147,13 @@ export function createPassagesRepo(sql: Sql) {
       const result = await sql.query('DELETE FROM passages WHERE id = $1', [id]);
       return (result.affectedRows ?? 0) > 0;
     },
+    /** Totals come from the trigger-kept memory_counts; pending rows from their partial index. */
     async count(agentId?: string): Promise<{ total: number; pending: number }> {
       const result = await sql.query<{ total: number; pending: number }>(
-        `SELECT count(*)::int AS total, count(*) FILTER (WHERE embedding IS NULL)::int AS pending
-         FROM passages WHERE ($1::text IS NULL OR agent_id = $1)`,
+        `SELECT (SELECT coalesce(sum(passages), 0)::int FROM memory_counts
+                  WHERE $1::text IS NULL OR agent_id = $1) AS total,
+                (SELECT count(*)::int FROM passages
+                  WHERE embedding IS NULL AND ($1::text IS NULL OR agent_id = $1)) AS pending`,
         [agentId ?? null],
       );
       return result.rows[0] ?? { total: 0, pending: 0 };
@@ -190,11 +193,12 @@ export function createPassagesRepo(sql: Sql) {
       }
       if (useText) {
         const where = filterSql(search.filter, params);
-        const scores = bm25Scores('passages', 'p', where, params.add(search.text));
+        const scores = bm25Scores('passages', 'p', where, params.add(search.text), 'created_at');
+        // Ranked without joining every hit back to its (vector-sized) row.
         parts.push(`fts AS (
-          SELECT id, row_number() OVER (ORDER BY score DESC, created_at DESC, id) AS r FROM (
-            SELECT s.id, s.score, p.created_at FROM (${scores}) s JOIN passages p ON p.id = s.id
-            ORDER BY s.score DESC, p.created_at DESC, s.id LIMIT ${candidates}) matched)`);
+          SELECT id, row_number() OVER (ORDER BY score DESC, tiebreak DESC, id) AS r FROM (
+            SELECT s.id, s.score, s.tiebreak FROM (${scores}) s
+            ORDER BY s.score DESC, s.tiebreak DESC, s.id LIMIT ${candidates}) matched)`);
         terms.push(`coalesce(${params.add(search.textWeight)}::float8 / (${k} + fts.r), 0)`);
       }
       const from =
@@ -274,6 +278,10 @@ export function createPassagesRepo(sql: Sql) {
         "SELECT 1 FROM pg_indexes WHERE tablename = 'passages' AND indexname = 'passages_embedding_hnsw'",
       );
       return result.rows.length > 0;
+    },
+    /** Dropped before bulk re-embedding; vector search scans exactly until it is rebuilt. */
+    async dropVectorIndex(): Promise<void> {
+      await sql.exec('DROP INDEX IF EXISTS passages_embedding_hnsw');
     },
     /** Built after bulk (re-)embedding: inserting into a live HNSW index is much slower. */
     async createVectorIndex(): Promise<void> {
