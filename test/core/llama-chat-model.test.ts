@@ -75,6 +75,28 @@ describe('node-llama-cpp chat model on a tiny GGUF', () => {
     expect(() => JSON.parse(second.text)).not.toThrow();
   });
 
+  it('keeps the whole prompt when it nearly fills the window, so the cache still matches', async () => {
+    const turns = [
+      { role: 'system' as const, content: 'You are terse.' },
+      // Byte-level vocabulary: about one token per character.
+      { role: 'user' as const, content: 'notes about the garden, '.repeat(640) },
+    ];
+    const promptTokens = await model.countTokens(turns);
+    const room = 16384 - promptTokens;
+    expect(room).toBeGreaterThan(0);
+    const request = {
+      purpose: 'summary' as const,
+      turns,
+      responseSchema: { type: 'object', properties: { summary: { type: 'string', maxLength: 8 } } },
+      // More than is left: the reply must shrink, not the prompt.
+      maxTokens: room + 500,
+    };
+    const first = await model.generate(request);
+    expect(first.usage.promptTokens).toBe(promptTokens);
+    const second = await model.generate(request);
+    expect(second.usage.reusedTokens).toBe(promptTokens - 1);
+  });
+
   it('streams text and stops when cancelled', async () => {
     const controller = new AbortController();
     const chunks: string[] = [];

@@ -178,13 +178,27 @@ export async function loadLlamaChatModel(options: LlamaChatModelOptions): Promis
       completionTokens: model.tokenize(completionText).length,
     });
     if (signal?.aborted) return { text: '', stopReason: 'aborted', usage: usage('') };
+    // LlamaCompletion cuts the prompt's start to leave `contextShiftSize`
+    // free (a tenth of the window by default), which dropped the system
+    // prompt and the whole KV cache with it once a conversation filled 90%
+    // of the window (full re-evaluations in bench/ tokens suite). The agent
+    // loop already fits the prompt, so the reply gets exactly what is left.
+    const room = contextSize - prompt.length;
+    if (room < 1) {
+      throw new LocusError(
+        'CONTEXT_OVERFLOW',
+        `The prompt (${prompt.length} tokens) fills this model's whole context window (${contextSize}). Shorten your message or core memory blocks, or choose a larger context size in settings.`,
+        { tokens: prompt.length, budget: contextSize },
+      );
+    }
     try {
       // LlamaCompletion prepends BOS itself; passing it too would double it
       // and defeat the KV-cache prefix match on every call.
       const input = bos == null ? prompt : prompt.slice(1);
       const result = await completion.generateCompletionWithMeta(input, {
         grammar: await grammarFor(request.responseSchema),
-        maxTokens: request.maxTokens ?? Math.floor(contextSize / 4),
+        maxTokens: Math.min(request.maxTokens ?? Math.floor(contextSize / 4), room),
+        contextShiftSize: room,
         temperature: request.temperature ?? 0.7,
         ...(signal ? { signal, stopOnAbortSignal: true } : {}),
         ...(onText ? { onTextChunk: onText } : {}),
