@@ -156,6 +156,17 @@ describe('agent loop', () => {
     expect(context[0]?.content).toContain('Message number 0');
     const prompt = await core.runtime.preview(agentId);
     expect(prompt[0]?.content).toContain('Summary of earlier conversation');
+    // A summary request opens with the system turn of the step before it, so
+    // that step's KV cache still serves it.
+    const summaryCalls = model.calls.flatMap((call, i) =>
+      call.purpose === 'summary' ? [{ call, before: model.calls[i - 1] }] : [],
+    );
+    expect(summaryCalls.length).toBe(summarized.length);
+    for (const { call, before } of summaryCalls) {
+      expect(before?.purpose).toBe('step');
+      expect(call.turns[0]).toEqual(before?.turns[0]);
+      expect(call.turns[1]?.content).toContain('Messages leaving the context');
+    }
     // Every prompt the model saw fitted its window.
     for (const call of model.calls)
       expect(await model.countTokens(call.turns)).toBeLessThanOrEqual(3000);

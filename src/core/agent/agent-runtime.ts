@@ -135,7 +135,10 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       }
       const evicted = chat.slice(0, cut);
       if (evicted.length > 0) {
-        const text = await summarize(model, summary?.content ?? null, evicted, signal);
+        const text = await summarize(model, summary?.content ?? null, evicted, {
+          ...(signal ? { signal } : {}),
+          ...(turns[0]?.role === 'system' ? { agentSystem: turns[0].content } : {}),
+        });
         const summaryMessage = await db.transaction(async (tx) => {
           const created = await recall.append(
             agentId,

@@ -1,5 +1,5 @@
 import type { Message } from '../../shared/entities';
-import type { ChatModel } from '../models/chat-model';
+import type { ChatModel, ChatTurn } from '../models/chat-model';
 import { SUMMARY_SCHEMA } from './response-format';
 
 const SUMMARY_INSTRUCTIONS = `You keep the running summary of a conversation between a user and their assistant.
@@ -21,30 +21,40 @@ function line(message: Message): string {
  * Folds evicted messages into the recursive summary with the model. If the
  * model fails or replies badly, a plain extract is used instead: eviction must
  * never stall, and the full messages stay in recall memory either way.
+ *
+ * `agentSystem`, the agent's current system turn, opens the request so the
+ * KV cache of the step before still matches it: a summary then evaluates
+ * only its transcript, and the next step re-evaluates only from the summary
+ * on (with a prompt of its own the cache was lost twice, ~5k tokens each time
+ * in bench/ tokens suite).
  */
 export async function summarize(
   model: ChatModel,
   previous: string | null,
   evicted: Message[],
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; agentSystem?: string } = {},
 ): Promise<string> {
   const transcript = evicted.map(line).join('\n');
+  const task = `Previous summary:\n${previous ?? '(none)'}\n\nMessages leaving the context:\n${transcript}`;
+  const turns: ChatTurn[] = options.agentSystem
+    ? [
+        { role: 'system', content: options.agentSystem },
+        { role: 'user', content: `[system notice] ${SUMMARY_INSTRUCTIONS}\n\n${task}` },
+      ]
+    : [
+        { role: 'system', content: SUMMARY_INSTRUCTIONS },
+        { role: 'user', content: task },
+      ];
   try {
     const result = await model.generate(
       {
         purpose: 'summary',
         responseSchema: SUMMARY_SCHEMA,
-        turns: [
-          { role: 'system', content: SUMMARY_INSTRUCTIONS },
-          {
-            role: 'user',
-            content: `Previous summary:\n${previous ?? '(none)'}\n\nMessages leaving the context:\n${transcript}`,
-          },
-        ],
+        turns,
         maxTokens: 512,
         temperature: 0.2,
       },
-      signal ? { signal } : {},
+      options.signal ? { signal: options.signal } : {},
     );
     const parsed = JSON.parse(result.text) as { summary?: unknown };
     if (typeof parsed.summary === 'string' && parsed.summary.trim()) return parsed.summary.trim();

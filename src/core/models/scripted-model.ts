@@ -105,7 +105,7 @@ export const memoryDemoScript: Script = (request) => {
   const turns = request.turns;
   if (request.purpose === 'summary') {
     const body = turns.at(-1)?.content ?? '';
-    const previous = /^Previous summary:\n(.*?)\n\nMessages leaving/s.exec(body)?.[1] ?? '(none)';
+    const previous = /Previous summary:\n(.*?)\n\nMessages leaving/s.exec(body)?.[1] ?? '(none)';
     const said = [...body.matchAll(/\] user: (.+)/g)].map((m) => m[1]).join('; ');
     const merged = [previous === '(none)' ? '' : previous, said && `The user said: ${said}.`];
     return { summary: merged.filter(Boolean).join(' ') || 'Nothing of note yet.' };
