@@ -19,10 +19,12 @@ export function toVectorLiteral(vector: ArrayLike<number>): string {
 
 /**
  * Okapi BM25's constants (k1, b) and the bounds that keep a search's cost
- * flat as memory grows: a word counts as a finder of rows only while it is
- * in fewer than `commonShare` of all rows and `maxTermRows` rows, and at
- * most `maxHits` rows are scored. Without the bounds a query of common words
- * scored a fifth of the table (87 ms p95 at 10k passages, bench/ scale suite).
+ * flat as memory grows: a word's document frequency is counted exactly only
+ * up to `maxTermRows` rows; rows are found by the query's rarest words whose
+ * document frequencies add up to at most `maxHits` (each in fewer than
+ * `commonShare` of all rows), and at most `maxHits` rows are scored. Without
+ * the bounds a query of common words scored a fifth of the table (87 ms p95
+ * at 10k passages, bench/ scale suite).
  */
 export interface Bm25Tuning {
   k1: number;
@@ -37,7 +39,7 @@ export const BM25_DEFAULTS: Bm25Tuning = {
   b: 0.3,
   commonShare: 0.2,
   maxTermRows: 1000,
-  maxHits: 4000,
+  maxHits: 1000,
 };
 
 /**
@@ -64,6 +66,7 @@ export function bm25Scores(
 ): string {
   const { k1, b } = tuning;
   const cap = Math.max(1, Math.floor(tuning.maxTermRows));
+  const maxHits = Math.max(1, Math.floor(tuning.maxHits));
   // MATERIALIZED: each step runs once, never per matching row.
   return `WITH query AS MATERIALIZED (
       SELECT tsvector_to_array(to_tsvector('english', ${textParam}::text)) AS terms),
@@ -92,21 +95,23 @@ export function bm25Scores(
                CASE WHEN counted.n < ${cap} THEN counted.n
                     ELSE greatest(coalesce(counted.n, 0), coalesce(counted.estimate, 0), ${cap}) END AS df
         FROM counted) d),
-    -- Rows are found by the query's selective words only: a word in a fifth
-    -- of all rows adds little to the ranking but would make every row a hit.
+    -- Rows are found by the query's rarest words only, rarest first, as long
+    -- as together they are in at most maxHits rows: a common word adds little
+    -- to a row's score but would make most of the table a candidate. The
+    -- rarest word always counts, and the rest still score the rows found.
     selective AS MATERIALIZED (
-      SELECT to_tsquery('simple', string_agg(quote_literal(w.term), ' | ')) AS tsq
-      FROM weights w
-      WHERE w.df > 0
-        AND w.df <= greatest(least(w.total * ${tuning.commonShare}, ${cap - 1}),
-                             (SELECT min(df) FROM weights WHERE df > 0))),
-    -- Only a query of nothing but very common words reaches the cap; which
-    -- of its equally weak matches are scored then hardly matters.
+      SELECT to_tsquery('simple', string_agg(quote_literal(term), ' | ')) AS tsq FROM (
+        SELECT term, df, total, sum(df) OVER (ORDER BY df, term) AS running,
+               row_number() OVER (ORDER BY df, term) AS rank
+        FROM weights WHERE df > 0) ranked
+      WHERE rank = 1 OR (running <= ${maxHits} AND df <= total * ${tuning.commonShare})),
+    -- Only a query whose rarest word is common reaches the limit; which of
+    -- its equally weak matches are scored then hardly matters.
     found AS MATERIALIZED (
       SELECT ${alias}.id, ${alias}.tsv, ${alias}.${tiebreak} AS tiebreak FROM ${table} ${alias}
       -- A scalar subquery, so the planner can take the GIN index with it.
       WHERE ${where} AND ${alias}.tsv @@ (SELECT tsq FROM selective)
-      LIMIT ${Math.max(1, Math.floor(tuning.maxHits))}),
+      LIMIT ${maxHits}),
     lengths AS MATERIALIZED (SELECT greatest(avg(length(tsv)), 1)::float8 AS avgdl FROM found)
     -- Each query word is looked up in each found row's tsvector; term
     -- frequency is taken as 1 because unnesting every row's tsvector to count

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/core/storage/open-database';
+import { BM25_DEFAULTS, Params, bm25Scores } from '../../src/core/storage/repos/rows';
+import { onCleanup, templateBlob } from '../helpers/test-core';
+
+async function seed(texts: string[]): Promise<Database> {
+  const db = await openDatabase({ template: templateBlob() });
+  onCleanup(() => db.close());
+  await db.pg.query(
+    `INSERT INTO agents (id, name, system, model, created_at, updated_at)
+     VALUES ('a', 'a', '', '{}'::jsonb, now(), now())`,
+  );
+  await db.pg.query(
+    `INSERT INTO passages (id, agent_id, text, source_kind, created_at)
+     SELECT 'p' || o, 'a', t, 'agent', now() FROM unnest($1::text[]) WITH ORDINALITY u(t, o)`,
+    [texts],
+  );
+  await db.pg.exec('ANALYZE passages');
+  return db;
+}
+
+async function rank(db: Database, query: string, maxHits = BM25_DEFAULTS.maxHits) {
+  const params = new Params();
+  const scores = bm25Scores(
+    'passages',
+    'p',
+    `p.agent_id = ${params.add('a')}`,
+    params.add(query),
+    'created_at',
+    { ...BM25_DEFAULTS, maxHits },
+  );
+  const result = await db.pg.query<{ text: string }>(
+    `SELECT p.text FROM (${scores}) s JOIN passages p ON p.id = s.id ORDER BY s.score DESC, p.id`,
+    params.values,
+  );
+  return result.rows.map((r) => r.text);
+}
+
+describe('BM25 ranking', () => {
+  // 40 rows about the weather (6 of them rainy), 3 about the violin, and one
+  // about both, as long as the other three.
+  const texts = [
+    ...Array.from({ length: 40 }, (_, i) =>
+      i < 6 ? `the weather brought rain on day ${i}` : `the weather was mild on day ${i}`,
+    ),
+    'the violin concert was loud',
+    'the violin concert was long',
+    'the violin concert was late',
+    'the weather violin concert',
+  ];
+
+  it('ranks by rare words; a word most rows have only lifts rows found by others', async () => {
+    const db = await seed(texts);
+    const ranked = await rank(db, 'violin weather');
+    expect(ranked[0]).toBe('the weather violin concert');
+    expect(ranked.slice(1).sort()).toEqual([
+      'the violin concert was late',
+      'the violin concert was long',
+      'the violin concert was loud',
+    ]);
+  });
+
+  it('finds rows by the rarest words only, up to the candidate bound', async () => {
+    const db = await seed(texts);
+    // "violin" (4 rows) and "rain" (6) both find rows...
+    expect(await rank(db, 'violin rain')).toHaveLength(10);
+    // ...until together they would pass the bound: then the rarer one alone.
+    const bounded = await rank(db, 'violin rain', 5);
+    expect(bounded).toHaveLength(4);
+    expect(bounded.every((text) => text.includes('violin'))).toBe(true);
+    // A query of nothing but a common word still finds rows, capped.
+    expect(await rank(db, 'weather', 10)).toHaveLength(10);
+  });
+});
