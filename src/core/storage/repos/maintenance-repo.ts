@@ -9,7 +9,7 @@ export function createMaintenanceRepo(sql: Sql) {
     /** Rows now, and rows the planner believes there are (-1: never analysed). */
     async rowEstimate(table: GrowingTable): Promise<{ rows: number; planned: number }> {
       const result = await sql.query<{ rows: number; planned: number }>(
-        // memory_counts instead of count(*): this runs at every open.
+        // memory_counts (columns named after the tables) instead of count(*): this runs at every open.
         `SELECT (SELECT coalesce(sum(${table}), 0)::int FROM memory_counts) AS rows,
                 (SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass) AS planned`,
         [table],
