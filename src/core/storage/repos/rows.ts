@@ -78,22 +78,24 @@ export function bm25Scores(
     -- A word the planner already knows to be common is not counted: the
     -- index would have to list all its rows first.
     counted AS MATERIALIZED (
-      SELECT t.term, known.share * corpus.n AS estimate,
-             CASE WHEN coalesce(known.share * corpus.n, 0) >= ${cap} THEN NULL ELSE (
+      SELECT t.term, known.estimate,
+             CASE WHEN coalesce(known.estimate, 0) >= ${cap} THEN NULL ELSE (
                SELECT count(*)::float8 FROM (
                  SELECT 1 FROM ${table} d
                  WHERE d.tsv @@ to_tsquery('simple', quote_literal(t.term)) LIMIT ${cap}) found)
              END AS n
       FROM query, corpus, unnest(query.terms) AS t(term),
-           LATERAL (SELECT s.freqs[array_position(s.elems, t.term)] AS share
-                    FROM lexeme_stats s RIGHT JOIN (SELECT 1) one ON true) known),
+           LATERAL (SELECT corpus.n * (SELECT s.freqs[array_position(s.elems, t.term)]
+                                       FROM lexeme_stats s) AS estimate) known),
+    -- Below the cap the count is exact; at or above it (or skipped), the
+    -- planner's estimate, never less than the cap.
     weights AS MATERIALIZED (
       SELECT term, to_tsquery('simple', quote_literal(term)) AS tsq, df,
              ln(1 + greatest(corpus.n - df + 0.5, 0.5) / (df + 0.5)) AS idf, corpus.n AS total
       FROM corpus, LATERAL (
         SELECT counted.term,
                CASE WHEN counted.n < ${cap} THEN counted.n
-                    ELSE greatest(coalesce(counted.n, 0), coalesce(counted.estimate, 0), ${cap}) END AS df
+                    ELSE greatest(coalesce(counted.estimate, 0), ${cap}) END AS df
         FROM counted) d),
     -- Rows are found by the query's rarest words only, rarest first, as long
     -- as together they are in at most maxHits rows: a common word adds little
