@@ -8,7 +8,7 @@ import type { ArchivalMemory } from '../memory/archival-memory';
 import type { CoreMemory } from '../memory/core-memory';
 import type { NewMessageInput, RecallMemory } from '../memory/recall-memory';
 import type { ChatModel, ChatTurn } from '../models/chat-model';
-import { createAgentsRepo } from '../storage/repos/agents-repo';
+import { createAgentsRepo, type MemoryCounts } from '../storage/repos/agents-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Db } from '../storage/sql';
 import { PRESSURE_WARNING, compileContext } from './context-compiler';
@@ -86,8 +86,17 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     return recall.getMany(await createAgentsRepo(db).getContextMessageIds(agentId));
   }
 
-  async function compile(agent: Agent, messages: Message[], pressure = 0): Promise<ChatTurn[]> {
-    const counts = await createAgentsRepo(db).memoryCounts(agent.id);
+  /** Read once per fit, not per compile: eviction compiles many candidate cuts. */
+  function memoryCounts(agentId: string): Promise<MemoryCounts> {
+    return createAgentsRepo(db).memoryCounts(agentId);
+  }
+
+  function compile(
+    agent: Agent,
+    messages: Message[],
+    counts: MemoryCounts,
+    pressure = 0,
+  ): ChatTurn[] {
     return compileContext({
       agent,
       messages,
@@ -117,20 +126,21 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     const budget = model.contextSize - reserveFor(model);
     let agent = await agents.get(agentId);
     let messages = await contextMessages(agentId);
-    let turns = await compile(agent, messages);
+    let counts = await memoryCounts(agentId);
+    let turns = compile(agent, messages, counts);
     let tokens = await model.countTokens(turns);
     if (tokens > budget) {
       const summary = messages.filter((m) => m.kind === 'summary').at(-1) ?? null;
       const chat = messages.filter((m) => m.kind !== 'summary');
       // Free half of the room messages have, so a summary is not needed
       // again on the very next step.
-      const fixed = await model.countTokens(await compile(agent, summary ? [summary] : []));
+      const fixed = await model.countTokens(compile(agent, summary ? [summary] : [], counts));
       const target = fixed + Math.max(0, budget - fixed) * EVICT_TARGET;
       let cut = 0;
       for (;;) {
         cut = nextCut(chat, cut);
         const kept = [...(summary ? [summary] : []), ...chat.slice(cut)];
-        const estimate = await model.countTokens(await compile(agent, kept));
+        const estimate = await model.countTokens(compile(agent, kept, counts));
         if (estimate <= target || cut >= chat.length - 1) break;
       }
       const evicted = chat.slice(0, cut);
@@ -154,7 +164,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         emit({ type: 'summarized', evicted: evicted.length, summaryId: summaryMessage.id });
         agent = await agents.get(agentId);
         messages = await contextMessages(agentId);
-        turns = await compile(agent, messages);
+        counts = await memoryCounts(agentId);
+        turns = compile(agent, messages, counts);
         tokens = await model.countTokens(turns);
       }
       if (tokens > budget) {
@@ -166,7 +177,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       }
     }
     const pressure = tokens / budget;
-    return pressure >= PRESSURE_WARNING ? compile(agent, messages, pressure) : turns;
+    return pressure >= PRESSURE_WARNING ? compile(agent, messages, counts, pressure) : turns;
   }
 
   async function runTurn(agentId: string, text: string, turn: TurnOptions): Promise<TurnResult> {
@@ -304,7 +315,11 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     contextMessages,
     /** The exact prompt the next step would see (for inspection and tests). */
     async preview(agentId: string): Promise<ChatTurn[]> {
-      return compile(await agents.get(agentId), await contextMessages(agentId));
+      return compile(
+        await agents.get(agentId),
+        await contextMessages(agentId),
+        await memoryCounts(agentId),
+      );
     },
   };
 }

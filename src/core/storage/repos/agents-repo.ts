@@ -11,6 +11,12 @@ export interface AgentRow {
   updatedAt: string;
 }
 
+/** Messages and passages an agent has, for the context's status line. */
+export interface MemoryCounts {
+  messages: number;
+  passages: number;
+}
+
 interface RawAgent {
   id: string;
   name: string;
@@ -107,8 +113,8 @@ export function createAgentsRepo(sql: Sql) {
       ]);
     },
     /** Messages and passages the agent has, from the trigger-kept memory_counts. */
-    async memoryCounts(id: string): Promise<{ messages: number; passages: number }> {
-      const result = await sql.query<{ messages: number; passages: number }>(
+    async memoryCounts(id: string): Promise<MemoryCounts> {
+      const result = await sql.query<MemoryCounts>(
         'SELECT messages::int, passages::int FROM memory_counts WHERE agent_id = $1',
         [id],
       );
