@@ -11,6 +11,7 @@ import type { ChatModel, ChatTurn } from '../models/chat-model';
 import { createAgentsRepo, type MemoryCounts } from '../storage/repos/agents-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Db } from '../storage/sql';
+import { createContextCache } from './context-cache';
 import { PRESSURE_WARNING, compileContext } from './context-compiler';
 import { ReplyStreamer } from './reply-streamer';
 import { parseStep, stepResponseSchema } from './response-format';
@@ -70,20 +71,22 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   const rules = options.rules ?? DEFAULT_TOOL_RULES;
   const schema = stepResponseSchema(tools, options.maxStringLength);
   const turnLocks = new Map<string, Promise<unknown>>();
+  const contextCache = createContextCache();
 
   /** Persists a message and puts it in the agent's context in one transaction. */
   async function appendToContext(agentId: string, input: NewMessageInput): Promise<Message> {
-    return db.transaction(async (tx) => {
-      const repo = createAgentsRepo(tx);
-      const message = await recall.append(agentId, input, tx);
-      const ids = await repo.getContextMessageIds(agentId);
-      await repo.setContextMessageIds(agentId, [...ids, message.id]);
-      return message;
+    const message = await db.transaction(async (tx) => {
+      const created = await recall.append(agentId, input, tx);
+      await createAgentsRepo(tx).appendContextMessageId(agentId, created.id);
+      return created;
     });
+    contextCache.remember(agentId, message);
+    return message;
   }
 
   async function contextMessages(agentId: string): Promise<Message[]> {
-    return recall.getMany(await createAgentsRepo(db).getContextMessageIds(agentId));
+    const ids = await createAgentsRepo(db).getContextMessageIds(agentId);
+    return contextCache.resolve(agentId, ids, (missing) => recall.getMany(missing));
   }
 
   /** Read once per fit, not per compile: eviction compiles many candidate cuts. */
