@@ -68,6 +68,8 @@ function filterSql(filter: PassageFilter, params: Params): string {
   return clauses.join(' AND ');
 }
 
+const INDEX_BUILD_MEMORY = '512MB';
+
 /** Only whole numbers in a sane range may be spliced into DDL. */
 function assertDimensions(dimensions: number): void {
   if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 2000) {
@@ -285,9 +287,14 @@ export function createPassagesRepo(sql: Sql) {
     },
     /** Built after bulk (re-)embedding: inserting into a live HNSW index is much slower. */
     async createVectorIndex(): Promise<void> {
+      // A graph that does not fit maintenance_work_mem is built on disk, ~4x
+      // slower at 100k passages (docs/benchmarks.md). The setting is rolled
+      // back with the statement if the build fails.
       await sql.exec(`
+        SET maintenance_work_mem = '${INDEX_BUILD_MEMORY}';
         CREATE INDEX IF NOT EXISTS passages_embedding_hnsw ON passages
-        USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)
+        USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);
+        RESET maintenance_work_mem;
       `);
     },
   };
