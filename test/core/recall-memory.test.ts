@@ -29,6 +29,22 @@ describe('recall memory', () => {
     expect(recent[0]!.seq).toBeLessThan(recent[1]!.seq);
   });
 
+  it('appends to the context window in the same write, after what is there', async () => {
+    const { core, id } = await seeded();
+    const before = await core.runtime.contextMessages(id);
+    const first = await core.recall.appendToContext(id, { role: 'user', content: 'one' });
+    const second = await core.recall.appendToContext(id, { role: 'assistant', content: 'two' });
+    const after = await core.runtime.contextMessages(id);
+    expect(after.map((m) => m.id)).toEqual([...before.map((m) => m.id), first.id, second.id]);
+    expect(after.at(-1)).toEqual(second);
+    expect(await core.recall.count(id)).toBe(7);
+    // A message for an agent that does not exist is an error, not a stray row.
+    await expect(
+      core.recall.appendToContext('agent-missing', { role: 'user', content: 'lost?' }),
+    ).rejects.toThrow();
+    expect(await core.recall.count(id)).toBe(7);
+  });
+
   it('finds messages by words, best match first, with stemming', async () => {
     const { core, id } = await seeded();
     const page = await core.recall.search(id, { query: 'conferences in Lisbon' });

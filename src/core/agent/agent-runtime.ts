@@ -73,13 +73,9 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   const turnLocks = new Map<string, Promise<unknown>>();
   const contextCache = createContextCache();
 
-  /** Persists a message and puts it in the agent's context in one transaction. */
+  /** Persists a message and puts it at the end of the agent's context. */
   async function appendToContext(agentId: string, input: NewMessageInput): Promise<Message> {
-    const message = await db.transaction(async (tx) => {
-      const created = await recall.append(agentId, input, tx);
-      await createAgentsRepo(tx).appendContextMessageId(agentId, created.id);
-      return created;
-    });
+    const message = await recall.appendToContext(agentId, input);
     contextCache.remember(agentId, message);
     return message;
   }

@@ -41,11 +41,16 @@ export interface RecallQuery {
 export function createRecallMemory(options: RecallMemoryOptions) {
   const { db, clock } = options;
   const repo = createMessagesRepo(db);
-  return {
-    /** `sql` lets the agent loop persist a message inside its own transaction. */
-    append(agentId: string, input: NewMessageInput, sql: Sql = db): Promise<Message> {
-      options.autoAnalyze?.noteWrites();
-      return createMessagesRepo(sql).insert({
+
+  function write(
+    agentId: string,
+    input: NewMessageInput,
+    sql: Sql,
+    intoContext: boolean,
+  ): Promise<Message> {
+    options.autoAnalyze?.noteWrites();
+    return createMessagesRepo(sql).insert(
+      {
         id: newId('message'),
         agentId,
         role: input.role,
@@ -55,7 +60,19 @@ export function createRecallMemory(options: RecallMemoryOptions) {
         toolCallId: input.toolCallId ?? null,
         name: input.name ?? null,
         createdAt: input.createdAt ?? clock.now().toISOString(),
-      });
+      },
+      { intoContext },
+    );
+  }
+
+  return {
+    /** `sql` lets the agent loop persist a message inside its own transaction. */
+    append(agentId: string, input: NewMessageInput, sql: Sql = db): Promise<Message> {
+      return write(agentId, input, sql, false);
+    },
+    /** Stores a message and adds it to the end of the agent's context window, atomically. */
+    appendToContext(agentId: string, input: NewMessageInput): Promise<Message> {
+      return write(agentId, input, db, true);
     },
     async get(id: string): Promise<Message> {
       const message = await repo.get(id);

@@ -112,13 +112,6 @@ export function createAgentsRepo(sql: Sql) {
         JSON.stringify(ids),
       ]);
     },
-    /** One statement, without reading and rewriting the list in between. */
-    async appendContextMessageId(id: string, messageId: string): Promise<void> {
-      await sql.query(
-        'UPDATE agents SET context_message_ids = context_message_ids || jsonb_build_array($2::text) WHERE id = $1',
-        [id, messageId],
-      );
-    },
     /** Messages and passages the agent has, from the trigger-kept memory_counts. */
     async memoryCounts(id: string): Promise<MemoryCounts> {
       const result = await sql.query<MemoryCounts>(

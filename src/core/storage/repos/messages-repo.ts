@@ -48,11 +48,22 @@ export interface MessageSearch {
 
 export function createMessagesRepo(sql: Sql) {
   return {
-    async insert(message: NewMessage): Promise<Message> {
-      const result = await sql.query<RawMessage>(
-        `INSERT INTO messages AS m (id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at)
+    /**
+     * `intoContext` also appends the message to its agent's context window,
+     * in the same statement: atomic without a transaction's extra round trips
+     * (the agent loop writes several messages per step).
+     */
+    async insert(message: NewMessage, options: { intoContext?: boolean } = {}): Promise<Message> {
+      const insert = `INSERT INTO messages AS m (id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at)
          VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
-         RETURNING ${COLUMNS}`,
+         RETURNING ${COLUMNS}`;
+      const result = await sql.query<RawMessage>(
+        options.intoContext
+          ? `WITH m AS (${insert}), context AS (
+               UPDATE agents SET context_message_ids = context_message_ids || jsonb_build_array($1::text)
+               WHERE id = $2)
+             SELECT * FROM m`
+          : insert,
         [
           message.id,
           message.agentId,
