@@ -1,6 +1,6 @@
 import type { Passage, PassageSource, ScoredPassage } from '../../../shared/entities';
 import type { Sql } from '../sql';
-import { Params, bm25Scores, iso, toVectorLiteral } from './rows';
+import { Params, bm25Scores, bm25TuningFor, iso, toVectorLiteral } from './rows';
 
 interface RawPassage {
   id: string;
@@ -187,18 +187,26 @@ export function createPassagesRepo(sql: Sql) {
       if (useVector) {
         const v = params.add(toVectorLiteral(search.vector as Float32Array));
         parts.push(`vec AS (
-          SELECT id, row_number() OVER (ORDER BY distance) AS r FROM (
-            SELECT p.id, p.embedding <=> ${v}::vector AS distance FROM passages p
+          SELECT id, tiebreak, row_number() OVER (ORDER BY distance) AS r FROM (
+            SELECT p.id, p.created_at AS tiebreak, p.embedding <=> ${v}::vector AS distance
+            FROM passages p
             WHERE p.embedding IS NOT NULL AND ${filterSql(search.filter, params)}
             ORDER BY distance LIMIT ${candidates}) nearest)`);
         terms.push(`coalesce(${params.add(search.vectorWeight)}::float8 / (${k} + vec.r), 0)`);
       }
       if (useText) {
         const where = filterSql(search.filter, params);
-        const scores = bm25Scores('passages', 'p', where, params.add(search.text), 'created_at');
+        const scores = bm25Scores(
+          'passages',
+          'p',
+          where,
+          params.add(search.text),
+          'created_at',
+          bm25TuningFor(search.limit),
+        );
         // Ranked without joining every hit back to its (vector-sized) row.
         parts.push(`fts AS (
-          SELECT id, row_number() OVER (ORDER BY score DESC, tiebreak DESC, id) AS r FROM (
+          SELECT id, tiebreak, row_number() OVER (ORDER BY score DESC, tiebreak DESC, id) AS r FROM (
             SELECT s.id, s.score, s.tiebreak FROM (${scores}) s
             ORDER BY s.score DESC, s.tiebreak DESC, s.id LIMIT ${candidates}) matched)`);
         terms.push(`coalesce(${params.add(search.textWeight)}::float8 / (${k} + fts.r), 0)`);
@@ -209,14 +217,20 @@ export function createPassagesRepo(sql: Sql) {
           : useVector
             ? 'vec'
             : 'fts';
-      const id =
-        useVector && useText ? 'coalesce(vec.id, fts.id)' : useVector ? 'vec.id' : 'fts.id';
-      const hits = `SELECT ${id} AS id, ${terms.join(' + ')} AS score FROM ${from}`;
+      const column = (name: string) =>
+        useVector && useText
+          ? `coalesce(vec.${name}, fts.${name})`
+          : `${useVector ? 'vec' : 'fts'}.${name}`;
+      // The page is cut before joining back to the (vector-sized) rows, so
+      // only the rows shown are read again.
+      const hits = `SELECT ${column('id')} AS id, ${column('tiebreak')} AS tiebreak,
+          ${terms.join(' + ')} AS score FROM ${from}
+        ORDER BY score DESC, tiebreak DESC, id
+        LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}`;
       const result = await sql.query<RawPassage & { score: number }>(
         `WITH ${parts.join(',\n')}, hits AS (${hits})
          SELECT ${COLUMNS}, hits.score FROM hits JOIN passages p ON p.id = hits.id
-         ORDER BY hits.score DESC, p.created_at DESC, p.id
-         LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}`,
+         ORDER BY hits.score DESC, hits.tiebreak DESC, p.id`,
         params.values,
       );
       return result.rows.map((row) => ({ ...toPassage(row), score: Number(row.score) }));
