@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/core/storage/open-database';
-import { BM25_DEFAULTS, Params, bm25Scores } from '../../src/core/storage/repos/rows';
+import {
+  BM25_DEFAULTS,
+  Params,
+  bm25Scores,
+  bm25TuningFor,
+} from '../../src/core/storage/repos/rows';
 import { onCleanup, templateBlob } from '../helpers/test-core';
 
 async function seed(texts: string[]): Promise<Database> {
@@ -70,5 +75,14 @@ describe('BM25 ranking', () => {
     expect(bounded.every((text) => text.includes('violin'))).toBe(true);
     // A query of nothing but a common word still finds rows, capped.
     expect(await rank(db, 'weather', 10)).toHaveLength(10);
+  });
+
+  it('scores more candidates for a deeper result list, within fixed bounds', () => {
+    const budget = (limit: number) => bm25TuningFor(limit).maxHits;
+    expect(budget(11)).toBe(300); // the agent's 10 results (+1 to see if more exist)
+    expect(budget(26)).toBeGreaterThan(budget(11));
+    expect(budget(51)).toBe(1000);
+    expect(budget(500)).toBe(1000);
+    expect(bm25TuningFor(11)).toMatchObject({ k1: BM25_DEFAULTS.k1, b: BM25_DEFAULTS.b });
   });
 });

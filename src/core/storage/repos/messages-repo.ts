@@ -1,6 +1,6 @@
 import type { Message, MessageKind, MessageRole, ToolCall } from '../../../shared/entities';
 import type { Sql } from '../sql';
-import { Params, bm25Scores, iso } from './rows';
+import { Params, bm25Scores, bm25TuningFor, iso } from './rows';
 
 interface RawMessage {
   id: string;
@@ -143,7 +143,7 @@ export function createMessagesRepo(sql: Sql) {
       const hasText = search.text.trim().length > 0;
       const statement = hasText
         ? `SELECT ${COLUMNS} FROM (
-             SELECT s.id, s.score, s.tiebreak FROM (${bm25Scores('messages', 'm', where, params.add(search.text), 'seq')}) s
+             SELECT s.id, s.score, s.tiebreak FROM (${bm25Scores('messages', 'm', where, params.add(search.text), 'seq', bm25TuningFor(search.limit))}) s
              ORDER BY s.score DESC, s.tiebreak DESC
              LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}) s
            JOIN messages m ON m.id = s.id ORDER BY s.score DESC, s.tiebreak DESC`
