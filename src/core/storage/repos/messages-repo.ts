@@ -91,9 +91,9 @@ export function createMessagesRepo(sql: Sql) {
       const result = await sql.query<RawMessage>(
         // In the order asked for: an agent's context lists its summary first
         // although the summary was written after the messages it follows.
-        // LATERAL with LIMIT (not pulled up into a join) keeps one primary-key
-        // lookup per id: as a plain join the
-        // planner hashed the whole table for ~150 ids (60 ms at 10k messages).
+        // A LATERAL subquery with LIMIT is never flattened into a join, so
+        // each id stays one primary-key lookup: as a join, the planner hashed
+        // the whole table for ~150 ids (60 ms at 10k messages).
         `SELECT ${COLUMNS} FROM unnest($1::text[]) WITH ORDINALITY AS wanted(id, ord)
            CROSS JOIN LATERAL (SELECT * FROM messages WHERE id = wanted.id LIMIT 1) m
            ORDER BY wanted.ord`,
