@@ -62,8 +62,8 @@ export function bm25TuningFor(limit: number): Bm25Tuning {
  *
  * Statistics are approximate so no query scans the table: the row count is
  * the planner's (kept fresh by auto-analyze); a word's document frequency is
- * counted through the GIN index up to `maxTermRows`, and above that taken
- * from the planner's lexeme frequencies (pg_stats); the average length is
+ * the planner's lexeme frequency (pg_stats) when it lists the word, else
+ * counted through the GIN index up to `maxTermRows`; the average length is
  * that of the matching rows.
  */
 export function bm25Scores(
@@ -86,11 +86,14 @@ export function bm25Scores(
     lexeme_stats AS MATERIALIZED (
       SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs
       FROM pg_stats WHERE schemaname = 'public' AND tablename = '${table}' AND attname = 'tsv'),
-    -- A word the planner already knows to be common is not counted: the
-    -- index would have to list all its rows first.
+    -- Only words the planner's statistics do not list are counted: those
+    -- are rare (ANALYZE lists every word above a small share of the rows),
+    -- while counting a listed word visits up to the cap of rows. (BM25 for
+    -- 10 results at 100k passages, warm: p50/p95 15/27.5 -> 13.3/25 ms;
+    -- LoCoMo, whose tables ANALYZE reads whole, unchanged.)
     counted AS MATERIALIZED (
       SELECT t.term, known.estimate,
-             CASE WHEN coalesce(known.estimate, 0) >= ${cap} THEN NULL ELSE (
+             CASE WHEN known.estimate IS NOT NULL THEN NULL ELSE (
                SELECT count(*)::float8 FROM (
                  SELECT 1 FROM ${table} d
                  WHERE d.tsv @@ to_tsquery('simple', quote_literal(t.term)) LIMIT ${cap}) found)
@@ -98,15 +101,15 @@ export function bm25Scores(
       FROM query, corpus, unnest(query.terms) AS t(term),
            LATERAL (SELECT corpus.n * (SELECT s.freqs[array_position(s.elems, t.term)]
                                        FROM lexeme_stats s) AS estimate) known),
-    -- Below the cap the count is exact; at or above it (or skipped), the
-    -- planner's estimate, never less than the cap.
+    -- A listed word takes the planner's estimate; an unlisted one its count,
+    -- exact below the cap.
     weights AS MATERIALIZED (
       SELECT term, to_tsquery('simple', quote_literal(term)) AS tsq, df,
              ln(1 + greatest(corpus.n - df + 0.5, 0.5) / (df + 0.5)) AS idf, corpus.n AS total
       FROM corpus, LATERAL (
         SELECT counted.term,
-               CASE WHEN counted.n < ${cap} THEN counted.n
-                    ELSE greatest(coalesce(counted.estimate, 0), ${cap}) END AS df
+               CASE WHEN counted.n IS NULL THEN greatest(counted.estimate, 1)
+                    ELSE counted.n END AS df
         FROM counted) d),
     -- Rows are found by the query's rarest words only, rarest first, as long
     -- as together they are in at most maxHits rows: a common word adds little
