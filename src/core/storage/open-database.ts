@@ -1,7 +1,9 @@
+import os from 'node:os';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { LocusError, isLocusError } from '../../shared/errors';
 import { systemClock, type Clock } from '../clock';
+import { MIN_SHARED_BUFFERS_MB, folderBytes, sharedBuffersMb } from './buffer-cache';
 import { dataDirLayout } from './data-dir';
 import { acquireDataDirLock, type DataDirLock } from './lock';
 import { migrate, type MigrateResult } from './migrate';
@@ -37,8 +39,15 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     if (options.dataDir !== undefined) lock = acquireDataDirLock({ dataDir: options.dataDir });
     const location =
       options.dataDir === undefined ? undefined : dataDirLayout(options.dataDir).database;
+    const buffersMb =
+      location === undefined
+        ? MIN_SHARED_BUFFERS_MB
+        : sharedBuffersMb(folderBytes(location), os.totalmem());
     pg = await PGlite.create(location, {
       extensions: { vector },
+      ...(buffersMb > MIN_SHARED_BUFFERS_MB
+        ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${buffersMb}MB`] }
+        : {}),
       ...(options.template ? { loadDataDir: options.template } : {}),
     });
     await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');

@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+const MB = 2 ** 20;
+/** Postgres's default, and what a small memory folder keeps. */
+export const MIN_SHARED_BUFFERS_MB = 128;
+export const MAX_SHARED_BUFFERS_MB = 512;
+
+/**
+ * How much buffer cache to give the database, in MB. PGlite commits the whole
+ * cache when it starts (512 MB cost ~400 MB of RSS even for a small folder),
+ * so only a large memory gets more than the default: a third of the
+ * database, at most 512 MB and at most 1/16 of the machine's memory. At 100k
+ * passages (1.6 GB) hybrid search on a cold cache went from p50/p95 34/51
+ * to 21/33 ms with 512 MB (bench/ scale suite, docs/benchmarks.md).
+ */
+export function sharedBuffersMb(databaseBytes: number, totalMemoryBytes: number): number {
+  const wanted = Math.round(databaseBytes / 3 / MB);
+  const ceiling = Math.min(MAX_SHARED_BUFFERS_MB, Math.floor(totalMemoryBytes / 16 / MB));
+  return Math.max(MIN_SHARED_BUFFERS_MB, Math.min(wanted, ceiling));
+}
+
+/** Bytes of every file under `dir`; 0 for a folder that does not exist yet. */
+export function folderBytes(dir: string): number {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  let total = 0;
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += folderBytes(full);
+    else if (entry.isFile()) total += fs.statSync(full, { throwIfNoEntry: false })?.size ?? 0;
+  }
+  return total;
+}
