@@ -5,6 +5,7 @@ import { createCore, type Core } from '../../src/core/create-core';
 import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
 import type { GenerateRequest } from '../../src/core/models/chat-model';
 import { createScriptedModel, type Script } from '../../src/core/models/scripted-model';
+import { folderBytes } from '../../src/core/storage/buffer-cache';
 import { createPassagesRepo } from '../../src/core/storage/repos/passages-repo';
 import { round, summarize, timed, type LatencySummary } from '../stats';
 import { createTextGenerator } from './synthetic-text';
@@ -45,15 +46,6 @@ const EMBEDDER_DIMENSIONS = 384;
 const BATCH = 500;
 const BULK_MEASURED = 1000;
 const SINGLE_INSERTS = 100;
-
-function folderBytes(dir: string): number {
-  let total = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    total += entry.isDirectory() ? folderBytes(full) : fs.statSync(full).size;
-  }
-  return total;
-}
 
 /** Searches archival memory first, then replies: the retrieval-heavy kind of turn. */
 const searchThenReply: Script = (request: GenerateRequest) => {
@@ -153,6 +145,12 @@ export async function runScaleBench(options: ScaleOptions) {
         });
         messages += n;
       }
+      // Measured as the app would open this folder: the buffer cache is
+      // sized from the folder when it opens (storage/buffer-cache.ts).
+      await core.dispose();
+      const databaseMb = round(folderBytes(dataDir) / 2 ** 20, 1);
+      const reopened = await timed(open);
+      core = reopened.value;
       log(`scale: measuring at ${size} passages and messages`);
 
       const hybrid: number[] = [];
@@ -209,10 +207,6 @@ export async function runScaleBench(options: ScaleOptions) {
       messages = await core.recall.count(agent.id);
 
       const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
-      await core.dispose();
-      const databaseMb = round(folderBytes(dataDir) / 2 ** 20, 1);
-      const reopened = await timed(open);
-      core = reopened.value;
       points.push({
         passages: stored.length,
         messages,
