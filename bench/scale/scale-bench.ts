@@ -113,12 +113,12 @@ export async function runScaleBench(options: ScaleOptions) {
       // Seeding writes without the vector index and builds it once, as a
       // large re-embed does; insert throughput is then measured on the last
       // passages with the index live, as a user's writes meet it.
-      const repo = createPassagesRepo(core.database.pg);
+      const seeding = createPassagesRepo(core.database.pg);
       const bulkTarget = size - SINGLE_INSERTS;
       const measured = Math.min(BULK_MEASURED, Math.floor((bulkTarget - stored.length) / 2));
-      await repo.dropVectorIndex();
+      await seeding.dropVectorIndex();
       await insertBatches(agent.id, bulkTarget - measured);
-      const indexBuild = await timed(() => repo.createVectorIndex());
+      const indexBuild = await timed(() => seeding.createVectorIndex());
       const bulkStart = performance.now();
       await insertBatches(agent.id, bulkTarget);
       const bulkRate = measured / ((performance.now() - bulkStart) / 1000);
@@ -152,6 +152,7 @@ export async function runScaleBench(options: ScaleOptions) {
       const reopened = await timed(open);
       core = reopened.value;
       log(`scale: measuring at ${size} passages and messages`);
+      const repo = createPassagesRepo(core.database.pg);
 
       const hybrid: number[] = [];
       const vector: number[] = [];
