@@ -42,6 +42,9 @@ export const BM25_DEFAULTS: Bm25Tuning = {
   maxHits: 1000,
 };
 
+const SCORED_PER_RESULT = 20;
+const MIN_SCORED = 300;
+
 /**
  * The tuning for a result list of `limit` rows: a deeper list needs more
  * candidates scored. The agent's usual 10 results score at most 300 rows
@@ -50,7 +53,11 @@ export const BM25_DEFAULTS: Bm25Tuning = {
  * offset so the pages of one search agree.
  */
 export function bm25TuningFor(limit: number): Bm25Tuning {
-  return { ...BM25_DEFAULTS, maxHits: Math.min(1000, Math.max(300, Math.ceil(limit) * 20)) };
+  const wanted = Math.ceil(limit) * SCORED_PER_RESULT;
+  return {
+    ...BM25_DEFAULTS,
+    maxHits: Math.min(BM25_DEFAULTS.maxHits, Math.max(MIN_SCORED, wanted)),
+  };
 }
 
 /**
