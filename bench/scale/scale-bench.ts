@@ -49,7 +49,8 @@ const SINGLE_INSERTS = 100;
 
 /** Searches archival memory first, then replies: the retrieval-heavy kind of turn. */
 const searchThenReply: Script = (request: GenerateRequest) => {
-  const last = request.turns.at(-1)?.content ?? '';
+  // The prompt ends with a system status line; the turn to answer is the last other one.
+  const last = request.turns.findLast((turn) => turn.role !== 'system')?.content ?? '';
   if (/^\[archival_memory_search result\]/.test(last)) {
     return { thinking: 'Answering.', tool: 'send_message', arguments: { message: 'Found it.' } };
   }
@@ -202,6 +203,12 @@ export async function runScaleBench(options: ScaleOptions) {
         );
         modelMs = 0;
         const turn = await timed(() => core.runtime.send(agent.id, `Do you remember ${query}?`));
+        // Anything but search-then-reply would measure some other kind of turn.
+        if (turn.value.stopReason !== 'replied' || turn.value.steps !== 2) {
+          throw new Error(
+            `scale: a turn took ${turn.value.steps} steps (${turn.value.stopReason}), expected a search then a reply`,
+          );
+        }
         // A turn is two steps; per step is what the target is about.
         overhead.push((turn.ms - modelMs) / Math.max(1, turn.value.steps));
       }
