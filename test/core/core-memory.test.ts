@@ -108,3 +108,35 @@ describe('core memory blocks', () => {
     );
   });
 });
+
+describe("an agent step's state", () => {
+  it('reads the agent, its blocks, context ids and counts as the separate reads do', async () => {
+    const { core, agent } = await setup();
+    await core.coreMemory.create(agent.id, {
+      label: 'scratch',
+      value: 'line one',
+      limit: 50,
+      description: 'notes',
+      readOnly: true,
+    });
+    await core.coreMemory.append(agent.id, 'human', 'Name: Ada', 'agent');
+    const first = await core.recall.appendToContext(agent.id, { role: 'user', content: 'hi' });
+    const second = await core.recall.appendToContext(agent.id, {
+      role: 'assistant',
+      content: 'hello',
+    });
+    await core.recall.append(agent.id, { role: 'user', content: 'not in context' });
+    await core.archival.insert(agent.id, { text: 'a passage' });
+
+    const state = await core.agents.getStepState(agent.id);
+    expect(state.agent).toEqual(await core.agents.get(agent.id));
+    expect(state.agent.blocks.map((b) => b.label)).toEqual(['persona', 'human', 'scratch']);
+    expect(state.contextIds).toEqual([first.id, second.id]);
+    expect(state.counts).toEqual({ messages: 3, passages: 1 });
+  });
+
+  it('names an unknown agent with a stable code', async () => {
+    const { core } = await setup();
+    expect(await codeOf(core.agents.getStepState('agent_missing'))).toBe('AGENT_NOT_FOUND');
+  });
+});

@@ -12,7 +12,7 @@ import {
 } from '../agent/default-prompts';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
-import { createAgentsRepo, type AgentRow } from '../storage/repos/agents-repo';
+import { createAgentsRepo, type AgentRow, type MemoryCounts } from '../storage/repos/agents-repo';
 import { createBlocksRepo } from '../storage/repos/blocks-repo';
 import type { Db } from '../storage/sql';
 import type { CoreMemory } from './core-memory';
@@ -30,6 +30,14 @@ export interface NewAgent {
   model?: Partial<ModelSettings>;
   /** Defaults to persona + human. */
   blocks?: NewBlock[];
+}
+
+/** What an agent step reads before compiling its context. */
+export interface AgentStepState {
+  agent: Agent;
+  /** Which messages are in the context window, oldest first. */
+  contextIds: string[];
+  counts: MemoryCounts;
 }
 
 export interface AgentPatch {
@@ -93,6 +101,16 @@ export function createAgents(options: AgentsOptions) {
   return {
     create,
     get,
+    /** The agent with its context ids and memory counts, in one read. */
+    async getStepState(id: string): Promise<AgentStepState> {
+      const state = await repo.stepState(id);
+      if (!state) throw notFound(id);
+      return {
+        agent: { ...state.agent, blocks: state.blocks },
+        contextIds: state.contextIds,
+        counts: state.counts,
+      };
+    },
     async count(): Promise<number> {
       return (await repo.list()).length;
     },

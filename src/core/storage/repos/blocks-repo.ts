@@ -17,6 +17,29 @@ interface RawBlock {
 const COLUMNS =
   'id, agent_id, label, value, char_limit, description, read_only, created_at, updated_at';
 
+/**
+ * An agent's blocks as one JSON array, for statements that read an agent
+ * whole (agents-repo's stepState); `agentId` is an SQL expression.
+ */
+export function blocksJsonSql(agentId: string): string {
+  return `(SELECT coalesce(json_agg(b ORDER BY b.created_at, b.label), '[]'::json)
+           FROM (SELECT ${COLUMNS} FROM blocks WHERE agent_id = ${agentId}) b)`;
+}
+
+/** Rows from blocksJsonSql: timestamps arrive as JSON strings. */
+export function blocksFromJson(rows: unknown): Block[] {
+  return (
+    rows as Array<
+      Omit<RawBlock, 'created_at' | 'updated_at'> & {
+        created_at: string;
+        updated_at: string;
+      }
+    >
+  ).map((row) =>
+    toBlock({ ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) }),
+  );
+}
+
 function toBlock(row: RawBlock): Block {
   return {
     id: row.id,
