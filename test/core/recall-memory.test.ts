@@ -45,6 +45,34 @@ describe('recall memory', () => {
     expect(await core.recall.count(id)).toBe(7);
   });
 
+  it('appends several messages in order in one write, tool calls and all', async () => {
+    const { core, id } = await seeded();
+    const before = await core.runtime.contextMessages(id);
+    const [call, result] = await core.recall.appendManyToContext(id, [
+      {
+        role: 'assistant',
+        content: 'Looking it up.',
+        toolCalls: [{ id: 'call-1', name: 'archival_memory_search', arguments: '{"query":"x"}' }],
+        createdAt: '2026-05-01T10:00:00.000Z',
+      },
+      { role: 'tool', name: 'archival_memory_search', toolCallId: 'call-1', content: '{}' },
+    ]);
+    expect(call?.seq).toBeLessThan(result?.seq ?? 0);
+    expect(call?.createdAt).toBe('2026-05-01T10:00:00.000Z');
+    expect(call?.toolCalls).toEqual([
+      { id: 'call-1', name: 'archival_memory_search', arguments: '{"query":"x"}' },
+    ]);
+    expect(result).toMatchObject({
+      role: 'tool',
+      toolCallId: 'call-1',
+      name: 'archival_memory_search',
+    });
+    const after = await core.runtime.contextMessages(id);
+    expect(after.map((m) => m.id)).toEqual([...before.map((m) => m.id), call?.id, result?.id]);
+    expect(await core.recall.get(result?.id ?? '')).toEqual(result);
+    expect(await core.recall.appendManyToContext(id, [])).toEqual([]);
+  });
+
   it('finds messages by words, best match first, with stemming', async () => {
     const { core, id } = await seeded();
     const page = await core.recall.search(id, { query: 'conferences in Lisbon' });

@@ -73,21 +73,36 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   const turnLocks = new Map<string, Promise<unknown>>();
   const contextCache = createContextCache();
 
-  /** Persists a message and puts it at the end of the agent's context. */
-  async function appendToContext(agentId: string, input: NewMessageInput): Promise<Message> {
-    const message = await recall.appendToContext(agentId, input);
-    contextCache.remember(agentId, message);
-    return message;
+  /** Persists messages, in order, and puts them at the end of the agent's context. */
+  async function appendToContext<T extends NewMessageInput[]>(
+    agentId: string,
+    ...inputs: T
+  ): Promise<{ [K in keyof T]: Message }> {
+    const messages = await recall.appendManyToContext(agentId, inputs);
+    for (const message of messages) contextCache.remember(agentId, message);
+    // One message back per input, in order (appendManyToContext's contract).
+    return messages as { [K in keyof T]: Message };
   }
 
-  async function contextMessages(agentId: string): Promise<Message[]> {
-    const ids = await createAgentsRepo(db).getContextMessageIds(agentId);
+  function resolveMessages(agentId: string, ids: string[]): Promise<Message[]> {
     return contextCache.resolve(agentId, ids, (missing) => recall.getMany(missing));
   }
 
-  /** Read once per fit, not per compile: eviction compiles many candidate cuts. */
-  function memoryCounts(agentId: string): Promise<MemoryCounts> {
-    return createAgentsRepo(db).memoryCounts(agentId);
+  async function contextMessages(agentId: string): Promise<Message[]> {
+    return resolveMessages(agentId, await createAgentsRepo(db).getContextMessageIds(agentId));
+  }
+
+  /**
+   * The agent, its context messages and memory counts, read once per fit
+   * (one statement, then only messages the cache has not seen): eviction
+   * compiles many candidate cuts from the same read.
+   */
+  async function loadStep(
+    agentId: string,
+  ): Promise<{ agent: Agent; messages: Message[]; counts: MemoryCounts }> {
+    const state = await agents.getStepState(agentId);
+    const messages = await resolveMessages(agentId, state.contextIds);
+    return { agent: state.agent, messages, counts: state.counts };
   }
 
   function compile(
@@ -123,9 +138,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     signal?: AbortSignal,
   ): Promise<ChatTurn[]> {
     const budget = model.contextSize - reserveFor(model);
-    let agent = await agents.get(agentId);
-    let messages = await contextMessages(agentId);
-    let counts = await memoryCounts(agentId);
+    let { agent, messages, counts } = await loadStep(agentId);
     let turns = compile(agent, messages, counts);
     let tokens = await model.countTokens(turns);
     if (tokens > budget) {
@@ -161,9 +174,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
           return created;
         });
         emit({ type: 'summarized', evicted: evicted.length, summaryId: summaryMessage.id });
-        agent = await agents.get(agentId);
-        messages = await contextMessages(agentId);
-        counts = await memoryCounts(agentId);
+        ({ agent, messages, counts } = await loadStep(agentId));
         turns = compile(agent, messages, counts);
         tokens = await model.countTokens(turns);
       }
@@ -188,9 +199,9 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         'No language model is loaded yet. Choose a .gguf file or download a recommended model in Models & settings (CLI: --model <file.gguf>).',
       );
     }
-    const agent = await agents.get(agentId);
+    const { agent } = await agents.getStepState(agentId);
     const maxSteps = turn.maxSteps ?? agent.model.maxSteps;
-    const user = await appendToContext(agentId, { role: 'user', content: text });
+    const [user] = await appendToContext(agentId, { role: 'user', content: text });
     emit({ type: 'message', message: user });
 
     const usage: TokenUsageReport[] = [];
@@ -234,12 +245,12 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       const parsed = parseStep(result.text, tools);
       const callId = newId('call');
       const toolName = parsed.ok ? parsed.tool.name : (parsed.toolName ?? 'invalid_reply');
-      const assistant = await appendToContext(agentId, {
+      const call: NewMessageInput = {
         role: 'assistant',
         content: parsed.thinking,
         toolCalls: [{ id: callId, name: toolName, arguments: parsed.rawArguments }],
-      });
-      emit({ type: 'message', message: assistant });
+        createdAt: clock.now().toISOString(),
+      };
 
       let outcome: ToolOutcome;
       if (!parsed.ok) {
@@ -258,12 +269,17 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
           outcome = { ok: false, message: toolError(error) };
         }
       }
-      const toolMessage = await appendToContext(agentId, {
+      // The call and its result are written together, as Letta persists a
+      // step's messages at its end: one write instead of two per step (each
+      // ~3 ms at 100k stored messages, bench/ scale suite). A crash while
+      // the tool runs loses the call, not anything the user said.
+      const [assistant, toolMessage] = await appendToContext(agentId, call, {
         role: 'tool',
         name: toolName,
         toolCallId: callId,
         content: JSON.stringify({ status: outcome.ok ? 'OK' : 'Failed', message: outcome.message }),
       });
+      emit({ type: 'message', message: assistant });
       emit({ type: 'message', message: toolMessage });
       if (outcome.reply !== undefined) reply = outcome.reply;
 
@@ -274,7 +290,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         !outcome.ok || (parsed.ok && (parsed.heartbeat || rules.continue.includes(toolName)));
       if (!heartbeat) return finish('no_heartbeat', step);
     }
-    const notice = await appendToContext(agentId, {
+    const [notice] = await appendToContext(agentId, {
       role: 'system',
       kind: 'event',
       content: `Stopped after ${maxSteps} steps without a reply (the step limit). Answer the user directly next time.`,
@@ -283,7 +299,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     return finish('max_steps', maxSteps);
 
     async function cancelled(id: string, steps: number): Promise<TurnResult> {
-      const message = await appendToContext(id, {
+      const [message] = await appendToContext(id, {
         role: 'system',
         kind: 'event',
         content: 'Stopped by the user.',
@@ -314,11 +330,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     contextMessages,
     /** The exact prompt the next step would see (for inspection and tests). */
     async preview(agentId: string): Promise<ChatTurn[]> {
-      return compile(
-        await agents.get(agentId),
-        await contextMessages(agentId),
-        await memoryCounts(agentId),
-      );
+      const { agent, messages, counts } = await loadStep(agentId);
+      return compile(agent, messages, counts);
     },
   };
 }

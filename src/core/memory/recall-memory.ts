@@ -44,13 +44,14 @@ export function createRecallMemory(options: RecallMemoryOptions) {
 
   function write(
     agentId: string,
-    input: NewMessageInput,
+    inputs: NewMessageInput[],
     sql: Sql,
     intoContext: boolean,
-  ): Promise<Message> {
-    options.autoAnalyze?.noteWrites();
-    return createMessagesRepo(sql).insert(
-      {
+  ): Promise<Message[]> {
+    options.autoAnalyze?.noteWrites(inputs.length);
+    const now = clock.now().toISOString();
+    return createMessagesRepo(sql).insertMany(
+      inputs.map((input) => ({
         id: newId('message'),
         agentId,
         role: input.role,
@@ -59,20 +60,26 @@ export function createRecallMemory(options: RecallMemoryOptions) {
         toolCalls: input.toolCalls ?? null,
         toolCallId: input.toolCallId ?? null,
         name: input.name ?? null,
-        createdAt: input.createdAt ?? clock.now().toISOString(),
-      },
+        createdAt: input.createdAt ?? now,
+      })),
       { intoContext },
     );
   }
 
   return {
     /** `sql` lets the agent loop persist a message inside its own transaction. */
-    append(agentId: string, input: NewMessageInput, sql: Sql = db): Promise<Message> {
-      return write(agentId, input, sql, false);
+    async append(agentId: string, input: NewMessageInput, sql: Sql = db): Promise<Message> {
+      const [message] = await write(agentId, [input], sql, false);
+      return message as Message;
     },
     /** Stores a message and adds it to the end of the agent's context window, atomically. */
-    appendToContext(agentId: string, input: NewMessageInput): Promise<Message> {
-      return write(agentId, input, db, true);
+    async appendToContext(agentId: string, input: NewMessageInput): Promise<Message> {
+      const [message] = await write(agentId, [input], db, true);
+      return message as Message;
+    },
+    /** Messages in this order at the end of the agent's context window, in one atomic write. */
+    appendManyToContext(agentId: string, inputs: NewMessageInput[]): Promise<Message[]> {
+      return write(agentId, inputs, db, true);
     },
     async get(id: string): Promise<Message> {
       const message = await repo.get(id);

@@ -47,37 +47,57 @@ export interface MessageSearch {
 }
 
 export function createMessagesRepo(sql: Sql) {
-  return {
-    /**
-     * `intoContext` also appends the message to its agent's context window,
-     * in the same statement: atomic without a transaction's extra round trips
-     * (the agent loop writes several messages per step).
-     */
-    async insert(message: NewMessage, options: { intoContext?: boolean } = {}): Promise<Message> {
-      const insert = `INSERT INTO messages AS m (id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
+  /**
+   * Messages in one statement, in the order given (their seq follows it).
+   * `intoContext` also appends them to their agent's context window in the
+   * same statement: atomic without a transaction's extra round trips (the
+   * agent loop writes a step's messages together).
+   */
+  async function insertMany(
+    messages: NewMessage[],
+    options: { intoContext?: boolean } = {},
+  ): Promise<Message[]> {
+    if (messages.length === 0) return [];
+    const agentId = messages[0]?.agentId as string;
+    if (options.intoContext && messages.some((m) => m.agentId !== agentId)) {
+      throw new RangeError("messages written into a context must all be of that context's agent");
+    }
+    const insert = `INSERT INTO messages AS m (id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at)
+         SELECT r.id, r.agent_id, r.role, r.kind, r.content, r.tool_calls::jsonb, r.tool_call_id, r.name, r.created_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                     $8::text[], $9::timestamptz[]) WITH ORDINALITY
+           AS r(id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at, ord)
+         ORDER BY r.ord
          RETURNING ${COLUMNS}`;
-      const result = await sql.query<RawMessage>(
-        options.intoContext
-          ? `WITH m AS (${insert}), context AS (
-               UPDATE agents SET context_message_ids = context_message_ids || jsonb_build_array($1::text)
-               WHERE id = $2)
-             SELECT * FROM m`
-          : insert,
-        [
-          message.id,
-          message.agentId,
-          message.role,
-          message.kind,
-          message.content,
-          message.toolCalls ? JSON.stringify(message.toolCalls) : null,
-          message.toolCallId,
-          message.name,
-          message.createdAt,
-        ],
-      );
-      return toMessage(result.rows[0] as RawMessage);
+    const result = await sql.query<RawMessage>(
+      options.intoContext
+        ? `WITH m AS (${insert}), context AS (
+             UPDATE agents SET context_message_ids = context_message_ids || to_jsonb($1::text[])
+             WHERE id = $10)
+           SELECT * FROM m ORDER BY m.seq`
+        : `WITH m AS (${insert}) SELECT * FROM m ORDER BY m.seq`,
+      [
+        messages.map((m) => m.id),
+        messages.map((m) => m.agentId),
+        messages.map((m) => m.role),
+        messages.map((m) => m.kind),
+        messages.map((m) => m.content),
+        messages.map((m) => (m.toolCalls ? JSON.stringify(m.toolCalls) : null)),
+        messages.map((m) => m.toolCallId),
+        messages.map((m) => m.name),
+        messages.map((m) => m.createdAt),
+        ...(options.intoContext ? [agentId] : []),
+      ],
+    );
+    return result.rows.map(toMessage);
+  }
+
+  return {
+    async insert(message: NewMessage, options: { intoContext?: boolean } = {}): Promise<Message> {
+      const [inserted] = await insertMany([message], options);
+      return inserted as Message;
     },
+    insertMany,
     async get(id: string): Promise<Message | undefined> {
       const result = await sql.query<RawMessage>(
         `SELECT ${COLUMNS} FROM messages m WHERE m.id = $1`,
