@@ -1,4 +1,5 @@
 import { ModelSettingsSchema, type Block, type ModelSettings } from '../../../shared/entities';
+import { queryPrepared } from '../prepared-statements';
 import type { Sql } from '../sql';
 import { blocksFromJson, blocksJsonSql } from './blocks-repo';
 import { iso } from './rows';
@@ -129,9 +130,10 @@ export function createAgentsRepo(sql: Sql) {
      * cost ~4 ms (bench/ scale suite).
      */
     async stepState(id: string): Promise<AgentStepState | undefined> {
-      const result = await sql.query<
+      const result = await queryPrepared<
         RawAgent & { blocks: unknown; ids: string[] | null; messages: number; passages: number }
       >(
+        sql,
         `SELECT ${COLUMN_NAMES.map((column) => `a.${column}`).join(', ')},
                 a.context_message_ids AS ids, ${blocksJsonSql('a.id')} AS blocks,
                 coalesce(c.messages, 0)::int AS messages, coalesce(c.passages, 0)::int AS passages

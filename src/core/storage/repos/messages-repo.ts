@@ -1,4 +1,5 @@
 import type { Message, MessageKind, MessageRole, ToolCall } from '../../../shared/entities';
+import { queryPrepared } from '../prepared-statements';
 import type { Sql } from '../sql';
 import { Params, bm25Scores, bm25TuningFor, iso } from './rows';
 
@@ -169,7 +170,7 @@ export function createMessagesRepo(sql: Sql) {
            JOIN messages m ON m.id = s.id ORDER BY s.score DESC, s.tiebreak DESC`
         : `SELECT ${COLUMNS} FROM messages m WHERE ${where} ORDER BY m.seq DESC
            LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}`;
-      const result = await sql.query<RawMessage>(statement, params.values);
+      const result = await queryPrepared<RawMessage>(sql, statement, params.values);
       return result.rows.map(toMessage);
     },
   };

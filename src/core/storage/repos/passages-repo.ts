@@ -1,4 +1,5 @@
 import type { Passage, PassageSource, ScoredPassage } from '../../../shared/entities';
+import { queryPrepared } from '../prepared-statements';
 import type { Sql } from '../sql';
 import { Params, bm25Scores, bm25TuningFor, iso, toVectorLiteral } from './rows';
 
@@ -227,7 +228,9 @@ export function createPassagesRepo(sql: Sql) {
           ${terms.join(' + ')} AS score FROM ${from}
         ORDER BY score DESC, tiebreak DESC, id
         LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}`;
-      const result = await sql.query<RawPassage & { score: number }>(
+      // Prepared: planning this statement cost as much as running it.
+      const result = await queryPrepared<RawPassage & { score: number }>(
+        sql,
         `WITH ${parts.join(',\n')}, hits AS (${hits})
          SELECT ${COLUMNS}, hits.score FROM hits JOIN passages p ON p.id = hits.id
          ORDER BY hits.score DESC, hits.tiebreak DESC, p.id`,
