@@ -4,6 +4,14 @@ import type { Sql } from '../sql';
 export const GROWING_TABLES = ['passages', 'messages'] as const;
 export type GrowingTable = (typeof GROWING_TABLES)[number];
 
+/**
+ * Small tables whose rows are rewritten on every message: the agent's row
+ * (its context's message ids) and its memory counts. Without VACUUM the
+ * dead versions are never reclaimed: 3000 messages left 225 MB of dead
+ * TOAST behind in the agents table.
+ */
+export const REWRITTEN_TABLES = ['agents', 'memory_counts'] as const;
+
 export function createMaintenanceRepo(sql: Sql) {
   return {
     /** Rows now, and rows the planner believes there are (-1: never analysed). */
@@ -18,6 +26,10 @@ export function createMaintenanceRepo(sql: Sql) {
     },
     async analyze(table: GrowingTable): Promise<void> {
       await sql.exec(`ANALYZE ${table}`);
+    },
+    /** Cannot run inside a transaction. */
+    async vacuumRewrittenTables(): Promise<void> {
+      await sql.exec(`VACUUM ${REWRITTEN_TABLES.join(', ')}`);
     },
   };
 }
