@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAutoAnalyze } from '../../src/core/storage/auto-analyze';
 import { openDatabase } from '../../src/core/storage/open-database';
 import { createAgentsRepo } from '../../src/core/storage/repos/agents-repo';
+import { REWRITTEN_TABLES } from '../../src/core/storage/repos/maintenance-repo';
 import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
 import { onCleanup, templateBlob } from '../helpers/test-core';
 
@@ -38,9 +39,10 @@ async function chat(db: Awaited<ReturnType<typeof setup>>, n: number): Promise<v
   }
 }
 
-async function agentsBytes(db: Awaited<ReturnType<typeof setup>>): Promise<number> {
+async function rewrittenBytes(db: Awaited<ReturnType<typeof setup>>): Promise<number> {
   const result = await db.pg.query<{ n: number }>(
-    "SELECT pg_total_relation_size('agents')::int AS n",
+    `SELECT sum(pg_total_relation_size(t::regclass))::int AS n FROM unnest($1::text[]) AS t`,
+    [[...REWRITTEN_TABLES]],
   );
   return result.rows[0]?.n ?? 0;
 }
@@ -58,22 +60,25 @@ describe('database upkeep', () => {
     expect(await upkeep.check()).toEqual([]);
   });
 
-  it("keeps the agent's row from growing without bound as messages are written", async () => {
+  it('keeps the tables every message rewrites from growing without bound', async () => {
     const db = await setup();
     const upkeep = createAutoAnalyze(db.pg);
     const agents = createAgentsRepo(db.pg);
-    // A context of ~150 ids is TOASTed; every message rewrites it.
     const rounds: number[] = [];
     for (let round = 0; round < 6; round++) {
       await chat(db, 150);
       // Eviction keeps the newest part of the context, as summarising does.
-      await agents.setContextMessageIds('a', (await agents.getContextMessageIds('a')).slice(-80));
+      await db.pg.transaction(async (tx) => {
+        const kept = (await createAgentsRepo(tx).getContextMessageIds('a')).slice(-80);
+        await createAgentsRepo(tx).setContextMessageIds('a', kept);
+      });
       upkeep.noteWrites(500);
       await upkeep.maybeAnalyze();
-      rounds.push(await agentsBytes(db));
+      rounds.push(await rewrittenBytes(db));
     }
-    // Without the vacuum each round leaves ~150 dead copies behind (the
-    // table grew by ~1.1 MB a round, 6.4 MB after six); with it the space is reused.
+    expect(await agents.getContextMessageIds('a')).toHaveLength(80);
+    // Without the vacuum the dead rows' space is never reused and the
+    // tables grow every round; with it they stay flat.
     expect(rounds.at(-1)).toBeLessThan((rounds[1] as number) * 1.25);
   });
 });

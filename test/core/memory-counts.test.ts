@@ -45,7 +45,6 @@ async function counted(db: Database, agentId: string) {
 describe('memory counts', () => {
   it('are filled in for memory stored before the migration', async () => {
     const before = migrations.filter((m) => m.id < COUNTS_MIGRATION);
-    expect(before.length).toBe(migrations.length - 1);
     const old = await openDatabase({ migrations: before });
     await addAgent(old, 'a');
     await addAgent(old, 'empty');
@@ -56,7 +55,8 @@ describe('memory counts', () => {
 
     const db = await openDatabase({ template: dump });
     onCleanup(() => db.close());
-    expect(db.migration.applied).toEqual([COUNTS_MIGRATION]);
+    expect(db.migration.applied).toEqual(migrations.slice(before.length).map((m) => m.id));
+    expect(db.migration.applied[0]).toBe(COUNTS_MIGRATION);
     const agents = createAgentsRepo(db.pg);
     expect(await agents.memoryCounts('a')).toEqual({ messages: 7, passages: 3 });
     expect(await agents.memoryCounts('empty')).toEqual({ messages: 0, passages: 0 });

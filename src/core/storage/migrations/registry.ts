@@ -3,6 +3,7 @@ import { initialSchema } from './1764000000000_initial';
 import { inertTools } from './1764100000000_inert_tools';
 import { ginWithoutPendingList } from './1764200000000_gin_without_pending_list';
 import { memoryCounts } from './1764300000000_memory_counts';
+import { contextEntries } from './1764400000000_context_entries';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   inertTools,
   ginWithoutPendingList,
   memoryCounts,
+  contextEntries,
 ];

@@ -112,17 +112,25 @@ export function createAgentsRepo(sql: Sql) {
     },
     /** Which messages are in the agent's context window, oldest first. */
     async getContextMessageIds(id: string): Promise<string[]> {
-      const result = await sql.query<{ ids: string[] }>(
-        'SELECT context_message_ids AS ids FROM agents WHERE id = $1',
+      const result = await sql.query<{ message_id: string }>(
+        'SELECT message_id FROM context_entries WHERE agent_id = $1 ORDER BY position',
         [id],
       );
-      return result.rows[0]?.ids ?? [];
+      return result.rows.map((row) => row.message_id);
     },
+    /**
+     * Replaces the whole context (after a summary, or on import). Two
+     * statements (a CTE's delete and the insert would race on the same keys),
+     * so callers run it inside their transaction.
+     */
     async setContextMessageIds(id: string, ids: string[]): Promise<void> {
-      await sql.query('UPDATE agents SET context_message_ids = $2::jsonb WHERE id = $1', [
-        id,
-        JSON.stringify(ids),
-      ]);
+      await sql.query('DELETE FROM context_entries WHERE agent_id = $1', [id]);
+      await sql.query(
+        `INSERT INTO context_entries (agent_id, position, message_id)
+         SELECT $1, e.position, e.message_id
+         FROM unnest($2::text[]) WITH ORDINALITY AS e(message_id, position)`,
+        [id, ids],
+      );
     },
     /**
      * The agent, its blocks, its context's message ids and its memory counts
@@ -135,7 +143,9 @@ export function createAgentsRepo(sql: Sql) {
       >(
         sql,
         `SELECT ${COLUMN_NAMES.map((column) => `a.${column}`).join(', ')},
-                a.context_message_ids AS ids, ${blocksJsonSql('a.id')} AS blocks,
+                ARRAY(SELECT e.message_id FROM context_entries e
+                      WHERE e.agent_id = a.id ORDER BY e.position) AS ids,
+                ${blocksJsonSql('a.id')} AS blocks,
                 coalesce(c.messages, 0)::int AS messages, coalesce(c.passages, 0)::int AS passages
          FROM agents a LEFT JOIN memory_counts c ON c.agent_id = a.id WHERE a.id = $1`,
         [id],

@@ -5,12 +5,13 @@ export const GROWING_TABLES = ['passages', 'messages'] as const;
 export type GrowingTable = (typeof GROWING_TABLES)[number];
 
 /**
- * Small tables whose rows are rewritten on every message: the agent's row
- * (its context's message ids) and its memory counts. Without VACUUM the
- * dead versions are never reclaimed: 3000 messages left 225 MB of dead
- * TOAST behind in the agents table.
+ * Tables written on every message whose dead rows only VACUUM reclaims:
+ * the memory counts (one row per agent, updated by every write) and the
+ * context's entries (deleted whenever a summary evicts messages). Before
+ * context_entries existed, 3000 messages into one context left 225 MB of
+ * dead copies of the agent's row behind.
  */
-export const REWRITTEN_TABLES = ['agents', 'memory_counts'] as const;
+export const REWRITTEN_TABLES = ['memory_counts', 'context_entries'] as const;
 
 export function createMaintenanceRepo(sql: Sql) {
   return {

@@ -73,8 +73,11 @@ export function createMessagesRepo(sql: Sql) {
     const result = await sql.query<RawMessage>(
       options.intoContext
         ? `WITH m AS (${insert}), context AS (
-             UPDATE agents SET context_message_ids = context_message_ids || to_jsonb($1::text[])
-             WHERE id = $10)
+             INSERT INTO context_entries (agent_id, position, message_id)
+             SELECT $10, last.position + e.position, e.message_id
+             FROM unnest($1::text[]) WITH ORDINALITY AS e(message_id, position),
+                  (SELECT coalesce(max(position), 0) AS position
+                   FROM context_entries WHERE agent_id = $10) last)
            SELECT * FROM m ORDER BY m.seq`
         : `WITH m AS (${insert}) SELECT * FROM m ORDER BY m.seq`,
       [

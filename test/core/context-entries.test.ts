@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/core/storage/open-database';
+import { migrations } from '../../src/core/storage/migrations/registry';
+import { createAgentsRepo } from '../../src/core/storage/repos/agents-repo';
+import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
+import { onCleanup, templateBlob } from '../helpers/test-core';
+
+const CONTEXT_MIGRATION = '1764400000000_context_entries';
+
+async function addAgent(db: Database, id: string, contextIds?: string[]): Promise<void> {
+  await db.pg.query(
+    `INSERT INTO agents (id, name, system, model, created_at, updated_at)
+     VALUES ($1, $1, '', '{}'::jsonb, now(), now())`,
+    [id],
+  );
+  if (contextIds) {
+    await db.pg.query('UPDATE agents SET context_message_ids = $2::jsonb WHERE id = $1', [
+      id,
+      JSON.stringify(contextIds),
+    ]);
+  }
+}
+
+function message(id: string, agentId: string) {
+  return {
+    id,
+    agentId,
+    role: 'user' as const,
+    kind: 'chat' as const,
+    content: `text of ${id}`,
+    toolCalls: null,
+    toolCallId: null,
+    name: null,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+describe("an agent's context entries", () => {
+  it('are carried over, in order, from the list stored in the agent row', async () => {
+    const before = migrations.filter((m) => m.id < CONTEXT_MIGRATION);
+    const old = await openDatabase({ migrations: before });
+    // A summary first although written last: the order is the list's, not the ids'.
+    await addAgent(old, 'a', ['m-summary', 'm-1', 'm-2', 'm-3']);
+    await addAgent(old, 'empty', []);
+    const dump = await old.pg.dumpDataDir('none');
+    await old.close();
+
+    const db = await openDatabase({ template: dump });
+    onCleanup(() => db.close());
+    expect(db.migration.applied).toEqual([CONTEXT_MIGRATION]);
+    const agents = createAgentsRepo(db.pg);
+    expect(await agents.getContextMessageIds('a')).toEqual(['m-summary', 'm-1', 'm-2', 'm-3']);
+    expect(await agents.getContextMessageIds('empty')).toEqual([]);
+    expect((await agents.stepState('a'))?.contextIds).toEqual(['m-summary', 'm-1', 'm-2', 'm-3']);
+    const column = await db.pg.query(
+      "SELECT 1 FROM information_schema.columns WHERE table_name = 'agents' AND column_name = 'context_message_ids'",
+    );
+    expect(column.rows).toEqual([]);
+  });
+
+  it('append after a replaced context, per agent, and go with their agent', async () => {
+    const db = await openDatabase({ template: templateBlob() });
+    onCleanup(() => db.close());
+    await addAgent(db, 'a');
+    await addAgent(db, 'b');
+    const agents = createAgentsRepo(db.pg);
+    const messages = createMessagesRepo(db.pg);
+    await messages.insertMany([message('a1', 'a'), message('a2', 'a')], { intoContext: true });
+    await messages.insert(message('b1', 'b'), { intoContext: true });
+    await messages.insert(message('a-out', 'a'));
+    await db.pg.transaction((tx) => createAgentsRepo(tx).setContextMessageIds('a', ['a2']));
+    await messages.insert(message('a3', 'a'), { intoContext: true });
+    expect(await agents.getContextMessageIds('a')).toEqual(['a2', 'a3']);
+    expect(await agents.getContextMessageIds('b')).toEqual(['b1']);
+    // Messages for a context must all be that agent's.
+    await expect(
+      messages.insertMany([message('x1', 'a'), message('x2', 'b')], { intoContext: true }),
+    ).rejects.toThrow(RangeError);
+
+    await agents.delete('a');
+    const left = await db.pg.query<{ agent_id: string }>(
+      'SELECT DISTINCT agent_id FROM context_entries',
+    );
+    expect(left.rows).toEqual([{ agent_id: 'b' }]);
+  });
+});
