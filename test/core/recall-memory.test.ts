@@ -77,8 +77,39 @@ describe('recall memory', () => {
     const { core, id } = await seeded();
     const page = await core.recall.search(id, { query: 'conferences in Lisbon' });
     expect(page.items[0]?.content).toBe('I booked flights to Lisbon for the conference');
-    expect(page.items.map((m) => m.content)).toContain('The conference talk went well');
-    expect(page.items.map((m) => m.content)).not.toContain('My sister Maria is visiting next week');
+    const contents = page.items.map((m) => m.content);
+    expect(contents).toContain('The conference talk went well');
+    // Between two matches, Maria's message comes along as context, below both.
+    expect(contents.indexOf('My sister Maria is visiting next week')).toBeGreaterThan(
+      contents.indexOf('The conference talk went well'),
+    );
+  });
+
+  it('brings the messages around a match along, the reply above what came before', async () => {
+    const core = await testCore();
+    const { id } = await core.agents.create({ name: 'Tester' });
+    const say = (role: 'user' | 'assistant', content: string) =>
+      core.recall.append(id, { role, content });
+    for (let i = 0; i < 6; i++) await say('user', `Filler message number ${i} about nothing`);
+    await say('assistant', 'Shall we plan the week?');
+    await say('user', 'Do you still paint?');
+    await say('assistant', 'Yes, mostly watercolours of the harbour these days.');
+    for (let i = 6; i < 12; i++) await say('user', `Filler message number ${i} about nothing`);
+
+    const found = (await core.recall.search(id, { query: 'painting', limit: 5 })).items;
+    const contents = found.map((m) => m.content);
+    expect(contents.slice(0, 3)).toEqual([
+      'Do you still paint?',
+      'Yes, mostly watercolours of the harbour these days.',
+      'Shall we plan the week?',
+    ]);
+    // Only the nearest four on either side come along; far filler does not.
+    expect(contents).not.toContain('Filler message number 0 about nothing');
+    expect(contents).not.toContain('Filler message number 11 about nothing');
+    // A role filter applies to the neighbours too.
+    const users = await core.recall.search(id, { query: 'painting', roles: ['user'], limit: 5 });
+    expect(users.items.map((m) => m.role)).toEqual(Array(users.items.length).fill('user'));
+    expect(users.items[0]?.content).toBe('Do you still paint?');
   });
 
   it('finds messages by date range alone and combined with words', async () => {
@@ -86,8 +117,10 @@ describe('recall memory', () => {
     const april = await core.recall.search(id, { start: '2026-04-01', end: '2026-04-30' });
     expect(april.items.map((m) => m.content)).toEqual(['My sister Maria is visiting next week']);
     const march = await core.recall.search(id, { query: 'conference', end: '2026-03-02' });
+    // The match, then the reply after it; nothing from after the range.
     expect(march.items.map((m) => m.content)).toEqual([
       'I booked flights to Lisbon for the conference',
+      'Great, enjoy Lisbon!',
     ]);
   });
 
