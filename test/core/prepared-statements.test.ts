@@ -67,6 +67,13 @@ describe('prepared statements', () => {
     expect(await preparedCount(db)).toBe(1);
   });
 
+  it('refuse a closed database, as ordinary queries do', async () => {
+    const db = await openDatabase({ template: templateBlob() });
+    expect((await queryPrepared(db.pg, 'SELECT $1::int AS n', [1])).rows).toEqual([{ n: 1 }]);
+    await db.close();
+    await expect(queryPrepared(db.pg, 'SELECT $1::int AS n', [1])).rejects.toThrow(/closed/);
+  });
+
   it('are re-planned after the schema changes under them', async () => {
     const db = await freshDb();
     const byBody = 'SELECT id FROM notes WHERE body = $1';

@@ -33,7 +33,8 @@ export async function queryPrepared<T>(
 ): Promise<Results<T>> {
   if (!(sql instanceof PGlite)) return sql.query<T>(text, params);
   const pg = sql;
-  await pg.waitReady;
+  // As query() does: refuses a closing or closed database with a clear error.
+  await pg._checkReady();
   // The same locks query() takes, so this never runs inside someone else's transaction.
   return pg._runExclusiveTransaction(() =>
     pg._runExclusiveQuery(async () => {
