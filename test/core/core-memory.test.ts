@@ -120,18 +120,17 @@ describe("an agent step's state", () => {
       readOnly: true,
     });
     await core.coreMemory.append(agent.id, 'human', 'Name: Ada', 'agent');
-    const first = await core.recall.appendToContext(agent.id, { role: 'user', content: 'hi' });
-    const second = await core.recall.appendToContext(agent.id, {
-      role: 'assistant',
-      content: 'hello',
-    });
+    const [first, second] = await core.recall.appendManyToContext(agent.id, [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'hello' },
+    ]);
     await core.recall.append(agent.id, { role: 'user', content: 'not in context' });
     await core.archival.insert(agent.id, { text: 'a passage' });
 
     const state = await core.agents.getStepState(agent.id);
     expect(state.agent).toEqual(await core.agents.get(agent.id));
     expect(state.agent.blocks.map((b) => b.label)).toEqual(['persona', 'human', 'scratch']);
-    expect(state.contextIds).toEqual([first.id, second.id]);
+    expect(state.contextIds).toEqual([first?.id, second?.id]);
     expect(state.counts).toEqual({ messages: 3, passages: 1 });
   });
 

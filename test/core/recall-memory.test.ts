@@ -32,15 +32,17 @@ describe('recall memory', () => {
   it('appends to the context window in the same write, after what is there', async () => {
     const { core, id } = await seeded();
     const before = await core.runtime.contextMessages(id);
-    const first = await core.recall.appendToContext(id, { role: 'user', content: 'one' });
-    const second = await core.recall.appendToContext(id, { role: 'assistant', content: 'two' });
+    const [first] = await core.recall.appendManyToContext(id, [{ role: 'user', content: 'one' }]);
+    const [second] = await core.recall.appendManyToContext(id, [
+      { role: 'assistant', content: 'two' },
+    ]);
     const after = await core.runtime.contextMessages(id);
-    expect(after.map((m) => m.id)).toEqual([...before.map((m) => m.id), first.id, second.id]);
+    expect(after.map((m) => m.id)).toEqual([...before.map((m) => m.id), first?.id, second?.id]);
     expect(after.at(-1)).toEqual(second);
     expect(await core.recall.count(id)).toBe(7);
     // A message for an agent that does not exist is an error, not a stray row.
     await expect(
-      core.recall.appendToContext('agent-missing', { role: 'user', content: 'lost?' }),
+      core.recall.appendManyToContext('agent-missing', [{ role: 'user', content: 'lost?' }]),
     ).rejects.toThrow();
     expect(await core.recall.count(id)).toBe(7);
   });

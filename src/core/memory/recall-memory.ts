@@ -72,12 +72,7 @@ export function createRecallMemory(options: RecallMemoryOptions) {
       const [message] = await write(agentId, [input], sql, false);
       return message as Message;
     },
-    /** Stores a message and adds it to the end of the agent's context window, atomically. */
-    async appendToContext(agentId: string, input: NewMessageInput): Promise<Message> {
-      const [message] = await write(agentId, [input], db, true);
-      return message as Message;
-    },
-    /** Messages in this order at the end of the agent's context window, in one atomic write. */
+    /** Stores messages, in this order, at the end of the agent's context window, in one atomic write. */
     appendManyToContext(agentId: string, inputs: NewMessageInput[]): Promise<Message[]> {
       return write(agentId, inputs, db, true);
     },
