@@ -12,7 +12,11 @@ import {
 } from '../agent/default-prompts';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
-import { createAgentsRepo, type AgentRow, type MemoryCounts } from '../storage/repos/agents-repo';
+import {
+  createAgentsRepo,
+  type AgentRow,
+  type AgentStepState as StoredStepState,
+} from '../storage/repos/agents-repo';
 import { createBlocksRepo } from '../storage/repos/blocks-repo';
 import type { Db } from '../storage/sql';
 import type { CoreMemory } from './core-memory';
@@ -32,13 +36,8 @@ export interface NewAgent {
   blocks?: NewBlock[];
 }
 
-/** What an agent step reads before compiling its context. */
-export interface AgentStepState {
-  agent: Agent;
-  /** Which messages are in the context window, oldest first. */
-  contextIds: string[];
-  counts: MemoryCounts;
-}
+/** What an agent step reads before compiling its context: the repo's read, blocks inside the agent. */
+export type AgentStepState = Omit<StoredStepState, 'agent' | 'blocks'> & { agent: Agent };
 
 export interface AgentPatch {
   name?: string;
