@@ -170,9 +170,11 @@ describe('agent loop', () => {
     // Every prompt the model saw fitted its window.
     for (const call of model.calls)
       expect(await model.countTokens(call.turns)).toBeLessThanOrEqual(3000);
-    // The evicted messages are still searchable.
+    // The evicted messages are still searchable (the scripted replies echo
+    // them, so the user's own is asked for).
     expect(
-      (await core.recall.search(agentId, { query: 'number 0 topic 0' })).items[0]?.content,
+      (await core.recall.search(agentId, { query: 'number 0 topic 0', roles: ['user'] })).items[0]
+        ?.content,
     ).toContain('Message number 0');
   });
 

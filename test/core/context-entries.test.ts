@@ -47,7 +47,7 @@ describe("an agent's context entries", () => {
 
     const db = await openDatabase({ template: dump });
     onCleanup(() => db.close());
-    expect(db.migration.applied).toEqual([CONTEXT_MIGRATION]);
+    expect(db.migration.applied[0]).toBe(CONTEXT_MIGRATION);
     const agents = createAgentsRepo(db.pg);
     expect(await agents.getContextMessageIds('a')).toEqual(['m-summary', 'm-1', 'm-2', 'm-3']);
     expect(await agents.getContextMessageIds('empty')).toEqual([]);

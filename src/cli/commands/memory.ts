@@ -2,6 +2,7 @@ import type { Core } from '../../core/create-core';
 import { call } from '../../core/host/call';
 import type { Agent } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
+import { spokenText } from '../../shared/message-text';
 import { intOption, listOption, type ParsedCli } from '../args';
 import type { Output } from '../output';
 import { progressPrinter } from '../output';
@@ -104,7 +105,7 @@ export async function memoryCommand(
       print(page, () =>
         page.items.length === 0
           ? 'No matching messages.'
-          : page.items.map((m) => `${day(m.createdAt)}  ${m.role}: ${m.content}`).join('\n'),
+          : page.items.map((m) => `${day(m.createdAt)}  ${m.role}: ${spokenText(m)}`).join('\n'),
       );
       return;
     }

@@ -1,20 +1,10 @@
-import type { Message, Passage } from '../../shared/entities';
+import type { Passage } from '../../shared/entities';
+import { messageReply } from '../../shared/message-text';
 import type { createAgents } from '../memory/agents';
 import type { Db } from '../storage/sql';
 import { allMessages, allPassages } from './export-agent-file';
 
 const day = (iso: string) => iso.slice(0, 10);
-
-function replyOf(m: Message): string {
-  const call = m.toolCalls?.[0];
-  if (call?.name !== 'send_message') return '';
-  try {
-    const parsed = JSON.parse(call.arguments) as { message?: unknown };
-    return typeof parsed.message === 'string' ? parsed.message : '';
-  } catch {
-    return '';
-  }
-}
 
 /** Passages grouped by tag (untagged last), newest day first within each. */
 function byTag(passages: Passage[]): Map<string, Passage[]> {
@@ -55,7 +45,8 @@ export async function exportMarkdown(
     lines.push('## Conversations', '');
     let current = '';
     for (const m of await allMessages(deps.db, agentId)) {
-      const text = m.role === 'user' ? m.content : m.role === 'assistant' ? replyOf(m) : '';
+      const text =
+        m.role === 'user' ? m.content : m.role === 'assistant' ? (messageReply(m) ?? '') : '';
       if (!text) continue;
       if (day(m.createdAt) !== current) {
         current = day(m.createdAt);

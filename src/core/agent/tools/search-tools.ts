@@ -1,3 +1,4 @@
+import { spokenText } from '../../../shared/message-text';
 import { defineTool } from './tool';
 
 const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
@@ -104,9 +105,11 @@ export const conversationSearch = defineTool({
       limit: pageSize,
       offset: page * pageSize,
     });
+    // What was said, not the agent's thinking behind its replies.
     const lines = result.items
-      .filter((m) => m.content.trim().length > 0)
-      .map((m) => `[${day(m.createdAt)}] ${m.role}: ${m.content}`);
+      .map((m) => ({ m, text: spokenText(m) }))
+      .filter(({ text }) => text.trim().length > 0)
+      .map(({ m, text }) => `[${day(m.createdAt)}] ${m.role}: ${text}`);
     if (lines.length === 0) return { ok: true, message: 'No results found.' };
     const more = result.nextOffset !== null ? ` More results: use page ${page + 1}.` : '';
     return { ok: true, message: `Results (page ${page}):\n${lines.join('\n')}${more}` };

@@ -4,6 +4,7 @@ import { inertTools } from './1764100000000_inert_tools';
 import { ginWithoutPendingList } from './1764200000000_gin_without_pending_list';
 import { memoryCounts } from './1764300000000_memory_counts';
 import { contextEntries } from './1764400000000_context_entries';
+import { messageReply } from './1764500000000_message_reply';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   ginWithoutPendingList,
   memoryCounts,
   contextEntries,
+  messageReply,
 ];

@@ -1,4 +1,5 @@
 import type { Message, MessageKind, MessageRole, ToolCall } from '../../../shared/entities';
+import { messageReply } from '../../../shared/message-text';
 import { queryPrepared } from '../prepared-statements';
 import type { Sql } from '../sql';
 import { Params, bm25Scores, bm25TuningFor, iso } from './rows';
@@ -79,21 +80,23 @@ export function createMessagesRepo(sql: Sql) {
     if (options.intoContext && messages.some((m) => m.agentId !== agentId)) {
       throw new RangeError("messages written into a context must all be of that context's agent");
     }
-    const insert = `INSERT INTO messages AS m (id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at)
-         SELECT r.id, r.agent_id, r.role, r.kind, r.content, r.tool_calls::jsonb, r.tool_call_id, r.name, r.created_at
+    // reply: what the message said to the user, which full text indexes
+    // instead of the thinking in content (see the message_reply migration).
+    const insert = `INSERT INTO messages AS m (id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at, reply)
+         SELECT r.id, r.agent_id, r.role, r.kind, r.content, r.tool_calls::jsonb, r.tool_call_id, r.name, r.created_at, r.reply
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::text[], $9::timestamptz[]) WITH ORDINALITY
-           AS r(id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at, ord)
+                     $8::text[], $9::timestamptz[], $10::text[]) WITH ORDINALITY
+           AS r(id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at, reply, ord)
          ORDER BY r.ord
          RETURNING ${COLUMNS}`;
     const result = await sql.query<RawMessage>(
       options.intoContext
         ? `WITH m AS (${insert}), context AS (
              INSERT INTO context_entries (agent_id, position, message_id)
-             SELECT $10, last.position + e.position, e.message_id
+             SELECT $11, last.position + e.position, e.message_id
              FROM unnest($1::text[]) WITH ORDINALITY AS e(message_id, position),
                   (SELECT coalesce(max(position), 0) AS position
-                   FROM context_entries WHERE agent_id = $10) last)
+                   FROM context_entries WHERE agent_id = $11) last)
            SELECT * FROM m ORDER BY m.seq`
         : `WITH m AS (${insert}) SELECT * FROM m ORDER BY m.seq`,
       [
@@ -106,6 +109,7 @@ export function createMessagesRepo(sql: Sql) {
         messages.map((m) => m.toolCallId),
         messages.map((m) => m.name),
         messages.map((m) => m.createdAt),
+        messages.map((m) => messageReply(m)),
         ...(options.intoContext ? [agentId] : []),
       ],
     );

@@ -3,11 +3,13 @@ import type { Message } from '../../../shared/entities';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
-import { replyText, when } from '../components/format';
+import { when } from '../components/format';
+import { messageReply } from '../../../shared/message-text';
 
 function display(m: Message): string {
+  const reply = messageReply(m);
+  if (reply !== null) return reply;
   const call = m.toolCalls?.[0];
-  if (call?.name === 'send_message') return replyText(call.arguments) ?? m.content;
   if (call) return `${call.name}(${call.arguments})`;
   return m.content;
 }

@@ -1,6 +1,7 @@
 import type { Message } from '../../../shared/entities';
 import { Markdown } from '../components/Markdown';
-import { replyText, when } from '../components/format';
+import { when } from '../components/format';
+import { messageReply } from '../../../shared/message-text';
 
 const MEMORY_TOOLS = new Set([
   'core_memory_append',
@@ -55,8 +56,7 @@ export function MessageList(props: { messages: Message[] }): React.JSX.Element {
           );
         }
         if (m.role === 'assistant') {
-          const call = m.toolCalls?.[0];
-          const reply = call?.name === 'send_message' ? replyText(call.arguments) : null;
+          const reply = messageReply(m);
           if (reply !== null) {
             return (
               <div key={m.id} className="message assistant" data-seq={m.seq}>
@@ -67,6 +67,7 @@ export function MessageList(props: { messages: Message[] }): React.JSX.Element {
               </div>
             );
           }
+          const call = m.toolCalls?.[0];
           return (
             <div key={m.id} className="message step" data-seq={m.seq}>
               <ToolCallItem message={m} result={call ? results.get(call.id) : undefined} />

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { conversationSearch } from '../../src/core/agent/tools/search-tools';
+import { createScriptedModel } from '../../src/core/models/scripted-model';
+import { migrations } from '../../src/core/storage/migrations/registry';
+import { openDatabase } from '../../src/core/storage/open-database';
+import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
+import { onCleanup, testCore } from '../helpers/test-core';
+
+const REPLY_MIGRATION = '1764500000000_message_reply';
+
+const sendMessage = (args: string) => [{ id: 'c1', name: 'send_message', arguments: args }];
+
+describe('what the agent said to the user', () => {
+  it('is found by conversation_search and shown instead of its thinking', async () => {
+    const core = await testCore({
+      chatModel: createScriptedModel({
+        script: () => ({
+          thinking: 'The user greets me; I will mention the recipe.',
+          tool: 'send_message',
+          arguments: { message: 'Your pineapple tart needs two eggs.' },
+        }),
+      }),
+    });
+    const agent = await core.agents.getOrCreateDefault();
+    await core.runtime.send(agent.id, 'hello there');
+
+    // The reply ranks first (its neighbours follow, lent part of its score).
+    const found = await core.recall.search(agent.id, { query: 'pineapple eggs' });
+    expect(found.items[0]?.role).toBe('assistant');
+    expect(found.items[0]?.toolCalls?.[0]?.name).toBe('send_message');
+    // The thinking behind a reply is not what was said: it is not searched.
+    expect((await core.recall.search(agent.id, { query: 'greets recipe' })).items).toEqual([]);
+
+    const tool = await conversationSearch.run(
+      { query: 'pineapple', start_date: undefined, end_date: undefined, page: undefined },
+      { agentId: agent.id, ...core, sourceMessageId: null },
+    );
+    expect(tool.message).toContain('assistant: Your pineapple tart needs two eggs.');
+    expect(tool.message).not.toContain('I will mention the recipe');
+  });
+
+  it('is read out of the tool calls of messages stored before the upgrade', async () => {
+    const old = await openDatabase({
+      migrations: migrations.filter((m) => m.id < REPLY_MIGRATION),
+    });
+    const rows: Array<[string, string, string, string | null]> = [
+      [
+        'reply',
+        'assistant',
+        'thinking about kites',
+        JSON.stringify(sendMessage('{"message":"Fly the red kite"}')),
+      ],
+      ['broken', 'assistant', 'thinking about gliders', JSON.stringify(sendMessage('{"message":'))],
+      [
+        'number',
+        'assistant',
+        'thinking about sails',
+        JSON.stringify(sendMessage('{"message":42}')),
+      ],
+      [
+        'other',
+        'assistant',
+        'saving the harbour',
+        JSON.stringify([
+          { id: 'c2', name: 'archival_memory_insert', arguments: '{"content":"harbour"}' },
+        ]),
+      ],
+      ['user', 'user', 'I like kites and the harbour', null],
+    ];
+    // One agent per message: recall search lends scores to neighbours, and
+    // here each search must show which messages match by their own words.
+    for (const [id, role, content, calls] of rows) {
+      await old.pg.query(
+        `INSERT INTO agents (id, name, system, model, created_at, updated_at)
+         VALUES ($1, $1, '', '{}'::jsonb, now(), now())`,
+        [id],
+      );
+      await old.pg.query(
+        `INSERT INTO messages (id, agent_id, role, content, tool_calls, created_at)
+         VALUES ($1, $1, $2, $3, $4::jsonb, now())`,
+        [id, role, content, calls],
+      );
+    }
+    const dump = await old.pg.dumpDataDir('none');
+    await old.close();
+
+    const db = await openDatabase({ template: dump });
+    onCleanup(() => db.close());
+    expect(db.migration.applied).toEqual([REPLY_MIGRATION]);
+    const replies = await db.pg.query<{ id: string; reply: string | null }>(
+      'SELECT id, reply FROM messages ORDER BY id',
+    );
+    // Malformed or non-text arguments leave no reply, and did not stop the upgrade.
+    expect(replies.rows).toEqual([
+      { id: 'broken', reply: null },
+      { id: 'number', reply: null },
+      { id: 'other', reply: null },
+      { id: 'reply', reply: 'Fly the red kite' },
+      { id: 'user', reply: null },
+    ]);
+    const repo = createMessagesRepo(db.pg);
+    const search = async (text: string) => {
+      const hits: string[] = [];
+      for (const [id] of rows) {
+        const found = await repo.search({ agentId: id, text, limit: 10, offset: 0 });
+        if (found.length > 0) hits.push(id);
+      }
+      return hits.sort();
+    };
+    expect(await search('kite')).toEqual(['reply', 'user']);
+    expect(await search('gliders')).toEqual(['broken']); // no reply: its content stays searchable
+    expect(await search('harbour')).toEqual(['other', 'user']);
+    // Written after the upgrade, a reply is stored the same way.
+    await repo.insert({
+      id: 'new',
+      agentId: 'reply',
+      role: 'assistant',
+      kind: 'chat',
+      content: 'thinking about boats',
+      toolCalls: sendMessage('{"message":"The ferry leaves at noon"}'),
+      toolCallId: null,
+      name: null,
+      createdAt: new Date().toISOString(),
+    });
+    const ids = async (text: string) =>
+      (await repo.search({ agentId: 'reply', text, limit: 10, offset: 0 })).map((m) => m.id);
+    expect((await ids('ferry noon'))[0]).toBe('new');
+    expect(await ids('boats')).toEqual([]);
+  });
+});
