@@ -8,28 +8,36 @@ import {
 } from '../../src/core/storage/repos/rows';
 import { onCleanup, templateBlob } from '../helpers/test-core';
 
-async function seed(texts: string[]): Promise<Database> {
+async function seed(texts: string[], others: string[] = []): Promise<Database> {
   const db = await openDatabase({ template: templateBlob() });
   onCleanup(() => db.close());
-  await db.pg.query(
-    `INSERT INTO agents (id, name, system, model, created_at, updated_at)
-     VALUES ('a', 'a', '', '{}'::jsonb, now(), now())`,
-  );
-  await db.pg.query(
-    `INSERT INTO passages (id, agent_id, text, source_kind, created_at)
-     SELECT 'p' || o, 'a', t, 'agent', now() FROM unnest($1::text[]) WITH ORDINALITY u(t, o)`,
-    [texts],
-  );
+  for (const [agent, rows] of [
+    ['a', texts],
+    ['b', others],
+  ] as const) {
+    await db.pg.query(
+      `INSERT INTO agents (id, name, system, model, created_at, updated_at)
+       VALUES ($1, $1, '', '{}'::jsonb, now(), now())`,
+      [agent],
+    );
+    await db.pg.query(
+      `INSERT INTO passages (id, agent_id, text, source_kind, created_at)
+       SELECT $1 || o, $1, t, 'agent', now() FROM unnest($2::text[]) WITH ORDINALITY u(t, o)`,
+      [agent, rows],
+    );
+  }
   await db.pg.exec('ANALYZE passages');
   return db;
 }
 
-async function rank(db: Database, query: string, maxHits = BM25_DEFAULTS.maxHits) {
+async function rank(db: Database, query: string, maxHits = BM25_DEFAULTS.maxHits, agent = 'a') {
   const params = new Params();
+  const agentParam = params.add(agent);
   const scores = bm25Scores(
     'passages',
     'p',
-    `p.agent_id = ${params.add('a')}`,
+    `p.agent_id = ${agentParam}`,
+    agentParam,
     params.add(query),
     'created_at',
     { ...BM25_DEFAULTS, maxHits },
@@ -75,6 +83,30 @@ describe('BM25 ranking', () => {
     expect(bounded.every((text) => text.includes('violin'))).toBe(true);
     // A query of nothing but a common word still finds rows, capped.
     expect(await rank(db, 'weather', 10)).toHaveLength(10);
+  });
+
+  it("weighs words by the searched agent's own memory, whatever other agents hold", async () => {
+    // Agent a: a name in half of its rows, "violin" in three. Agent b holds
+    // many violin rows and never the name: over the whole table the name
+    // would look rarer than "violin" and lift a's name-only rows first.
+    const own = [
+      ...Array.from({ length: 10 }, (_, i) => `caroline talked about day ${i}`),
+      'the violin lesson was early',
+      'the violin lesson was late',
+      'the violin lesson was short',
+      ...Array.from({ length: 7 }, (_, i) => `an ordinary note number ${i}`),
+    ];
+    const others = Array.from({ length: 200 }, (_, i) =>
+      i < 40 ? `violin practice round ${i}` : `unrelated filler round ${i}`,
+    );
+    const db = await seed(own, others);
+    const ranked = await rank(db, 'caroline violin');
+    expect(ranked.slice(0, 3).every((text) => text.includes('violin'))).toBe(true);
+    // The ranking is the same once the other agent's rows are gone.
+    await db.pg.query("DELETE FROM passages WHERE agent_id = 'b'");
+    await db.pg.exec('ANALYZE passages');
+    expect(await rank(db, 'caroline violin')).toEqual(ranked);
+    expect(await rank(db, 'violin', BM25_DEFAULTS.maxHits, 'b')).toEqual([]);
   });
 
   it('scores more candidates for a deeper result list, within fixed bounds', () => {

@@ -201,6 +201,7 @@ export function createMessagesRepo(sql: Sql) {
         'messages',
         'm',
         filter('m'),
+        agent,
         params.add(search.text),
         'seq',
         bm25TuningFor(search.limit),

@@ -201,6 +201,7 @@ export function createPassagesRepo(sql: Sql) {
           'passages',
           'p',
           where,
+          params.add(search.filter.agentId),
           params.add(search.text),
           'created_at',
           bm25TuningFor(search.limit),

@@ -61,22 +61,39 @@ export function bm25TuningFor(limit: number): Bm25Tuning {
 }
 
 /**
+ * When an agent holds at least this share of a table's rows, the planner's
+ * table-wide word frequencies are taken as the agent's own (off by at most
+ * ~10%) instead of counting its rows: the usual desktop memory has one agent.
+ */
+const TABLE_STATS_SHARE = 0.9;
+
+/**
  * A query that ranks rows of `table` (aliased `alias`, limited by `where`)
  * against the query words with Okapi BM25 over the tsvector column, yielding
  * (id, tiebreak, score). Postgres's ts_rank has no inverse document frequency, so a
  * word every row has (a speaker's name, "like") weighed as much as a rare
  * one; on LoCoMo BM25 gained about ten points of recall.
  *
- * Statistics are approximate so no query scans the table: the row count is
- * the planner's (kept fresh by auto-analyze); a word's document frequency is
- * the planner's lexeme frequency (pg_stats) when it lists the word, else
- * counted through the GIN index up to `maxTermRows`; the average length is
- * that of the matching rows.
+ * Statistics are the agent's own: how rare a word is in one memory must not
+ * depend on what other agents store. Over the table, a name in half of one
+ * agent's messages looked rare beside other agents' memories; per agent,
+ * LoCoMo's ten conversations score as each would alone (recall search
+ * @5..@50 +0.5 to +1.3 points, plain archival full text -0.4 to -0.8, which
+ * had gained from names looking rare). They are approximate so no query
+ * scans the table: the row count is the agent's, kept by triggers; a word's
+ * document frequency is counted through the GIN index up to `maxTermRows`
+ * rows (a word found that often takes the larger of the cap and the
+ * planner's table-wide frequency scaled to the agent), and an agent holding
+ * nearly the whole table is counted as the table (see TABLE_STATS_SHARE),
+ * words the planner lists taking its frequency; the average length is that
+ * of the matching rows.
  */
 export function bm25Scores(
-  table: string,
+  table: 'messages' | 'passages',
   alias: string,
   where: string,
+  /** The `$n` placeholder of the agent whose memory is searched (`where` limits rows to it). */
+  agentParam: string,
   textParam: string,
   /** A column carried out as `tiebreak`, so callers order ties without joining back. */
   tiebreak: string,
@@ -88,34 +105,48 @@ export function bm25Scores(
   // MATERIALIZED: each step runs once, never per matching row.
   return `WITH query AS MATERIALIZED (
       SELECT tsvector_to_array(to_tsvector('english', ${textParam}::text)) AS terms),
+    -- memory_counts has one counter column per table, named after it.
     corpus AS MATERIALIZED (
-      SELECT greatest((SELECT reltuples FROM pg_class WHERE oid = '${table}'::regclass), 1)::float8 AS n),
+      SELECT n, n >= table_n * ${TABLE_STATS_SHARE} AS dominant FROM (
+        SELECT greatest(coalesce((SELECT c.${table} FROM memory_counts c
+                                  WHERE c.agent_id = ${agentParam}), 0), 1)::float8 AS n,
+               greatest((SELECT reltuples FROM pg_class WHERE oid = '${table}'::regclass), 1)::float8
+                 AS table_n) sizes),
     lexeme_stats AS MATERIALIZED (
       SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs
       FROM pg_stats WHERE schemaname = 'public' AND tablename = '${table}' AND attname = 'tsv'),
-    -- Only words the planner's statistics do not list are counted: those
-    -- are rare (ANALYZE lists every word above a small share of the rows),
-    -- while counting a listed word visits up to the cap of rows. (BM25 for
-    -- 10 results at 100k passages, warm: p50/p95 15/27.5 -> 13.3/25 ms;
-    -- LoCoMo, whose tables ANALYZE reads whole, unchanged.)
+    -- An agent that holds (nearly) the whole table is counted as the table,
+    -- the plan Locus had before statistics were per agent: the agent filter
+    -- would make the planner intersect the GIN hits with the agent's whole
+    -- row list, per word. Then a word the planner lists (a common one) is
+    -- not counted at all: that visits up to the cap of rows (BM25 for 10
+    -- results at 100k passages, warm: p50/p95 15/27.5 -> 13.3/25 ms without).
+    -- With several agents every word is counted within the agent (about 2
+    -- ms a word at 10k messages an agent).
     counted AS MATERIALIZED (
-      SELECT t.term, known.estimate,
-             CASE WHEN known.estimate IS NOT NULL THEN NULL ELSE (
+      SELECT t.term, known.freq,
+             CASE WHEN corpus.dominant AND known.freq IS NOT NULL THEN NULL
+                  WHEN corpus.dominant THEN (
                SELECT count(*)::float8 FROM (
                  SELECT 1 FROM ${table} d
                  WHERE d.tsv @@ to_tsquery('simple', quote_literal(t.term)) LIMIT ${cap}) found)
+                  ELSE (
+               SELECT count(*)::float8 FROM (
+                 SELECT 1 FROM ${table} d
+                 WHERE d.agent_id = ${agentParam}
+                   AND d.tsv @@ to_tsquery('simple', quote_literal(t.term)) LIMIT ${cap}) found)
              END AS n
       FROM query, corpus, unnest(query.terms) AS t(term),
-           LATERAL (SELECT corpus.n * (SELECT s.freqs[array_position(s.elems, t.term)]
-                                       FROM lexeme_stats s) AS estimate) known),
-    -- A listed word takes the planner's estimate; an unlisted one its count,
-    -- exact below the cap.
+           LATERAL (SELECT (SELECT s.freqs[array_position(s.elems, t.term)]
+                            FROM lexeme_stats s) AS freq) known),
     weights AS MATERIALIZED (
       SELECT term, to_tsquery('simple', quote_literal(term)) AS tsq, df,
              ln(1 + greatest(corpus.n - df + 0.5, 0.5) / (df + 0.5)) AS idf, corpus.n AS total
       FROM corpus, LATERAL (
         SELECT counted.term,
-               CASE WHEN counted.n IS NULL THEN greatest(counted.estimate, 1)
+               CASE WHEN counted.n IS NULL THEN greatest(counted.freq * corpus.n, 1)
+                    WHEN counted.n >= ${cap}
+                      THEN greatest(coalesce(counted.freq * corpus.n, 0), ${cap})
                     ELSE counted.n END AS df
         FROM counted) d),
     -- Rows are found by the query's rarest words only, rarest first, as long
