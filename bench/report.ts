@@ -62,6 +62,7 @@ export function renderMarkdown(results: BenchResults): string {
         'Bulk insert/s',
         'Single insert/s',
         'Index build s',
+        'Message index s',
         'DB MB',
         'RSS MB',
         'Open ms',
@@ -77,6 +78,7 @@ export function renderMarkdown(results: BenchResults): string {
           p.bulkInsertPerSecond,
           p.singleInsertPerSecond,
           p.indexBuildSeconds,
+          p.messageIndexSeconds,
           p.databaseMb,
           p.rssMb,
           p.openMs,
@@ -92,6 +94,7 @@ export function renderMarkdown(results: BenchResults): string {
         'Recall search',
         'Persist a message',
         'Per step, whole loop',
+        'Index a turn (background)',
       ]),
       ...s.points.map((p) =>
         row([
@@ -101,6 +104,7 @@ export function renderMarkdown(results: BenchResults): string {
           lat(p.step.recallSearch),
           lat(p.step.persist),
           lat(p.step.turnOverhead),
+          lat(p.step.indexTurn),
         ]),
       ),
       '',

@@ -76,8 +76,12 @@ async function searchArchival(core: Core, data: Ingested, question: Question, mo
   return page.items.map((p) => p.source.ref ?? '');
 }
 
-async function searchRecall(core: Core, data: Ingested, question: Question) {
-  const page = await core.recall.search(data.agentId, { query: question.question, limit: TOP });
+async function searchRecall(core: Core, data: Ingested, question: Question, mode: SearchMode) {
+  const page = await core.recall.search(data.agentId, {
+    query: question.question,
+    limit: TOP,
+    mode,
+  });
   return page.items.map((m) => data.messageTurns.get(m.id) ?? '');
 }
 
@@ -100,6 +104,8 @@ export async function runRetrievalBench(options: RetrievalOptions): Promise<Retr
           `LoCoMo [${spec.label}]: stored ${conversation.id} (${conversation.turns.length} turns)`,
         );
       }
+      // What the background indexer does after each turn, all at once.
+      await core.indexer.drain();
       ingestSeconds[spec.label] = Math.round((performance.now() - started) / 100) / 10;
       await embedder.prime(questions.map((q) => q.question));
 
@@ -122,11 +128,17 @@ export async function runRetrievalBench(options: RetrievalOptions): Promise<Retr
         );
         methods.push(
           scoreMethod(
-            'Locus recall search (conversation_search)',
-            await run((d, q) => searchRecall(core, d, q)),
+            'Locus recall search, words only',
+            await run((d, q) => searchRecall(core, d, q, 'text')),
           ),
         );
       }
+      methods.push(
+        scoreMethod(
+          `Locus recall search (conversation_search), ${spec.label}`,
+          await run((d, q) => searchRecall(core, d, q, 'hybrid')),
+        ),
+      );
       methods.push(
         scoreMethod(
           `Locus vector, ${spec.label}`,

@@ -7,6 +7,7 @@ import type { GenerateRequest } from '../../src/core/models/chat-model';
 import { createScriptedModel, type Script } from '../../src/core/models/scripted-model';
 import { folderBytes } from '../../src/core/storage/buffer-cache';
 import { createPassagesRepo } from '../../src/core/storage/repos/passages-repo';
+import { createVectorsRepo } from '../../src/core/storage/repos/vectors-repo';
 import { round, summarize, timed, type LatencySummary } from '../stats';
 import { createTextGenerator } from './synthetic-text';
 
@@ -25,6 +26,8 @@ export interface ScalePoint {
   bulkInsertPerSecond: number;
   /** Building the HNSW index over everything stored, as after a large re-embed. */
   indexBuildSeconds: number;
+  /** Embedding this size's new messages and building their HNSW index (the background indexer). */
+  messageIndexSeconds: number;
   singleInsertPerSecond: number;
   search: { hybrid: LatencySummary; vector: LatencySummary; exactVector: LatencySummary };
   /** Share of the exact top-10 the HNSW index returns. */
@@ -36,6 +39,8 @@ export interface ScalePoint {
     persist: LatencySummary;
     /** A whole two-step turn (search, then reply) minus the model's own time. */
     turnOverhead: LatencySummary;
+    /** Embedding a turn's messages after it, in the background (not part of a step). */
+    indexTurn: LatencySummary;
   };
   databaseMb: number;
   rssMb: number;
@@ -114,7 +119,7 @@ export async function runScaleBench(options: ScaleOptions) {
       // Seeding writes without the vector index and builds it once, as a
       // large re-embed does; insert throughput is then measured on the last
       // passages with the index live, as a user's writes meet it.
-      const seeding = createPassagesRepo(core.database.pg);
+      const seeding = createVectorsRepo(core.database.pg, 'passages');
       const bulkTarget = size - SINGLE_INSERTS;
       const measured = Math.min(BULK_MEASURED, Math.floor((bulkTarget - stored.length) / 2));
       await seeding.dropVectorIndex();
@@ -146,6 +151,9 @@ export async function runScaleBench(options: ScaleOptions) {
         });
         messages += n;
       }
+      // The background indexer embeds them, dropping and rebuilding the
+      // index for a backlog this large, as after an upgrade or an import.
+      const messageIndex = await timed(() => core.indexer.drain());
       // Measured as the app would open this folder: the buffer cache is
       // sized from the folder when it opens (storage/buffer-cache.ts).
       await core.dispose();
@@ -181,6 +189,7 @@ export async function runScaleBench(options: ScaleOptions) {
       const recallSearch: number[] = [];
       const persist: number[] = [];
       const overhead: number[] = [];
+      const indexTurn: number[] = [];
       for (let t = 0; t < turns; t++) {
         const query = text.queryFrom(text.pick(stored));
         compile.push((await timed(() => core.runtime.preview(agent.id))).ms);
@@ -211,6 +220,9 @@ export async function runScaleBench(options: ScaleOptions) {
         }
         // A turn is two steps; per step is what the target is about.
         overhead.push((turn.ms - modelMs) / Math.max(1, turn.value.steps));
+        // The indexer embeds the turn's messages while a user would read the
+        // reply; waiting here keeps it out of the next turn's steps.
+        indexTurn.push((await timed(() => core.indexer.idle())).ms);
       }
       messages = await core.recall.count(agent.id);
 
@@ -220,6 +232,7 @@ export async function runScaleBench(options: ScaleOptions) {
         messages,
         bulkInsertPerSecond: Math.round(bulkRate),
         indexBuildSeconds: round(indexBuild.ms / 1000, 1),
+        messageIndexSeconds: round(messageIndex.ms / 1000, 1),
         singleInsertPerSecond: Math.round(singleRate),
         search: {
           hybrid: summarize(hybrid),
@@ -233,6 +246,7 @@ export async function runScaleBench(options: ScaleOptions) {
           recallSearch: summarize(recallSearch),
           persist: summarize(persist),
           turnOverhead: summarize(overhead),
+          indexTurn: summarize(indexTurn),
         },
         databaseMb,
         rssMb,

@@ -13,7 +13,7 @@ Commands:
   memory search <query>               search archival memory (query optional with --tags/--start/--end)
          [--tags a,b] [--all-tags] [--start DATE] [--end DATE] [--limit N] [--mode hybrid|vector|text]
   memory history [query]              search conversation history [--start DATE] [--end DATE] [--limit N]
-  memory reembed                      embed passages waiting for the current embedder
+  memory reembed                      embed passages and messages waiting for the current embedder
   models list                         recommended chat models and what is downloaded
   models download <id>                download a recommended model (resumes; checks size and hash)
   models use <id|file.gguf>           make a model the agent's default

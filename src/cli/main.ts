@@ -225,7 +225,7 @@ async function main(argv: string[]): Promise<number> {
           output.out(
             output.json
               ? JSON.stringify(status, null, 2)
-              : `Data folder: ${status.dataDir}\nEmbedder: ${status.embedder.name} (${status.embedder.dimensions}-d)\nArchival passages: ${status.passages.total} (${status.passages.pending} waiting for embedding)`,
+              : `Data folder: ${status.dataDir}\nEmbedder: ${status.embedder.name} (${status.embedder.dimensions}-d)\nArchival passages: ${status.passages.total} (${status.passages.pending} waiting for embedding)\nMessages: ${status.messages.total} (${status.messages.pending} waiting for embedding)`,
           );
         });
         return 0;

@@ -15,7 +15,9 @@ import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-han
 import { dataDirLayout } from './storage/data-dir';
 import type { ChatModel } from './models/chat-model';
 import { createAgents } from './memory/agents';
-import { createArchivalMemory, type EmbedderSync } from './memory/archival-memory';
+import { createArchivalMemory } from './memory/archival-memory';
+import { createMessageIndexer } from './memory/message-indexer';
+import { createVectorUpkeep, type EmbedderSync } from './memory/vector-upkeep';
 import { createCoreMemory } from './memory/core-memory';
 import { createRecallMemory } from './memory/recall-memory';
 import type { Embedder } from './models/embedder';
@@ -61,11 +63,17 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const autoAnalyze = createAutoAnalyze(db);
   const coreMemory = createCoreMemory({ db, clock });
   const archival = createArchivalMemory({ db, embedder, clock, autoAnalyze });
-  const recall = createRecallMemory({ db, clock, autoAnalyze });
+  const recall = createRecallMemory({ db, clock, embedder, autoAnalyze });
+  const upkeep = createVectorUpkeep({ db, embedder });
+  const events = new EventBus();
+  const indexer = createMessageIndexer({
+    upkeep,
+    onProgress: (p) => events.emit('progress', { task: 'index-messages', ...p }),
+  });
   const agents = createAgents({ db, clock, coreMemory });
   let embedderSync: EmbedderSync;
   try {
-    embedderSync = await archival.syncEmbedder();
+    embedderSync = await upkeep.sync();
     await autoAnalyze.check();
   } catch (error) {
     await database.close();
@@ -97,17 +105,20 @@ export async function createCore(options: CreateCoreOptions = {}) {
     recall,
     getModel: () => model,
     autoAnalyze,
+    onTurnEnd: () => indexer.schedule(),
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });
-  const events = new EventBus();
+  // Messages from before an upgrade or an embedder switch, in the background.
+  if (embedderSync.pendingMessages > 0) indexer.schedule();
   const handlers: Handlers = {
     'status.get': async () => ({
       dataDir: options.dataDir ?? null,
       embedder: { name: embedder.name, dimensions: embedder.dimensions },
       passages: await archival.count(),
+      messages: { total: await recall.countAll(), pending: await upkeep.countPending('messages') },
       model: model ? { name: model.name, contextSize: model.contextSize } : null,
     }),
-    ...createMemoryHandlers({ agents, coreMemory, archival, recall, events }),
+    ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
     ...createChatHandlers(runtime, events),
     'agentfile.export': async ({ agentId }) => {
       const file = await exportAgentFile({ db, agents, embedder, now: () => clock.now() }, agentId);
@@ -137,6 +148,9 @@ export async function createCore(options: CreateCoreOptions = {}) {
             total: p.total,
           }),
       });
+      // Messages are embedded in the background, as after any turn: the
+      // import is committed, and an embedder failure must not look like it failed.
+      indexer.schedule();
       return report;
     },
     'backups.list': async () => (options.dataDir ? listBackups(options.dataDir) : []),
@@ -180,6 +194,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
     coreMemory,
     archival,
     recall,
+    /** Embeds messages in the background; tests and benchmarks wait on it with idle(). */
+    indexer,
     runtime,
     captures,
     /** Captures found only in the journal at open (after a crash) and stored now. */
@@ -192,8 +208,10 @@ export async function createCore(options: CreateCoreOptions = {}) {
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;
-      events.clear();
       try {
+        // First: it uses the embedder and the database.
+        await indexer.dispose();
+        events.clear();
         await model?.dispose();
         await embedder.dispose();
       } finally {

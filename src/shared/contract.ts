@@ -80,6 +80,7 @@ export const contract = {
     roles: z.array(z.enum(MessageRoles)).optional(),
     limit,
     offset,
+    mode: z.enum(['hybrid', 'vector', 'text']).optional(),
   }),
   'recall.recent': z.object({ agentId, limit, beforeSeq: z.number().int().optional() }),
 
@@ -124,6 +125,8 @@ export interface Status {
   dataDir: string | null;
   embedder: { name: string; dimensions: number };
   passages: { total: number; pending: number };
+  /** Messages waiting are embedded in the background; words find them meanwhile. */
+  messages: { total: number; pending: number };
   /** The chat model loaded now, if any. */
   model: { name: string; contextSize: number } | null;
 }

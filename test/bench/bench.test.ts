@@ -80,7 +80,8 @@ describe('benchmark scoring', () => {
     });
     expect(result.methods.map((m) => m.method)).toEqual([
       'Locus full-text (archival)',
-      'Locus recall search (conversation_search)',
+      'Locus recall search, words only',
+      'Locus recall search (conversation_search), fake',
       'Locus vector, fake',
       'Locus hybrid, fake',
     ]);

@@ -81,6 +81,15 @@ describe('Agent File (.af) export and import', () => {
     expect((await target.archival.count(report.agentId)).pending).toBe(0);
     const found = await target.archival.search(report.agentId, { query: 'spare key' });
     expect(found.items[0]?.text).toContain('spare key');
+    // So are its messages, in the background after the import.
+    await target.indexer.idle();
+    const status = await call(target.handlers, 'status.get', {});
+    expect(status.messages.pending).toBe(0);
+    const embedded = await target.database.pg.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM messages WHERE agent_id = $1 AND role = 'user' AND embedding IS NOT NULL",
+      [report.agentId],
+    );
+    expect(embedded.rows[0]?.n).toBe(16);
   });
 
   it('writes the fields Letta reads and no secrets', async () => {

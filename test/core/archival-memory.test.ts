@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/core/models/embedder';
 import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
 import { createMaintenanceRepo } from '../../src/core/storage/repos/maintenance-repo';
-import { createPassagesRepo } from '../../src/core/storage/repos/passages-repo';
+import { createVectorsRepo } from '../../src/core/storage/repos/vectors-repo';
 import { testCore } from '../helpers/test-core';
 
 async function setup(embedder?: Embedder) {
@@ -237,7 +237,7 @@ describe('archival memory', () => {
       },
     };
     const { core, agentId } = await setup(flaky);
-    const repo = createPassagesRepo(core.database.pg);
+    const repo = createVectorsRepo(core.database.pg, 'passages');
     expect(await repo.hasVectorIndex()).toBe(true);
     await core.archival.insertMany(
       agentId,

@@ -157,7 +157,11 @@ describe('memory persists across processes', () => {
     const again = await createCore({ dataDir });
     onCleanup(() => again.dispose());
     // Same embedder as before: the stored vectors are kept, nothing to redo.
-    expect(again.embedderSync).toEqual({ switched: false, pending: 0 });
+    // The message was written outside a turn, so nothing embedded it before
+    // the first core closed; this start picks it up in the background.
+    expect(again.embedderSync).toEqual({ switched: false, pending: 0, pendingMessages: 1 });
+    await again.indexer.idle();
+    expect((await again.handlers['status.get']({})).messages).toEqual({ total: 1, pending: 0 });
     expect(
       (await again.archival.search(agent.id, { query: 'bees', mode: 'vector' })).items[0]?.text,
     ).toBe('Ada keeps bees');

@@ -114,7 +114,7 @@ describe('transformers.js embedder', () => {
     const dump = await first.database.pg.dumpDataDir('none');
 
     const core = await testCore({ template: dump, embedder: await load() });
-    expect(core.embedderSync).toEqual({ switched: true, pending: 3 });
+    expect(core.embedderSync).toEqual({ switched: true, pending: 3, pendingMessages: 0 });
     // Until re-embedded, passages are still found by their words.
     expect(
       (await core.archival.search(agent.id, { query: 'piano', mode: 'text' })).items,

@@ -36,6 +36,8 @@ export interface AgentRuntimeOptions {
   maxStringLength?: number;
   /** Runs after each turn, when no transaction is open. */
   autoAnalyze?: AutoAnalyze;
+  /** Told when a turn has ended (its messages are written), e.g. to embed them. */
+  onTurnEnd?: () => void;
 }
 
 export interface TurnOptions {
@@ -325,6 +327,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         if (turnLocks.get(agentId) === current) turnLocks.delete(agentId);
         // Statistics are an optimisation: a failure here must not fail the turn.
         await options.autoAnalyze?.maybeAnalyze().catch(() => undefined);
+        options.onTurnEnd?.();
       }
     },
     contextMessages,

@@ -1,8 +1,10 @@
 import type { Handlers } from '../../shared/contract';
 import type { EventBus } from '../events';
+import type { ProgressListener } from '../models/embedder';
 import type { Agents } from '../memory/agents';
 import type { ArchivalMemory } from '../memory/archival-memory';
 import type { CoreMemory } from '../memory/core-memory';
+import type { MessageIndexer } from '../memory/message-indexer';
 import type { RecallMemory } from '../memory/recall-memory';
 
 export interface MemoryHandlerDeps {
@@ -10,6 +12,8 @@ export interface MemoryHandlerDeps {
   coreMemory: CoreMemory;
   archival: ArchivalMemory;
   recall: RecallMemory;
+  /** Messages are embedded through it, so a manual re-embed never races the background one. */
+  indexer: MessageIndexer;
   events: EventBus;
 }
 
@@ -39,7 +43,7 @@ type MemoryHandlers = Pick<
 
 /** Calls made by a person through a UI or the CLI: edits are attributed to the user. */
 export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
-  const { agents, coreMemory, archival, recall, events } = deps;
+  const { agents, coreMemory, archival, recall, indexer, events } = deps;
   return {
     'agents.list': () => agents.list(),
     'agents.get': ({ agentId }) => agents.get(agentId),
@@ -84,10 +88,14 @@ export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
       await archival.remove(passageId);
       return { deleted: true };
     },
-    'archival.reembed': () =>
-      archival.reembed({
-        onProgress: (p) => events.emit('progress', { task: 'reembed', ...p }),
-      }),
+    // Every memory waiting for the current embedder: passages, then messages.
+    'archival.reembed': async () => {
+      const onProgress: ProgressListener = (p) =>
+        events.emit('progress', { task: 'reembed', ...p });
+      const passages = await archival.reembed({ onProgress });
+      const messages = await indexer.drain(onProgress);
+      return { embedded: passages.embedded + messages.embedded };
+    },
 
     'recall.search': ({ agentId, ...query }) => recall.search(agentId, query),
     'recall.recent': ({ agentId, limit, beforeSeq }) =>

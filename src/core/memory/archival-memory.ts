@@ -3,11 +3,12 @@ import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
 import { parseDateBound } from './date-bounds';
-import type { Embedder, ProgressListener } from '../models/embedder';
+import type { Embedder } from '../models/embedder';
+import { HYBRID_FUSION, candidatesFor } from '../storage/repos/fusion-sql';
 import { createPassagesRepo, type SearchMode } from '../storage/repos/passages-repo';
-import { createSettingsRepo } from '../storage/repos/settings-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Db } from '../storage/sql';
+import { createVectorUpkeep, type EmbedPendingOptions } from './vector-upkeep';
 
 export interface ArchivalMemoryOptions {
   db: Db;
@@ -40,26 +41,6 @@ export interface ArchivalQuery {
   mode?: SearchMode;
 }
 
-export interface EmbedderSync {
-  /** True when the stored vectors came from another embedder and were cleared. */
-  switched: boolean;
-  /** Passages still waiting for an embedding. */
-  pending: number;
-}
-
-const EMBEDDER_KEY = 'embedder';
-/** Re-embedding at least this many passages rebuilds the vector index instead of updating it. */
-const REBUILD_INDEX_FROM = 1000;
-/** Candidates taken from each ranker before fusion; fixed so pages stay consistent. */
-const MIN_CANDIDATES = 100;
-/**
- * Reciprocal rank fusion tuned on LoCoMo (bench/, docs/benchmarks.md): the
- * textbook k = 60 with equal weights let a weak embedder's ranking dilute
- * BM25's top hits (R@5 47 vs 56); a small k keeps each ranker's top results
- * on top, and words count double because small local embedders are weaker.
- */
-const FUSION = { rrfK: 10, vectorWeight: 0.5, textWeight: 1 };
-
 function normalizeTags(tags: string[] | undefined): string[] {
   return [...new Set((tags ?? []).map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
 }
@@ -71,6 +52,7 @@ function normalizeTags(tags: string[] | undefined): string[] {
 export function createArchivalMemory(options: ArchivalMemoryOptions) {
   const { db, embedder, clock } = options;
   const repo = createPassagesRepo(db);
+  const upkeep = createVectorUpkeep({ db, embedder });
 
   /** A failed embedding must not lose the text: it is stored and embedded later. */
   async function tryEmbed(texts: string[]): Promise<Array<Float32Array | null>> {
@@ -115,55 +97,9 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
   }
 
   return {
-    /**
-     * Makes the vector column match the embedder. After a switch the old
-     * vectors are cleared; text search keeps working until reembed() ends.
-     */
-    async syncEmbedder(): Promise<EmbedderSync> {
-      const settings = createSettingsRepo(db);
-      const stored = await settings.get<{ name: string; dimensions: number }>(EMBEDDER_KEY);
-      const columnDims = await repo.columnDimensions();
-      let switched = false;
-      if (stored?.name !== embedder.name || columnDims !== embedder.dimensions) {
-        await db.transaction(async (tx) => {
-          await createPassagesRepo(tx).resetEmbeddings(embedder.dimensions);
-          await createSettingsRepo(tx).set(EMBEDDER_KEY, {
-            name: embedder.name,
-            dimensions: embedder.dimensions,
-          });
-        });
-        switched = stored !== undefined;
-      }
-      const { pending } = await repo.count();
-      if (pending === 0) await repo.createVectorIndex();
-      return { switched, pending };
-    },
-
     /** Embeds every passage that has no vector yet, in batches, reporting progress. */
-    async reembed(
-      options: { batchSize?: number; onProgress?: ProgressListener; signal?: AbortSignal } = {},
-    ): Promise<{ embedded: number }> {
-      const batchSize = options.batchSize ?? 64;
-      const { pending: total } = await repo.count();
-      // Writing rows into a live HNSW index one by one is several times
-      // slower than building it once afterwards (bench/ scale suite). If the
-      // run is cancelled, search scans exactly until the next run ends.
-      if (total >= REBUILD_INDEX_FROM) await repo.dropVectorIndex();
-      let embedded = 0;
-      options.onProgress?.({ phase: 'embed', done: 0, total });
-      for (;;) {
-        options.signal?.throwIfAborted();
-        const batch = await repo.listPending(batchSize);
-        if (batch.length === 0) break;
-        const vectors = await embedder.embed(batch.map((row) => row.text));
-        await repo.setEmbeddings(
-          batch.map((row, i) => ({ id: row.id, embedding: vectors[i] as Float32Array })),
-        );
-        embedded += batch.length;
-        options.onProgress?.({ phase: 'embed', done: embedded, total: Math.max(total, embedded) });
-      }
-      await repo.createVectorIndex();
-      return { embedded };
+    reembed(run: EmbedPendingOptions = {}): Promise<{ embedded: number }> {
+      return upkeep.embedPending('passages', run);
     },
 
     async insert(agentId: string, input: NewPassage): Promise<Passage> {
@@ -224,8 +160,8 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
         mode,
         limit: limit + 1,
         offset,
-        candidates: Math.max(MIN_CANDIDATES, offset + limit + 1),
-        ...FUSION,
+        candidates: candidatesFor(offset + limit + 1),
+        ...HYBRID_FUSION,
       });
       return {
         items: rows.slice(0, limit),

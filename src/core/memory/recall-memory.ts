@@ -1,6 +1,8 @@
 import type { Message, MessageKind, MessageRole, Page, ToolCall } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
+import type { Embedder } from '../models/embedder';
+import type { SearchMode } from '../storage/repos/fusion-sql';
 import { newId } from '../ids';
 import { parseDateBound } from './date-bounds';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
@@ -10,6 +12,8 @@ import type { Sql } from '../storage/sql';
 export interface RecallMemoryOptions {
   db: Sql;
   clock: Clock;
+  /** Embeds queries; messages are embedded by the message indexer. */
+  embedder: Embedder;
   /** Counts writes; the analysis itself runs later, outside any transaction. */
   autoAnalyze?: AutoAnalyze;
 }
@@ -35,11 +39,25 @@ export interface RecallQuery {
   /** Defaults to 10. */
   limit?: number;
   offset?: number;
+  /** Defaults to hybrid (words and meaning); text and vector exist for comparison. */
+  mode?: SearchMode;
 }
 
-/** Recall memory: every message ever exchanged, kept forever, searchable by words and dates. */
+/**
+ * Recall memory: every message ever exchanged, kept forever, searchable by
+ * words, meaning and dates.
+ */
 export function createRecallMemory(options: RecallMemoryOptions) {
-  const { db, clock } = options;
+  const { db, clock, embedder } = options;
+
+  /** A broken embedder must not break search: the words still rank. */
+  async function queryVector(text: string): Promise<Float32Array | null> {
+    try {
+      return (await embedder.embed([text]))[0] ?? null;
+    } catch {
+      return null;
+    }
+  }
   const repo = createMessagesRepo(db);
 
   function write(
@@ -99,9 +117,14 @@ export function createRecallMemory(options: RecallMemoryOptions) {
       const offset = query.offset ?? 0;
       const start = parseDateBound(query.start, 'start');
       const end = parseDateBound(query.end, 'end');
+      const text = query.query ?? '';
+      const mode = query.mode ?? 'hybrid';
+      const vector = mode === 'text' || text.trim() === '' ? null : await queryVector(text);
       const rows = await repo.search({
         agentId,
-        text: query.query ?? '',
+        text,
+        vector,
+        mode,
         ...(start ? { start } : {}),
         ...(end ? { end } : {}),
         ...(query.roles ? { roles: query.roles } : {}),

@@ -78,7 +78,7 @@ export const archivalMemorySearch = defineTool({
 export const conversationSearch = defineTool({
   name: 'conversation_search',
   description:
-    'Search the whole past conversation (including messages no longer in context) by words and dates.',
+    'Search the whole past conversation (including messages no longer in context) by meaning, words and dates.',
   heartbeat: true,
   params: {
     query: { type: 'string', description: 'Words to look for; empty to list by date.' },

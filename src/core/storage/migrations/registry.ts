@@ -5,6 +5,7 @@ import { ginWithoutPendingList } from './1764200000000_gin_without_pending_list'
 import { memoryCounts } from './1764300000000_memory_counts';
 import { contextEntries } from './1764400000000_context_entries';
 import { messageReply } from './1764500000000_message_reply';
+import { messageEmbeddings } from './1764600000000_message_embeddings';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   memoryCounts,
   contextEntries,
   messageReply,
+  messageEmbeddings,
 ];

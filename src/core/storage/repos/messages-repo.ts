@@ -2,7 +2,16 @@ import type { Message, MessageKind, MessageRole, ToolCall } from '../../../share
 import { messageReply } from '../../../shared/message-text';
 import { queryPrepared } from '../prepared-statements';
 import type { Sql } from '../sql';
-import { Params, bm25Scores, bm25TuningFor, iso } from './rows';
+import {
+  HYBRID_FUSION,
+  candidatesFor,
+  fusedPage,
+  nearestRanked,
+  scoreRanked,
+  type Fusion,
+  type SearchMode,
+} from './fusion-sql';
+import { Params, bm25Scores, bm25TuningFor, iso, toVectorLiteral } from './rows';
 
 interface RawMessage {
   id: string;
@@ -37,10 +46,16 @@ function toMessage(row: RawMessage): Message {
 
 export type NewMessage = Omit<Message, 'seq'>;
 
-export interface MessageSearch {
+export interface MessageSearch extends Partial<Fusion> {
   agentId: string;
   /** Words to look for; empty lists by date alone. */
   text: string;
+  /** The query's embedding; without it only the words rank. */
+  vector?: Float32Array | null;
+  /** Defaults to hybrid; text and vector exist for comparison. */
+  mode?: SearchMode;
+  /** How many candidates each ranking contributes; defaults to the page's end, at least 100. */
+  candidates?: number;
   start?: Date;
   end?: Date;
   roles?: MessageRole[];
@@ -53,8 +68,9 @@ export interface MessageSearch {
  * query lends part of its score to the NEIGHBOURS messages on either side,
  * a share that falls with distance (share / 1, / 2, ...), a little more to
  * the messages after it (the reply to a question holds its answer but not
- * its words). On LoCoMo this took conversation_search's evidence recall
- * @5/10/25/50 from 55.2/62.9/70.8/75.6 to 61.1/70.9/79.4/84.9; a window of
+ * its words). On LoCoMo this took the word ranking's evidence recall
+ * @5/10/25/50 from 55.2/62.9/70.8/75.6 to 60.2/69.7/78.6/84.1 (61.5/70.9/
+ * 79.4/85.1 with per-agent BM25 statistics); a window of
  * 2-6, shares of 0.3-0.8 and flat or squared decay were all within ~1.5
  * points (tuned on LoCoMo itself, which has no held-out split; see
  * docs/benchmarks.md). Neighbours are taken in the same filter (dates,
@@ -172,8 +188,11 @@ export function createMessagesRepo(sql: Sql) {
       return result.rows[0]?.n ?? 0;
     },
     /**
-     * Full-text search over every message ever exchanged, best match first
-     * (newest first when only a date range is given).
+     * Search over every message ever exchanged, best match first (newest
+     * first when only a date range is given): a word ranking with
+     * conversation context (see NEIGHBOURS) and, with the query's vector, a
+     * ranking by meaning over the embedded messages, fused as archival
+     * search fuses them. Messages not embedded yet are found by words.
      */
     async search(search: MessageSearch): Promise<Message[]> {
       const params = new Params();
@@ -188,46 +207,73 @@ export function createMessagesRepo(sql: Sql) {
           ...(end ? [`${alias}.created_at < ${end}`] : []),
           ...(roles ? [`${alias}.role = ANY(${roles}::text[])`] : []),
         ].join(' AND ');
-      const page = () => `LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}`;
       if (search.text.trim().length === 0) {
         const result = await queryPrepared<RawMessage>(
           sql,
-          `SELECT ${COLUMNS} FROM messages m WHERE ${filter('m')} ORDER BY m.seq DESC ${page()}`,
+          `SELECT ${COLUMNS} FROM messages m WHERE ${filter('m')} ORDER BY m.seq DESC
+           LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}`,
           params.values,
         );
         return result.rows.map(toMessage);
       }
-      const own = bm25Scores(
-        'messages',
-        'm',
-        filter('m'),
-        agent,
-        params.add(search.text),
-        'seq',
-        bm25TuningFor(search.limit),
-      );
-      // One side's nearest NEIGHBOURS messages (same filter) with their share.
-      const side = (op: '<' | '>', order: 'ASC' | 'DESC') =>
-        `SELECT id, seq, ${op === '>' ? LATER_SHARE : EARLIER_SHARE}::float8 / row_number() OVER (ORDER BY seq ${order}) AS share FROM (
-           SELECT n.id, n.seq FROM messages n WHERE ${filter('n')} AND n.seq ${op} own.tiebreak
-           ORDER BY n.seq ${order} LIMIT ${NEIGHBOURS}) nearest`;
-      const result = await queryPrepared<RawMessage>(
-        sql,
-        `WITH own AS MATERIALIZED (${own}),
+      const candidates = `${params.add(search.candidates ?? candidatesFor(search.offset + search.limit))}::int`;
+      const vector = search.vector ?? null;
+      const vec =
+        search.mode !== 'text' && vector !== null
+          ? nearestRanked({
+              table: 'messages',
+              alias: 'm',
+              tiebreak: 'seq',
+              where: filter('m'),
+              vectorParam: params.add(toVectorLiteral(vector)),
+              candidates,
+            })
+          : null;
+      let context = '';
+      let fts: string | null = null;
+      if (search.mode !== 'vector' || vec === null) {
+        const own = bm25Scores(
+          'messages',
+          'm',
+          filter('m'),
+          agent,
+          params.add(search.text),
+          'seq',
+          bm25TuningFor(search.limit),
+        );
+        // One side's nearest NEIGHBOURS messages (same filter) with their share.
+        const side = (op: '<' | '>', order: 'ASC' | 'DESC') =>
+          `SELECT id, seq, ${op === '>' ? LATER_SHARE : EARLIER_SHARE}::float8 / row_number() OVER (ORDER BY seq ${order}) AS share FROM (
+             SELECT n.id, n.seq FROM messages n WHERE ${filter('n')} AND n.seq ${op} own.tiebreak
+             ORDER BY n.seq ${order} LIMIT ${NEIGHBOURS}) nearest`;
+        context = `own AS MATERIALIZED (${own}),
          -- Each matching message lends part of its score to the messages
          -- around it (see NEIGHBOURS); one row per lender and neighbour.
          lent AS MATERIALIZED (
            SELECT near.id, near.seq AS tiebreak,
                   own.score * near.share AS score
            FROM own CROSS JOIN LATERAL (
-             (${side('<', 'DESC')}) UNION ALL (${side('>', 'ASC')})) near),
-         scored AS (
-           SELECT id, max(tiebreak) AS tiebreak, sum(score) AS score FROM (
+             (${side('<', 'DESC')}) UNION ALL (${side('>', 'ASC')})) near),`;
+        fts = scoreRanked(
+          `SELECT id, max(tiebreak) AS tiebreak, sum(score) AS score FROM (
              SELECT id, tiebreak, score FROM own UNION ALL SELECT id, tiebreak, score FROM lent
-           ) parts GROUP BY id
-           ORDER BY score DESC, tiebreak DESC ${page()})
-         SELECT ${COLUMNS} FROM scored s JOIN messages m ON m.id = s.id
-         ORDER BY s.score DESC, s.tiebreak DESC`,
+           ) parts GROUP BY id`,
+          candidates,
+        );
+      }
+      const page = fusedPage({
+        params,
+        vec,
+        fts,
+        fusion: { ...HYBRID_FUSION, ...search },
+        limit: search.limit,
+        offset: search.offset,
+      });
+      const result = await queryPrepared<RawMessage>(
+        sql,
+        `WITH ${context} ${page}
+         SELECT ${COLUMNS} FROM hits s JOIN messages m ON m.id = s.id
+         ORDER BY s.score DESC, s.tiebreak DESC, m.id`,
         params.values,
       );
       return result.rows.map(toMessage);

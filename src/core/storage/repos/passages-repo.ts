@@ -1,6 +1,7 @@
 import type { Passage, PassageSource, ScoredPassage } from '../../../shared/entities';
 import { queryPrepared } from '../prepared-statements';
 import type { Sql } from '../sql';
+import { fusedPage, nearestRanked, scoreRanked, type Fusion, type SearchMode } from './fusion-sql';
 import { Params, bm25Scores, bm25TuningFor, iso, toVectorLiteral } from './rows';
 
 interface RawPassage {
@@ -40,9 +41,9 @@ export interface PassageFilter {
   end?: Date;
 }
 
-export type SearchMode = 'hybrid' | 'vector' | 'text';
+export type { SearchMode } from './fusion-sql';
 
-export interface PassageSearch {
+export interface PassageSearch extends Fusion {
   filter: PassageFilter;
   text: string;
   /** The query's embedding; without it only full-text ranking is used. */
@@ -52,10 +53,6 @@ export interface PassageSearch {
   offset: number;
   /** How many candidates each ranker contributes to the fusion. */
   candidates: number;
-  /** Reciprocal-rank-fusion constant and per-ranker weights. */
-  rrfK: number;
-  vectorWeight: number;
-  textWeight: number;
 }
 
 function filterSql(filter: PassageFilter, params: Params): string {
@@ -67,17 +64,6 @@ function filterSql(filter: PassageFilter, params: Params): string {
   if (filter.start) clauses.push(`p.created_at >= ${params.add(filter.start)}`);
   if (filter.end) clauses.push(`p.created_at < ${params.add(filter.end)}`);
   return clauses.join(' AND ');
-}
-
-const INDEX_BUILD_MEMORY = '512MB';
-
-/** Only whole numbers in a sane range may be spliced into DDL. */
-function assertDimensions(dimensions: number): void {
-  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 2000) {
-    throw new RangeError(
-      `embedding dimensions must be an integer from 1 to 2000, got ${dimensions}`,
-    );
-  }
 }
 
 export function createPassagesRepo(sql: Sql) {
@@ -179,60 +165,45 @@ export function createPassagesRepo(sql: Sql) {
      */
     async search(search: PassageSearch): Promise<ScoredPassage[]> {
       const params = new Params();
-      const useVector = search.mode !== 'text' && search.vector !== null;
-      const useText = search.mode !== 'vector';
       const candidates = `${params.add(search.candidates)}::int`;
-      const k = `${params.add(search.rrfK)}::float8`;
-      const parts: string[] = [];
-      const terms: string[] = [];
-      if (useVector) {
-        const v = params.add(toVectorLiteral(search.vector as Float32Array));
-        parts.push(`vec AS (
-          SELECT id, tiebreak, row_number() OVER (ORDER BY distance) AS r FROM (
-            SELECT p.id, p.created_at AS tiebreak, p.embedding <=> ${v}::vector AS distance
-            FROM passages p
-            WHERE p.embedding IS NOT NULL AND ${filterSql(search.filter, params)}
-            ORDER BY distance LIMIT ${candidates}) nearest)`);
-        terms.push(`coalesce(${params.add(search.vectorWeight)}::float8 / (${k} + vec.r), 0)`);
-      }
-      if (useText) {
-        const where = filterSql(search.filter, params);
-        const scores = bm25Scores(
-          'passages',
-          'p',
-          where,
-          params.add(search.filter.agentId),
-          params.add(search.text),
-          'created_at',
-          bm25TuningFor(search.limit),
-        );
-        // Ranked without joining every hit back to its (vector-sized) row.
-        parts.push(`fts AS (
-          SELECT id, tiebreak, row_number() OVER (ORDER BY score DESC, tiebreak DESC, id) AS r FROM (
-            SELECT s.id, s.score, s.tiebreak FROM (${scores}) s
-            ORDER BY s.score DESC, s.tiebreak DESC, s.id LIMIT ${candidates}) matched)`);
-        terms.push(`coalesce(${params.add(search.textWeight)}::float8 / (${k} + fts.r), 0)`);
-      }
-      const from =
-        useVector && useText
-          ? 'vec FULL OUTER JOIN fts ON vec.id = fts.id'
-          : useVector
-            ? 'vec'
-            : 'fts';
-      const column = (name: string) =>
-        useVector && useText
-          ? `coalesce(vec.${name}, fts.${name})`
-          : `${useVector ? 'vec' : 'fts'}.${name}`;
-      // The page is cut before joining back to the (vector-sized) rows, so
-      // only the rows shown are read again.
-      const hits = `SELECT ${column('id')} AS id, ${column('tiebreak')} AS tiebreak,
-          ${terms.join(' + ')} AS score FROM ${from}
-        ORDER BY score DESC, tiebreak DESC, id
-        LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}`;
+      const vec =
+        search.mode !== 'text' && search.vector !== null
+          ? nearestRanked({
+              table: 'passages',
+              alias: 'p',
+              tiebreak: 'created_at',
+              where: filterSql(search.filter, params),
+              vectorParam: params.add(toVectorLiteral(search.vector)),
+              candidates,
+            })
+          : null;
+      const fts =
+        search.mode !== 'vector'
+          ? scoreRanked(
+              bm25Scores(
+                'passages',
+                'p',
+                filterSql(search.filter, params),
+                params.add(search.filter.agentId),
+                params.add(search.text),
+                'created_at',
+                bm25TuningFor(search.limit),
+              ),
+              candidates,
+            )
+          : null;
+      const page = fusedPage({
+        params,
+        vec,
+        fts,
+        fusion: search,
+        limit: search.limit,
+        offset: search.offset,
+      });
       // Prepared: planning this statement cost as much as running it.
       const result = await queryPrepared<RawPassage & { score: number }>(
         sql,
-        `WITH ${parts.join(',\n')}, hits AS (${hits})
+        `WITH ${page}
          SELECT ${COLUMNS}, hits.score FROM hits JOIN passages p ON p.id = hits.id
          ORDER BY hits.score DESC, hits.tiebreak DESC, p.id`,
         params.values,
@@ -253,67 +224,6 @@ export function createPassagesRepo(sql: Sql) {
         params.values,
       );
       return result.rows.map((row) => row.id);
-    },
-    /** Passages still waiting for an embedding from the current embedder, oldest first. */
-    async listPending(limit: number): Promise<Array<{ id: string; text: string }>> {
-      const result = await sql.query<{ id: string; text: string }>(
-        'SELECT id, text FROM passages WHERE embedding IS NULL ORDER BY created_at, id LIMIT $1',
-        [limit],
-      );
-      return result.rows;
-    },
-    async setEmbeddings(rows: Array<{ id: string; embedding: Float32Array }>): Promise<void> {
-      if (rows.length === 0) return;
-      await sql.query(
-        `UPDATE passages p SET embedding = u.embedding::vector
-         FROM unnest($1::text[], $2::text[]) AS u(id, embedding) WHERE p.id = u.id`,
-        [rows.map((r) => r.id), rows.map((r) => toVectorLiteral(r.embedding))],
-      );
-    },
-    /** The dimension the vector column is fixed to, or null before any embedder was configured. */
-    async columnDimensions(): Promise<number | null> {
-      const result = await sql.query<{ typmod: number }>(
-        `SELECT atttypmod AS typmod FROM pg_attribute
-         WHERE attrelid = 'passages'::regclass AND attname = 'embedding'`,
-      );
-      const typmod = result.rows[0]?.typmod ?? -1;
-      return typmod > 0 ? typmod : null;
-    },
-    /**
-     * Fixes the vector column to a new dimension. Existing vectors came from
-     * another embedder and are meaningless now, so they are cleared (the
-     * passages stay, waiting to be re-embedded) along with the index.
-     */
-    async resetEmbeddings(dimensions: number): Promise<void> {
-      assertDimensions(dimensions);
-      await sql.exec(`
-        DROP INDEX IF EXISTS passages_embedding_hnsw;
-        UPDATE passages SET embedding = NULL WHERE embedding IS NOT NULL;
-        ALTER TABLE passages ALTER COLUMN embedding TYPE vector(${dimensions});
-        ALTER TABLE passages ALTER COLUMN embedding SET STORAGE PLAIN;
-      `);
-    },
-    async hasVectorIndex(): Promise<boolean> {
-      const result = await sql.query(
-        "SELECT 1 FROM pg_indexes WHERE tablename = 'passages' AND indexname = 'passages_embedding_hnsw'",
-      );
-      return result.rows.length > 0;
-    },
-    /** Dropped before bulk re-embedding; vector search scans exactly until it is rebuilt. */
-    async dropVectorIndex(): Promise<void> {
-      await sql.exec('DROP INDEX IF EXISTS passages_embedding_hnsw');
-    },
-    /** Built after bulk (re-)embedding: inserting into a live HNSW index is much slower. */
-    async createVectorIndex(): Promise<void> {
-      // A graph that does not fit maintenance_work_mem is built on disk, ~4x
-      // slower at 100k passages (docs/benchmarks.md). The setting is rolled
-      // back with the statement if the build fails.
-      await sql.exec(`
-        SET maintenance_work_mem = '${INDEX_BUILD_MEMORY}';
-        CREATE INDEX IF NOT EXISTS passages_embedding_hnsw ON passages
-        USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);
-        RESET maintenance_work_mem;
-      `);
     },
   };
 }

@@ -204,6 +204,12 @@ export function ModelsView(props: {
             ? `${status.passages.total} (${status.passages.pending} waiting for embedding)`
             : '…'}
         </dd>
+        <dt>Conversation messages</dt>
+        <dd>
+          {status
+            ? `${status.messages.total} (${status.messages.pending} waiting to be searchable by meaning)`
+            : '…'}
+        </dd>
         <dt>Data folder</dt>
         <dd>{status?.dataDir ?? 'in memory (nothing is saved)'}</dd>
         <dt>Models folder</dt>

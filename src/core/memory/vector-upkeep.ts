@@ -1,0 +1,119 @@
+import type { Embedder, ProgressListener } from '../models/embedder';
+import { createSettingsRepo } from '../storage/repos/settings-repo';
+import { createVectorsRepo, type VectorTable } from '../storage/repos/vectors-repo';
+import type { Db } from '../storage/sql';
+
+export interface EmbedderSync {
+  /** True when the stored vectors came from another embedder and were cleared. */
+  switched: boolean;
+  /** Passages still waiting for an embedding. */
+  pending: number;
+  /** Messages still waiting for an embedding (embedded in the background). */
+  pendingMessages: number;
+}
+
+export interface EmbedPendingOptions {
+  /** Defaults to 64. */
+  batchSize?: number;
+  onProgress?: ProgressListener;
+  /** Checked between batches: what was embedded stays, the rest waits for the next run. */
+  signal?: AbortSignal;
+}
+
+const EMBEDDER_KEY = 'embedder';
+const TABLES: readonly VectorTable[] = ['passages', 'messages'];
+/** Embedding at least this many rows rebuilds the vector index instead of updating it. */
+const REBUILD_INDEX_FROM = 1000;
+
+/**
+ * Keeps every stored vector (passages and messages) from the current
+ * embedder: one model's vectors are meaningless next to another's.
+ */
+export function createVectorUpkeep(options: { db: Db; embedder: Embedder }) {
+  const { db, embedder } = options;
+
+  return {
+    /**
+     * Makes the vector columns match the embedder. After a switch the old
+     * vectors are cleared; text search keeps working until they are
+     * embedded again. A column that never had a dimension (a new one) is set
+     * without counting as a switch.
+     */
+    async sync(): Promise<EmbedderSync> {
+      const stored = await createSettingsRepo(db).get<{ name: string; dimensions: number }>(
+        EMBEDDER_KEY,
+      );
+      const sameModel = stored?.name === embedder.name;
+      let switched = false;
+      await db.transaction(async (tx) => {
+        for (const table of TABLES) {
+          const repo = createVectorsRepo(tx, table);
+          const dims = await repo.columnDimensions();
+          if (sameModel && dims === embedder.dimensions) continue;
+          if (dims !== null) switched = true;
+          await repo.resetEmbeddings(embedder.dimensions);
+        }
+        if (!sameModel || stored?.dimensions !== embedder.dimensions) {
+          await createSettingsRepo(tx).set(EMBEDDER_KEY, {
+            name: embedder.name,
+            dimensions: embedder.dimensions,
+          });
+        }
+      });
+      const counts: Record<VectorTable, number> = { passages: 0, messages: 0 };
+      for (const table of TABLES) {
+        const repo = createVectorsRepo(db, table);
+        counts[table] = await repo.countPending();
+        if (counts[table] === 0) await repo.createVectorIndex();
+      }
+      return {
+        switched: switched && stored !== undefined,
+        pending: counts.passages,
+        pendingMessages: counts.messages,
+      };
+    },
+
+    countPending(table: VectorTable): Promise<number> {
+      return createVectorsRepo(db, table).countPending();
+    },
+
+    /** Embeds every row of `table` that has no vector yet, in batches, reporting progress. */
+    async embedPending(
+      table: VectorTable,
+      run: EmbedPendingOptions = {},
+    ): Promise<{ embedded: number }> {
+      const repo = createVectorsRepo(db, table);
+      const batchSize = run.batchSize ?? 64;
+      const total = await repo.countPending();
+      if (total === 0) {
+        await repo.createVectorIndex();
+        return { embedded: 0 };
+      }
+      // Writing rows into a live HNSW index one by one is several times
+      // slower than building it once afterwards (bench/ scale suite). If the
+      // run is cancelled, search scans exactly until the next run ends.
+      if (total >= REBUILD_INDEX_FROM) await repo.dropVectorIndex();
+      let embedded = 0;
+      run.onProgress?.({ phase: 'embed', item: table, done: 0, total });
+      for (;;) {
+        run.signal?.throwIfAborted();
+        const batch = await repo.listPending(batchSize);
+        if (batch.length === 0) break;
+        const vectors = await embedder.embed(batch.map((row) => row.text));
+        await repo.setEmbeddings(
+          batch.map((row, i) => ({ id: row.id, embedding: vectors[i] as Float32Array })),
+        );
+        embedded += batch.length;
+        run.onProgress?.({
+          phase: 'embed',
+          item: table,
+          done: embedded,
+          total: Math.max(total, embedded),
+        });
+      }
+      await repo.createVectorIndex();
+      return { embedded };
+    },
+  };
+}
+export type VectorUpkeep = ReturnType<typeof createVectorUpkeep>;

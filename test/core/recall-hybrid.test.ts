@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { createCore } from '../../src/core/create-core';
+import { normalize, type Embedder } from '../../src/core/models/embedder';
+import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
+import { createScriptedModel } from '../../src/core/models/scripted-model';
+import { migrations } from '../../src/core/storage/migrations/registry';
+import { openDatabase } from '../../src/core/storage/open-database';
+import { onCleanup, tempDir, testCore } from '../helpers/test-core';
+
+const EMBEDDINGS_MIGRATION = '1764600000000_message_embeddings';
+
+/**
+ * Words of one meaning share a dimension, so a query can match a message by
+ * meaning without sharing a word with it: what a sentence model does, made
+ * deterministic.
+ */
+const CONCEPTS = [
+  ['dessert', 'desserts', 'ice', 'cream', 'cake', 'tart', 'sweet'],
+  ['travel', 'trip', 'spain', 'england', 'flight', 'abroad'],
+  ['work', 'office', 'meeting', 'deadline'],
+  ['pet', 'pets', 'dog', 'cat', 'puppy'],
+];
+
+function conceptEmbedder(options: { gate?: () => Promise<void>; fail?: () => boolean } = {}) {
+  const calls: string[][] = [];
+  const embedder: Embedder = {
+    name: 'concepts-test',
+    dimensions: CONCEPTS.length + 1,
+    async embed(texts) {
+      calls.push(texts);
+      if (options.fail?.()) throw new Error('the embedding model crashed');
+      await options.gate?.();
+      return texts.map((text) => {
+        const words = new Set(text.toLowerCase().match(/[a-z]+/g) ?? []);
+        const vector = CONCEPTS.map((group) => (group.some((w) => words.has(w)) ? 1 : 0));
+        return normalize(Float32Array.from([...vector, 0.1]));
+      });
+    },
+    async dispose() {},
+  };
+  return Object.assign(embedder, { calls });
+}
+
+const FILLER = [
+  'the train to the city was late again',
+  'I repainted the kitchen a pale green',
+  'my neighbour lent me a ladder',
+  'we watched a documentary about volcanoes',
+  'the plumber is coming on monday',
+  'I finished the crossword in record time',
+];
+
+const replyWith = (message: string) =>
+  createScriptedModel({
+    script: () => ({ thinking: 'Answer kindly.', tool: 'send_message', arguments: { message } }),
+  });
+
+describe('recall search by meaning', () => {
+  it('finds a message that shares no word with the question, ranked with the words', async () => {
+    const core = await testCore({ embedder: conceptEmbedder() });
+    const { id } = await core.agents.create({ name: 'Sweet' });
+    for (const [i, text] of FILLER.entries()) {
+      await core.recall.append(id, { role: i % 2 ? 'assistant' : 'user', content: text });
+    }
+    const made = await core.recall.append(id, {
+      role: 'user',
+      content: 'I made coconut ice cream yesterday',
+    });
+    await core.recall.append(id, { role: 'user', content: 'the crossword had a plumber clue' });
+    await core.indexer.drain();
+
+    const ask = (mode: 'hybrid' | 'text' | 'vector') =>
+      core.recall.search(id, { query: 'favourite desserts?', mode });
+    expect((await ask('text')).items).toEqual([]);
+    expect((await ask('vector')).items[0]?.id).toBe(made.id);
+    expect((await ask('hybrid')).items[0]?.id).toBe(made.id);
+    // Words still rank too: a literal match comes first.
+    const literal = await core.recall.search(id, { query: 'plumber crossword' });
+    expect(literal.items[0]?.content).toBe('the crossword had a plumber clue');
+  });
+
+  it("embeds a turn's messages after the turn, and finds them by their words meanwhile", async () => {
+    let release: () => void = () => undefined;
+    let held = true;
+    const gate = () => (held ? new Promise<void>((resolve) => (release = resolve)) : undefined);
+    const core = await testCore({
+      embedder: conceptEmbedder({ gate: async () => gate() }),
+      chatModel: replyWith('Your pineapple tart needs two eggs.'),
+    });
+    const agent = await core.agents.getOrCreateDefault();
+    await core.runtime.send(agent.id, 'What was in that recipe?');
+
+    // The turn is over; its embedding is not. Only what was said waits:
+    // the question and the reply, not the tool result.
+    expect((await core.handlers['status.get']({})).messages).toEqual({ total: 3, pending: 2 });
+    const byWords = await core.recall.search(agent.id, { query: 'pineapple', mode: 'text' });
+    expect(byWords.items[0]?.toolCalls?.[0]?.name).toBe('send_message');
+
+    held = false;
+    release();
+    await core.indexer.idle();
+    expect((await core.handlers['status.get']({})).messages.pending).toBe(0);
+    const byMeaning = await core.recall.search(agent.id, { query: 'a sweet cake', mode: 'vector' });
+    // The reply is embedded as what it said (a tart), not as the thinking.
+    expect(byMeaning.items[0]?.toolCalls?.[0]?.name).toBe('send_message');
+  });
+
+  it('keeps messages when the embedder fails, searches by words, and embeds them later', async () => {
+    let broken = true;
+    const embedder = conceptEmbedder({ fail: () => broken });
+    const core = await testCore({
+      embedder,
+      chatModel: replyWith('The flight to Spain is at noon.'),
+    });
+    const agent = await core.agents.getOrCreateDefault();
+    const turn = await core.runtime.send(agent.id, 'When do we leave?');
+    expect(turn.stopReason).toBe('replied');
+    await core.indexer.idle();
+    expect(core.indexer.lastError?.message).toContain('crashed');
+    expect((await core.handlers['status.get']({})).messages.pending).toBe(2);
+    // The query cannot be embedded either: the words still find the reply.
+    const found = await core.recall.search(agent.id, { query: 'flight noon' });
+    expect(found.items[0]?.toolCalls?.[0]?.name).toBe('send_message');
+
+    broken = false;
+    expect(await core.indexer.drain()).toEqual({ embedded: 2 });
+    expect(core.indexer.lastError).toBeNull();
+    const trip = await core.recall.search(agent.id, { query: 'travel abroad', mode: 'vector' });
+    expect(trip.items[0]?.toolCalls?.[0]?.name).toBe('send_message');
+  });
+
+  it('re-embeds messages with a new embedder, and the vectors of the old one are gone', async () => {
+    const first = await testCore({ embedder: conceptEmbedder() });
+    const { id } = await first.agents.create({ name: 'Switch' });
+    await first.recall.append(id, { role: 'user', content: 'we adopted a puppy' });
+    await first.recall.append(id, { role: 'user', content: 'the office moved floors' });
+    await first.indexer.drain();
+    const dump = await first.database.pg.dumpDataDir('none');
+
+    const core = await testCore({
+      template: dump,
+      embedder: createFakeEmbedder({ dimensions: 32 }),
+    });
+    expect(core.embedderSync).toMatchObject({ switched: true, pendingMessages: 2 });
+    await core.indexer.idle();
+    const dims = await core.database.pg.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM messages WHERE vector_dims(embedding) = 32',
+    );
+    expect(dims.rows[0]?.n).toBe(2);
+    const hit = await core.recall.search(id, { query: 'puppy', mode: 'vector', limit: 1 });
+    expect(hit.items[0]?.content).toBe('we adopted a puppy');
+  });
+
+  it('embeds what was said before the upgrade, and nothing else, in the background', async () => {
+    const old = await openDatabase({
+      migrations: migrations.filter((m) => m.id < EMBEDDINGS_MIGRATION),
+    });
+    await old.pg.query(
+      `INSERT INTO agents (id, name, system, model, created_at, updated_at)
+       VALUES ('a', 'a', '', '{}'::jsonb, now(), now())`,
+    );
+    const send = JSON.stringify([
+      { id: 'c1', name: 'send_message', arguments: '{"message":"Enjoy your trip to Spain"}' },
+    ]);
+    const insert = JSON.stringify([
+      { id: 'c2', name: 'archival_memory_insert', arguments: '{"content":"trip"}' },
+    ]);
+    const rows: Array<[string, string, string, string, string | null]> = [
+      ['said-user', 'user', 'chat', 'I booked a trip abroad', null],
+      ['said-reply', 'assistant', 'chat', 'thinking', send],
+      ['tool-call', 'assistant', 'chat', 'saving it', insert],
+      ['tool-result', 'tool', 'chat', '{"status":"OK"}', null],
+      ['summary', 'system', 'summary', 'The user plans a trip.', null],
+      ['empty', 'user', 'chat', '', null],
+    ];
+    for (const [id, role, kind, content, calls] of rows) {
+      await old.pg.query(
+        `INSERT INTO messages (id, agent_id, role, kind, content, tool_calls, reply, created_at)
+         VALUES ($1, 'a', $2, $3, $4, $5::jsonb,
+                 CASE WHEN $1 = 'said-reply' THEN 'Enjoy your trip to Spain' END, now())`,
+        [id, role, kind, content, calls],
+      );
+    }
+    const dump = await old.pg.dumpDataDir('none');
+    await old.close();
+
+    const core = await testCore({ template: dump, embedder: conceptEmbedder() });
+    expect(core.embedderSync).toMatchObject({ switched: false, pendingMessages: 2 });
+    await core.indexer.idle();
+    const embedded = await core.database.pg.query<{ id: string }>(
+      'SELECT id FROM messages WHERE embedding IS NOT NULL ORDER BY id',
+    );
+    expect(embedded.rows.map((r) => r.id)).toEqual(['said-reply', 'said-user']);
+    const hit = await core.recall.search('a', { query: 'travel', mode: 'vector' });
+    expect(hit.items.map((m) => m.id).sort()).toEqual(['said-reply', 'said-user']);
+  });
+
+  it('stops embedding when Locus closes, and the next start finishes the rest', async () => {
+    const dataDir = tempDir();
+    const slow = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
+    const first = await createCore({ dataDir, embedder: conceptEmbedder({ gate: slow }) });
+    const { id } = await first.agents.create({ name: 'Closer' });
+    for (let i = 0; i < 300; i++) {
+      await first.recall.append(id, { role: 'user', content: `note ${i} about the office` });
+    }
+    first.indexer.schedule();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await first.dispose(); // resolves between batches, without finishing the backlog
+    const reopened = await createCore({ dataDir, embedder: conceptEmbedder() });
+    onCleanup(() => reopened.dispose());
+    const waiting = reopened.embedderSync.pendingMessages;
+    expect(waiting).toBeGreaterThan(0);
+    expect(waiting).toBeLessThan(300);
+    await reopened.indexer.idle();
+    expect((await reopened.handlers['status.get']({})).messages).toEqual({
+      total: 300,
+      pending: 0,
+    });
+  });
+});
