@@ -195,6 +195,26 @@ describe('recall search by meaning', () => {
     expect(hit.items.map((m) => m.id).sort()).toEqual(['said-reply', 'said-user']);
   });
 
+  it("refreshes the planner's statistics after embedding a backlog", async () => {
+    const core = await testCore({ embedder: conceptEmbedder() });
+    const { id } = await core.agents.create({ name: 'Stats' });
+    for (let i = 0; i < 300; i++) {
+      await core.recall.append(id, { role: 'user', content: `note ${i} about a trip` });
+    }
+    await core.database.pg.exec('ANALYZE messages');
+    const withoutVector = async () =>
+      (
+        await core.database.pg.query<{ null_frac: number }>(
+          "SELECT null_frac FROM pg_stats WHERE tablename = 'messages' AND attname = 'embedding'",
+        )
+      ).rows[0]?.null_frac;
+    // Taken before the backlog is embedded, the statistics say no row has a
+    // vector: the planner would then sort every row instead of using HNSW.
+    expect(await withoutVector()).toBe(1);
+    await core.indexer.drain();
+    expect(await withoutVector()).toBe(0);
+  });
+
   it('stops embedding when Locus closes, and the next start finishes the rest', async () => {
     const dataDir = tempDir();
     const slow = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
