@@ -8,6 +8,25 @@ const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
 const header = (cells: string[]) => [row(cells), row(cells.map(() => '---'))];
 const lat = (l: LatencySummary) => `${l.p50Ms} / ${l.p95Ms}`;
 
+function halvesTable(l: NonNullable<BenchResults['locomo']>): string[] {
+  const split = l.methods.filter((s) => s.halves);
+  if (split.length === 0) return [];
+  const half = Math.ceil(l.conversations / 2);
+  return [
+    'By half of the conversations, R@5 / R@10 / R@25 / R@50:',
+    '',
+    ...header([
+      'Method',
+      `Conversations 1-${half}`,
+      `Conversations ${half + 1}-${l.conversations}`,
+    ]),
+    ...split.map((s) =>
+      row([s.method, ...(s.halves ?? []).map((h) => KS.map((k) => h[`r@${k}`]).join(' / '))]),
+    ),
+    '',
+  ];
+}
+
 /** The short Markdown summary written next to results.json (and pasted into docs/benchmarks.md). */
 export function renderMarkdown(results: BenchResults): string {
   const m = results.machine;
@@ -30,6 +49,7 @@ export function renderMarkdown(results: BenchResults): string {
       ),
       ...l.methods.map((s) => row([s.method, ...KS.map((k) => s.overall[`r@${k}`])])),
       '',
+      ...halvesTable(l),
       'Per category, R@10 (questions):',
       '',
       ...header(['Method', ...Object.values(CATEGORY_NAMES)]),

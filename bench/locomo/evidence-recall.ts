@@ -18,6 +18,11 @@ export interface MethodScore {
   method: string;
   questions: number;
   overall: RecallAtK;
+  /**
+   * Overall recall on the first and on the second half of the conversations
+   * (LoCoMo has no held-out split; settings tuned on it should hold on both).
+   */
+  halves?: [RecallAtK, RecallAtK];
   byCategory: Record<string, RecallAtK & { questions: number }>;
 }
 

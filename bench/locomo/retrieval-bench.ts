@@ -3,7 +3,7 @@ import type { Embedder } from '../../src/core/models/embedder';
 import type { SearchMode } from '../../src/core/storage/repos/passages-repo';
 import { cachedEmbedder } from '../cached-embedder';
 import type { Conversation, Question } from './locomo-data';
-import { KS, scoreMethod, type MethodScore } from './evidence-recall';
+import { KS, scoreMethod as scoreAll, type MethodScore } from './evidence-recall';
 
 export interface EmbedderSpec {
   label: string;
@@ -27,6 +27,13 @@ export interface RetrievalResult {
 }
 
 const TOP = Math.max(...KS);
+
+interface Scored {
+  /** Index of the conversation in the run. */
+  conversation: number;
+  question: Question;
+  retrieved: string[];
+}
 
 interface Ingested {
   conversation: Conversation;
@@ -110,14 +117,32 @@ export async function runRetrievalBench(options: RetrievalOptions): Promise<Retr
       await embedder.prime(questions.map((q) => q.question));
 
       const run = async (fn: (data: Ingested, q: Question) => Promise<string[]>) => {
-        const results: Array<{ question: Question; retrieved: string[] }> = [];
-        for (const data of ingested) {
+        const results: Scored[] = [];
+        for (const [conversation, data] of ingested.entries()) {
           for (const question of data.conversation.questions) {
-            results.push({ question, retrieved: await fn(data, question) });
+            results.push({ conversation, question, retrieved: await fn(data, question) });
           }
         }
         return results;
       };
+      const half = Math.ceil(ingested.length / 2);
+      const scoreMethod = (method: string, results: Scored[]): MethodScore => ({
+        ...scoreAll(method, results),
+        ...(ingested.length > 1
+          ? {
+              halves: [
+                scoreAll(
+                  method,
+                  results.filter((r) => r.conversation < half),
+                ).overall,
+                scoreAll(
+                  method,
+                  results.filter((r) => r.conversation >= half),
+                ).overall,
+              ],
+            }
+          : {}),
+      });
       // Full-text ranking does not depend on the embedder: measure it once.
       if (index === 0) {
         methods.push(

@@ -74,8 +74,15 @@ describe('benchmark scoring', () => {
       ],
     });
     expect(conversation.questions).toHaveLength(3);
+    // A second conversation whose only question shares no word with anything
+    // said: words find nothing there, which the halves must show.
+    const unanswerable = {
+      ...conversation,
+      id: 'synthetic-2',
+      questions: [{ question: 'Whereabouts nowadays?', category: 4, evidence: ['D1:1'] }],
+    };
     const result = await runRetrievalBench({
-      conversations: [conversation],
+      conversations: [conversation, unanswerable],
       embedders: [{ label: 'fake', create: async () => createFakeEmbedder({ dimensions: 64 }) }],
     });
     expect(result.methods.map((m) => m.method)).toEqual([
@@ -86,9 +93,18 @@ describe('benchmark scoring', () => {
       'Locus hybrid, fake',
     ]);
     for (const method of result.methods) {
-      expect(method.questions).toBe(3);
-      // Every question shares a distinctive word with exactly its evidence turn.
-      if (method.method !== 'Locus vector, fake') expect(method.overall['r@5']).toBe(100);
+      expect(method.questions).toBe(4);
+      expect(method.halves).toHaveLength(2);
+      if (method.method === 'Locus vector, fake') continue;
+      // In the first conversation every question shares a distinctive word
+      // with exactly its evidence turn.
+      expect(method.halves?.[0]['r@5']).toBe(100);
+      // In the second none does: words alone find nothing (a vector ranking
+      // still returns every one of its 15 turns).
+      if (!method.method.endsWith('fake')) {
+        expect(method.halves?.[1]['r@50']).toBe(0);
+        expect(method.overall['r@5']).toBe(75);
+      }
     }
   });
 });
