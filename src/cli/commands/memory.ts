@@ -110,11 +110,18 @@ export async function memoryCommand(
       return;
     }
     case 'reembed': {
-      const show = progressPrinter('Embedding');
-      const off = core.events.on('progress', (p) => show(p.done, p.total));
+      // Passages, then messages: one progress line each. The background
+      // indexer's own progress (task index-messages) is not this command's.
+      const printers = new Map<string, ReturnType<typeof progressPrinter>>();
+      const off = core.events.on('progress', (p) => {
+        if (p.task !== 'reembed') return;
+        const item = p.item ?? 'memory';
+        if (!printers.has(item)) printers.set(item, progressPrinter(`Embedding ${item}`));
+        printers.get(item)?.(p.done, p.total);
+      });
       try {
         const result = await call(h, 'archival.reembed', {});
-        print(result, () => `Embedded ${result.embedded} passages.`);
+        print(result, () => `Embedded ${result.embedded} passages and messages.`);
       } finally {
         off();
       }
