@@ -78,7 +78,7 @@ const TABLE_STATS_SHARE = 0.9;
  * depend on what other agents store. Over the table, a name in half of one
  * agent's messages looked rare beside other agents' memories; per agent,
  * LoCoMo's ten conversations score as each would alone (recall search
- * @5..@50 +0.5 to +1.3 points, plain archival full text -0.4 to -0.8, which
+ * @5..@50 +0.8 to +1.3 points, plain archival full text -0.4 to -0.8, which
  * had gained from names looking rare). They are approximate so no query
  * scans the table: the row count is the agent's, kept by triggers; a word's
  * document frequency is counted through the GIN index up to `maxTermRows`
