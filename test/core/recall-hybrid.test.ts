@@ -215,6 +215,21 @@ describe('recall search by meaning', () => {
     expect(await withoutVector()).toBe(0);
   });
 
+  it("embeds a turn's messages before closing, as a one-shot CLI call closes right after", async () => {
+    const dataDir = tempDir();
+    const first = await createCore({
+      dataDir,
+      embedder: conceptEmbedder(),
+      chatModel: replyWith('Noted: the dog eats at six.'),
+    });
+    const agent = await first.agents.getOrCreateDefault();
+    await first.runtime.send(agent.id, 'When does the puppy eat?');
+    await first.dispose(); // no idle(): what `locus -p` does
+    const reopened = await createCore({ dataDir, embedder: conceptEmbedder() });
+    onCleanup(() => reopened.dispose());
+    expect(reopened.embedderSync.pendingMessages).toBe(0);
+  });
+
   it('stops embedding when Locus closes, and the next start finishes the rest', async () => {
     const dataDir = tempDir();
     const slow = () => new Promise<void>((resolve) => setTimeout(resolve, 20));

@@ -19,6 +19,9 @@ export interface MessageIndexerOptions {
  * Runs never overlap. A failed run (the embedder broke) leaves its messages
  * waiting; the next schedule() or drain() tries again.
  */
+/** Waiting messages that closing still embeds (a few turns' worth). */
+const FINISH_ON_CLOSE = 64;
+
 export function createMessageIndexer(options: MessageIndexerOptions) {
   const { upkeep } = options;
   const batchSize = options.batchSize ?? 32;
@@ -68,10 +71,23 @@ export function createMessageIndexer(options: MessageIndexerOptions) {
     get lastError(): Error | null {
       return lastError;
     },
-    /** Stops between batches and waits; unembedded messages wait for the next start. */
+    /**
+     * Finishes a turn's worth of waiting messages, then stops between
+     * batches: a one-shot CLI call closes right after its turn, and would
+     * otherwise never embed anything. A longer backlog (an upgrade, an
+     * import) waits for the next start.
+     */
     async dispose(): Promise<void> {
-      stop.abort();
-      await chain;
+      try {
+        if (!stop.signal.aborted && (await upkeep.countPending('messages')) <= FINISH_ON_CLOSE) {
+          await enqueue(undefined).catch(() => undefined);
+        }
+      } catch {
+        // The database may already be failing; closing must still finish.
+      } finally {
+        stop.abort();
+        await chain;
+      }
     },
   };
 }
