@@ -62,9 +62,9 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const db = database.pg;
   const autoAnalyze = createAutoAnalyze(db);
   const coreMemory = createCoreMemory({ db, clock });
-  const archival = createArchivalMemory({ db, embedder, clock, autoAnalyze });
-  const recall = createRecallMemory({ db, clock, embedder, autoAnalyze });
   const upkeep = createVectorUpkeep({ db, embedder });
+  const archival = createArchivalMemory({ db, embedder, upkeep, clock, autoAnalyze });
+  const recall = createRecallMemory({ db, clock, embedder, autoAnalyze });
   const events = new EventBus();
   const indexer = createMessageIndexer({
     upkeep,

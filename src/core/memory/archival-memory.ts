@@ -8,11 +8,13 @@ import { HYBRID_FUSION, candidatesFor } from '../storage/repos/fusion-sql';
 import { createPassagesRepo, type SearchMode } from '../storage/repos/passages-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Db } from '../storage/sql';
-import { createVectorUpkeep, type EmbedPendingOptions } from './vector-upkeep';
+import type { EmbedPendingOptions, VectorUpkeep } from './vector-upkeep';
 
 export interface ArchivalMemoryOptions {
   db: Db;
   embedder: Embedder;
+  /** Embeds passages still waiting for a vector (reembed). */
+  upkeep: VectorUpkeep;
   clock: Clock;
   /** Told about bulk writes so the planner's statistics keep up. */
   autoAnalyze?: AutoAnalyze;
@@ -50,9 +52,8 @@ function normalizeTags(tags: string[] | undefined): string[] {
  * words (Postgres full text) fused with reciprocal rank fusion.
  */
 export function createArchivalMemory(options: ArchivalMemoryOptions) {
-  const { db, embedder, clock } = options;
+  const { db, embedder, upkeep, clock } = options;
   const repo = createPassagesRepo(db);
-  const upkeep = createVectorUpkeep({ db, embedder });
 
   /** A failed embedding must not lose the text: it is stored and embedded later. */
   async function tryEmbed(texts: string[]): Promise<Array<Float32Array | null>> {

@@ -9,6 +9,9 @@ export interface MessageIndexerOptions {
   batchSize?: number;
 }
 
+/** Waiting messages that closing still embeds (a few turns' worth). */
+const FINISH_ON_CLOSE = 64;
+
 /**
  * Embeds new messages off the agent's critical path: a turn writes its
  * messages at once and the indexer embeds them after the turn, while the
@@ -19,9 +22,6 @@ export interface MessageIndexerOptions {
  * Runs never overlap. A failed run (the embedder broke) leaves its messages
  * waiting; the next schedule() or drain() tries again.
  */
-/** Waiting messages that closing still embeds (a few turns' worth). */
-const FINISH_ON_CLOSE = 64;
-
 export function createMessageIndexer(options: MessageIndexerOptions) {
   const { upkeep } = options;
   const batchSize = options.batchSize ?? 32;

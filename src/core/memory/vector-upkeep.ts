@@ -123,10 +123,10 @@ export function createVectorUpkeep(options: { db: Db; embedder: Embedder }) {
         });
       }
       await repo.createVectorIndex();
-      const { rows } = await createMaintenanceRepo(db).rowEstimate(table);
-      if (embedded >= Math.max(MIN_ANALYZED, rows * ANALYZE_SHARE)) {
-        await createMaintenanceRepo(db).analyze(table);
-      }
+      const maintenance = createMaintenanceRepo(db);
+      const { rows } = await maintenance.rowEstimate(table);
+      if (embedded >= Math.max(MIN_ANALYZED, rows * ANALYZE_SHARE))
+        await maintenance.analyze(table);
       return { embedded };
     },
   };
