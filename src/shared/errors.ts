@@ -38,6 +38,18 @@ export const ErrorCodes = [
   'PAYLOAD_TOO_LARGE',
   'AGENT_FILE_INVALID',
   'BACKUP_INVALID',
+  // A PostgreSQL server as the memory database (storage/backends).
+  'DATABASE_URL_INVALID',
+  'DATABASE_UNREACHABLE',
+  'DATABASE_AUTH_FAILED',
+  'DATABASE_NOT_FOUND',
+  'DATABASE_PERMISSION_DENIED',
+  'DATABASE_EXTENSION_MISSING',
+  'DATABASE_UNSUPPORTED',
+  'DATABASE_TLS_FAILED',
+  'DATABASE_CONNECTION_LOST',
+  'DATABASE_NOT_EMPTY',
+  'BACKUP_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

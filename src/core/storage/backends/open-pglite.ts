@@ -1,0 +1,35 @@
+import os from 'node:os';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { MIN_SHARED_BUFFERS_MB, folderBytes, sharedBuffersMb } from '../buffer-cache';
+import { dataDirLayout } from '../data-dir';
+import { SEARCH_SETTINGS } from '../session-settings';
+
+/**
+ * Starts the embedded database: PGlite with pgvector in the data folder's
+ * pgdata/ (in memory without a folder), from a dumped template when given.
+ * The caller holds the data folder's lock.
+ */
+export async function openPglite(options: { dataDir?: string; template?: Blob }): Promise<PGlite> {
+  const location =
+    options.dataDir === undefined ? undefined : dataDirLayout(options.dataDir).database;
+  const buffersMb =
+    location === undefined
+      ? MIN_SHARED_BUFFERS_MB
+      : sharedBuffersMb(folderBytes(location), os.totalmem());
+  const pg = await PGlite.create(location, {
+    extensions: { vector },
+    ...(buffersMb > MIN_SHARED_BUFFERS_MB
+      ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${buffersMb}MB`] }
+      : {}),
+    ...(options.template ? { loadDataDir: options.template } : {}),
+  });
+  try {
+    await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');
+    await pg.exec(SEARCH_SETTINGS.join(';\n'));
+  } catch (error) {
+    await pg.close().catch(() => undefined);
+    throw error;
+  }
+  return pg;
+}
