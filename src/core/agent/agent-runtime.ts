@@ -38,6 +38,11 @@ export interface AgentRuntimeOptions {
   autoAnalyze?: AutoAnalyze;
   /** Told when a turn has ended (its messages are written), e.g. to embed them. */
   onTurnEnd?: () => void;
+  /**
+   * Holds the agent across processes for a whole turn (a shared server's
+   * advisory lock); within this process turns are already queued.
+   */
+  lockTurn?: (agentId: string) => Promise<() => Promise<void>>;
 }
 
 export interface TurnOptions {
@@ -311,15 +316,24 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     }
   }
 
+  async function lockedTurn(agentId: string, text: string, turn: TurnOptions): Promise<TurnResult> {
+    const release = await options.lockTurn?.(agentId);
+    try {
+      return await runTurn(agentId, text, turn);
+    } finally {
+      await release?.();
+    }
+  }
+
   return {
     tools,
     /**
      * Runs one user turn. Turns of one agent never interleave: a second call
-     * waits for the first to finish.
+     * waits for the first to finish (in any process sharing the database).
      */
     async send(agentId: string, text: string, turn: TurnOptions = {}): Promise<TurnResult> {
       const previous = turnLocks.get(agentId) ?? Promise.resolve();
-      const current = previous.catch(() => undefined).then(() => runTurn(agentId, text, turn));
+      const current = previous.catch(() => undefined).then(() => lockedTurn(agentId, text, turn));
       turnLocks.set(agentId, current);
       try {
         return await current;
