@@ -25,10 +25,15 @@ Commands:
   backup list                         list backups (automatic daily ones and manual ones)
   backup restore <file>               check a backup opens, then put it in place (Locus must be closed)
   serve [--port N]                    open the app in a browser, on 127.0.0.1 only (needs npm run build)
-  status                              show the data folder, embedder and counts
+  status                              show the data folder, database, embedder and counts
+  db copy --to <postgres://…>         copy all memory from the data folder to a PostgreSQL server
+  db copy --from <postgres://…>       copy all memory from a server into the (empty) data folder
+  db use <postgres://…|embedded>      keep memory on that server from the next start (checked first)
 
 Options:
   --data-dir <dir>     memory folder (default: the OS app-data folder, or $LOCUS_DATA_DIR)
+  --database <url>     keep memory on a PostgreSQL server (postgres://user@host/db) instead
+                       of the folder; default $LOCUS_DATABASE_URL, then "locus db use", else embedded
   --embedder <kind>    auto | transformers | fake (default: auto)
   --embedder-model <id>
   --agent <name|id>    which agent (default: the first one, created on first run)
@@ -46,6 +51,9 @@ export function parseCli(argv: string[]) {
       allowPositionals: true,
       options: {
         'data-dir': { type: 'string' },
+        database: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
         embedder: { type: 'string' },
         'embedder-model': { type: 'string' },
         agent: { type: 'string' },

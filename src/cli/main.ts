@@ -8,6 +8,7 @@ import type { Agent } from '../shared/entities';
 import { LocusError, serializeError } from '../shared/errors';
 import { USAGE, intOption, parseCli, type ParsedCli } from './args';
 import { chatCommand, promptCommand } from './commands/chat';
+import { dbCommand } from './commands/db';
 import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
@@ -33,6 +34,7 @@ async function withCore(
   const { core, notice } = await openCliCore(
     {
       ...(cli.values['data-dir'] ? { dataDir: cli.values['data-dir'] } : {}),
+      ...(cli.values.database ? { database: cli.values.database } : {}),
       ...(cli.values.embedder ? { embedder: cli.values.embedder } : {}),
       ...(cli.values['embedder-model'] ? { embedderModel: cli.values['embedder-model'] } : {}),
     },
@@ -218,6 +220,9 @@ async function main(argv: string[]): Promise<number> {
           await serveCommand(core, port !== undefined ? { port } : {}, output);
         });
         return 0;
+      case 'db':
+        await dbCommand(cli, cli.values['data-dir'] ?? defaultDataDir(), output);
+        return 0;
       case 'status':
         await withCore(cli, output, async (core, notice) => {
           const status = await call(core.handlers, 'status.get', {});
@@ -225,7 +230,7 @@ async function main(argv: string[]): Promise<number> {
           output.out(
             output.json
               ? JSON.stringify(status, null, 2)
-              : `Data folder: ${status.dataDir}\nEmbedder: ${status.embedder.name} (${status.embedder.dimensions}-d)\nArchival passages: ${status.passages.total} (${status.passages.pending} waiting for embedding)\nMessages: ${status.messages.total} (${status.messages.pending} waiting for embedding)`,
+              : `Data folder: ${status.dataDir}\nMemory database: ${status.database.backend === 'postgres' ? `PostgreSQL server ${status.database.location}` : 'embedded (in the data folder)'}\nEmbedder: ${status.embedder.name} (${status.embedder.dimensions}-d)\nArchival passages: ${status.passages.total} (${status.passages.pending} waiting for embedding)\nMessages: ${status.messages.total} (${status.messages.pending} waiting for embedding)`,
           );
         });
         return 0;

@@ -6,6 +6,8 @@ import { progressPrinter } from './output';
 
 export interface CliCoreOptions {
   dataDir?: string;
+  /** --database: a server URL or "embedded". */
+  database?: string;
   embedder?: string;
   embedderModel?: string;
 }
@@ -18,6 +20,7 @@ export async function openCliCore(
   let announced = false;
   return openAppCore({
     dataDir: options.dataDir ?? defaultDataDir(),
+    ...(options.database ? { database: options.database } : {}),
     ...(options.embedder ? { embedder: options.embedder } : {}),
     ...(options.embedderModel ? { embedderModel: options.embedderModel } : {}),
     onProgress: (_task, done, total) => {

@@ -10,6 +10,7 @@ import { createBackup, listBackups } from './backup/backups';
 import { CaptureJournal } from './capture/capture-journal';
 import { createCaptures } from './capture/captures';
 import { createChatHandlers } from './handlers/chat-handlers';
+import { createDatabaseHandlers } from './handlers/database-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
 import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-handlers';
 import { dataDirLayout } from './storage/data-dir';
@@ -23,11 +24,20 @@ import { createRecallMemory } from './memory/recall-memory';
 import type { Embedder } from './models/embedder';
 import { createFakeEmbedder } from './models/fake-embedder';
 import { createAutoAnalyze } from './storage/auto-analyze';
+import { claimBackgroundJob } from './storage/background-jobs';
+import type { DatabaseSource } from './storage/database-setting';
 import { openDatabase, type Database } from './storage/open-database';
 
 export interface CreateCoreOptions {
   /** The Locus data folder. Omit for an in-memory core (tests, demos). */
   dataDir?: string;
+  /**
+   * A PostgreSQL server (postgres://…) holding the memory instead of the data
+   * folder's embedded database; any number of processes may share it.
+   */
+  databaseUrl?: string;
+  /** What chose databaseUrl (for database.get); defaults to `flag`. */
+  databaseSource?: DatabaseSource;
   /** A dumped, migrated database to start from; tests use it to skip initdb. */
   template?: Blob;
   /**
@@ -56,9 +66,11 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const embedder = options.embedder ?? createFakeEmbedder();
   const database: Database = await openDatabase({
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    ...(options.databaseUrl !== undefined ? { url: options.databaseUrl } : {}),
     ...(options.template ? { template: options.template } : {}),
     clock,
   });
+  const { coordination } = database;
   const db = database.pg;
   const autoAnalyze = createAutoAnalyze(db);
   const coreMemory = createCoreMemory({ db, clock });
@@ -68,12 +80,19 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const events = new EventBus();
   const indexer = createMessageIndexer({
     upkeep,
+    claim: (wait) => claimBackgroundJob(coordination, 'embed-messages', { wait }),
     onProgress: (p) => events.emit('progress', { task: 'index-messages', ...p }),
   });
   const agents = createAgents({ db, clock, coreMemory });
   let embedderSync: EmbedderSync;
   try {
-    embedderSync = await upkeep.sync();
+    // Processes opening one server at once must not both reset its vector columns.
+    const release = await coordination.lock('schema');
+    try {
+      embedderSync = await upkeep.sync();
+    } finally {
+      await release();
+    }
     await autoAnalyze.check();
   } catch (error) {
     await database.close();
@@ -106,13 +125,19 @@ export async function createCore(options: CreateCoreOptions = {}) {
     getModel: () => model,
     autoAnalyze,
     onTurnEnd: () => indexer.schedule(),
+    lockTurn: (agentId) => coordination.lock(`turn:${agentId}`),
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });
+  // Other processes' edits on a shared server, for every UI to refresh.
+  const stopWatching = coordination.onChange((changes) =>
+    events.emit('memory.changed', { changes }),
+  );
   // Messages from before an upgrade or an embedder switch, in the background.
   if (embedderSync.pendingMessages > 0) indexer.schedule();
   const handlers: Handlers = {
     'status.get': async () => ({
       dataDir: options.dataDir ?? null,
+      database: { backend: database.backend, location: database.location },
       embedder: { name: embedder.name, dimensions: embedder.dimensions },
       passages: await archival.count(),
       messages: { total: await recall.countAll(), pending: await upkeep.countPending('messages') },
@@ -163,6 +188,12 @@ export async function createCore(options: CreateCoreOptions = {}) {
       }
       return createBackup(database, options.dataDir, 'manual', clock);
     },
+    ...createDatabaseHandlers({
+      database,
+      dataDir: options.dataDir ?? null,
+      currentUrl: options.databaseUrl ?? null,
+      source: options.databaseUrl ? (options.databaseSource ?? 'flag') : 'embedded',
+    }),
     'captures.add': async ({ agentId, text, source }) =>
       captures.add(agentId ?? (await agents.getOrCreateDefault()).id, text, source),
     ...createModelHandlers({
@@ -211,6 +242,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
       try {
         // First: it uses the embedder and the database.
         await indexer.dispose();
+        stopWatching();
         events.clear();
         await model?.dispose();
         await embedder.dispose();

@@ -109,6 +109,15 @@ export const contract = {
   'backups.list': z.object({}),
   'backups.create': z.object({}),
 
+  /** Which database holds memory now, and which the next start will use. */
+  'database.get': z.object({}),
+  /**
+   * Saves the PostgreSQL server (postgres://…) to keep memory on from the next
+   * start, after checking it can be used; null goes back to the embedded
+   * database. Memory is not moved: that is `locus db copy`.
+   */
+  'database.set': z.object({ url: z.string().trim().min(1).max(4000).nullable() }),
+
   'models.list': z.object({}),
   'models.download': z.object({ id: text(200).min(1) }),
   'models.cancelDownload': z.object({ id: text(200).min(1) }),
@@ -123,6 +132,8 @@ export type ParsedInput<K extends CallName> = z.output<Contract[K]>;
 
 export interface Status {
   dataDir: string | null;
+  /** Where memory lives: the embedded database, or a PostgreSQL server (URL shown without its password). */
+  database: { backend: 'pglite' | 'postgres'; location: string };
   embedder: { name: string; dimensions: number };
   passages: { total: number; pending: number };
   /** Messages waiting are embedded in the background; words find them meanwhile. */
@@ -170,10 +181,25 @@ export interface CallOutputs {
   'agentfile.import': AgentFileImportReport;
   'backups.list': BackupInfo[];
   'backups.create': BackupInfo;
+  'database.get': DatabaseInfo;
+  'database.set': DatabaseInfo;
   'models.list': ModelsOverview;
   'models.download': { id: string; path: string; sizeBytes: number };
   'models.cancelDownload': { cancelled: boolean };
   'models.load': { name: string; contextSize: number };
+}
+
+export interface DatabaseInfo {
+  /** What this running Locus keeps memory in. */
+  backend: 'pglite' | 'postgres';
+  /** The data folder, or the server URL without its password. */
+  location: string;
+  /** What chose it: --database, LOCUS_DATABASE_URL, the saved setting, or the default. */
+  source: 'flag' | 'env' | 'setting' | 'embedded';
+  /** The server saved in the setting (password hidden), or null for the embedded database. */
+  saved: string | null;
+  /** True when the next start will open another database than this one. */
+  restartRequired: boolean;
 }
 
 export interface BackupInfo {
@@ -251,5 +277,7 @@ export type AgentEvent =
 export interface ServerEvents {
   progress: { task: string; phase: string; done: number; total: number; item?: string };
   agent: { agentId: string; turnId: string; event: AgentEvent };
+  /** Another process sharing the memory server committed these changes; views showing them reload. */
+  'memory.changed': { changes: Array<{ table: string; agentId: string | null }> };
 }
 export type EventName = keyof ServerEvents;
