@@ -119,7 +119,15 @@ export function createAgents(options: AgentsOptions) {
     /** The first agent, created with defaults on first run. */
     async getOrCreateDefault(): Promise<Agent> {
       const [first] = await repo.list();
-      return first ? withBlocks(first) : create({ name: DEFAULT_AGENT_NAME });
+      if (first) return withBlocks(first);
+      try {
+        return await create({ name: DEFAULT_AGENT_NAME });
+      } catch (error) {
+        // Another process sharing the server created it at the same moment.
+        const [created] = await repo.list();
+        if (created) return withBlocks(created);
+        throw error;
+      }
     },
     async update(id: string, patch: AgentPatch): Promise<Agent> {
       const current = await get(id);

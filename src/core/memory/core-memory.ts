@@ -46,7 +46,7 @@ export function createCoreMemory(options: CoreMemoryOptions) {
   ): Promise<Block> {
     return db.transaction(async (tx) => {
       const repo = createBlocksRepo(tx);
-      const block = await repo.getByLabel(agentId, label);
+      const block = await repo.getByLabel(agentId, label, { forUpdate: true });
       if (!block) throw notFound(agentId, label);
       if (block.readOnly && actor === 'agent') {
         throw new LocusError(
@@ -180,7 +180,7 @@ export function createCoreMemory(options: CoreMemoryOptions) {
     ): Promise<Block> {
       return db.transaction(async (tx) => {
         const repo = createBlocksRepo(tx);
-        const block = await repo.getByLabel(agentId, label);
+        const block = await repo.getByLabel(agentId, label, { forUpdate: true });
         if (!block) throw notFound(agentId, label);
         if (patch.limit !== undefined && block.value.length > patch.limit) {
           throw overLimit({ ...block, limit: patch.limit }, block.value);

@@ -114,19 +114,25 @@ export async function createServerCoordination(
     const releaseLocal = wait ? await local.lock(key) : await local.tryLock(key);
     if (!releaseLocal) return null;
     let client: pg.PoolClient | undefined;
+    // A held lock's connection may break (the server restarted): that frees
+    // the lock, and must not crash the process as an unhandled error event.
+    const ignore = (): void => undefined;
     try {
       client = await lockPool.connect();
+      client.on('error', ignore);
       if (wait) {
         await client.query(LOCK_SQL, [key]);
       } else {
         const result = await client.query<{ held: boolean }>(TRY_LOCK_SQL, [key]);
         if (!result.rows[0]?.held) {
+          client.off('error', ignore);
           client.release();
           await releaseLocal();
           return null;
         }
       }
     } catch (error) {
+      client?.off('error', ignore);
       client?.release(true);
       await releaseLocal();
       throw error;
@@ -138,9 +144,11 @@ export async function createServerCoordination(
       released = true;
       try {
         await held.query(UNLOCK_SQL, [key]);
+        held.off('error', ignore);
         held.release();
       } catch {
         // The connection is gone, and the server freed the lock with it.
+        held.off('error', ignore);
         held.release(true);
       } finally {
         await releaseLocal();

@@ -111,6 +111,10 @@ export class ServerDb implements Db, PreparingSql {
       throw queryError(error, this.target);
     }
     let broken: Error | undefined;
+    // The connection breaking mid-transaction surfaces as the statement's
+    // error; as an event it would crash the process.
+    const ignore = (): void => undefined;
+    client.on('error', ignore);
     try {
       await client.query('BEGIN');
       const result = await fn(new TransactionSql(client, this.target));
@@ -121,6 +125,7 @@ export class ServerDb implements Db, PreparingSql {
       throw queryError(error, this.target);
     } finally {
       // A connection that could not roll back is closed, never reused.
+      client.off('error', ignore);
       client.release(broken);
     }
   }
