@@ -33,6 +33,7 @@ const CONFORMANCE = [
   'test/core/core-memory.test.ts',
   'test/core/recall-memory.test.ts',
   'test/core/recall-hybrid.test.ts',
+  'test/core/conversations.test.ts',
   'test/core/captures.test.ts',
   'test/core/agent-loop.test.ts',
   'test/core/agent-file.test.ts',

@@ -38,6 +38,7 @@ export const ErrorCodes = [
   'PAYLOAD_TOO_LARGE',
   'AGENT_FILE_INVALID',
   'BACKUP_INVALID',
+  'CONVERSATION_NOT_FOUND',
   // A PostgreSQL server as the memory database (storage/backends).
   'DATABASE_URL_INVALID',
   'DATABASE_UNREACHABLE',

@@ -7,6 +7,7 @@ const WATCHED: Array<{ table: string; events: string; agent: string }> = [
   // Not the background embedding of old rows (UPDATE of embedding): only what a person would see.
   { table: 'passages', events: 'INSERT OR DELETE OR UPDATE OF text, tags', agent: 'agent_id' },
   { table: 'messages', events: 'INSERT OR DELETE', agent: 'agent_id' },
+  { table: 'conversations', events: 'INSERT OR UPDATE OR DELETE', agent: 'agent_id' },
 ];
 
 /**
