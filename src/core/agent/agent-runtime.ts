@@ -368,9 +368,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
      */
     async send(agentId: string, text: string, turn: TurnOptions = {}): Promise<TurnResult> {
       const previous = turnLocks.get(agentId) ?? Promise.resolve();
-      const current = previous
-        .catch(() => undefined)
-        .then(() => lockedTurn(agentId, text, turn));
+      const current = previous.catch(() => undefined).then(() => lockedTurn(agentId, text, turn));
       turnLocks.set(agentId, current);
       try {
         return await current;
