@@ -4,6 +4,7 @@ import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { when } from '../components/format';
+import { onMemoryChange } from '../api/memory-changes';
 
 const tagList = (text: string) =>
   text
@@ -134,6 +135,11 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
       .then((page) => setResults(page.items))
       .catch((e: unknown) => setError(toCallError(e)));
   }, [client, props.agentId]);
+  // Passages another Locus sharing the memory server added, changed or deleted.
+  useEffect(
+    () => onMemoryChange(client, props.agentId, ['passages'], () => void search(query)),
+    [client, props.agentId, search, query],
+  );
 
   const add = async () => {
     try {

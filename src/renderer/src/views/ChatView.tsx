@@ -4,6 +4,7 @@ import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { MessageList } from './MessageList';
+import { onMemoryChange } from '../api/memory-changes';
 
 const PAGE = 30;
 
@@ -39,6 +40,19 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
       live = false;
     };
   }, [client, agent.id]);
+
+  // Messages another Locus sharing the memory server wrote (its turns with this agent).
+  useEffect(
+    () =>
+      onMemoryChange(client, agent.id, ['messages'], () => {
+        if (turnRef.current) return;
+        void client
+          .call('recall.recent', { agentId: agent.id, limit: PAGE })
+          .then((recent) => recent.forEach(add))
+          .catch(() => undefined);
+      }),
+    [client, agent.id, add],
+  );
 
   useEffect(
     () =>

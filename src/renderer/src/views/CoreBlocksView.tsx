@@ -4,6 +4,7 @@ import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { when } from '../components/format';
+import { onMemoryChange } from '../api/memory-changes';
 
 function BlockEditor(props: { block: Block; onSaved: (block: Block) => void }) {
   const client = useClient();
@@ -89,10 +90,16 @@ export function CoreBlocksView(props: { agentId: string }): React.JSX.Element {
         .catch((e: unknown) => setError(toCallError(e)));
     void load();
     // The agent edits blocks mid-turn; show its edits as they land.
-    return client.on('agent', ({ agentId, event }) => {
+    const offTurns = client.on('agent', ({ agentId, event }) => {
       if (agentId === props.agentId && event.type === 'message' && event.message.role === 'tool')
         void load();
     });
+    // And edits made by another Locus sharing the memory server.
+    const offOthers = onMemoryChange(client, props.agentId, ['blocks'], () => void load());
+    return () => {
+      offTurns();
+      offOthers();
+    };
   }, [client, props.agentId]);
   return (
     <section className="core-blocks">

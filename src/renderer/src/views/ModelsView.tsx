@@ -5,6 +5,7 @@ import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { gigabytes } from '../components/format';
+import { DatabaseSettings } from '../components/DatabaseSettings';
 
 interface Progress {
   phase: string;
@@ -215,6 +216,7 @@ export function ModelsView(props: {
         <dt>Models folder</dt>
         <dd>{overview?.modelsDir ?? '—'}</dd>
       </dl>
+      <DatabaseSettings />
     </section>
   );
 }
