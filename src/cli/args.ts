@@ -36,6 +36,7 @@ Options:
                        of the folder; default $LOCUS_DATABASE_URL, then "locus db use", else embedded
   --embedder <kind>    auto | transformers | fake (default: auto)
   --embedder-model <id>
+  --switch-embedder    on a shared server, re-embed all memory with this embedder (for every device)
   --agent <name|id>    which agent (default: the first one, created on first run)
   --model <id|file>    chat model for this run: a catalogue id, a .gguf path, or "scripted"
                        (a canned demo model used by the tests)
@@ -52,6 +53,7 @@ export function parseCli(argv: string[]) {
       options: {
         'data-dir': { type: 'string' },
         database: { type: 'string' },
+        'switch-embedder': { type: 'boolean', default: false },
         from: { type: 'string' },
         to: { type: 'string' },
         embedder: { type: 'string' },

@@ -35,6 +35,7 @@ async function withCore(
     {
       ...(cli.values['data-dir'] ? { dataDir: cli.values['data-dir'] } : {}),
       ...(cli.values.database ? { database: cli.values.database } : {}),
+      ...(cli.values['switch-embedder'] ? { switchEmbedder: true } : {}),
       ...(cli.values.embedder ? { embedder: cli.values.embedder } : {}),
       ...(cli.values['embedder-model'] ? { embedderModel: cli.values['embedder-model'] } : {}),
     },

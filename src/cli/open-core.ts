@@ -8,6 +8,7 @@ export interface CliCoreOptions {
   dataDir?: string;
   /** --database: a server URL or "embedded". */
   database?: string;
+  switchEmbedder?: boolean;
   embedder?: string;
   embedderModel?: string;
 }
@@ -21,6 +22,7 @@ export async function openCliCore(
   return openAppCore({
     dataDir: options.dataDir ?? defaultDataDir(),
     ...(options.database ? { database: options.database } : {}),
+    ...(options.switchEmbedder ? { switchEmbedder: true } : {}),
     ...(options.embedder ? { embedder: options.embedder } : {}),
     ...(options.embedderModel ? { embedderModel: options.embedderModel } : {}),
     onProgress: (_task, done, total) => {

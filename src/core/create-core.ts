@@ -40,6 +40,12 @@ export interface CreateCoreOptions {
   databaseUrl?: string;
   /** What chose databaseUrl (for database.get); defaults to `flag`. */
   databaseSource?: DatabaseSource;
+  /**
+   * On a server, memory embedded with another embedder is refused
+   * (EMBEDDER_MISMATCH): other processes would keep writing the old model's
+   * vectors. True re-embeds it for everyone. The embedded database always may.
+   */
+  allowEmbedderSwitch?: boolean;
   /** A dumped, migrated database to start from; tests use it to skip initdb. */
   template?: Blob;
   /**
@@ -92,7 +98,9 @@ export async function createCore(options: CreateCoreOptions = {}) {
     // Processes opening one server at once must not both reset its vector columns.
     const release = await coordination.lock('schema');
     try {
-      embedderSync = await upkeep.sync();
+      embedderSync = await upkeep.sync({
+        allowSwitch: database.backend === 'pglite' || options.allowEmbedderSwitch === true,
+      });
     } finally {
       await release();
     }

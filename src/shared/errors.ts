@@ -51,6 +51,7 @@ export const ErrorCodes = [
   'DATABASE_CONNECTION_LOST',
   'DATABASE_NOT_EMPTY',
   'BACKUP_UNAVAILABLE',
+  'EMBEDDER_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

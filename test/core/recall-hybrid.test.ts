@@ -142,7 +142,10 @@ describe('recall search by meaning', () => {
     await first.recall.append(id, { role: 'user', content: 'the office moved floors' });
     await first.indexer.drain();
 
-    const core = await restartCore(first, { embedder: createFakeEmbedder({ dimensions: 32 }) });
+    const core = await restartCore(first, {
+      embedder: createFakeEmbedder({ dimensions: 32 }),
+      allowEmbedderSwitch: true,
+    });
     expect(core.embedderSync).toMatchObject({ switched: true, pendingMessages: 2 });
     await core.indexer.idle();
     const dims = await core.database.pg.query<{ n: number }>(

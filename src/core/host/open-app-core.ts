@@ -13,6 +13,8 @@ export interface OpenAppCoreOptions {
   database?: string;
   /** Defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /** --switch-embedder: re-embed a shared server's memory with this embedder. */
+  switchEmbedder?: boolean;
   embedder?: string;
   embedderModel?: string;
   onProgress?: (task: string, done: number, total: number) => void;
@@ -51,6 +53,7 @@ export async function openAppCore(
       dataDir: options.dataDir,
       embedder,
       ...(database.url ? { databaseUrl: database.url, databaseSource: database.source } : {}),
+      ...(options.switchEmbedder ? { allowEmbedderSwitch: true } : {}),
     });
   } catch (error) {
     await embedder.dispose();

@@ -1,3 +1,4 @@
+import { LocusError } from '../../shared/errors';
 import type { Embedder, ProgressListener } from '../models/embedder';
 import { createMaintenanceRepo } from '../storage/repos/maintenance-repo';
 import { createSettingsRepo } from '../storage/repos/settings-repo';
@@ -48,13 +49,25 @@ export function createVectorUpkeep(options: { db: Db; embedder: Embedder }) {
      * Makes the vector columns match the embedder. After a switch the old
      * vectors are cleared; text search keeps working until they are
      * embedded again. A column that never had a dimension (a new one) is set
-     * without counting as a switch.
+     * without counting as a switch. `allowSwitch` false (a database other
+     * processes share) refuses another embedder instead: EMBEDDER_MISMATCH.
      */
-    async sync(): Promise<EmbedderSync> {
+    async sync(options: { allowSwitch?: boolean } = {}): Promise<EmbedderSync> {
       const stored = await createSettingsRepo(db).get<{ name: string; dimensions: number }>(
         EMBEDDER_KEY,
       );
       const sameModel = stored?.name === embedder.name;
+      if (
+        options.allowSwitch === false &&
+        stored !== undefined &&
+        (!sameModel || stored.dimensions !== embedder.dimensions)
+      ) {
+        throw new LocusError(
+          'EMBEDDER_MISMATCH',
+          `This memory was embedded with ${stored.name} (${stored.dimensions}-d) and this Locus uses ${embedder.name} (${embedder.dimensions}-d). Other devices share it, so it is not re-embedded behind their backs: start Locus here with the same embedder (locus models download-embedder, or --embedder), or switch every device with --switch-embedder and then restart the others.`,
+          { stored, current: { name: embedder.name, dimensions: embedder.dimensions } },
+        );
+      }
       let switched = false;
       await db.transaction(async (tx) => {
         for (const table of TABLES) {
