@@ -73,6 +73,14 @@ describe('a server that goes away mid-turn', () => {
     // The user's message and the whole first step were confirmed; then the
     // server crashes (no clean shutdown) while the model thinks.
     expect(acknowledged.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    // Changes heard from here on: after the restart it must listen again.
+    const heard: string[] = [];
+    const told = new Promise<void>((resolve) =>
+      core.events.on('memory.changed', ({ changes }) => {
+        heard.push(...changes.map((c) => c.table));
+        if (heard.includes('*') && heard.includes('blocks')) resolve();
+      }),
+    );
     cluster.stop('immediate');
     open();
     const failed = await turn;
@@ -91,6 +99,13 @@ describe('a server that goes away mid-turn', () => {
     expect((await fresh.archival.search(agent.id, { query: 'boat pier' })).items[0]?.text).toBe(
       'The boat is moored at pier 4',
     );
+    // It listens again too: another device's writes reach it (after a `*`
+    // change, since it may have missed some while the server was down).
+    for (let i = 0; !heard.includes('blocks'); i++) {
+      await fresh.coreMemory.append(agent.id, 'human', `Sails on Sundays ${i}`, 'user');
+      await Promise.race([told, new Promise((resolve) => setTimeout(resolve, 1000))]);
+    }
+    await told;
     const again = await dispatch(core.handlers, 'archival.insert', {
       agentId: agent.id,
       text: 'The oars are in the shed',
