@@ -9,12 +9,16 @@ import { importAgentFile } from './agentfile/import-agent-file';
 import { createBackup, listBackups } from './backup/backups';
 import { CaptureJournal } from './capture/capture-journal';
 import { createCaptures } from './capture/captures';
+import { createConsolidator } from './consolidation/consolidator';
+import { createActivityHandlers } from './handlers/activity-handlers';
 import { createChatHandlers } from './handlers/chat-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
 import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-handlers';
 import { dataDirLayout } from './storage/data-dir';
 import type { ChatModel } from './models/chat-model';
+import { createMemoryActivity } from './memory/activity';
 import { createAgents } from './memory/agents';
+import { createForget } from './memory/forget';
 import { createArchivalMemory } from './memory/archival-memory';
 import { createMessageIndexer } from './memory/message-indexer';
 import { createVectorUpkeep, type EmbedderSync } from './memory/vector-upkeep';
@@ -45,6 +49,8 @@ export interface CreateCoreOptions {
   openModel?: ModelHandlerDeps['openModel'];
   /** Caps strings in tool-call grammars; only for tiny test models. */
   maxStringLength?: number;
+  /** How long the model stays idle after a turn before consolidation runs; defaults to 20 s. */
+  consolidationDelayMs?: number;
 }
 
 /**
@@ -96,6 +102,30 @@ export async function createCore(options: CreateCoreOptions = {}) {
   }
 
   let model: ChatModel | null = options.chatModel ?? null;
+  const memoryChanged = (agentId: string) => events.emit('memory', { agentId });
+  const consolidator = createConsolidator({
+    db,
+    clock,
+    coreMemory,
+    archival,
+    getModel: () => model,
+    // Opening with the chat's own system turn keeps its KV cache valid.
+    systemTurn: async (agentId) => (await runtime.preview(agentId))[0]?.content,
+    isPaused: async (agentId) => (await agents.get(agentId)).memory.consolidation === 'paused',
+    onApplied: memoryChanged,
+    ...(options.consolidationDelayMs !== undefined
+      ? { debounceMs: options.consolidationDelayMs }
+      : {}),
+    ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
+  });
+  const activity = createMemoryActivity({
+    db,
+    clock,
+    coreMemory,
+    archival,
+    onChange: memoryChanged,
+  });
+  const forget = createForget({ db, clock, coreMemory });
   const runtime = createAgentRuntime({
     db,
     clock,
@@ -105,7 +135,11 @@ export async function createCore(options: CreateCoreOptions = {}) {
     recall,
     getModel: () => model,
     autoAnalyze,
-    onTurnEnd: () => indexer.schedule(),
+    onTurnStart: (agentId) => consolidator.turnStarted(agentId),
+    onTurnEnd: (agentId) => {
+      indexer.schedule();
+      consolidator.turnEnded(agentId);
+    },
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });
   // Messages from before an upgrade or an embedder switch, in the background.
@@ -120,6 +154,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     }),
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
     ...createChatHandlers(runtime, events),
+    ...createActivityHandlers({ agents, activity, consolidator, forget, events }),
     'agentfile.export': async ({ agentId }) => {
       const file = await exportAgentFile({ db, agents, embedder, now: () => clock.now() }, agentId);
       const name = file.agents[0]?.name ?? 'agent';
@@ -196,6 +231,10 @@ export async function createCore(options: CreateCoreOptions = {}) {
     recall,
     /** Embeds messages in the background; tests and benchmarks wait on it with idle(). */
     indexer,
+    /** Background consolidation; tests wait on it with idle(). */
+    consolidator,
+    activity,
+    forget,
     runtime,
     captures,
     /** Captures found only in the journal at open (after a crash) and stored now. */
@@ -209,7 +248,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
       if (disposed) return;
       disposed = true;
       try {
-        // First: it uses the embedder and the database.
+        // First: they use the model, the embedder and the database.
+        await consolidator.dispose();
         await indexer.dispose();
         events.clear();
         await model?.dispose();

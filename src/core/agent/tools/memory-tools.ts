@@ -14,7 +14,9 @@ export const coreMemoryAppend = defineTool({
     content: { type: 'string', description: 'Text to add on a new line.' },
   },
   async run(args, ctx) {
-    const block = await ctx.coreMemory.append(ctx.agentId, args.label, args.content, 'agent');
+    const block = await ctx.coreMemory.append(ctx.agentId, args.label, args.content, 'agent', {
+      sourceMessageId: ctx.sourceMessageId,
+    });
     return {
       ok: true,
       message: `Appended to "${block.label}" (${block.value.length}/${block.limit} characters).`,
@@ -39,6 +41,8 @@ export const coreMemoryReplace = defineTool({
       args.old_content,
       args.new_content,
       'agent',
+      false,
+      { sourceMessageId: ctx.sourceMessageId },
     );
     return {
       ok: true,
@@ -64,6 +68,7 @@ export const memoryReplace = defineTool({
       args.new_str,
       'agent',
       true,
+      { sourceMessageId: ctx.sourceMessageId },
     );
     return {
       ok: true,
@@ -93,6 +98,7 @@ export const memoryInsert = defineTool({
       args.new_str,
       args.insert_line ?? -1,
       'agent',
+      { sourceMessageId: ctx.sourceMessageId },
     );
     return {
       ok: true,
@@ -110,7 +116,9 @@ export const memoryRethink = defineTool({
     new_memory: { type: 'string', description: 'The complete new contents of the block.' },
   },
   async run(args, ctx) {
-    const block = await ctx.coreMemory.rewrite(ctx.agentId, args.label, args.new_memory, 'agent');
+    const block = await ctx.coreMemory.rewrite(ctx.agentId, args.label, args.new_memory, 'agent', {
+      sourceMessageId: ctx.sourceMessageId,
+    });
     return {
       ok: true,
       message: `Rewrote "${block.label}" (${block.value.length}/${block.limit} characters).`,
