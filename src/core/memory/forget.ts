@@ -31,8 +31,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * "Forget": removes a memory and everything derived from it, for good: a
- * message takes the passages saved from it and the block lines written from
- * it; a block line takes its copies in archival memory. Block history and
+ * user message takes the agent's answer to it (steps, tool calls, results:
+ * they quote it), the passages saved from it and the block lines written
+ * from it; a block line takes its copies in archival memory. Block history and
  * the activity feed keep no text of any of it; the feed records only that
  * something was forgotten. Unlike a delete, this cannot be undone.
  */
@@ -58,15 +59,15 @@ export function createForget(options: ForgetOptions) {
         lines.set(blockId, (lines.get(blockId) ?? new Set()).add(line));
 
       if (target.kind === 'message') {
-        const said = await forgetRepo.messageTexts(agentId, target.id);
-        if (!said) {
+        const exchange = await forgetRepo.exchange(agentId, target.id);
+        if (!exchange) {
           throw new LocusError(
             'MESSAGE_NOT_FOUND',
             `No message of this agent has id "${target.id}".`,
           );
         }
-        texts.push(...said);
-        messageIds.push(target.id);
+        texts.push(...exchange.texts);
+        messageIds.push(...exchange.ids);
         for (const p of await passagesRepo.fromMessages(agentId, messageIds)) passageIds.add(p.id);
         for (const s of await blocks.linesFromMessages(agentId, messageIds))
           addLine(s.blockId, s.line);

@@ -96,7 +96,7 @@ export function scriptedConsolidation(request: GenerateRequest): { facts: unknow
         facts.push({
           message,
           about: 'world',
-          text: clean(note[1] as string),
+          text: trimPhrase(note[1] as string),
           when: null,
           corrects: null,
         });
