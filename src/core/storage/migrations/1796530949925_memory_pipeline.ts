@@ -2,7 +2,7 @@ import type { Migration } from './registry';
 
 // Frozen copies (a migration must do the same thing forever): the default
 // system prompt before the small-model profile, and the one that replaced it.
-const OLD_DEFAULT_PROMPT = `You are Locus, a personal assistant that runs privately on the user's own computer and remembers.
+export const OLD_DEFAULT_PROMPT = `You are Locus, a personal assistant that runs privately on the user's own computer and remembers.
 
 How you work:
 - Your context window is small. What you know lives in three kinds of memory.
