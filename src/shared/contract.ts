@@ -15,6 +15,7 @@ import {
   MessageRoles,
   ModelSettingsSchema,
   NewBlockSchema,
+  settingsPatch,
 } from './entities';
 
 /**
@@ -38,16 +39,16 @@ export const contract = {
     name: text(200).min(1),
     system: text(50_000).optional(),
     model: ModelSettingsSchema.partial().optional(),
-    memory: MemorySettingsSchema.partial().optional(),
+    memory: settingsPatch(MemorySettingsSchema).optional(),
     blocks: z.array(NewBlockSchema).max(50).optional(),
   }),
   'agents.update': z.object({
     agentId,
     name: text(200).min(1).optional(),
     system: text(50_000).optional(),
-    model: ModelSettingsSchema.partial().optional(),
+    model: settingsPatch(ModelSettingsSchema).optional(),
     /** The tool profile (small / letta) and whether background consolidation is paused. */
-    memory: MemorySettingsSchema.partial().optional(),
+    memory: settingsPatch(MemorySettingsSchema).optional(),
   }),
   'agents.delete': z.object({ agentId }),
 

@@ -23,6 +23,20 @@ export const MemorySettingsSchema = z.object({
 });
 export type MemorySettings = z.infer<typeof MemorySettingsSchema>;
 
+/**
+ * A settings object's patch: every field optional and no default filled in.
+ * zod's partial() keeps defaults, so a patch of one field reset the others.
+ */
+export function settingsPatch<T extends Record<string, z.ZodDefault<z.ZodType>>>(
+  schema: z.ZodObject<T>,
+) {
+  return z.object(
+    Object.fromEntries(
+      Object.entries(schema.shape).map(([key, field]) => [key, field.removeDefault().optional()]),
+    ) as { [K in keyof T]: z.ZodOptional<ReturnType<T[K]['removeDefault']>> },
+  );
+}
+
 export const BlockSchema = z.object({
   id: z.string(),
   agentId: z.string(),

@@ -80,6 +80,12 @@ describe('background consolidation', () => {
       }),
     ]);
     expect(past[0]?.validUntil?.slice(0, 10)).toBe('2026-02-23');
+
+    // The correction and its past fact are one change: undone together.
+    const correction = activity.find((a) => a.action === 'block.replace')!;
+    await core.handlers['activity.undo']({ activityId: correction.id });
+    expect(await human()).toBe('Lives in Paris');
+    expect((await core.archival.list(agent.id)).items).toEqual([]);
   });
 
   it('resolves date words in code from the time the message was said', async () => {

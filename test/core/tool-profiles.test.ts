@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SYSTEM_PROMPT } from '../../src/core/agent/default-prompts';
+import { call } from '../../src/core/host/call';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { openDatabase, type Database } from '../../src/core/storage/open-database';
 import { OLD_DEFAULT_PROMPT } from '../../src/core/storage/migrations/1796530949925_memory_pipeline';
@@ -55,6 +56,23 @@ describe('tool profiles', () => {
     const schema = model.calls[0]!.responseSchema as { oneOf: Array<Record<string, unknown>> };
     expect(schema.oneOf).toHaveLength(6);
     expect(JSON.stringify(schema)).not.toContain('request_heartbeat');
+  });
+
+  it('changes only the settings a patch names (zod partial() used to fill in the rest)', async () => {
+    const core = await testCore();
+    const agent = await core.agents.create({ name: 'Patched' });
+    await call(core.handlers, 'agents.update', {
+      agentId: agent.id,
+      memory: { toolProfile: 'letta' },
+      model: { temperature: 0.2 },
+    });
+    const updated = await call(core.handlers, 'agents.update', {
+      agentId: agent.id,
+      memory: { consolidation: 'paused' },
+      model: { maxSteps: 3 },
+    });
+    expect(updated.memory).toEqual({ toolProfile: 'letta', consolidation: 'paused' });
+    expect(updated.model).toMatchObject({ temperature: 0.2, maxSteps: 3 });
   });
 
   it('keeps the system turn identical from step to step and turn to turn', async () => {

@@ -122,8 +122,9 @@ export async function applyFacts(deps: ApplyDeps, input: ApplyInput): Promise<Ap
         );
       }
       if (replacing) {
-        await coreMemory.replaceLine(agentId, HUMAN_BLOCK, replacing, dated, 'consolidation', edit);
-        await archival.insert(
+        // The old line stays, as a past fact: one change with the correction,
+        // undone with it.
+        const past = await archival.insert(
           agentId,
           {
             text: replacing,
@@ -132,8 +133,12 @@ export async function applyFacts(deps: ApplyDeps, input: ApplyInput): Promise<Ap
             supersededBy: current.id,
             validUntil: until,
           },
-          { tx, batchId, actor: 'consolidation' },
+          { tx, record: false },
         );
+        await coreMemory.replaceLine(agentId, HUMAN_BLOCK, replacing, dated, 'consolidation', {
+          ...edit,
+          alsoUndo: [{ type: 'passage.insert', passageIds: [past.id] }],
+        });
         report.replaced++;
       } else {
         await coreMemory.append(agentId, HUMAN_BLOCK, dated, 'consolidation', edit);
@@ -186,24 +191,24 @@ export async function applyFacts(deps: ApplyDeps, input: ApplyInput): Promise<Ap
       freed += l.text.length + 1;
     }
     if (moving.length === 0) return 0;
+    // Archival first, so the move is one change (one undo) with the block edit.
+    const texts = moving.filter((t) => t.trim());
+    const kept = await archival.insertMany(
+      agentId,
+      texts.map((text) => ({
+        text,
+        tags: [block.label],
+        source: { kind: 'block' as const, ref: block.label },
+      })),
+      { tx, record: false },
+    );
     await coreMemory.removeLines(agentId, block.label, moving, 'consolidation', {
       tx,
       batchId,
       action: 'block.move_to_archival',
       summary: `Moved ${moving.length} line${moving.length === 1 ? '' : 's'} of ${block.label} to archival memory (the block was full)`,
+      alsoUndo: [{ type: 'passage.insert', passageIds: kept.map((p) => p.id) }],
     });
-    const texts = moving.filter((t) => t.trim());
-    if (texts.length > 0) {
-      await archival.insertMany(
-        agentId,
-        texts.map((text) => ({
-          text,
-          tags: [block.label],
-          source: { kind: 'block' as const, ref: block.label },
-        })),
-        { tx, batchId, actor: 'consolidation' },
-      );
-    }
     return moving.length;
   }
 }

@@ -83,6 +83,10 @@ export function createMemoryActivity(options: MemoryActivityOptions) {
           undo.before.validUntil,
         );
         return;
+      case 'compound':
+        // The block change first: it is the one that can refuse.
+        for (const part of undo.parts) await revert(tx, row, part, actor);
+        return;
       case 'batch': {
         const members = (await createActivityRepo(tx).batch(row.batchId ?? '')).filter(
           (member) => member.id !== row.id && member.undoneBy === null && member.undo,

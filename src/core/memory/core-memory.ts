@@ -2,7 +2,7 @@ import { NewBlockSchema, type Block, type MemoryActor, type NewBlock } from '../
 import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
-import { createActivityRepo } from '../storage/repos/activity-repo';
+import { createActivityRepo, type UndoData } from '../storage/repos/activity-repo';
 import { createBlocksRepo, type BlockHistoryEntry } from '../storage/repos/blocks-repo';
 import type { Db, Sql } from '../storage/sql';
 import { describeBlockChange, lineChanges, linesOf } from './block-diff';
@@ -32,6 +32,8 @@ export interface EditOptions {
   action?: string;
   /** The activity's summary; defaults to a description of the lines changed. */
   summary?: string;
+  /** Other writes that belong to this change: undone with it, recorded with it. */
+  alsoUndo?: UndoData[];
 }
 
 function overLimit(block: Block, value: string): LocusError {
@@ -115,7 +117,15 @@ export function createCoreMemory(options: CoreMemoryOptions) {
           action: opts.action ?? action,
           target: { kind: 'block', id: block.id, label },
           summary: opts.summary ?? describeBlockChange(label, block.value, value),
-          undo: { type: 'block', blockId: block.id, label, before: block.value, after: value },
+          undo: opts.alsoUndo?.length
+            ? {
+                type: 'compound',
+                parts: [
+                  { type: 'block', blockId: block.id, label, before: block.value, after: value },
+                  ...opts.alsoUndo,
+                ],
+              }
+            : { type: 'block', blockId: block.id, label, before: block.value, after: value },
           batchId: opts.batchId ?? null,
         });
       }

@@ -13,7 +13,9 @@ export type UndoData =
       passageId: string;
       before: { supersededBy: string | null; validUntil: string | null };
     }
-  | { type: 'batch' };
+  | { type: 'batch' }
+  /** One change made of several (a corrected line and its old version kept as a past fact). */
+  | { type: 'compound'; parts: UndoData[] };
 
 /** A deleted passage, whole, so undo can put it back (its vector is recomputed). */
 export interface StoredPassage {
