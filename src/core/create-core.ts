@@ -12,6 +12,7 @@ import { createCaptures } from './capture/captures';
 import { createConsolidator } from './consolidation/consolidator';
 import { createActivityHandlers } from './handlers/activity-handlers';
 import { createChatHandlers } from './handlers/chat-handlers';
+import { createConversationHandlers } from './handlers/conversation-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
 import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-handlers';
 import { dataDirLayout } from './storage/data-dir';
@@ -20,6 +21,7 @@ import { createMemoryActivity } from './memory/activity';
 import { createAgents } from './memory/agents';
 import { createForget } from './memory/forget';
 import { createArchivalMemory } from './memory/archival-memory';
+import { createConversations } from './memory/conversations';
 import { createMessageIndexer } from './memory/message-indexer';
 import { createVectorUpkeep, type EmbedderSync } from './memory/vector-upkeep';
 import { createCoreMemory } from './memory/core-memory';
@@ -70,13 +72,14 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const coreMemory = createCoreMemory({ db, clock });
   const upkeep = createVectorUpkeep({ db, embedder });
   const archival = createArchivalMemory({ db, embedder, upkeep, clock, autoAnalyze });
-  const recall = createRecallMemory({ db, clock, embedder, autoAnalyze });
+  const conversations = createConversations({ db, clock });
+  const recall = createRecallMemory({ db, clock, embedder, autoAnalyze, conversations });
   const events = new EventBus();
   const indexer = createMessageIndexer({
     upkeep,
     onProgress: (p) => events.emit('progress', { task: 'index-messages', ...p }),
   });
-  const agents = createAgents({ db, clock, coreMemory });
+  const agents = createAgents({ db, clock, coreMemory, conversations });
   let embedderSync: EmbedderSync;
   try {
     embedderSync = await upkeep.sync();
@@ -133,6 +136,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     coreMemory,
     archival,
     recall,
+    conversations,
     getModel: () => model,
     autoAnalyze,
     onTurnStart: (agentId) => consolidator.turnStarted(agentId),
@@ -154,6 +158,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     }),
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
     ...createChatHandlers(runtime, events),
+    ...createConversationHandlers({ agents, conversations }),
     ...createActivityHandlers({ agents, activity, consolidator, forget, events }),
     'agentfile.export': async ({ agentId }) => {
       const file = await exportAgentFile({ db, agents, embedder, now: () => clock.now() }, agentId);
@@ -229,6 +234,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     coreMemory,
     archival,
     recall,
+    conversations,
     /** Embeds messages in the background; tests and benchmarks wait on it with idle(). */
     indexer,
     /** Background consolidation; tests wait on it with idle(). */

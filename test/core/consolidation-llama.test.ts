@@ -34,7 +34,8 @@ describe('consolidation on a tiny GGUF through node-llama-cpp', () => {
     const core = await testCore({ chatModel: model, maxStringLength: 24 });
     const agent = await core.agents.create({ name: 'Tiny' });
     // Messages written as a turn would write them, without running the tiny model's chat.
-    await core.recall.appendManyToContext(agent.id, [
+    const { conversationId } = await core.runtime.threadOf(agent.id);
+    await core.recall.appendManyToContext(agent.id, conversationId, [
       { role: 'user', content: 'My sister Lena moved to Berlin last week.' },
       {
         role: 'assistant',
