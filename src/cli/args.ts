@@ -19,6 +19,7 @@ Commands:
   memory consolidate                  consolidate new messages into memory now (needs a model; --model)
   memory pause | resume               pause or resume background consolidation
   memory profile [small|letta]        show or set the tool profile (small: for 1-4B models; letta: all tools)
+  memory remember on|off [<conv id>]  "don't remember" a conversation (default: the latest): kept as history only
   memory forget message <id>          forget a message, the agent's answer and what came from them
   memory forget passage <id>          forget an archival passage (ids: --json output)
   memory forget line <label> <text>   forget one line of a core memory block

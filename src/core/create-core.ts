@@ -11,6 +11,7 @@ import { CaptureJournal } from './capture/capture-journal';
 import { createCaptures } from './capture/captures';
 import { createConsolidator } from './consolidation/consolidator';
 import { createActivityHandlers } from './handlers/activity-handlers';
+import { createPrivacyHandlers } from './handlers/privacy-handlers';
 import { createChatHandlers } from './handlers/chat-handlers';
 import { createConversationHandlers } from './handlers/conversation-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
@@ -19,6 +20,7 @@ import { dataDirLayout } from './storage/data-dir';
 import type { ChatModel } from './models/chat-model';
 import { createMemoryActivity } from './memory/activity';
 import { createAgents } from './memory/agents';
+import { createConversationPrivacy } from './memory/conversation-privacy';
 import { createForget } from './memory/forget';
 import { createArchivalMemory } from './memory/archival-memory';
 import { createConversations } from './memory/conversations';
@@ -159,7 +161,17 @@ export async function createCore(options: CreateCoreOptions = {}) {
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
     ...createChatHandlers(runtime, events),
     ...createConversationHandlers({ agents, conversations }),
-    ...createActivityHandlers({ agents, activity, consolidator, forget, events }),
+    ...createActivityHandlers({ agents, activity, consolidator }),
+    ...createPrivacyHandlers({
+      agents,
+      forget,
+      setRemember: createConversationPrivacy({ db, clock }),
+      events,
+      onRemembered: (agentId) => {
+        indexer.schedule();
+        consolidator.schedule(agentId);
+      },
+    }),
     'agentfile.export': async ({ agentId }) => {
       const file = await exportAgentFile({ db, agents, embedder, now: () => clock.now() }, agentId);
       const name = file.agents[0]?.name ?? 'agent';

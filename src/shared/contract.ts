@@ -60,6 +60,11 @@ export const contract = {
   'conversations.rename': z.object({ conversationId, name: text(200).min(1) }),
   /** Deletes the conversation and what was said in it; the agent's other memory stays. */
   'conversations.delete': z.object({ conversationId }),
+  /**
+   * "Don't remember" (false): the conversation's messages stay as history but
+   * are not consolidated, embedded or searched for the model until set back.
+   */
+  'conversations.setRemember': z.object({ conversationId, remember: z.boolean() }),
 
   'blocks.list': z.object({ agentId }),
   'blocks.create': z.object({ agentId, block: NewBlockSchema }),
@@ -206,6 +211,7 @@ export interface CallOutputs {
   'conversations.create': Conversation;
   'conversations.rename': Conversation;
   'conversations.delete': { deleted: true };
+  'conversations.setRemember': Conversation;
   'blocks.list': Block[];
   'blocks.create': Block;
   'blocks.setValue': Block;

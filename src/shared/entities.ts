@@ -159,6 +159,12 @@ export const ConversationSchema = z.object({
   updatedAt: z.string(),
   /** When its newest message was written; null while it has none. */
   lastMessageAt: z.string().nullable(),
+  /**
+   * False for "don't remember": its messages stay as history but are not
+   * consolidated, embedded or searched for the model, and the agent's memory
+   * tools save nothing from it, until it is remembered again.
+   */
+  remember: z.boolean(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
@@ -185,7 +191,7 @@ export interface MemoryActivity {
   /** What kind of change, e.g. block.append, passage.delete, consolidate, forget, undo. */
   action: string;
   target: {
-    kind: 'block' | 'passage' | 'message' | 'agent';
+    kind: 'block' | 'passage' | 'message' | 'agent' | 'conversation';
     id: string | null;
     label: string | null;
   };

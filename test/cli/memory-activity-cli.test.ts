@@ -63,6 +63,10 @@ describe('locus memory activity, consolidate, forget (CLI)', () => {
     expect((await runCli(['memory', 'pause', ...base])).stdout).toMatch(/paused/);
     const settings = JSON.parse((await runCli(['memory', 'resume', '--json', ...base])).stdout);
     expect(settings).toEqual({ toolProfile: 'letta', consolidation: 'on' });
+    const off = await runCli(['memory', 'remember', 'off', ...base]);
+    expect(off.stdout).toMatch(/^"Conversation 1" is not remembered: its messages stay as history/);
+    const on = JSON.parse((await runCli(['memory', 'remember', 'on', '--json', ...base])).stdout);
+    expect(on).toMatchObject({ name: 'Conversation 1', remember: true });
     const usage = await runCli(['memory', 'forget', 'passage', ...base]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/Say what to forget/);

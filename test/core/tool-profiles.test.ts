@@ -93,6 +93,12 @@ async function addAgent(db: Database, id: string, system: string): Promise<void>
      VALUES ($1, $1, $2, '{}'::jsonb, now(), now())`,
     [id, system],
   );
+  // As the conversations migration gave every agent: one conversation with its id.
+  await db.pg.query(
+    `INSERT INTO conversations (id, agent_id, name, created_at, updated_at)
+     VALUES ($1, $1, 'Conversation 1', now(), now())`,
+    [id],
+  );
 }
 
 describe('the memory pipeline migration', () => {
@@ -123,10 +129,11 @@ describe('the memory pipeline migration', () => {
     });
     // History from before the upgrade is not re-read by the local model.
     const cursors = createConsolidationRepo(db.pg);
-    const newest = await db.pg.query<{ seq: number }>(
-      "SELECT max(seq)::int AS seq FROM messages WHERE agent_id = 'default'",
+    expect(await cursors.pending('default')).toBe(0);
+    expect(await cursors.next('default')).toBeUndefined();
+    const conversation = await db.pg.query<{ remember: boolean }>(
+      "SELECT remember FROM conversations WHERE id = 'default'",
     );
-    expect(await cursors.cursor('default')).toBe(newest.rows[0]!.seq);
-    expect(await cursors.pending('default', await cursors.cursor('default'))).toBe(0);
+    expect(conversation.rows).toEqual([{ remember: true }]);
   });
 });

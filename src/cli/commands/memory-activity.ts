@@ -102,6 +102,26 @@ export async function memoryActivityCommand(
       print(updated.memory, () => `Tool profile: ${updated.memory.toolProfile}.`);
       return true;
     }
+    case 'remember': {
+      const [state, conversationId] = rest;
+      if (state !== 'on' && state !== 'off') {
+        throw new LocusError(
+          'INVALID_INPUT',
+          'Say on or off: locus memory remember off [<conversation id>] keeps a conversation out of memory.',
+        );
+      }
+      const thread = await core.runtime.threadOf(agent.id, conversationId);
+      const conversation = await call(h, 'conversations.setRemember', {
+        conversationId: thread.conversationId,
+        remember: state === 'on',
+      });
+      print(conversation, () =>
+        conversation.remember
+          ? `"${conversation.name}" is remembered again.`
+          : `"${conversation.name}" is not remembered: its messages stay as history, but nothing from it goes into memory. "locus memory remember on" undoes this.`,
+      );
+      return true;
+    }
     case 'forget': {
       const [kind, first, ...more] = rest;
       const target: CallInput<'memory.forget'>['target'] | null =

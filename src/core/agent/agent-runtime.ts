@@ -101,6 +101,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   interface Thread {
     agentId: string;
     conversationId: string;
+    /** False when the user asked not to remember the conversation: memory tools save nothing. */
+    remember: boolean;
   }
 
   /** Persists messages, in order, and puts them at the end of the conversation's context. */
@@ -125,7 +127,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   /** The agent (checked to exist) and the conversation a call names, or its default one. */
   async function threadOf(agentId: string, conversationId?: string): Promise<Thread> {
     await agents.get(agentId);
-    return { agentId, conversationId: (await conversations.resolve(agentId, conversationId)).id };
+    const conversation = await conversations.resolve(agentId, conversationId);
+    return { agentId, conversationId: conversation.id, remember: conversation.remember };
   }
 
   async function contextMessages(agentId: string, conversationId?: string): Promise<Message[]> {
@@ -319,6 +322,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
             recall,
             clock,
             sourceMessageId: user.id,
+            remember: thread.remember,
           });
         } catch (error) {
           outcome = { ok: false, message: toolError(error) };

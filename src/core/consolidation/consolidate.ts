@@ -69,8 +69,9 @@ const emptyReport = (): ApplyReport => ({
 });
 
 /**
- * One consolidation pass over an agent's messages not yet consolidated,
- * batch by batch: the local model extracts facts under a JSON-schema grammar,
+ * One consolidation pass over an agent's messages not yet consolidated
+ * (those of conversations it may remember), batch by batch, each batch from
+ * one conversation: the local model extracts facts under a JSON-schema grammar,
  * and each batch's facts are applied together with the cursor advance in one
  * transaction, so a crash or a preemption loses at most the batch in flight
  * (done again later) and nothing is applied twice.
@@ -90,8 +91,9 @@ export async function consolidate(
 
   for (;;) {
     if (signal?.aborted) return { ...result, stopped: 'aborted' };
-    const cursor = await repo.cursor(agentId);
-    const batch = takeBatch(await repo.after(agentId, cursor, BATCH_MESSAGES));
+    const next = await repo.next(agentId);
+    if (!next) return result;
+    const batch = takeBatch(await repo.after(next.conversationId, next.cursor, BATCH_MESSAGES));
     const last = batch.at(-1);
     if (!last) return result;
 
@@ -161,7 +163,12 @@ export async function consolidate(
           batchId,
         });
       }
-      await createConsolidationRepo(tx).advance(agentId, last.seq, clock.now().toISOString());
+      await createConsolidationRepo(tx).advance(
+        agentId,
+        next.conversationId,
+        last.seq,
+        clock.now().toISOString(),
+      );
       return applied;
     });
     result.batches++;

@@ -115,9 +115,8 @@ export function createConsolidator(options: ConsolidatorOptions) {
       return enqueue(agentId, false);
     },
     async status(agentId: string): Promise<ConsolidationStatus> {
-      const repo = createConsolidationRepo(options.db);
       return {
-        pending: await repo.pending(agentId, await repo.cursor(agentId)),
+        pending: await createConsolidationRepo(options.db).pending(agentId),
         running: current?.agentId === agentId,
         paused: await options.isPaused(agentId),
         lastError: errors.get(agentId) ?? null,

@@ -1,26 +1,22 @@
 import type { Handlers } from '../../shared/contract';
 import type { Consolidator } from '../consolidation/consolidator';
-import type { EventBus } from '../events';
 import type { MemoryActivityFeed } from '../memory/activity';
 import type { Agents } from '../memory/agents';
-import type { Forget } from '../memory/forget';
 
 export interface ActivityHandlerDeps {
   agents: Agents;
   activity: MemoryActivityFeed;
   consolidator: Consolidator;
-  forget: Forget;
-  events: EventBus;
 }
 
 type ActivityHandlers = Pick<
   Handlers,
-  'activity.list' | 'activity.undo' | 'consolidation.run' | 'consolidation.status' | 'memory.forget'
+  'activity.list' | 'activity.undo' | 'consolidation.run' | 'consolidation.status'
 >;
 
-/** The memory activity feed, consolidation on demand, and forgetting: calls a person makes. */
+/** The memory activity feed and consolidation on demand: calls a person makes. */
 export function createActivityHandlers(deps: ActivityHandlerDeps): ActivityHandlers {
-  const { agents, activity, consolidator, forget, events } = deps;
+  const { agents, activity, consolidator } = deps;
   return {
     'activity.list': async ({ agentId, limit, before }) => {
       await agents.get(agentId);
@@ -55,12 +51,6 @@ export function createActivityHandlers(deps: ActivityHandlerDeps): ActivityHandl
     'consolidation.status': async ({ agentId }) => {
       await agents.get(agentId);
       return consolidator.status(agentId);
-    },
-    'memory.forget': async ({ agentId, target }) => {
-      await agents.get(agentId);
-      const report = await forget(agentId, target, 'user');
-      events.emit('memory', { agentId });
-      return report;
     },
   };
 }

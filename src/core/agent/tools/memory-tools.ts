@@ -1,4 +1,4 @@
-import { defineTool } from './tool';
+import { defineTool, refusedWhileNotRemembered } from './tool';
 
 /** Letta's core-memory editing tools; every edit is bound by the block's limit and read-only flag. */
 export const coreMemoryAppend = defineTool({
@@ -14,6 +14,8 @@ export const coreMemoryAppend = defineTool({
     content: { type: 'string', description: 'Text to add on a new line.' },
   },
   async run(args, ctx) {
+    const refused = refusedWhileNotRemembered(ctx);
+    if (refused) return refused;
     const block = await ctx.coreMemory.append(ctx.agentId, args.label, args.content, 'agent', {
       sourceMessageId: ctx.sourceMessageId,
     });
@@ -35,6 +37,8 @@ export const coreMemoryReplace = defineTool({
     new_content: { type: 'string', description: 'Text to put in its place.' },
   },
   async run(args, ctx) {
+    const refused = refusedWhileNotRemembered(ctx);
+    if (refused) return refused;
     const block = await ctx.coreMemory.replace(
       ctx.agentId,
       args.label,
@@ -61,6 +65,8 @@ export const memoryReplace = defineTool({
     new_str: { type: 'string', description: 'Replacement text.' },
   },
   async run(args, ctx) {
+    const refused = refusedWhileNotRemembered(ctx);
+    if (refused) return refused;
     const block = await ctx.coreMemory.replace(
       ctx.agentId,
       args.label,
@@ -92,6 +98,8 @@ export const memoryInsert = defineTool({
     },
   },
   async run(args, ctx) {
+    const refused = refusedWhileNotRemembered(ctx);
+    if (refused) return refused;
     const block = await ctx.coreMemory.insert(
       ctx.agentId,
       args.label,
@@ -116,6 +124,8 @@ export const memoryRethink = defineTool({
     new_memory: { type: 'string', description: 'The complete new contents of the block.' },
   },
   async run(args, ctx) {
+    const refused = refusedWhileNotRemembered(ctx);
+    if (refused) return refused;
     const block = await ctx.coreMemory.rewrite(ctx.agentId, args.label, args.new_memory, 'agent', {
       sourceMessageId: ctx.sourceMessageId,
     });

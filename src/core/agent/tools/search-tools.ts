@@ -1,6 +1,6 @@
 import { spokenText } from '../../../shared/message-text';
 import { pastLabel } from '../../../shared/past-facts';
-import { defineTool } from './tool';
+import { defineTool, refusedWhileNotRemembered } from './tool';
 
 const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
 
@@ -22,6 +22,8 @@ export const archivalMemoryInsert = defineTool({
     },
   },
   async run(args, ctx) {
+    const refused = refusedWhileNotRemembered(ctx);
+    if (refused) return refused;
     const passage = await ctx.archival.insert(ctx.agentId, {
       text: args.content,
       tags: args.tags ?? [],

@@ -38,10 +38,14 @@ const NEW_DEFAULT_PROMPT = `You are Locus, a personal assistant that runs privat
  *   with a prompt of their own keep Letta's tool set, which it may name.
  * - memory_activity: one row per memory change (what, when, who) with what
  *   an undo needs; changes of one consolidation pass share a batch id.
- * - consolidation_cursors: the last message seq each agent's consolidation
- *   has applied, advanced in the same transaction as the facts it applied.
- *   Existing agents start at their newest message: an upgrade does not
- *   re-read years of history with the local model.
+ * - consolidation_cursors: the last message seq of each conversation whose
+ *   facts consolidation has applied, advanced in the same transaction as
+ *   those facts. Per conversation, not per agent: a conversation the user
+ *   asked not to remember keeps its place, and is read from there once it
+ *   is remembered again. Existing conversations start at their newest
+ *   message: an upgrade does not re-read years of history with the model.
+ * - conversations.remember: false for "don't remember": its messages stay
+ *   history but are not consolidated, embedded or searched for the model.
  * - block_line_sources: which message a core-memory line came from (tools
  *   and consolidation), so forgetting a message finds the lines derived
  *   from it, and so the least recently touched lines leave a full block first.
@@ -72,14 +76,20 @@ export const memoryPipeline: Migration = {
       CREATE INDEX memory_activity_batch ON memory_activity (batch_id) WHERE batch_id IS NOT NULL;
       CREATE INDEX memory_activity_target ON memory_activity (target_id) WHERE target_id IS NOT NULL;
 
+      ALTER TABLE conversations ADD COLUMN remember boolean NOT NULL DEFAULT true;
+
       CREATE TABLE consolidation_cursors (
-        agent_id text PRIMARY KEY REFERENCES agents(id) ON DELETE CASCADE,
+        conversation_id text PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        agent_id text NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
         last_seq bigint NOT NULL,
         updated_at timestamptz NOT NULL
       );
-      INSERT INTO consolidation_cursors (agent_id, last_seq, updated_at)
-        SELECT a.id, coalesce((SELECT max(m.seq) FROM messages m WHERE m.agent_id = a.id), 0), now()
-        FROM agents a;
+      CREATE INDEX consolidation_cursors_agent ON consolidation_cursors (agent_id);
+      INSERT INTO consolidation_cursors (conversation_id, agent_id, last_seq, updated_at)
+        SELECT c.id, c.agent_id,
+               coalesce((SELECT max(m.seq) FROM messages m
+                         WHERE coalesce(m.conversation_id, m.agent_id) = c.id), 0), now()
+        FROM conversations c;
 
       CREATE TABLE block_line_sources (
         id bigserial PRIMARY KEY,

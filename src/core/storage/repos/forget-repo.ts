@@ -1,4 +1,5 @@
 import type { Sql } from '../sql';
+import { MESSAGE_CONVERSATION } from './conversations-repo';
 
 /** Deletes for "forget": rows removed for good, with whatever points at them. */
 export function createForgetRepo(sql: Sql) {
@@ -20,12 +21,15 @@ export function createForgetRepo(sql: Sql) {
         reply: string | null;
         tool_calls: Array<{ arguments?: string }> | null;
       }>(
-        `WITH target AS (SELECT seq, role FROM messages WHERE id = $1 AND agent_id = $2)
+        `WITH target AS (SELECT seq, role, ${MESSAGE_CONVERSATION('x')} AS conversation
+                         FROM messages x WHERE id = $1 AND agent_id = $2)
          SELECT m.id, m.content, m.reply, m.tool_calls FROM messages m, target t
          WHERE m.agent_id = $2 AND (m.id = $1 OR (
-           t.role = 'user' AND m.seq > t.seq AND m.role <> 'user' AND m.kind <> 'summary'
+           t.role = 'user' AND ${MESSAGE_CONVERSATION('m')} = t.conversation
+           AND m.seq > t.seq AND m.role <> 'user' AND m.kind <> 'summary'
            AND m.seq < coalesce((SELECT min(n.seq) FROM messages n
-                                 WHERE n.agent_id = $2 AND n.role = 'user' AND n.seq > t.seq),
+                                 WHERE n.agent_id = $2 AND ${MESSAGE_CONVERSATION('n')} = t.conversation
+                                   AND n.role = 'user' AND n.seq > t.seq),
                                 'infinity'::numeric)))
          ORDER BY m.seq`,
         [id, agentId],
