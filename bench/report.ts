@@ -157,5 +157,24 @@ export function renderMarkdown(results: BenchResults): string {
       '',
     );
   }
+  if (results.startup) {
+    const s = results.startup;
+    out.push(
+      '## Start-up: one-shot `locus -p`',
+      '',
+      `${s.runs} runs each, interleaved; load average ${s.loadAverage.before} before, ${s.loadAverage.after} after (2 cores: the wall time stretches with load, CPU time much less).`,
+      '',
+      ...header(['Command', 'Wall ms p50 / max', 'CPU ms p50 / max', 'Peak RSS MB p50 / max']),
+      ...s.rows.map((r) =>
+        row([
+          r.command,
+          `${r.wallMs.p50} / ${r.wallMs.max}`,
+          `${r.cpuMs.p50} / ${r.cpuMs.max}`,
+          `${r.peakRssMb.p50} / ${r.peakRssMb.max}`,
+        ]),
+      ),
+      '',
+    );
+  }
   return `${out.join('\n')}\n`;
 }

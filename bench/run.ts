@@ -8,10 +8,10 @@ import { loadLocomo } from './locomo/locomo-data';
 import { runRetrievalBench, type EmbedderSpec } from './locomo/retrieval-bench';
 import { renderMarkdown } from './report';
 import { runScaleBench } from './scale/scale-bench';
+import { runStartupBench } from './startup/startup-bench';
 import { runTokenReuseBench } from './tokens/token-reuse-bench';
-import { createUseEmbedder } from './use-embedder';
 
-const SUITES = ['locomo', 'scale', 'tokens'] as const;
+const SUITES = ['locomo', 'scale', 'tokens', 'startup'] as const;
 type Suite = (typeof SUITES)[number];
 
 const USAGE = `npm run bench -- [options]
@@ -25,6 +25,8 @@ const USAGE = `npm run bench -- [options]
   --embedder-name <id>    the model id inside that folder (default: Xenova/all-MiniLM-L6-v2)
   --sizes 1000,10000      passage counts for the scale suite (default: 1000,10000,100000)
   --threads <n>           threads for models (default: number of cores)
+  --runs <n>              runs per command in the startup suite (default: 7)
+  --compare <checkout>    startup: also time another checkout's bin/locus.js
 `;
 
 export interface BenchResults {
@@ -35,6 +37,7 @@ export interface BenchResults {
   locomo?: Awaited<ReturnType<typeof runRetrievalBench>>;
   scale?: Awaited<ReturnType<typeof runScaleBench>>;
   tokens?: Awaited<ReturnType<typeof runTokenReuseBench>>;
+  startup?: Awaited<ReturnType<typeof runStartupBench>>;
 }
 
 async function main(): Promise<void> {
@@ -48,6 +51,8 @@ async function main(): Promise<void> {
       'embedder-name': { type: 'string', default: 'Xenova/all-MiniLM-L6-v2' },
       sizes: { type: 'string' },
       threads: { type: 'string' },
+      runs: { type: 'string' },
+      compare: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -90,7 +95,11 @@ async function main(): Promise<void> {
         label: 'fake-hash-384 (offline fallback)',
         create: async () => createFakeEmbedder({ dimensions: 384 }),
       },
-      { label: 'USE-lite-512', create: () => createUseEmbedder() },
+      // TF.js and the USE model load only when this suite runs.
+      {
+        label: 'USE-lite-512',
+        create: async () => (await import('./use-embedder')).createUseEmbedder(),
+      },
     ];
     const modelDir = values['embedder-model'];
     if (modelDir) {
@@ -119,6 +128,14 @@ async function main(): Promise<void> {
   }
   if (suites.includes('tokens')) {
     results.tokens = await runTokenReuseBench({ turns: quick ? 8 : 50, threads, log });
+    save();
+  }
+  if (suites.includes('startup')) {
+    results.startup = await runStartupBench({
+      runs: Number(values.runs ?? (quick ? 3 : 7)),
+      ...(values.compare ? { compare: values.compare } : {}),
+      log,
+    });
     save();
   }
   results.finishedAt = new Date().toISOString();
