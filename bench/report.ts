@@ -157,6 +157,39 @@ export function renderMarkdown(results: BenchResults): string {
       '',
     );
   }
+  if (results.peers) {
+    const p = results.peers;
+    out.push(
+      '## Peers: the same vectors in other embedded stores',
+      '',
+      `${p.queries} LoCoMo questions per size, k = 10; each system searches in a fresh process; mem0 only up to ${p.mem0MaxSize} rows. Load average ${p.loadAverage.before} before, ${p.loadAverage.after} after.`,
+      '',
+      ...header(['System', 'LoCoMo R@5', 'R@10', 'Questions']),
+      ...p.recall.map((r) => row([r.name, r['r@5'], r['r@10'], r.questions])),
+      '',
+      ...header([
+        'Rows',
+        'System',
+        'Search p50 / p95 ms',
+        'Inserts/s',
+        'Disk MB',
+        'Peak RSS MB (search / build)',
+        'Open ms',
+      ]),
+      ...p.points.map((r) =>
+        row([
+          r.size,
+          r.name,
+          `${r.search.p50Ms} / ${r.search.p95Ms}`,
+          r.insertsPerSecond,
+          r.diskMb,
+          `${r.searchPeakRssMb} / ${r.buildPeakRssMb}`,
+          r.openMs,
+        ]),
+      ),
+      '',
+    );
+  }
   if (results.startup) {
     const s = results.startup;
     out.push(

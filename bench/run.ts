@@ -7,11 +7,14 @@ import { createTransformersEmbedder } from '../src/core/models/transformers-embe
 import { loadLocomo } from './locomo/locomo-data';
 import { runRetrievalBench, type EmbedderSpec } from './locomo/retrieval-bench';
 import { renderMarkdown } from './report';
+import { runPeersBench, type PeerSystemId } from './peers/peers-bench';
 import { runScaleBench } from './scale/scale-bench';
 import { runStartupBench } from './startup/startup-bench';
 import { runTokenReuseBench } from './tokens/token-reuse-bench';
 
-const SUITES = ['locomo', 'scale', 'tokens', 'startup'] as const;
+const SUITES = ['locomo', 'scale', 'tokens', 'startup', 'peers'] as const;
+/** Suites that run only when named: peers installs other databases first. */
+const DEFAULT_SUITES: readonly Suite[] = ['locomo', 'scale', 'tokens', 'startup'];
 type Suite = (typeof SUITES)[number];
 
 const USAGE = `npm run bench -- [options]
@@ -27,6 +30,8 @@ const USAGE = `npm run bench -- [options]
   --threads <n>           threads for models (default: number of cores)
   --runs <n>              runs per command in the startup suite (default: 7)
   --compare <checkout>    startup: also time another checkout's bin/locus.js
+  --systems a,b           peers: any of locus, lancedb, sqlite, mem0 (default: all)
+                          (--sizes also sets the peers suite's sizes; default 10000,100000)
 `;
 
 export interface BenchResults {
@@ -38,6 +43,7 @@ export interface BenchResults {
   scale?: Awaited<ReturnType<typeof runScaleBench>>;
   tokens?: Awaited<ReturnType<typeof runTokenReuseBench>>;
   startup?: Awaited<ReturnType<typeof runStartupBench>>;
+  peers?: Awaited<ReturnType<typeof runPeersBench>>;
 }
 
 async function main(): Promise<void> {
@@ -53,6 +59,7 @@ async function main(): Promise<void> {
       threads: { type: 'string' },
       runs: { type: 'string' },
       compare: { type: 'string' },
+      systems: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -60,7 +67,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const suites = (values.suites?.split(',') ?? [...SUITES]) as Suite[];
+  const suites = (values.suites?.split(',') ?? [...DEFAULT_SUITES]) as Suite[];
   const unknown = suites.filter((s) => !SUITES.includes(s));
   if (unknown.length > 0) throw new Error(`Unknown suite(s): ${unknown.join(', ')}.\n\n${USAGE}`);
   const quick = values.quick;
@@ -134,6 +141,22 @@ async function main(): Promise<void> {
     results.startup = await runStartupBench({
       runs: Number(values.runs ?? (quick ? 3 : 7)),
       ...(values.compare ? { compare: values.compare } : {}),
+      log,
+    });
+    save();
+  }
+  if (suites.includes('peers')) {
+    results.peers = await runPeersBench({
+      conversations: loadLocomo(values.locomo),
+      sizes: values.sizes
+        ? values.sizes.split(',').map(Number)
+        : quick
+          ? [2000]
+          : [10_000, 100_000],
+      ...(values.systems ? { systems: values.systems.split(',') as PeerSystemId[] } : {}),
+      ...(quick ? { queries: 50 } : {}),
+      cacheDir: path.join(values.out, 'cache'),
+      createEmbedder: async () => (await import('./use-embedder')).createUseEmbedder(),
       log,
     });
     save();
