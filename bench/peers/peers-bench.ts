@@ -29,7 +29,10 @@ export interface PeerPoint {
   system: PeerSystemId;
   name: string;
   size: number;
+  /** Rows per second until the store is closed, indexes built. */
   insertsPerSecond: number;
+  /** Rows per second until the last write returned (indexes may still be pending). */
+  writesPerSecond: number;
   diskMb: number;
   buildPeakRssMb: number;
   openMs: number;
@@ -180,6 +183,7 @@ export async function runPeersBench(options: PeersOptions) {
           name: NAMES[system],
           size,
           insertsPerSecond: Number(build?.result.insertsPerSecond),
+          writesPerSecond: Number(build?.result.writesPerSecond),
           diskMb: Number(build?.result.diskMb),
           buildPeakRssMb: Math.round(build?.usage.peakRssMb ?? 0),
           openMs: Number(result.openMs),

@@ -196,6 +196,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
     recall,
     /** Embeds messages in the background; tests and benchmarks wait on it with idle(). */
     indexer,
+    /** Vector columns and indexes; flush() builds an index a bulk import deferred. */
+    upkeep,
     runtime,
     captures,
     /** Captures found only in the journal at open (after a crash) and stored now. */
@@ -211,6 +213,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
       try {
         // First: it uses the embedder and the database.
         await indexer.dispose();
+        // An index a bulk import deferred is built now, not at the next open.
+        await upkeep.flush();
         events.clear();
         await model?.dispose();
         await embedder.dispose();
