@@ -14,11 +14,9 @@ describe('buffer cache size', () => {
     expect(sharedBuffersMb(1 * MB, 16 * GB)).toBe(16);
     expect(sharedBuffersMb(30 * MB, 16 * GB)).toBe(16);
     expect(sharedBuffersMb(300 * MB, 16 * GB)).toBe(100);
-    expect(sharedBuffersMb(900 * MB, 16 * GB)).toBe(300);
-    expect(sharedBuffersMb(1.6 * GB, 16 * GB)).toBe(512);
-    expect(sharedBuffersMb(10 * GB, 16 * GB)).toBe(512);
+    expect(sharedBuffersMb(900 * MB, 16 * GB)).toBe(128);
+    expect(sharedBuffersMb(10 * GB, 16 * GB)).toBe(128);
     // Never more than 1/16 of a small machine's memory, never below the minimum.
-    expect(sharedBuffersMb(10 * GB, 4 * GB)).toBe(256);
     expect(sharedBuffersMb(10 * GB, 1 * GB)).toBe(64);
     expect(sharedBuffersMb(10 * GB, 128 * MB)).toBe(16);
   });
