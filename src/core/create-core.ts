@@ -45,6 +45,8 @@ export interface CreateCoreOptions {
   modelsDir?: string;
   /** How models.load opens a model; defaults to the real loader (tests count or fake loads). */
   openModel?: ModelHandlerDeps['openModel'];
+  /** How long bulk imports must pause before the vector index is rebuilt; tests lengthen it. */
+  indexAfterIdleMs?: number;
   /** Caps strings in tool-call grammars; only for tiny test models. */
   maxStringLength?: number;
 }
@@ -64,7 +66,13 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const db = database.pg;
   const autoAnalyze = createAutoAnalyze(db);
   const coreMemory = createCoreMemory({ db, clock });
-  const upkeep = createVectorUpkeep({ db, embedder });
+  const upkeep = createVectorUpkeep({
+    db,
+    embedder,
+    ...(options.indexAfterIdleMs !== undefined
+      ? { indexAfterIdleMs: options.indexAfterIdleMs }
+      : {}),
+  });
   const archival = createArchivalMemory({ db, embedder, upkeep, clock, autoAnalyze });
   const conversations = createConversations({ db, clock });
   const recall = createRecallMemory({ db, clock, embedder, autoAnalyze, conversations });

@@ -23,7 +23,8 @@ describe('bulk writes of archival passages', () => {
   });
 
   it('stores an import of many passages exactly, with the vector index built once after', async () => {
-    const core = await testCore();
+    // Long enough that the index cannot be rebuilt behind the test's back.
+    const core = await testCore({ indexAfterIdleMs: 10 * 60_000 });
     const agent = await core.agents.create({ name: 'Importer' });
     const inputs = Array.from({ length: BULK_FROM + 5 }, (_, i) => ({
       text: i === 7 ? 'Zoë’s café — naïve “quotes” 🐝 in June' : `imported note ${word(i)}`,
@@ -91,5 +92,16 @@ describe('bulk writes of archival passages', () => {
       limit: 1,
     });
     await matches(again.items[0]?.id);
+  });
+
+  it('builds the deferred index by itself once the writes pause', async () => {
+    const core = await testCore({ indexAfterIdleMs: 0 });
+    const agent = await core.agents.create({ name: 'Importer' });
+    await core.archival.insertMany(
+      agent.id,
+      Array.from({ length: BULK_FROM }, (_, i) => ({ text: `note ${word(i)}` })),
+    );
+    const vectors = createVectorsRepo(core.database.pg, 'passages');
+    await expect.poll(() => vectors.hasVectorIndex(), { timeout: 120_000 }).toBe(true);
   });
 });

@@ -42,8 +42,14 @@ const INDEX_AFTER_IDLE_MS = 2000;
  * Keeps every stored vector (passages and messages) from the current
  * embedder: one model's vectors are meaningless next to another's.
  */
-export function createVectorUpkeep(options: { db: Db; embedder: Embedder }) {
+export function createVectorUpkeep(options: {
+  db: Db;
+  embedder: Embedder;
+  /** How long bulk writes must pause before a deferred index is built. Defaults to 2 s. */
+  indexAfterIdleMs?: number;
+}) {
   const { db, embedder } = options;
+  const indexAfterIdleMs = options.indexAfterIdleMs ?? INDEX_AFTER_IDLE_MS;
   const deferred = new Set<VectorTable>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let building: Promise<void> = Promise.resolve();
@@ -52,12 +58,16 @@ export function createVectorUpkeep(options: { db: Db; embedder: Embedder }) {
   function buildDeferred(): Promise<void> {
     if (timer) clearTimeout(timer);
     timer = null;
-    building = building.then(async () => {
-      for (const table of [...deferred]) {
-        deferred.delete(table);
-        await createVectorsRepo(db, table).createVectorIndex();
-      }
-    });
+    // A failed build leaves the table in `deferred`'s past: the next open
+    // builds a missing index, and later loads must not inherit the failure.
+    building = building
+      .catch(() => undefined)
+      .then(async () => {
+        for (const table of [...deferred]) {
+          deferred.delete(table);
+          await createVectorsRepo(db, table).createVectorIndex();
+        }
+      });
     return building;
   }
 
@@ -69,7 +79,7 @@ export function createVectorUpkeep(options: { db: Db; embedder: Embedder }) {
      * writes pause (or at flush/close); until then vector search scans exactly.
      */
     async deferIndex(table: VectorTable): Promise<void> {
-      await building;
+      await building.catch(() => undefined);
       deferred.add(table);
       await createVectorsRepo(db, table).dropVectorIndex();
       if (timer) clearTimeout(timer);
@@ -77,7 +87,7 @@ export function createVectorUpkeep(options: { db: Db; embedder: Embedder }) {
         buildDeferred().catch(() => {
           // Left for the next flush or open (vector upkeep builds a missing index).
         });
-      }, INDEX_AFTER_IDLE_MS);
+      }, indexAfterIdleMs);
       timer.unref?.();
     },
 
