@@ -12,6 +12,7 @@ import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
 import { createOutput, formatError, progressPrinter, type Output } from './output';
+import { preferQuickStart } from './quick-start';
 
 async function resolveAgent(core: Core, wanted: string | undefined): Promise<Agent> {
   if (!wanted) return call(core.handlers, 'agents.getDefault', {});
@@ -83,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
     const cli = parseCli(argv);
     output = createOutput(cli.values.json ?? false);
     const [command, sub, ...rest] = cli.positionals;
+    preferQuickStart(cli.values.prompt !== undefined ? undefined : command);
     if (cli.values.prompt !== undefined) {
       const text = [cli.values.prompt, ...cli.positionals].join(' ');
       await withCore(cli, output, async (core) => {

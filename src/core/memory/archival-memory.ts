@@ -11,6 +11,7 @@ import { newId } from '../ids';
 import { parseDateBound } from './date-bounds';
 import type { Embedder } from '../models/embedder';
 import { HYBRID_FUSION, candidatesFor } from '../storage/repos/fusion-sql';
+import { bulkLoadPassages } from '../storage/repos/passages-bulk-load';
 import { createPassagesRepo, type SearchMode } from '../storage/repos/passages-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import { createActivityRepo, quote } from '../storage/repos/activity-repo';
@@ -78,6 +79,13 @@ export interface ArchivalQuery {
   mode?: SearchMode;
 }
 
+/**
+ * From this many passages in one call (an import), rows are written with one
+ * binary COPY and the vector index is built once after the writes instead of
+ * row by row (see VectorUpkeep.deferIndex).
+ */
+export const BULK_FROM = 1000;
+
 function normalizeTags(tags: string[] | undefined): string[] {
   return [...new Set((tags ?? []).map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
 }
@@ -117,10 +125,17 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
       validUntil: input.validUntil ?? null,
     }));
     if (passages.length === 0) return passages;
+    const rows = passages.map((passage, i) => ({ passage, embedding: vectors[i] ?? null }));
+    // Binary COPY for bulk loads (it writes no past-fact columns; bulk loads have none).
+    const bulk =
+      rows.length >= BULK_FROM &&
+      !opts.tx &&
+      passages.every((p) => p.supersededBy === null && p.validUntil === null);
+    // Before any transaction: the index is dropped through the database itself.
+    if (bulk) await upkeep.deferIndex('passages');
     const write = async (sql: Sql) => {
-      await createPassagesRepo(sql).insertMany(
-        passages.map((passage, i) => ({ passage, embedding: vectors[i] ?? null })),
-      );
+      if (bulk) await bulkLoadPassages(sql, rows);
+      else await createPassagesRepo(sql).insertMany(rows);
       if (opts.record === false) return;
       const first = passages[0] as Passage;
       await createActivityRepo(sql).insert({
