@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/core/clock';
+import { createCore } from '../../src/core/create-core';
 import { createBlocksRepo } from '../../src/core/storage/repos/blocks-repo';
 import { eventually, gatedModel, replyOnlyModel } from '../helpers/consolidation-models';
-import { testCore } from '../helpers/test-core';
+import { onCleanup, tempDir, testCore } from '../helpers/test-core';
 
 /** Wednesday noon: date words resolve against it. */
 const WEDNESDAY = '2026-03-04T12:00:00.000Z';
@@ -42,6 +43,23 @@ describe('background consolidation', () => {
       pending: 0,
       running: false,
     });
+  });
+
+  it('keeps the consolidated fact for a later process: it is in that prompt', async () => {
+    const dataDir = tempDir();
+    const first = await createCore({ dataDir, chatModel: replyOnlyModel() });
+    const agent = await first.agents.getOrCreateDefault();
+    await first.runtime.send(agent.id, 'My sister is called Lena.');
+    await first.handlers['consolidation.run']({ agentId: agent.id });
+    await first.dispose();
+
+    const model = replyOnlyModel();
+    const second = await createCore({ dataDir, chatModel: model });
+    onCleanup(() => second.dispose());
+    await second.runtime.send(agent.id, 'What is my sister called?');
+    const step = model.calls.find((c) => c.purpose === 'step')!;
+    expect(step.turns[0]!.content).toContain('<human chars="12/5000">');
+    expect(step.turns[0]!.content).toContain('Sister: Lena');
   });
 
   it('runs by itself once the model has been idle after a turn', async () => {

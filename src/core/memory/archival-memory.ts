@@ -156,7 +156,7 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
       });
     };
     if (opts.tx) await write(opts.tx);
-    else if (opts.record === false) await write(db);
+    else if (opts.record === false || bulk) await write(db);
     else await db.transaction(write);
     options.autoAnalyze?.noteWrites(passages.length);
     // Analysing waits for the database, which an open transaction holds.
