@@ -39,6 +39,8 @@ export const ErrorCodes = [
   'AGENT_FILE_INVALID',
   'BACKUP_INVALID',
   'CONVERSATION_NOT_FOUND',
+  'ACTIVITY_NOT_FOUND',
+  'UNDO_NOT_POSSIBLE',
   // A PostgreSQL server as the memory database (storage/backends).
   'DATABASE_URL_INVALID',
   'DATABASE_UNREACHABLE',

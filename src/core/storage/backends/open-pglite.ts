@@ -19,9 +19,7 @@ export async function openPglite(options: { dataDir?: string; template?: Blob })
       : sharedBuffersMb(folderBytes(location), os.totalmem());
   const pg = await PGlite.create(location, {
     extensions: { vector },
-    ...(buffersMb > MIN_SHARED_BUFFERS_MB
-      ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${buffersMb}MB`] }
-      : {}),
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${buffersMb}MB`],
     ...(options.template ? { loadDataDir: options.template } : {}),
   });
   try {
