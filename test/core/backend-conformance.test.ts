@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { copyInBinary } from '../../src/core/storage/copy-in';
 import { queryPrepared } from '../../src/core/storage/prepared-statements';
 import type { Db } from '../../src/core/storage/sql';
 import { testDatabase } from '../helpers/test-core';
@@ -167,4 +168,60 @@ describe(`the ${testBackend()} backend`, () => {
     );
     expect(rows).toEqual([{ tz: 'UTC', day: '2026-03-02' }]);
   });
+
+  it('bulk-loads binary COPY input, inside a transaction or not, and refuses bad input', async () => {
+    const sql = (await db()) as Db;
+    await copyInBinary(
+      sql,
+      'shapes (id, doc)',
+      copyRows([
+        [1, '{"a":1}'],
+        [2, '{"b":[true]}'],
+      ]),
+    );
+    // Rolled back with the transaction it was part of.
+    await expect(
+      sql.transaction(async (tx) => {
+        await copyInBinary(tx, 'shapes (id, doc)', copyRows([[3, '{}']]));
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    // A duplicate key fails the whole COPY, and the connection stays usable.
+    await expect(
+      copyInBinary(
+        sql,
+        'shapes (id, doc)',
+        copyRows([
+          [4, '{}'],
+          [1, '{}'],
+        ]),
+      ),
+    ).rejects.toMatchObject({ code: '23505' });
+    const { rows } = await sql.query<{ id: number; doc: unknown }>(
+      'SELECT id, doc FROM shapes ORDER BY id',
+    );
+    expect(rows).toEqual([
+      { id: 1, doc: { a: 1 } },
+      { id: 2, doc: { b: [true] } },
+    ]);
+  });
 });
+
+/** Postgres's binary COPY format for (int, jsonb) rows. */
+function copyRows(rows: Array<[number, string]>): Uint8Array {
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)];
+  for (const [id, json] of rows) {
+    const head = Buffer.alloc(2 + 4 + 4 + 4 + 1);
+    head.writeInt16BE(2, 0);
+    head.writeInt32BE(4, 2);
+    head.writeInt32BE(id, 6);
+    const body = Buffer.from(json, 'utf8');
+    head.writeInt32BE(body.length + 1, 10);
+    head.writeUInt8(1, 14); // jsonb's binary format version
+    parts.push(head, body);
+  }
+  const trailer = Buffer.alloc(2);
+  trailer.writeInt16BE(-1, 0);
+  parts.push(trailer);
+  return new Uint8Array(Buffer.concat(parts));
+}

@@ -43,3 +43,16 @@ export interface PreparingSql extends Sql {
 export function canPrepare(sql: Sql): sql is PreparingSql {
   return typeof (sql as Partial<PreparingSql>).queryPrepared === 'function';
 }
+
+/**
+ * A backend that takes COPY input from the client (a server: COPY ... FROM
+ * STDIN). PGlite reads it from a blob instead; copy-in.ts picks the way.
+ */
+export interface CopyingSql extends Sql {
+  /** Runs `statement`, a `COPY ... FROM STDIN`, with `data` as its input; returns rows written. */
+  copyFromStdin(statement: string, data: Uint8Array): Promise<number>;
+}
+
+export function canCopyFromStdin(sql: Sql): sql is CopyingSql {
+  return typeof (sql as Partial<CopyingSql>).copyFromStdin === 'function';
+}

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
-import type { Db, PreparingSql, Results, Sql } from '../sql';
+import type { CopyingSql, Db, PreparingSql, Results, Sql } from '../sql';
+import { copyIn } from './server-copy';
 import type { DatabaseTarget } from './database-url';
 import { queryError } from './server-errors';
 import { serializeParam } from './server-types';
@@ -47,7 +48,7 @@ async function run<T>(
 }
 
 /** One checked-out connection inside a transaction. */
-class TransactionSql implements Sql {
+class TransactionSql implements CopyingSql {
   constructor(
     private readonly client: pg.PoolClient,
     private readonly target: DatabaseTarget,
@@ -64,6 +65,14 @@ class TransactionSql implements Sql {
       throw queryError(error, this.target);
     }
   }
+
+  async copyFromStdin(statement: string, data: Uint8Array): Promise<number> {
+    try {
+      return await copyIn(this.client, statement, data);
+    } catch (error) {
+      throw queryError(error, this.target);
+    }
+  }
 }
 
 /**
@@ -72,7 +81,7 @@ class TransactionSql implements Sql {
  * by side on different connections; a transaction keeps one connection
  * until it ends.
  */
-export class ServerDb implements Db, PreparingSql {
+export class ServerDb implements Db, PreparingSql, CopyingSql {
   constructor(
     private readonly pool: pg.Pool,
     readonly target: DatabaseTarget,
@@ -100,6 +109,32 @@ export class ServerDb implements Db, PreparingSql {
       return toResultList(await this.pool.query(text));
     } catch (error) {
       throw queryError(error, this.target);
+    }
+  }
+
+  /** On one connection from the pool, as its own statement (its own transaction). */
+  async copyFromStdin(statement: string, data: Uint8Array): Promise<number> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw queryError(error, this.target);
+    }
+    let broken: Error | undefined;
+    const ignore = (): void => undefined;
+    client.on('error', ignore);
+    try {
+      return await copyIn(client, statement, data);
+    } catch (error) {
+      // The server refusing the rows leaves the connection in step; anything
+      // else (a broken socket) may not, so that connection is not reused.
+      if (typeof (error as { code?: unknown }).code !== 'string') {
+        broken = error instanceof Error ? error : new Error(String(error));
+      }
+      throw queryError(error, this.target);
+    } finally {
+      client.off('error', ignore);
+      client.release(broken);
     }
   }
 

@@ -1,25 +1,22 @@
 import type { Passage } from '../../../shared/entities';
+import { copyInBinary } from '../copy-in';
 import type { Sql } from '../sql';
 
 /**
- * Bulk writes of passages, PGlite's way: one binary COPY from an in-memory
- * blob. A multi-row INSERT makes Postgres parse every vector from text,
- * which in WebAssembly is most of the cost (~1.5k rows/s); binary COPY sends
- * the bytes as stored. This is the one PGlite-specific write path; a
- * PostgreSQL server backend implements the same function with its driver's
- * COPY (or falls back to the INSERT in passages-repo.ts).
+ * Bulk writes of passages: one binary COPY. A multi-row INSERT makes
+ * Postgres parse every vector from text, which in WebAssembly is most of the
+ * cost (~1.5k rows/s); binary COPY sends the bytes as stored. Both backends
+ * take the same bytes (copy-in.ts: a blob on PGlite, FROM STDIN on a server).
  */
 export async function bulkLoadPassages(
   sql: Sql,
   rows: ReadonlyArray<{ passage: Passage; embedding: Float32Array | null }>,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const blob = new Blob([encodePassages(rows)]);
-  await sql.query(
-    `COPY passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)
-     FROM '/dev/blob' WITH (FORMAT binary)`,
-    [],
-    { blob },
+  await copyInBinary(
+    sql,
+    'passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)',
+    encodePassages(rows),
   );
 }
 
