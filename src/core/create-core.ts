@@ -153,6 +153,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     systemTurn: async (agentId) => (await runtime.preview(agentId))[0]?.content,
     isPaused: async (agentId) => (await agents.get(agentId)).memory.consolidation === 'paused',
     onApplied: memoryChanged,
+    claim: (agentId) => claimBackgroundJob(coordination, `consolidate:${agentId}`),
     ...(options.consolidationDelayMs !== undefined
       ? { debounceMs: options.consolidationDelayMs }
       : {}),

@@ -98,6 +98,8 @@ describe('processes sharing a server', () => {
     expect(await told).toContainEqual({ table: 'passages', agentId: agent.id });
     expect(heard.flat()).toContainEqual({ table: 'blocks', agentId: agent.id });
     expect(heard.flat()).toContainEqual({ table: 'agents', agentId: agent.id });
+    // The activity feed too (its view reloads).
+    expect(heard.flat()).toContainEqual({ table: 'memory_activity', agentId: agent.id });
     // And what it heard is there to read.
     expect((await other.coreMemory.get(agent.id, 'human')).value).toContain('Likes sailing');
     // The writer was not told about itself, even after the other's notices arrived.
@@ -108,5 +110,21 @@ describe('processes sharing a server', () => {
       }),
     );
     expect(own.flat().filter((c) => c.table === 'blocks')).toEqual([]);
+  });
+
+  it('consolidate an agent in one process at a time', async () => {
+    const core = await testCore();
+    const url = core.database.backend === 'postgres' ? core.database.server.target.url : '';
+    const other = await testCore({ databaseUrl: url });
+    const agent = await core.agents.create({ name: 'Sleeper' });
+    const claim = await claimBackgroundJob(core.database.coordination, `consolidate:${agent.id}`);
+    expect(claim).not.toBeNull();
+    expect(await other.handlers['consolidation.run']({ agentId: agent.id })).toMatchObject({
+      stopped: 'busy',
+    });
+    await claim?.();
+    expect(await other.handlers['consolidation.run']({ agentId: agent.id })).toMatchObject({
+      stopped: 'done',
+    });
   });
 });

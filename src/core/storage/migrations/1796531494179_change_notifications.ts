@@ -5,9 +5,15 @@ const WATCHED: Array<{ table: string; events: string; agent: string }> = [
   { table: 'agents', events: 'INSERT OR UPDATE OR DELETE', agent: 'id' },
   { table: 'blocks', events: 'INSERT OR UPDATE OR DELETE', agent: 'agent_id' },
   // Not the background embedding of old rows (UPDATE of embedding): only what a person would see.
-  { table: 'passages', events: 'INSERT OR DELETE OR UPDATE OF text, tags', agent: 'agent_id' },
+  {
+    table: 'passages',
+    events: 'INSERT OR DELETE OR UPDATE OF text, tags, superseded_by, valid_until',
+    agent: 'agent_id',
+  },
   { table: 'messages', events: 'INSERT OR DELETE', agent: 'agent_id' },
   { table: 'conversations', events: 'INSERT OR UPDATE OR DELETE', agent: 'agent_id' },
+  // The activity feed (consolidation, undo, forget done by another device).
+  { table: 'memory_activity', events: 'INSERT OR UPDATE', agent: 'agent_id' },
 ];
 
 /**
