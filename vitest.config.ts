@@ -37,6 +37,14 @@ const CONFORMANCE = [
   'test/core/captures.test.ts',
   'test/core/agent-loop.test.ts',
   'test/core/agent-file.test.ts',
+  'test/core/bulk-load.test.ts',
+  'test/core/halfvec-embeddings.test.ts',
+  'test/core/memory-activity.test.ts',
+  'test/core/facts-that-change.test.ts',
+  'test/core/forget.test.ts',
+  'test/core/dont-remember.test.ts',
+  'test/core/consolidation.test.ts',
+  'test/core/tool-profiles.test.ts',
 ];
 /** What only a server has: several processes, connection failures, pg_dump, copying to and from it. */
 const SERVER_ONLY = ['test/server/**/*.test.ts'];
