@@ -95,6 +95,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const upkeep = createVectorUpkeep({
     db,
     embedder,
+    // On a shared server the rebuild would block every device's writes.
+    deferIndexes: database.backend === 'pglite',
     ...(options.indexAfterIdleMs !== undefined
       ? { indexAfterIdleMs: options.indexAfterIdleMs }
       : {}),

@@ -48,6 +48,14 @@ export function createVectorUpkeep(options: {
   embedder: Embedder;
   /** How long bulk writes must pause before a deferred index is built. Defaults to 2 s. */
   indexAfterIdleMs?: number;
+  /**
+   * Whether bulk loads drop the vector index and build it again after.
+   * Defaults to true (PGlite, one process). A server keeps it: building an
+   * index holds a lock that makes every other device's writes to the table
+   * wait until it is done, and its searches scan exactly meanwhile; and a
+   * native server inserts into a live graph quickly.
+   */
+  deferIndexes?: boolean;
 }) {
   const { db, embedder } = options;
   const indexAfterIdleMs = options.indexAfterIdleMs ?? INDEX_AFTER_IDLE_MS;
@@ -80,6 +88,7 @@ export function createVectorUpkeep(options: {
      * writes pause (or at flush/close); until then vector search scans exactly.
      */
     async deferIndex(table: VectorTable): Promise<void> {
+      if (options.deferIndexes === false) return;
       await building.catch(() => undefined);
       deferred.add(table);
       await createVectorsRepo(db, table).dropVectorIndex();
