@@ -109,6 +109,24 @@ async function main(argv: string[]): Promise<number> {
           await chatCommand(core, agent, output);
         });
         return 0;
+      case 'context': {
+        if (sub !== 'reset') {
+          throw new LocusError(
+            'INVALID_INPUT',
+            `Unknown context command "${sub ?? ''}". Run "locus --help" for usage.`,
+          );
+        }
+        await withCore(cli, output, async (core) => {
+          const agent = await resolveAgent(core, cli.values.agent);
+          const result = await call(core.handlers, 'chat.resetContext', { agentId: agent.id });
+          output.out(
+            output.json
+              ? JSON.stringify(result)
+              : `Emptied ${agent.name}'s context window (${result.removed} messages); every message is still in recall memory and core and archival memory are unchanged.`,
+          );
+        });
+        return 0;
+      }
       case 'capture': {
         const words = cli.positionals.slice(1);
         const text = words.length > 0 ? words.join(' ') : await readStdin();

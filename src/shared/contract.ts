@@ -92,6 +92,8 @@ export const contract = {
   }),
   'chat.cancel': z.object({ turnId: z.string().min(1).max(100) }),
   'chat.context': z.object({ agentId }),
+  /** Empties the context window; every memory tier is kept (the way back from a bad context). */
+  'chat.resetContext': z.object({ agentId }),
 
   /** A quick note: durable before this returns, stored in archival memory tagged "note". */
   'captures.add': z.object({
@@ -164,6 +166,7 @@ export interface CallOutputs {
   'chat.send': ChatTurnResult;
   'chat.cancel': { cancelled: boolean };
   'chat.context': { messages: Message[]; prompt: Array<{ role: string; content: string }> };
+  'chat.resetContext': { removed: number };
   'captures.add': Passage;
   'agentfile.export': { fileName: string; text: string };
   'agentfile.exportMarkdown': { fileName: string; text: string };

@@ -12,6 +12,13 @@ import { createAgentsRepo, type MemoryCounts } from '../storage/repos/agents-rep
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Db } from '../storage/sql';
 import { createContextCache } from './context-cache';
+import {
+  createMessageClipper,
+  fitTokens,
+  messageTokenCap,
+  modelTokenCounter,
+  summaryTokenCap,
+} from './message-clip';
 import { PRESSURE_WARNING, compileContext } from './context-compiler';
 import { ReplyStreamer } from './reply-streamer';
 import { parseStep, stepResponseSchema } from './response-format';
@@ -74,6 +81,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   const schema = stepResponseSchema(tools, options.maxStringLength);
   const turnLocks = new Map<string, Promise<unknown>>();
   const contextCache = createContextCache();
+  const clipper = createMessageClipper();
 
   /** Persists messages, in order, and puts them at the end of the agent's context. */
   async function appendToContext<T extends NewMessageInput[]>(
@@ -101,9 +109,13 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
    */
   async function loadStep(
     agentId: string,
+    model: ChatModel | null,
   ): Promise<{ agent: Agent; messages: Message[]; counts: MemoryCounts }> {
     const state = await agents.getStepState(agentId);
-    const messages = await resolveMessages(agentId, state.contextIds);
+    const stored = await resolveMessages(agentId, state.contextIds);
+    // A message too long for the window is shown clipped, never whole.
+    const budget = model ? budgetFor(model) : budgetForSize(state.agent.model.contextSize);
+    const messages = await clipper.clip(stored, messageTokenCap(budget), modelTokenCounter(model));
     return { agent: state.agent, messages, counts: state.counts };
   }
 
@@ -128,6 +140,36 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     return Math.min(1024, Math.floor(model.contextSize / 4));
   }
 
+  function budgetForSize(contextSize: number): number {
+    return contextSize - Math.min(1024, Math.floor(contextSize / 4));
+  }
+
+  function budgetFor(model: ChatModel): number {
+    return budgetForSize(model.contextSize);
+  }
+
+  /**
+   * Refuses a turn, before anything is stored, when instructions, tools and
+   * core memory alone leave no room for a message: no eviction could help.
+   */
+  async function checkRoom(agentId: string, model: ChatModel, text: string): Promise<void> {
+    const { agent, messages, counts } = await loadStep(agentId, model);
+    const summary = messages.filter((m) => m.kind === 'summary').at(-1);
+    const fixed = await model.countTokens(compile(agent, summary ? [summary] : [], counts));
+    const budget = budgetFor(model);
+    const message = Math.min(
+      messageTokenCap(budget),
+      await modelTokenCounter(model)(text.slice(0, budget * 8)),
+    );
+    if (fixed + message > budget) {
+      throw new LocusError(
+        'CONTEXT_OVERFLOW',
+        `Core memory and instructions take ${fixed} of the ${budget} tokens this model's context window has for a turn, leaving no room for your message; nothing was saved. Shorten the core memory blocks (Memory view) or choose a larger context size in Models & settings.`,
+        { tokens: fixed + message, budget },
+      );
+    }
+  }
+
   /**
    * Returns a prompt that fits the window. On overflow the oldest messages
    * are folded into the recursive summary and leave the context (they stay in
@@ -139,8 +181,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     emit: (event: AgentEvent) => void,
     signal?: AbortSignal,
   ): Promise<ChatTurn[]> {
-    const budget = model.contextSize - reserveFor(model);
-    let { agent, messages, counts } = await loadStep(agentId);
+    const budget = budgetFor(model);
+    let { agent, messages, counts } = await loadStep(agentId, model);
     let turns = compile(agent, messages, counts);
     let tokens = await model.countTokens(turns);
     if (tokens > budget) {
@@ -159,10 +201,17 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       }
       const evicted = chat.slice(0, cut);
       if (evicted.length > 0) {
-        const text = await summarize(model, summary?.content ?? null, evicted, {
+        const summarized = await summarize(model, summary?.content ?? null, evicted, {
           ...(signal ? { signal } : {}),
           ...(turns[0]?.role === 'system' ? { agentSystem: turns[0].content } : {}),
         });
+        // The newest part of the summary is kept: it holds what just left the context.
+        const text = await fitTokens(
+          summarized,
+          summaryTokenCap(budget),
+          modelTokenCounter(model),
+          (chars) => summarized.slice(summarized.length - chars),
+        );
         const summaryMessage = await db.transaction(async (tx) => {
           const created = await recall.append(
             agentId,
@@ -176,7 +225,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
           return created;
         });
         emit({ type: 'summarized', evicted: evicted.length, summaryId: summaryMessage.id });
-        ({ agent, messages, counts } = await loadStep(agentId));
+        ({ agent, messages, counts } = await loadStep(agentId, model));
         turns = compile(agent, messages, counts);
         tokens = await model.countTokens(turns);
       }
@@ -203,6 +252,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     }
     const { agent } = await agents.getStepState(agentId);
     const maxSteps = turn.maxSteps ?? agent.model.maxSteps;
+    await checkRoom(agentId, model, text);
     const [user] = await appendToContext(agentId, { role: 'user', content: text });
     emit({ type: 'message', message: user });
 
@@ -333,8 +383,33 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     contextMessages,
     /** The exact prompt the next step would see (for inspection and tests). */
     async preview(agentId: string): Promise<ChatTurn[]> {
-      const { agent, messages, counts } = await loadStep(agentId);
+      const { agent, messages, counts } = await loadStep(agentId, options.getModel());
       return compile(agent, messages, counts);
+    },
+    /**
+     * Empties the agent's context window: every message stays in recall
+     * memory, core and archival memory are untouched. The way back from a
+     * context that no longer works. Waits for a running turn to end.
+     */
+    async resetContext(agentId: string): Promise<{ removed: number }> {
+      const previous = turnLocks.get(agentId) ?? Promise.resolve();
+      const current = previous
+        .catch(() => undefined)
+        .then(async () => {
+          await agents.get(agentId);
+          return db.transaction(async (tx) => {
+            const repo = createAgentsRepo(tx);
+            const removed = (await repo.getContextMessageIds(agentId)).length;
+            await repo.setContextMessageIds(agentId, []);
+            return { removed };
+          });
+        });
+      turnLocks.set(agentId, current);
+      try {
+        return await current;
+      } finally {
+        if (turnLocks.get(agentId) === current) turnLocks.delete(agentId);
+      }
     },
   };
 }

@@ -3,7 +3,10 @@ import type { Handlers } from '../../shared/contract';
 import type { AgentRuntime } from '../agent/agent-runtime';
 import type { EventBus } from '../events';
 
-type ChatHandlers = Pick<Handlers, 'chat.send' | 'chat.cancel' | 'chat.context'>;
+type ChatHandlers = Pick<
+  Handlers,
+  'chat.send' | 'chat.cancel' | 'chat.context' | 'chat.resetContext'
+>;
 
 /** Chat calls: each turn streams its events on the bus under its turnId and can be cancelled by it. */
 export function createChatHandlers(runtime: AgentRuntime, events: EventBus): ChatHandlers {
@@ -31,5 +34,6 @@ export function createChatHandlers(runtime: AgentRuntime, events: EventBus): Cha
       messages: await runtime.contextMessages(agentId),
       prompt: await runtime.preview(agentId),
     }),
+    'chat.resetContext': ({ agentId }) => runtime.resetContext(agentId),
   };
 }
