@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { call } from '../core/host/call';
+import { stableError } from '../core/host/stable-error';
 import { selectEmbedder } from '../core/models/select-embedder';
 import { dataDirLayout, defaultDataDir } from '../core/storage/data-dir';
 import type { Core } from '../core/create-core';
@@ -52,9 +53,18 @@ async function readStdin(): Promise<string> {
       'Give the note as text (locus capture "…") or pipe it in.',
     );
   }
-  let text = '';
-  for await (const chunk of process.stdin) text += String(chunk);
-  return text;
+  // Decoded once, whole: a pipe delivers 64 KiB chunks that may end inside a
+  // multi-byte character, and decoding each chunk alone corrupted it.
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new LocusError(
+      'INVALID_INPUT',
+      'The piped text is not valid UTF-8, so it was not saved. Convert it first (e.g. iconv -f latin1 -t utf-8) and pipe it again.',
+    );
+  }
 }
 
 /** Loads the chat model into the core: --model for this run, else the agent's saved choice. */
@@ -205,7 +215,7 @@ async function main(argv: string[]): Promise<number> {
           output.out(
             output.json
               ? JSON.stringify(result)
-              : `Restored ${result.agents} agent(s) and ${result.messages} messages. The replaced database is kept at ${result.previous}.`,
+              : `Restored ${result.agents} agent(s) and ${result.messages} messages. ${result.previous ? `The replaced database is kept at ${result.previous}.` : 'There was no database to replace.'}`,
           );
           return 0;
         }
@@ -306,7 +316,7 @@ async function main(argv: string[]): Promise<number> {
         );
     }
   } catch (error) {
-    const serialized = serializeError(error);
+    const serialized = serializeError(stableError(error));
     output.err(output.json ? JSON.stringify({ error: serialized }) : formatError(serialized));
     return serialized.code === 'INVALID_INPUT' ? 2 : 1;
   }

@@ -82,6 +82,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
 
   const captures = createCaptures({
     archival,
+    agents,
     clock,
     journal: options.dataDir
       ? new CaptureJournal(dataDirLayout(options.dataDir).captureJournal)

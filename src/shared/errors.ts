@@ -38,6 +38,9 @@ export const ErrorCodes = [
   'PAYLOAD_TOO_LARGE',
   'AGENT_FILE_INVALID',
   'BACKUP_INVALID',
+  'DISK_FULL',
+  'DATA_DIR_READ_ONLY',
+  'TEXT_TOO_LONG',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

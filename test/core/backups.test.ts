@@ -36,7 +36,7 @@ describe('backups', () => {
 
     expect(await checkBackup(manual.file)).toMatchObject({ agents: 1 });
     const restored = await restoreBackup(dataDir, manual.file, clock);
-    expect(fs.existsSync(restored.previous)).toBe(true);
+    expect(fs.existsSync(restored.previous!)).toBe(true);
     const reopened = await createCore({ dataDir });
     onCleanup(() => reopened.dispose());
     const texts = (await reopened.archival.search(agent.id, { query: '' })).items.map(

@@ -1,6 +1,7 @@
 import { contract, type CallName, type CallResult, type Handlers } from '../../shared/contract';
 import { LocusError, serializeError } from '../../shared/errors';
 import { withoutNul } from '../text';
+import { stableError } from './stable-error';
 
 /** Whether a string names a call in the contract (transports receive untrusted names). */
 export function isCallName(name: string): name is CallName {
@@ -43,6 +44,6 @@ export async function dispatch(
     const value = await handler(parsed.data);
     return { ok: true, value } as CallResult<CallName>;
   } catch (error) {
-    return { ok: false, error: serializeError(error) };
+    return { ok: false, error: serializeError(stableError(error)) };
   }
 }

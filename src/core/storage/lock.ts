@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocusError } from '../../shared/errors';
+import { writeAllSync } from './durable-files';
 
 export interface LockHolder {
   pid: number;
@@ -94,7 +95,7 @@ function tryCreateExclusive(file: string, body: string): boolean {
   try {
     const fd = fs.openSync(file, 'wx', 0o600);
     try {
-      fs.writeSync(fd, body);
+      writeAllSync(fd, body);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
