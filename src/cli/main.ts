@@ -3,6 +3,7 @@ import path from 'node:path';
 import { call } from '../core/host/call';
 import { stableError } from '../core/host/stable-error';
 import { selectEmbedder } from '../core/models/select-embedder';
+import { writeFileDurably } from '../core/storage/durable-files';
 import { dataDirLayout, defaultDataDir } from '../core/storage/data-dir';
 import type { Core } from '../core/create-core';
 import type { Agent } from '../shared/entities';
@@ -161,9 +162,8 @@ async function main(argv: string[]): Promise<number> {
               })
             : await call(core.handlers, 'agentfile.export', { agentId: agent.id });
           const target = path.resolve(cli.values.out ?? file.fileName);
-          // Write beside and rename: an interrupted export never leaves half a file.
-          fs.writeFileSync(`${target}.tmp`, file.text);
-          fs.renameSync(`${target}.tmp`, target);
+          // Beside, fsynced, renamed: an interrupted export never leaves half a file.
+          writeFileDurably(target, file.text, 0o644);
           output.out(
             output.json ? JSON.stringify({ path: target }) : `Exported ${agent.name} to ${target}`,
           );

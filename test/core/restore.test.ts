@@ -1,19 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { createBackup, restoreBackup } from '../../src/core/backup/backups';
+import { checkBackup, createBackup, restoreBackup } from '../../src/core/backup/backups';
 import { FakeClock } from '../../src/core/clock';
 import { createCore } from '../../src/core/create-core';
 import { dataDirLayout } from '../../src/core/storage/data-dir';
 import { openDatabase } from '../../src/core/storage/open-database';
 import { restorePaths } from '../../src/core/storage/restore-swap';
 import { runCli } from '../helpers/run-cli';
-import { onCleanup, tempDir } from '../helpers/test-core';
+import { onCleanup, tempDir, templateBlob } from '../helpers/test-core';
 
 /** A data folder holding "old" memory, and a backup holding "backed up" memory. */
 async function folderWithBackup() {
   const dataDir = tempDir();
-  const core = await createCore({ dataDir });
+  const core = await createCore({ dataDir, template: templateBlob() });
   const agent = await core.agents.getOrCreateDefault();
   await core.archival.insert(agent.id, { text: 'backed up' });
   const backup = await createBackup(core.database, dataDir, 'manual', core.clock);
@@ -105,5 +108,20 @@ describe('backup restore is crash-safe', () => {
     expect(status.stderr).toMatch(
       /interrupted restore .* was finished\. The memory it replaced is kept at .*before-restore-test/,
     );
+  });
+
+  it('refuses a gzip bomb by streaming it, without unpacking it into memory', async () => {
+    const dir = tempDir();
+    const bomb = path.join(dir, 'locus-manual-20260101T000000000Z.tar.gz');
+    const zeros = Buffer.alloc(1 << 20);
+    async function* chunks() {
+      for (let i = 0; i < 300; i++) yield zeros;
+    }
+    await pipeline(Readable.from(chunks()), zlib.createGzip(), fs.createWriteStream(bomb));
+    expect(fs.statSync(bomb).size).toBeLessThan(2 << 20);
+    await expect(checkBackup(bomb)).rejects.toMatchObject({
+      code: 'BACKUP_INVALID',
+      message: expect.stringMatching(/unpacks to more than/),
+    });
   });
 });

@@ -80,8 +80,9 @@ export async function autoBackup(
 ): Promise<BackupInfo | null> {
   const interval = options.intervalMs ?? DAY_MS;
   const keep = Math.max(1, options.keep ?? 7);
-  const newest = autoBackupsByAge(dataDir, clock.now())[0];
-  if (newest && clock.now().getTime() - Date.parse(newest.createdAt) < interval) return null;
+  const now = clock.now().getTime();
+  const newest = autoBackupsByAge(dataDir, clock.now()).find((b) => Date.parse(b.createdAt) <= now);
+  if (newest && now - Date.parse(newest.createdAt) < interval) return null;
   const made = await createBackup(database, dataDir, 'auto', clock);
   for (const old of autoBackupsByAge(dataDir, clock.now()).slice(keep)) {
     fs.rmSync(old.file, { force: true });
