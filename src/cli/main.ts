@@ -26,10 +26,32 @@ async function resolveAgent(core: Core, wanted: string | undefined): Promise<Age
   return found;
 }
 
+/**
+ * Ctrl+C or SIGTERM stops the work in progress (an import rolls back, a
+ * reply is cancelled) and lets the core close cleanly; a second one quits at
+ * once. Returns the function that removes the handlers.
+ */
+function stopOnSignals(core: Core, output: Output): () => void {
+  let received = 0;
+  const handler = (signal: NodeJS.Signals): void => {
+    received++;
+    if (received > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+    output.err(`Stopping (${signal}); press Ctrl+C again to quit at once.`);
+    core.interrupt();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
 async function withCore(
   cli: ParsedCli,
   output: Output,
   run: (core: Core, notice: string | undefined) => Promise<void>,
+  options: { ownSignals?: boolean } = {},
 ): Promise<void> {
   const { openCliCore } = await import('./open-core');
   const { core, notice } = await openCliCore(
@@ -40,10 +62,13 @@ async function withCore(
     },
     output,
   );
+  // chat and serve handle Ctrl+C themselves (stop a reply / close the server).
+  const release = options.ownSignals ? () => undefined : stopOnSignals(core, output);
   try {
     await run(core, notice);
   } finally {
     await core.dispose();
+    release();
   }
 }
 
@@ -114,11 +139,16 @@ async function main(argv: string[]): Promise<number> {
         );
         return 0;
       case 'chat':
-        await withCore(cli, output, async (core) => {
-          const agent = await resolveAgent(core, cli.values.agent);
-          await loadModel(core, agent, cli, output);
-          await chatCommand(core, agent, output);
-        });
+        await withCore(
+          cli,
+          output,
+          async (core) => {
+            const agent = await resolveAgent(core, cli.values.agent);
+            await loadModel(core, agent, cli, output);
+            await chatCommand(core, agent, output);
+          },
+          { ownSignals: true },
+        );
         return 0;
       case 'context': {
         if (sub !== 'reset') {
@@ -174,20 +204,36 @@ async function main(argv: string[]): Promise<number> {
         const file = sub;
         if (!file)
           throw new LocusError('INVALID_INPUT', 'Say which file: locus import <agent.af>.');
-        let text: string;
+        let bytes: Buffer;
         try {
-          text = fs.readFileSync(file, 'utf8');
-        } catch {
+          // Sized before it is read: a huge file is refused, not half-read.
+          const size = fs.statSync(file).size;
+          const { checkAgentFileSize } = await import('../core/agentfile/import-agent-file');
+          checkAgentFileSize(size);
+          bytes = fs.readFileSync(file);
+        } catch (error) {
+          if (error instanceof LocusError) throw error;
           throw new LocusError('NOT_FOUND', `Cannot read ${path.resolve(file)}.`);
         }
+        const { decodeAgentFileBytes } = await import('../core/agentfile/decode-file');
+        const { text, note } = decodeAgentFileBytes(bytes);
         await withCore(cli, output, async (core) => {
-          const report = await call(core.handlers, 'agentfile.import', { text });
-          if (output.json) output.out(JSON.stringify(report));
+          const show = progressPrinter('Importing messages');
+          const off = core.events.on('progress', (p) => {
+            if (p.task === 'import' && p.phase === 'messages' && !output.json)
+              show(p.done, p.total);
+          });
+          const report = await call(core.handlers, 'agentfile.import', { text }).finally(off);
+          if (output.json)
+            output.out(
+              JSON.stringify({ ...report, notes: [...(note ? [note] : []), ...report.notes] }),
+            );
           else {
             output.out(
               `Imported "${report.name}": ${report.blocks} blocks, ${report.messages} messages, ${report.passages} passages.`,
             );
-            for (const note of report.notes) output.out(`  - ${note}`);
+            for (const line of [...(note ? [note] : []), ...report.notes])
+              output.out(`  - ${line}`);
           }
         });
         return 0;
@@ -232,19 +278,24 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'serve':
-        await withCore(cli, output, async (core) => {
-          const agent = await resolveAgent(core, cli.values.agent);
-          // A saved model that no longer loads must not stop the app opening:
-          // the UI shows the error when the user chats.
-          if (cli.values.model || agent.model.modelPath) {
-            await loadModel(core, agent, cli, output).catch((error: unknown) => {
-              if (cli.values.model) throw error;
-              output.err(formatError(serializeError(error)));
-            });
-          }
-          const port = intOption(cli.values.port, 'port');
-          await serveCommand(core, port !== undefined ? { port } : {}, output);
-        });
+        await withCore(
+          cli,
+          output,
+          async (core) => {
+            const agent = await resolveAgent(core, cli.values.agent);
+            // A saved model that no longer loads must not stop the app opening:
+            // the UI shows the error when the user chats.
+            if (cli.values.model || agent.model.modelPath) {
+              await loadModel(core, agent, cli, output).catch((error: unknown) => {
+                if (cli.values.model) throw error;
+                output.err(formatError(serializeError(error)));
+              });
+            }
+            const port = intOption(cli.values.port, 'port');
+            await serveCommand(core, port !== undefined ? { port } : {}, output);
+          },
+          { ownSignals: true },
+        );
         return 0;
       case 'status':
         await withCore(cli, output, async (core, notice) => {
@@ -318,6 +369,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const serialized = serializeError(stableError(error));
     output.err(output.json ? JSON.stringify({ error: serialized }) : formatError(serialized));
+    if (serialized.code === 'CANCELLED') return 130;
     return serialized.code === 'INVALID_INPUT' ? 2 : 1;
   }
 }

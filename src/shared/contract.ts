@@ -105,8 +105,12 @@ export const contract = {
 
   'agentfile.export': z.object({ agentId }),
   'agentfile.exportMarkdown': z.object({ agentId, conversations: z.boolean().default(false) }),
-  /** The text of a Letta Agent File (.af); validated whole before anything is written. */
-  'agentfile.import': z.object({ text: z.string().max(200 * 1024 * 1024) }),
+  /**
+   * The text of a Letta Agent File (.af); validated whole before anything is
+   * written. Its size is checked by the core, which says AGENT_FILE_INVALID
+   * and how large the file is (a zod limit here said only INVALID_INPUT).
+   */
+  'agentfile.import': z.object({ text: z.string() }),
 
   'backups.list': z.object({}),
   'backups.create': z.object({}),

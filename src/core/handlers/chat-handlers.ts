@@ -9,11 +9,20 @@ type ChatHandlers = Pick<
 >;
 
 /** Chat calls: each turn streams its events on the bus under its turnId and can be cancelled by it. */
-export function createChatHandlers(runtime: AgentRuntime, events: EventBus): ChatHandlers {
+export function createChatHandlers(
+  runtime: AgentRuntime,
+  events: EventBus,
+  /** When it aborts (the host is closing), every running turn is cancelled. */
+  stop?: AbortSignal,
+): ChatHandlers {
   const running = new Map<string, AbortController>();
+  stop?.addEventListener('abort', () => {
+    for (const controller of running.values()) controller.abort();
+  });
   return {
     'chat.send': async ({ agentId, text, turnId = randomUUID() }) => {
       const controller = new AbortController();
+      if (stop?.aborted) controller.abort();
       running.set(turnId, controller);
       try {
         const result = await runtime.send(agentId, text, {

@@ -1,5 +1,6 @@
 import { contract, type CallName, type CallResult, type Handlers } from '../../shared/contract';
 import { LocusError, serializeError } from '../../shared/errors';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth';
 import { withoutNul } from '../text';
 import { stableError } from './stable-error';
 
@@ -25,6 +26,14 @@ export async function dispatch(
         {
           name,
         },
+      );
+    }
+    // Refused before anything walks it recursively (a stack overflow was INTERNAL).
+    if (nestsDeeperThan(input, MAX_JSON_DEPTH)) {
+      throw new LocusError(
+        'INVALID_INPUT',
+        `The input for ${name} nests more than ${MAX_JSON_DEPTH} levels deep; no Locus call takes that. Send a flatter value.`,
+        { call: name },
       );
     }
     // Every host's input passes here; NUL characters cannot be stored in Postgres text.
