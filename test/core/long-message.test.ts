@@ -99,4 +99,31 @@ describe('resetting the context window', () => {
     });
     expect(next.reply).toBe('Your name is Ada.');
   });
+
+  it('resets one conversation and leaves the others as they were', async () => {
+    const core = await testCore({ chatModel: createScriptedModel() });
+    const agent = await core.agents.create({ name: 'Two threads' });
+    const work = await call(core.handlers, 'conversations.create', {
+      agentId: agent.id,
+      name: 'Work',
+    });
+    const home = await call(core.handlers, 'conversations.create', {
+      agentId: agent.id,
+      name: 'Home',
+    });
+    for (const c of [work, home]) {
+      await call(core.handlers, 'chat.send', {
+        agentId: agent.id,
+        conversationId: c.id,
+        text: `hello from ${c.name}`,
+      });
+    }
+    const reset = await call(core.handlers, 'chat.resetContext', {
+      agentId: agent.id,
+      conversationId: work.id,
+    });
+    expect(reset).toMatchObject({ conversationId: work.id, removed: 3 });
+    expect(await core.runtime.contextMessages(agent.id, work.id)).toEqual([]);
+    expect(await core.runtime.contextMessages(agent.id, home.id)).toHaveLength(3);
+  });
 });

@@ -12,6 +12,7 @@ import { displayName, withoutNul } from '../text';
 import type { Db } from '../storage/sql';
 import { createAgentsRepo } from '../storage/repos/agents-repo';
 import { createBlocksRepo } from '../storage/repos/blocks-repo';
+import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createInertToolsRepo } from '../storage/repos/inert-tools-repo';
 import { createMessagesRepo, type NewMessage } from '../storage/repos/messages-repo';
 import { createPassagesRepo } from '../storage/repos/passages-repo';
@@ -162,9 +163,27 @@ export async function importAgentFile(
     return parsed ? parsed.toISOString() : now;
   };
 
-  // Every message row is planned before the transaction opens: the
-  // transaction then only writes, in chunks.
+  // Every row is planned before the transaction opens: the transaction
+  // then only writes, in chunks.
   const agentId = newId('agent');
+  // Locus files list their conversations; any other file is one conversation.
+  const fileConversations = locus?.conversations?.length
+    ? locus.conversations
+    : [
+        {
+          name: 'Conversation 1',
+          created_at: now,
+          messages: [],
+          context: agent.in_context_message_ids,
+        },
+      ];
+  const conversationIds = fileConversations.map(() => newId('conversation'));
+  const conversationOf = new Map<string, string>();
+  for (const [i, c] of fileConversations.entries()) {
+    for (const fileId of c.messages)
+      if (!conversationOf.has(fileId)) conversationOf.set(fileId, conversationIds[i] as string);
+  }
+  const firstConversation = conversationIds[0] as string;
   const rows: NewMessage[] = [];
   const newIds = new Map<string, string>();
   const skipped = new Set<string>();
@@ -200,6 +219,7 @@ export async function importAgentFile(
     rows.push({
       id,
       agentId,
+      conversationId: conversationOf.get(m.id) ?? firstConversation,
       role: m.role as MessageRole,
       kind: kinds.get(m.id) ?? 'chat',
       content: messageText(m.content),
@@ -216,12 +236,14 @@ export async function importAgentFile(
     );
   }
   const dangling: string[] = [];
-  const context = agent.in_context_message_ids.flatMap((id) => {
-    const mapped = newIds.get(id);
-    if (mapped) return [mapped];
-    if (!skipped.has(id)) dangling.push(id);
-    return [];
-  });
+  const contexts = fileConversations.map((c) =>
+    c.context.flatMap((id) => {
+      const mapped = newIds.get(id);
+      if (mapped) return [mapped];
+      if (!skipped.has(id)) dangling.push(id);
+      return [];
+    }),
+  );
   if (dangling.length > 0) {
     notes.push(
       `${dangling.length} in-context message id${dangling.length === 1 ? ' is' : 's are'} not in the file and ${dangling.length === 1 ? 'was' : 'were'} ignored: ${sample(dangling)}.`,
@@ -312,6 +334,18 @@ export async function importAgentFile(
       blockCount++;
     }
 
+    const conversationsRepo = createConversationsRepo(tx);
+    for (const [i, c] of fileConversations.entries()) {
+      const at = timestamp(c.created_at);
+      await conversationsRepo.insert({
+        id: conversationIds[i] as string,
+        agentId,
+        name: displayName(c.name) || `Conversation ${i + 1}`,
+        createdAt: at,
+        updatedAt: at,
+      });
+    }
+
     const messagesRepo = createMessagesRepo(tx);
     let written = 0;
     options.onProgress?.({ phase: 'messages', done: 0, total: rows.length });
@@ -324,8 +358,12 @@ export async function importAgentFile(
       written += chunk.length;
       options.onProgress?.({ phase: 'messages', done: written, total: rows.length });
     }
-    // A message listed twice is in the context once, where it first appears.
-    await agentsRepo.setContextMessageIds(agentId, [...new Set(context)]);
+    for (const [i, context] of contexts.entries()) {
+      // A message listed twice is in the context once, where it first appears.
+      await conversationsRepo.setContextMessageIds({ id: conversationIds[i] as string, agentId }, [
+        ...new Set(context),
+      ]);
+    }
 
     const passagesRepo = createPassagesRepo(tx);
     let stored = 0;

@@ -20,14 +20,23 @@ export function createChatHandlers(
     for (const controller of running.values()) controller.abort();
   });
   return {
-    'chat.send': async ({ agentId, text, turnId = randomUUID() }) => {
+    'chat.send': async ({ agentId, conversationId, text, turnId = randomUUID() }) => {
       const controller = new AbortController();
       if (stop?.aborted) controller.abort();
       running.set(turnId, controller);
       try {
+        // Resolved first so every event of the turn can name its conversation.
+        const thread = await runtime.threadOf(agentId, conversationId);
         const result = await runtime.send(agentId, text, {
+          conversationId: thread.conversationId,
           signal: controller.signal,
-          onEvent: (event) => events.emit('agent', { agentId, turnId, event }),
+          onEvent: (event) =>
+            events.emit('agent', {
+              agentId,
+              conversationId: thread.conversationId,
+              turnId,
+              event,
+            }),
         });
         return { turnId, ...result };
       } finally {
@@ -39,10 +48,18 @@ export function createChatHandlers(
       controller?.abort();
       return { cancelled: controller !== undefined };
     },
-    'chat.context': async ({ agentId }) => ({
-      messages: await runtime.contextMessages(agentId),
-      prompt: await runtime.preview(agentId),
-    }),
-    'chat.resetContext': ({ agentId }) => runtime.resetContext(agentId),
+    'chat.context': async ({ agentId, conversationId }) => {
+      const thread = await runtime.threadOf(agentId, conversationId);
+      return {
+        conversationId: thread.conversationId,
+        messages: await runtime.contextMessages(agentId, thread.conversationId),
+        prompt: await runtime.preview(agentId, thread.conversationId),
+      };
+    },
+    'chat.resetContext': async ({ agentId, conversationId }) => {
+      const thread = await runtime.threadOf(agentId, conversationId);
+      const { removed } = await runtime.resetContext(agentId, thread.conversationId);
+      return { conversationId: thread.conversationId, removed };
+    },
   };
 }
