@@ -8,6 +8,7 @@ import type { EventName, Handlers, ServerEvents } from '../../shared/contract';
 import { LocusError, serializeError, type ErrorCode } from '../../shared/errors';
 import type { EventBus } from '../events';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth';
+import { contentTypeFor } from './content-types';
 import { dispatch } from './dispatch';
 import { stableError } from './stable-error';
 import { CONTENT_SECURITY_POLICY } from './security-policy';
@@ -35,16 +36,6 @@ export interface HttpHost {
 }
 
 const EVENT_NAMES: EventName[] = ['progress', 'agent'];
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -212,7 +203,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       return;
     }
     res.writeHead(200, {
-      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-type': contentTypeFor(file),
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',
