@@ -121,6 +121,9 @@ describe('npm run bench -- --quick', () => {
         'tsx',
         path.join(repoRoot, 'bench/run.ts'),
         '--quick',
+        // Small: this checks that every suite runs and reports, not speed.
+        '--sizes',
+        '300',
         '--suites',
         suites,
         '--threads',
@@ -128,7 +131,7 @@ describe('npm run bench -- --quick', () => {
         '--out',
         out,
       ],
-      { cwd: repoRoot, timeout: 900_000, maxBuffer: 16 * 2 ** 20 },
+      { cwd: repoRoot, maxBuffer: 16 * 2 ** 20 },
     );
     const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     const markdown = fs.readFileSync(path.join(out, 'results.md'), 'utf8');
@@ -136,8 +139,8 @@ describe('npm run bench -- --quick', () => {
     expect(results.finishedAt).toBeTruthy();
 
     const [point] = results.scale.points;
-    expect(point.passages).toBe(1000);
-    expect(point.messages).toBeGreaterThanOrEqual(1000);
+    expect(point.passages).toBe(300);
+    expect(point.messages).toBeGreaterThanOrEqual(300);
     expect(point.hnswRecallAt10).toBeGreaterThan(0.8);
     expect(point.search.hybrid.p50Ms).toBeGreaterThan(0);
     expect(point.search.hybrid.p95Ms).toBeGreaterThanOrEqual(point.search.hybrid.p50Ms);
@@ -165,5 +168,5 @@ describe('npm run bench -- --quick', () => {
       expect(text.overall['r@10']).toBeGreaterThan(50);
       expect(markdown).toContain('## LoCoMo evidence recall');
     }
-  }, 900_000);
+  });
 });

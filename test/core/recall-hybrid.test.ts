@@ -238,8 +238,18 @@ describe('recall search by meaning', () => {
     for (let i = 0; i < 300; i++) {
       await first.recall.append(id, { role: 'user', content: `note ${i} about the office` });
     }
+    // Closed once the background run has embedded its first batch: a state,
+    // not a delay, so a loaded machine cannot change what is left.
+    const started = new Promise<void>((resolve) => {
+      const off = first.events.on('progress', (p) => {
+        if (p.task === 'index-messages' && p.done > 0) {
+          off();
+          resolve();
+        }
+      });
+    });
     first.indexer.schedule();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await started;
     await first.dispose(); // resolves between batches, without finishing the backlog
     const reopened = await createCore({ dataDir, embedder: conceptEmbedder() });
     onCleanup(() => reopened.dispose());
