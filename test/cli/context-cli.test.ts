@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../../src/core/create-core';
 import { runCli } from '../helpers/run-cli';
-import { tempDir } from '../helpers/test-core';
+import { tempDataDir } from '../helpers/test-core';
 
 describe('locus -p with a message longer than the window, and locus context reset', () => {
   it('answers a 100 KB prompt and the next one, and empties the context on request', async () => {
-    const dataDir = tempDir();
+    const dataDir = await tempDataDir();
     const base = ['--data-dir', dataDir, '--embedder', 'fake', '--model', 'scripted'];
     const long = Array.from({ length: 20_000 }, (_, i) => `w${i}`)
       .join(' ')

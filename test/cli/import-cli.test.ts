@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createCore } from '../../src/core/create-core';
 import { runCli } from '../helpers/run-cli';
 import { repoRoot } from '../helpers/spawn-tsx';
-import { tempDir, templateBlob } from '../helpers/test-core';
+import { tempDataDir, tempDir } from '../helpers/test-core';
 
 const file = (name: string, messages: Array<Record<string, unknown>> = []) => ({
   agents: [
@@ -23,17 +23,9 @@ const file = (name: string, messages: Array<Record<string, unknown>> = []) => ({
   tools: [],
 });
 
-async function freshDataDir(): Promise<string> {
-  const dataDir = tempDir();
-  // From the migrated template: initdb would cost seconds per test.
-  const core = await createCore({ dataDir, template: templateBlob() });
-  await core.dispose();
-  return dataDir;
-}
-
 describe('locus import: encodings, sizes and Ctrl+C', () => {
   it('reads Latin-1 and UTF-16 files, saying how they were read', async () => {
-    const dataDir = await freshDataDir();
+    const dataDir = await tempDataDir();
     const base = ['--data-dir', dataDir, '--embedder', 'fake'];
     const latin1 = path.join(dataDir, 'latin1.af');
     fs.writeFileSync(latin1, Buffer.from(JSON.stringify(file('José Müller')), 'latin1'));
@@ -64,7 +56,7 @@ describe('locus import: encodings, sizes and Ctrl+C', () => {
   });
 
   it('stops a long import on SIGTERM, imports nothing, and closes cleanly', async () => {
-    const dataDir = await freshDataDir();
+    const dataDir = await tempDataDir();
     const big = path.join(dataDir, 'big.af');
     const messages = Array.from({ length: 100_000 }, (_, i) => ({
       id: `m${i}`,
