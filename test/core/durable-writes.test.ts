@@ -11,6 +11,7 @@ import { repoRoot } from '../helpers/spawn-tsx';
 import { onCleanup, tempDir, templateBlob } from '../helpers/test-core';
 
 const canMount = spawnSync('unshare', ['-rm', 'true']).status === 0;
+const databaseOf = (dataDir: string) => dataDirLayout(dataDir).database;
 
 /** fs.writeSync as a nearly full disk behaves: a short write, then ENOSPC. */
 function diskFillsAfter(bytes: number): void {
@@ -115,4 +116,29 @@ describe('writes check their byte counts', () => {
       expect(fs.readdirSync(backups)).toEqual([]);
     },
   );
+
+  it.skipIf(!canMount)('names a read-only data folder as such, not as damage', async () => {
+    const dataDir = tempDir();
+    const setup = await createCore({ dataDir, template: templateBlob() });
+    await setup.dispose();
+    for (const readOnly of [dataDir, databaseOf(dataDir)]) {
+      const run = spawnSync(
+        'unshare',
+        [
+          '-rm',
+          'sh',
+          '-c',
+          'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && exec "$2" "$3" status --data-dir "$4" --embedder fake',
+          'sh',
+          readOnly,
+          process.execPath,
+          path.join(repoRoot, 'bin/locus.js'),
+          dataDir,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(run.stderr, readOnly).toContain('DATA_DIR_READ_ONLY');
+      expect(run.stderr).not.toMatch(/restore it from a backup/);
+    }
+  });
 });

@@ -57,6 +57,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     const location =
       options.directory ??
       (options.dataDir === undefined ? undefined : dataDirLayout(options.dataDir).database);
+    if (location !== undefined) checkWritable(location);
     const buffersMb =
       location === undefined
         ? MIN_SHARED_BUFFERS_MB
@@ -133,4 +134,20 @@ function refuseToReplaceMovedDatabase(dataDir: string): void {
     `The memory database in ${dataDir} is missing, but the one a restore moved aside is still there: ${path.join(dataDir, latest)}. Run "locus backup restore <file>" again, or rename that folder back to "${base}" (delete it only if you want to start with an empty memory).`,
     { dataDir, previous: path.join(dataDir, latest) },
   );
+}
+
+/**
+ * PGlite reports a read-only database folder only as "failed to initialize",
+ * which read as damage ("restore it from a backup"); a write probe first
+ * names the real problem (DATA_DIR_READ_ONLY).
+ */
+function checkWritable(location: string): void {
+  if (!fs.existsSync(location)) return;
+  const probe = path.join(location, '.locus-write-check');
+  try {
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+  } catch (error) {
+    throw fileSystemError(error, location);
+  }
 }
