@@ -121,9 +121,12 @@ describe('npm run bench -- --quick', () => {
         'tsx',
         path.join(repoRoot, 'bench/run.ts'),
         '--quick',
-        // Small: this checks that every suite runs and reports, not speed.
+        // Small: this checks that every suite runs and reports, not speed
+        // (each tiny-GGUF step evaluates ~5k prompt tokens: minutes of CPU at 8 turns).
         '--sizes',
         '300',
+        '--turns',
+        '2',
         '--suites',
         suites,
         '--threads',
@@ -147,9 +150,12 @@ describe('npm run bench -- --quick', () => {
     expect(point.databaseMb).toBeGreaterThan(0);
     expect(markdown).toContain('## Cost at scale');
 
-    // Unchanged memory means the prompt's prefix is served from the KV cache.
-    expect(results.tokens.steps).toBeGreaterThanOrEqual(8);
-    expect(results.tokens.unchangedMemory.reusedShare).toBeGreaterThan(0.5);
+    // Every step after the first is served its stable prefix (instructions,
+    // tools) from the KV cache, whatever the random model's tool calls did
+    // to memory; llama-chat-model.test.ts checks reuse exactly.
+    expect(results.tokens.steps).toBeGreaterThanOrEqual(2);
+    for (const step of results.tokens.perStep.slice(1))
+      expect(step.reusedTokens).toBeGreaterThan(step.promptTokens / 4);
     expect(markdown).toContain('## Prompt tokens evaluated vs reused');
 
     if (hasLocomo) {
