@@ -47,7 +47,7 @@ const devServerUrl = allowedDevServer({
   envUrl: process.env.ELECTRON_RENDERER_URL,
 });
 const trusted = { devServerUrl };
-const EVENTS: EventName[] = ['progress', 'agent'];
+const EVENTS: EventName[] = ['progress', 'agent', 'memory'];
 
 // Before ready: app:// behaves like https (its own origin, fetch, no mixed content).
 protocol.registerSchemesAsPrivileged([

@@ -3,7 +3,7 @@ import { createCore } from '../../src/core/create-core';
 import { normalize, type Embedder } from '../../src/core/models/embedder';
 import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { migrations } from '../../src/core/storage/migrations/registry';
+import { migrationsBefore } from '../helpers/migrations-before';
 import { openDatabase } from '../../src/core/storage/open-database';
 import { onCleanup, tempDir, testCore } from '../helpers/test-core';
 
@@ -153,7 +153,7 @@ describe('recall search by meaning', () => {
 
   it('embeds what was said before the upgrade, and nothing else, in the background', async () => {
     const old = await openDatabase({
-      migrations: migrations.filter((m) => m.id < EMBEDDINGS_MIGRATION),
+      migrations: migrationsBefore(EMBEDDINGS_MIGRATION),
     });
     await old.pg.query(
       `INSERT INTO agents (id, name, system, model, created_at, updated_at)

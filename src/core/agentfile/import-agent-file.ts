@@ -1,6 +1,6 @@
 import type { AgentFileImportReport } from '../../shared/contract';
 import type { Block, MessageKind, MessageRole, Passage, ToolCall } from '../../shared/entities';
-import { ModelSettingsSchema } from '../../shared/entities';
+import { MemorySettingsSchema, ModelSettingsSchema } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import { BUILTIN_TOOLS } from '../agent/tools';
 import type { Clock } from '../clock';
@@ -10,7 +10,9 @@ import { newId } from '../ids';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth';
 import { displayName, withoutNul } from '../text';
 import type { Db } from '../storage/sql';
+import { createActivityRepo } from '../storage/repos/activity-repo';
 import { createAgentsRepo } from '../storage/repos/agents-repo';
+import { createConsolidationRepo } from '../storage/repos/consolidation-repo';
 import { createBlocksRepo } from '../storage/repos/blocks-repo';
 import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createInertToolsRepo } from '../storage/repos/inert-tools-repo';
@@ -249,8 +251,11 @@ export async function importAgentFile(
       `${dangling.length} in-context message id${dangling.length === 1 ? ' is' : 's are'} not in the file and ${dangling.length === 1 ? 'was' : 'were'} ignored: ${sample(dangling)}.`,
     );
   }
-  const passages: Passage[] = (locus?.archival ?? []).map((p) => ({
-    id: newId('passage'),
+  const fileArchival = locus?.archival ?? [];
+  const passageIds = new Map(fileArchival.flatMap((p) => (p.id ? [[p.id, newId('passage')]] : [])));
+  const fileSuccessors = fileArchival.map((p) => p.superseded_by ?? null);
+  const passages: Passage[] = fileArchival.map((p) => ({
+    id: (p.id ? passageIds.get(p.id) : undefined) ?? newId('passage'),
     agentId,
     text: p.text,
     tags: p.tags,
@@ -260,6 +265,8 @@ export async function importAgentFile(
     },
     createdAt: timestamp(p.created_at),
     embedded: false,
+    supersededBy: p.superseded_by ? (passageIds.get(p.superseded_by) ?? null) : null,
+    validUntil: p.valid_until ? timestamp(p.valid_until) : null,
   }));
   if (badDates > 0) {
     notes.push(
@@ -298,11 +305,17 @@ export async function importAgentFile(
       system: agent.system ?? '',
       // A model file path from another machine would not resolve here.
       model: { ...model, modelPath: null },
+      // A Letta agent's prompt is written for Letta's tools: it keeps them.
+      memory: MemorySettingsSchema.catch(MemorySettingsSchema.parse({})).parse(
+        locus ? (locus.memory ?? {}) : { toolProfile: 'letta' },
+      ),
       createdAt: now,
       updatedAt: now,
     });
 
     const labels = new Set<string>();
+    // File block id -> this database's, for past facts that name a block as their successor.
+    const fileBlockIds = new Map<string, string>();
     const blocksRepo = createBlocksRepo(tx);
     let blockCount = 0;
     for (const [i, blockId] of agent.block_ids.entries()) {
@@ -331,6 +344,7 @@ export async function importAgentFile(
         updatedAt: now,
       };
       await blocksRepo.insert(block);
+      fileBlockIds.set(blockId, block.id);
       blockCount++;
     }
 
@@ -366,6 +380,12 @@ export async function importAgentFile(
     }
 
     const passagesRepo = createPassagesRepo(tx);
+    // A past fact may be superseded by a block line, whose new id exists only now.
+    for (const [i, successor] of fileSuccessors.entries()) {
+      const passage = passages[i] as Passage;
+      if (successor && !passage.supersededBy)
+        passage.supersededBy = fileBlockIds.get(successor) ?? null;
+    }
     let stored = 0;
     for (const chunk of chunks(passages)) {
       await step();
@@ -376,6 +396,16 @@ export async function importAgentFile(
       stored += chunk.length;
       options.onProgress?.({ phase: 'passages', done: stored, total: passages.length });
     }
+    // The file brings its own memory: its history is not consolidated again.
+    await createConsolidationRepo(tx).startAtNewest(agentId, now);
+    await createActivityRepo(tx).insert({
+      agentId,
+      at: now,
+      actor: 'import',
+      action: 'import',
+      target: { kind: 'agent', id: agentId, label: null },
+      summary: `Imported "${name}" from an agent file: ${blockCount} blocks, ${rows.length} messages, ${passages.length} passages`,
+    });
 
     const inertRepo = createInertToolsRepo(tx);
     const inertTools: string[] = [];

@@ -35,7 +35,7 @@ export interface HttpHost {
   close(): Promise<void>;
 }
 
-const EVENT_NAMES: EventName[] = ['progress', 'agent'];
+const EVENT_NAMES: EventName[] = ['progress', 'agent', 'memory'];
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

@@ -7,6 +7,8 @@ import { contextEntries } from './1764400000000_context_entries';
 import { messageReply } from './1764500000000_message_reply';
 import { messageEmbeddings } from './1764600000000_message_embeddings';
 import { conversations } from './1796530690761_conversations';
+import { halfvecEmbeddings } from './1796533858950_halfvec_embeddings';
+import { memoryPipeline } from './1796530949925_memory_pipeline';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -27,4 +29,6 @@ export const migrations: readonly Migration[] = [
   messageReply,
   messageEmbeddings,
   conversations,
+  halfvecEmbeddings,
+  memoryPipeline,
 ];
