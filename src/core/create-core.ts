@@ -10,6 +10,7 @@ import { createBackup, listBackups } from './backup/backups';
 import { CaptureJournal } from './capture/capture-journal';
 import { createCaptures } from './capture/captures';
 import { createChatHandlers } from './handlers/chat-handlers';
+import { createDesktopHandlers } from './handlers/desktop-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
 import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-handlers';
 import { dataDirLayout } from './storage/data-dir';
@@ -113,13 +114,25 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const handlers: Handlers = {
     'status.get': async () => ({
       dataDir: options.dataDir ?? null,
-      embedder: { name: embedder.name, dimensions: embedder.dimensions },
+      embedder: {
+        name: embedder.name,
+        dimensions: embedder.dimensions,
+        kind: embedder.basic ? 'basic' : 'model',
+      },
       passages: await archival.count(),
       messages: { total: await recall.countAll(), pending: await upkeep.countPending('messages') },
       model: model ? { name: model.name, contextSize: model.contextSize } : null,
     }),
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
-    ...createChatHandlers(runtime, events),
+    ...createChatHandlers(runtime, events, { db, agents, recall, getModel: () => model }),
+    ...createDesktopHandlers({
+      db,
+      agents,
+      coreMemory,
+      events,
+      modelsDir:
+        options.modelsDir ?? (options.dataDir ? dataDirLayout(options.dataDir).models : null),
+    }),
     'agentfile.export': async ({ agentId }) => {
       const file = await exportAgentFile({ db, agents, embedder, now: () => clock.now() }, agentId);
       const name = file.agents[0]?.name ?? 'agent';

@@ -38,6 +38,8 @@ export const ErrorCodes = [
   'PAYLOAD_TOO_LARGE',
   'AGENT_FILE_INVALID',
   'BACKUP_INVALID',
+  'NOT_SUPPORTED',
+  'BUSY',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];
