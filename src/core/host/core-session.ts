@@ -61,7 +61,7 @@ export async function openCoreSession(options: CoreSessionOptions) {
   };
 
   /** Closes the core, runs `change` on the closed data folder, opens it again. */
-  async function swap<T>(reason: string, change: () => Promise<T>): Promise<T> {
+  async function swap<T>(task: string, reason: string, change: () => Promise<T>): Promise<T> {
     const long = [...running.keys()].filter((name) => LONG_CALLS.has(name));
     if (long.length > 0) {
       throw new LocusError(
@@ -77,6 +77,7 @@ export async function openCoreSession(options: CoreSessionOptions) {
     try {
       if (running.size > 0) await new Promise<void>((resolve) => (idle = resolve));
       idle = null;
+      events.emit('progress', { task, phase: 'close', done: 0, total: 2 });
       unforward.forEach((off) => off());
       await core.dispose();
       let result: T;
@@ -84,7 +85,9 @@ export async function openCoreSession(options: CoreSessionOptions) {
         result = await change();
       } finally {
         // Whatever happened on disk, the app gets its memory back.
+        events.emit('progress', { task, phase: 'open', done: 1, total: 2 });
         core = attach(await options.open(progress));
+        events.emit('progress', { task, phase: 'open', done: 2, total: 2 });
       }
       return result;
     } finally {
@@ -131,12 +134,12 @@ export async function openCoreSession(options: CoreSessionOptions) {
     }
     // Checked while the app still runs: a damaged backup never closes anything.
     await checkBackup(wanted);
-    return swap('restore', () => restoreBackup(dataDir, wanted, clock));
+    return swap('restore', 'restore', () => restoreBackup(dataDir, wanted, clock));
   };
   handlers['models.downloadEmbedder'] = async (input) => {
     const downloaded = await forward('models.downloadEmbedder')(input);
     // Opening again picks the downloaded model and re-embeds memory with it.
-    await swap('switch embedders', async () => undefined);
+    await swap('embedder-switch', 'switch embedders', async () => undefined);
     return { ...downloaded, reopened: true };
   };
 
