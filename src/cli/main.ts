@@ -7,21 +7,17 @@ import type { Core } from '../core/create-core';
 import type { Agent } from '../shared/entities';
 import { LocusError, serializeError } from '../shared/errors';
 import { USAGE, intOption, parseCli, type ParsedCli } from './args';
+import { agentsCommand, findAgent } from './commands/agents';
 import { chatCommand, promptCommand } from './commands/chat';
 import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
 import { createOutput, formatError, progressPrinter, type Output } from './output';
+import { statusText } from './status-text';
+import { locusVersion } from './version';
 
 async function resolveAgent(core: Core, wanted: string | undefined): Promise<Agent> {
-  if (!wanted) return call(core.handlers, 'agents.getDefault', {});
-  const agents = await call(core.handlers, 'agents.list', {});
-  const found = agents.find((a) => a.id === wanted || a.name === wanted);
-  if (!found) {
-    const names = agents.map((a) => a.name).join(', ') || 'none yet';
-    throw new LocusError('AGENT_NOT_FOUND', `No agent named "${wanted}". Agents: ${names}.`);
-  }
-  return found;
+  return wanted ? findAgent(core, wanted) : call(core.handlers, 'agents.getDefault', {});
 }
 
 async function withCore(
@@ -45,13 +41,10 @@ async function withCore(
   }
 }
 
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) {
-    throw new LocusError(
-      'INVALID_INPUT',
-      'Give the note as text (locus capture "…") or pipe it in.',
-    );
-  }
+async function readStdin(
+  hint = 'Give the note as text (locus capture "…") or pipe it in.',
+): Promise<string> {
+  if (process.stdin.isTTY) throw new LocusError('INVALID_INPUT', hint);
   let text = '';
   for await (const chunk of process.stdin) text += String(chunk);
   return text;
@@ -83,8 +76,18 @@ async function main(argv: string[]): Promise<number> {
     const cli = parseCli(argv);
     output = createOutput(cli.values.json ?? false);
     const [command, sub, ...rest] = cli.positionals;
+    if (cli.values.version) {
+      output.out(
+        output.json ? JSON.stringify({ version: locusVersion() }) : `locus ${locusVersion()}`,
+      );
+      return 0;
+    }
     if (cli.values.prompt !== undefined) {
-      const text = [cli.values.prompt, ...cli.positionals].join(' ');
+      // `-p -` takes the message from stdin (a file, a pipe), like most tools.
+      const text =
+        cli.values.prompt === '-' && cli.positionals.length === 0
+          ? await readStdin('With -p -, pipe the message in: echo "…" | locus -p -')
+          : [cli.values.prompt, ...cli.positionals].join(' ');
       await withCore(cli, output, async (core) => {
         const agent = await resolveAgent(core, cli.values.agent);
         await loadModel(core, agent, cli, output);
@@ -97,6 +100,9 @@ async function main(argv: string[]): Promise<number> {
       return command || cli.values.help ? 0 : 2;
     }
     switch (command) {
+      case 'agents':
+        await withCore(cli, output, (core) => agentsCommand(core, cli, output));
+        return 0;
       case 'memory':
         await withCore(cli, output, async (core) =>
           memoryCommand(core, await resolveAgent(core, cli.values.agent), cli, output),
@@ -221,11 +227,19 @@ async function main(argv: string[]): Promise<number> {
       case 'status':
         await withCore(cli, output, async (core, notice) => {
           const status = await call(core.handlers, 'status.get', {});
+          const agent = await resolveAgent(core, cli.values.agent);
           if (notice && !output.json) output.err(`Note: ${notice}`);
           output.out(
             output.json
-              ? JSON.stringify(status, null, 2)
-              : `Data folder: ${status.dataDir}\nEmbedder: ${status.embedder.name} (${status.embedder.dimensions}-d)\nArchival passages: ${status.passages.total} (${status.passages.pending} waiting for embedding)\nMessages: ${status.messages.total} (${status.messages.pending} waiting for embedding)`,
+              ? JSON.stringify(
+                  {
+                    ...status,
+                    agent: { id: agent.id, name: agent.name, model: agent.model.modelPath },
+                  },
+                  null,
+                  2,
+                )
+              : statusText(status, agent),
           );
         });
         return 0;

@@ -133,7 +133,10 @@ export const contract = {
   'preferences.get': z.object({}),
   'preferences.update': z.object({ onboardingDone: z.boolean().optional() }),
   /** Native dialogs, answered by the Electron shell only (a browser downloads and picks files itself). */
-  'dialogs.saveFile': z.object({ fileName: text(255).min(1), text: z.string().max(200 * 1024 * 1024) }),
+  'dialogs.saveFile': z.object({
+    fileName: text(255).min(1),
+    text: z.string().max(200 * 1024 * 1024),
+  }),
   'dialogs.openFile': z.object({ kind: z.enum(['agentfile', 'gguf']) }),
 } as const;
 
@@ -229,12 +232,7 @@ export interface RestoreResult {
 }
 
 export type ContextSectionId =
-  | 'instructions'
-  | 'core_memory'
-  | 'summary'
-  | 'surfaced'
-  | 'messages'
-  | 'free';
+  'instructions' | 'core_memory' | 'summary' | 'surfaced' | 'messages' | 'free';
 
 export interface ContextInspection {
   contextSize: number;
@@ -310,6 +308,8 @@ export type StopReason = 'replied' | 'no_heartbeat' | 'max_steps' | 'cancelled' 
 /** What happens during one agent turn, in order; the UI renders these as they come. */
 export type AgentEvent =
   | { type: 'step'; step: number }
+  /** The model has chosen this step's tool (its arguments are still being generated). */
+  | { type: 'tool'; step: number; name: string }
   | { type: 'token'; text: string }
   | { type: 'message'; message: Message }
   | { type: 'usage'; step: number; usage: TokenUsageReport }

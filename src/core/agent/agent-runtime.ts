@@ -217,7 +217,10 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       emit({ type: 'step', step });
       if (turn.signal?.aborted) return cancelled(agentId, step - 1);
       const turns = await fitContext(agentId, model, emit, turn.signal);
-      const streamer = new ReplyStreamer((chunk) => emit({ type: 'token', text: chunk }));
+      const streamer = new ReplyStreamer(
+        (chunk) => emit({ type: 'token', text: chunk }),
+        (name) => emit({ type: 'tool', step, name }),
+      );
       let result;
       try {
         result = await model.generate(
