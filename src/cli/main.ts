@@ -13,11 +13,20 @@ import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
 import { createOutput, formatError, progressPrinter, type Output } from './output';
+import type { CliCoreOptions } from './open-core';
 import { statusText } from './status-text';
 import { locusVersion } from './version';
 
 async function resolveAgent(core: Core, wanted: string | undefined): Promise<Agent> {
   return wanted ? findAgent(core, wanted) : call(core.handlers, 'agents.getDefault', {});
+}
+
+function cliCoreOptions(cli: ParsedCli): CliCoreOptions {
+  return {
+    ...(cli.values['data-dir'] ? { dataDir: cli.values['data-dir'] } : {}),
+    ...(cli.values.embedder ? { embedder: cli.values.embedder } : {}),
+    ...(cli.values['embedder-model'] ? { embedderModel: cli.values['embedder-model'] } : {}),
+  };
 }
 
 async function withCore(
@@ -26,14 +35,7 @@ async function withCore(
   run: (core: Core, notice: string | undefined) => Promise<void>,
 ): Promise<void> {
   const { openCliCore } = await import('./open-core');
-  const { core, notice } = await openCliCore(
-    {
-      ...(cli.values['data-dir'] ? { dataDir: cli.values['data-dir'] } : {}),
-      ...(cli.values.embedder ? { embedder: cli.values.embedder } : {}),
-      ...(cli.values['embedder-model'] ? { embedderModel: cli.values['embedder-model'] } : {}),
-    },
-    output,
-  );
+  const { core, notice } = await openCliCore(cliCoreOptions(cli), output);
   try {
     await run(core, notice);
   } finally {
@@ -209,21 +211,43 @@ async function main(argv: string[]): Promise<number> {
         });
         return 0;
       }
-      case 'serve':
-        await withCore(cli, output, async (core) => {
-          const agent = await resolveAgent(core, cli.values.agent);
-          // A saved model that no longer loads must not stop the app opening:
-          // the UI shows the error when the user chats.
-          if (cli.values.model || agent.model.modelPath) {
-            await loadModel(core, agent, cli, output).catch((error: unknown) => {
-              if (cli.values.model) throw error;
-              output.err(formatError(serializeError(error)));
-            });
-          }
-          const port = intOption(cli.values.port, 'port');
-          await serveCommand(core, port !== undefined ? { port } : {}, output);
+      case 'serve': {
+        const { openCoreSession } = await import('../core/host/core-session');
+        const { openCliCore } = await import('./open-core');
+        let first = true;
+        // A session, not one core: restoring a backup from the app closes
+        // and reopens the memory while the server keeps running.
+        const session = await openCoreSession({
+          dataDir: cli.values['data-dir'] ?? defaultDataDir(),
+          open: async () => {
+            const { core } = await openCliCore(cliCoreOptions(cli), output);
+            const strict = first && cli.values.model !== undefined;
+            first = false;
+            try {
+              const agent = await resolveAgent(core, cli.values.agent);
+              // A saved model that no longer loads must not stop the app opening:
+              // the UI shows the error when the user chats.
+              if (cli.values.model || agent.model.modelPath) {
+                await loadModel(core, agent, cli, output).catch((error: unknown) => {
+                  if (strict) throw error;
+                  output.err(formatError(serializeError(error)));
+                });
+              }
+            } catch (error) {
+              await core.dispose();
+              throw error;
+            }
+            return core;
+          },
         });
+        try {
+          const port = intOption(cli.values.port, 'port');
+          await serveCommand(session, port !== undefined ? { port } : {}, output);
+        } finally {
+          await session.dispose();
+        }
         return 0;
+      }
       case 'status':
         await withCore(cli, output, async (core, notice) => {
           const status = await call(core.handlers, 'status.get', {});
