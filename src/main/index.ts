@@ -14,7 +14,12 @@ import {
   writeChosenFile,
 } from '../core/host/file-dialogs';
 import { loadSavedModel, openAppCore } from '../core/host/open-app-core';
-import { CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink } from '../core/host/security-policy';
+import {
+  CONTENT_SECURITY_POLICY,
+  isAllowedPermission,
+  isAppUrl,
+  isExternalLink,
+} from '../core/host/security-policy';
 import { defaultDataDir } from '../core/storage/data-dir';
 import { buildMenu } from './menu';
 import { setUpTray } from './tray';
@@ -83,9 +88,9 @@ if (!app.requestSingleInstanceLock()) {
         },
       });
     });
-    // Refuse every permission request (camera, notifications, ...): nothing needs one.
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
-      callback(false),
+    // Refuse every permission request (camera, notifications, ...) but copying.
+    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
+      callback(isAllowedPermission(permission)),
     );
     Menu.setApplicationMenu(buildMenu(!app.isPackaged));
 

@@ -7,6 +7,7 @@ import {
   saveDialogOptions,
   writeChosenFile,
 } from '../../src/core/host/file-dialogs';
+import { isAllowedPermission } from '../../src/core/host/security-policy';
 import { tempDir } from '../helpers/test-core';
 
 describe("the desktop shell's file dialogs (decisions, without Electron)", () => {
@@ -44,5 +45,11 @@ describe("the desktop shell's file dialogs (decisions, without Electron)", () =>
     writeChosenFile(target, '# Memory');
     expect(fs.readFileSync(target, 'utf8')).toBe('# Memory');
     expect(fs.readdirSync(dir).sort()).toEqual(['ada.af', 'out.md']);
+  });
+
+  it('lets pages write to the clipboard and nothing else', () => {
+    expect(isAllowedPermission('clipboard-sanitized-write')).toBe(true);
+    for (const p of ['clipboard-read', 'media', 'notifications', 'geolocation'])
+      expect(isAllowedPermission(p)).toBe(false);
   });
 });

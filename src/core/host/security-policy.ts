@@ -55,3 +55,11 @@ export function isExternalLink(url: string): boolean {
     return false;
   }
 }
+
+/**
+ * The one permission pages get: writing to the clipboard (copy buttons).
+ * Camera, microphone, notifications, reading the clipboard: refused.
+ */
+export function isAllowedPermission(permission: string): boolean {
+  return permission === 'clipboard-sanitized-write';
+}

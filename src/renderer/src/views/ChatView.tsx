@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { Status } from '../../../shared/contract';
 import type { Agent, Message } from '../../../shared/entities';
+import { ACTIVITY_LABELS, nextActivity, type TurnActivity } from '../../../shared/turn-activity';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
@@ -7,17 +9,40 @@ import { MessageList } from './MessageList';
 
 const PAGE = 30;
 
-export function ChatView(props: { agent: Agent; onChooseModel: () => void }): React.JSX.Element {
+/** A first-time hint: what is missing before the agent can answer, and what works already. */
+function NoModelNotice(props: { onChooseModel: () => void }): React.JSX.Element {
+  return (
+    <div className="notice-card" data-testid="no-model">
+      <p>
+        <strong>No language model yet.</strong> Locus needs one to reply (downloaded once, then it
+        works offline). Your memory, notes and files already work without it.
+      </p>
+      <button type="button" onClick={props.onChooseModel}>
+        Set up a model
+      </button>
+    </div>
+  );
+}
+
+export function ChatView(props: {
+  agent: Agent;
+  status: Status | null;
+  focusRequest: number;
+  onChooseModel: () => void;
+}): React.JSX.Element {
   const client = useClient();
   const { agent } = props;
   const [messages, setMessages] = useState<Message[]>([]);
+  const [loaded, setLoaded] = useState(false);
   const [hasMore, setHasMore] = useState(true);
   const [draft, setDraft] = useState('');
   const [streaming, setStreaming] = useState('');
   const [busy, setBusy] = useState(false);
+  const [activity, setActivity] = useState<TurnActivity | null>(null);
   const [error, setError] = useState<CallError | null>(null);
   const turnRef = useRef<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
+  const composer = useRef<HTMLTextAreaElement>(null);
   const keepFromBottom = useRef<number | null>(null);
   const loadingOlder = useRef(false);
 
@@ -33,6 +58,7 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
         if (!live) return;
         setMessages(recent);
         setHasMore(recent.length === PAGE);
+        setLoaded(true);
       })
       .catch((e: unknown) => live && setError(toCallError(e)));
     return () => {
@@ -40,10 +66,15 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
     };
   }, [client, agent.id]);
 
+  useEffect(() => {
+    if (props.focusRequest > 0) composer.current?.focus();
+  }, [props.focusRequest]);
+
   useEffect(
     () =>
       client.on('agent', ({ turnId, event }) => {
         if (turnId !== turnRef.current) return;
+        setActivity((current) => nextActivity(current, event));
         if (event.type === 'token') setStreaming((s) => s + event.text);
         if (event.type === 'message') {
           add(event.message);
@@ -63,7 +94,7 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
     } else {
       el.scrollTop = el.scrollHeight;
     }
-  }, [messages, streaming]);
+  }, [messages, streaming, activity]);
 
   const loadOlder = async () => {
     const el = scroller.current;
@@ -86,16 +117,15 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
     }
   };
 
-  const send = async () => {
-    const text = draft.trim();
-    if (!text || busy) return;
+  /** Runs one turn (a new message or a retry) and merges what was stored. */
+  const runTurn = async (start: (turnId: string) => Promise<unknown>, text?: string) => {
     const turnId = crypto.randomUUID();
     turnRef.current = turnId;
     setBusy(true);
+    setActivity('thinking');
     setError(null);
-    setDraft('');
     try {
-      await client.call('chat.send', { agentId: agent.id, text, turnId });
+      await start(turnId);
       // Events are best-effort (the stream may reconnect mid-turn); the stored
       // conversation is the truth, so merge it in once the turn is over.
       const stored = await client.call('recall.recent', { agentId: agent.id, limit: PAGE });
@@ -107,26 +137,49 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
       const failure = toCallError(e);
       setError(failure);
       // Nothing was stored when the turn could not start: give the text back.
-      if (failure.code === 'MODEL_NOT_CONFIGURED' || failure.code === 'MODEL_FILE_MISSING')
+      if (
+        text &&
+        (failure.code === 'MODEL_NOT_CONFIGURED' || failure.code === 'MODEL_FILE_MISSING')
+      )
         setDraft(text);
     } finally {
       setBusy(false);
+      setActivity(null);
       setStreaming('');
       turnRef.current = null;
     }
   };
+
+  const send = async () => {
+    const text = draft.trim();
+    if (!text || busy) return;
+    setDraft('');
+    await runTurn((turnId) => client.call('chat.send', { agentId: agent.id, text, turnId }), text);
+  };
+  const retry = () =>
+    void runTurn((turnId) => client.call('chat.retry', { agentId: agent.id, turnId }));
 
   const stop = () => {
     if (turnRef.current) void client.call('chat.cancel', { turnId: turnRef.current });
   };
 
   const needsModel = error && /^MODEL_/.test(error.code);
+  const noModel = props.status !== null && props.status.model === null;
   return (
-    <section className="chat">
+    <section className="chat" aria-labelledby="chat-title">
+      <h2 id="chat-title" className="sr-only">
+        Chat with {agent.name}
+      </h2>
+      {noModel && <NoModelNotice onChooseModel={props.onChooseModel} />}
       <div
         className="messages"
         ref={scroller}
         data-testid="messages"
+        role="log"
+        aria-label={`Conversation with ${agent.name}`}
+        aria-live="polite"
+        aria-relevant="additions"
+        tabIndex={0}
         onScroll={(e) => {
           if (e.currentTarget.scrollTop < 40) void loadOlder();
         }}
@@ -134,17 +187,30 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
         {hasMore && messages.length > 0 && (
           <div className="muted center">Scroll up for earlier messages</div>
         )}
-        {messages.length === 0 && !busy && (
+        {loaded && messages.length === 0 && !busy && !noModel && (
           <p className="muted center">Say hello. Tell me what to remember and I will keep it.</p>
         )}
-        <MessageList messages={messages} />
+        <MessageList
+          messages={messages}
+          agentName={agent.name}
+          onRetry={busy || noModel ? undefined : retry}
+        />
         {streaming && (
-          <div className="message assistant streaming" data-testid="streaming">
+          // Read out once complete (as a stored message), not token by token.
+          <div className="message assistant streaming" data-testid="streaming" aria-hidden="true">
             <div className="bubble">{streaming}</div>
           </div>
         )}
-        {busy && !streaming && <div className="muted thinking">Thinking…</div>}
       </div>
+      <p className="activity muted" role="status" data-testid="activity">
+        {activity && activity !== 'writing' ? (
+          <>
+            <span className="pulse" aria-hidden="true" /> {ACTIVITY_LABELS[activity]}
+          </>
+        ) : activity === 'writing' ? (
+          ACTIVITY_LABELS.writing
+        ) : null}
+      </p>
       {error && (
         <ErrorNotice
           error={error}
@@ -160,9 +226,13 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
         }}
       >
         <textarea
+          id="composer"
+          ref={composer}
           aria-label="Message"
+          aria-keyshortcuts="/ Shift+Escape"
           value={draft}
-          placeholder="Message Locus…"
+          rows={2}
+          placeholder={`Message ${agent.name}…`}
           onChange={(e) => setDraft(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey) {

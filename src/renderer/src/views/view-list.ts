@@ -1,0 +1,18 @@
+/** The app's views, in sidebar order; Alt+<n> switches to the n-th. */
+export const VIEWS = [
+  ['chat', 'Chat'],
+  ['memory', 'Memory'],
+  ['history', 'History'],
+  ['context', 'Context'],
+  ['files', 'Files'],
+  ['agents', 'Agents'],
+  ['models', 'Models & settings'],
+] as const;
+export type ViewId = (typeof VIEWS)[number][0];
+
+export const SHORTCUTS: Array<[string, string]> = [
+  ['Alt+1 … Alt+7', 'switch views (in sidebar order)'],
+  ['/ or Shift+Esc', 'focus the message box'],
+  ['Alt+B', 'show or hide the sidebar'],
+  ['?', 'this list'],
+];
