@@ -70,6 +70,8 @@ export async function lookAt(page: Page, name: string): Promise<void> {
 /** Opens a view from the sidebar, opening the sidebar first on narrow windows. */
 export async function openView(page: Page, label: string): Promise<void> {
   const nav = page.getByRole('navigation', { name: 'Locus' });
+  // The sidebar toggle exists once the app has opened its memory.
+  await page.locator('button[aria-controls="sidebar"]').waitFor();
   if (!(await nav.isVisible())) {
     await page.getByRole('button', { name: 'Show sidebar' }).click();
   }

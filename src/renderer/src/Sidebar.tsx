@@ -12,9 +12,12 @@ export function Sidebar(props: {
 }): React.JSX.Element {
   return (
     <nav id="sidebar" className="sidebar" aria-label="Locus" hidden={props.hidden}>
-      <label className="agent-switch">
-        <span className="muted">Agent</span>
+      <div className="agent-switch">
+        <label htmlFor="agent-switch" className="muted">
+          Agent
+        </label>
         <select
+          id="agent-switch"
           value={props.agent.id}
           onChange={(e) => {
             const next = props.agents.find((a) => a.id === e.target.value);
@@ -27,7 +30,7 @@ export function Sidebar(props: {
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <ul className="views">
         {VIEWS.map(([id, label], index) => (
           <li key={id}>
