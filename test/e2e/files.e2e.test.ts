@@ -65,7 +65,7 @@ describe('files from the app', () => {
     const report = page.getByTestId('import-report');
     await report.waitFor();
     expect(await report.textContent()).toMatch(
-      /Imported “Ada”: 2 memory blocks, 1 messages, 1 archival passages/,
+      /Imported “Ada”: 2 memory blocks, 1 message, 1 archival passage/,
     );
     await lookAt(page, 'files-imported');
     await report.getByRole('button', { name: 'Open Ada' }).click();

@@ -10,7 +10,7 @@ import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
-import { gigabytes, when } from '../components/format';
+import { gigabytes, plural, when } from '../components/format';
 import { inDesktopShell, saveTextFile } from '../platform';
 
 function ImportReport(props: {
@@ -21,8 +21,8 @@ function ImportReport(props: {
   return (
     <div className="report" role="status" data-testid="import-report">
       <p>
-        <strong>Imported “{report.name}”</strong>: {report.blocks} memory blocks, {report.messages}{' '}
-        messages, {report.passages} archival passages.
+        <strong>Imported “{report.name}”</strong>: {plural(report.blocks, 'memory block')},{' '}
+        {plural(report.messages, 'message')}, {plural(report.passages, 'archival passage')}.
       </p>
       {report.inertTools.length > 0 && (
         <p>
