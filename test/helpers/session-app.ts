@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { FakeClock } from '../../src/core/clock';
-import { createCore, type CreateCoreOptions } from '../../src/core/create-core';
+import type { CreateCoreOptions } from '../../src/core/create-core';
+import { openAppCore } from '../../src/core/host/open-app-core';
 import { openCoreSession, type CoreSession } from '../../src/core/host/core-session';
 import { dataDirLayout } from '../../src/core/storage/data-dir';
 import { servePage, type OpenAppOptions } from './browser-app';
@@ -15,7 +16,12 @@ import { onCleanup, templateBlob } from './test-core';
 export async function openSessionApp(
   browser: Browser,
   rendererDir: string,
-  options: { dataDir: string; core?: () => CreateCoreOptions | Promise<CreateCoreOptions> },
+  options: {
+    dataDir: string;
+    core?: () =>
+      | Omit<CreateCoreOptions, 'dataDir' | 'embedder'>
+      | Promise<Omit<CreateCoreOptions, 'dataDir' | 'embedder'>>;
+  },
   appOptions: OpenAppOptions = {},
 ): Promise<{ page: Page; session: CoreSession; appUrl: string; opens: () => number }> {
   let opens = 0;
@@ -23,15 +29,21 @@ export async function openSessionApp(
   const session = await openCoreSession({
     dataDir: options.dataDir,
     clock,
-    open: async () => {
+    // As the app and `locus serve` open it: the embedding model when it is on
+    // disk (else the fallback), memory re-embedded after a switch.
+    open: async (onProgress) => {
       opens++;
       const fresh = !fs.existsSync(dataDirLayout(options.dataDir).database);
-      return createCore({
+      const { core } = await openAppCore({
         dataDir: options.dataDir,
-        clock,
-        ...(fresh ? { template: templateBlob() } : {}),
-        ...(await options.core?.()),
+        onProgress,
+        coreOptions: {
+          clock,
+          ...(fresh ? { template: templateBlob() } : {}),
+          ...(await options.core?.()),
+        },
       });
+      return core;
     },
   });
   onCleanup(() => session.dispose());
