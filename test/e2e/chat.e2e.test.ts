@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createScriptedModel, memoryDemoScript } from '../../src/core/models/scripted-model';
 import { buildRenderer, launchChromium, openApp } from '../helpers/browser-app';
 import { lookAt, sendMessage } from '../helpers/app-page';
@@ -17,7 +17,7 @@ describe('chat', () => {
     renderer?.dispose();
   });
 
-  const clipboard = async (page: import('playwright-core').Page) =>
+  const clipboard = async (page: Page) =>
     (await page.evaluate('navigator.clipboard.readText()')) as string;
 
   it('styles code blocks with a copy button, and copies a whole reply', async () => {
