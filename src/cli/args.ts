@@ -13,6 +13,10 @@ Commands:
   agents use <name>                   open this agent by default (app and CLI)
   agents rename <name> <new name>     rename an agent
   agents delete <name> [--yes]        delete an agent and its memory (export it first)
+  conversations [list]                the agent's conversations, newest first (* continues by default)
+  conversations new [name]            start a new conversation (same memory, a fresh context window)
+  conversations rename <name> <new>   rename a conversation
+  conversations delete <name> --yes   delete a conversation and what was said in it
   capture "<text>"                    save a quick note (or pipe it in: echo … | locus capture)
   memory blocks                       show core memory blocks
   memory set <label> <text>           replace a block's text (as the user)
@@ -38,7 +42,8 @@ Options:
   --data-dir <dir>     memory folder (default: the OS app-data folder, or $LOCUS_DATA_DIR)
   --embedder <kind>    auto | transformers | fake (default: auto)
   --embedder-model <id>
-  --agent <name|id>    which agent (default: the first one, created on first run)
+  --agent <name|id>    which agent (default: the one last chosen; created on first run)
+  --conversation <name|id>  which conversation chat and -p continue (default: the latest)
   --model <id|file>    chat model for this run: a catalogue id, a .gguf path, or "scripted"
                        (a canned demo model used by the tests)
   --threads <n>        CPU threads for the model (default: the agent's setting)
@@ -47,7 +52,7 @@ Options:
   -V, --version        print Locus's version
   -h, --help
 
-In chat: /help, /model [id|file], /memory, /exit.`;
+In chat: /help, /new [name], /model [id|file], /memory, /exit.`;
 
 export function parseCli(argv: string[]) {
   try {
@@ -76,6 +81,7 @@ export function parseCli(argv: string[]) {
         offset: { type: 'string' },
         mode: { type: 'string' },
         template: { type: 'string' },
+        conversation: { type: 'string' },
         yes: { type: 'boolean', short: 'y', default: false },
         version: { type: 'boolean', short: 'V', default: false },
         help: { type: 'boolean', short: 'h', default: false },

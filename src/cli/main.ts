@@ -9,6 +9,7 @@ import { LocusError, serializeError } from '../shared/errors';
 import { USAGE, intOption, parseCli, type ParsedCli } from './args';
 import { agentsCommand, findAgent } from './commands/agents';
 import { chatCommand, promptCommand } from './commands/chat';
+import { conversationsCommand, findConversation } from './commands/conversations';
 import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
@@ -19,6 +20,13 @@ import { locusVersion } from './version';
 
 async function resolveAgent(core: Core, wanted: string | undefined): Promise<Agent> {
   return wanted ? findAgent(core, wanted) : call(core.handlers, 'agents.getDefault', {});
+}
+
+/** The conversation --conversation names, if any (chat and -p resume it). */
+async function namedConversation(core: Core, agent: Agent, cli: ParsedCli) {
+  return cli.values.conversation
+    ? findConversation(core, agent, cli.values.conversation)
+    : undefined;
 }
 
 function cliCoreOptions(cli: ParsedCli): CliCoreOptions {
@@ -93,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
       await withCore(cli, output, async (core) => {
         const agent = await resolveAgent(core, cli.values.agent);
         await loadModel(core, agent, cli, output);
-        await promptCommand(core, agent, text, output);
+        await promptCommand(core, agent, text, output, await namedConversation(core, agent, cli));
       });
       return 0;
     }
@@ -105,6 +113,11 @@ async function main(argv: string[]): Promise<number> {
       case 'agents':
         await withCore(cli, output, (core) => agentsCommand(core, cli, output));
         return 0;
+      case 'conversations':
+        await withCore(cli, output, async (core) =>
+          conversationsCommand(core, await resolveAgent(core, cli.values.agent), cli, output),
+        );
+        return 0;
       case 'memory':
         await withCore(cli, output, async (core) =>
           memoryCommand(core, await resolveAgent(core, cli.values.agent), cli, output),
@@ -114,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
         await withCore(cli, output, async (core) => {
           const agent = await resolveAgent(core, cli.values.agent);
           await loadModel(core, agent, cli, output);
-          await chatCommand(core, agent, output);
+          await chatCommand(core, agent, output, await namedConversation(core, agent, cli));
         });
         return 0;
       case 'capture': {

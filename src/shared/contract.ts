@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Agent, Block, Message, Page, Passage, ScoredPassage } from './entities';
+import type { Agent, Block, Conversation, Message, Page, Passage, ScoredPassage } from './entities';
 import type { SerializedError } from './errors';
 import { BlockLabelSchema, MessageRoles, ModelSettingsSchema, NewBlockSchema } from './entities';
 
@@ -9,6 +9,7 @@ import { BlockLabelSchema, MessageRoles, ModelSettingsSchema, NewBlockSchema } f
  * what it returns. Adding a call means adding it here; transports never change.
  */
 const agentId = z.string().min(1).max(200);
+const conversationId = z.string().min(1).max(200);
 const isoDate = z.string().max(40);
 const limit = z.number().int().min(1).max(200).optional();
 const offset = z.number().int().min(0).max(1_000_000).optional();
@@ -35,6 +36,13 @@ export const contract = {
     model: ModelSettingsSchema.partial().optional(),
   }),
   'agents.delete': z.object({ agentId }),
+
+  /** An agent's conversations, most recently active first. */
+  'conversations.list': z.object({ agentId }),
+  'conversations.create': z.object({ agentId, name: text(200).optional() }),
+  'conversations.rename': z.object({ conversationId, name: text(200).min(1) }),
+  /** Deletes the conversation and what was said in it; the agent's other memory stays. */
+  'conversations.delete': z.object({ conversationId }),
 
   'blocks.list': z.object({ agentId }),
   'blocks.create': z.object({ agentId, block: NewBlockSchema }),
@@ -84,16 +92,24 @@ export const contract = {
     offset,
     mode: z.enum(['hybrid', 'vector', 'text']).optional(),
   }),
-  'recall.recent': z.object({ agentId, limit, beforeSeq: z.number().int().optional() }),
+  /** The newest messages, oldest first: of one conversation, or of all the agent's. */
+  'recall.recent': z.object({
+    agentId,
+    conversationId: conversationId.optional(),
+    limit,
+    beforeSeq: z.number().int().optional(),
+  }),
 
   'chat.send': z.object({
     agentId,
+    /** Defaults to the agent's most recently active conversation. */
+    conversationId: conversationId.optional(),
     text: text(100_000).min(1),
     /** Chosen by the caller so it can cancel the turn while it runs. */
     turnId: z.string().min(1).max(100).optional(),
   }),
   'chat.cancel': z.object({ turnId: z.string().min(1).max(100) }),
-  'chat.context': z.object({ agentId }),
+  'chat.context': z.object({ agentId, conversationId: conversationId.optional() }),
 
   /** A quick note: durable before this returns, stored in archival memory tagged "note". */
   'captures.add': z.object({
@@ -123,9 +139,13 @@ export const contract = {
   'agents.setDefault': z.object({ agentId }),
   'blocks.rename': z.object({ agentId, label: BlockLabelSchema, newLabel: BlockLabelSchema }),
   /** The context window by section, in tokens, and the compiled prompt. */
-  'chat.inspect': z.object({ agentId }),
+  'chat.inspect': z.object({ agentId, conversationId: conversationId.optional() }),
   /** Runs the last user message again; the earlier attempt leaves the context, not history. */
-  'chat.retry': z.object({ agentId, turnId: z.string().min(1).max(100).optional() }),
+  'chat.retry': z.object({
+    agentId,
+    conversationId: conversationId.optional(),
+    turnId: z.string().min(1).max(100).optional(),
+  }),
   /** Downloads the embedding model once; the host then reopens memory with it. */
   'models.downloadEmbedder': z.object({}),
   /** Puts a backup in place of the memory database; hosts that own the core reopen it. */
@@ -172,6 +192,10 @@ export interface CallOutputs {
   'agents.create': Agent;
   'agents.update': Agent;
   'agents.delete': { deleted: true };
+  'conversations.list': Conversation[];
+  'conversations.create': Conversation;
+  'conversations.rename': Conversation;
+  'conversations.delete': { deleted: true };
   'blocks.list': Block[];
   'blocks.create': Block;
   'blocks.setValue': Block;
@@ -188,7 +212,11 @@ export interface CallOutputs {
   'recall.recent': Message[];
   'chat.send': ChatTurnResult;
   'chat.cancel': { cancelled: boolean };
-  'chat.context': { messages: Message[]; prompt: Array<{ role: string; content: string }> };
+  'chat.context': {
+    conversationId: string;
+    messages: Message[];
+    prompt: Array<{ role: string; content: string }>;
+  };
   'captures.add': Passage;
   'agentfile.export': { fileName: string; text: string };
   'agentfile.exportMarkdown': { fileName: string; text: string };
@@ -235,6 +263,8 @@ export type ContextSectionId =
   'instructions' | 'core_memory' | 'summary' | 'surfaced' | 'messages' | 'free';
 
 export interface ContextInspection {
+  /** The conversation whose window this is. */
+  conversationId?: string;
   contextSize: number;
   /** tokenizer: the loaded model's; estimate: about four characters a token (no model loaded). */
   counting: 'tokenizer' | 'estimate';
@@ -282,6 +312,7 @@ export interface ModelsOverview {
 
 export interface ChatTurnResult {
   turnId: string;
+  conversationId: string;
   reply: string | null;
   stopReason: StopReason;
   steps: number;
@@ -320,6 +351,6 @@ export type AgentEvent =
 /** Events pushed from the core to whoever listens (renderer, CLI). */
 export interface ServerEvents {
   progress: { task: string; phase: string; done: number; total: number; item?: string };
-  agent: { agentId: string; turnId: string; event: AgentEvent };
+  agent: { agentId: string; conversationId: string; turnId: string; event: AgentEvent };
 }
 export type EventName = keyof ServerEvents;

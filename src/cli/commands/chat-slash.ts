@@ -1,16 +1,20 @@
 import { call } from '../../core/host/call';
 import type { Core } from '../../core/create-core';
-import type { Agent } from '../../shared/entities';
+import type { Agent, Conversation } from '../../shared/entities';
 import type { Output } from '../output';
 
 interface SlashContext {
   core: Core;
   agent: Agent;
   output: Output;
+  conversation: Conversation;
+  /** Switches the session to another conversation (after /new). */
+  setConversation: (conversation: Conversation) => void;
 }
 
 const COMMANDS: Array<[string, string]> = [
   ['/help', 'this list'],
+  ['/new [name]', 'start a new conversation (same memory, a fresh context window)'],
   ['/model [id|file.gguf]', 'show the model, or switch to another (and keep it as the default)'],
   ['/memory', 'what the agent always sees (core memory) and how much it has stored'],
   ['/exit', 'leave (also /quit, Ctrl+D, or Ctrl+C at the prompt)'],
@@ -42,6 +46,18 @@ export async function runSlashCommand(
     case '?':
       output.out(slashHelp());
       return 'handled';
+    case 'new': {
+      const name = args.join(' ').trim();
+      const made = await call(core.handlers, 'conversations.create', {
+        agentId: agent.id,
+        ...(name ? { name } : {}),
+      });
+      context.setConversation(made);
+      output.out(
+        `Started "${made.name}". ${agent.name} still remembers everything; this conversation's context starts empty.`,
+      );
+      return 'handled';
+    }
     case 'model': {
       const choice = args.join(' ').trim();
       if (!choice) {
@@ -60,14 +76,15 @@ export async function runSlashCommand(
     }
     case 'memory': {
       const blocks = await call(core.handlers, 'blocks.list', { agentId: agent.id });
-      const counts = await core.agents.getStepState(agent.id);
+      const passages = await core.archival.count(agent.id);
+      const messages = await core.recall.count(agent.id);
       output.out(
         [
           ...blocks.map(
             (b) =>
               `<${b.label}> ${b.value.length}/${b.limit} chars\n${b.value.trim() || '(empty)'}`,
           ),
-          `Archival memory: ${counts.counts.passages} passages. Recall memory: ${counts.counts.messages} messages.`,
+          `Archival memory: ${passages.total} passages. Recall memory: ${messages} messages (all conversations). Conversation: "${context.conversation.name}".`,
         ].join('\n\n'),
       );
       return 'handled';

@@ -2,7 +2,7 @@ import readline from 'node:readline';
 import { call } from '../../core/host/call';
 import type { Core } from '../../core/create-core';
 import type { AgentEvent } from '../../shared/contract';
-import type { Agent } from '../../shared/entities';
+import type { Agent, Conversation } from '../../shared/entities';
 import { LocusError, serializeError } from '../../shared/errors';
 import { toolArgumentsText, toolResult } from '../../shared/tool-call-line';
 import { nextActivity, type TurnActivity } from '../../shared/turn-activity';
@@ -67,6 +67,7 @@ async function runTurn(
   text: string,
   output: Output,
   turnId: string,
+  conversationId?: string,
 ): Promise<void> {
   const indicator = createWorkingIndicator();
   const print = turnPrinter(output, indicator);
@@ -75,12 +76,27 @@ async function runTurn(
   });
   try {
     if (!output.json) indicator.set('thinking');
-    const result = await call(core.handlers, 'chat.send', { agentId: agent.id, text, turnId });
+    const result = await call(core.handlers, 'chat.send', {
+      agentId: agent.id,
+      text,
+      turnId,
+      ...(conversationId ? { conversationId } : {}),
+    });
     if (output.json) output.out(JSON.stringify(result));
   } finally {
     indicator.stop();
     off();
   }
+}
+
+/** The conversation a chat continues when none is named: the one last talked in (or a new one). */
+async function defaultConversation(core: Core, agent: Agent): Promise<Conversation> {
+  const { conversationId } = await call(core.handlers, 'chat.context', { agentId: agent.id });
+  const all = await call(core.handlers, 'conversations.list', { agentId: agent.id });
+  const found = all.find((c) => c.id === conversationId);
+  if (!found)
+    throw new LocusError('CONVERSATION_NOT_FOUND', 'The conversation is gone; try again.');
+  return found;
 }
 
 /** `locus -p "..."`: one turn, reply on stdout, memory saved. */
@@ -89,9 +105,10 @@ export async function promptCommand(
   agent: Agent,
   text: string,
   output: Output,
+  conversation?: Conversation,
 ): Promise<void> {
   if (!text.trim()) throw new LocusError('INVALID_INPUT', 'The prompt is empty.');
-  await runTurn(core, agent, text, output, `cli-${Date.now()}`);
+  await runTurn(core, agent, text, output, `cli-${Date.now()}`, conversation?.id);
 }
 
 /**
@@ -99,15 +116,21 @@ export async function promptCommand(
  * it (or /exit, or end of input) leaves. Lines starting with "/" are commands
  * for Locus, never sent to the model. Errors are shown and the session goes on.
  */
-export async function chatCommand(core: Core, agent: Agent, output: Output): Promise<void> {
+export async function chatCommand(
+  core: Core,
+  agent: Agent,
+  output: Output,
+  resume?: Conversation,
+): Promise<void> {
   const rl = readline.createInterface({
     input: process.stdin,
     output: process.stdout,
     terminal: process.stdin.isTTY,
   });
   const model = core.model;
+  let conversation = resume ?? (await defaultConversation(core, agent));
   output.err(
-    `Chatting with ${agent.name} on ${model?.name ?? 'no model'}. /help lists commands, /exit leaves, Ctrl+C stops a reply.`,
+    `Chatting with ${agent.name} on ${model?.name ?? 'no model'}, in "${conversation.name}". /help lists commands, /exit leaves, Ctrl+C stops a reply.`,
   );
   let current: string | null = null;
   let turns = 0;
@@ -124,7 +147,13 @@ export async function chatCommand(core: Core, agent: Agent, output: Output): Pro
     const text = line.trim();
     if (text.startsWith('/')) {
       try {
-        const outcome = await runSlashCommand(text, { core, agent, output });
+        const outcome = await runSlashCommand(text, {
+          core,
+          agent,
+          output,
+          conversation,
+          setConversation: (next) => (conversation = next),
+        });
         if (outcome === 'exit') break;
       } catch (error) {
         output.err(formatError(serializeError(error)));
@@ -132,7 +161,7 @@ export async function chatCommand(core: Core, agent: Agent, output: Output): Pro
     } else if (text) {
       current = `cli-${Date.now()}-${turns++}`;
       try {
-        await runTurn(core, agent, text, output, current);
+        await runTurn(core, agent, text, output, current, conversation.id);
       } catch (error) {
         output.err(formatError(serializeError(error)));
       } finally {

@@ -30,13 +30,20 @@ export function createChatHandlers(
 ): ChatHandlers {
   const running = new Map<string, { agentId: string; controller: AbortController }>();
 
-  const run = async (agentId: string, text: string, turnId: string) => {
+  /** One turn of a conversation (already resolved, so every event can name it). */
+  const run = async (
+    thread: { agentId: string; conversationId: string },
+    text: string,
+    turnId: string,
+  ) => {
+    const { agentId, conversationId } = thread;
     const controller = new AbortController();
     running.set(turnId, { agentId, controller });
     try {
       const result = await runtime.send(agentId, text, {
+        conversationId,
         signal: controller.signal,
-        onEvent: (event) => events.emit('agent', { agentId, turnId, event }),
+        onEvent: (event) => events.emit('agent', { agentId, conversationId, turnId, event }),
       });
       return { turnId, ...result };
     } finally {
@@ -45,40 +52,49 @@ export function createChatHandlers(
   };
 
   return {
-    'chat.send': ({ agentId, text, turnId = randomUUID() }) => run(agentId, text, turnId),
+    'chat.send': async ({ agentId, conversationId, text, turnId = randomUUID() }) =>
+      run(await runtime.threadOf(agentId, conversationId), text, turnId),
     'chat.cancel': async ({ turnId }) => {
       const turn = running.get(turnId);
       turn?.controller.abort();
       return { cancelled: turn !== undefined };
     },
-    'chat.context': async ({ agentId }) => ({
-      messages: await runtime.contextMessages(agentId),
-      prompt: await runtime.preview(agentId),
-    }),
-    'chat.inspect': async ({ agentId }) => {
-      const agent = await deps.agents.get(agentId);
-      return inspectContext({
-        prompt: await runtime.preview(agentId),
-        model: deps.getModel(),
-        contextSize: agent.model.contextSize,
-      });
+    'chat.context': async ({ agentId, conversationId }) => {
+      const thread = await runtime.threadOf(agentId, conversationId);
+      return {
+        conversationId: thread.conversationId,
+        messages: await runtime.contextMessages(agentId, thread.conversationId),
+        prompt: await runtime.preview(agentId, thread.conversationId),
+      };
     },
-    'chat.retry': async ({ agentId, turnId = randomUUID() }) => {
+    'chat.inspect': async ({ agentId, conversationId }) => {
+      const thread = await runtime.threadOf(agentId, conversationId);
+      const agent = await deps.agents.get(agentId);
+      return {
+        conversationId: thread.conversationId,
+        ...(await inspectContext({
+          prompt: await runtime.preview(agentId, thread.conversationId),
+          model: deps.getModel(),
+          contextSize: agent.model.contextSize,
+        })),
+      };
+    },
+    'chat.retry': async ({ agentId, conversationId, turnId = randomUUID() }) => {
       if ([...running.values()].some((turn) => turn.agentId === agentId)) {
         throw new LocusError(
           'BUSY',
           'A reply is still being written. Wait for it, or stop it, then retry.',
         );
       }
-      // Refuse before touching the context when no reply could be made.
       if (!deps.getModel()) {
         throw new LocusError(
           'MODEL_NOT_CONFIGURED',
           'No language model is loaded yet. Choose or download one in Models & settings, then retry.',
         );
       }
-      const text = await takeBackLastTurn(deps, agentId);
-      return run(agentId, text, turnId);
+      const thread = await runtime.threadOf(agentId, conversationId);
+      const text = await takeBackLastTurn(deps, thread);
+      return run(thread, text, turnId);
     },
   };
 }
