@@ -5,6 +5,7 @@ import type { CallError } from './api/client';
 import { useClient } from './api/context';
 import { ErrorNotice, toCallError } from './components/ErrorNotice';
 import { ShortcutsDialog } from './components/ShortcutsDialog';
+import { useConversations } from './hooks/useConversations';
 import { useShortcuts } from './hooks/useShortcuts';
 import { useStatus } from './hooks/useStatus';
 import { Sidebar } from './Sidebar';
@@ -37,6 +38,8 @@ export function App(): React.JSX.Element {
   const [error, setError] = useState<CallError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const { status, refresh: refreshStatus } = useStatus();
+  const conversations = useConversations(agent?.id ?? null, generation);
+  const newConversation = conversations.create;
 
   const loadAgents = useCallback(async () => {
     const current = await client.call('agents.getDefault', {});
@@ -107,8 +110,14 @@ export function App(): React.JSX.Element {
       },
       toggleSidebar: () => setSidebarOpen((open) => !open),
       help: () => setShowHelp(true),
+      newConversation: () => {
+        void newConversation().then(() => {
+          setView('chat');
+          setFocusRequest((n) => n + 1);
+        });
+      },
     }),
-    [go],
+    [go, newConversation],
   );
   useShortcuts(actions);
 
@@ -171,6 +180,12 @@ export function App(): React.JSX.Element {
         agents={agents}
         agent={agent}
         onAgent={(next) => void switchAgent(next)}
+        conversations={conversations}
+        onConversation={(id) => {
+          conversations.select(id);
+          go('chat');
+        }}
+        onNewConversation={actions.newConversation}
       />
       <main id="main" tabIndex={-1} key={`${generation}:${agent.id}`}>
         {notice && (
@@ -181,17 +196,23 @@ export function App(): React.JSX.Element {
             </button>
           </div>
         )}
-        {view === 'chat' && (
+        {view === 'chat' && conversations.current && (
           <ChatView
+            key={conversations.current.id}
             agent={agent}
+            conversation={conversations.current}
+            onRename={(name) => conversations.rename(conversations.current?.id ?? '', name)}
+            onDelete={() => conversations.remove(conversations.current?.id ?? '')}
             status={status}
             focusRequest={focusRequest}
             onChooseModel={() => go('models')}
           />
         )}
         {view === 'memory' && <MemoryView agentId={agent.id} />}
-        {view === 'history' && <HistoryView agentId={agent.id} />}
-        {view === 'context' && <ContextView agentId={agent.id} />}
+        {view === 'history' && <HistoryView agentId={agent.id} agentName={agent.name} />}
+        {view === 'context' && conversations.current && (
+          <ContextView agentId={agent.id} conversation={conversations.current} />
+        )}
         {view === 'files' && (
           <FilesView
             agent={agent}

@@ -1,7 +1,9 @@
 import type { Agent } from '../../shared/entities';
+import { shortWhen, when } from './components/format';
+import type { ConversationsState } from './hooks/useConversations';
 import { VIEWS, type ViewId } from './views/view-list';
 
-/** Agent switcher and the views; conversations are listed here too. */
+/** The agent switcher, the agent's conversations (newest first) and the views. */
 export function Sidebar(props: {
   hidden: boolean;
   view: ViewId;
@@ -9,7 +11,11 @@ export function Sidebar(props: {
   agents: Agent[];
   agent: Agent;
   onAgent: (agent: Agent) => void;
+  conversations: ConversationsState;
+  onConversation: (id: string) => void;
+  onNewConversation: () => void;
 }): React.JSX.Element {
+  const { conversations } = props;
   return (
     <nav id="sidebar" className="sidebar" aria-label="Locus" hidden={props.hidden}>
       <div className="agent-switch">
@@ -31,7 +37,7 @@ export function Sidebar(props: {
           ))}
         </select>
       </div>
-      <ul className="views">
+      <ul className="views" aria-label="Views">
         {VIEWS.map(([id, label], index) => (
           <li key={id}>
             <button
@@ -46,6 +52,48 @@ export function Sidebar(props: {
           </li>
         ))}
       </ul>
+      <section className="conversations" aria-labelledby="conversations-title">
+        <div className="row between">
+          <h2 id="conversations-title" className="muted small-heading">
+            Conversations
+          </h2>
+          <button
+            type="button"
+            className="quiet small"
+            aria-keyshortcuts="Control+Shift+O"
+            onClick={props.onNewConversation}
+          >
+            + New
+          </button>
+        </div>
+        <ul data-testid="conversation-list">
+          {conversations.conversations.map((c) => {
+            const active = props.view === 'chat' && conversations.current?.id === c.id;
+            return (
+              <li key={c.id}>
+                <button
+                  type="button"
+                  className={`conversation ${conversations.current?.id === c.id ? 'active' : ''}`}
+                  aria-current={active ? 'true' : undefined}
+                  data-conversation={c.name}
+                  onClick={() => props.onConversation(c.id)}
+                >
+                  <span className="conversation-name">{c.name}</span>
+                  <time
+                    className="muted"
+                    dateTime={c.lastMessageAt ?? c.createdAt}
+                    title={
+                      c.lastMessageAt ? `Last message ${when(c.lastMessageAt)}` : 'No messages yet'
+                    }
+                  >
+                    {c.lastMessageAt ? shortWhen(c.lastMessageAt) : 'new'}
+                  </time>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      </section>
       <p className="muted shortcuts-hint">Press ? for keyboard shortcuts</p>
     </nav>
   );

@@ -13,3 +13,15 @@ export function gigabytes(bytes: number): string {
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
 }
+
+/** A time for a list: the hour today, else the day. */
+export function shortWhen(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  return d.toDateString() === now.toDateString()
+    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleDateString([], {
+        day: 'numeric',
+        month: 'short',
+        year: d.getFullYear() === now.getFullYear() ? undefined : 'numeric',
+      });
+}

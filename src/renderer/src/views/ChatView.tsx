@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Status } from '../../../shared/contract';
-import type { Agent, Message } from '../../../shared/entities';
+import type { Agent, Conversation, Message } from '../../../shared/entities';
 import { ACTIVITY_LABELS, nextActivity, type TurnActivity } from '../../../shared/turn-activity';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
+import { ConversationHeader } from './ConversationHeader';
 import { MessageList } from './MessageList';
 
 const PAGE = 30;
@@ -26,12 +27,16 @@ function NoModelNotice(props: { onChooseModel: () => void }): React.JSX.Element 
 
 export function ChatView(props: {
   agent: Agent;
+  conversation: Conversation;
+  onRename: (name: string) => Promise<void>;
+  onDelete: () => Promise<void>;
   status: Status | null;
   focusRequest: number;
   onChooseModel: () => void;
 }): React.JSX.Element {
   const client = useClient();
   const { agent } = props;
+  const conversationId = props.conversation.id;
   const [messages, setMessages] = useState<Message[]>([]);
   const [loaded, setLoaded] = useState(false);
   const [hasMore, setHasMore] = useState(true);
@@ -53,7 +58,7 @@ export function ChatView(props: {
   useEffect(() => {
     let live = true;
     client
-      .call('recall.recent', { agentId: agent.id, limit: PAGE })
+      .call('recall.recent', { agentId: agent.id, conversationId, limit: PAGE })
       .then((recent) => {
         if (!live) return;
         setMessages(recent);
@@ -64,7 +69,7 @@ export function ChatView(props: {
     return () => {
       live = false;
     };
-  }, [client, agent.id]);
+  }, [client, agent.id, conversationId]);
 
   useEffect(() => {
     if (props.focusRequest > 0) composer.current?.focus();
@@ -104,6 +109,7 @@ export function ChatView(props: {
     try {
       const older = await client.call('recall.recent', {
         agentId: agent.id,
+        conversationId,
         limit: PAGE,
         beforeSeq: first.seq,
       });
@@ -128,7 +134,11 @@ export function ChatView(props: {
       await start(turnId);
       // Events are best-effort (the stream may reconnect mid-turn); the stored
       // conversation is the truth, so merge it in once the turn is over.
-      const stored = await client.call('recall.recent', { agentId: agent.id, limit: PAGE });
+      const stored = await client.call('recall.recent', {
+        agentId: agent.id,
+        conversationId,
+        limit: PAGE,
+      });
       setMessages((all) => {
         const known = new Set(all.map((m) => m.id));
         return [...all, ...stored.filter((m) => !known.has(m.id))].sort((a, b) => a.seq - b.seq);
@@ -154,10 +164,15 @@ export function ChatView(props: {
     const text = draft.trim();
     if (!text || busy) return;
     setDraft('');
-    await runTurn((turnId) => client.call('chat.send', { agentId: agent.id, text, turnId }), text);
+    await runTurn(
+      (turnId) => client.call('chat.send', { agentId: agent.id, conversationId, text, turnId }),
+      text,
+    );
   };
   const retry = () =>
-    void runTurn((turnId) => client.call('chat.retry', { agentId: agent.id, turnId }));
+    void runTurn((turnId) =>
+      client.call('chat.retry', { agentId: agent.id, conversationId, turnId }),
+    );
 
   const stop = () => {
     if (turnRef.current) void client.call('chat.cancel', { turnId: turnRef.current });
@@ -166,10 +181,13 @@ export function ChatView(props: {
   const needsModel = error && /^MODEL_/.test(error.code);
   const noModel = props.status !== null && props.status.model === null;
   return (
-    <section className="chat" aria-labelledby="chat-title">
-      <h2 id="chat-title" className="sr-only">
-        Chat with {agent.name}
-      </h2>
+    <section className="chat" aria-labelledby="conversation-title">
+      <ConversationHeader
+        conversation={props.conversation}
+        busy={busy}
+        onRename={props.onRename}
+        onDelete={props.onDelete}
+      />
       {noModel && <NoModelNotice onChooseModel={props.onChooseModel} />}
       <div
         className="messages"

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ContextInspection } from '../../../shared/contract';
+import type { Conversation } from '../../../shared/entities';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
@@ -19,16 +20,19 @@ const pct = (n: number, of: number) => `${((n / Math.max(1, of)) * 100).toFixed(
  * What the model sees next step (Letta's ADE context view): the window by
  * section, in tokens, and the compiled prompt itself.
  */
-export function ContextView(props: { agentId: string }): React.JSX.Element {
+export function ContextView(props: {
+  agentId: string;
+  conversation: Conversation;
+}): React.JSX.Element {
   const client = useClient();
   const [view, setView] = useState<ContextInspection | null>(null);
   const [error, setError] = useState<CallError | null>(null);
   const load = useCallback(() => {
     client
-      .call('chat.inspect', { agentId: props.agentId })
+      .call('chat.inspect', { agentId: props.agentId, conversationId: props.conversation.id })
       .then(setView)
       .catch((e: unknown) => setError(toCallError(e)));
-  }, [client, props.agentId]);
+  }, [client, props.agentId, props.conversation.id]);
   useEffect(() => {
     load();
     return client.on('agent', ({ agentId, event }) => {
@@ -40,6 +44,7 @@ export function ContextView(props: { agentId: string }): React.JSX.Element {
     <section className="context-view" aria-labelledby="context-title">
       <div className="row">
         <h2 id="context-title">Context window</h2>
+        <span className="muted">of “{props.conversation.name}”</span>
         <button type="button" className="quiet small" onClick={load}>
           Refresh
         </button>

@@ -11,6 +11,7 @@ export const VIEWS = [
 export type ViewId = (typeof VIEWS)[number][0];
 
 export const SHORTCUTS: Array<[string, string]> = [
+  ['Ctrl+Shift+O', 'new conversation (⌘⇧O on a Mac)'],
   ['Alt+1 … Alt+7', 'switch views (in sidebar order)'],
   ['/ or Shift+Esc', 'focus the message box'],
   ['Alt+B', 'show or hide the sidebar'],
