@@ -16,20 +16,24 @@ describe('locus CLI: agents, version, status, models use', () => {
     expect(result).toMatchObject({ code: 0, stdout: `locus ${version}\n` });
   });
 
-  it('lists, creates from a template, switches, renames and deletes agents', async () => {
+  it('lists agents, creates one from a template and makes it the default', async () => {
     const dataDir = tempDir();
     const base = ['--data-dir', dataDir, '--embedder', 'fake'];
     const first = await runCli(['agents', ...base]);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^\* Locus {2}\(agent-/m);
 
-    const created = await runCli(['agents', 'create', 'Diary', '--template', 'journal', ...base]);
-    expect(created.stdout).toContain('Created Diary');
-    const blocks = await runCli(['memory', 'blocks', '--agent', 'Diary', '--json', ...base]);
-    const persona = (JSON.parse(blocks.stdout) as Array<{ label: string; value: string }>).find(
-      (b) => b.label === 'persona',
-    );
-    expect(persona?.value).toContain('journal companion');
+    const created = await runCli([
+      'agents',
+      'create',
+      'Diary',
+      '--template',
+      'journal',
+      '--json',
+      ...base,
+    ]);
+    const diary = JSON.parse(created.stdout) as { blocks: Array<{ label: string; value: string }> };
+    expect(diary.blocks.find((b) => b.label === 'persona')?.value).toContain('journal companion');
 
     expect((await runCli(['agents', 'use', 'Diary', ...base])).stdout).toContain(
       'Diary now opens by default',
@@ -37,7 +41,12 @@ describe('locus CLI: agents, version, status, models use', () => {
     // Commands without --agent now act on Diary.
     const status = await runCli(['status', ...base]);
     expect(status.stdout).toMatch(/^Agent: Diary$/m);
+  });
 
+  it('renames an agent, and deletes one only with --yes, pointing to an export first', async () => {
+    const dataDir = tempDir();
+    const base = ['--data-dir', dataDir, '--embedder', 'fake'];
+    await runCli(['agents', 'create', 'Diary', ...base]);
     await runCli(['agents', 'rename', 'Diary', 'Journal', ...base]);
     const refused = await runCli(['agents', 'delete', 'Journal', ...base]);
     expect(refused.code).toBe(2);
@@ -99,6 +108,42 @@ describe('locus chat and -p: what a terminal user sees', () => {
       .filter((m) => m.role === 'user')
       .map((m) => m.content);
     expect(said).toEqual(['Hi, my name is Ada']);
+  });
+
+  it('starts, lists, resumes, renames and deletes conversations', async () => {
+    const dataDir = tempDir();
+    const session = await runCli(['chat', ...base(dataDir)], {
+      stdin: 'Hi, my name is Ada\n/new Planning\nWhat is my name?\n/exit\n',
+    });
+    expect(session.stdout).toContain('Started "Planning"');
+    expect(session.stdout).toContain('Your name is Ada.');
+    const list = await runCli(['conversations', ...base(dataDir)]);
+    expect(list.stdout).toMatch(/^\* Planning +\d{4}-\d\d-\d\d \d\d:\d\d/m);
+    expect(list.stdout).toMatch(/^ {2}Conversation 1 /m);
+
+    // Resume the first: -p continues it, and its context has only its own turns.
+    const resumed = await runCli([
+      '-p',
+      'hello again',
+      '--conversation',
+      'Conversation 1',
+      '--json',
+      ...base(dataDir),
+    ]);
+    const first = JSON.parse(resumed.stdout) as { conversationId: string };
+    const context = await runCli(['conversations', '--json', ...base(dataDir)]);
+    const all = JSON.parse(context.stdout) as Array<{ id: string; name: string }>;
+    expect(all.find((c) => c.id === first.conversationId)?.name).toBe('Conversation 1');
+
+    await runCli(['conversations', 'rename', 'Conversation 1', 'Intro', ...base(dataDir)]);
+    const refused = await runCli(['conversations', 'delete', 'Intro', ...base(dataDir)]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--yes');
+    await runCli(['conversations', 'delete', 'Intro', '--yes', ...base(dataDir)]);
+    const left = JSON.parse(
+      (await runCli(['conversations', '--json', ...base(dataDir)])).stdout,
+    ) as Array<{ name: string }>;
+    expect(left.map((c) => c.name)).toEqual(['Planning']);
   });
 
   it('reads the -p message from stdin when given -', async () => {
