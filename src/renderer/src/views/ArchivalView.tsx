@@ -101,7 +101,7 @@ function PassageItem(props: {
           </span>
         )}
         {!editing && (
-          <>
+          <span className="actions">
             <button type="button" className="quiet" onClick={() => setEditing(true)}>
               Edit
             </button>
@@ -125,7 +125,7 @@ function PassageItem(props: {
                 Delete
               </button>
             )}
-          </>
+          </span>
         )}
       </div>
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
