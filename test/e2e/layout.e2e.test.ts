@@ -20,7 +20,7 @@ describe('layout and access', () => {
   });
 
   it('every view passes axe (no serious or critical problems) at 1280 and 390 px', async () => {
-    const { page, core } = await openApp(browser, renderer.dir, {
+    const { page, core, appUrl } = await openApp(browser, renderer.dir, {
       chatModel: createScriptedModel(),
     });
     const agent = await core.agents.getOrCreateDefault();
@@ -45,6 +45,14 @@ describe('layout and access', () => {
       await page.getByRole('heading', { level: 2 }).first().waitFor();
       await lookAt(page, name);
     }
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await lookAt(page, 'shortcuts');
+    // The tray's quick-note window.
+    const capture = await page.context().newPage();
+    await capture.goto(appUrl.replace('/#', '/?view=capture#'));
+    await capture.getByLabel('Quick note').waitFor();
+    await lookAt(capture, 'capture');
   });
 
   it('the accessibility check itself fails on a real problem', async () => {

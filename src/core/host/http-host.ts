@@ -7,6 +7,7 @@ import type { EventName, Handlers, ServerEvents } from '../../shared/contract';
 import { LocusError, serializeError, type ErrorCode } from '../../shared/errors';
 import type { EventBus } from '../events';
 import { dispatch } from './dispatch';
+import { MAX_AGENT_FILE_BYTES } from './file-dialogs';
 import { CONTENT_SECURITY_POLICY } from './security-policy';
 
 export interface HttpHostOptions {
@@ -137,7 +138,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       }
       let input: unknown;
       try {
-        const body = await readBody(req, limit);
+        // Agent files carry whole memories: the app's import sends them here.
+        const body = await readBody(
+          req,
+          call === 'agentfile.import' ? Math.max(limit, MAX_AGENT_FILE_BYTES) : limit,
+        );
         input = body ? JSON.parse(body) : {};
       } catch (error) {
         if (error instanceof LocusError) {
