@@ -139,7 +139,8 @@ export function App(): React.JSX.Element {
     );
   }
 
-  if (!preferences.onboardingDone) {
+  // People who chose a model before this screen existed have done its job already.
+  if (!preferences.onboardingDone && !agent.model.modelPath) {
     return (
       <OnboardingView
         agent={agent}
