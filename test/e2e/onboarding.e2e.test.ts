@@ -9,6 +9,7 @@ import { call } from '../../src/core/host/call';
 import { DEFAULT_EMBEDDING_MODEL } from '../../src/core/models/transformers-embedder';
 import { buildTinyGguf } from '../fixtures/make-tiny-gguf';
 import { writeTinyEmbedder } from '../fixtures/make-tiny-embedder';
+import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { buildRenderer, launchChromium, openApp } from '../helpers/browser-app';
 import { lookAt, openView } from '../helpers/app-page';
 import { openSessionApp } from '../helpers/session-app';
@@ -172,6 +173,20 @@ describe('first run', () => {
     expect((await core.agents.getOrCreateDefault()).model.modelPath).toBe(file);
     // Finished: the first-run screen does not come back.
     await page.getByRole('button', { name: 'Start chatting' }).click();
+    await page.reload();
+    await page.getByLabel('Message', { exact: true }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Welcome to Locus' }).count()).toBe(0);
+  });
+
+  it('does not stand in the way of someone who already chose a model', async () => {
+    const { page, core } = await openApp(
+      browser,
+      renderer.dir,
+      { chatModel: createScriptedModel() },
+      { firstRun: true },
+    );
+    const agent = await core.agents.getOrCreateDefault();
+    await core.agents.update(agent.id, { model: { modelPath: 'scripted' } });
     await page.reload();
     await page.getByLabel('Message', { exact: true }).waitFor();
     expect(await page.getByRole('heading', { name: 'Welcome to Locus' }).count()).toBe(0);
