@@ -17,6 +17,7 @@ import { createOutput, formatError, progressPrinter, type Output } from './outpu
 import type { CliCoreOptions } from './open-core';
 import { statusText } from './status-text';
 import { locusVersion } from './version';
+import { preferQuickStart } from './quick-start';
 
 async function resolveAgent(core: Core, wanted: string | undefined): Promise<Agent> {
   return wanted ? findAgent(core, wanted) : call(core.handlers, 'agents.getDefault', {});
@@ -92,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
       );
       return 0;
     }
+    preferQuickStart(cli.values.prompt !== undefined ? undefined : command);
     if (cli.values.prompt !== undefined) {
       // `-p -` takes the message from stdin (a file, a pipe), like most tools.
       const text =
