@@ -41,6 +41,8 @@ export const ErrorCodes = [
   'CONVERSATION_NOT_FOUND',
   'NOT_SUPPORTED',
   'BUSY',
+  'ACTIVITY_NOT_FOUND',
+  'UNDO_NOT_POSSIBLE',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

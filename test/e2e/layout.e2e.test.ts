@@ -100,7 +100,7 @@ describe('layout and access', () => {
     await page.getByLabel('Message', { exact: true }).waitFor();
     await page.keyboard.press('Alt+2');
     await page.getByRole('heading', { name: 'Core memory' }).waitFor();
-    await page.keyboard.press('Alt+4');
+    await page.keyboard.press('Alt+5');
     await page.getByRole('heading', { name: 'Context window' }).waitFor();
     // "/" jumps back to the chat with the cursor in the message box.
     await page.locator('body').press('/');
@@ -119,7 +119,7 @@ describe('layout and access', () => {
     await page.keyboard.press('?');
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await help.waitFor();
-    expect(await help.textContent()).toContain('Alt+1 … Alt+7');
+    expect(await help.textContent()).toContain('Alt+1 … Alt+8');
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'hidden' });
   });

@@ -82,7 +82,12 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
   const passages = await allPassages(deps.db, agentId);
   const inert = await createInertToolsRepo(deps.db).list(agentId);
 
-  const fileIds = new Map(messages.map((m, i) => [m.id, `message-${i}`]));
+  // File ids for everything one record can point at: messages, passages, blocks.
+  const fileIds = new Map([
+    ...messages.map((m, i): [string, string] => [m.id, `message-${i}`]),
+    ...passages.map((p, i): [string, string] => [p.id, `archival-${i}`]),
+    ...agent.blocks.map((b, i): [string, string] => [b.id, `block-${i}`]),
+  ]);
   const messageKinds: Record<string, 'summary' | 'event'> = {};
   for (const m of messages) if (m.kind !== 'chat') messageKinds[fileIds.get(m.id)!] = m.kind;
 
@@ -111,6 +116,7 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
       modelPath: agent.model.modelPath ? path.basename(agent.model.modelPath) : null,
     },
     messageKinds,
+    memory: agent.memory,
     conversations: conversations.map((c, i) => ({
       name: c.name,
       created_at: c.createdAt,
@@ -118,6 +124,7 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
       context: (contexts[i] ?? []).flatMap((id) => fileIds.get(id) ?? []),
     })),
     archival: passages.map((p) => ({
+      id: fileIds.get(p.id)!,
       text: p.text,
       tags: p.tags,
       created_at: p.createdAt,
@@ -126,6 +133,12 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
         kind: p.source.kind,
         ref: p.source.ref ? (fileIds.get(p.source.ref) ?? p.source.ref) : null,
       },
+      ...(p.supersededBy || p.validUntil
+        ? {
+            superseded_by: p.supersededBy ? (fileIds.get(p.supersededBy) ?? null) : null,
+            valid_until: p.validUntil,
+          }
+        : {}),
     })),
   };
 

@@ -11,6 +11,7 @@ import { useStatus } from './hooks/useStatus';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 import { AgentsView } from './views/AgentsView';
+import { ActivityView } from './views/ActivityView';
 import { ChatView } from './views/ChatView';
 import { ContextView } from './views/ContextView';
 import { FilesView } from './views/FilesView';
@@ -211,6 +212,7 @@ export function App(): React.JSX.Element {
         )}
         {view === 'memory' && <MemoryView agentId={agent.id} />}
         {view === 'history' && <HistoryView agentId={agent.id} agentName={agent.name} />}
+        {view === 'activity' && <ActivityView agentId={agent.id} />}
         {view === 'context' && conversations.current && (
           <ContextView agentId={agent.id} conversation={conversations.current} />
         )}

@@ -8,6 +8,7 @@ import { messageReply } from './1764500000000_message_reply';
 import { messageEmbeddings } from './1764600000000_message_embeddings';
 import { conversations } from './1796530690761_conversations';
 import { halfvecEmbeddings } from './1796533858950_halfvec_embeddings';
+import { memoryPipeline } from './1796530949925_memory_pipeline';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   messageEmbeddings,
   conversations,
   halfvecEmbeddings,
+  memoryPipeline,
 ];

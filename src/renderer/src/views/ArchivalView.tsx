@@ -5,6 +5,7 @@ import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { Highlight } from '../components/Highlight';
 import { when } from '../components/format';
+import { pastLabel } from '../../../shared/past-facts';
 
 const tagList = (text: string) =>
   text
@@ -34,6 +35,7 @@ function PassageItem(props: {
   const [text, setText] = useState(passage.text);
   const [tags, setTags] = useState(passage.tags.join(', '));
   const [error, setError] = useState<CallError | null>(null);
+  const past = pastLabel(passage);
   const act = async (work: () => Promise<unknown>) => {
     try {
       await work();
@@ -74,11 +76,16 @@ function PassageItem(props: {
           </div>
         </>
       ) : (
-        <p className="passage-text">
+        <p className={`passage-text${past ? ' past' : ''}`}>
           <Highlight text={passage.text} query={props.query} />
         </p>
       )}
       <div className="row meta">
+        {past && (
+          <span className="tag" title="A newer fact replaced this one; it is kept as history.">
+            past · {past}
+          </span>
+        )}
         {passage.tags.map((t) => (
           <button
             key={t}
@@ -110,11 +117,27 @@ function PassageItem(props: {
                 <button
                   type="button"
                   className="danger"
+                  title="Can be undone from Activity."
                   onClick={() =>
                     void act(() => client.call('archival.delete', { passageId: passage.id }))
                   }
                 >
                   Delete for good
+                </button>
+                <button
+                  type="button"
+                  className="danger"
+                  title="Removes it and leaves no trace of its text, not even in Activity. Cannot be undone."
+                  onClick={() =>
+                    void act(() =>
+                      client.call('memory.forget', {
+                        agentId: passage.agentId,
+                        target: { kind: 'passage', id: passage.id },
+                      }),
+                    )
+                  }
+                >
+                  Forget, leaving no trace
                 </button>
                 <button type="button" className="quiet" onClick={() => setConfirming(false)}>
                   Keep
