@@ -39,6 +39,11 @@ export const ErrorCodes = [
   'AGENT_FILE_INVALID',
   'BACKUP_INVALID',
   'CONVERSATION_NOT_FOUND',
+  'DISK_FULL',
+  'DATA_DIR_READ_ONLY',
+  'TEXT_TOO_LONG',
+  'NOT_SUPPORTED',
+  'BUSY',
   'ACTIVITY_NOT_FOUND',
   'UNDO_NOT_POSSIBLE',
   // A PostgreSQL server as the memory database (storage/backends).

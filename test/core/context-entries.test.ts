@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/storage/open-database';
-import { migrations } from '../../src/core/storage/migrations/registry';
 import { createAgentsRepo } from '../../src/core/storage/repos/agents-repo';
 import { createConversationsRepo } from '../../src/core/storage/repos/conversations-repo';
 import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
 import { reopenTestDatabase, testDatabase } from '../helpers/test-core';
+import { migrationsBefore } from '../helpers/migrations-before';
 
 const CONTEXT_MIGRATION = '1764400000000_context_entries';
 
@@ -49,7 +49,7 @@ function message(id: string, agentId: string) {
 
 describe("an agent's context entries", () => {
   it('are carried over, in order, from the list stored in the agent row', async () => {
-    const before = migrations.filter((m) => m.id < CONTEXT_MIGRATION);
+    const before = migrationsBefore(CONTEXT_MIGRATION);
     const old = await testDatabase({ migrations: before });
     // A summary first although written last: the order is the list's, not the ids'.
     await addAgent(old, 'a', ['m-summary', 'm-1', 'm-2', 'm-3']);

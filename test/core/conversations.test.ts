@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LocusError } from '../../src/shared/errors';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { migrations } from '../../src/core/storage/migrations/registry';
 import { storageOf, testCore, testDatabase } from '../helpers/test-core';
+import { migrationsBefore } from '../helpers/migrations-before';
 
 const CONVERSATIONS_MIGRATION = '1796530690761_conversations';
 
@@ -183,7 +183,7 @@ describe('conversations', () => {
   });
 
   it('keeps messages from before conversations existed in the agent’s first conversation', async () => {
-    const before = migrations.filter((m) => m.id < CONVERSATIONS_MIGRATION);
+    const before = migrationsBefore(CONVERSATIONS_MIGRATION);
     const old = await testDatabase({ migrations: before });
     await old.pg.query(
       `INSERT INTO agents (id, name, system, model, created_at, updated_at)

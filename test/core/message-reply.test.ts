@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { conversationSearch } from '../../src/core/agent/tools/search-tools';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { migrations } from '../../src/core/storage/migrations/registry';
 import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
 import { reopenTestDatabase, testCore, testDatabase } from '../helpers/test-core';
+import { migrationsBefore } from '../helpers/migrations-before';
 
 const REPLY_MIGRATION = '1764500000000_message_reply';
 
@@ -40,7 +40,7 @@ describe('what the agent said to the user', () => {
 
   it('is read out of the tool calls of messages stored before the upgrade', async () => {
     const old = await testDatabase({
-      migrations: migrations.filter((m) => m.id < REPLY_MIGRATION),
+      migrations: migrationsBefore(REPLY_MIGRATION),
     });
     const rows: Array<[string, string, string, string | null]> = [
       [

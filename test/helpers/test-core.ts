@@ -151,3 +151,15 @@ export async function restartCore(
   await core.dispose();
   return testCore({ ...storage, ...options });
 }
+
+/**
+ * A temporary data folder that already holds a migrated database, loaded from
+ * the template: initdb in a fresh folder costs seconds (about 9 s on a loaded
+ * machine against 3-4 s from the template), paid by every CLI test's first run.
+ */
+export async function tempDataDir(prefix = 'locus-test-'): Promise<string> {
+  const dir = tempDir(prefix);
+  const core = await createCore({ dataDir: dir, template: templateBlob() });
+  await core.dispose();
+  return dir;
+}

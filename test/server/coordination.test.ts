@@ -70,7 +70,7 @@ describe('processes sharing a server', () => {
     const { b, url } = await twoOpeners();
     const holder = spawnTsx('test/helpers/hold-server-lock.ts', [url, 'turn:agent-9']);
     onCleanup(() => void holder.kill('SIGKILL'));
-    await waitForOutput(holder, 'held', 300_000);
+    await waitForOutput(holder, 'held');
     expect(await b.coordination.tryLock('turn:agent-9')).toBeNull();
     holder.kill('SIGKILL');
     await waitForExit(holder);

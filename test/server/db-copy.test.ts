@@ -92,7 +92,7 @@ describe('locus db copy', () => {
     // A new message after the copy continues the sequence instead of colliding with it.
     await local.recall.append(agent.id, { role: 'user', content: 'after the copy' });
     expect((await local.recall.recent(agent.id, 1))[0]?.content).toBe('after the copy');
-  }, 900_000);
+  });
 
   it('refuses a destination that already holds memory, changing nothing', async () => {
     const folder = tempDir();
@@ -108,7 +108,7 @@ describe('locus db copy', () => {
     expect(result.stderr).toMatch(/DATABASE_NOT_EMPTY/);
     const agents = await adminQuery(server.name, 'SELECT name FROM agents');
     expect(agents.rows).toEqual([{ name: 'Already here' }]);
-  }, 600_000);
+  });
 
   it('leaves the destination as it was when the copy fails part-way', async () => {
     const folder = tempDir();
@@ -129,5 +129,5 @@ describe('locus db copy', () => {
       const n = await adminQuery(server.name, `SELECT count(*)::int AS n FROM ${table}`);
       expect([table, n.rows[0]?.n]).toEqual([table, 0]);
     }
-  }, 600_000);
+  });
 });

@@ -61,7 +61,7 @@ describe('backups of a server database', () => {
       'The harbour closes at nine',
     );
     expect(await restored.recall.countAll()).toBe(1);
-  }, 600_000);
+  });
 
   it('say what to install when no pg_dump is new enough', async () => {
     await expect(findServerTool('pg_dump', 99)).rejects.toMatchObject({

@@ -112,7 +112,7 @@ describe('a server that goes away mid-turn', () => {
     });
     expect(again.ok).toBe(true);
     expect((await fresh.archival.count(agent.id)).total).toBe(2);
-  }, 600_000);
+  });
 
   it('names an unreachable server at start with a stable code and what to check', async () => {
     const url = cluster.url('locus');
@@ -125,5 +125,5 @@ describe('a server that goes away mid-turn', () => {
     } finally {
       cluster.start();
     }
-  }, 600_000);
+  });
 });

@@ -1,7 +1,8 @@
-import { createCore, type Core } from '../create-core';
+import { createCore, type Core, type CreateCoreOptions } from '../create-core';
 import { selectEmbedder, type EmbedderChoice } from '../models/select-embedder';
 import { dataDirLayout } from '../storage/data-dir';
 import { resolveDatabase } from '../storage/database-setting';
+import type { RestoreRecovery } from '../storage/restore-swap';
 import { LocusError, serializeError, type SerializedError } from '../../shared/errors';
 
 export interface OpenAppCoreOptions {
@@ -18,6 +19,8 @@ export interface OpenAppCoreOptions {
   embedder?: string;
   embedderModel?: string;
   onProgress?: (task: string, done: number, total: number) => void;
+  /** More for createCore (a clock, a starting template); tests use it. */
+  coreOptions?: Omit<CreateCoreOptions, 'dataDir' | 'embedder'>;
 }
 
 const CHOICES: EmbedderChoice[] = ['auto', 'fake', 'transformers'];
@@ -50,6 +53,7 @@ export async function openAppCore(
   let core: Core;
   try {
     core = await createCore({
+      ...options.coreOptions,
       dataDir: options.dataDir,
       embedder,
       ...(database.url ? { databaseUrl: database.url, databaseSource: database.source } : {}),
@@ -65,6 +69,18 @@ export async function openAppCore(
     });
   }
   return { core, notice };
+}
+
+/**
+ * What a user must be told after an interrupted restore was finished or
+ * undone (core.database.restoreRecovery); every host shows it once at open.
+ */
+export function restoreRecoveryNotice(recovery: RestoreRecovery | null): string | undefined {
+  if (!recovery) return undefined;
+  if (recovery.outcome === 'rolled-back') {
+    return `A restore from ${recovery.backup} was interrupted before it finished; your memory is as it was before it. Run the restore again if you still want it.`;
+  }
+  return `An interrupted restore from ${recovery.backup} was finished.${recovery.previous ? ` The memory it replaced is kept at ${recovery.previous}.` : ''}`;
 }
 
 /**

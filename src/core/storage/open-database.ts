@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { LocusError, isLocusError } from '../../shared/errors';
 import { systemClock, type Clock } from '../clock';
@@ -6,9 +8,12 @@ import { openPglite } from './backends/open-pglite';
 import { connectServer, type ServerConnection } from './backends/open-server';
 import type { ServerDb } from './backends/server-db';
 import { createLocalCoordination, type Coordination } from './coordination';
+import { dataDirLayout } from './data-dir';
+import { fileSystemError } from './durable-files';
 import { acquireDataDirLock, type DataDirLock } from './lock';
 import { migrate, type MigrateResult } from './migrate';
 import { migrations as knownMigrations, type Migration } from './migrations/registry';
+import { finishInterruptedRestore, type RestoreRecovery } from './restore-swap';
 
 export interface OpenDatabaseOptions {
   /** The Locus data folder. Omit for an in-memory database (tests, throwaway runs). */
@@ -25,6 +30,12 @@ export interface OpenDatabaseOptions {
   clock?: Clock;
   /** Defaults to Locus's own migration list; tests pass others to simulate upgrades. */
   migrations?: readonly Migration[];
+  /**
+   * A database folder to open directly, without a data folder's lock or
+   * restore recovery: for a caller that already holds the lock (a restore
+   * building its staging copy). Embedded only.
+   */
+  directory?: string;
 }
 
 interface DatabaseBase {
@@ -34,6 +45,8 @@ interface DatabaseBase {
   readonly coordination: Coordination;
   /** Where memory lives, for people: the data folder, or the server URL without its password. */
   readonly location: string;
+  /** A restore interrupted earlier that this open finished or undid; tell the user. */
+  readonly restoreRecovery: RestoreRecovery | null;
   close(): Promise<void>;
 }
 
@@ -70,15 +83,23 @@ export function openDatabase(options?: OpenDatabaseOptions): Promise<Database>;
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const clock = options.clock ?? systemClock;
   const migrations = options.migrations ?? knownMigrations;
-  if (options.url !== undefined && options.template) {
-    throw new RangeError('a template is a PGlite data dir; it cannot seed a server database');
+  if (options.url !== undefined && (options.template || options.directory !== undefined)) {
+    throw new RangeError('a template or directory is a PGlite data dir; it cannot seed a server');
   }
   // A bad URL is reported before anything is locked or opened.
   const target = options.url === undefined ? undefined : parseDatabaseUrl(options.url);
   let lock: DataDirLock | undefined;
   let close: (() => Promise<void>) | undefined;
+  let restoreRecovery: RestoreRecovery | null = null;
   try {
-    if (options.dataDir !== undefined) lock = acquireDataDirLock({ dataDir: options.dataDir });
+    if (options.dataDir !== undefined) {
+      lock = acquireDataDirLock({ dataDir: options.dataDir });
+      // A restore swaps the embedded database's folder; a server's memory is not in it.
+      if (!target) {
+        restoreRecovery = finishInterruptedRestore(options.dataDir);
+        refuseToReplaceMovedDatabase(options.dataDir);
+      }
+    }
     const heldLock = lock;
     let closed = false;
     const closeOnce = (inner: () => Promise<void>) => async () => {
@@ -109,11 +130,16 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
         dataDir: options.dataDir,
         location: target.display,
         migration,
+        restoreRecovery,
         close: closeOnce(close),
       };
     }
+    const directory =
+      options.directory ??
+      (options.dataDir === undefined ? undefined : dataDirLayout(options.dataDir).database);
+    if (directory !== undefined) checkWritable(directory);
     const pg = await openPglite({
-      ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+      ...(directory !== undefined ? { directory } : {}),
       ...(options.template ? { template: options.template } : {}),
     });
     close = () => pg.close();
@@ -124,18 +150,59 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       pg,
       coordination,
       dataDir: options.dataDir,
-      location: options.dataDir ?? 'memory',
+      location: options.dataDir ?? options.directory ?? 'memory',
       migration,
+      restoreRecovery,
       close: closeOnce(close),
     };
   } catch (error) {
     await close?.().catch(() => undefined);
     lock?.release();
     if (isLocusError(error)) throw error;
+    const mapped = fileSystemError(error, options.dataDir ?? 'the database');
+    if (isLocusError(mapped)) throw mapped;
     throw new LocusError(
       'DATABASE_OPEN_FAILED',
       `Locus could not open its memory database${options.dataDir ? ` in ${options.dataDir}` : ''}: ${(error as Error).message}. If the folder was copied or edited by hand, restore it from a backup.`,
       options.dataDir ? { dataDir: options.dataDir } : undefined,
     );
+  }
+}
+
+/**
+ * A data folder whose database is gone while a database moved aside by a
+ * restore is still there (a restore interrupted by an older Locus) must not
+ * silently start empty: the user's memory is in the moved folder.
+ */
+function refuseToReplaceMovedDatabase(dataDir: string): void {
+  const database = dataDirLayout(dataDir).database;
+  if (fs.existsSync(database)) return;
+  const base = path.basename(database);
+  const moved = fs
+    .readdirSync(dataDir)
+    .filter((name) => name.startsWith(`${base}.before-restore-`))
+    .sort();
+  const latest = moved.at(-1);
+  if (!latest) return;
+  throw new LocusError(
+    'DATABASE_OPEN_FAILED',
+    `The memory database in ${dataDir} is missing, but the one a restore moved aside is still there: ${path.join(dataDir, latest)}. Run "locus backup restore <file>" again, or rename that folder back to "${base}" (delete it only if you want to start with an empty memory).`,
+    { dataDir, previous: path.join(dataDir, latest) },
+  );
+}
+
+/**
+ * PGlite reports a read-only database folder only as "failed to initialize",
+ * which read as damage ("restore it from a backup"); a write probe first
+ * names the real problem (DATA_DIR_READ_ONLY).
+ */
+function checkWritable(location: string): void {
+  if (!fs.existsSync(location)) return;
+  const probe = path.join(location, '.locus-write-check');
+  try {
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+  } catch (error) {
+    throw fileSystemError(error, location);
   }
 }

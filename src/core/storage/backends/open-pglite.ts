@@ -2,17 +2,18 @@ import os from 'node:os';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { MIN_SHARED_BUFFERS_MB, folderBytes, sharedBuffersMb } from '../buffer-cache';
-import { dataDirLayout } from '../data-dir';
 import { SEARCH_SETTINGS } from '../session-settings';
 
 /**
- * Starts the embedded database: PGlite with pgvector in the data folder's
- * pgdata/ (in memory without a folder), from a dumped template when given.
- * The caller holds the data folder's lock.
+ * Starts the embedded database: PGlite with pgvector in `directory` (the
+ * data folder's database folder; in memory without one), from a dumped
+ * template when given. The caller holds the data folder's lock.
  */
-export async function openPglite(options: { dataDir?: string; template?: Blob }): Promise<PGlite> {
-  const location =
-    options.dataDir === undefined ? undefined : dataDirLayout(options.dataDir).database;
+export async function openPglite(options: {
+  directory?: string;
+  template?: Blob;
+}): Promise<PGlite> {
+  const location = options.directory;
   const buffersMb =
     location === undefined
       ? MIN_SHARED_BUFFERS_MB
