@@ -178,7 +178,13 @@ export function createVectorUpkeep(options: {
       // Writing rows into a live HNSW index one by one is several times
       // slower than building it once afterwards (bench/ scale suite). If the
       // run is cancelled, search scans exactly until the next run ends.
-      if (total >= REBUILD_INDEX_FROM) await repo.dropVectorIndex();
+      if (total >= REBUILD_INDEX_FROM) {
+        // This run builds the index when it ends: a bulk load's deferred
+        // build must not put it back halfway (its idle timer fired during a
+        // slow re-embed on a loaded machine, and the rest went into a live graph).
+        deferred.delete(table);
+        await repo.dropVectorIndex();
+      }
       let embedded = 0;
       run.onProgress?.({ phase: 'embed', item: table, done: 0, total });
       for (;;) {
