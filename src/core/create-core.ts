@@ -85,8 +85,11 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const conversations = createConversations({ db, clock });
   const recall = createRecallMemory({ db, clock, embedder, autoAnalyze, conversations });
   const events = new EventBus();
+  /** Aborted by interrupt(): long work (imports, embedding) stops between steps. */
+  const stopping = new AbortController();
   const indexer = createMessageIndexer({
     upkeep,
+    signal: stopping.signal,
     onProgress: (p) => events.emit('progress', { task: 'index-messages', ...p }),
   });
   const agents = createAgents({ db, clock, coreMemory, conversations });
@@ -115,8 +118,6 @@ export async function createCore(options: CreateCoreOptions = {}) {
     throw error;
   }
 
-  /** Aborted by interrupt(): long work (imports, embedding) stops between steps. */
-  const stopping = new AbortController();
   let model: ChatModel | null = options.chatModel ?? null;
   const memoryChanged = (agentId: string) => events.emit('memory', { agentId });
   const consolidator = createConsolidator({
@@ -169,7 +170,15 @@ export async function createCore(options: CreateCoreOptions = {}) {
       messages: { total: await recall.countAll(), pending: await upkeep.countPending('messages') },
       model: model ? { name: model.name, contextSize: model.contextSize } : null,
     }),
-    ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
+    ...createMemoryHandlers({
+      agents,
+      coreMemory,
+      archival,
+      recall,
+      indexer,
+      events,
+      stopSignal: stopping.signal,
+    }),
     ...createChatHandlers(runtime, events, stopping.signal),
     ...createConversationHandlers({ agents, conversations }),
     ...createActivityHandlers({ agents, activity, consolidator }),
