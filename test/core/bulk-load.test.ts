@@ -102,6 +102,7 @@ describe('bulk writes of archival passages', () => {
       Array.from({ length: BULK_FROM }, (_, i) => ({ text: `note ${word(i)}` })),
     );
     const vectors = createVectorsRepo(core.database.pg, 'passages');
-    await expect.poll(() => vectors.hasVectorIndex(), { timeout: 120_000 }).toBe(true);
+    // The config's poll bound (5 min) only catches a hang; a loaded machine builds slowly.
+    await expect.poll(() => vectors.hasVectorIndex()).toBe(true);
   });
 });
