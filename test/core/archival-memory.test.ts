@@ -5,8 +5,8 @@ import { createMaintenanceRepo } from '../../src/core/storage/repos/maintenance-
 import { createVectorsRepo } from '../../src/core/storage/repos/vectors-repo';
 import { testCore } from '../helpers/test-core';
 
-async function setup(embedder?: Embedder) {
-  const core = await testCore(embedder ? { embedder } : {});
+async function setup(embedder?: Embedder, options: { indexAfterIdleMs?: number } = {}) {
+  const core = await testCore({ ...(embedder ? { embedder } : {}), ...options });
   const agent = await core.agents.create({ name: 'Tester' });
   return { core, agentId: agent.id };
 }
@@ -236,7 +236,9 @@ describe('archival memory', () => {
         return real.embed(texts);
       },
     };
-    const { core, agentId } = await setup(flaky);
+    // The bulk insert's deferred index is due at once: its timer fires while
+    // re-embedding turns the event loop, as on a loaded machine after 2 s.
+    const { core, agentId } = await setup(flaky, { indexAfterIdleMs: 0 });
     const repo = createVectorsRepo(core.database.pg, 'passages');
     expect(await repo.hasVectorIndex()).toBe(true);
     await core.archival.insertMany(

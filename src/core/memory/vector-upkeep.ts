@@ -52,6 +52,13 @@ export function createVectorUpkeep(options: {
   const { db, embedder } = options;
   const indexAfterIdleMs = options.indexAfterIdleMs ?? INDEX_AFTER_IDLE_MS;
   const deferred = new Set<VectorTable>();
+  /**
+   * Tables a large embedding run is filling with its index dropped: a
+   * deferred build waits for the run, which builds the index once at its end.
+   * The run turns the event loop between batches, so the idle timer can fire
+   * mid-run, and every later batch then paid for a live HNSW graph.
+   */
+  const embedding = new Set<VectorTable>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let building: Promise<void> = Promise.resolve();
 
@@ -65,6 +72,7 @@ export function createVectorUpkeep(options: {
       .catch(() => undefined)
       .then(async () => {
         for (const table of [...deferred]) {
+          if (embedding.has(table)) continue;
           deferred.delete(table);
           await createVectorsRepo(db, table).createVectorIndex();
         }
@@ -104,9 +112,10 @@ export function createVectorUpkeep(options: {
      * without counting as a switch.
      */
     async sync(): Promise<EmbedderSync> {
-      const stored = await createSettingsRepo(db).get<{ name: string; dimensions: number }>(
-        EMBEDDER_KEY,
-      );
+      const stored = await createSettingsRepo(db).get<{
+        name: string;
+        dimensions: number;
+      }>(EMBEDDER_KEY);
       const sameModel = stored?.name === embedder.name;
       let switched = false;
       await db.transaction(async (tx) => {
@@ -156,28 +165,42 @@ export function createVectorUpkeep(options: {
       // Writing rows into a live HNSW index one by one is several times
       // slower than building it once afterwards (bench/ scale suite). If the
       // run is cancelled, search scans exactly until the next run ends.
-      if (total >= REBUILD_INDEX_FROM) await repo.dropVectorIndex();
+      const rebuild = total >= REBUILD_INDEX_FROM;
+      if (rebuild) {
+        embedding.add(table);
+        // A build already under way would otherwise finish after the drop.
+        await building.catch(() => undefined);
+        await repo.dropVectorIndex();
+      }
       let embedded = 0;
       run.onProgress?.({ phase: 'embed', item: table, done: 0, total });
-      for (;;) {
-        run.signal?.throwIfAborted();
-        // Between batches the process answers: timers, other clients, signals.
-        await yieldToEventLoop();
-        const batch = await repo.listPending(batchSize);
-        if (batch.length === 0) break;
-        const vectors = await embedder.embed(batch.map((row) => row.text));
-        await repo.setEmbeddings(
-          batch.map((row, i) => ({ id: row.id, embedding: vectors[i] as Float32Array })),
-        );
-        embedded += batch.length;
-        run.onProgress?.({
-          phase: 'embed',
-          item: table,
-          done: embedded,
-          total: Math.max(total, embedded),
-        });
+      try {
+        for (;;) {
+          run.signal?.throwIfAborted();
+          // Between batches the process answers: timers, other clients, signals.
+          await yieldToEventLoop();
+          const batch = await repo.listPending(batchSize);
+          if (batch.length === 0) break;
+          const vectors = await embedder.embed(batch.map((row) => row.text));
+          await repo.setEmbeddings(
+            batch.map((row, i) => ({
+              id: row.id,
+              embedding: vectors[i] as Float32Array,
+            })),
+          );
+          embedded += batch.length;
+          run.onProgress?.({
+            phase: 'embed',
+            item: table,
+            done: embedded,
+            total: Math.max(total, embedded),
+          });
+        }
+      } finally {
+        if (rebuild) embedding.delete(table);
       }
       await repo.createVectorIndex();
+      deferred.delete(table);
       const maintenance = createMaintenanceRepo(db);
       const { rows } = await maintenance.rowEstimate(table);
       if (embedded >= Math.max(MIN_ANALYZED, rows * ANALYZE_SHARE))
