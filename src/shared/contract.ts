@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import type { Agent, Block, Message, Page, Passage, ScoredPassage } from './entities';
+import type {
+  Agent,
+  Block,
+  Message,
+  Page,
+  Passage,
+  ScoredMessage,
+  ScoredPassage,
+} from './entities';
 import type { SerializedError } from './errors';
 import { BlockLabelSchema, MessageRoles, ModelSettingsSchema, NewBlockSchema } from './entities';
 
@@ -159,7 +167,7 @@ export interface CallOutputs {
   'archival.update': Passage;
   'archival.delete': { deleted: true };
   'archival.reembed': { embedded: number };
-  'recall.search': Page<Message>;
+  'recall.search': Page<ScoredMessage>;
   'recall.recent': Message[];
   'chat.send': ChatTurnResult;
   'chat.cancel': { cancelled: boolean };

@@ -85,7 +85,7 @@ export async function memoryCommand(
           : page.items
               .map(
                 (p) =>
-                  `${day(p.createdAt)}  ${p.tags.length ? `[${p.tags.join(', ')}] ` : ''}${p.text}`,
+                  `${day(p.createdAt)}  ${p.tags.length ? `[${p.tags.join(', ')}] ` : ''}${p.snippet}`,
               )
               .join('\n'),
       );
@@ -105,7 +105,7 @@ export async function memoryCommand(
       print(page, () =>
         page.items.length === 0
           ? 'No matching messages.'
-          : page.items.map((m) => `${day(m.createdAt)}  ${m.role}: ${spokenText(m)}`).join('\n'),
+          : page.items.map((m) => `${day(m.createdAt)}  ${m.role}: ${m.snippet}`).join('\n'),
       );
       return;
     }

@@ -9,6 +9,8 @@ import { createPassagesRepo, type SearchMode } from '../storage/repos/passages-r
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Db } from '../storage/sql';
 import type { EmbedPendingOptions, VectorUpkeep } from './vector-upkeep';
+import { createRelevance } from './relevance';
+import { withSnippets } from './search-hits';
 
 export interface ArchivalMemoryOptions {
   db: Db;
@@ -54,6 +56,17 @@ function normalizeTags(tags: string[] | undefined): string[] {
 export function createArchivalMemory(options: ArchivalMemoryOptions) {
   const { db, embedder, upkeep, clock } = options;
   const repo = createPassagesRepo(db);
+
+  const relevance = createRelevance(embedder);
+
+  /** A broken embedder must not break search: the words still rank (in every mode). */
+  async function tryEmbedQuery(text: string): Promise<Float32Array | null> {
+    try {
+      return (await embedder.embed([text]))[0] ?? null;
+    } catch {
+      return null;
+    }
+  }
 
   /** A failed embedding must not lose the text: it is stored and embedded later. */
   async function tryEmbed(texts: string[]): Promise<Array<Float32Array | null>> {
@@ -148,16 +161,27 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
       if (query.query.trim().length === 0) {
         const rows = await repo.list(filter, limit + 1, offset);
         return {
-          items: rows.slice(0, limit).map((p) => ({ ...p, score: 0 })),
+          items: await withSnippets(
+            db,
+            '',
+            rows.slice(0, limit).map((p) => ({ ...p, score: 0 })),
+            (p) => p.text,
+          ),
           nextOffset: rows.length > limit ? offset + limit : null,
         };
       }
       const mode = query.mode ?? 'hybrid';
-      const vector = mode === 'text' ? null : ((await embedder.embed([query.query]))[0] ?? null);
+      // The fallback embedder's vectors hash the same words full text
+      // ranks: fused, they only add collisions (LoCoMo: hybrid below words).
+      const useVector = mode === 'vector' || (mode === 'hybrid' && !embedder.lexical);
+      const embedded = useVector ? await tryEmbedQuery(query.query) : null;
+      const calibration = embedded ? await relevance.calibrate(embedded).catch(() => null) : null;
+      const vector = calibration ? embedded : null;
       const rows = await repo.search({
         filter,
         text: query.query,
         vector,
+        ...(calibration ? { calibration } : {}),
         mode,
         limit: limit + 1,
         offset,
@@ -165,7 +189,7 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
         ...HYBRID_FUSION,
       });
       return {
-        items: rows.slice(0, limit),
+        items: await withSnippets(db, query.query, rows.slice(0, limit), (p) => p.text),
         nextOffset: rows.length > limit ? offset + limit : null,
       };
     },

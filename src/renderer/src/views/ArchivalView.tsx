@@ -4,6 +4,7 @@ import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { when } from '../components/format';
+import { MatchedText } from '../components/MatchedText';
 
 const tagList = (text: string) =>
   text
@@ -59,7 +60,9 @@ function PassageItem(props: { passage: ScoredPassage; onChanged: () => void }) {
           </div>
         </>
       ) : (
-        <p className="passage-text">{passage.text}</p>
+        <p className="passage-text">
+          <MatchedText text={passage.text} snippet={passage.snippet} />
+        </p>
       )}
       <div className="row meta">
         {passage.tags.map((t) => (

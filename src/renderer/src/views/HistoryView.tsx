@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Message } from '../../../shared/entities';
+import type { Message, ScoredMessage } from '../../../shared/entities';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { when } from '../components/format';
+import { MatchedText } from '../components/MatchedText';
 import { messageReply } from '../../../shared/message-text';
 
 function display(m: Message): string {
@@ -20,7 +21,7 @@ export function HistoryView(props: { agentId: string }): React.JSX.Element {
   const [query, setQuery] = useState('');
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
-  const [results, setResults] = useState<Message[] | null>(null);
+  const [results, setResults] = useState<ScoredMessage[] | null>(null);
   const [context, setContext] = useState<{ around: number; messages: Message[] } | null>(null);
   const [summaries, setSummaries] = useState<Message[]>([]);
   const [error, setError] = useState<CallError | null>(null);
@@ -129,7 +130,11 @@ export function HistoryView(props: { agentId: string }): React.JSX.Element {
               <span className="muted">
                 {when(m.createdAt)} {m.role}:
               </span>{' '}
-              {display(m)}{' '}
+              {messageReply(m) !== null || !m.toolCalls ? (
+                <MatchedText text={display(m)} snippet={m.snippet} />
+              ) : (
+                display(m)
+              )}{' '}
               <button type="button" className="quiet" onClick={() => void showContext(m)}>
                 Show in context
               </button>

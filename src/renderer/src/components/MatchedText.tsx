@@ -1,0 +1,32 @@
+import { useState } from 'react';
+
+/**
+ * A search result's text: the part that matched (its snippet) when the text
+ * is long, with a button to show it whole; short texts are shown as they are.
+ */
+export function MatchedText(props: {
+  text: string;
+  snippet: string;
+  className?: string;
+}): React.JSX.Element {
+  const [whole, setWhole] = useState(false);
+  const trimmed = props.snippet !== props.text.trim();
+  return (
+    <span className={props.className}>
+      {whole || !trimmed ? props.text : props.snippet}
+      {trimmed && (
+        <>
+          {' '}
+          <button
+            type="button"
+            className="quiet"
+            aria-expanded={whole}
+            onClick={() => setWhole((w) => !w)}
+          >
+            {whole ? 'Show the match' : 'Show all'}
+          </button>
+        </>
+      )}
+    </span>
+  );
+}
