@@ -57,6 +57,16 @@ async function readStdin(): Promise<string> {
   return text;
 }
 
+/** --surfacing-tokens saves how many tokens of memories each message is given (0: none). */
+async function applySurfacingOption(core: Core, agent: Agent, cli: ParsedCli): Promise<Agent> {
+  const tokens = intOption(cli.values['surfacing-tokens'], 'surfacing-tokens');
+  if (tokens === undefined) return agent;
+  return call(core.handlers, 'agents.update', {
+    agentId: agent.id,
+    model: { surfacingTokens: tokens },
+  });
+}
+
 /** Loads the chat model into the core: --model for this run, else the agent's saved choice. */
 async function loadModel(core: Core, agent: Agent, cli: ParsedCli, output: Output): Promise<void> {
   const { openChatModel } = await import('../core/models/model-manager');
@@ -86,9 +96,15 @@ async function main(argv: string[]): Promise<number> {
     if (cli.values.prompt !== undefined) {
       const text = [cli.values.prompt, ...cli.positionals].join(' ');
       await withCore(cli, output, async (core) => {
-        const agent = await resolveAgent(core, cli.values.agent);
+        const agent = await applySurfacingOption(
+          core,
+          await resolveAgent(core, cli.values.agent),
+          cli,
+        );
         await loadModel(core, agent, cli, output);
-        await promptCommand(core, agent, text, output);
+        await promptCommand(core, agent, text, output, {
+          showMemories: cli.values['show-memories'] ?? false,
+        });
       });
       return 0;
     }
@@ -104,9 +120,15 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'chat':
         await withCore(cli, output, async (core) => {
-          const agent = await resolveAgent(core, cli.values.agent);
+          const agent = await applySurfacingOption(
+            core,
+            await resolveAgent(core, cli.values.agent),
+            cli,
+          );
           await loadModel(core, agent, cli, output);
-          await chatCommand(core, agent, output);
+          await chatCommand(core, agent, output, {
+            showMemories: cli.values['show-memories'] ?? false,
+          });
         });
         return 0;
       case 'capture': {

@@ -20,6 +20,7 @@ import { createMessageIndexer } from './memory/message-indexer';
 import { createVectorUpkeep, type EmbedderSync } from './memory/vector-upkeep';
 import { createCoreMemory } from './memory/core-memory';
 import { createRecallMemory } from './memory/recall-memory';
+import { createSurfacing } from './memory/surfacing/surfacing';
 import type { Embedder } from './models/embedder';
 import { createFakeEmbedder } from './models/fake-embedder';
 import { createAutoAnalyze } from './storage/auto-analyze';
@@ -106,6 +107,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     getModel: () => model,
     autoAnalyze,
     onTurnEnd: () => indexer.schedule(),
+    surfacing: createSurfacing({ archival, recall }),
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });
   // Messages from before an upgrade or an embedder switch, in the background.

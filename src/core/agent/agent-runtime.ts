@@ -7,6 +7,7 @@ import type { Agents } from '../memory/agents';
 import type { ArchivalMemory } from '../memory/archival-memory';
 import type { CoreMemory } from '../memory/core-memory';
 import type { NewMessageInput, RecallMemory } from '../memory/recall-memory';
+import type { Surfacing } from '../memory/surfacing/surfacing';
 import type { ChatModel, ChatTurn } from '../models/chat-model';
 import { createAgentsRepo, type MemoryCounts } from '../storage/repos/agents-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
@@ -38,6 +39,8 @@ export interface AgentRuntimeOptions {
   autoAnalyze?: AutoAnalyze;
   /** Told when a turn has ended (its messages are written), e.g. to embed them. */
   onTurnEnd?: () => void;
+  /** Finds memories for each user message before the first step (memory/surfacing). */
+  surfacing?: Surfacing;
 }
 
 export interface TurnOptions {
@@ -192,6 +195,33 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     return pressure >= PRESSURE_WARNING ? compile(agent, messages, counts, pressure) : turns;
   }
 
+  /**
+   * The most a surfaced block may take: a quarter of what the window has
+   * left beside the prompt's fixed part (instructions, tools, core memory,
+   * summary), so the turn it joins always fits after eviction.
+   */
+  async function roomForMemories(agentId: string, model: ChatModel): Promise<number> {
+    const { agent, messages, counts } = await loadStep(agentId);
+    const summary = messages.filter((m) => m.kind === 'summary').at(-1);
+    const fixed = await model.countTokens(compile(agent, summary ? [summary] : [], counts));
+    return Math.max(0, Math.floor((model.contextSize - reserveFor(model) - fixed) / 4));
+  }
+
+  /** Memories for the user's message; a failed search must not fail the turn. */
+  async function surfaceFor(agentId: string, text: string, budgetTokens: number) {
+    if (!options.surfacing || budgetTokens <= 0) return null;
+    try {
+      return await options.surfacing.surface({
+        agentId,
+        text,
+        context: await contextMessages(agentId),
+        budgetTokens,
+      });
+    } catch {
+      return null;
+    }
+  }
+
   async function runTurn(agentId: string, text: string, turn: TurnOptions): Promise<TurnResult> {
     const emit = (event: AgentEvent): void => turn.onEvent?.(event);
     const model = options.getModel();
@@ -203,8 +233,19 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     }
     const { agent } = await agents.getStepState(agentId);
     const maxSteps = turn.maxSteps ?? agent.model.maxSteps;
-    const [user] = await appendToContext(agentId, { role: 'user', content: text });
+    const surfaced = await surfaceFor(
+      agentId,
+      text,
+      Math.min(agent.model.surfacingTokens, await roomForMemories(agentId, model)),
+    );
+    const [user, memories] = await appendToContext(
+      agentId,
+      { role: 'user', content: text },
+      // Right after the message it was found for, in the same write.
+      ...(surfaced ? [{ role: 'system', kind: 'memories', content: JSON.stringify(surfaced) } as const] : []),
+    );
     emit({ type: 'message', message: user });
+    if (memories) emit({ type: 'message', message: memories });
 
     const usage: TokenUsageReport[] = [];
     let reply: string | null = null;

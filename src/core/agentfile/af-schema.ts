@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MessageKinds } from '../../shared/entities';
 
 /**
  * The parts of Letta's Agent File (.af) that Locus reads, with hard limits so
@@ -56,7 +57,7 @@ export const LocusExtensionSchema = z.object({
   formatVersion: z.literal(1),
   model: z.record(z.string(), z.unknown()).optional(),
   /** Locus message kinds that Letta has no field for, by message id. */
-  messageKinds: z.record(z.string(), z.enum(['chat', 'summary', 'event'])).optional(),
+  messageKinds: z.record(z.string(), z.enum(MessageKinds)).optional(),
   archival: z
     .array(
       z.object({

@@ -77,7 +77,7 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
   const inert = await createInertToolsRepo(deps.db).list(agentId);
 
   const fileIds = new Map(messages.map((m, i) => [m.id, `message-${i}`]));
-  const messageKinds: Record<string, 'summary' | 'event'> = {};
+  const messageKinds: Record<string, Exclude<Message['kind'], 'chat'>> = {};
   for (const m of messages) if (m.kind !== 'chat') messageKinds[fileIds.get(m.id)!] = m.kind;
 
   const builtin = BUILTIN_TOOLS.map((tool, i) => ({

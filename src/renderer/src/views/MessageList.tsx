@@ -1,6 +1,7 @@
 import type { Message } from '../../../shared/entities';
 import { Markdown } from '../components/Markdown';
 import { when } from '../components/format';
+import { MemoriesUsed } from '../components/MemoriesUsed';
 import { messageReply } from '../../../shared/message-text';
 
 const MEMORY_TOOLS = new Set([
@@ -39,14 +40,38 @@ function ToolCallItem(props: { message: Message; result: Message | undefined }) 
   );
 }
 
+/**
+ * Where each surfaced block is shown: under the first reply after it (or
+ * its own place while no reply has come yet), keyed by that message's id.
+ */
+function memoriesPlacement(messages: Message[]): Map<string, Message> {
+  const placed = new Map<string, Message>();
+  let pending: Message | null = null;
+  for (const m of messages) {
+    if (m.kind === 'memories') pending = m;
+    else if (m.role === 'user') pending = null;
+    else if (pending && m.role === 'assistant' && messageReply(m) !== null) {
+      placed.set(m.id, pending);
+      pending = null;
+    }
+  }
+  if (pending) placed.set(pending.id, pending);
+  return placed;
+}
+
 /** The conversation as the user should see it: replies as Markdown, tool steps folded. */
 export function MessageList(props: { messages: Message[] }): React.JSX.Element {
   const results = new Map<string, Message>();
   for (const m of props.messages)
     if (m.role === 'tool' && m.toolCallId) results.set(m.toolCallId, m);
+  const memories = memoriesPlacement(props.messages);
   return (
     <>
       {props.messages.map((m) => {
+        if (m.kind === 'memories') {
+          const own = memories.get(m.id);
+          return own ? <MemoriesUsed key={m.id} message={own} /> : null;
+        }
         if (m.role === 'user') {
           return (
             <div key={m.id} className="message user" data-seq={m.seq}>
@@ -64,6 +89,7 @@ export function MessageList(props: { messages: Message[] }): React.JSX.Element {
                   <Markdown text={reply} />
                 </div>
                 <time className="muted">{when(m.createdAt)}</time>
+                {memories.has(m.id) && <MemoriesUsed message={memories.get(m.id) as Message} />}
               </div>
             );
           }
