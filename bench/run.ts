@@ -11,13 +11,31 @@ import { runLongMemEvalBench } from './longmemeval/longmemeval-bench';
 import { DEFAULT_LONGMEMEVAL_PATH, loadLongMemEval } from './longmemeval/longmemeval-data';
 import type { RetrievalEmbedder } from './retrieval/run-retrieval';
 import { renderMarkdown } from './report';
+import { runPeersBench, type PeerSystemId } from './peers/peers-bench';
 import { runScaleBench } from './scale/scale-bench';
+import { runStartupBench } from './startup/startup-bench';
 import { runSurfacingBench } from './surfacing/surfacing-bench';
 import { DEFAULT_SURFACING_TOKENS } from '../src/core/memory/surfacing/surfacing';
 import { runTokenReuseBench } from './tokens/token-reuse-bench';
-import { createUseEmbedder } from './use-embedder';
 
-const SUITES = ['locomo', 'longmemeval', 'surfacing', 'scale', 'tokens'] as const;
+const SUITES = [
+  'locomo',
+  'longmemeval',
+  'surfacing',
+  'scale',
+  'tokens',
+  'startup',
+  'peers',
+] as const;
+/** Suites that run only when named: peers installs other databases first. */
+const DEFAULT_SUITES: readonly Suite[] = [
+  'locomo',
+  'longmemeval',
+  'surfacing',
+  'scale',
+  'tokens',
+  'startup',
+];
 type Suite = (typeof SUITES)[number];
 
 const USAGE = `npm run bench -- [options]
@@ -29,6 +47,7 @@ const USAGE = `npm run bench -- [options]
   --locomo <file>         locomo10.json (default: ../shared/data/locomo10.json)
   --longmemeval <file>    longmemeval_dev.json (default: ../shared/data/longmemeval_dev.json)
                           A suite whose data file is missing is skipped with a message.
+  --padded-sessions <n>   LongMemEval: sessions per padded haystack (default 40; 0: oracle only)
   --reuse-db <dir>        keep the retrieval suites' databases there and reopen them on the
                           next run instead of storing everything again (development)
   --embedder-model <dir>  also run LoCoMo with a transformers.js model folder
@@ -36,6 +55,10 @@ const USAGE = `npm run bench -- [options]
   --embedder-name <id>    the model id inside that folder (default: Xenova/all-MiniLM-L6-v2)
   --sizes 1000,10000      passage counts for the scale suite (default: 1000,10000,100000)
   --threads <n>           threads for models (default: number of cores)
+  --runs <n>              runs per command in the startup suite (default: 7)
+  --compare <checkout>    startup: also time another checkout's bin/locus.js
+  --systems a,b           peers: any of locus, lancedb, sqlite, mem0 (default: all)
+                          (--sizes also sets the peers suite's sizes; default 10000,100000)
 `;
 
 export interface BenchResults {
@@ -50,6 +73,8 @@ export interface BenchResults {
   skipped?: Record<string, string>;
   scale?: Awaited<ReturnType<typeof runScaleBench>>;
   tokens?: Awaited<ReturnType<typeof runTokenReuseBench>>;
+  startup?: Awaited<ReturnType<typeof runStartupBench>>;
+  peers?: Awaited<ReturnType<typeof runPeersBench>>;
 }
 
 async function main(): Promise<void> {
@@ -61,10 +86,14 @@ async function main(): Promise<void> {
       locomo: { type: 'string' },
       longmemeval: { type: 'string' },
       'reuse-db': { type: 'string' },
+      'padded-sessions': { type: 'string' },
       'embedder-model': { type: 'string' },
       'embedder-name': { type: 'string', default: 'Xenova/all-MiniLM-L6-v2' },
       sizes: { type: 'string' },
       threads: { type: 'string' },
+      runs: { type: 'string' },
+      compare: { type: 'string' },
+      systems: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -72,7 +101,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const suites = (values.suites?.split(',') ?? [...SUITES]) as Suite[];
+  const suites = (values.suites?.split(',') ?? [...DEFAULT_SUITES]) as Suite[];
   const unknown = suites.filter((s) => !SUITES.includes(s));
   if (unknown.length > 0) throw new Error(`Unknown suite(s): ${unknown.join(', ')}.\n\n${USAGE}`);
   const quick = values.quick;
@@ -115,7 +144,8 @@ async function main(): Promise<void> {
       embedder: cachingEmbedder({
         name: 'use-lite-512',
         dimensions: 512,
-        create: () => createUseEmbedder(),
+        // TF.js and the USE model load only when a vector is not in the cache.
+        create: async () => (await import('./use-embedder')).createUseEmbedder(),
         file: embeddingCacheFile('use-lite-512'),
       }),
     },
@@ -173,7 +203,7 @@ async function main(): Promise<void> {
         // The fallback's LongMemEval figures add little over LoCoMo's and
         // double the run; the real sentence model is the one measured.
         embedders: embedders.filter((e) => !e.label.startsWith('fake')),
-        paddedSessions: quick ? 10 : 40,
+        paddedSessions: Number(values['padded-sessions'] ?? (quick ? 10 : 40)),
         ...reuse,
         log,
       });
@@ -222,6 +252,30 @@ async function main(): Promise<void> {
   }
   if (suites.includes('tokens')) {
     results.tokens = await runTokenReuseBench({ turns: quick ? 8 : 50, threads, log });
+    save();
+  }
+  if (suites.includes('startup')) {
+    results.startup = await runStartupBench({
+      runs: Number(values.runs ?? (quick ? 3 : 7)),
+      ...(values.compare ? { compare: values.compare } : {}),
+      log,
+    });
+    save();
+  }
+  if (suites.includes('peers')) {
+    results.peers = await runPeersBench({
+      conversations: loadLocomo(values.locomo),
+      sizes: values.sizes
+        ? values.sizes.split(',').map(Number)
+        : quick
+          ? [2000]
+          : [10_000, 100_000],
+      ...(values.systems ? { systems: values.systems.split(',') as PeerSystemId[] } : {}),
+      ...(quick ? { queries: 50 } : {}),
+      cacheDir: path.join(values.out, 'cache'),
+      createEmbedder: async () => (await import('./use-embedder')).createUseEmbedder(),
+      log,
+    });
     save();
   }
   for (const { embedder } of embedders) await embedder.dispose();

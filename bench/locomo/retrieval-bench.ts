@@ -1,4 +1,8 @@
-import { runRetrieval, type RetrievalEmbedder, type RetrievalResult } from '../retrieval/run-retrieval';
+import {
+  runRetrieval,
+  type RetrievalEmbedder,
+  type RetrievalResult,
+} from '../retrieval/run-retrieval';
 import { CATEGORY_NAMES, toHaystack, type Conversation } from './locomo-data';
 
 export const LOCOMO_KS = [1, 5, 10, 25, 50] as const;

@@ -1,4 +1,8 @@
-import { runRetrieval, type RetrievalEmbedder, type RetrievalResult } from '../retrieval/run-retrieval';
+import {
+  runRetrieval,
+  type RetrievalEmbedder,
+  type RetrievalResult,
+} from '../retrieval/run-retrieval';
 import {
   QUESTION_TYPES,
   oracleHaystacks,
@@ -22,7 +26,8 @@ export interface LongMemEvalResult {
   /** Questions in the file, and those scored (with at least one evidence turn). */
   questions: number;
   oracle: RetrievalResult;
-  padded: RetrievalResult & { sessions: number };
+  /** Absent when the run asked for the oracle form only (paddedSessions 0). */
+  padded?: RetrievalResult & { sessions: number };
 }
 
 /**
@@ -46,6 +51,7 @@ export async function runLongMemEvalBench(options: LongMemEvalOptions): Promise<
     name: 'longmemeval-oracle',
     log: (line) => log(`LongMemEval oracle ${line}`),
   });
+  if (sessions <= 0) return { questions: options.questions.length, oracle };
   const padded = await runRetrieval({
     ...common,
     haystacks: paddedHaystacks(options.questions, sessions).filter(scored),

@@ -61,7 +61,9 @@ function sessionsOf(raw: RawLongMemEvalQuestion): Session[] {
  * session are a second apart, so their order survives storage.
  */
 function toHaystack(raw: RawLongMemEvalQuestion, sessions: Session[], own: Set<string>): Haystack {
-  const ordered = [...sessions].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+  const ordered = [...sessions].sort(
+    (a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id),
+  );
   const turns: Turn[] = [];
   const evidence: string[] = [];
   for (const session of ordered) {

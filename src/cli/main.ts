@@ -12,6 +12,7 @@ import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
 import { createOutput, formatError, progressPrinter, type Output } from './output';
+import { preferQuickStart } from './quick-start';
 
 async function resolveAgent(core: Core, wanted: string | undefined): Promise<Agent> {
   if (!wanted) return call(core.handlers, 'agents.getDefault', {});
@@ -93,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
     const cli = parseCli(argv);
     output = createOutput(cli.values.json ?? false);
     const [command, sub, ...rest] = cli.positionals;
+    preferQuickStart(cli.values.prompt !== undefined ? undefined : command);
     if (cli.values.prompt !== undefined) {
       const text = [cli.values.prompt, ...cli.positionals].join(' ');
       await withCore(cli, output, async (core) => {
@@ -114,9 +116,12 @@ async function main(argv: string[]): Promise<number> {
     }
     switch (command) {
       case 'memory':
-        await withCore(cli, output, async (core) =>
-          memoryCommand(core, await resolveAgent(core, cli.values.agent), cli, output),
-        );
+        await withCore(cli, output, async (core) => {
+          const agent = await resolveAgent(core, cli.values.agent);
+          // Consolidation runs on the chat model.
+          if (sub === 'consolidate') await loadModel(core, agent, cli, output);
+          await memoryCommand(core, agent, cli, output);
+        });
         return 0;
       case 'chat':
         await withCore(cli, output, async (core) => {

@@ -9,13 +9,21 @@ import { importAgentFile } from './agentfile/import-agent-file';
 import { createBackup, listBackups } from './backup/backups';
 import { CaptureJournal } from './capture/capture-journal';
 import { createCaptures } from './capture/captures';
+import { createConsolidator } from './consolidation/consolidator';
+import { createActivityHandlers } from './handlers/activity-handlers';
+import { createPrivacyHandlers } from './handlers/privacy-handlers';
 import { createChatHandlers } from './handlers/chat-handlers';
+import { createConversationHandlers } from './handlers/conversation-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
 import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-handlers';
 import { dataDirLayout } from './storage/data-dir';
 import type { ChatModel } from './models/chat-model';
+import { createMemoryActivity } from './memory/activity';
 import { createAgents } from './memory/agents';
+import { createConversationPrivacy } from './memory/conversation-privacy';
+import { createForget } from './memory/forget';
 import { createArchivalMemory } from './memory/archival-memory';
+import { createConversations } from './memory/conversations';
 import { createMessageIndexer } from './memory/message-indexer';
 import { createVectorUpkeep, type EmbedderSync } from './memory/vector-upkeep';
 import { createCoreMemory } from './memory/core-memory';
@@ -44,8 +52,12 @@ export interface CreateCoreOptions {
   modelsDir?: string;
   /** How models.load opens a model; defaults to the real loader (tests count or fake loads). */
   openModel?: ModelHandlerDeps['openModel'];
+  /** How long bulk imports must pause before the vector index is rebuilt; tests lengthen it. */
+  indexAfterIdleMs?: number;
   /** Caps strings in tool-call grammars; only for tiny test models. */
   maxStringLength?: number;
+  /** How long the model stays idle after a turn before consolidation runs; defaults to 20 s. */
+  consolidationDelayMs?: number;
 }
 
 /**
@@ -63,15 +75,22 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const db = database.pg;
   const autoAnalyze = createAutoAnalyze(db);
   const coreMemory = createCoreMemory({ db, clock });
-  const upkeep = createVectorUpkeep({ db, embedder });
+  const upkeep = createVectorUpkeep({
+    db,
+    embedder,
+    ...(options.indexAfterIdleMs !== undefined
+      ? { indexAfterIdleMs: options.indexAfterIdleMs }
+      : {}),
+  });
   const archival = createArchivalMemory({ db, embedder, upkeep, clock, autoAnalyze });
-  const recall = createRecallMemory({ db, clock, embedder, autoAnalyze });
+  const conversations = createConversations({ db, clock });
+  const recall = createRecallMemory({ db, clock, embedder, autoAnalyze, conversations });
   const events = new EventBus();
   const indexer = createMessageIndexer({
     upkeep,
     onProgress: (p) => events.emit('progress', { task: 'index-messages', ...p }),
   });
-  const agents = createAgents({ db, clock, coreMemory });
+  const agents = createAgents({ db, clock, coreMemory, conversations });
   let embedderSync: EmbedderSync;
   try {
     embedderSync = await upkeep.sync();
@@ -97,6 +116,30 @@ export async function createCore(options: CreateCoreOptions = {}) {
   }
 
   let model: ChatModel | null = options.chatModel ?? null;
+  const memoryChanged = (agentId: string) => events.emit('memory', { agentId });
+  const consolidator = createConsolidator({
+    db,
+    clock,
+    coreMemory,
+    archival,
+    getModel: () => model,
+    // Opening with the chat's own system turn keeps its KV cache valid.
+    systemTurn: async (agentId) => (await runtime.preview(agentId))[0]?.content,
+    isPaused: async (agentId) => (await agents.get(agentId)).memory.consolidation === 'paused',
+    onApplied: memoryChanged,
+    ...(options.consolidationDelayMs !== undefined
+      ? { debounceMs: options.consolidationDelayMs }
+      : {}),
+    ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
+  });
+  const activity = createMemoryActivity({
+    db,
+    clock,
+    coreMemory,
+    archival,
+    onChange: memoryChanged,
+  });
+  const forget = createForget({ db, clock, coreMemory });
   const runtime = createAgentRuntime({
     db,
     clock,
@@ -104,9 +147,14 @@ export async function createCore(options: CreateCoreOptions = {}) {
     coreMemory,
     archival,
     recall,
+    conversations,
     getModel: () => model,
     autoAnalyze,
-    onTurnEnd: () => indexer.schedule(),
+    onTurnStart: (agentId) => consolidator.turnStarted(agentId),
+    onTurnEnd: (agentId) => {
+      indexer.schedule();
+      consolidator.turnEnded(agentId);
+    },
     surfacing: createSurfacing({ archival, recall }),
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });
@@ -122,6 +170,18 @@ export async function createCore(options: CreateCoreOptions = {}) {
     }),
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
     ...createChatHandlers(runtime, events),
+    ...createConversationHandlers({ agents, conversations }),
+    ...createActivityHandlers({ agents, activity, consolidator }),
+    ...createPrivacyHandlers({
+      agents,
+      forget,
+      setRemember: createConversationPrivacy({ db, clock }),
+      events,
+      onRemembered: (agentId) => {
+        indexer.schedule();
+        consolidator.schedule(agentId);
+      },
+    }),
     'agentfile.export': async ({ agentId }) => {
       const file = await exportAgentFile({ db, agents, embedder, now: () => clock.now() }, agentId);
       const name = file.agents[0]?.name ?? 'agent';
@@ -196,8 +256,15 @@ export async function createCore(options: CreateCoreOptions = {}) {
     coreMemory,
     archival,
     recall,
+    conversations,
     /** Embeds messages in the background; tests and benchmarks wait on it with idle(). */
     indexer,
+    /** Vector columns and indexes; flush() builds an index a bulk import deferred. */
+    upkeep,
+    /** Background consolidation; tests wait on it with idle(). */
+    consolidator,
+    activity,
+    forget,
     runtime,
     captures,
     /** Captures found only in the journal at open (after a crash) and stored now. */
@@ -211,8 +278,11 @@ export async function createCore(options: CreateCoreOptions = {}) {
       if (disposed) return;
       disposed = true;
       try {
-        // First: it uses the embedder and the database.
+        // First: they use the model, the embedder and the database.
+        await consolidator.dispose();
         await indexer.dispose();
+        // An index a bulk import deferred is built now, not at the next open.
+        await upkeep.flush();
         events.clear();
         await model?.dispose();
         await embedder.dispose();

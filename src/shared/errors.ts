@@ -38,6 +38,9 @@ export const ErrorCodes = [
   'PAYLOAD_TOO_LARGE',
   'AGENT_FILE_INVALID',
   'BACKUP_INVALID',
+  'CONVERSATION_NOT_FOUND',
+  'ACTIVITY_NOT_FOUND',
+  'UNDO_NOT_POSSIBLE',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

@@ -180,8 +180,8 @@ describe('LongMemEval-shaped retrieval', () => {
     expect(result.questions).toBe(3);
     expect(result.oracle.turns).toBe(12);
     // Each padded haystack: its own 2 sessions and 2 of the others, 2 turns each.
-    expect(result.padded.turns).toBe(3 * 4 * 2);
-    for (const set of [result.oracle, result.padded]) {
+    expect(result.padded?.turns).toBe(3 * 4 * 2);
+    for (const set of [result.oracle, result.padded!]) {
       const bm25 = set.methods.find((m) => m.method.startsWith('Textbook BM25'));
       const hybrid = set.methods.find((m) => m.method === 'Locus hybrid, fake');
       const recall = set.methods.find((m) => m.method.startsWith('Locus recall search (conv'));

@@ -99,11 +99,19 @@ describe('full-text search in any script', () => {
 
   it('indexes text already stored when Locus upgrades', async () => {
     const old = await openDatabase({
-      migrations: migrations.filter((m) => m.id < SEARCH_TEXT_MIGRATION),
+      // Every migration that runs before this one (the list's order, not the ids').
+      migrations: migrations.slice(
+        0,
+        migrations.findIndex((m) => m.id === SEARCH_TEXT_MIGRATION),
+      ),
     });
     await old.pg.query(
       `INSERT INTO agents (id, name, system, model, created_at, updated_at)
        VALUES ('a', 'a', '', '{}'::jsonb, now(), now())`,
+    );
+    await old.pg.query(
+      `INSERT INTO conversations (id, agent_id, name, created_at, updated_at)
+       VALUES ('a', 'a', 'Conversation 1', now(), now())`,
     );
     await old.pg.query(
       `INSERT INTO passages (id, agent_id, text, source_kind, created_at)

@@ -5,11 +5,13 @@ import type { Clock } from '../clock';
 import { newId } from '../ids';
 import type { Agents } from '../memory/agents';
 import type { ArchivalMemory } from '../memory/archival-memory';
+import type { Conversations } from '../memory/conversations';
 import type { CoreMemory } from '../memory/core-memory';
 import type { NewMessageInput, RecallMemory } from '../memory/recall-memory';
 import type { Surfacing } from '../memory/surfacing/surfacing';
 import type { ChatModel, ChatTurn } from '../models/chat-model';
-import { createAgentsRepo, type MemoryCounts } from '../storage/repos/agents-repo';
+import type { MemoryCounts } from '../storage/repos/agents-repo';
+import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Db } from '../storage/sql';
 import { createContextCache } from './context-cache';
@@ -18,6 +20,7 @@ import { ReplyStreamer } from './reply-streamer';
 import { parseStep, stepResponseSchema } from './response-format';
 import { summarize } from './summarizer';
 import { BUILTIN_TOOLS, DEFAULT_TOOL_RULES, type ToolRules } from './tools';
+import { TOOL_PROFILES, customProfile, type ToolProfile } from './tool-profiles';
 import type { ToolDefinition, ToolOutcome } from './tools/tool';
 
 export interface AgentRuntimeOptions {
@@ -27,23 +30,27 @@ export interface AgentRuntimeOptions {
   coreMemory: CoreMemory;
   archival: ArchivalMemory;
   recall: RecallMemory;
+  conversations: Conversations;
   /** The loaded model, or null until the user picks one. */
   getModel: () => ChatModel | null;
-  /** Defaults to all built-in tools. */
+  /** Every agent gets these instead of its tool profile's (with `rules`, default DEFAULT_TOOL_RULES). */
   tools?: readonly ToolDefinition[];
-  /** Defaults to DEFAULT_TOOL_RULES. */
   rules?: ToolRules;
   /** Caps every string in the grammar; only for tiny test models that would ramble. */
   maxStringLength?: number;
   /** Runs after each turn, when no transaction is open. */
   autoAnalyze?: AutoAnalyze;
+  /** Told when a user message arrives, before its turn waits for the agent (background work yields). */
+  onTurnStart?: (agentId: string) => void;
   /** Told when a turn has ended (its messages are written), e.g. to embed them. */
-  onTurnEnd?: () => void;
+  onTurnEnd?: (agentId: string) => void;
   /** Finds memories for each user message before the first step (memory/surfacing). */
   surfacing?: Surfacing;
 }
 
 export interface TurnOptions {
+  /** Defaults to the agent's most recently active conversation. */
+  conversationId?: string;
   signal?: AbortSignal;
   onEvent?: (event: AgentEvent) => void;
   /** Defaults to the agent's model.maxSteps. */
@@ -51,6 +58,8 @@ export interface TurnOptions {
 }
 
 export interface TurnResult {
+  /** The conversation the turn went to. */
+  conversationId: string;
   reply: string | null;
   stopReason: StopReason;
   steps: number;
@@ -71,42 +80,78 @@ function toolError(error: unknown): string {
  * asks for a heartbeat or the rules require it, up to a step cap.
  */
 export function createAgentRuntime(options: AgentRuntimeOptions) {
-  const { db, clock, agents, coreMemory, archival, recall } = options;
-  const tools = options.tools ?? BUILTIN_TOOLS;
-  const rules = options.rules ?? DEFAULT_TOOL_RULES;
-  const schema = stepResponseSchema(tools, options.maxStringLength);
+  const { db, clock, agents, coreMemory, archival, recall, conversations } = options;
+  const custom = options.tools
+    ? customProfile(options.tools, options.rules ?? DEFAULT_TOOL_RULES)
+    : null;
+  const schemas = new Map<ToolProfile, Record<string, unknown>>();
+  /** The agent's tools, rules and prompt guide (its memory settings' tool profile). */
+  function profileOf(agent: Agent): ToolProfile {
+    return custom ?? TOOL_PROFILES[agent.memory.toolProfile];
+  }
+  function schemaOf(profile: ToolProfile): Record<string, unknown> {
+    let schema = schemas.get(profile);
+    if (!schema) {
+      schema = stepResponseSchema(profile.tools, options.maxStringLength);
+      schemas.set(profile, schema);
+    }
+    return schema;
+  }
   const turnLocks = new Map<string, Promise<unknown>>();
   const contextCache = createContextCache();
 
-  /** Persists messages, in order, and puts them at the end of the agent's context. */
+  /** Which agent and which of its conversations a turn, a fit or a preview is about. */
+  interface Thread {
+    agentId: string;
+    conversationId: string;
+    /** False when the user asked not to remember the conversation: memory tools save nothing. */
+    remember: boolean;
+  }
+
+  /** Persists messages, in order, and puts them at the end of the conversation's context. */
   async function appendToContext<T extends NewMessageInput[]>(
-    agentId: string,
+    thread: Thread,
     ...inputs: T
   ): Promise<{ [K in keyof T]: Message }> {
-    const messages = await recall.appendManyToContext(agentId, inputs);
-    for (const message of messages) contextCache.remember(agentId, message);
+    const messages = await recall.appendManyToContext(
+      thread.agentId,
+      thread.conversationId,
+      inputs,
+    );
+    for (const message of messages) contextCache.remember(thread.conversationId, message);
     // One message back per input, in order (appendManyToContext's contract).
     return messages as { [K in keyof T]: Message };
   }
 
-  function resolveMessages(agentId: string, ids: string[]): Promise<Message[]> {
-    return contextCache.resolve(agentId, ids, (missing) => recall.getMany(missing));
+  function resolveMessages(conversationId: string, ids: string[]): Promise<Message[]> {
+    return contextCache.resolve(conversationId, ids, (missing) => recall.getMany(missing));
   }
 
-  async function contextMessages(agentId: string): Promise<Message[]> {
-    return resolveMessages(agentId, await createAgentsRepo(db).getContextMessageIds(agentId));
+  /** The agent (checked to exist) and the conversation a call names, or its default one. */
+  async function threadOf(agentId: string, conversationId?: string): Promise<Thread> {
+    await agents.get(agentId);
+    const conversation = await conversations.resolve(agentId, conversationId);
+    return { agentId, conversationId: conversation.id, remember: conversation.remember };
+  }
+
+  async function contextMessages(agentId: string, conversationId?: string): Promise<Message[]> {
+    const thread = await threadOf(agentId, conversationId);
+    return resolveMessages(
+      thread.conversationId,
+      await conversations.getContextMessageIds(thread.conversationId),
+    );
   }
 
   /**
-   * The agent, its context messages and memory counts, read once per fit
-   * (one statement, then only messages the cache has not seen): eviction
-   * compiles many candidate cuts from the same read.
+   * The agent, the conversation's context messages and memory counts, read
+   * once per fit (one statement, then only messages the cache has not seen):
+   * eviction compiles many candidate cuts from the same read.
    */
   async function loadStep(
-    agentId: string,
+    thread: Thread,
   ): Promise<{ agent: Agent; messages: Message[]; counts: MemoryCounts }> {
-    const state = await agents.getStepState(agentId);
-    const messages = await resolveMessages(agentId, state.contextIds);
+    const state = await agents.getStepState(thread.agentId, thread.conversationId);
+    const messages = await resolveMessages(thread.conversationId, state.contextIds);
     return { agent: state.agent, messages, counts: state.counts };
   }
 
@@ -116,10 +161,12 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     counts: MemoryCounts,
     pressure = 0,
   ): ChatTurn[] {
+    const profile = profileOf(agent);
     return compileContext({
       agent,
       messages,
-      tools,
+      tools: profile.tools,
+      toolGuide: profile.guide,
       now: clock.now(),
       recallCount: counts.messages,
       archivalCount: counts.passages,
@@ -137,13 +184,13 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
    * recall memory); the model is warned beforehand when pressure is high.
    */
   async function fitContext(
-    agentId: string,
+    thread: Thread,
     model: ChatModel,
     emit: (event: AgentEvent) => void,
     signal?: AbortSignal,
   ): Promise<ChatTurn[]> {
     const budget = model.contextSize - reserveFor(model);
-    let { agent, messages, counts } = await loadStep(agentId);
+    let { agent, messages, counts } = await loadStep(thread);
     let turns = compile(agent, messages, counts);
     let tokens = await model.countTokens(turns);
     if (tokens > budget) {
@@ -168,18 +215,23 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         });
         const summaryMessage = await db.transaction(async (tx) => {
           const created = await recall.append(
-            agentId,
-            { role: 'system', kind: 'summary', content: text },
+            thread.agentId,
+            {
+              conversationId: thread.conversationId,
+              role: 'system',
+              kind: 'summary',
+              content: text,
+            },
             tx,
           );
-          await createAgentsRepo(tx).setContextMessageIds(agentId, [
-            created.id,
-            ...chat.slice(cut).map((m) => m.id),
-          ]);
+          await createConversationsRepo(tx).setContextMessageIds(
+            { id: thread.conversationId, agentId: thread.agentId },
+            [created.id, ...chat.slice(cut).map((m) => m.id)],
+          );
           return created;
         });
         emit({ type: 'summarized', evicted: evicted.length, summaryId: summaryMessage.id });
-        ({ agent, messages, counts } = await loadStep(agentId));
+        ({ agent, messages, counts } = await loadStep(thread));
         turns = compile(agent, messages, counts);
         tokens = await model.countTokens(turns);
       }
@@ -200,21 +252,21 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
    * left beside the prompt's fixed part (instructions, tools, core memory,
    * summary), so the turn it joins always fits after eviction.
    */
-  async function roomForMemories(agentId: string, model: ChatModel): Promise<number> {
-    const { agent, messages, counts } = await loadStep(agentId);
+  async function roomForMemories(thread: Thread, model: ChatModel): Promise<number> {
+    const { agent, messages, counts } = await loadStep(thread);
     const summary = messages.filter((m) => m.kind === 'summary').at(-1);
     const fixed = await model.countTokens(compile(agent, summary ? [summary] : [], counts));
     return Math.max(0, Math.floor((model.contextSize - reserveFor(model) - fixed) / 4));
   }
 
   /** Memories for the user's message; a failed search must not fail the turn. */
-  async function surfaceFor(agentId: string, text: string, budgetTokens: number) {
+  async function surfaceFor(thread: Thread, text: string, budgetTokens: number) {
     if (!options.surfacing || budgetTokens <= 0) return null;
     try {
       return await options.surfacing.surface({
-        agentId,
+        agentId: thread.agentId,
         text,
-        context: await contextMessages(agentId),
+        context: await contextMessages(thread.agentId, thread.conversationId),
         budgetTokens,
       });
     } catch {
@@ -222,7 +274,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     }
   }
 
-  async function runTurn(agentId: string, text: string, turn: TurnOptions): Promise<TurnResult> {
+  async function runTurn(thread: Thread, text: string, turn: TurnOptions): Promise<TurnResult> {
+    const { agentId } = thread;
     const emit = (event: AgentEvent): void => turn.onEvent?.(event);
     const model = options.getModel();
     if (!model) {
@@ -231,18 +284,23 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         'No language model is loaded yet. Choose a .gguf file or download a recommended model in Models & settings (CLI: --model <file.gguf>).',
       );
     }
-    const { agent } = await agents.getStepState(agentId);
+    const { agent } = await agents.getStepState(agentId, thread.conversationId);
     const maxSteps = turn.maxSteps ?? agent.model.maxSteps;
+    // Read once a turn: a profile switched mid-turn applies from the next one.
+    const { tools, rules } = profileOf(agent);
+    const schema = schemaOf(profileOf(agent));
     const surfaced = await surfaceFor(
-      agentId,
+      thread,
       text,
-      Math.min(agent.model.surfacingTokens, await roomForMemories(agentId, model)),
+      Math.min(agent.model.surfacingTokens, await roomForMemories(thread, model)),
     );
     const [user, memories] = await appendToContext(
-      agentId,
+      thread,
       { role: 'user', content: text },
       // Right after the message it was found for, in the same write.
-      ...(surfaced ? [{ role: 'system', kind: 'memories', content: JSON.stringify(surfaced) } as const] : []),
+      ...(surfaced
+        ? [{ role: 'system', kind: 'memories', content: JSON.stringify(surfaced) } as const]
+        : []),
     );
     emit({ type: 'message', message: user });
     if (memories) emit({ type: 'message', message: memories });
@@ -251,13 +309,13 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     let reply: string | null = null;
     const finish = (stopReason: StopReason, steps: number): TurnResult => {
       emit({ type: 'done', reply, stopReason, steps });
-      return { reply, stopReason, steps, usage };
+      return { conversationId: thread.conversationId, reply, stopReason, steps, usage };
     };
 
     for (let step = 1; step <= maxSteps; step++) {
       emit({ type: 'step', step });
-      if (turn.signal?.aborted) return cancelled(agentId, step - 1);
-      const turns = await fitContext(agentId, model, emit, turn.signal);
+      if (turn.signal?.aborted) return cancelled(step - 1);
+      const turns = await fitContext(thread, model, emit, turn.signal);
       const streamer = new ReplyStreamer((chunk) => emit({ type: 'token', text: chunk }));
       let result;
       try {
@@ -275,7 +333,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
           },
         );
       } catch (error) {
-        if (turn.signal?.aborted) return cancelled(agentId, step);
+        if (turn.signal?.aborted) return cancelled(step);
         throw new LocusError(
           'MODEL_FAILED',
           `The model stopped with an error: ${(error as Error).message}. Try again; if it keeps failing, reload the model or pick another in Models & settings.`,
@@ -283,7 +341,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       }
       usage.push(result.usage);
       emit({ type: 'usage', step, usage: result.usage });
-      if (result.stopReason === 'aborted') return cancelled(agentId, step);
+      if (result.stopReason === 'aborted') return cancelled(step);
 
       const parsed = parseStep(result.text, tools);
       const callId = newId('call');
@@ -307,6 +365,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
             recall,
             clock,
             sourceMessageId: user.id,
+            remember: thread.remember,
           });
         } catch (error) {
           outcome = { ok: false, message: toolError(error) };
@@ -316,7 +375,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       // step's messages at its end: one write instead of two per step (each
       // ~3 ms at 100k stored messages, bench/ scale suite). A crash while
       // the tool runs loses the call, not anything the user said.
-      const [assistant, toolMessage] = await appendToContext(agentId, call, {
+      const [assistant, toolMessage] = await appendToContext(thread, call, {
         role: 'tool',
         name: toolName,
         toolCallId: callId,
@@ -333,7 +392,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         !outcome.ok || (parsed.ok && (parsed.heartbeat || rules.continue.includes(toolName)));
       if (!heartbeat) return finish('no_heartbeat', step);
     }
-    const [notice] = await appendToContext(agentId, {
+    const [notice] = await appendToContext(thread, {
       role: 'system',
       kind: 'event',
       content: `Stopped after ${maxSteps} steps without a reply (the step limit). Answer the user directly next time.`,
@@ -341,8 +400,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     emit({ type: 'message', message: notice });
     return finish('max_steps', maxSteps);
 
-    async function cancelled(id: string, steps: number): Promise<TurnResult> {
-      const [message] = await appendToContext(id, {
+    async function cancelled(steps: number): Promise<TurnResult> {
+      const [message] = await appendToContext(thread, {
         role: 'system',
         kind: 'event',
         content: 'Stopped by the user.',
@@ -353,14 +412,23 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   }
 
   return {
-    tools,
+    /** Every tool an agent may have (the Letta profile's; the small profile's are a subset). */
+    tools: custom?.tools ?? BUILTIN_TOOLS,
+    /** The tools an agent works with now, by its tool profile. */
+    async toolsOf(agentId: string): Promise<readonly ToolDefinition[]> {
+      return profileOf(await agents.get(agentId)).tools;
+    },
     /**
-     * Runs one user turn. Turns of one agent never interleave: a second call
-     * waits for the first to finish.
+     * Runs one user turn. Turns of one agent never interleave, whatever their
+     * conversation (they share its core memory): a second call waits for the
+     * first to finish.
      */
     async send(agentId: string, text: string, turn: TurnOptions = {}): Promise<TurnResult> {
+      options.onTurnStart?.(agentId);
       const previous = turnLocks.get(agentId) ?? Promise.resolve();
-      const current = previous.catch(() => undefined).then(() => runTurn(agentId, text, turn));
+      const current = previous
+        .catch(() => undefined)
+        .then(async () => runTurn(await threadOf(agentId, turn.conversationId), text, turn));
       turnLocks.set(agentId, current);
       try {
         return await current;
@@ -368,13 +436,15 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         if (turnLocks.get(agentId) === current) turnLocks.delete(agentId);
         // Statistics are an optimisation: a failure here must not fail the turn.
         await options.autoAnalyze?.maybeAnalyze().catch(() => undefined);
-        options.onTurnEnd?.();
+        options.onTurnEnd?.(agentId);
       }
     },
     contextMessages,
-    /** The exact prompt the next step would see (for inspection and tests). */
-    async preview(agentId: string): Promise<ChatTurn[]> {
-      const { agent, messages, counts } = await loadStep(agentId);
+    /** The agent (checked to exist) and the conversation a call names, or its default one. */
+    threadOf,
+    /** The exact prompt the next step of a conversation would see (for inspection and tests). */
+    async preview(agentId: string, conversationId?: string): Promise<ChatTurn[]> {
+      const { agent, messages, counts } = await loadStep(await threadOf(agentId, conversationId));
       return compile(agent, messages, counts);
     },
   };

@@ -9,6 +9,8 @@ export interface CompileInput {
   /** The in-context messages, oldest first; summaries among them go into the system turn. */
   messages: Message[];
   tools: readonly ToolDefinition[];
+  /** The tools section (the agent's tool profile); defaults to Letta-style docs of `tools`. */
+  toolGuide?: string;
   now: Date;
   recallCount: number;
   archivalCount: number;
@@ -79,8 +81,11 @@ export function compileContext(input: CompileInput): ChatTurn[] {
   const system = [
     input.agent.system,
     '### Tools',
-    'Each step, reply with exactly one JSON object: {"thinking": "<private reasoning>", "tool": "<tool name>", "arguments": {...}}.',
-    toolDocs(input.tools),
+    input.toolGuide ??
+      [
+        'Each step, reply with exactly one JSON object: {"thinking": "<private reasoning>", "tool": "<tool name>", "arguments": {...}}.',
+        toolDocs(input.tools),
+      ].join('\n\n'),
     '### Core memory (always visible; edit it with the memory tools)',
     blocksXml(input.agent),
     ...(summary
@@ -99,7 +104,9 @@ export function compileContext(input: CompileInput): ChatTurn[] {
     // Memories surfaced for a message sit in its own turn, stored with it:
     // later steps render it identically, and the system turn never changes
     // (which would make every turn re-evaluate the whole conversation).
-    turns.push(block ? { ...turn, content: `${renderSurfacedBlock(block)}\n\n${turn.content}` } : turn);
+    turns.push(
+      block ? { ...turn, content: `${renderSurfacedBlock(block)}\n\n${turn.content}` } : turn,
+    );
   });
   const hidden = Math.max(0, input.recallCount - input.messages.length);
   const status = [

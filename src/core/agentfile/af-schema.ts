@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MessageKinds } from '../../shared/entities';
+import { MessageKinds, PassageSourceKinds } from '../../shared/entities';
 
 /**
  * The parts of Letta's Agent File (.af) that Locus reads, with hard limits so
@@ -56,18 +56,41 @@ export const AfToolSchema = z
 export const LocusExtensionSchema = z.object({
   formatVersion: z.literal(1),
   model: z.record(z.string(), z.unknown()).optional(),
+  /** Memory settings (tool profile, consolidation); invalid values fall back to defaults. */
+  memory: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * An agent's conversations (Letta's file has one context): each lists its
+   * messages and its context window by file message id. The file's
+   * in_context_message_ids is the most recently active one's.
+   */
+  conversations: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(500),
+        created_at: z.string().max(64),
+        messages: z.array(id).max(1_000_000),
+        context: z.array(id).max(1_000_000),
+      }),
+    )
+    .max(10_000)
+    .optional(),
   /** Locus message kinds that Letta has no field for, by message id. */
   messageKinds: z.record(z.string(), z.enum(MessageKinds)).optional(),
   archival: z
     .array(
       z.object({
+        /** The passage's id in this file, so past facts can name their successor. */
+        id: id.optional(),
         text: text().min(1),
         tags: z.array(z.string().max(64)).max(32),
         created_at: z.string().max(64),
         source: z.object({
-          kind: z.enum(['message', 'capture', 'agent', 'user', 'import']),
+          kind: z.enum(PassageSourceKinds),
           ref: z.string().max(300).nullable(),
         }),
+        /** A past fact: the file id of the passage or block that replaced it. */
+        superseded_by: z.string().max(300).nullish(),
+        valid_until: z.string().max(64).nullish(),
       }),
     )
     .max(1_000_000)

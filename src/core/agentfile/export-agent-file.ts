@@ -6,7 +6,7 @@ import { BUILTIN_TOOLS, DEFAULT_TOOL_RULES } from '../agent/tools';
 import type { createAgents } from '../memory/agents';
 import type { Embedder } from '../models/embedder';
 import type { Db } from '../storage/sql';
-import { createAgentsRepo } from '../storage/repos/agents-repo';
+import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createInertToolsRepo } from '../storage/repos/inert-tools-repo';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
 import { createPassagesRepo } from '../storage/repos/passages-repo';
@@ -72,11 +72,22 @@ function letttaMessage(m: Message, id: string, agentId: string) {
 export async function exportAgentFile(deps: ExportDeps, agentId: string) {
   const agent = await deps.agents.get(agentId);
   const messages = await allMessages(deps.db, agentId);
-  const contextIds = await createAgentsRepo(deps.db).getContextMessageIds(agentId);
+  const conversationsRepo = createConversationsRepo(deps.db);
+  const conversations = await conversationsRepo.listByAgent(agentId);
+  const contexts = await Promise.all(
+    conversations.map((c) => conversationsRepo.getContextMessageIds(c.id)),
+  );
+  // Letta's file has one context: the most recently active conversation's.
+  const contextIds = contexts[0] ?? [];
   const passages = await allPassages(deps.db, agentId);
   const inert = await createInertToolsRepo(deps.db).list(agentId);
 
-  const fileIds = new Map(messages.map((m, i) => [m.id, `message-${i}`]));
+  // File ids for everything one record can point at: messages, passages, blocks.
+  const fileIds = new Map([
+    ...messages.map((m, i): [string, string] => [m.id, `message-${i}`]),
+    ...passages.map((p, i): [string, string] => [p.id, `archival-${i}`]),
+    ...agent.blocks.map((b, i): [string, string] => [b.id, `block-${i}`]),
+  ]);
   const messageKinds: Record<string, Exclude<Message['kind'], 'chat'>> = {};
   for (const m of messages) if (m.kind !== 'chat') messageKinds[fileIds.get(m.id)!] = m.kind;
 
@@ -105,7 +116,15 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
       modelPath: agent.model.modelPath ? path.basename(agent.model.modelPath) : null,
     },
     messageKinds,
+    memory: agent.memory,
+    conversations: conversations.map((c, i) => ({
+      name: c.name,
+      created_at: c.createdAt,
+      messages: messages.filter((m) => m.conversationId === c.id).map((m) => fileIds.get(m.id)!),
+      context: (contexts[i] ?? []).flatMap((id) => fileIds.get(id) ?? []),
+    })),
     archival: passages.map((p) => ({
+      id: fileIds.get(p.id)!,
       text: p.text,
       tags: p.tags,
       created_at: p.createdAt,
@@ -114,6 +133,12 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
         kind: p.source.kind,
         ref: p.source.ref ? (fileIds.get(p.source.ref) ?? p.source.ref) : null,
       },
+      ...(p.supersededBy || p.validUntil
+        ? {
+            superseded_by: p.supersededBy ? (fileIds.get(p.supersededBy) ?? null) : null,
+            valid_until: p.validUntil,
+          }
+        : {}),
     })),
   };
 

@@ -1,14 +1,17 @@
 import type { AgentFileImportReport } from '../../shared/contract';
 import type { Block, MessageKind, MessageRole, ToolCall } from '../../shared/entities';
-import { ModelSettingsSchema } from '../../shared/entities';
+import { MemorySettingsSchema, ModelSettingsSchema } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import { BUILTIN_TOOLS } from '../agent/tools';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
 import { withoutNul } from '../text';
 import type { Db } from '../storage/sql';
+import { createActivityRepo } from '../storage/repos/activity-repo';
 import { createAgentsRepo } from '../storage/repos/agents-repo';
+import { createConsolidationRepo } from '../storage/repos/consolidation-repo';
 import { createBlocksRepo } from '../storage/repos/blocks-repo';
+import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createInertToolsRepo } from '../storage/repos/inert-tools-repo';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
 import { createPassagesRepo } from '../storage/repos/passages-repo';
@@ -144,11 +147,17 @@ export async function importAgentFile(
       system: agent.system ?? '',
       // A model file path from another machine would not resolve here.
       model: { ...model, modelPath: null },
+      // A Letta agent's prompt is written for Letta's tools: it keeps them.
+      memory: MemorySettingsSchema.catch(MemorySettingsSchema.parse({})).parse(
+        locus ? (locus.memory ?? {}) : { toolProfile: 'letta' },
+      ),
       createdAt: now,
       updatedAt: now,
     });
 
     const labels = new Set<string>();
+    // File block id -> this database's, for past facts that name a block as their successor.
+    const fileBlockIds = new Map<string, string>();
     const blocksRepo = createBlocksRepo(tx);
     let blockCount = 0;
     for (const [i, blockId] of agent.block_ids.entries()) {
@@ -177,8 +186,39 @@ export async function importAgentFile(
         updatedAt: now,
       };
       await blocksRepo.insert(block);
+      fileBlockIds.set(blockId, block.id);
       blockCount++;
     }
+
+    // Locus files list their conversations; any other file is one conversation.
+    const conversationsRepo = createConversationsRepo(tx);
+    const fileConversations = locus?.conversations?.length
+      ? locus.conversations
+      : [
+          {
+            name: 'Conversation 1',
+            created_at: now,
+            messages: [],
+            context: agent.in_context_message_ids,
+          },
+        ];
+    const conversationIds: string[] = [];
+    const conversationOf = new Map<string, string>();
+    for (const [i, c] of fileConversations.entries()) {
+      const id = newId('conversation');
+      const at = isoOr(c.created_at, now);
+      await conversationsRepo.insert({
+        id,
+        agentId,
+        name: c.name.trim() || `Conversation ${i + 1}`,
+        createdAt: at,
+        updatedAt: at,
+      });
+      conversationIds.push(id);
+      for (const fileId of c.messages)
+        if (!conversationOf.has(fileId)) conversationOf.set(fileId, id);
+    }
+    const firstConversation = conversationIds[0] as string;
 
     const messagesRepo = createMessagesRepo(tx);
     const newIds = new Map<string, string>();
@@ -216,6 +256,7 @@ export async function importAgentFile(
       const created = await messagesRepo.insert({
         id: newId('message'),
         agentId,
+        conversationId: conversationOf.get(m.id) ?? firstConversation,
         role: m.role as MessageRole,
         kind,
         content: messageText(m.content),
@@ -232,20 +273,29 @@ export async function importAgentFile(
         `${repeats} repeated cop${repeats === 1 ? 'y' : 'ies'} of messages were stored once.`,
       );
     }
-    const context = agent.in_context_message_ids.flatMap((id) => {
-      const mapped = newIds.get(id);
-      if (mapped) return [mapped];
-      if (!skipped.has(id)) notes.push(`In-context message "${id}" is not in the file; ignored.`);
-      return [];
-    });
-    // A message listed twice is in the context once, where it first appears.
-    await agentsRepo.setContextMessageIds(agentId, [...new Set(context)]);
+    for (const [i, c] of fileConversations.entries()) {
+      const context = c.context.flatMap((id) => {
+        const mapped = newIds.get(id);
+        if (mapped) return [mapped];
+        if (!skipped.has(id)) notes.push(`In-context message "${id}" is not in the file; ignored.`);
+        return [];
+      });
+      // A message listed twice is in the context once, where it first appears.
+      await conversationsRepo.setContextMessageIds({ id: conversationIds[i] as string, agentId }, [
+        ...new Set(context),
+      ]);
+    }
 
     const passagesRepo = createPassagesRepo(tx);
-    for (const p of locus?.archival ?? []) {
+    const archival = (locus?.archival ?? []).map((p) => ({ p, id: newId('passage') }));
+    const passageIds = new Map(archival.flatMap(({ p, id }) => (p.id ? [[p.id, id]] : [])));
+    for (const { p, id } of archival) {
+      const successor = p.superseded_by
+        ? (passageIds.get(p.superseded_by) ?? fileBlockIds.get(p.superseded_by) ?? null)
+        : null;
       await passagesRepo.insert(
         {
-          id: newId('passage'),
+          id,
           agentId,
           text: p.text,
           tags: p.tags,
@@ -255,10 +305,22 @@ export async function importAgentFile(
           },
           createdAt: isoOr(p.created_at, now),
           embedded: false,
+          supersededBy: successor,
+          validUntil: p.valid_until ? isoOr(p.valid_until, now) : null,
         },
         null,
       );
     }
+    // The file brings its own memory: its history is not consolidated again.
+    await createConsolidationRepo(tx).startAtNewest(agentId, now);
+    await createActivityRepo(tx).insert({
+      agentId,
+      at: now,
+      actor: 'import',
+      action: 'import',
+      target: { kind: 'agent', id: agentId, label: null },
+      summary: `Imported "${name}" from an agent file: ${blockCount} blocks, ${messageCount} messages, ${archival.length} passages`,
+    });
 
     const inertRepo = createInertToolsRepo(tx);
     const inertTools: string[] = [];

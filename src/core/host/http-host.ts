@@ -31,7 +31,7 @@ export interface HttpHost {
   close(): Promise<void>;
 }
 
-const EVENT_NAMES: EventName[] = ['progress', 'agent'];
+const EVENT_NAMES: EventName[] = ['progress', 'agent', 'memory'];
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

@@ -1,6 +1,8 @@
 import {
+  MemorySettingsSchema,
   ModelSettingsSchema,
   type Agent,
+  type MemorySettings,
   type ModelSettings,
   type NewBlock,
 } from '../../shared/entities';
@@ -19,12 +21,14 @@ import {
 } from '../storage/repos/agents-repo';
 import { createBlocksRepo } from '../storage/repos/blocks-repo';
 import type { Db } from '../storage/sql';
+import type { Conversations } from './conversations';
 import type { CoreMemory } from './core-memory';
 
 export interface AgentsOptions {
   db: Db;
   clock: Clock;
   coreMemory: CoreMemory;
+  conversations: Conversations;
 }
 
 export interface NewAgent {
@@ -32,6 +36,7 @@ export interface NewAgent {
   /** Defaults to Locus's memory-teaching prompt. */
   system?: string;
   model?: Partial<ModelSettings>;
+  memory?: Partial<MemorySettings>;
   /** Defaults to persona + human. */
   blocks?: NewBlock[];
 }
@@ -43,6 +48,7 @@ export interface AgentPatch {
   name?: string;
   system?: string;
   model?: Partial<ModelSettings>;
+  memory?: Partial<MemorySettings>;
 }
 
 function notFound(id: string): LocusError {
@@ -55,7 +61,7 @@ function notFound(id: string): LocusError {
 
 /** Agents and their blocks; creation and deletion are single transactions. */
 export function createAgents(options: AgentsOptions) {
-  const { db, clock, coreMemory } = options;
+  const { db, clock, coreMemory, conversations } = options;
   const repo = createAgentsRepo(db);
 
   async function withBlocks(row: AgentRow): Promise<Agent> {
@@ -86,6 +92,7 @@ export function createAgents(options: AgentsOptions) {
       name,
       system: input.system ?? DEFAULT_SYSTEM_PROMPT,
       model: ModelSettingsSchema.parse(input.model ?? {}),
+      memory: MemorySettingsSchema.parse(input.memory ?? {}),
       createdAt: at,
       updatedAt: at,
     };
@@ -93,6 +100,7 @@ export function createAgents(options: AgentsOptions) {
       await createAgentsRepo(tx).insert(row);
       for (const block of input.blocks ?? DEFAULT_BLOCKS)
         await coreMemory.create(row.id, block, tx);
+      await conversations.create(row.id, undefined, tx);
     });
     return get(row.id);
   }
@@ -100,9 +108,9 @@ export function createAgents(options: AgentsOptions) {
   return {
     create,
     get,
-    /** The agent with its context ids and memory counts, in one read. */
-    async getStepState(id: string): Promise<AgentStepState> {
-      const state = await repo.stepState(id);
+    /** The agent with one conversation's context ids and the agent's memory counts, in one read. */
+    async getStepState(id: string, conversationId: string): Promise<AgentStepState> {
+      const state = await repo.stepState(id, conversationId);
       if (!state) throw notFound(id);
       return {
         agent: { ...state.agent, blocks: state.blocks },
@@ -136,12 +144,16 @@ export function createAgents(options: AgentsOptions) {
       const model = patch.model
         ? ModelSettingsSchema.parse({ ...current.model, ...patch.model })
         : undefined;
+      const memory = patch.memory
+        ? MemorySettingsSchema.parse({ ...current.memory, ...patch.memory })
+        : undefined;
       await repo.update(
         id,
         {
           ...(name ? { name } : {}),
           ...(patch.system !== undefined ? { system: patch.system } : {}),
           ...(model ? { model } : {}),
+          ...(memory ? { memory } : {}),
         },
         clock.now().toISOString(),
       );

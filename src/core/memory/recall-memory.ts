@@ -13,15 +13,19 @@ import type { Embedder } from '../models/embedder';
 import type { SearchMode } from '../storage/repos/fusion-sql';
 import { newId } from '../ids';
 import { parseDateBound } from './date-bounds';
+import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Sql } from '../storage/sql';
+import type { Conversations } from './conversations';
 import { createRelevance } from './relevance';
 import { withSnippets } from './search-hits';
 
 export interface RecallMemoryOptions {
   db: Sql;
   clock: Clock;
+  /** Where a message that names no conversation goes (the agent's most recent). */
+  conversations: Conversations;
   /** Embeds queries; messages are embedded by the message indexer. */
   embedder: Embedder;
   /** Counts writes; the analysis itself runs later, outside any transaction. */
@@ -29,6 +33,8 @@ export interface RecallMemoryOptions {
 }
 
 export interface NewMessageInput {
+  /** Defaults to the agent's most recently active conversation. */
+  conversationId?: string;
   role: MessageRole;
   content: string;
   kind?: MessageKind;
@@ -51,6 +57,11 @@ export interface RecallQuery {
   offset?: number;
   /** Defaults to hybrid (words and meaning); text and vector exist for comparison. */
   mode?: SearchMode;
+  /**
+   * Also search conversations the user asked not to remember. Defaults to
+   * false: only the person's own history view passes true, never the model.
+   */
+  includeNotRemembered?: boolean;
 }
 
 /**
@@ -71,7 +82,7 @@ export function createRecallMemory(options: RecallMemoryOptions) {
   const repo = createMessagesRepo(db);
   const relevance = createRelevance(embedder);
 
-  function write(
+  async function write(
     agentId: string,
     inputs: NewMessageInput[],
     sql: Sql,
@@ -79,10 +90,14 @@ export function createRecallMemory(options: RecallMemoryOptions) {
   ): Promise<Message[]> {
     options.autoAnalyze?.noteWrites(inputs.length);
     const now = clock.now().toISOString();
+    const fallback = inputs.every((input) => input.conversationId !== undefined)
+      ? undefined
+      : (await options.conversations.resolve(agentId, undefined, sql)).id;
     return createMessagesRepo(sql).insertMany(
       inputs.map((input) => ({
         id: newId('message'),
         agentId,
+        conversationId: input.conversationId ?? (fallback as string),
         role: input.role,
         kind: input.kind ?? 'chat',
         content: input.content,
@@ -105,9 +120,21 @@ export function createRecallMemory(options: RecallMemoryOptions) {
     appendMany(agentId: string, inputs: NewMessageInput[]): Promise<Message[]> {
       return write(agentId, inputs, db, false);
     },
-    /** Stores messages, in this order, at the end of the agent's context window, in one atomic write. */
-    appendManyToContext(agentId: string, inputs: NewMessageInput[]): Promise<Message[]> {
-      return write(agentId, inputs, db, true);
+    /**
+     * Stores messages, in this order, at the end of one conversation's context
+     * window, in one atomic write.
+     */
+    appendManyToContext(
+      agentId: string,
+      conversationId: string,
+      inputs: NewMessageInput[],
+    ): Promise<Message[]> {
+      return write(
+        agentId,
+        inputs.map((input) => ({ ...input, conversationId })),
+        db,
+        true,
+      );
     },
     async get(id: string): Promise<Message> {
       const message = await repo.get(id);
@@ -117,8 +144,14 @@ export function createRecallMemory(options: RecallMemoryOptions) {
     getMany(ids: string[]): Promise<Message[]> {
       return repo.getMany(ids);
     },
-    recent(agentId: string, limit: number, beforeSeq?: number): Promise<Message[]> {
-      return repo.listBefore(agentId, limit, beforeSeq);
+    /** The newest messages, oldest first: of one conversation, or of all the agent's. */
+    recent(
+      agentId: string,
+      limit: number,
+      beforeSeq?: number,
+      conversationId?: string,
+    ): Promise<Message[]> {
+      return repo.listBefore(agentId, limit, beforeSeq, conversationId);
     },
     count(agentId: string): Promise<number> {
       return repo.count(agentId);
@@ -142,7 +175,11 @@ export function createRecallMemory(options: RecallMemoryOptions) {
       // Without its calibration a vector's similarities mean nothing: words only.
       const calibration = embedded ? await relevance.calibrate(embedded).catch(() => null) : null;
       const vector = calibration ? embedded : null;
+      const hidden = query.includeNotRemembered
+        ? []
+        : await createConversationsRepo(db).notRemembered(agentId);
       const rows = await repo.search({
+        ...(hidden.length > 0 ? { excludeConversations: hidden } : {}),
         agentId,
         text,
         vector,

@@ -34,7 +34,9 @@ const MAD_TO_SD = 1.4826;
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 export function createRelevance(embedder: Embedder) {
@@ -51,7 +53,8 @@ export function createRelevance(embedder: Embedder) {
       });
       const sims = (await anchors).map((anchor) => {
         let dot = 0;
-        for (let i = 0; i < anchor.length; i++) dot += (anchor[i] as number) * (vector[i] as number);
+        for (let i = 0; i < anchor.length; i++)
+          dot += (anchor[i] as number) * (vector[i] as number);
         return dot;
       });
       // Median and median absolute deviation: one reference sentence that

@@ -6,6 +6,7 @@ import type {
   GenerateResult,
 } from './chat-model';
 import { withoutSurfacedBlock } from '../../shared/surfaced-memories';
+import { scriptedConsolidation } from './scripted-consolidation';
 
 /** Decides the reply to one request; return an object (sent as JSON) or raw text. */
 export type Script = (request: GenerateRequest, call: number) => Record<string, unknown> | string;
@@ -104,6 +105,7 @@ const send = (message: string, thinking = 'Replying to the user.') => ({
  */
 export const memoryDemoScript: Script = (request) => {
   const turns = request.turns;
+  if (request.purpose === 'consolidate') return scriptedConsolidation(request);
   if (request.purpose === 'summary') {
     const body = turns.at(-1)?.content ?? '';
     const previous = /Previous summary:\n(.*?)\n\nMessages leaving/s.exec(body)?.[1] ?? '(none)';

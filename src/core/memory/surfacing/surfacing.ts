@@ -38,6 +38,7 @@ const SOURCE_LABELS: Record<ScoredPassage['source']['kind'], string> = {
   import: 'imported file',
   agent: 'saved by you',
   user: 'saved by the user',
+  block: 'core memory',
 };
 
 export interface SurfaceRequest {
@@ -131,7 +132,10 @@ const EMPTY_BLOCK_TOKENS = estimateTokens(renderSurfacedBlock({ items: [], token
  * The best candidates that fit the budget, in order; one too long for
  * what is left is skipped for shorter ones after it.
  */
-export function fitBudget(candidates: readonly Candidate[], budgetTokens: number): SurfacedBlock | null {
+export function fitBudget(
+  candidates: readonly Candidate[],
+  budgetTokens: number,
+): SurfacedBlock | null {
   const items: SurfacedMemory[] = [];
   let tokens = EMPTY_BLOCK_TOKENS;
   for (const candidate of candidates) {

@@ -9,7 +9,11 @@ export function estimateTokens(text: string): number {
   let tokens = 0;
   for (const match of text.matchAll(/[\p{L}\p{N}\p{M}]+|[^\s\p{L}\p{N}\p{M}]/gu)) {
     const piece = match[0];
-    if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u.test(piece)) {
+    if (
+      /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u.test(
+        piece,
+      )
+    ) {
       tokens += [...piece].length;
     } else if (/[\p{L}\p{N}]/u.test(piece)) {
       tokens += Math.max(1, Math.ceil(piece.length / 4));

@@ -6,6 +6,9 @@ import { memoryCounts } from './1764300000000_memory_counts';
 import { contextEntries } from './1764400000000_context_entries';
 import { messageReply } from './1764500000000_message_reply';
 import { messageEmbeddings } from './1764600000000_message_embeddings';
+import { conversations } from './1796530690761_conversations';
+import { halfvecEmbeddings } from './1796533858950_halfvec_embeddings';
+import { memoryPipeline } from './1796530949925_memory_pipeline';
 import { searchText } from './1796531569788_search_text';
 
 export interface Migration {
@@ -26,5 +29,8 @@ export const migrations: readonly Migration[] = [
   contextEntries,
   messageReply,
   messageEmbeddings,
+  conversations,
+  halfvecEmbeddings,
+  memoryPipeline,
   searchText,
 ];

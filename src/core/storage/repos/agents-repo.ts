@@ -1,4 +1,10 @@
-import { ModelSettingsSchema, type Block, type ModelSettings } from '../../../shared/entities';
+import {
+  MemorySettingsSchema,
+  ModelSettingsSchema,
+  type Block,
+  type MemorySettings,
+  type ModelSettings,
+} from '../../../shared/entities';
 import { queryPrepared } from '../prepared-statements';
 import type { Sql } from '../sql';
 import { blocksFromJson, blocksJsonSql } from './blocks-repo';
@@ -9,6 +15,7 @@ export interface AgentRow {
   name: string;
   system: string;
   model: ModelSettings;
+  memory: MemorySettings;
   createdAt: string;
   updatedAt: string;
 }
@@ -23,7 +30,7 @@ export interface MemoryCounts {
 export interface AgentStepState {
   agent: AgentRow;
   blocks: Block[];
-  /** Which messages are in the context window, oldest first. */
+  /** Which messages are in the conversation's context window, oldest first. */
   contextIds: string[];
   counts: MemoryCounts;
 }
@@ -33,11 +40,20 @@ interface RawAgent {
   name: string;
   system: string;
   model: unknown;
+  memory_settings: unknown;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMN_NAMES = ['id', 'name', 'system', 'model', 'created_at', 'updated_at'];
+const COLUMN_NAMES = [
+  'id',
+  'name',
+  'system',
+  'model',
+  'memory_settings',
+  'created_at',
+  'updated_at',
+];
 const COLUMNS = COLUMN_NAMES.join(', ');
 
 function toAgent(row: RawAgent): AgentRow {
@@ -47,6 +63,7 @@ function toAgent(row: RawAgent): AgentRow {
     system: row.system,
     // Older rows may miss newer settings; parsing fills in their defaults.
     model: ModelSettingsSchema.parse(row.model ?? {}),
+    memory: MemorySettingsSchema.parse(row.memory_settings ?? {}),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -56,13 +73,14 @@ export function createAgentsRepo(sql: Sql) {
   return {
     async insert(agent: AgentRow): Promise<void> {
       await sql.query(
-        `INSERT INTO agents (id, name, system, model, created_at, updated_at)
-         VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
+        `INSERT INTO agents (id, name, system, model, memory_settings, created_at, updated_at)
+         VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7)`,
         [
           agent.id,
           agent.name,
           agent.system,
           JSON.stringify(agent.model),
+          JSON.stringify(agent.memory),
           agent.createdAt,
           agent.updatedAt,
         ],
@@ -86,7 +104,7 @@ export function createAgentsRepo(sql: Sql) {
     },
     async update(
       id: string,
-      patch: { name?: string; system?: string; model?: ModelSettings },
+      patch: { name?: string; system?: string; model?: ModelSettings; memory?: MemorySettings },
       updatedAt: string,
     ): Promise<boolean> {
       const result = await sql.query(
@@ -94,6 +112,7 @@ export function createAgentsRepo(sql: Sql) {
            name = coalesce($2, name),
            system = coalesce($3, system),
            model = coalesce($4::jsonb, model),
+           memory_settings = coalesce($6::jsonb, memory_settings),
            updated_at = $5
          WHERE id = $1`,
         [
@@ -102,6 +121,7 @@ export function createAgentsRepo(sql: Sql) {
           patch.system ?? null,
           patch.model ? JSON.stringify(patch.model) : null,
           updatedAt,
+          patch.memory ? JSON.stringify(patch.memory) : null,
         ],
       );
       return (result.affectedRows ?? 0) > 0;
@@ -110,45 +130,23 @@ export function createAgentsRepo(sql: Sql) {
       const result = await sql.query('DELETE FROM agents WHERE id = $1', [id]);
       return (result.affectedRows ?? 0) > 0;
     },
-    /** Which messages are in the agent's context window, oldest first. */
-    async getContextMessageIds(id: string): Promise<string[]> {
-      const result = await sql.query<{ message_id: string }>(
-        'SELECT message_id FROM context_entries WHERE agent_id = $1 ORDER BY position',
-        [id],
-      );
-      return result.rows.map((row) => row.message_id);
-    },
     /**
-     * Replaces the whole context (after a summary, or on import). Two
-     * statements (a CTE's delete and the insert would race on the same keys),
-     * so callers run it inside their transaction.
+     * The agent, its blocks, one conversation's context message ids and the
+     * agent's memory counts in one statement: read at every agent step, where
+     * four round trips cost ~4 ms (bench/ scale suite).
      */
-    async setContextMessageIds(id: string, ids: string[]): Promise<void> {
-      await sql.query('DELETE FROM context_entries WHERE agent_id = $1', [id]);
-      await sql.query(
-        `INSERT INTO context_entries (agent_id, position, message_id)
-         SELECT $1, e.position, e.message_id
-         FROM unnest($2::text[]) WITH ORDINALITY AS e(message_id, position)`,
-        [id, ids],
-      );
-    },
-    /**
-     * The agent, its blocks, its context's message ids and its memory counts
-     * in one statement: read at every agent step, where four round trips
-     * cost ~4 ms (bench/ scale suite).
-     */
-    async stepState(id: string): Promise<AgentStepState | undefined> {
+    async stepState(id: string, conversationId: string): Promise<AgentStepState | undefined> {
       const result = await queryPrepared<
         RawAgent & { blocks: unknown; ids: string[] | null; messages: number; passages: number }
       >(
         sql,
         `SELECT ${COLUMN_NAMES.map((column) => `a.${column}`).join(', ')},
                 ARRAY(SELECT e.message_id FROM context_entries e
-                      WHERE e.agent_id = a.id ORDER BY e.position) AS ids,
+                      WHERE e.conversation_id = $2 AND e.agent_id = a.id ORDER BY e.position) AS ids,
                 ${blocksJsonSql('a.id')} AS blocks,
                 coalesce(c.messages, 0)::int AS messages, coalesce(c.passages, 0)::int AS passages
          FROM agents a LEFT JOIN memory_counts c ON c.agent_id = a.id WHERE a.id = $1`,
-        [id],
+        [id, conversationId],
       );
       const row = result.rows[0];
       if (!row) return undefined;

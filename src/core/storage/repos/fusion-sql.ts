@@ -1,4 +1,4 @@
-import type { Params } from './rows';
+import { VECTOR_TYPE, type Params } from './rows';
 
 export type SearchMode = 'hybrid' | 'vector' | 'text';
 
@@ -75,7 +75,7 @@ export function nearestRanked(options: {
   const { table, alias: a } = options;
   return `SELECT id, tiebreak, 1 - distance AS sim FROM (
       SELECT ${a}.id, ${a}.${options.tiebreak} AS tiebreak,
-             ${a}.embedding <=> ${options.vectorParam}::vector AS distance
+             ${a}.embedding <=> ${options.vectorParam}::${VECTOR_TYPE} AS distance
       FROM ${table} ${a}
       WHERE ${a}.embedding IS NOT NULL AND ${options.where}
       ORDER BY distance LIMIT ${options.candidates}) nearest`;
@@ -152,7 +152,7 @@ export function fusedPage(options: {
     -- Word matches outside the nearest rows still get their similarity.
     scored AS (
       SELECT pool.id, pool.tiebreak, coalesce(pool.t, 0) AS t,
-             coalesce(pool.sim, 1 - (x.embedding <=> ${options.vectorParam}::vector), 0) AS sim
+             coalesce(pool.sim, 1 - (x.embedding <=> ${options.vectorParam}::${VECTOR_TYPE}), 0) AS sim
       FROM pool LEFT JOIN ${table} x ON pool.sim IS NULL AND x.id = pool.id),
     hits AS (
       SELECT id, tiebreak, score, row_number() OVER (ORDER BY score DESC, sim DESC, tiebreak DESC, id) AS rank
