@@ -183,7 +183,9 @@ function fromPassage(passage: ScoredPassage): Candidate {
       at: passage.createdAt,
       speaker: null,
       text: passage.snippet,
-      until: null,
+      // A past fact says until when it held (its score was already halved
+      // by search, so the current one comes first).
+      until: passage.validUntil,
     },
     score: passage.score,
     keys: [

@@ -34,6 +34,14 @@ export const HYBRID_FUSION: Fusion = {
   vectorScale: 10,
 };
 
+/**
+ * A past fact (a passage a newer one superseded, see memory's consolidation)
+ * counts half: it must match twice as well as the current fact to rank
+ * above it. It is still found (what was true then, "until 2026-03"), never
+ * hidden; a constant, not tuned, since no dev set here has facts that change.
+ */
+export const PAST_FACT_WEIGHT = 0.5;
+
 /** The meaning score's ceiling: a near duplicate counts at most 1.5x a perfect word match. */
 const VECTOR_CAP = 1.5;
 
@@ -110,10 +118,20 @@ export function fusedPage(options: {
   lexicalSupport?: string;
   calibration?: VectorCalibration;
   fusion: Fusion;
+  /**
+   * Passages only: a past fact's score (one a newer passage superseded) is
+   * multiplied by this, so the current fact ranks first (see PAST_FACT_WEIGHT).
+   */
+  pastWeight?: number;
   limit: number;
   offset: number;
 }): string {
   const { params, vec, fts, fusion, table } = options;
+  const weighed = (score: string, alias: string) =>
+    options.pastWeight === undefined
+      ? score
+      : `(${score}) * CASE WHEN EXISTS (SELECT 1 FROM ${table} past WHERE past.id = ${alias}.id
+           AND past.superseded_by IS NOT NULL) THEN ${params.add(options.pastWeight)}::float8 ELSE 1 END`;
   if (!vec && !fts) throw new RangeError('a search needs at least one ranking');
   const parts: string[] = [];
   const page = `LIMIT ${params.add(options.limit)} OFFSET ${params.add(options.offset)}`;
@@ -121,7 +139,8 @@ export function fusedPage(options: {
   if (!vec) {
     parts.push(`hits AS (
       SELECT id, tiebreak, score, row_number() OVER (ORDER BY score DESC, tiebreak DESC, id) AS rank
-      FROM fts ORDER BY rank ${page})`);
+      FROM (SELECT id, tiebreak, ${weighed('f.score', 'f')} AS score FROM fts f) weighed
+      ORDER BY rank ${page})`);
     return parts.join(',\n');
   }
   const calibration = options.calibration ?? { mean: 0, spread: 1, strictSimilarity: null };
@@ -139,9 +158,11 @@ export function fusedPage(options: {
   const floor = `(${lexical} OR sim >= ${strict})`;
   if (!fts) {
     parts.push(`hits AS (
-      SELECT id, tiebreak, ${weight} * ${meaning('sim', false)} AS score,
-             row_number() OVER (ORDER BY sim DESC, tiebreak DESC, id) AS rank
-      FROM vec WHERE ${floor} ORDER BY rank ${page})`);
+      SELECT id, tiebreak, score,
+             row_number() OVER (ORDER BY score DESC, sim DESC, tiebreak DESC, id) AS rank
+      FROM (SELECT id, tiebreak, sim, ${weighed(`${weight} * ${meaning('sim', false)}`, 'v')} AS score
+            FROM vec v WHERE ${floor}) weighed
+      ORDER BY rank ${page})`);
     return parts.join(',\n');
   }
   if (!options.vectorParam) throw new RangeError('a hybrid search needs the query vector');
@@ -156,8 +177,8 @@ export function fusedPage(options: {
       FROM pool LEFT JOIN ${table} x ON pool.sim IS NULL AND x.id = pool.id),
     hits AS (
       SELECT id, tiebreak, score, row_number() OVER (ORDER BY score DESC, sim DESC, tiebreak DESC, id) AS rank
-      FROM (SELECT id, tiebreak, sim, t + ${weight} * ${meaning('sim', true)} AS score
-            FROM scored WHERE t > 0 OR ${floor}) fused
+      FROM (SELECT id, tiebreak, sim, ${weighed(`t + ${weight} * ${meaning('sim', true)}`, 's')} AS score
+            FROM scored s WHERE t > 0 OR ${floor}) fused
       ORDER BY rank ${page})`);
   return parts.join(',\n');
 }

@@ -2,6 +2,7 @@ import type { Passage, PassageSource } from '../../../shared/entities';
 import { queryPrepared } from '../prepared-statements';
 import type { Sql } from '../sql';
 import {
+  PAST_FACT_WEIGHT,
   fusedPage,
   nearestRanked,
   scoreRanked,
@@ -285,6 +286,7 @@ export function createPassagesRepo(sql: Sql) {
           : {}),
         ...(search.calibration ? { calibration: search.calibration } : {}),
         fusion: search,
+        pastWeight: PAST_FACT_WEIGHT,
         limit: search.limit,
         offset: search.offset,
       });
