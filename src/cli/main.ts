@@ -1,61 +1,100 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { call } from '../core/host/call';
+import { stableError } from '../core/host/stable-error';
 import { selectEmbedder } from '../core/models/select-embedder';
+import { writeFileDurably } from '../core/storage/durable-files';
 import { dataDirLayout, defaultDataDir } from '../core/storage/data-dir';
 import type { Core } from '../core/create-core';
 import type { Agent } from '../shared/entities';
 import { LocusError, serializeError } from '../shared/errors';
 import { USAGE, intOption, parseCli, type ParsedCli } from './args';
+import { agentsCommand, findAgent } from './commands/agents';
 import { chatCommand, promptCommand } from './commands/chat';
+import { conversationsCommand, findConversation } from './commands/conversations';
 import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
 import { createOutput, formatError, progressPrinter, type Output } from './output';
+import type { CliCoreOptions } from './open-core';
+import { statusText } from './status-text';
+import { locusVersion } from './version';
 import { preferQuickStart } from './quick-start';
 
 async function resolveAgent(core: Core, wanted: string | undefined): Promise<Agent> {
-  if (!wanted) return call(core.handlers, 'agents.getDefault', {});
-  const agents = await call(core.handlers, 'agents.list', {});
-  const found = agents.find((a) => a.id === wanted || a.name === wanted);
-  if (!found) {
-    const names = agents.map((a) => a.name).join(', ') || 'none yet';
-    throw new LocusError('AGENT_NOT_FOUND', `No agent named "${wanted}". Agents: ${names}.`);
-  }
-  return found;
+  return wanted ? findAgent(core, wanted) : call(core.handlers, 'agents.getDefault', {});
+}
+
+/** The conversation --conversation names, if any (chat and -p resume it). */
+async function namedConversation(core: Core, agent: Agent, cli: ParsedCli) {
+  return cli.values.conversation
+    ? findConversation(core, agent, cli.values.conversation)
+    : undefined;
+}
+
+function cliCoreOptions(cli: ParsedCli): CliCoreOptions {
+  return {
+    ...(cli.values['data-dir'] ? { dataDir: cli.values['data-dir'] } : {}),
+    ...(cli.values.embedder ? { embedder: cli.values.embedder } : {}),
+    ...(cli.values['embedder-model'] ? { embedderModel: cli.values['embedder-model'] } : {}),
+  };
+}
+
+/**
+ * Ctrl+C or SIGTERM stops the work in progress (an import rolls back, a
+ * reply is cancelled) and lets the core close cleanly; a second one quits at
+ * once. Returns the function that removes the handlers.
+ */
+function stopOnSignals(core: Core, output: Output): () => void {
+  let received = 0;
+  const handler = (signal: NodeJS.Signals): void => {
+    received++;
+    if (received > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+    output.err(`Stopping (${signal}); press Ctrl+C again to quit at once.`);
+    core.interrupt();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
 }
 
 async function withCore(
   cli: ParsedCli,
   output: Output,
   run: (core: Core, notice: string | undefined) => Promise<void>,
+  options: { ownSignals?: boolean } = {},
 ): Promise<void> {
   const { openCliCore } = await import('./open-core');
-  const { core, notice } = await openCliCore(
-    {
-      ...(cli.values['data-dir'] ? { dataDir: cli.values['data-dir'] } : {}),
-      ...(cli.values.embedder ? { embedder: cli.values.embedder } : {}),
-      ...(cli.values['embedder-model'] ? { embedderModel: cli.values['embedder-model'] } : {}),
-    },
-    output,
-  );
+  const { core, notice } = await openCliCore(cliCoreOptions(cli), output);
+  // chat and serve handle Ctrl+C themselves (stop a reply / close the server).
+  const release = options.ownSignals ? () => undefined : stopOnSignals(core, output);
   try {
     await run(core, notice);
   } finally {
     await core.dispose();
+    release();
   }
 }
 
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) {
+async function readStdin(
+  hint = 'Give the note as text (locus capture "…") or pipe it in.',
+): Promise<string> {
+  if (process.stdin.isTTY) throw new LocusError('INVALID_INPUT', hint);
+  // Decoded once, whole: a pipe delivers 64 KiB chunks that may end inside a
+  // multi-byte character, and decoding each chunk alone corrupted it.
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
     throw new LocusError(
       'INVALID_INPUT',
-      'Give the note as text (locus capture "…") or pipe it in.',
+      'The piped text is not valid UTF-8, so it was not saved. Convert it first (e.g. iconv -f latin1 -t utf-8) and pipe it again.',
     );
   }
-  let text = '';
-  for await (const chunk of process.stdin) text += String(chunk);
-  return text;
 }
 
 /** --surfacing-tokens saves how many tokens of memories each message is given (0: none). */
@@ -94,9 +133,19 @@ async function main(argv: string[]): Promise<number> {
     const cli = parseCli(argv);
     output = createOutput(cli.values.json ?? false);
     const [command, sub, ...rest] = cli.positionals;
+    if (cli.values.version) {
+      output.out(
+        output.json ? JSON.stringify({ version: locusVersion() }) : `locus ${locusVersion()}`,
+      );
+      return 0;
+    }
     preferQuickStart(cli.values.prompt !== undefined ? undefined : command);
     if (cli.values.prompt !== undefined) {
-      const text = [cli.values.prompt, ...cli.positionals].join(' ');
+      // `-p -` takes the message from stdin (a file, a pipe), like most tools.
+      const text =
+        cli.values.prompt === '-' && cli.positionals.length === 0
+          ? await readStdin('With -p -, pipe the message in: echo "…" | locus -p -')
+          : [cli.values.prompt, ...cli.positionals].join(' ');
       await withCore(cli, output, async (core) => {
         const agent = await applySurfacingOption(
           core,
@@ -104,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
           cli,
         );
         await loadModel(core, agent, cli, output);
-        await promptCommand(core, agent, text, output, {
+        await promptCommand(core, agent, text, output, await namedConversation(core, agent, cli), {
           showMemories: cli.values['show-memories'] ?? false,
         });
       });
@@ -115,6 +164,14 @@ async function main(argv: string[]): Promise<number> {
       return command || cli.values.help ? 0 : 2;
     }
     switch (command) {
+      case 'agents':
+        await withCore(cli, output, (core) => agentsCommand(core, cli, output));
+        return 0;
+      case 'conversations':
+        await withCore(cli, output, async (core) =>
+          conversationsCommand(core, await resolveAgent(core, cli.values.agent), cli, output),
+        );
+        return 0;
       case 'memory':
         await withCore(cli, output, async (core) => {
           const agent = await resolveAgent(core, cli.values.agent);
@@ -124,18 +181,41 @@ async function main(argv: string[]): Promise<number> {
         });
         return 0;
       case 'chat':
-        await withCore(cli, output, async (core) => {
-          const agent = await applySurfacingOption(
-            core,
-            await resolveAgent(core, cli.values.agent),
-            cli,
+        await withCore(
+          cli,
+          output,
+          async (core) => {
+            const agent = await applySurfacingOption(
+              core,
+              await resolveAgent(core, cli.values.agent),
+              cli,
+            );
+            await loadModel(core, agent, cli, output);
+            await chatCommand(core, agent, output, await namedConversation(core, agent, cli), {
+              showMemories: cli.values['show-memories'] ?? false,
+            });
+          },
+          { ownSignals: true },
+        );
+        return 0;
+      case 'context': {
+        if (sub !== 'reset') {
+          throw new LocusError(
+            'INVALID_INPUT',
+            `Unknown context command "${sub ?? ''}". Run "locus --help" for usage.`,
           );
-          await loadModel(core, agent, cli, output);
-          await chatCommand(core, agent, output, {
-            showMemories: cli.values['show-memories'] ?? false,
-          });
+        }
+        await withCore(cli, output, async (core) => {
+          const agent = await resolveAgent(core, cli.values.agent);
+          const result = await call(core.handlers, 'chat.resetContext', { agentId: agent.id });
+          output.out(
+            output.json
+              ? JSON.stringify(result)
+              : `Emptied ${agent.name}'s context window (${result.removed} messages); every message is still in recall memory and core and archival memory are unchanged.`,
+          );
         });
         return 0;
+      }
       case 'capture': {
         const words = cli.positionals.slice(1);
         const text = words.length > 0 ? words.join(' ') : await readStdin();
@@ -160,9 +240,8 @@ async function main(argv: string[]): Promise<number> {
               })
             : await call(core.handlers, 'agentfile.export', { agentId: agent.id });
           const target = path.resolve(cli.values.out ?? file.fileName);
-          // Write beside and rename: an interrupted export never leaves half a file.
-          fs.writeFileSync(`${target}.tmp`, file.text);
-          fs.renameSync(`${target}.tmp`, target);
+          // Beside, fsynced, renamed: an interrupted export never leaves half a file.
+          writeFileDurably(target, file.text, 0o644);
           output.out(
             output.json ? JSON.stringify({ path: target }) : `Exported ${agent.name} to ${target}`,
           );
@@ -173,20 +252,36 @@ async function main(argv: string[]): Promise<number> {
         const file = sub;
         if (!file)
           throw new LocusError('INVALID_INPUT', 'Say which file: locus import <agent.af>.');
-        let text: string;
+        let bytes: Buffer;
         try {
-          text = fs.readFileSync(file, 'utf8');
-        } catch {
+          // Sized before it is read: a huge file is refused, not half-read.
+          const size = fs.statSync(file).size;
+          const { checkAgentFileSize } = await import('../core/agentfile/import-agent-file');
+          checkAgentFileSize(size);
+          bytes = fs.readFileSync(file);
+        } catch (error) {
+          if (error instanceof LocusError) throw error;
           throw new LocusError('NOT_FOUND', `Cannot read ${path.resolve(file)}.`);
         }
+        const { decodeAgentFileBytes } = await import('../core/agentfile/decode-file');
+        const { text, note } = decodeAgentFileBytes(bytes);
         await withCore(cli, output, async (core) => {
-          const report = await call(core.handlers, 'agentfile.import', { text });
-          if (output.json) output.out(JSON.stringify(report));
+          const show = progressPrinter('Importing messages');
+          const off = core.events.on('progress', (p) => {
+            if (p.task === 'import' && p.phase === 'messages' && !output.json)
+              show(p.done, p.total);
+          });
+          const report = await call(core.handlers, 'agentfile.import', { text }).finally(off);
+          if (output.json)
+            output.out(
+              JSON.stringify({ ...report, notes: [...(note ? [note] : []), ...report.notes] }),
+            );
           else {
             output.out(
               `Imported "${report.name}": ${report.blocks} blocks, ${report.messages} messages, ${report.passages} passages.`,
             );
-            for (const note of report.notes) output.out(`  - ${note}`);
+            for (const line of [...(note ? [note] : []), ...report.notes])
+              output.out(`  - ${line}`);
           }
         });
         return 0;
@@ -214,7 +309,7 @@ async function main(argv: string[]): Promise<number> {
           output.out(
             output.json
               ? JSON.stringify(result)
-              : `Restored ${result.agents} agent(s) and ${result.messages} messages. The replaced database is kept at ${result.previous}.`,
+              : `Restored ${result.agents} agent(s) and ${result.messages} messages. ${result.previous ? `The replaced database is kept at ${result.previous}.` : 'There was no database to replace.'}`,
           );
           return 0;
         }
@@ -230,29 +325,59 @@ async function main(argv: string[]): Promise<number> {
         });
         return 0;
       }
-      case 'serve':
-        await withCore(cli, output, async (core) => {
-          const agent = await resolveAgent(core, cli.values.agent);
-          // A saved model that no longer loads must not stop the app opening:
-          // the UI shows the error when the user chats.
-          if (cli.values.model || agent.model.modelPath) {
-            await loadModel(core, agent, cli, output).catch((error: unknown) => {
-              if (cli.values.model) throw error;
-              output.err(formatError(serializeError(error)));
-            });
-          }
-          const port = intOption(cli.values.port, 'port');
-          await serveCommand(core, port !== undefined ? { port } : {}, output);
+      case 'serve': {
+        const { openCoreSession } = await import('../core/host/core-session');
+        const { openCliCore } = await import('./open-core');
+        let first = true;
+        // A session, not one core: restoring a backup from the app closes
+        // and reopens the memory while the server keeps running.
+        const session = await openCoreSession({
+          dataDir: cli.values['data-dir'] ?? defaultDataDir(),
+          open: async () => {
+            const { core } = await openCliCore(cliCoreOptions(cli), output);
+            const strict = first && cli.values.model !== undefined;
+            first = false;
+            try {
+              const agent = await resolveAgent(core, cli.values.agent);
+              // A saved model that no longer loads must not stop the app opening:
+              // the UI shows the error when the user chats.
+              if (cli.values.model || agent.model.modelPath) {
+                await loadModel(core, agent, cli, output).catch((error: unknown) => {
+                  if (strict) throw error;
+                  output.err(formatError(serializeError(error)));
+                });
+              }
+            } catch (error) {
+              await core.dispose();
+              throw error;
+            }
+            return core;
+          },
         });
+        try {
+          const port = intOption(cli.values.port, 'port');
+          await serveCommand(session, port !== undefined ? { port } : {}, output);
+        } finally {
+          await session.dispose();
+        }
         return 0;
+      }
       case 'status':
         await withCore(cli, output, async (core, notice) => {
           const status = await call(core.handlers, 'status.get', {});
+          const agent = await resolveAgent(core, cli.values.agent);
           if (notice && !output.json) output.err(`Note: ${notice}`);
           output.out(
             output.json
-              ? JSON.stringify(status, null, 2)
-              : `Data folder: ${status.dataDir}\nEmbedder: ${status.embedder.name} (${status.embedder.dimensions}-d)\nArchival passages: ${status.passages.total} (${status.passages.pending} waiting for embedding)\nMessages: ${status.messages.total} (${status.messages.pending} waiting for embedding)`,
+              ? JSON.stringify(
+                  {
+                    ...status,
+                    agent: { id: agent.id, name: agent.name, model: agent.model.modelPath },
+                  },
+                  null,
+                  2,
+                )
+              : statusText(status, agent),
           );
         });
         return 0;
@@ -315,8 +440,9 @@ async function main(argv: string[]): Promise<number> {
         );
     }
   } catch (error) {
-    const serialized = serializeError(error);
+    const serialized = serializeError(stableError(error));
     output.err(output.json ? JSON.stringify({ error: serialized }) : formatError(serialized));
+    if (serialized.code === 'CANCELLED') return 130;
     return serialized.code === 'INVALID_INPUT' ? 2 : 1;
   }
 }

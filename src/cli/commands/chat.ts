@@ -2,13 +2,17 @@ import readline from 'node:readline';
 import { call } from '../../core/host/call';
 import type { Core } from '../../core/create-core';
 import type { AgentEvent } from '../../shared/contract';
-import type { Agent, Message } from '../../shared/entities';
+import type { Agent, Conversation, Message } from '../../shared/entities';
 import { parseSurfacedBlock, renderSurfacedMemory } from '../../shared/surfaced-memories';
 import { LocusError, serializeError } from '../../shared/errors';
+import { toolArgumentsText, toolResult } from '../../shared/tool-call-line';
+import { nextActivity, type TurnActivity } from '../../shared/turn-activity';
 import { formatError, type Output } from '../output';
+import { createWorkingIndicator, type WorkingIndicator } from '../working-indicator';
+import { runSlashCommand } from './chat-slash';
 
 /** The memories surfacing gave a turn, as lines for stderr. */
-function memoryLines(message: Message): string[] {
+export function memoryLines(message: Message): string[] {
   const block = parseSurfacedBlock(message.content);
   if (!block) return [];
   return [
@@ -22,37 +26,60 @@ export interface ChatDisplay {
   showMemories?: boolean;
 }
 
-/** Prints a turn as it happens: reply tokens to stdout, memory activity to stderr. */
+/**
+ * Prints a turn as it happens: reply tokens to stdout; memory activity, one
+ * readable line per tool call, and the working indicator to stderr.
+ */
 function turnPrinter(
   output: Output,
-  verbose: boolean,
+  indicator: WorkingIndicator,
   display: ChatDisplay,
   onMemories: (message: Message | null) => void,
 ): (event: AgentEvent) => void {
   let streamed = false;
+  let activity: TurnActivity | null = null;
+  const calls = new Map<string, string>();
   return (event) => {
     if (event.type === 'message' && event.message.role === 'user') onMemories(null);
     if (event.type === 'message' && event.message.kind === 'memories') onMemories(event.message);
     if (output.json) return;
+    activity = nextActivity(activity, event);
+    indicator.set(activity);
     switch (event.type) {
       case 'token':
         process.stdout.write(event.text);
         streamed = true;
         break;
       case 'message': {
-        if (event.message.kind === 'memories') {
-          if (display.showMemories) for (const line of memoryLines(event.message)) output.err(line);
+        const { message } = event;
+        if (message.kind === 'memories') {
+          if (display.showMemories) {
+            indicator.clear();
+            for (const line of memoryLines(message)) output.err(line);
+          }
           break;
         }
-        const call = event.message.toolCalls?.[0];
-        if (call && call.name !== 'send_message') output.err(`  [${call.name}] ${call.arguments}`);
-        else if (verbose && event.message.role === 'tool') output.err(`  ${event.message.content}`);
+        const toolCall = message.toolCalls?.[0];
+        if (toolCall && toolCall.name !== 'send_message') {
+          indicator.clear();
+          calls.set(toolCall.id, toolCall.name);
+          const args = toolArgumentsText(toolCall);
+          output.err(`  [${toolCall.name}]${args ? ` ${args}` : ''}`);
+        } else if (message.role === 'tool' && message.toolCallId && calls.has(message.toolCallId)) {
+          const result = toolResult(message);
+          if (!result.ok) {
+            indicator.clear();
+            output.err(`  [${calls.get(message.toolCallId)}] failed: ${result.message}`);
+          }
+        }
         break;
       }
       case 'summarized':
+        indicator.clear();
         output.err(`  [memory] ${event.evicted} older messages summarised; they stay searchable.`);
         break;
       case 'done':
+        indicator.stop();
         if (streamed) process.stdout.write('\n');
         else if (event.reply === null && event.stopReason !== 'replied')
           output.err(`  (no reply: ${event.stopReason})`);
@@ -70,19 +97,38 @@ async function runTurn(
   text: string,
   output: Output,
   turnId: string,
+  conversationId?: string,
   display: ChatDisplay = {},
   onMemories: (message: Message | null) => void = () => undefined,
 ): Promise<void> {
-  const print = turnPrinter(output, false, display, onMemories);
+  const indicator = createWorkingIndicator();
+  const print = turnPrinter(output, indicator, display, onMemories);
   const off = core.events.on('agent', (e) => {
     if (e.turnId === turnId) print(e.event);
   });
   try {
-    const result = await call(core.handlers, 'chat.send', { agentId: agent.id, text, turnId });
+    if (!output.json) indicator.set('thinking');
+    const result = await call(core.handlers, 'chat.send', {
+      agentId: agent.id,
+      text,
+      turnId,
+      ...(conversationId ? { conversationId } : {}),
+    });
     if (output.json) output.out(JSON.stringify(result));
   } finally {
+    indicator.stop();
     off();
   }
+}
+
+/** The conversation a chat continues when none is named: the one last talked in (or a new one). */
+async function defaultConversation(core: Core, agent: Agent): Promise<Conversation> {
+  const { conversationId } = await call(core.handlers, 'chat.context', { agentId: agent.id });
+  const all = await call(core.handlers, 'conversations.list', { agentId: agent.id });
+  const found = all.find((c) => c.id === conversationId);
+  if (!found)
+    throw new LocusError('CONVERSATION_NOT_FOUND', 'The conversation is gone; try again.');
+  return found;
 }
 
 /** `locus -p "..."`: one turn, reply on stdout, memory saved. */
@@ -91,20 +137,23 @@ export async function promptCommand(
   agent: Agent,
   text: string,
   output: Output,
+  conversation?: Conversation,
   display: ChatDisplay = {},
 ): Promise<void> {
   if (!text.trim()) throw new LocusError('INVALID_INPUT', 'The prompt is empty.');
-  await runTurn(core, agent, text, output, `cli-${Date.now()}`, display);
+  await runTurn(core, agent, text, output, `cli-${Date.now()}`, conversation?.id, display);
 }
 
 /**
  * `locus chat`: a REPL. Ctrl+C stops the reply being generated; at the prompt
- * it (or /exit, or end of input) leaves. Errors are shown and the session goes on.
+ * it (or /exit, or end of input) leaves. Lines starting with "/" are commands
+ * for Locus, never sent to the model. Errors are shown and the session goes on.
  */
 export async function chatCommand(
   core: Core,
   agent: Agent,
   output: Output,
+  resume?: Conversation,
   display: ChatDisplay = {},
 ): Promise<void> {
   const rl = readline.createInterface({
@@ -113,13 +162,14 @@ export async function chatCommand(
     terminal: process.stdin.isTTY,
   });
   const model = core.model;
+  let conversation = resume ?? (await defaultConversation(core, agent));
   output.err(
-    `Chatting with ${agent.name} on ${model?.name ?? 'no model'}. /exit to leave, /memories shows what the last reply was given, Ctrl+C stops a reply.`,
+    `Chatting with ${agent.name} on ${model?.name ?? 'no model'}, in "${conversation.name}". /help lists commands, /exit leaves, Ctrl+C stops a reply.`,
   );
   let current: string | null = null;
-  let lastMemories: Message | null = null;
-  let asked = false;
   let turns = 0;
+  // What surfacing gave the last message (/memories); undefined before any.
+  let lastMemories: Message | null | undefined;
   rl.on('SIGINT', () => {
     if (current) {
       void call(core.handlers, 'chat.cancel', { turnId: current });
@@ -131,16 +181,31 @@ export async function chatCommand(
   rl.prompt();
   for await (const line of rl) {
     const text = line.trim();
-    if (text === '/exit' || text === '/quit') break;
-    if (text === '/memories') {
-      if (!asked) output.err('  No message sent yet.');
-      else if (!lastMemories) output.err('  [memories] none surfaced for the last message.');
-      else for (const line of memoryLines(lastMemories)) output.err(line);
+    if (text.startsWith('/')) {
+      try {
+        const outcome = await runSlashCommand(text, {
+          core,
+          agent,
+          output,
+          conversation,
+          setConversation: (next) => (conversation = next),
+          lastMemories: () =>
+            lastMemories === undefined
+              ? ['  No message sent yet.']
+              : lastMemories === null
+                ? ['  [memories] none surfaced for the last message.']
+                : memoryLines(lastMemories),
+        });
+        if (outcome === 'exit') break;
+      } catch (error) {
+        output.err(formatError(serializeError(error)));
+      }
     } else if (text) {
       current = `cli-${Date.now()}-${turns++}`;
-      asked = true;
       try {
-        await runTurn(core, agent, text, output, current, display, (m) => (lastMemories = m));
+        await runTurn(core, agent, text, output, current, conversation.id, display, (m) => {
+          lastMemories = m;
+        });
       } catch (error) {
         output.err(formatError(serializeError(error)));
       } finally {

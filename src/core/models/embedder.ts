@@ -11,6 +11,8 @@ export interface Embedder {
    * query that shares no word with memory (a hash collision is not a match).
    */
   readonly lexical?: boolean;
+  /** True for the word-hash fallback: hosts must not present it as an embedding model. */
+  readonly basic?: boolean;
   embed(texts: string[]): Promise<Float32Array[]>;
   dispose(): Promise<void>;
 }

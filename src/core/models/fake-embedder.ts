@@ -41,6 +41,7 @@ export function createFakeEmbedder(options: FakeEmbedderOptions = {}): Embedder 
     name: `${name}-${dimensions}`,
     dimensions,
     lexical: true,
+    basic: true,
     async embed(texts) {
       return texts.map((text) => {
         const vector = new Float32Array(dimensions);

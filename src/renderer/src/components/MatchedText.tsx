@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Highlight } from './Highlight';
 
 /**
  * A search result's text: the part that matched (its snippet) when the text
@@ -7,13 +8,15 @@ import { useState } from 'react';
 export function MatchedText(props: {
   text: string;
   snippet: string;
+  /** The search's words, marked in what is shown. */
+  query?: string;
   className?: string;
 }): React.JSX.Element {
   const [whole, setWhole] = useState(false);
   const trimmed = props.snippet !== props.text.trim();
   return (
     <span className={props.className}>
-      {whole || !trimmed ? props.text : props.snippet}
+      <Highlight text={whole || !trimmed ? props.text : props.snippet} query={props.query ?? ''} />
       {trimmed && (
         <>
           {' '}
