@@ -7,6 +7,15 @@
  * no replication) does not have.
  */
 
+/**
+ * PGlite runs Postgres as a single-user backend, which never checkpoints by
+ * itself (`max_wal_size` only wakes a checkpointer process it does not
+ * have): the log grew for as long as the folder was open, ~1 GB while
+ * importing 100k passages. Locus checkpoints once this much log is written
+ * (auto-analyze.ts, passages-bulk-load.ts).
+ */
+export const WAL_CHECKPOINT_BYTES = 64 * 2 ** 20;
+
 /** Passed to initdb when a folder is created: 1 MB WAL segments instead of 16 MB. */
 export const INITDB_PARAMS: readonly string[] = ['--wal-segsize=1'];
 
@@ -18,8 +27,6 @@ export const INITDB_PARAMS: readonly string[] = ['--wal-segsize=1'];
  *   committed rows is unchanged (replication needs more, and PGlite has none).
  * - `wal_recycle=off`: segments behind a checkpoint are deleted, not kept
  *   for reuse, so the log on disk stays near one segment.
- * - `max_wal_size=64MB`: a checkpoint at least every 64 MB of log (default
- *   1 GB, which a 100k import reaches), bounding the log during big writes.
  */
 export function serverParams(sharedBuffersMb: number): string[] {
   return [
@@ -31,8 +38,6 @@ export function serverParams(sharedBuffersMb: number): string[] {
     'max_wal_senders=0',
     '-c',
     'wal_recycle=off',
-    '-c',
-    'max_wal_size=64MB',
   ];
 }
 

@@ -1,5 +1,7 @@
 import type { Passage } from '../../../shared/entities';
+import { WAL_CHECKPOINT_BYTES } from '../pglite-settings';
 import type { Sql } from '../sql';
+import { createMaintenanceRepo } from './maintenance-repo';
 
 /**
  * Bulk writes of passages, PGlite's way: one binary COPY from an in-memory
@@ -32,6 +34,7 @@ export async function bulkLoadPassages(
   } finally {
     await sql.exec('ALTER INDEX passages_tsv SET (fastupdate = off)');
   }
+  await createMaintenanceRepo(sql).checkpointIfWalOver(WAL_CHECKPOINT_BYTES);
 }
 
 const TEXT_OID = 25;
