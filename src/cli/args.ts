@@ -7,6 +7,8 @@ Commands:
   chat                                talk with your assistant (streams replies; /exit to leave)
   -p, --prompt "<text>"               send one message, print the reply, keep the memory
   capture "<text>"                    save a quick note (or pipe it in: echo … | locus capture)
+  context reset                       empty the agent's context window, keeping all memory
+                                      (the way back if every turn fails)
   memory blocks                       show core memory blocks
   memory set <label> <text>           replace a block's text (as the user)
   memory add <text> [--tags a,b]      add a passage to archival memory

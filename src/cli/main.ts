@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { call } from '../core/host/call';
+import { stableError } from '../core/host/stable-error';
 import { selectEmbedder } from '../core/models/select-embedder';
+import { writeFileDurably } from '../core/storage/durable-files';
 import { dataDirLayout, defaultDataDir } from '../core/storage/data-dir';
 import type { Core } from '../core/create-core';
 import type { Agent } from '../shared/entities';
@@ -25,10 +27,32 @@ async function resolveAgent(core: Core, wanted: string | undefined): Promise<Age
   return found;
 }
 
+/**
+ * Ctrl+C or SIGTERM stops the work in progress (an import rolls back, a
+ * reply is cancelled) and lets the core close cleanly; a second one quits at
+ * once. Returns the function that removes the handlers.
+ */
+function stopOnSignals(core: Core, output: Output): () => void {
+  let received = 0;
+  const handler = (signal: NodeJS.Signals): void => {
+    received++;
+    if (received > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+    output.err(`Stopping (${signal}); press Ctrl+C again to quit at once.`);
+    core.interrupt();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
 async function withCore(
   cli: ParsedCli,
   output: Output,
   run: (core: Core, notice: string | undefined) => Promise<void>,
+  options: { ownSignals?: boolean } = {},
 ): Promise<void> {
   const { openCliCore } = await import('./open-core');
   const { core, notice } = await openCliCore(
@@ -39,10 +63,13 @@ async function withCore(
     },
     output,
   );
+  // chat and serve handle Ctrl+C themselves (stop a reply / close the server).
+  const release = options.ownSignals ? () => undefined : stopOnSignals(core, output);
   try {
     await run(core, notice);
   } finally {
     await core.dispose();
+    release();
   }
 }
 
@@ -53,9 +80,18 @@ async function readStdin(): Promise<string> {
       'Give the note as text (locus capture "…") or pipe it in.',
     );
   }
-  let text = '';
-  for await (const chunk of process.stdin) text += String(chunk);
-  return text;
+  // Decoded once, whole: a pipe delivers 64 KiB chunks that may end inside a
+  // multi-byte character, and decoding each chunk alone corrupted it.
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new LocusError(
+      'INVALID_INPUT',
+      'The piped text is not valid UTF-8, so it was not saved. Convert it first (e.g. iconv -f latin1 -t utf-8) and pipe it again.',
+    );
+  }
 }
 
 /** Loads the chat model into the core: --model for this run, else the agent's saved choice. */
@@ -108,12 +144,35 @@ async function main(argv: string[]): Promise<number> {
         });
         return 0;
       case 'chat':
+        await withCore(
+          cli,
+          output,
+          async (core) => {
+            const agent = await resolveAgent(core, cli.values.agent);
+            await loadModel(core, agent, cli, output);
+            await chatCommand(core, agent, output);
+          },
+          { ownSignals: true },
+        );
+        return 0;
+      case 'context': {
+        if (sub !== 'reset') {
+          throw new LocusError(
+            'INVALID_INPUT',
+            `Unknown context command "${sub ?? ''}". Run "locus --help" for usage.`,
+          );
+        }
         await withCore(cli, output, async (core) => {
           const agent = await resolveAgent(core, cli.values.agent);
-          await loadModel(core, agent, cli, output);
-          await chatCommand(core, agent, output);
+          const result = await call(core.handlers, 'chat.resetContext', { agentId: agent.id });
+          output.out(
+            output.json
+              ? JSON.stringify(result)
+              : `Emptied ${agent.name}'s context window (${result.removed} messages); every message is still in recall memory and core and archival memory are unchanged.`,
+          );
         });
         return 0;
+      }
       case 'capture': {
         const words = cli.positionals.slice(1);
         const text = words.length > 0 ? words.join(' ') : await readStdin();
@@ -138,9 +197,8 @@ async function main(argv: string[]): Promise<number> {
               })
             : await call(core.handlers, 'agentfile.export', { agentId: agent.id });
           const target = path.resolve(cli.values.out ?? file.fileName);
-          // Write beside and rename: an interrupted export never leaves half a file.
-          fs.writeFileSync(`${target}.tmp`, file.text);
-          fs.renameSync(`${target}.tmp`, target);
+          // Beside, fsynced, renamed: an interrupted export never leaves half a file.
+          writeFileDurably(target, file.text, 0o644);
           output.out(
             output.json ? JSON.stringify({ path: target }) : `Exported ${agent.name} to ${target}`,
           );
@@ -151,20 +209,36 @@ async function main(argv: string[]): Promise<number> {
         const file = sub;
         if (!file)
           throw new LocusError('INVALID_INPUT', 'Say which file: locus import <agent.af>.');
-        let text: string;
+        let bytes: Buffer;
         try {
-          text = fs.readFileSync(file, 'utf8');
-        } catch {
+          // Sized before it is read: a huge file is refused, not half-read.
+          const size = fs.statSync(file).size;
+          const { checkAgentFileSize } = await import('../core/agentfile/import-agent-file');
+          checkAgentFileSize(size);
+          bytes = fs.readFileSync(file);
+        } catch (error) {
+          if (error instanceof LocusError) throw error;
           throw new LocusError('NOT_FOUND', `Cannot read ${path.resolve(file)}.`);
         }
+        const { decodeAgentFileBytes } = await import('../core/agentfile/decode-file');
+        const { text, note } = decodeAgentFileBytes(bytes);
         await withCore(cli, output, async (core) => {
-          const report = await call(core.handlers, 'agentfile.import', { text });
-          if (output.json) output.out(JSON.stringify(report));
+          const show = progressPrinter('Importing messages');
+          const off = core.events.on('progress', (p) => {
+            if (p.task === 'import' && p.phase === 'messages' && !output.json)
+              show(p.done, p.total);
+          });
+          const report = await call(core.handlers, 'agentfile.import', { text }).finally(off);
+          if (output.json)
+            output.out(
+              JSON.stringify({ ...report, notes: [...(note ? [note] : []), ...report.notes] }),
+            );
           else {
             output.out(
               `Imported "${report.name}": ${report.blocks} blocks, ${report.messages} messages, ${report.passages} passages.`,
             );
-            for (const note of report.notes) output.out(`  - ${note}`);
+            for (const line of [...(note ? [note] : []), ...report.notes])
+              output.out(`  - ${line}`);
           }
         });
         return 0;
@@ -192,7 +266,7 @@ async function main(argv: string[]): Promise<number> {
           output.out(
             output.json
               ? JSON.stringify(result)
-              : `Restored ${result.agents} agent(s) and ${result.messages} messages. The replaced database is kept at ${result.previous}.`,
+              : `Restored ${result.agents} agent(s) and ${result.messages} messages. ${result.previous ? `The replaced database is kept at ${result.previous}.` : 'There was no database to replace.'}`,
           );
           return 0;
         }
@@ -209,19 +283,24 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'serve':
-        await withCore(cli, output, async (core) => {
-          const agent = await resolveAgent(core, cli.values.agent);
-          // A saved model that no longer loads must not stop the app opening:
-          // the UI shows the error when the user chats.
-          if (cli.values.model || agent.model.modelPath) {
-            await loadModel(core, agent, cli, output).catch((error: unknown) => {
-              if (cli.values.model) throw error;
-              output.err(formatError(serializeError(error)));
-            });
-          }
-          const port = intOption(cli.values.port, 'port');
-          await serveCommand(core, port !== undefined ? { port } : {}, output);
-        });
+        await withCore(
+          cli,
+          output,
+          async (core) => {
+            const agent = await resolveAgent(core, cli.values.agent);
+            // A saved model that no longer loads must not stop the app opening:
+            // the UI shows the error when the user chats.
+            if (cli.values.model || agent.model.modelPath) {
+              await loadModel(core, agent, cli, output).catch((error: unknown) => {
+                if (cli.values.model) throw error;
+                output.err(formatError(serializeError(error)));
+              });
+            }
+            const port = intOption(cli.values.port, 'port');
+            await serveCommand(core, port !== undefined ? { port } : {}, output);
+          },
+          { ownSignals: true },
+        );
         return 0;
       case 'status':
         await withCore(cli, output, async (core, notice) => {
@@ -293,8 +372,9 @@ async function main(argv: string[]): Promise<number> {
         );
     }
   } catch (error) {
-    const serialized = serializeError(error);
+    const serialized = serializeError(stableError(error));
     output.err(output.json ? JSON.stringify({ error: serialized }) : formatError(serialized));
+    if (serialized.code === 'CANCELLED') return 130;
     return serialized.code === 'INVALID_INPUT' ? 2 : 1;
   }
 }

@@ -1,5 +1,5 @@
 import type { Core } from '../core/create-core';
-import { openAppCore } from '../core/host/open-app-core';
+import { openAppCore, restoreRecoveryNotice } from '../core/host/open-app-core';
 import { defaultDataDir } from '../core/storage/data-dir';
 import type { Output } from './output';
 import { progressPrinter } from './output';
@@ -16,7 +16,7 @@ export async function openCliCore(
 ): Promise<{ core: Core; notice: string | undefined }> {
   const show = progressPrinter('Re-embedding archival memory');
   let announced = false;
-  return openAppCore({
+  const opened = await openAppCore({
     dataDir: options.dataDir ?? defaultDataDir(),
     ...(options.embedder ? { embedder: options.embedder } : {}),
     ...(options.embedderModel ? { embedderModel: options.embedderModel } : {}),
@@ -28,4 +28,8 @@ export async function openCliCore(
       show(done, total);
     },
   });
+  // Only a finished or undone restore is said on every command; it is rare and it matters.
+  const recovered = restoreRecoveryNotice(opened.core.database.restoreRecovery);
+  if (recovered) output.err(`Note: ${recovered}`);
+  return opened;
 }

@@ -102,6 +102,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
 
   const captures = createCaptures({
     archival,
+    agents,
     clock,
     journal: options.dataDir
       ? new CaptureJournal(dataDirLayout(options.dataDir).captureJournal)
@@ -115,6 +116,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
     throw error;
   }
 
+  /** Aborted by interrupt(): long work (imports, embedding) stops between steps. */
+  const stopping = new AbortController();
   let model: ChatModel | null = options.chatModel ?? null;
   const memoryChanged = (agentId: string) => events.emit('memory', { agentId });
   const consolidator = createConsolidator({
@@ -168,7 +171,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
       model: model ? { name: model.name, contextSize: model.contextSize } : null,
     }),
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
-    ...createChatHandlers(runtime, events),
+    ...createChatHandlers(runtime, events, stopping.signal),
     ...createConversationHandlers({ agents, conversations }),
     ...createActivityHandlers({ agents, activity, consolidator }),
     ...createPrivacyHandlers({
@@ -197,18 +200,27 @@ export async function createCore(options: CreateCoreOptions = {}) {
       };
     },
     'agentfile.import': async ({ text }) => {
-      const report = await importAgentFile({ db, clock }, text);
-      await autoAnalyze.check();
-      // Vectors in the file come from another model; embed with ours.
-      await archival.reembed({
-        onProgress: (p) =>
-          events.emit('progress', {
-            task: 'import-embed',
-            phase: 'embed',
-            done: p.done,
-            total: p.total,
-          }),
+      const report = await importAgentFile({ db, clock }, text, {
+        signal: stopping.signal,
+        onProgress: (p) => events.emit('progress', { task: 'import', ...p }),
       });
+      await autoAnalyze.check();
+      // Vectors in the file come from another model; embed with ours. Stopped
+      // by interrupt(), the rest waits for the next start: the import is committed.
+      await archival
+        .reembed({
+          signal: stopping.signal,
+          onProgress: (p) =>
+            events.emit('progress', {
+              task: 'import-embed',
+              phase: 'embed',
+              done: p.done,
+              total: p.total,
+            }),
+        })
+        .catch((error: unknown) => {
+          if (!stopping.signal.aborted) throw error;
+        });
       // Messages are embedded in the background, as after any turn: the
       // import is committed, and an embedder failure must not look like it failed.
       indexer.schedule();
@@ -273,6 +285,16 @@ export async function createCore(options: CreateCoreOptions = {}) {
     },
     /** Swaps the language model, disposing the previous one. */
     setModel,
+    /**
+     * Stops long work in progress (an import rolls back, embedding pauses,
+     * running turns are cancelled) so a host can close promptly on Ctrl+C or
+     * SIGTERM; call dispose() after.
+     */
+    interrupt(): void {
+      stopping.abort();
+    },
+    /** Aborted once interrupt() was called. */
+    stopSignal: stopping.signal,
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;

@@ -1,5 +1,16 @@
+import fs from 'node:fs';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  session,
+  shell,
+  type WebContents,
+} from 'electron';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/bridge';
 import type { EventName } from '../shared/contract';
 import { serializeError, LocusError } from '../shared/errors';
@@ -8,7 +19,19 @@ import { autoBackup } from '../core/backup/backups';
 import { systemClock } from '../core/clock';
 import { dispatch } from '../core/host/dispatch';
 import { loadSavedModel, openAppCore } from '../core/host/open-app-core';
-import { CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink } from '../core/host/security-policy';
+import { contentTypeFor } from '../core/host/content-types';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  devServerUrl as allowedDevServer,
+  externalLinkQuestion,
+  isAppUrl,
+  navigationDecision,
+  permissionAllowed,
+  resolveAppRequest,
+  windowPreferences,
+} from '../core/host/electron-policy';
+import { CONTENT_SECURITY_POLICY } from '../core/host/security-policy';
 import { defaultDataDir } from '../core/storage/data-dir';
 import { buildMenu } from './menu';
 import { setUpTray } from './tray';
@@ -18,8 +41,35 @@ import { setUpTray } from './tray';
 const rendererDir = join(import.meta.dirname, '../renderer');
 const resourcesDir = join(import.meta.dirname, '../../resources');
 const preload = join(import.meta.dirname, '../preload/index.cjs');
-const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+// A packaged app ignores ELECTRON_RENDERER_URL: only development loads a dev server.
+const devServerUrl = allowedDevServer({
+  isPackaged: app.isPackaged,
+  envUrl: process.env.ELECTRON_RENDERER_URL,
+});
+const trusted = { devServerUrl };
 const EVENTS: EventName[] = ['progress', 'agent', 'memory'];
+
+// Before ready: app:// behaves like https (its own origin, fetch, no mixed content).
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+/** Links leave the app only after the user says yes: they can come from model output. */
+async function askToOpen(contents: WebContents, url: string): Promise<void> {
+  const owner = BrowserWindow.fromWebContents(contents);
+  const question = externalLinkQuestion(url);
+  const options = {
+    type: 'question' as const,
+    buttons: ['Open in browser', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    ...question,
+  };
+  const { response } = owner
+    ? await dialog.showMessageBox(owner, options)
+    : await dialog.showMessageBox(options);
+  if (response === 0) await shell.openExternal(url);
+}
 
 // A second launch must never open the database: it hands over to the first.
 if (!app.requestSingleInstanceLock()) {
@@ -34,24 +84,28 @@ if (!app.requestSingleInstanceLock()) {
     window.focus();
   });
 
-  // No page may open new windows, navigate away, or embed webviews.
+  // No page, in any frame, may open windows, navigate away or embed webviews;
+  // web links are offered to the browser after asking.
   app.on('web-contents-created', (_event, contents) => {
+    const guard = (event: { preventDefault(): void }, url: string): void => {
+      const decision = navigationDecision(url, trusted);
+      if (decision === 'allow') return;
+      event.preventDefault();
+      if (decision === 'ask-external') void askToOpen(contents, url);
+    };
     contents.setWindowOpenHandler(({ url }) => {
-      if (isExternalLink(url)) void shell.openExternal(url);
+      if (navigationDecision(url, trusted) !== 'deny') void askToOpen(contents, url);
       return { action: 'deny' };
     });
-    contents.on('will-navigate', (event, url) => {
-      if (!isAppUrl(url, { rendererDir, ...(devServerUrl ? { devServerUrl } : {}) })) {
-        event.preventDefault();
-        if (isExternalLink(url)) void shell.openExternal(url);
-      }
-    });
+    contents.on('will-navigate', guard);
+    contents.on('will-frame-navigate', (event) => guard(event, event.url));
+    contents.on('will-redirect', guard);
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, name: unknown, input: unknown) => {
     const frameUrl = event.senderFrame?.url ?? '';
-    if (!isAppUrl(frameUrl, { rendererDir, ...(devServerUrl ? { devServerUrl } : {}) })) {
+    if (!isAppUrl(frameUrl, trusted)) {
       return {
         ok: false,
         error: serializeError(
@@ -77,10 +131,27 @@ if (!app.requestSingleInstanceLock()) {
         },
       });
     });
-    // Refuse every permission request (camera, notifications, ...): nothing needs one.
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
-      callback(false),
+    // Refuse every permission request and check (camera, notifications, ...): nothing needs one.
+    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
+      callback(permissionAllowed(permission)),
     );
+    session.defaultSession.setPermissionCheckHandler((_wc, permission) =>
+      permissionAllowed(permission),
+    );
+    // The built renderer, from app://locus/ (a file:// page would share its
+    // origin with every local file).
+    protocol.handle(APP_SCHEME, async (request) => {
+      const file = resolveAppRequest(request.url, rendererDir);
+      const body = file ? await fs.promises.readFile(file).catch(() => null) : null;
+      if (!body) return new Response('Not found', { status: 404 });
+      return new Response(body, {
+        headers: {
+          'content-type': contentTypeFor(file as string),
+          'content-security-policy': CONTENT_SECURITY_POLICY,
+          'x-content-type-options': 'nosniff',
+        },
+      });
+    });
     Menu.setApplicationMenu(buildMenu(!app.isPackaged));
 
     try {
@@ -106,13 +177,7 @@ if (!app.requestSingleInstanceLock()) {
       height: 760,
       title: 'Locus',
       icon: join(resourcesDir, 'icon.png'),
-      webPreferences: {
-        preload,
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-        webSecurity: true,
-      },
+      webPreferences: windowPreferences({ preload, isPackaged: app.isPackaged }),
     });
     for (const name of EVENTS) {
       opened.events.on(name, (payload) => {
@@ -122,11 +187,8 @@ if (!app.requestSingleInstanceLock()) {
       });
     }
     const load = async (target: BrowserWindow, view?: string) => {
-      if (devServerUrl) {
-        await target.loadURL(view ? `${devServerUrl}?view=${view}` : devServerUrl);
-      } else {
-        await target.loadFile(join(rendererDir, 'index.html'), view ? { query: { view } } : {});
-      }
+      const base = devServerUrl ?? `${APP_ORIGIN}/index.html`;
+      await target.loadURL(view ? `${base}?view=${encodeURIComponent(view)}` : base);
     };
     await load(window);
     const main = window;

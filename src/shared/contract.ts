@@ -152,6 +152,12 @@ export const contract = {
   }),
   'chat.cancel': z.object({ turnId: z.string().min(1).max(100) }),
   'chat.context': z.object({ agentId, conversationId: conversationId.optional() }),
+  /**
+   * Empties a conversation's context window (default: the agent's most
+   * recently used one); every memory tier is kept. The way back from a
+   * context that no longer works.
+   */
+  'chat.resetContext': z.object({ agentId, conversationId: conversationId.optional() }),
 
   /** A quick note: durable before this returns, stored in archival memory tagged "note". */
   'captures.add': z.object({
@@ -163,8 +169,12 @@ export const contract = {
 
   'agentfile.export': z.object({ agentId }),
   'agentfile.exportMarkdown': z.object({ agentId, conversations: z.boolean().default(false) }),
-  /** The text of a Letta Agent File (.af); validated whole before anything is written. */
-  'agentfile.import': z.object({ text: z.string().max(200 * 1024 * 1024) }),
+  /**
+   * The text of a Letta Agent File (.af); validated whole before anything is
+   * written. Its size is checked by the core, which says AGENT_FILE_INVALID
+   * and how large the file is (a zod limit here said only INVALID_INPUT).
+   */
+  'agentfile.import': z.object({ text: z.string() }),
 
   'backups.list': z.object({}),
   'backups.create': z.object({}),
@@ -238,6 +248,7 @@ export interface CallOutputs {
     messages: Message[];
     prompt: Array<{ role: string; content: string }>;
   };
+  'chat.resetContext': { conversationId: string; removed: number };
   'captures.add': Passage;
   'agentfile.export': { fileName: string; text: string };
   'agentfile.exportMarkdown': { fileName: string; text: string };

@@ -39,6 +39,9 @@ export const ErrorCodes = [
   'AGENT_FILE_INVALID',
   'BACKUP_INVALID',
   'CONVERSATION_NOT_FOUND',
+  'DISK_FULL',
+  'DATA_DIR_READ_ONLY',
+  'TEXT_TOO_LONG',
   'ACTIVITY_NOT_FOUND',
   'UNDO_NOT_POSSIBLE',
 ] as const;

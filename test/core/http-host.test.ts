@@ -122,14 +122,9 @@ describe('loopback HTTP host', () => {
   });
 
   it('accepts IPC only from the app and opens only http(s) links outside', () => {
-    expect(
-      isAppUrl('file:///opt/locus/out/renderer/index.html', {
-        rendererDir: '/opt/locus/out/renderer',
-      }),
-    ).toBe(true);
-    expect(isAppUrl('file:///home/me/evil.html', { rendererDir: '/opt/locus/out/renderer' })).toBe(
-      false,
-    );
+    // The renderer is served from app://locus; file:// pages are not the app.
+    expect(isAppUrl('app://locus/index.html', {})).toBe(true);
+    expect(isAppUrl('file:///opt/locus/out/renderer/index.html', {})).toBe(false);
     expect(isAppUrl('http://localhost:5173/', { devServerUrl: 'http://localhost:5173' })).toBe(
       true,
     );

@@ -5,6 +5,7 @@ import react from '@vitejs/plugin-react';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import type { CreateCoreOptions } from '../../src/core/create-core';
+import type { Handlers } from '../../src/shared/contract';
 import { startHttpHost } from '../../src/core/host/http-host';
 import { repoRoot } from './spawn-tsx';
 import { onCleanup, testCore } from './test-core';
@@ -50,18 +51,22 @@ export async function openApp(
   browser: Browser,
   rendererDir: string,
   coreOptions: CreateCoreOptions = {},
+  /** Wraps the core's handlers, e.g. to hold a call open while the page acts. */
+  wrapHandlers: (handlers: Handlers) => Handlers = (handlers) => handlers,
 ): Promise<{ page: Page; core: Awaited<ReturnType<typeof testCore>>; appUrl: string }> {
   const core = await testCore(coreOptions);
   const host = await startHttpHost({
-    handlers: core.handlers,
+    handlers: wrapHandlers(core.handlers),
     events: core.events,
     staticDir: rendererDir,
   });
   onCleanup(() => host.close());
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
   onCleanup(() => context.close());
-  // Fail in seconds with the locator named, not at the test's own timeout.
-  context.setDefaultTimeout(15_000);
+  // Waits are for a state, and a loaded machine may take long to reach it
+  // (a 15 s limit failed correct tests): this only bounds a hang, and the
+  // failure still names the locator.
+  context.setDefaultTimeout(5 * 60_000);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));

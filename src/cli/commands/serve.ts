@@ -39,5 +39,7 @@ export async function serveCommand(
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  // Work in progress (an import, a reply) stops first, so closing is prompt.
+  core.interrupt();
   await host.close();
 }

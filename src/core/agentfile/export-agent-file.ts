@@ -11,6 +11,7 @@ import { createInertToolsRepo } from '../storage/repos/inert-tools-repo';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
 import { createPassagesRepo } from '../storage/repos/passages-repo';
 import type { LocusExtension } from './af-schema';
+import { redactSecrets } from './redact-secrets';
 
 export interface ExportDeps {
   db: Db;
@@ -105,7 +106,11 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
       parameters: paramsJsonSchema(toolParams(tool)),
     },
   }));
-  const kept = inert.map((tool, i) => ({ ...tool.record, id: `tool-${builtin.length + i}` }));
+  // Blanked again on the way out: a record stored by an older Locus may hold a key.
+  const kept = inert.map((tool, i) => ({
+    ...redactSecrets(tool.record).value,
+    id: `tool-${builtin.length + i}`,
+  }));
   const tools = [...builtin, ...kept];
 
   const extension: LocusExtension = {

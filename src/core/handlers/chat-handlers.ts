@@ -3,14 +3,26 @@ import type { Handlers } from '../../shared/contract';
 import type { AgentRuntime } from '../agent/agent-runtime';
 import type { EventBus } from '../events';
 
-type ChatHandlers = Pick<Handlers, 'chat.send' | 'chat.cancel' | 'chat.context'>;
+type ChatHandlers = Pick<
+  Handlers,
+  'chat.send' | 'chat.cancel' | 'chat.context' | 'chat.resetContext'
+>;
 
 /** Chat calls: each turn streams its events on the bus under its turnId and can be cancelled by it. */
-export function createChatHandlers(runtime: AgentRuntime, events: EventBus): ChatHandlers {
+export function createChatHandlers(
+  runtime: AgentRuntime,
+  events: EventBus,
+  /** When it aborts (the host is closing), every running turn is cancelled. */
+  stop?: AbortSignal,
+): ChatHandlers {
   const running = new Map<string, AbortController>();
+  stop?.addEventListener('abort', () => {
+    for (const controller of running.values()) controller.abort();
+  });
   return {
     'chat.send': async ({ agentId, conversationId, text, turnId = randomUUID() }) => {
       const controller = new AbortController();
+      if (stop?.aborted) controller.abort();
       running.set(turnId, controller);
       try {
         // Resolved first so every event of the turn can name its conversation.
@@ -43,6 +55,11 @@ export function createChatHandlers(runtime: AgentRuntime, events: EventBus): Cha
         messages: await runtime.contextMessages(agentId, thread.conversationId),
         prompt: await runtime.preview(agentId, thread.conversationId),
       };
+    },
+    'chat.resetContext': async ({ agentId, conversationId }) => {
+      const thread = await runtime.threadOf(agentId, conversationId);
+      const { removed } = await runtime.resetContext(agentId, thread.conversationId);
+      return { conversationId: thread.conversationId, removed };
     },
   };
 }

@@ -3,10 +3,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { EventName, Handlers, ServerEvents } from '../../shared/contract';
 import { LocusError, serializeError, type ErrorCode } from '../../shared/errors';
 import type { EventBus } from '../events';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth';
+import { contentTypeFor } from './content-types';
 import { dispatch } from './dispatch';
+import { stableError } from './stable-error';
 import { CONTENT_SECURITY_POLICY } from './security-policy';
 
 export interface HttpHostOptions {
@@ -32,16 +36,6 @@ export interface HttpHost {
 }
 
 const EVENT_NAMES: EventName[] = ['progress', 'agent', 'memory'];
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -101,13 +95,22 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: serializeError(error) });
+      if (!res.headersSent)
+        sendJson(res, 500, { ok: false, error: serializeError(stableError(error)) });
       else res.destroy();
     });
   });
+  // A client that vanishes mid-request must never take the process down.
+  server.on('clientError', (_error, socket) => socket.destroy());
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', origin);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', origin);
+    } catch {
+      sendError(res, 400, 'INVALID_INPUT', 'The request address is not a valid URL.');
+      return;
+    }
     if (req.headers.host !== new URL(origin).host) {
       sendError(res, 403, 'FORBIDDEN', 'Locus only answers requests addressed to 127.0.0.1.');
       return;
@@ -147,10 +150,19 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
         sendError(res, 400, 'INVALID_INPUT', 'The request body is not valid JSON.');
         return;
       }
+      if (nestsDeeperThan(input, MAX_JSON_DEPTH)) {
+        sendError(
+          res,
+          400,
+          'INVALID_INPUT',
+          `The request body nests more than ${MAX_JSON_DEPTH} levels deep; no Locus call takes that.`,
+        );
+        return;
+      }
       sendJson(res, 200, await dispatch(options.handlers, call, input));
       return;
     }
-    serveStatic(url.pathname, res);
+    await serveStatic(url.pathname, res);
   }
 
   function openEventStream(res: http.ServerResponse): void {
@@ -164,24 +176,40 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     res.on('close', () => streams.delete(res));
   }
 
-  function serveStatic(pathname: string, res: http.ServerResponse): void {
+  async function serveStatic(pathname: string, res: http.ServerResponse): Promise<void> {
     if (!options.staticDir) {
       sendError(res, 404, 'NOT_FOUND', 'This host serves the API only.');
       return;
     }
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      sendError(res, 400, 'INVALID_INPUT', 'The address has a malformed %-escape.');
+      return;
+    }
     const root = path.resolve(options.staticDir);
-    const wanted = path.resolve(root, `.${decodeURIComponent(pathname)}`);
+    const wanted = path.resolve(root, `.${decoded}`);
     const inside = wanted === root || wanted.startsWith(`${root}${path.sep}`);
     let file = inside ? wanted : path.join(root, 'index.html');
     if (!fs.existsSync(file) || fs.statSync(file).isDirectory())
       file = path.join(root, 'index.html');
+    // Opened before the headers: a file that vanished since is a 404, not a crash.
+    let stream: fs.ReadStream;
+    try {
+      stream = (await fs.promises.open(file, 'r')).createReadStream();
+    } catch {
+      sendError(res, 404, 'NOT_FOUND', `No file ${pathname}.`);
+      return;
+    }
     res.writeHead(200, {
-      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-type': contentTypeFor(file),
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',
     });
-    fs.createReadStream(file).pipe(res);
+    // A read error mid-file (the file removed or failing) ends this response only.
+    await pipeline(stream, res).catch(() => res.destroy());
   }
 
   const unsubscribe = EVENT_NAMES.map((name) =>

@@ -1,6 +1,7 @@
 import { createCore, type Core } from '../create-core';
 import { selectEmbedder, type EmbedderChoice } from '../models/select-embedder';
 import { dataDirLayout } from '../storage/data-dir';
+import type { RestoreRecovery } from '../storage/restore-swap';
 import { LocusError, serializeError, type SerializedError } from '../../shared/errors';
 
 export interface OpenAppCoreOptions {
@@ -39,6 +40,18 @@ export async function openAppCore(
     });
   }
   return { core, notice };
+}
+
+/**
+ * What a user must be told after an interrupted restore was finished or
+ * undone (core.database.restoreRecovery); every host shows it once at open.
+ */
+export function restoreRecoveryNotice(recovery: RestoreRecovery | null): string | undefined {
+  if (!recovery) return undefined;
+  if (recovery.outcome === 'rolled-back') {
+    return `A restore from ${recovery.backup} was interrupted before it finished; your memory is as it was before it. Run the restore again if you still want it.`;
+  }
+  return `An interrupted restore from ${recovery.backup} was finished.${recovery.previous ? ` The memory it replaced is kept at ${recovery.previous}.` : ''}`;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 } from '../agent/default-prompts';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
+import { displayName } from '../text';
 import {
   createAgentsRepo,
   type AgentRow,
@@ -75,7 +76,7 @@ export function createAgents(options: AgentsOptions) {
   }
 
   async function create(input: NewAgent): Promise<Agent> {
-    const name = input.name.trim();
+    const name = displayName(input.name);
     if (!name) throw new LocusError('INVALID_INPUT', 'An agent needs a name.', { field: 'name' });
     if (await repo.getByName(name)) {
       throw new LocusError(
@@ -131,7 +132,7 @@ export function createAgents(options: AgentsOptions) {
     },
     async update(id: string, patch: AgentPatch): Promise<Agent> {
       const current = await get(id);
-      const name = patch.name?.trim();
+      const name = patch.name === undefined ? undefined : displayName(patch.name);
       if (name !== undefined && name !== current.name && (await repo.getByName(name))) {
         throw new LocusError(
           'AGENT_NAME_TAKEN',

@@ -158,18 +158,26 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
       .catch((e: unknown) => setError(toCallError(e)));
   }, [client, props.agentId]);
 
+  const [saving, setSaving] = useState(false);
   const add = async () => {
+    const text = newText;
+    const tags = newTags;
+    setSaving(true);
     try {
       await client.call('archival.insert', {
         agentId: props.agentId,
-        text: newText.trim(),
-        tags: tagList(newTags),
+        text: text.trim(),
+        tags: tagList(tags),
       });
-      setNewText('');
-      setNewTags('');
+      // Cleared only if unchanged: what was typed while this saved is the
+      // next passage, not this one (clearing it disabled "Add" for good).
+      setNewText((current) => (current === text ? '' : current));
+      setNewTags((current) => (current === tags ? '' : current));
       await search(query);
     } catch (e) {
       setError(toCallError(e));
+    } finally {
+      setSaving(false);
     }
   };
 
@@ -196,7 +204,7 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
         className="add-passage"
         onSubmit={(e) => {
           e.preventDefault();
-          if (newText.trim()) void add();
+          if (newText.trim() && !saving) void add();
         }}
       >
         <textarea
@@ -212,7 +220,7 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
             value={newTags}
             onChange={(e) => setNewTags(e.target.value)}
           />
-          <button type="submit" disabled={!newText.trim()}>
+          <button type="submit" disabled={!newText.trim() || saving} aria-busy={saving}>
             Add to memory
           </button>
         </div>
