@@ -6,6 +6,17 @@ export const USAGE = `Usage: locus [options] <command>
 Commands:
   chat                                talk with your assistant (streams replies; /exit to leave)
   -p, --prompt "<text>"               send one message, print the reply, keep the memory
+                                      (-p - reads the message from stdin)
+  agents [list]                       the agents (* opens by default)
+  agents templates                    the templates new agents start from
+  agents create <name> [--template id] a new agent (persona and human blocks from the template)
+  agents use <name>                   open this agent by default (app and CLI)
+  agents rename <name> <new name>     rename an agent
+  agents delete <name> [--yes]        delete an agent and its memory (export it first)
+  conversations [list]                the agent's conversations, newest first (* continues by default)
+  conversations new [name]            start a new conversation (same memory, a fresh context window)
+  conversations rename <name> <new>   rename a conversation
+  conversations delete <name> --yes   delete a conversation and what was said in it
   capture "<text>"                    save a quick note (or pipe it in: echo … | locus capture)
   context reset                       empty the agent's context window, keeping all memory
                                       (the way back if every turn fails)
@@ -36,19 +47,23 @@ Commands:
   backup list                         list backups (automatic daily ones and manual ones)
   backup restore <file>               check a backup opens, then put it in place (Locus must be closed)
   serve [--port N]                    open the app in a browser, on 127.0.0.1 only (needs npm run build)
-  status                              show the data folder, embedder and counts
+  status                              show the data folder, model, embedder and counts
 
 Options:
   --data-dir <dir>     memory folder (default: the OS app-data folder, or $LOCUS_DATA_DIR)
   --embedder <kind>    auto | transformers | fake (default: auto)
   --embedder-model <id>
-  --agent <name|id>    which agent (default: the first one, created on first run)
+  --agent <name|id>    which agent (default: the one last chosen; created on first run)
+  --conversation <name|id>  which conversation chat and -p continue (default: the latest)
   --model <id|file>    chat model for this run: a catalogue id, a .gguf path, or "scripted"
                        (a canned demo model used by the tests)
   --threads <n>        CPU threads for the model (default: the agent's setting)
   --context-size <n>   context window in tokens (default: the agent's setting)
   --json               print machine-readable JSON
-  -h, --help`;
+  -V, --version        print Locus's version
+  -h, --help
+
+In chat: /help, /new [name], /model [id|file], /memory, /exit.`;
 
 export function parseCli(argv: string[]) {
   try {
@@ -76,6 +91,10 @@ export function parseCli(argv: string[]) {
         limit: { type: 'string' },
         offset: { type: 'string' },
         mode: { type: 'string' },
+        template: { type: 'string' },
+        conversation: { type: 'string' },
+        yes: { type: 'boolean', short: 'y', default: false },
+        version: { type: 'boolean', short: 'V', default: false },
         undo: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },

@@ -9,22 +9,35 @@ import type { Core } from '../core/create-core';
 import type { Agent } from '../shared/entities';
 import { LocusError, serializeError } from '../shared/errors';
 import { USAGE, intOption, parseCli, type ParsedCli } from './args';
+import { agentsCommand, findAgent } from './commands/agents';
 import { chatCommand, promptCommand } from './commands/chat';
+import { conversationsCommand, findConversation } from './commands/conversations';
 import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
 import { createOutput, formatError, progressPrinter, type Output } from './output';
+import type { CliCoreOptions } from './open-core';
+import { statusText } from './status-text';
+import { locusVersion } from './version';
 import { preferQuickStart } from './quick-start';
 
 async function resolveAgent(core: Core, wanted: string | undefined): Promise<Agent> {
-  if (!wanted) return call(core.handlers, 'agents.getDefault', {});
-  const agents = await call(core.handlers, 'agents.list', {});
-  const found = agents.find((a) => a.id === wanted || a.name === wanted);
-  if (!found) {
-    const names = agents.map((a) => a.name).join(', ') || 'none yet';
-    throw new LocusError('AGENT_NOT_FOUND', `No agent named "${wanted}". Agents: ${names}.`);
-  }
-  return found;
+  return wanted ? findAgent(core, wanted) : call(core.handlers, 'agents.getDefault', {});
+}
+
+/** The conversation --conversation names, if any (chat and -p resume it). */
+async function namedConversation(core: Core, agent: Agent, cli: ParsedCli) {
+  return cli.values.conversation
+    ? findConversation(core, agent, cli.values.conversation)
+    : undefined;
+}
+
+function cliCoreOptions(cli: ParsedCli): CliCoreOptions {
+  return {
+    ...(cli.values['data-dir'] ? { dataDir: cli.values['data-dir'] } : {}),
+    ...(cli.values.embedder ? { embedder: cli.values.embedder } : {}),
+    ...(cli.values['embedder-model'] ? { embedderModel: cli.values['embedder-model'] } : {}),
+  };
 }
 
 /**
@@ -55,14 +68,7 @@ async function withCore(
   options: { ownSignals?: boolean } = {},
 ): Promise<void> {
   const { openCliCore } = await import('./open-core');
-  const { core, notice } = await openCliCore(
-    {
-      ...(cli.values['data-dir'] ? { dataDir: cli.values['data-dir'] } : {}),
-      ...(cli.values.embedder ? { embedder: cli.values.embedder } : {}),
-      ...(cli.values['embedder-model'] ? { embedderModel: cli.values['embedder-model'] } : {}),
-    },
-    output,
-  );
+  const { core, notice } = await openCliCore(cliCoreOptions(cli), output);
   // chat and serve handle Ctrl+C themselves (stop a reply / close the server).
   const release = options.ownSignals ? () => undefined : stopOnSignals(core, output);
   try {
@@ -73,13 +79,10 @@ async function withCore(
   }
 }
 
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) {
-    throw new LocusError(
-      'INVALID_INPUT',
-      'Give the note as text (locus capture "…") or pipe it in.',
-    );
-  }
+async function readStdin(
+  hint = 'Give the note as text (locus capture "…") or pipe it in.',
+): Promise<string> {
+  if (process.stdin.isTTY) throw new LocusError('INVALID_INPUT', hint);
   // Decoded once, whole: a pipe delivers 64 KiB chunks that may end inside a
   // multi-byte character, and decoding each chunk alone corrupted it.
   const chunks: Buffer[] = [];
@@ -120,13 +123,23 @@ async function main(argv: string[]): Promise<number> {
     const cli = parseCli(argv);
     output = createOutput(cli.values.json ?? false);
     const [command, sub, ...rest] = cli.positionals;
+    if (cli.values.version) {
+      output.out(
+        output.json ? JSON.stringify({ version: locusVersion() }) : `locus ${locusVersion()}`,
+      );
+      return 0;
+    }
     preferQuickStart(cli.values.prompt !== undefined ? undefined : command);
     if (cli.values.prompt !== undefined) {
-      const text = [cli.values.prompt, ...cli.positionals].join(' ');
+      // `-p -` takes the message from stdin (a file, a pipe), like most tools.
+      const text =
+        cli.values.prompt === '-' && cli.positionals.length === 0
+          ? await readStdin('With -p -, pipe the message in: echo "…" | locus -p -')
+          : [cli.values.prompt, ...cli.positionals].join(' ');
       await withCore(cli, output, async (core) => {
         const agent = await resolveAgent(core, cli.values.agent);
         await loadModel(core, agent, cli, output);
-        await promptCommand(core, agent, text, output);
+        await promptCommand(core, agent, text, output, await namedConversation(core, agent, cli));
       });
       return 0;
     }
@@ -135,6 +148,14 @@ async function main(argv: string[]): Promise<number> {
       return command || cli.values.help ? 0 : 2;
     }
     switch (command) {
+      case 'agents':
+        await withCore(cli, output, (core) => agentsCommand(core, cli, output));
+        return 0;
+      case 'conversations':
+        await withCore(cli, output, async (core) =>
+          conversationsCommand(core, await resolveAgent(core, cli.values.agent), cli, output),
+        );
+        return 0;
       case 'memory':
         await withCore(cli, output, async (core) => {
           const agent = await resolveAgent(core, cli.values.agent);
@@ -150,7 +171,7 @@ async function main(argv: string[]): Promise<number> {
           async (core) => {
             const agent = await resolveAgent(core, cli.values.agent);
             await loadModel(core, agent, cli, output);
-            await chatCommand(core, agent, output);
+            await chatCommand(core, agent, output, await namedConversation(core, agent, cli));
           },
           { ownSignals: true },
         );
@@ -282,34 +303,59 @@ async function main(argv: string[]): Promise<number> {
         });
         return 0;
       }
-      case 'serve':
-        await withCore(
-          cli,
-          output,
-          async (core) => {
-            const agent = await resolveAgent(core, cli.values.agent);
-            // A saved model that no longer loads must not stop the app opening:
-            // the UI shows the error when the user chats.
-            if (cli.values.model || agent.model.modelPath) {
-              await loadModel(core, agent, cli, output).catch((error: unknown) => {
-                if (cli.values.model) throw error;
-                output.err(formatError(serializeError(error)));
-              });
+      case 'serve': {
+        const { openCoreSession } = await import('../core/host/core-session');
+        const { openCliCore } = await import('./open-core');
+        let first = true;
+        // A session, not one core: restoring a backup from the app closes
+        // and reopens the memory while the server keeps running.
+        const session = await openCoreSession({
+          dataDir: cli.values['data-dir'] ?? defaultDataDir(),
+          open: async () => {
+            const { core } = await openCliCore(cliCoreOptions(cli), output);
+            const strict = first && cli.values.model !== undefined;
+            first = false;
+            try {
+              const agent = await resolveAgent(core, cli.values.agent);
+              // A saved model that no longer loads must not stop the app opening:
+              // the UI shows the error when the user chats.
+              if (cli.values.model || agent.model.modelPath) {
+                await loadModel(core, agent, cli, output).catch((error: unknown) => {
+                  if (strict) throw error;
+                  output.err(formatError(serializeError(error)));
+                });
+              }
+            } catch (error) {
+              await core.dispose();
+              throw error;
             }
-            const port = intOption(cli.values.port, 'port');
-            await serveCommand(core, port !== undefined ? { port } : {}, output);
+            return core;
           },
-          { ownSignals: true },
-        );
+        });
+        try {
+          const port = intOption(cli.values.port, 'port');
+          await serveCommand(session, port !== undefined ? { port } : {}, output);
+        } finally {
+          await session.dispose();
+        }
         return 0;
+      }
       case 'status':
         await withCore(cli, output, async (core, notice) => {
           const status = await call(core.handlers, 'status.get', {});
+          const agent = await resolveAgent(core, cli.values.agent);
           if (notice && !output.json) output.err(`Note: ${notice}`);
           output.out(
             output.json
-              ? JSON.stringify(status, null, 2)
-              : `Data folder: ${status.dataDir}\nEmbedder: ${status.embedder.name} (${status.embedder.dimensions}-d)\nArchival passages: ${status.passages.total} (${status.passages.pending} waiting for embedding)\nMessages: ${status.messages.total} (${status.messages.pending} waiting for embedding)`,
+              ? JSON.stringify(
+                  {
+                    ...status,
+                    agent: { id: agent.id, name: agent.name, model: agent.model.modelPath },
+                  },
+                  null,
+                  2,
+                )
+              : statusText(status, agent),
           );
         });
         return 0;

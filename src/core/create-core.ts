@@ -13,6 +13,7 @@ import { createConsolidator } from './consolidation/consolidator';
 import { createActivityHandlers } from './handlers/activity-handlers';
 import { createPrivacyHandlers } from './handlers/privacy-handlers';
 import { createChatHandlers } from './handlers/chat-handlers';
+import { createDesktopHandlers } from './handlers/desktop-handlers';
 import { createConversationHandlers } from './handlers/conversation-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
 import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-handlers';
@@ -165,14 +166,31 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const handlers: Handlers = {
     'status.get': async () => ({
       dataDir: options.dataDir ?? null,
-      embedder: { name: embedder.name, dimensions: embedder.dimensions },
+      embedder: {
+        name: embedder.name,
+        dimensions: embedder.dimensions,
+        kind: embedder.basic ? 'basic' : 'model',
+      },
       passages: await archival.count(),
       messages: { total: await recall.countAll(), pending: await upkeep.countPending('messages') },
       model: model ? { name: model.name, contextSize: model.contextSize } : null,
     }),
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
-    ...createChatHandlers(runtime, events, stopping.signal),
+    ...createChatHandlers(
+      runtime,
+      events,
+      { db, agents, recall, getModel: () => model },
+      stopping.signal,
+    ),
     ...createConversationHandlers({ agents, conversations }),
+    ...createDesktopHandlers({
+      db,
+      agents,
+      coreMemory,
+      events,
+      modelsDir:
+        options.modelsDir ?? (options.dataDir ? dataDirLayout(options.dataDir).models : null),
+    }),
     ...createActivityHandlers({ agents, activity, consolidator }),
     ...createPrivacyHandlers({
       agents,

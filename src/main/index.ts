@@ -14,10 +14,16 @@ import {
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/bridge';
 import type { EventName } from '../shared/contract';
 import { serializeError, LocusError } from '../shared/errors';
-import type { Core } from '../core/create-core';
 import { autoBackup } from '../core/backup/backups';
 import { systemClock } from '../core/clock';
+import { openCoreSession, type CoreSession } from '../core/host/core-session';
 import { dispatch } from '../core/host/dispatch';
+import {
+  openDialogOptions,
+  readPickedFile,
+  saveDialogOptions,
+  writeChosenFile,
+} from '../core/host/file-dialogs';
 import { loadSavedModel, openAppCore } from '../core/host/open-app-core';
 import { contentTypeFor } from '../core/host/content-types';
 import {
@@ -75,7 +81,7 @@ async function askToOpen(contents: WebContents, url: string): Promise<void> {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  let core: Core | undefined;
+  let core: CoreSession | undefined;
   let window: BrowserWindow | undefined;
 
   app.on('second-instance', () => {
@@ -131,7 +137,7 @@ if (!app.requestSingleInstanceLock()) {
         },
       });
     });
-    // Refuse every permission request and check (camera, notifications, ...): nothing needs one.
+    // Refuse every permission request and check (camera, notifications, ...) but copying.
     session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
       callback(permissionAllowed(permission)),
     );
@@ -154,27 +160,49 @@ if (!app.requestSingleInstanceLock()) {
     });
     Menu.setApplicationMenu(buildMenu(!app.isPackaged));
 
+    const dataDir = process.env.LOCUS_DATA_DIR ?? defaultDataDir();
     try {
-      ({ core } = await openAppCore({
-        dataDir: process.env.LOCUS_DATA_DIR ?? defaultDataDir(),
-        onProgress: (task, done, total) =>
-          window?.webContents.send(IPC_EVENT_CHANNEL, 'progress', {
-            task,
-            phase: task,
-            done,
-            total,
-          }),
-      }));
+      // A session: restoring a backup or switching embedders reopens memory in place.
+      core = await openCoreSession({
+        dataDir,
+        open: async (onProgress) => {
+          const { core: opened } = await openAppCore({ dataDir, onProgress });
+          // Loading a model takes seconds; the window is usable meanwhile.
+          void loadSavedModel(opened);
+          return opened;
+        },
+      });
     } catch (error) {
       const { code, message } = serializeError(error);
       dialog.showErrorBox('Locus cannot open its memory', `${message}\n\n(${code})`);
       app.exit(1);
       return;
     }
+    // Native dialogs: the shell shows them; what they ask and do is in file-dialogs.ts.
+    core.handlers['dialogs.saveFile'] = async ({ fileName, text }) => {
+      const options = saveDialogOptions(fileName, app.getPath('downloads'));
+      const chosen = window
+        ? await dialog.showSaveDialog(window, options)
+        : await dialog.showSaveDialog(options);
+      if (chosen.canceled || !chosen.filePath) return { path: null };
+      writeChosenFile(chosen.filePath, text);
+      return { path: chosen.filePath };
+    };
+    core.handlers['dialogs.openFile'] = async ({ kind }) => {
+      const options = openDialogOptions(kind);
+      const chosen = window
+        ? await dialog.showOpenDialog(window, options)
+        : await dialog.showOpenDialog(options);
+      const file = chosen.filePaths[0];
+      return chosen.canceled || !file ? null : readPickedFile(kind, file);
+    };
     const opened = core;
     window = new BrowserWindow({
       width: 1100,
       height: 760,
+      // The layout works from phone width up (the sidebar collapses).
+      minWidth: 360,
+      minHeight: 480,
       title: 'Locus',
       icon: join(resourcesDir, 'icon.png'),
       webPreferences: windowPreferences({ preload, isPackaged: app.isPackaged }),
@@ -204,12 +232,9 @@ if (!app.requestSingleInstanceLock()) {
       quit: () => app.quit(),
     });
     app.on('will-quit', dispose);
-    // Loading a model takes seconds; the window is usable meanwhile.
-    void loadSavedModel(opened);
     // The rolling daily backup, checked at start and every few hours.
-    const dataDir = process.env.LOCUS_DATA_DIR ?? defaultDataDir();
     const backUp = () =>
-      void autoBackup(opened.database, dataDir, systemClock).catch(() => undefined);
+      void autoBackup(opened.core.database, dataDir, systemClock).catch(() => undefined);
     backUp();
     setInterval(backUp, 6 * 60 * 60 * 1000).unref();
   });

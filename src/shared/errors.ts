@@ -42,6 +42,8 @@ export const ErrorCodes = [
   'DISK_FULL',
   'DATA_DIR_READ_ONLY',
   'TEXT_TOO_LONG',
+  'NOT_SUPPORTED',
+  'BUSY',
   'ACTIVITY_NOT_FOUND',
   'UNDO_NOT_POSSIBLE',
 ] as const;

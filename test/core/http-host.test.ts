@@ -81,6 +81,10 @@ describe('loopback HTTP host', () => {
     expect(await codeOf(huge)).toBe('PAYLOAD_TOO_LARGE');
     const after = await post('status.get', {});
     expect(after.status).toBe(200);
+    // An agent file may be large (whole memories): the import takes it and judges its content.
+    const bigFile = await post('agentfile.import', { text: 'x'.repeat(20_000) });
+    expect(bigFile.status).toBe(200);
+    expect(await codeOf(bigFile)).toBe('AGENT_FILE_INVALID');
   });
 
   it('streams agent events over server-sent events', async () => {

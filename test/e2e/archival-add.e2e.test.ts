@@ -22,13 +22,20 @@ describe('adding passages in the memory view', () => {
     let release = (): void => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     let inserts = 0;
-    const { page, core } = await openApp(browser, renderer.dir, {}, (handlers) => ({
-      ...handlers,
-      'archival.insert': async (input) => {
-        if (++inserts === 1) await held;
-        return handlers['archival.insert'](input);
+    const { page, core } = await openApp(
+      browser,
+      renderer.dir,
+      {},
+      {
+        wrapHandlers: (handlers) => ({
+          ...handlers,
+          'archival.insert': async (input) => {
+            if (++inserts === 1) await held;
+            return handlers['archival.insert'](input);
+          },
+        }),
       },
-    }));
+    );
     await page.getByRole('button', { name: 'Memory' }).click();
     const box = page.getByLabel('New passage', { exact: true });
     const add = page.getByRole('button', { name: 'Add to memory' });

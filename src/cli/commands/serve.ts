@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Core } from '../../core/create-core';
+import type { EventBus } from '../../core/events';
 import { startHttpHost } from '../../core/host/http-host';
+import type { Handlers } from '../../shared/contract';
 import { LocusError } from '../../shared/errors';
 import type { Output } from '../output';
 
@@ -15,7 +16,7 @@ export function defaultRendererDir(): string {
  * machines without Electron. Runs until interrupted.
  */
 export async function serveCommand(
-  core: Core,
+  core: { handlers: Handlers; events: EventBus; interrupt: () => void },
   options: { port?: number; rendererDir?: string },
   output: Output,
 ): Promise<void> {

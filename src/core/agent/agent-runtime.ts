@@ -323,7 +323,10 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       emit({ type: 'step', step });
       if (turn.signal?.aborted) return cancelled(step - 1);
       const turns = await fitContext(thread, model, emit, turn.signal);
-      const streamer = new ReplyStreamer((chunk) => emit({ type: 'token', text: chunk }));
+      const streamer = new ReplyStreamer(
+        (chunk) => emit({ type: 'token', text: chunk }),
+        (name) => emit({ type: 'tool', step, name }),
+      );
       let result;
       try {
         result = await model.generate(

@@ -110,11 +110,11 @@ export function externalLinkQuestion(url: string): { message: string; detail: st
 }
 
 /**
- * No web permission is ever granted (camera, notifications, clipboard
- * reads, …): nothing in Locus needs one.
+ * The one web permission pages get is writing to the clipboard (the copy
+ * buttons); camera, notifications, clipboard reads, …: nothing needs them.
  */
-export function permissionAllowed(_permission: string): boolean {
-  return false;
+export function permissionAllowed(permission: string): boolean {
+  return permission === 'clipboard-sanitized-write';
 }
 
 /** The webPreferences of every Locus window. */

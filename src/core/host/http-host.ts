@@ -11,6 +11,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth';
 import { contentTypeFor } from './content-types';
 import { dispatch } from './dispatch';
 import { stableError } from './stable-error';
+import { MAX_AGENT_FILE_BYTES } from './file-dialogs';
 import { CONTENT_SECURITY_POLICY } from './security-policy';
 
 export interface HttpHostOptions {
@@ -140,7 +141,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       }
       let input: unknown;
       try {
-        const body = await readBody(req, limit);
+        // Agent files carry whole memories: the app's import sends them here.
+        const body = await readBody(
+          req,
+          call === 'agentfile.import' ? Math.max(limit, MAX_AGENT_FILE_BYTES) : limit,
+        );
         input = body ? JSON.parse(body) : {};
       } catch (error) {
         if (error instanceof LocusError) {

@@ -1,4 +1,4 @@
-import { createCore, type Core } from '../create-core';
+import { createCore, type Core, type CreateCoreOptions } from '../create-core';
 import { selectEmbedder, type EmbedderChoice } from '../models/select-embedder';
 import { dataDirLayout } from '../storage/data-dir';
 import type { RestoreRecovery } from '../storage/restore-swap';
@@ -9,6 +9,8 @@ export interface OpenAppCoreOptions {
   embedder?: string;
   embedderModel?: string;
   onProgress?: (task: string, done: number, total: number) => void;
+  /** More for createCore (a clock, a starting template); tests use it. */
+  coreOptions?: Omit<CreateCoreOptions, 'dataDir' | 'embedder'>;
 }
 
 const CHOICES: EmbedderChoice[] = ['auto', 'fake', 'transformers'];
@@ -33,7 +35,7 @@ export async function openAppCore(
     modelsDir: dataDirLayout(options.dataDir).models,
     ...(options.embedderModel ? { model: options.embedderModel } : {}),
   });
-  const core = await createCore({ dataDir: options.dataDir, embedder });
+  const core = await createCore({ ...options.coreOptions, dataDir: options.dataDir, embedder });
   if (core.embedderSync.pending > 0) {
     await core.archival.reembed({
       onProgress: (p) => options.onProgress?.('reembed', p.done, p.total),
