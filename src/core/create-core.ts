@@ -79,6 +79,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const upkeep = createVectorUpkeep({
     db,
     embedder,
+    afterDeferredBuild: () => autoAnalyze.check(),
     ...(options.indexAfterIdleMs !== undefined
       ? { indexAfterIdleMs: options.indexAfterIdleMs }
       : {}),

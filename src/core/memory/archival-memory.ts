@@ -172,8 +172,9 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
     else if (opts.record === false || bulk) await write(db);
     else await db.transaction(write);
     options.autoAnalyze?.noteWrites(passages.length);
-    // Analysing waits for the database, which an open transaction holds.
-    if (!opts.tx) await options.autoAnalyze?.maybeAnalyze();
+    // Analysing waits for the database, which an open transaction holds; a
+    // bulk load is analysed once, with its deferred index (create-core).
+    if (!opts.tx && !bulk) await options.autoAnalyze?.maybeAnalyze();
     return passages;
   }
 
