@@ -29,6 +29,7 @@ import { createMessageIndexer } from './memory/message-indexer';
 import { createVectorUpkeep, type EmbedderSync } from './memory/vector-upkeep';
 import { createCoreMemory } from './memory/core-memory';
 import { createRecallMemory } from './memory/recall-memory';
+import { createSurfacing } from './memory/surfacing/surfacing';
 import type { Embedder } from './models/embedder';
 import { createFakeEmbedder } from './models/fake-embedder';
 import { createAutoAnalyze } from './storage/auto-analyze';
@@ -78,6 +79,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const upkeep = createVectorUpkeep({
     db,
     embedder,
+    afterDeferredBuild: () => autoAnalyze.check(),
     ...(options.indexAfterIdleMs !== undefined
       ? { indexAfterIdleMs: options.indexAfterIdleMs }
       : {}),
@@ -159,6 +161,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
       indexer.schedule();
       consolidator.turnEnded(agentId);
     },
+    surfacing: createSurfacing({ archival, recall }),
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });
   // Messages from before an upgrade or an embedder switch, in the background.
