@@ -30,6 +30,7 @@ import { createMessageIndexer } from './memory/message-indexer';
 import { createVectorUpkeep, type EmbedderSync } from './memory/vector-upkeep';
 import { createCoreMemory } from './memory/core-memory';
 import { createRecallMemory } from './memory/recall-memory';
+import { createSurfacing } from './memory/surfacing/surfacing';
 import type { Embedder } from './models/embedder';
 import { createFakeEmbedder } from './models/fake-embedder';
 import { createAutoAnalyze } from './storage/auto-analyze';
@@ -98,6 +99,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     embedder,
     // On a shared server the rebuild would block every device's writes.
     deferIndexes: database.backend === 'pglite',
+    afterDeferredBuild: () => autoAnalyze.check(),
     ...(options.indexAfterIdleMs !== undefined
       ? { indexAfterIdleMs: options.indexAfterIdleMs }
       : {}),
@@ -106,9 +108,12 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const conversations = createConversations({ db, clock });
   const recall = createRecallMemory({ db, clock, embedder, autoAnalyze, conversations });
   const events = new EventBus();
+  /** Aborted by interrupt(): long work (imports, embedding) stops between steps. */
+  const stopping = new AbortController();
   const indexer = createMessageIndexer({
     upkeep,
     claim: (wait) => claimBackgroundJob(coordination, 'embed-messages', { wait }),
+    signal: stopping.signal,
     onProgress: (p) => events.emit('progress', { task: 'index-messages', ...p }),
   });
   const agents = createAgents({ db, clock, coreMemory, conversations });
@@ -145,8 +150,6 @@ export async function createCore(options: CreateCoreOptions = {}) {
     throw error;
   }
 
-  /** Aborted by interrupt(): long work (imports, embedding) stops between steps. */
-  const stopping = new AbortController();
   let model: ChatModel | null = options.chatModel ?? null;
   const memoryChanged = (agentId: string) => events.emit('memory', { agentId });
   const consolidator = createConsolidator({
@@ -189,6 +192,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
       consolidator.turnEnded(agentId);
     },
     lockTurn: (agentId) => coordination.lock(`turn:${agentId}`),
+    surfacing: createSurfacing({ archival, recall }),
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });
   // Other processes' edits on a shared server, for every UI to refresh.
@@ -210,7 +214,15 @@ export async function createCore(options: CreateCoreOptions = {}) {
       messages: { total: await recall.countAll(), pending: await upkeep.countPending('messages') },
       model: model ? { name: model.name, contextSize: model.contextSize } : null,
     }),
-    ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
+    ...createMemoryHandlers({
+      agents,
+      coreMemory,
+      archival,
+      recall,
+      indexer,
+      events,
+      stopSignal: stopping.signal,
+    }),
     ...createChatHandlers(
       runtime,
       events,

@@ -89,7 +89,7 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
     ...passages.map((p, i): [string, string] => [p.id, `archival-${i}`]),
     ...agent.blocks.map((b, i): [string, string] => [b.id, `block-${i}`]),
   ]);
-  const messageKinds: Record<string, 'summary' | 'event'> = {};
+  const messageKinds: Record<string, Exclude<Message['kind'], 'chat'>> = {};
   for (const m of messages) if (m.kind !== 'chat') messageKinds[fileIds.get(m.id)!] = m.kind;
 
   const builtin = BUILTIN_TOOLS.map((tool, i) => ({

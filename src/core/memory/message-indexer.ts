@@ -13,6 +13,11 @@ export interface MessageIndexerOptions {
    * at it. Defaults to always claimed.
    */
   claim?: (wait: boolean) => Promise<(() => Promise<void>) | null>;
+  /**
+   * The core's interrupt(): Ctrl+C or SIGTERM stops a background run between
+   * batches, like dispose(), so a host closes without finishing a backlog.
+   */
+  signal?: AbortSignal;
 }
 
 /** When another process holds the work, look again this much later (it may stop before our rows). */
@@ -36,6 +41,8 @@ export function createMessageIndexer(options: MessageIndexerOptions) {
   const { upkeep } = options;
   const batchSize = options.batchSize ?? 32;
   const stop = new AbortController();
+  if (options.signal?.aborted) stop.abort();
+  options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   let chain: Promise<unknown> = Promise.resolve();
   let queued = false;
   let lastError: Error | null = null;

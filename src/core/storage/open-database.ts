@@ -11,6 +11,7 @@ import { createLocalCoordination, type Coordination } from './coordination';
 import { dataDirLayout } from './data-dir';
 import { fileSystemError } from './durable-files';
 import { acquireDataDirLock, type DataDirLock } from './lock';
+import { dropTemplateDatabases } from './pglite-settings';
 import { migrate, type MigrateResult } from './migrate';
 import { migrations as knownMigrations, type Migration } from './migrations/registry';
 import { finishInterruptedRestore, type RestoreRecovery } from './restore-swap';
@@ -144,6 +145,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     });
     close = () => pg.close();
     const migration = await migrate({ db: pg, migrations, clock });
+    if (directory !== undefined && migration.applied.length > 0) await dropTemplateDatabases(pg);
     const coordination = createLocalCoordination();
     return {
       backend: 'pglite',

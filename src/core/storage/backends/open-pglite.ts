@@ -2,6 +2,7 @@ import os from 'node:os';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { MIN_SHARED_BUFFERS_MB, folderBytes, sharedBuffersMb } from '../buffer-cache';
+import { INITDB_PARAMS, serverParams } from '../pglite-settings';
 import { SEARCH_SETTINGS } from '../session-settings';
 
 /**
@@ -20,7 +21,8 @@ export async function openPglite(options: {
       : sharedBuffersMb(folderBytes(location), os.totalmem());
   const pg = await PGlite.create(location, {
     extensions: { vector },
-    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${buffersMb}MB`],
+    startParams: [...PGlite.defaultStartParams, ...serverParams(buffersMb)],
+    initDbStartParams: [...INITDB_PARAMS],
     ...(options.template ? { loadDataDir: options.template } : {}),
   });
   try {

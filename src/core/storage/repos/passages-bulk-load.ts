@@ -1,6 +1,9 @@
 import type { Passage } from '../../../shared/entities';
+import { PGlite } from '@electric-sql/pglite';
 import { copyInBinary } from '../copy-in';
+import { WAL_CHECKPOINT_BYTES } from '../pglite-settings';
 import type { Sql } from '../sql';
+import { createMaintenanceRepo } from './maintenance-repo';
 
 /**
  * Bulk writes of passages: one binary COPY. A multi-row INSERT makes
@@ -13,11 +16,26 @@ export async function bulkLoadPassages(
   rows: ReadonlyArray<{ passage: Passage; embedding: Float32Array | null }>,
 ): Promise<void> {
   if (rows.length === 0) return;
-  await copyInBinary(
-    sql,
-    'passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)',
-    encodePassages(rows),
-  );
+  // The full-text index takes the rows into its pending list and merges them
+  // in one sorted pass: inserting each row's ~15 words into the tree one by
+  // one was half of a bulk load's CPU (10k passages: 2.4 -> 1.7 s). The list
+  // is merged before returning, so searches never scan it; an interrupted
+  // load leaves a correct index that merges at the next load.
+  await sql.exec('ALTER INDEX passages_tsv SET (fastupdate = on)');
+  try {
+    await copyInBinary(
+      sql,
+      'passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)',
+      encodePassages(rows),
+    );
+    await sql.query("SELECT gin_clean_pending_list('passages_tsv'::regclass)");
+  } finally {
+    await sql.exec('ALTER INDEX passages_tsv SET (fastupdate = off)');
+  }
+  // PGlite never checkpoints by itself; a server does (and CHECKPOINT needs a superuser there).
+  if (sql instanceof PGlite) {
+    await createMaintenanceRepo(sql).checkpointIfWalOver(WAL_CHECKPOINT_BYTES);
+  }
 }
 
 const TEXT_OID = 25;
