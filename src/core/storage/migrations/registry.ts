@@ -11,6 +11,7 @@ import { halfvecEmbeddings } from './1796533858950_halfvec_embeddings';
 import { memoryPipeline } from './1796530949925_memory_pipeline';
 import { searchText } from './1796531569788_search_text';
 import { changeNotifications } from './1796531494179_change_notifications';
+import { searchFunctionPath } from './1796552012497_search_function_path';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -35,4 +36,5 @@ export const migrations: readonly Migration[] = [
   memoryPipeline,
   searchText,
   changeNotifications,
+  searchFunctionPath,
 ];
