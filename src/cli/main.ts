@@ -4,6 +4,7 @@ import { call } from '../core/host/call';
 import { selectEmbedder } from '../core/models/select-embedder';
 import { dataDirLayout, defaultDataDir } from '../core/storage/data-dir';
 import type { Core } from '../core/create-core';
+import { describeOwner, localCoreAccess, type CoreAccess } from '../core/host/connect-core';
 import type { Agent } from '../shared/entities';
 import { LocusError, serializeError } from '../shared/errors';
 import { USAGE, intOption, parseCli, type ParsedCli } from './args';
@@ -11,9 +12,10 @@ import { chatCommand, promptCommand } from './commands/chat';
 import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
+import type { CliCoreOptions } from './open-core';
 import { createOutput, formatError, progressPrinter, type Output } from './output';
 
-async function resolveAgent(core: Core, wanted: string | undefined): Promise<Agent> {
+async function resolveAgent(core: CoreAccess, wanted: string | undefined): Promise<Agent> {
   if (!wanted) return call(core.handlers, 'agents.getDefault', {});
   const agents = await call(core.handlers, 'agents.list', {});
   const found = agents.find((a) => a.id === wanted || a.name === wanted);
@@ -24,22 +26,42 @@ async function resolveAgent(core: Core, wanted: string | undefined): Promise<Age
   return found;
 }
 
+function coreOptions(cli: ParsedCli): CliCoreOptions {
+  return {
+    ...(cli.values['data-dir'] ? { dataDir: cli.values['data-dir'] } : {}),
+    ...(cli.values.embedder ? { embedder: cli.values.embedder } : {}),
+    ...(cli.values['embedder-model'] ? { embedderModel: cli.values['embedder-model'] } : {}),
+  };
+}
+
+/**
+ * Runs a command against the data folder's core: the one of the app or
+ * `locus serve` when either holds the folder, else one opened here.
+ */
 async function withCore(
   cli: ParsedCli,
   output: Output,
-  run: (core: Core, notice: string | undefined) => Promise<void>,
+  run: (core: CoreAccess) => Promise<void>,
+): Promise<void> {
+  const { connectCliCore } = await import('./open-core');
+  const core = await connectCliCore(coreOptions(cli), output);
+  try {
+    await run(core);
+  } finally {
+    await core.dispose();
+  }
+}
+
+/** Commands that must hold the folder themselves (serving it). */
+async function withLocalCore(
+  cli: ParsedCli,
+  output: Output,
+  run: (core: Core) => Promise<void>,
 ): Promise<void> {
   const { openCliCore } = await import('./open-core');
-  const { core, notice } = await openCliCore(
-    {
-      ...(cli.values['data-dir'] ? { dataDir: cli.values['data-dir'] } : {}),
-      ...(cli.values.embedder ? { embedder: cli.values.embedder } : {}),
-      ...(cli.values['embedder-model'] ? { embedderModel: cli.values['embedder-model'] } : {}),
-    },
-    output,
-  );
+  const { core } = await openCliCore(coreOptions(cli), output);
   try {
-    await run(core, notice);
+    await run(core);
   } finally {
     await core.dispose();
   }
@@ -57,11 +79,41 @@ async function readStdin(): Promise<string> {
   return text;
 }
 
-/** Loads the chat model into the core: --model for this run, else the agent's saved choice. */
-async function loadModel(core: Core, agent: Agent, cli: ParsedCli, output: Output): Promise<void> {
-  const { openChatModel } = await import('../core/models/model-manager');
+/**
+ * Makes sure the core has a chat model: --model for this run, else the
+ * agent's saved choice. Through another process's core, that process loads
+ * it (and --model becomes the agent's model there, as in the app).
+ */
+async function loadModel(
+  core: CoreAccess,
+  agent: Agent,
+  cli: ParsedCli,
+  output: Output,
+): Promise<void> {
   const threads = intOption(cli.values.threads, 'threads');
   const contextSize = intOption(cli.values['context-size'], 'context-size');
+  if (!core.local) {
+    if (threads !== undefined || contextSize !== undefined) {
+      output.err(
+        `Note: --threads and --context-size are ignored: ${core.owner ? describeOwner(core.owner) : 'another process'} runs the model.`,
+      );
+    }
+    const wanted = cli.values.model;
+    if (wanted) {
+      const choice = wanted.endsWith('.gguf') ? path.resolve(wanted) : wanted;
+      await call(core.handlers, 'models.load', { agentId: agent.id, choice });
+    } else if (agent.model.modelPath) {
+      const status = await call(core.handlers, 'status.get', {});
+      if (!status.model) {
+        await call(core.handlers, 'models.load', {
+          agentId: agent.id,
+          choice: agent.model.modelPath,
+        });
+      }
+    }
+    return;
+  }
+  const { openChatModel } = await import('../core/models/model-manager');
   const settings = {
     ...agent.model,
     ...(threads ? { threads } : {}),
@@ -74,7 +126,7 @@ async function loadModel(core: Core, agent: Agent, cli: ParsedCli, output: Outpu
     modelsDir: dataDirLayout(cli.values['data-dir'] ?? defaultDataDir()).models,
     ...(output.json ? {} : { onLoadProgress: (f: number) => show(Math.round(f * 100), 100) }),
   });
-  await core.setModel(model);
+  await core.local.setModel(model);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -204,7 +256,8 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'serve':
-        await withCore(cli, output, async (core) => {
+        await withLocalCore(cli, output, async (opened) => {
+          const core = localCoreAccess(opened);
           const agent = await resolveAgent(core, cli.values.agent);
           // A saved model that no longer loads must not stop the app opening:
           // the UI shows the error when the user chats.
@@ -215,17 +268,27 @@ async function main(argv: string[]): Promise<number> {
             });
           }
           const port = intOption(cli.values.port, 'port');
-          await serveCommand(core, port !== undefined ? { port } : {}, output);
+          await serveCommand(
+            opened,
+            {
+              dataDir: cli.values['data-dir'] ?? defaultDataDir(),
+              ...(port !== undefined ? { port } : {}),
+            },
+            output,
+          );
         });
         return 0;
       case 'status':
-        await withCore(cli, output, async (core, notice) => {
+        await withCore(cli, output, async (core) => {
           const status = await call(core.handlers, 'status.get', {});
-          if (notice && !output.json) output.err(`Note: ${notice}`);
+          if (core.notice && !output.json) output.err(`Note: ${core.notice}`);
+          const via = core.owner
+            ? `\nServed by: ${describeOwner(core.owner)} at ${core.owner.url}`
+            : '';
           output.out(
             output.json
               ? JSON.stringify(status, null, 2)
-              : `Data folder: ${status.dataDir}\nEmbedder: ${status.embedder.name} (${status.embedder.dimensions}-d)\nArchival passages: ${status.passages.total} (${status.passages.pending} waiting for embedding)\nMessages: ${status.messages.total} (${status.messages.pending} waiting for embedding)`,
+              : `Data folder: ${status.dataDir}${via}\nEmbedder: ${status.embedder.name} (${status.embedder.dimensions}-d)\nArchival passages: ${status.passages.total} (${status.passages.pending} waiting for embedding)\nMessages: ${status.messages.total} (${status.messages.pending} waiting for embedding)`,
           );
         });
         return 0;
@@ -248,6 +311,13 @@ async function main(argv: string[]): Promise<number> {
             );
           await withCore(cli, output, async (core) => {
             const agent = await resolveAgent(core, cli.values.agent);
+            if (!core.local) {
+              // The process holding the folder loads it: a bad choice is refused now.
+              const remoteChoice = choice.endsWith('.gguf') ? path.resolve(choice) : choice;
+              await call(core.handlers, 'models.load', { agentId: agent.id, choice: remoteChoice });
+              output.out(`${agent.name} now uses ${remoteChoice}.`);
+              return;
+            }
             const { resolveModelPath, openChatModel } =
               await import('../core/models/model-manager');
             // Load it once so a bad choice is refused now, not at the next chat.

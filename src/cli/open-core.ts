@@ -1,5 +1,6 @@
 import type { Core } from '../core/create-core';
-import { openAppCore } from '../core/host/open-app-core';
+import { connectCore, type CoreAccess } from '../core/host/connect-core';
+import { openAppCore, type OpenAppCoreOptions } from '../core/host/open-app-core';
 import { defaultDataDir } from '../core/storage/data-dir';
 import type { Output } from './output';
 import { progressPrinter } from './output';
@@ -10,13 +11,10 @@ export interface CliCoreOptions {
   embedderModel?: string;
 }
 
-export async function openCliCore(
-  options: CliCoreOptions,
-  output: Output,
-): Promise<{ core: Core; notice: string | undefined }> {
+function appCoreOptions(options: CliCoreOptions, output: Output): OpenAppCoreOptions {
   const show = progressPrinter('Re-embedding archival memory');
   let announced = false;
-  return openAppCore({
+  return {
     dataDir: options.dataDir ?? defaultDataDir(),
     ...(options.embedder ? { embedder: options.embedder } : {}),
     ...(options.embedderModel ? { embedderModel: options.embedderModel } : {}),
@@ -27,5 +25,18 @@ export async function openCliCore(
       }
       show(done, total);
     },
-  });
+  };
+}
+
+/** Opens the data folder here; refused while another process holds it. */
+export async function openCliCore(
+  options: CliCoreOptions,
+  output: Output,
+): Promise<{ core: Core; notice: string | undefined }> {
+  return openAppCore(appCoreOptions(options, output));
+}
+
+/** The folder's core: through the app or `locus serve` when one holds it, else opened here. */
+export async function connectCliCore(options: CliCoreOptions, output: Output): Promise<CoreAccess> {
+  return connectCore(appCoreOptions(options, output));
 }

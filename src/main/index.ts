@@ -8,6 +8,7 @@ import { autoBackup } from '../core/backup/backups';
 import { systemClock } from '../core/clock';
 import { dispatch } from '../core/host/dispatch';
 import { loadSavedModel, openAppCore } from '../core/host/open-app-core';
+import { startOwnerHost, type OwnerHost } from '../core/host/owner-host';
 import { CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink } from '../core/host/security-policy';
 import { defaultDataDir } from '../core/storage/data-dir';
 import { buildMenu } from './menu';
@@ -27,6 +28,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let core: Core | undefined;
   let window: BrowserWindow | undefined;
+  let ownerHost: OwnerHost | undefined;
 
   app.on('second-instance', () => {
     if (!window) return;
@@ -101,6 +103,13 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     const opened = core;
+    // One owner, many clients: CLI commands and `locus mcp` reach this core
+    // through a loopback host instead of being refused the data folder.
+    ownerHost = await startOwnerHost({
+      core: opened,
+      dataDir: process.env.LOCUS_DATA_DIR ?? defaultDataDir(),
+      kind: 'the Locus app',
+    }).catch(() => undefined);
     window = new BrowserWindow({
       width: 1100,
       height: 760,
@@ -158,7 +167,11 @@ if (!app.requestSingleInstanceLock()) {
     // Finish the core's writes and release the data-dir lock before exiting.
     event.preventDefault();
     disposing = true;
-    void core.dispose().finally(() => app.quit());
+    const opened = core;
+    void (ownerHost?.close() ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => opened.dispose())
+      .finally(() => app.quit());
   });
   app.on('window-all-closed', () => app.quit());
 }

@@ -38,6 +38,7 @@ export const ErrorCodes = [
   'PAYLOAD_TOO_LARGE',
   'AGENT_FILE_INVALID',
   'BACKUP_INVALID',
+  'HOST_UNREACHABLE',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

@@ -1,6 +1,6 @@
 import readline from 'node:readline';
 import { call } from '../../core/host/call';
-import type { Core } from '../../core/create-core';
+import type { CoreAccess } from '../../core/host/connect-core';
 import type { AgentEvent } from '../../shared/contract';
 import type { Agent } from '../../shared/entities';
 import { LocusError, serializeError } from '../../shared/errors';
@@ -38,7 +38,7 @@ function turnPrinter(output: Output, verbose: boolean): (event: AgentEvent) => v
 }
 
 async function runTurn(
-  core: Core,
+  core: CoreAccess,
   agent: Agent,
   text: string,
   output: Output,
@@ -59,7 +59,7 @@ async function runTurn(
 
 /** `locus -p "..."`: one turn, reply on stdout, memory saved. */
 export async function promptCommand(
-  core: Core,
+  core: CoreAccess,
   agent: Agent,
   text: string,
   output: Output,
@@ -72,13 +72,14 @@ export async function promptCommand(
  * `locus chat`: a REPL. Ctrl+C stops the reply being generated; at the prompt
  * it (or /exit, or end of input) leaves. Errors are shown and the session goes on.
  */
-export async function chatCommand(core: Core, agent: Agent, output: Output): Promise<void> {
+export async function chatCommand(core: CoreAccess, agent: Agent, output: Output): Promise<void> {
+  // Before the prompt opens: lines typed (or piped) meanwhile must not be dropped.
+  const { model } = await call(core.handlers, 'status.get', {});
   const rl = readline.createInterface({
     input: process.stdin,
     output: process.stdout,
     terminal: process.stdin.isTTY,
   });
-  const model = core.model;
   output.err(
     `Chatting with ${agent.name} on ${model?.name ?? 'no model'}. /exit to leave, Ctrl+C stops a reply.`,
   );

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Core } from '../../core/create-core';
-import { startHttpHost } from '../../core/host/http-host';
-import { LocusError } from '../../shared/errors';
+import { startOwnerHost } from '../../core/host/owner-host';
 import type { Output } from '../output';
 
 /** The built renderer, next to the sources (npm run build writes it). */
@@ -10,30 +9,43 @@ export function defaultRendererDir(): string {
   return path.resolve(import.meta.dirname, '../../../out/renderer');
 }
 
+export interface ServeOptions {
+  dataDir: string;
+  port?: number;
+  rendererDir?: string;
+}
+
 /**
  * `locus serve`: the app in a browser, on loopback only, for development and
- * machines without Electron. Runs until interrupted.
+ * machines without Electron. It holds the data folder and publishes its host,
+ * so other commands (capture, memory, locus mcp) work through it meanwhile.
+ * Runs until interrupted.
  */
 export async function serveCommand(
   core: Core,
-  options: { port?: number; rendererDir?: string },
+  options: ServeOptions,
   output: Output,
 ): Promise<void> {
   const staticDir = options.rendererDir ?? defaultRendererDir();
-  if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
-    throw new LocusError(
-      'NOT_FOUND',
-      `The app's pages are not built yet (${staticDir}). Run "npm run build" first.`,
+  const built = fs.existsSync(path.join(staticDir, 'index.html'));
+  if (!built && !output.json) {
+    output.err(
+      `The app's pages are not built (${staticDir}); serving the API only. Run "npm run build" for the browser app.`,
     );
   }
-  const host = await startHttpHost({
-    handlers: core.handlers,
-    events: core.events,
-    staticDir,
+  const host = await startOwnerHost({
+    core,
+    dataDir: options.dataDir,
+    kind: 'locus serve',
+    ...(built ? { staticDir } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
   });
   output.out(
-    output.json ? JSON.stringify({ url: host.appUrl }) : `Locus is open at ${host.appUrl}`,
+    output.json
+      ? JSON.stringify({ url: built ? host.appUrl : host.url, apiUrl: host.url })
+      : built
+        ? `Locus is open at ${host.appUrl}`
+        : `Locus is serving ${options.dataDir} at ${host.url}`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -20,6 +20,21 @@ export interface HttpHostOptions {
   staticDir?: string;
   /** Largest accepted request body. Defaults to 4 MB. */
   maxBodyBytes?: number;
+  /** More APIs on the same port and token (MCP, OpenAI, Letta); see HostRoute. */
+  routes?: readonly HostRoute[];
+  /** Long-lived keys accepted besides the per-run token (read per request, so a new key works at once). */
+  apiKeys?: () => readonly string[];
+}
+
+/**
+ * An API served beside /api on the same loopback port. The host has checked
+ * the Host header, the origin and the token before handle() runs; refuse()
+ * lets each API answer those refusals in its own clients' error shape.
+ */
+export interface HostRoute {
+  matches(pathname: string): boolean;
+  handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void>;
+  refuse?(res: http.ServerResponse, status: number, code: ErrorCode, message: string): void;
 }
 
 export interface HttpHost {
@@ -32,6 +47,8 @@ export interface HttpHost {
 }
 
 const EVENT_NAMES: EventName[] = ['progress', 'agent'];
+/** On a call's reply: the id of the last event sent before it (see remote-core). */
+export const EVENTS_SENT_HEADER = 'x-locus-events-sent';
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -43,12 +60,18 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
+    ...headers,
   });
   res.end(text);
 }
@@ -70,7 +93,7 @@ function sameToken(given: string | null | undefined, token: string): boolean {
 }
 
 /** Reads the body; an oversized one is drained (so the client gets the 413) but not kept. */
-function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+export function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
@@ -97,7 +120,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const token = options.token ?? crypto.randomBytes(24).toString('base64url');
   const limit = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const streams = new Set<http.ServerResponse>();
+  let eventSeq = 0;
+  const routes = options.routes ?? [];
   let origin = '';
+  let allowedHosts = new Set<string>();
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -106,29 +132,37 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     });
   });
 
+  function authorized(given: string | null | undefined): boolean {
+    if (sameToken(given, token)) return true;
+    return (options.apiKeys?.() ?? []).some((key) => sameToken(given, key));
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', origin);
-    if (req.headers.host !== new URL(origin).host) {
-      sendError(res, 403, 'FORBIDDEN', 'Locus only answers requests addressed to 127.0.0.1.');
+    const route = routes.find((r) => r.matches(url.pathname));
+    const refuse = (status: number, code: ErrorCode, message: string): void =>
+      route?.refuse
+        ? route.refuse(res, status, code, message)
+        : sendError(res, status, code, message);
+    // A page on some other site can point its own DNS name at 127.0.0.1
+    // (rebinding); only requests addressed to loopback by name are answered.
+    if (!allowedHosts.has(req.headers.host ?? '')) {
+      refuse(403, 'FORBIDDEN', 'Locus only answers requests addressed to 127.0.0.1.');
       return;
     }
-    if (url.pathname.startsWith('/api/')) {
+    if (url.pathname.startsWith('/api/') || route) {
       const sentOrigin = req.headers.origin;
       if (sentOrigin && sentOrigin !== origin) {
-        sendError(res, 403, 'FORBIDDEN', 'Cross-origin requests are not allowed.');
+        refuse(403, 'FORBIDDEN', 'Cross-origin requests are not allowed.');
         return;
       }
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      const given = bearer ?? url.searchParams.get('token');
-      if (!sameToken(given, token)) {
-        sendError(
-          res,
-          401,
-          'UNAUTHORIZED',
-          'Missing or wrong token. Open the address Locus printed.',
-        );
+      const given = bearer ?? (route ? null : url.searchParams.get('token'));
+      if (!authorized(given)) {
+        refuse(401, 'UNAUTHORIZED', 'Missing or wrong token. Open the address Locus printed.');
         return;
       }
+      if (route) return route.handle(req, res, url);
       if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res);
       const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname)?.[1];
       if (!call || req.method !== 'POST') {
@@ -147,7 +181,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
         sendError(res, 400, 'INVALID_INPUT', 'The request body is not valid JSON.');
         return;
       }
-      sendJson(res, 200, await dispatch(options.handlers, call, input));
+      const result = await dispatch(options.handlers, call, input);
+      // The events this call caused went out first on the event stream, but a
+      // client may read this reply before them; the number lets it wait.
+      sendJson(res, 200, result, { [EVENTS_SENT_HEADER]: String(eventSeq) });
       return;
     }
     serveStatic(url.pathname, res);
@@ -186,7 +223,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   const unsubscribe = EVENT_NAMES.map((name) =>
     options.events.on(name, (payload: ServerEvents[typeof name]) => {
-      const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+      eventSeq += 1;
+      const frame = `id: ${eventSeq}\nevent: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
       for (const stream of streams) stream.write(frame);
     }),
   );
@@ -197,6 +235,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   });
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   return {
     url: origin,
     token,

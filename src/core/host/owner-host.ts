@@ -1,0 +1,47 @@
+import type { Core } from '../create-core';
+import { startHttpHost, type HttpHost, type HostRoute } from './http-host';
+import { publishOwner } from './owner-file';
+
+export interface OwnerHostOptions {
+  core: Core;
+  /** The data folder the core holds; the publication goes there. */
+  dataDir: string;
+  /** What this process is, for other processes' messages: "the Locus app", "locus serve". */
+  kind: string;
+  /** The built renderer to serve at /; omit to serve the APIs only. */
+  staticDir?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** More APIs on the same port (MCP, OpenAI, Letta). */
+  routes?: readonly HostRoute[];
+  apiKeys?: () => readonly string[];
+}
+
+export interface OwnerHost extends HttpHost {
+  /** Withdraws the publication first, so no client is sent to a closing host. */
+  close(): Promise<void>;
+}
+
+/**
+ * The loopback host of the process that holds a data folder, published so
+ * that other Locus processes (CLI commands, `locus mcp`) work through it
+ * instead of being refused the folder.
+ */
+export async function startOwnerHost(options: OwnerHostOptions): Promise<OwnerHost> {
+  const host = await startHttpHost({
+    handlers: options.core.handlers,
+    events: options.core.events,
+    ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.routes ? { routes: options.routes } : {}),
+    ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
+  });
+  const publication = publishOwner(options.dataDir, host, options.kind);
+  return {
+    ...host,
+    async close() {
+      publication.remove();
+      await host.close();
+    },
+  };
+}
