@@ -6,7 +6,7 @@ export const USAGE = `Usage: locus [options] <command>
 Commands:
   chat                                talk with your assistant (streams replies; /exit to leave)
   -p, --prompt "<text>"               send one message, print the reply, keep the memory
-  capture "<text>"                    save a quick note (or pipe it in: echo … | locus capture)
+  capture "<text>" [--tags a,b]       save a quick note (or pipe it in: echo … | locus capture)
   memory blocks                       show core memory blocks
   memory set <label> <text>           replace a block's text (as the user)
   memory add <text> [--tags a,b]      add a passage to archival memory
@@ -25,6 +25,7 @@ Commands:
   backup list                         list backups (automatic daily ones and manual ones)
   backup restore <file>               check a backup opens, then put it in place (Locus must be closed)
   serve [--port N]                    open the app in a browser, on 127.0.0.1 only (needs npm run build)
+  mcp [--agent name] [--idle S]       MCP server on stdin/stdout for Claude Desktop, Cursor, LM Studio…
   status                              show the data folder, embedder and counts
 
 Options:
@@ -54,6 +55,7 @@ export function parseCli(argv: string[]) {
         threads: { type: 'string' },
         'context-size': { type: 'string' },
         port: { type: 'string' },
+        idle: { type: 'string' },
         out: { type: 'string' },
         markdown: { type: 'boolean', default: false },
         conversations: { type: 'boolean', default: false },

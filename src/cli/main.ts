@@ -4,10 +4,11 @@ import { call } from '../core/host/call';
 import { selectEmbedder } from '../core/models/select-embedder';
 import { dataDirLayout, defaultDataDir } from '../core/storage/data-dir';
 import type { Core } from '../core/create-core';
+import { findAgent } from '../core/host/find-agent';
 import { describeOwner, localCoreAccess, type CoreAccess } from '../core/host/connect-core';
 import type { Agent } from '../shared/entities';
 import { LocusError, serializeError } from '../shared/errors';
-import { USAGE, intOption, parseCli, type ParsedCli } from './args';
+import { USAGE, intOption, listOption, parseCli, type ParsedCli } from './args';
 import { chatCommand, promptCommand } from './commands/chat';
 import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
@@ -15,15 +16,8 @@ import { serveCommand } from './commands/serve';
 import type { CliCoreOptions } from './open-core';
 import { createOutput, formatError, progressPrinter, type Output } from './output';
 
-async function resolveAgent(core: CoreAccess, wanted: string | undefined): Promise<Agent> {
-  if (!wanted) return call(core.handlers, 'agents.getDefault', {});
-  const agents = await call(core.handlers, 'agents.list', {});
-  const found = agents.find((a) => a.id === wanted || a.name === wanted);
-  if (!found) {
-    const names = agents.map((a) => a.name).join(', ') || 'none yet';
-    throw new LocusError('AGENT_NOT_FOUND', `No agent named "${wanted}". Agents: ${names}.`);
-  }
-  return found;
+function resolveAgent(core: CoreAccess, wanted: string | undefined): Promise<Agent> {
+  return findAgent(core.handlers, wanted);
 }
 
 function coreOptions(cli: ParsedCli): CliCoreOptions {
@@ -166,10 +160,12 @@ async function main(argv: string[]): Promise<number> {
         const text = words.length > 0 ? words.join(' ') : await readStdin();
         await withCore(cli, output, async (core) => {
           const agent = await resolveAgent(core, cli.values.agent);
+          const tags = listOption(cli.values.tags);
           const passage = await call(core.handlers, 'captures.add', {
             agentId: agent.id,
             text,
             source: 'cli',
+            ...(tags?.length ? { tags } : {}),
           });
           output.out(output.json ? JSON.stringify(passage) : `Saved note (${passage.id}).`);
         });
@@ -278,6 +274,20 @@ async function main(argv: string[]): Promise<number> {
           );
         });
         return 0;
+      case 'mcp': {
+        const { mcpCommand } = await import('./commands/mcp');
+        const { connectCliCore } = await import('./open-core');
+        // The protocol owns stdout: progress and notices go to stderr only.
+        const quiet = createOutput(true);
+        const idle = intOption(cli.values.idle, 'idle');
+        await mcpCommand({
+          dataDir: cli.values['data-dir'] ?? defaultDataDir(),
+          connect: () => connectCliCore(coreOptions(cli), quiet),
+          ...(cli.values.agent ? { agent: cli.values.agent } : {}),
+          ...(idle !== undefined ? { idleSeconds: idle } : {}),
+        });
+        return 0;
+      }
       case 'status':
         await withCore(cli, output, async (core) => {
           const status = await call(core.handlers, 'status.get', {});

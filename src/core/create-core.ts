@@ -163,8 +163,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
       }
       return createBackup(database, options.dataDir, 'manual', clock);
     },
-    'captures.add': async ({ agentId, text, source }) =>
-      captures.add(agentId ?? (await agents.getOrCreateDefault()).id, text, source),
+    'captures.add': async ({ agentId, text, source, tags }) =>
+      captures.add(agentId ?? (await agents.getOrCreateDefault()).id, text, source, tags),
     ...createModelHandlers({
       agents,
       events,

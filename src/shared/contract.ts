@@ -98,7 +98,9 @@ export const contract = {
     agentId: agentId.optional(),
     // Longer than the core limit so the core, not zod, explains the limit.
     text: text(1_000_000),
-    source: z.enum(['tray', 'app', 'cli']).default('app'),
+    source: z.enum(['tray', 'app', 'cli', 'mcp']).default('app'),
+    /** Besides "note". */
+    tags: z.array(text(64).min(1)).max(32).optional(),
   }),
 
   'agentfile.export': z.object({ agentId }),

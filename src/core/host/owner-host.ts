@@ -1,4 +1,5 @@
 import type { Core } from '../create-core';
+import { mcpHttpRoute } from '../mcp/mcp-http-route';
 import { startHttpHost, type HttpHost, type HostRoute } from './http-host';
 import { publishOwner } from './owner-file';
 
@@ -12,7 +13,7 @@ export interface OwnerHostOptions {
   staticDir?: string;
   /** 0 (default) picks a free port. */
   port?: number;
-  /** More APIs on the same port (MCP, OpenAI, Letta). */
+  /** More APIs on the same port (OpenAI, Letta); MCP at /mcp is always there. */
   routes?: readonly HostRoute[];
   apiKeys?: () => readonly string[];
 }
@@ -33,7 +34,7 @@ export async function startOwnerHost(options: OwnerHostOptions): Promise<OwnerHo
     events: options.core.events,
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.routes ? { routes: options.routes } : {}),
+    routes: [mcpHttpRoute(options.core.handlers), ...(options.routes ?? [])],
     ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
   });
   const publication = publishOwner(options.dataDir, host, options.kind);

@@ -136,7 +136,8 @@ export function createRemoteCore(options: RemoteCoreOptions): RemoteCore {
     new LocusError(
       'HOST_UNREACHABLE',
       `Lost the connection to ${who}, which holds the data folder (${(cause as Error).message}). If it was closed, run the command again.`,
-      { url: options.url },
+      // Refused: the request never arrived, so repeating it cannot do anything twice.
+      { url: options.url, refused: (cause as NodeJS.ErrnoException).code === 'ECONNREFUSED' },
     );
 
   /** Opens the event stream once; resolves when the host has registered it. */
