@@ -10,6 +10,7 @@ import { createBackup, listBackups } from './backup/backups';
 import { CaptureJournal } from './capture/capture-journal';
 import { createCaptures } from './capture/captures';
 import { createChatHandlers } from './handlers/chat-handlers';
+import { createInterfaceHandlers } from './handlers/interface-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
 import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-handlers';
 import { dataDirLayout } from './storage/data-dir';
@@ -120,6 +121,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     }),
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
     ...createChatHandlers(runtime, events),
+    ...createInterfaceHandlers(db),
     'agentfile.export': async ({ agentId }) => {
       const file = await exportAgentFile({ db, agents, embedder, now: () => clock.now() }, agentId);
       const name = file.agents[0]?.name ?? 'agent';

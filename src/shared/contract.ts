@@ -111,6 +111,15 @@ export const contract = {
   'backups.list': z.object({}),
   'backups.create': z.object({}),
 
+  /** The standard APIs on the loopback host (OpenAI, Letta) and the key other tools use. */
+  'interfaces.get': z.object({}),
+  'interfaces.update': z.object({
+    openaiApi: z.boolean().optional(),
+    lettaApi: z.boolean().optional(),
+    /** Replaces the API key; tools configured with the old one stop working. */
+    newApiKey: z.boolean().optional(),
+  }),
+
   'models.list': z.object({}),
   'models.download': z.object({ id: text(200).min(1) }),
   'models.cancelDownload': z.object({ id: text(200).min(1) }),
@@ -172,10 +181,21 @@ export interface CallOutputs {
   'agentfile.import': AgentFileImportReport;
   'backups.list': BackupInfo[];
   'backups.create': BackupInfo;
+  'interfaces.get': InterfaceSettings;
+  'interfaces.update': InterfaceSettings;
   'models.list': ModelsOverview;
   'models.download': { id: string; path: string; sizeBytes: number };
   'models.cancelDownload': { cancelled: boolean };
   'models.load': { name: string; contextSize: number };
+}
+
+export interface InterfaceSettings {
+  /** /v1/models and /v1/chat/completions on the loopback host. */
+  openaiApi: boolean;
+  /** The Letta-compatible subset of /v1/agents on the loopback host. */
+  lettaApi: boolean;
+  /** Accepted as a Bearer token by /v1 and /mcp, across restarts. */
+  apiKey: string;
 }
 
 export interface BackupInfo {

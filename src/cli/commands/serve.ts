@@ -13,6 +13,8 @@ export interface ServeOptions {
   dataDir: string;
   port?: number;
   rendererDir?: string;
+  /** Turn on the OpenAI-compatible endpoint for this run. */
+  openaiApi?: boolean;
 }
 
 /**
@@ -39,14 +41,30 @@ export async function serveCommand(
     kind: 'locus serve',
     ...(built ? { staticDir } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.openaiApi ? { openaiApi: true } : {}),
   });
-  output.out(
-    output.json
-      ? JSON.stringify({ url: built ? host.appUrl : host.url, apiUrl: host.url })
-      : built
+  const settings = await core.handlers['interfaces.get']({});
+  const openai = options.openaiApi === true || settings.openaiApi;
+  const endpoints = {
+    url: built ? host.appUrl : host.url,
+    apiUrl: host.url,
+    mcpUrl: `${host.url}/mcp`,
+    openaiUrl: openai ? `${host.url}/v1` : null,
+    apiKey: settings.apiKey,
+  };
+  if (output.json) output.out(JSON.stringify(endpoints));
+  else {
+    output.out(
+      built
         ? `Locus is open at ${host.appUrl}`
         : `Locus is serving ${options.dataDir} at ${host.url}`,
-  );
+    );
+    output.out(`MCP (Streamable HTTP):  ${endpoints.mcpUrl}`);
+    output.out(
+      `OpenAI-compatible API: ${endpoints.openaiUrl ?? 'off (locus serve --openai turns it on)'}`,
+    );
+    output.out(`API key for these:      ${settings.apiKey}`);
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

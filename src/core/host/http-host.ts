@@ -23,7 +23,7 @@ export interface HttpHostOptions {
   /** More APIs on the same port and token (MCP, OpenAI, Letta); see HostRoute. */
   routes?: readonly HostRoute[];
   /** Long-lived keys accepted besides the per-run token (read per request, so a new key works at once). */
-  apiKeys?: () => readonly string[];
+  apiKeys?: () => Promise<readonly string[]>;
 }
 
 /**
@@ -132,9 +132,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     });
   });
 
-  function authorized(given: string | null | undefined): boolean {
+  async function authorized(given: string | null | undefined): Promise<boolean> {
+    if (!given) return false;
     if (sameToken(given, token)) return true;
-    return (options.apiKeys?.() ?? []).some((key) => sameToken(given, key));
+    const keys = (await options.apiKeys?.().catch(() => [])) ?? [];
+    return keys.some((key) => sameToken(given, key));
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -158,7 +160,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       }
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const given = bearer ?? (route ? null : url.searchParams.get('token'));
-      if (!authorized(given)) {
+      if (!(await authorized(given))) {
         refuse(401, 'UNAUTHORIZED', 'Missing or wrong token. Open the address Locus printed.');
         return;
       }

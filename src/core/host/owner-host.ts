@@ -1,5 +1,6 @@
 import type { Core } from '../create-core';
 import { mcpHttpRoute } from '../mcp/mcp-http-route';
+import { openAiRoute } from '../openai/openai-route';
 import { startHttpHost, type HttpHost, type HostRoute } from './http-host';
 import { publishOwner } from './owner-file';
 
@@ -13,9 +14,10 @@ export interface OwnerHostOptions {
   staticDir?: string;
   /** 0 (default) picks a free port. */
   port?: number;
-  /** More APIs on the same port (OpenAI, Letta); MCP at /mcp is always there. */
+  /** Answer the OpenAI-compatible endpoint whatever the setting says (locus serve --openai). */
+  openaiApi?: boolean;
+  /** More APIs on the same port; MCP at /mcp is always there, OpenAI at /v1 when on. */
   routes?: readonly HostRoute[];
-  apiKeys?: () => readonly string[];
 }
 
 export interface OwnerHost extends HttpHost {
@@ -29,13 +31,23 @@ export interface OwnerHost extends HttpHost {
  * instead of being refused the folder.
  */
 export async function startOwnerHost(options: OwnerHostOptions): Promise<OwnerHost> {
+  const { handlers, events } = options.core;
+  const settings = () => handlers['interfaces.get']({});
   const host = await startHttpHost({
     handlers: options.core.handlers,
     events: options.core.events,
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
-    routes: [mcpHttpRoute(options.core.handlers), ...(options.routes ?? [])],
-    ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
+    routes: [
+      mcpHttpRoute(handlers),
+      openAiRoute({
+        handlers,
+        events,
+        enabled: async () => options.openaiApi === true || (await settings()).openaiApi,
+      }),
+      ...(options.routes ?? []),
+    ],
+    apiKeys: async () => [(await settings()).apiKey],
   });
   const publication = publishOwner(options.dataDir, host, options.kind);
   return {
