@@ -24,7 +24,8 @@ Commands:
   backup                              back up the memory database now
   backup list                         list backups (automatic daily ones and manual ones)
   backup restore <file>               check a backup opens, then put it in place (Locus must be closed)
-  serve [--port N] [--openai]         the app in a browser, MCP at /mcp, OpenAI API at /v1 (127.0.0.1 only)
+  serve [--port N] [--openai] [--letta]
+                                      the app in a browser, MCP at /mcp, OpenAI and Letta APIs at /v1 (127.0.0.1 only)
   mcp [--agent name] [--idle S]       MCP server on stdin/stdout for Claude Desktop, Cursor, LM Studio…
   status                              show the data folder, embedder and counts
 
@@ -57,6 +58,7 @@ export function parseCli(argv: string[]) {
         port: { type: 'string' },
         idle: { type: 'string' },
         openai: { type: 'boolean', default: false },
+        letta: { type: 'boolean', default: false },
         out: { type: 'string' },
         markdown: { type: 'boolean', default: false },
         conversations: { type: 'boolean', default: false },

@@ -270,6 +270,7 @@ async function main(argv: string[]): Promise<number> {
               dataDir: cli.values['data-dir'] ?? defaultDataDir(),
               ...(port !== undefined ? { port } : {}),
               ...(cli.values.openai ? { openaiApi: true } : {}),
+              ...(cli.values.letta ? { lettaApi: true } : {}),
             },
             output,
           );

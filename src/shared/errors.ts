@@ -39,6 +39,7 @@ export const ErrorCodes = [
   'AGENT_FILE_INVALID',
   'BACKUP_INVALID',
   'HOST_UNREACHABLE',
+  'NOT_IMPLEMENTED',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

@@ -15,6 +15,8 @@ export interface ServeOptions {
   rendererDir?: string;
   /** Turn on the OpenAI-compatible endpoint for this run. */
   openaiApi?: boolean;
+  /** Turn on the Letta-compatible API for this run. */
+  lettaApi?: boolean;
 }
 
 /**
@@ -42,14 +44,17 @@ export async function serveCommand(
     ...(built ? { staticDir } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.openaiApi ? { openaiApi: true } : {}),
+    ...(options.lettaApi ? { lettaApi: true } : {}),
   });
   const settings = await core.handlers['interfaces.get']({});
   const openai = options.openaiApi === true || settings.openaiApi;
+  const letta = options.lettaApi === true || settings.lettaApi;
   const endpoints = {
     url: built ? host.appUrl : host.url,
     apiUrl: host.url,
     mcpUrl: `${host.url}/mcp`,
     openaiUrl: openai ? `${host.url}/v1` : null,
+    lettaUrl: letta ? host.url : null,
     apiKey: settings.apiKey,
   };
   if (output.json) output.out(JSON.stringify(endpoints));
@@ -62,6 +67,9 @@ export async function serveCommand(
     output.out(`MCP (Streamable HTTP):  ${endpoints.mcpUrl}`);
     output.out(
       `OpenAI-compatible API: ${endpoints.openaiUrl ?? 'off (locus serve --openai turns it on)'}`,
+    );
+    output.out(
+      `Letta-compatible API:  ${endpoints.lettaUrl ?? 'off (locus serve --letta turns it on)'}`,
     );
     output.out(`API key for these:      ${settings.apiKey}`);
   }

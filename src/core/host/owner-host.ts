@@ -1,5 +1,6 @@
 import type { Core } from '../create-core';
 import { mcpHttpRoute } from '../mcp/mcp-http-route';
+import { lettaRoute } from '../letta-api/letta-route';
 import { openAiRoute } from '../openai/openai-route';
 import { startHttpHost, type HttpHost, type HostRoute } from './http-host';
 import { publishOwner } from './owner-file';
@@ -16,6 +17,8 @@ export interface OwnerHostOptions {
   port?: number;
   /** Answer the OpenAI-compatible endpoint whatever the setting says (locus serve --openai). */
   openaiApi?: boolean;
+  /** The same for the Letta-compatible API (locus serve --letta). */
+  lettaApi?: boolean;
   /** More APIs on the same port; MCP at /mcp is always there, OpenAI at /v1 when on. */
   routes?: readonly HostRoute[];
 }
@@ -44,6 +47,12 @@ export async function startOwnerHost(options: OwnerHostOptions): Promise<OwnerHo
         handlers,
         events,
         enabled: async () => options.openaiApi === true || (await settings()).openaiApi,
+      }),
+      // After OpenAI's: it answers every other /v1 path (501 for what Locus lacks).
+      lettaRoute({
+        handlers,
+        events,
+        enabled: async () => options.lettaApi === true || (await settings()).lettaApi,
       }),
       ...(options.routes ?? []),
     ],
