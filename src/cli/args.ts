@@ -26,6 +26,7 @@ Commands:
   backup restore <file>               check a backup opens, then put it in place (Locus must be closed)
   serve [--port N] [--openai] [--letta]
                                       the app in a browser, MCP at /mcp, OpenAI and Letta APIs at /v1 (127.0.0.1 only)
+  api [openai|letta on|off] [new-key] show or change the OpenAI / Letta APIs and the API key
   mcp [--agent name] [--idle S]       MCP server on stdin/stdout for Claude Desktop, Cursor, LM Studio…
   status                              show the data folder, embedder and counts
 

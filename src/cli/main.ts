@@ -290,6 +290,11 @@ async function main(argv: string[]): Promise<number> {
         });
         return 0;
       }
+      case 'api': {
+        const { apiCommand } = await import('./commands/api');
+        await withCore(cli, output, (core) => apiCommand(core, sub, rest[0], output));
+        return 0;
+      }
       case 'status':
         await withCore(cli, output, async (core) => {
           const status = await call(core.handlers, 'status.get', {});

@@ -44,6 +44,17 @@ describe('one owner, many clients (CLI against a running locus serve)', () => {
     const asked = await runCli(['-p', 'what is my name?', ...base]);
     expect(asked.stdout).toBe('Your name is Ada.\n');
 
+    // A setting changed from the CLI takes effect in the running holder at once.
+    const models = () =>
+      fetch(`${served.url}/v1/models`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const shown = await runCli(['api', '--json', ...base]);
+    const { apiKey } = JSON.parse(shown.stdout) as { apiKey: string };
+    expect((await models()).status).toBe(404);
+    expect((await runCli(['api', 'openai', 'on', ...base])).stdout).toContain(
+      'OpenAI-compatible API (/v1/chat/completions): on',
+    );
+    expect((await models()).status).toBe(200);
+
     const status = await runCli(['status', ...base]);
     expect(status.stdout).toContain(`Served by: locus serve (process ${served.child.pid})`);
     expect(status.stdout).toContain('Archival passages: 2');
