@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { z } from 'zod';
 import type { AgentEvent, Handlers } from '../../shared/contract';
-import type { Agent, Message } from '../../shared/entities';
+import type { Agent, Message, Page, Passage, ScoredPassage } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import type { EventBus } from '../events';
 import { call } from '../host/call';
@@ -301,14 +301,22 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
 
   on('GET', '/v1/agents/:agentId/archival-memory', async (ctx) => {
     const agent = await agentOf(ctx);
-    const limit = intQuery(ctx.url.searchParams.get('limit'), 100, 200);
-    const found = await call(handlers, 'archival.search', {
-      agentId: agent.id,
-      query: ctx.url.searchParams.get('search') ?? '',
-      limit: 200,
-    });
-    const ascending = ctx.url.searchParams.get('ascending') === 'true';
-    const items = ascending ? [...found.items].reverse() : found.items;
+    const q = ctx.url.searchParams;
+    const limit = intQuery(q.get('limit'), 100, 1000);
+    const search = q.get('search') ?? '';
+    // Letta lists oldest first unless ascending=false; a text search ranks by relevance.
+    const items: Passage[] = [];
+    for (let offset: number | null = 0; offset !== null;) {
+      const found: Page<ScoredPassage> = await call(handlers, 'archival.search', {
+        agentId: agent.id,
+        query: search,
+        limit: 200,
+        offset,
+      });
+      items.push(...found.items);
+      offset = search ? null : found.nextOffset;
+    }
+    if (!search && q.get('ascending') !== 'false') items.reverse();
     sendJson(ctx.res, 200, page(items, ctx.url, limit).map(lettaPassage));
   });
 
