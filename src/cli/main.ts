@@ -12,7 +12,6 @@ import { USAGE, intOption, listOption, parseCli, type ParsedCli } from './args';
 import { chatCommand, promptCommand } from './commands/chat';
 import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
-import { serveCommand } from './commands/serve';
 import type { CliCoreOptions } from './open-core';
 import { createOutput, formatError, progressPrinter, type Output } from './output';
 
@@ -264,6 +263,8 @@ async function main(argv: string[]): Promise<number> {
             });
           }
           const port = intOption(cli.values.port, 'port');
+          // The APIs it serves (MCP SDK among them) load only for serve.
+          const { serveCommand } = await import('./commands/serve');
           await serveCommand(
             opened,
             {

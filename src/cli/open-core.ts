@@ -1,6 +1,6 @@
 import type { Core } from '../core/create-core';
 import { connectCore, type CoreAccess } from '../core/host/connect-core';
-import { openAppCore, type OpenAppCoreOptions } from '../core/host/open-app-core';
+import type { OpenAppCoreOptions } from '../core/host/open-app-core';
 import { defaultDataDir } from '../core/storage/data-dir';
 import type { Output } from './output';
 import { progressPrinter } from './output';
@@ -33,6 +33,7 @@ export async function openCliCore(
   options: CliCoreOptions,
   output: Output,
 ): Promise<{ core: Core; notice: string | undefined }> {
+  const { openAppCore } = await import('../core/host/open-app-core');
   return openAppCore(appCoreOptions(options, output));
 }
 

@@ -2,7 +2,7 @@ import type { Handlers } from '../../shared/contract';
 import { isLocusError } from '../../shared/errors';
 import type { Core } from '../create-core';
 import type { EventBus } from '../events';
-import { openAppCore, type OpenAppCoreOptions } from './open-app-core';
+import type { OpenAppCoreOptions } from './open-app-core';
 import { readOwner, type OwnerInfo } from './owner-file';
 import { createRemoteCore } from './remote-core';
 
@@ -94,6 +94,8 @@ export async function connectCore(options: ConnectCoreOptions): Promise<CoreAcce
   const found = await findLiveOwner(options.dataDir);
   if (found) return remoteAccess(found);
   try {
+    // Loaded only here: a command served by another process never needs PGlite.
+    const { openAppCore } = await import('./open-app-core');
     const { core, notice } = await openAppCore(options);
     return localCoreAccess(core, notice);
   } catch (error) {
