@@ -10,6 +10,7 @@ import { createBackup, listBackups } from './backup/backups';
 import { CaptureJournal } from './capture/capture-journal';
 import { createCaptures } from './capture/captures';
 import { createChatHandlers } from './handlers/chat-handlers';
+import { createConversationHandlers } from './handlers/conversation-handlers';
 import { createInterfaceHandlers } from './handlers/interface-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
 import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-handlers';
@@ -17,6 +18,7 @@ import { dataDirLayout } from './storage/data-dir';
 import type { ChatModel } from './models/chat-model';
 import { createAgents } from './memory/agents';
 import { createArchivalMemory } from './memory/archival-memory';
+import { createConversations } from './memory/conversations';
 import { createMessageIndexer } from './memory/message-indexer';
 import { createVectorUpkeep, type EmbedderSync } from './memory/vector-upkeep';
 import { createCoreMemory } from './memory/core-memory';
@@ -65,13 +67,14 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const coreMemory = createCoreMemory({ db, clock });
   const upkeep = createVectorUpkeep({ db, embedder });
   const archival = createArchivalMemory({ db, embedder, upkeep, clock, autoAnalyze });
-  const recall = createRecallMemory({ db, clock, embedder, autoAnalyze });
+  const conversations = createConversations({ db, clock });
+  const recall = createRecallMemory({ db, clock, embedder, autoAnalyze, conversations });
   const events = new EventBus();
   const indexer = createMessageIndexer({
     upkeep,
     onProgress: (p) => events.emit('progress', { task: 'index-messages', ...p }),
   });
-  const agents = createAgents({ db, clock, coreMemory });
+  const agents = createAgents({ db, clock, coreMemory, conversations });
   let embedderSync: EmbedderSync;
   try {
     embedderSync = await upkeep.sync();
@@ -104,6 +107,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     coreMemory,
     archival,
     recall,
+    conversations,
     getModel: () => model,
     autoAnalyze,
     onTurnEnd: () => indexer.schedule(),
@@ -121,6 +125,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     }),
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
     ...createChatHandlers(runtime, events),
+    ...createConversationHandlers({ agents, conversations }),
     ...createInterfaceHandlers(db),
     'agentfile.export': async ({ agentId }) => {
       const file = await exportAgentFile({ db, agents, embedder, now: () => clock.now() }, agentId);
@@ -196,6 +201,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     coreMemory,
     archival,
     recall,
+    conversations,
     /** Embeds messages in the background; tests and benchmarks wait on it with idle(). */
     indexer,
     runtime,

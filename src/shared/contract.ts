@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Agent, Block, Message, Page, Passage, ScoredPassage } from './entities';
+import type { Agent, Block, Conversation, Message, Page, Passage, ScoredPassage } from './entities';
 import type { SerializedError } from './errors';
 import { BlockLabelSchema, MessageRoles, ModelSettingsSchema, NewBlockSchema } from './entities';
 
@@ -9,6 +9,7 @@ import { BlockLabelSchema, MessageRoles, ModelSettingsSchema, NewBlockSchema } f
  * what it returns. Adding a call means adding it here; transports never change.
  */
 const agentId = z.string().min(1).max(200);
+const conversationId = z.string().min(1).max(200);
 const isoDate = z.string().max(40);
 const limit = z.number().int().min(1).max(200).optional();
 const offset = z.number().int().min(0).max(1_000_000).optional();
@@ -33,6 +34,13 @@ export const contract = {
     model: ModelSettingsSchema.partial().optional(),
   }),
   'agents.delete': z.object({ agentId }),
+
+  /** An agent's conversations, most recently active first. */
+  'conversations.list': z.object({ agentId }),
+  'conversations.create': z.object({ agentId, name: text(200).optional() }),
+  'conversations.rename': z.object({ conversationId, name: text(200).min(1) }),
+  /** Deletes the conversation and what was said in it; the agent's other memory stays. */
+  'conversations.delete': z.object({ conversationId }),
 
   'blocks.list': z.object({ agentId }),
   'blocks.create': z.object({ agentId, block: NewBlockSchema }),
@@ -82,16 +90,24 @@ export const contract = {
     offset,
     mode: z.enum(['hybrid', 'vector', 'text']).optional(),
   }),
-  'recall.recent': z.object({ agentId, limit, beforeSeq: z.number().int().optional() }),
+  /** The newest messages, oldest first: of one conversation, or of all the agent's. */
+  'recall.recent': z.object({
+    agentId,
+    conversationId: conversationId.optional(),
+    limit,
+    beforeSeq: z.number().int().optional(),
+  }),
 
   'chat.send': z.object({
     agentId,
+    /** Defaults to the agent's most recently active conversation. */
+    conversationId: conversationId.optional(),
     text: text(100_000).min(1),
     /** Chosen by the caller so it can cancel the turn while it runs. */
     turnId: z.string().min(1).max(100).optional(),
   }),
   'chat.cancel': z.object({ turnId: z.string().min(1).max(100) }),
-  'chat.context': z.object({ agentId }),
+  'chat.context': z.object({ agentId, conversationId: conversationId.optional() }),
 
   /** A quick note: durable before this returns, stored in archival memory tagged "note". */
   'captures.add': z.object({
@@ -158,6 +174,10 @@ export interface CallOutputs {
   'agents.create': Agent;
   'agents.update': Agent;
   'agents.delete': { deleted: true };
+  'conversations.list': Conversation[];
+  'conversations.create': Conversation;
+  'conversations.rename': Conversation;
+  'conversations.delete': { deleted: true };
   'blocks.list': Block[];
   'blocks.create': Block;
   'blocks.setValue': Block;
@@ -174,7 +194,11 @@ export interface CallOutputs {
   'recall.recent': Message[];
   'chat.send': ChatTurnResult;
   'chat.cancel': { cancelled: boolean };
-  'chat.context': { messages: Message[]; prompt: Array<{ role: string; content: string }> };
+  'chat.context': {
+    conversationId: string;
+    messages: Message[];
+    prompt: Array<{ role: string; content: string }>;
+  };
   'captures.add': Passage;
   'agentfile.export': { fileName: string; text: string };
   'agentfile.exportMarkdown': { fileName: string; text: string };
@@ -236,6 +260,7 @@ export interface ModelsOverview {
 
 export interface ChatTurnResult {
   turnId: string;
+  conversationId: string;
   reply: string | null;
   stopReason: StopReason;
   steps: number;
@@ -272,6 +297,6 @@ export type AgentEvent =
 /** Events pushed from the core to whoever listens (renderer, CLI). */
 export interface ServerEvents {
   progress: { task: string; phase: string; done: number; total: number; item?: string };
-  agent: { agentId: string; turnId: string; event: AgentEvent };
+  agent: { agentId: string; conversationId: string; turnId: string; event: AgentEvent };
 }
 export type EventName = keyof ServerEvents;

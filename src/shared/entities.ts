@@ -91,6 +91,8 @@ export type ToolCall = z.infer<typeof ToolCallSchema>;
 export const MessageSchema = z.object({
   id: z.string(),
   agentId: z.string(),
+  /** The conversation it was said in; recall memory spans all of an agent's conversations. */
+  conversationId: z.string(),
   seq: z.number().int(),
   role: z.enum(MessageRoles),
   kind: z.enum(MessageKinds),
@@ -101,6 +103,21 @@ export const MessageSchema = z.object({
   createdAt: z.string(),
 });
 export type Message = z.infer<typeof MessageSchema>;
+
+/**
+ * One thread of talk with an agent: its own context window and summary. Core,
+ * archival and recall memory are the agent's, shared by all its conversations.
+ */
+export const ConversationSchema = z.object({
+  id: z.string(),
+  agentId: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** When its newest message was written; null while it has none. */
+  lastMessageAt: z.string().nullable(),
+});
+export type Conversation = z.infer<typeof ConversationSchema>;
 
 export interface Page<T> {
   items: T[];

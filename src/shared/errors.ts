@@ -38,6 +38,7 @@ export const ErrorCodes = [
   'PAYLOAD_TOO_LARGE',
   'AGENT_FILE_INVALID',
   'BACKUP_INVALID',
+  'CONVERSATION_NOT_FOUND',
   'HOST_UNREACHABLE',
   'NOT_IMPLEMENTED',
 ] as const;

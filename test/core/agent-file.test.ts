@@ -310,6 +310,7 @@ describe('Agent File (.af) export and import', () => {
       agentId: agent.id,
       conversations: true,
     });
+    expect(full.text).toMatch(/### Conversation 1\n\n#### \d{4}-\d{2}-\d{2}\n\n\*\*You:\*\* Hi/);
     expect(full.text).toContain('**You:** Hi, my name is Ada');
     expect(full.text).toContain("**Locus:** Got it, I'll remember that.");
   });

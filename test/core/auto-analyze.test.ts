@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAutoAnalyze } from '../../src/core/storage/auto-analyze';
 import { openDatabase } from '../../src/core/storage/open-database';
-import { createAgentsRepo } from '../../src/core/storage/repos/agents-repo';
+import { createConversationsRepo } from '../../src/core/storage/repos/conversations-repo';
 import { REWRITTEN_TABLES } from '../../src/core/storage/repos/maintenance-repo';
 import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
 import { onCleanup, templateBlob } from '../helpers/test-core';
@@ -12,6 +12,10 @@ async function setup() {
   await db.pg.query(
     `INSERT INTO agents (id, name, system, model, created_at, updated_at)
      VALUES ('a', 'a', '', '{}'::jsonb, now(), now())`,
+  );
+  await db.pg.query(
+    `INSERT INTO conversations (id, agent_id, name, created_at, updated_at)
+     VALUES ('a', 'a', 'a', now(), now())`,
   );
   return db;
 }
@@ -26,6 +30,7 @@ async function chat(db: Awaited<ReturnType<typeof setup>>, n: number): Promise<v
       {
         id: `message-${crypto.randomUUID()}`,
         agentId: 'a',
+        conversationId: 'a',
         role: 'user',
         kind: 'chat',
         content: `message ${serial}`,
@@ -63,20 +68,21 @@ describe('database upkeep', () => {
   it('keeps the tables every message rewrites from growing without bound', async () => {
     const db = await setup();
     const upkeep = createAutoAnalyze(db.pg);
-    const agents = createAgentsRepo(db.pg);
+    const conversations = createConversationsRepo(db.pg);
+    const thread = { id: 'a', agentId: 'a' };
     const rounds: number[] = [];
     for (let round = 0; round < 6; round++) {
       await chat(db, 150);
       // Eviction keeps the newest part of the context, as summarising does.
       await db.pg.transaction(async (tx) => {
-        const kept = (await createAgentsRepo(tx).getContextMessageIds('a')).slice(-80);
-        await createAgentsRepo(tx).setContextMessageIds('a', kept);
+        const kept = (await createConversationsRepo(tx).getContextMessageIds('a')).slice(-80);
+        await createConversationsRepo(tx).setContextMessageIds(thread, kept);
       });
       upkeep.noteWrites(500);
       await upkeep.maybeAnalyze();
       rounds.push(await rewrittenBytes(db));
     }
-    expect(await agents.getContextMessageIds('a')).toHaveLength(80);
+    expect(await conversations.getContextMessageIds('a')).toHaveLength(80);
     // Without the vacuum the dead rows' space is never reused and the
     // tables grow every round; with it they stay flat.
     expect(rounds.at(-1)).toBeLessThan((rounds[1] as number) * 1.25);

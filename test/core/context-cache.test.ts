@@ -6,6 +6,7 @@ function message(id: string): Message {
   return {
     id,
     agentId: 'a',
+    conversationId: 'a',
     seq: Number(id.slice(1)),
     role: 'user',
     kind: 'chat',

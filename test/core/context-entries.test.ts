@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/core/storage/open-database';
 import { migrations } from '../../src/core/storage/migrations/registry';
 import { createAgentsRepo } from '../../src/core/storage/repos/agents-repo';
+import { createConversationsRepo } from '../../src/core/storage/repos/conversations-repo';
 import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
 import { onCleanup, templateBlob } from '../helpers/test-core';
 
@@ -21,10 +22,21 @@ async function addAgent(db: Database, id: string, contextIds?: string[]): Promis
   }
 }
 
+/** An agent as the schema has it now: with one conversation, named by the agent's id. */
+async function addCurrentAgent(db: Database, id: string): Promise<void> {
+  await addAgent(db, id);
+  await db.pg.query(
+    `INSERT INTO conversations (id, agent_id, name, created_at, updated_at)
+     VALUES ($1, $1, $1, now(), now())`,
+    [id],
+  );
+}
+
 function message(id: string, agentId: string) {
   return {
     id,
     agentId,
+    conversationId: agentId,
     role: 'user' as const,
     kind: 'chat' as const,
     content: `text of ${id}`,
@@ -49,9 +61,21 @@ describe("an agent's context entries", () => {
     onCleanup(() => db.close());
     expect(db.migration.applied[0]).toBe(CONTEXT_MIGRATION);
     const agents = createAgentsRepo(db.pg);
-    expect(await agents.getContextMessageIds('a')).toEqual(['m-summary', 'm-1', 'm-2', 'm-3']);
-    expect(await agents.getContextMessageIds('empty')).toEqual([]);
-    expect((await agents.stepState('a'))?.contextIds).toEqual(['m-summary', 'm-1', 'm-2', 'm-3']);
+    // Later, each agent's context became its first conversation's, named by the agent's id.
+    const conversations = createConversationsRepo(db.pg);
+    expect(await conversations.getContextMessageIds('a')).toEqual([
+      'm-summary',
+      'm-1',
+      'm-2',
+      'm-3',
+    ]);
+    expect(await conversations.getContextMessageIds('empty')).toEqual([]);
+    expect((await agents.stepState('a', 'a'))?.contextIds).toEqual([
+      'm-summary',
+      'm-1',
+      'm-2',
+      'm-3',
+    ]);
     const column = await db.pg.query(
       "SELECT 1 FROM information_schema.columns WHERE table_name = 'agents' AND column_name = 'context_message_ids'",
     );
@@ -61,17 +85,20 @@ describe("an agent's context entries", () => {
   it('append after a replaced context, per agent, and go with their agent', async () => {
     const db = await openDatabase({ template: templateBlob() });
     onCleanup(() => db.close());
-    await addAgent(db, 'a');
-    await addAgent(db, 'b');
+    await addCurrentAgent(db, 'a');
+    await addCurrentAgent(db, 'b');
     const agents = createAgentsRepo(db.pg);
+    const conversations = createConversationsRepo(db.pg);
     const messages = createMessagesRepo(db.pg);
     await messages.insertMany([message('a1', 'a'), message('a2', 'a')], { intoContext: true });
     await messages.insert(message('b1', 'b'), { intoContext: true });
     await messages.insert(message('a-out', 'a'));
-    await db.pg.transaction((tx) => createAgentsRepo(tx).setContextMessageIds('a', ['a2']));
+    await db.pg.transaction((tx) =>
+      createConversationsRepo(tx).setContextMessageIds({ id: 'a', agentId: 'a' }, ['a2']),
+    );
     await messages.insert(message('a3', 'a'), { intoContext: true });
-    expect(await agents.getContextMessageIds('a')).toEqual(['a2', 'a3']);
-    expect(await agents.getContextMessageIds('b')).toEqual(['b1']);
+    expect(await conversations.getContextMessageIds('a')).toEqual(['a2', 'a3']);
+    expect(await conversations.getContextMessageIds('b')).toEqual(['b1']);
     // Messages for a context must all be that agent's.
     await expect(
       messages.insertMany([message('x1', 'a'), message('x2', 'b')], { intoContext: true }),

@@ -5,7 +5,8 @@ import { testCore } from '../helpers/test-core';
 async function setup() {
   const core = await testCore();
   const agent = await core.agents.create({ name: 'Tester' });
-  return { core, agent };
+  const conversation = await core.conversations.resolve(agent.id);
+  return { core, agent, conversation };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -111,7 +112,7 @@ describe('core memory blocks', () => {
 
 describe("an agent step's state", () => {
   it('reads the agent, its blocks, context ids and counts as the separate reads do', async () => {
-    const { core, agent } = await setup();
+    const { core, agent, conversation } = await setup();
     await core.coreMemory.create(agent.id, {
       label: 'scratch',
       value: 'line one',
@@ -120,14 +121,14 @@ describe("an agent step's state", () => {
       readOnly: true,
     });
     await core.coreMemory.append(agent.id, 'human', 'Name: Ada', 'agent');
-    const [first, second] = await core.recall.appendManyToContext(agent.id, [
+    const [first, second] = await core.recall.appendManyToContext(agent.id, conversation.id, [
       { role: 'user', content: 'hi' },
       { role: 'assistant', content: 'hello' },
     ]);
     await core.recall.append(agent.id, { role: 'user', content: 'not in context' });
     await core.archival.insert(agent.id, { text: 'a passage' });
 
-    const state = await core.agents.getStepState(agent.id);
+    const state = await core.agents.getStepState(agent.id, conversation.id);
     expect(state.agent).toEqual(await core.agents.get(agent.id));
     expect(state.agent.blocks.map((b) => b.label)).toEqual(['persona', 'human', 'scratch']);
     expect(state.contextIds).toEqual([first?.id, second?.id]);
@@ -136,6 +137,8 @@ describe("an agent step's state", () => {
 
   it('names an unknown agent with a stable code', async () => {
     const { core } = await setup();
-    expect(await codeOf(core.agents.getStepState('agent_missing'))).toBe('AGENT_NOT_FOUND');
+    expect(await codeOf(core.agents.getStepState('agent_missing', 'conversation-missing'))).toBe(
+      'AGENT_NOT_FOUND',
+    );
   });
 });

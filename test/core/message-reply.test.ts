@@ -114,6 +114,8 @@ describe('what the agent said to the user', () => {
     await repo.insert({
       id: 'new',
       agentId: 'reply',
+      // Written after the conversations migration made one conversation per agent, named as it.
+      conversationId: 'reply',
       role: 'assistant',
       kind: 'chat',
       content: 'thinking about boats',

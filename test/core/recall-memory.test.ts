@@ -17,7 +17,8 @@ describe('recall memory', () => {
       toolCalls: [{ id: 'call-1', name: 'archival_memory_insert', arguments: '{"content":"x"}' }],
       createdAt: '2026-05-20T12:00:01Z',
     });
-    return { core, id };
+    const conversation = (await core.conversations.resolve(id)).id;
+    return { core, id, conversation };
   }
 
   it('keeps every message with role, tool calls and order', async () => {
@@ -30,10 +31,12 @@ describe('recall memory', () => {
   });
 
   it('appends to the context window in the same write, after what is there', async () => {
-    const { core, id } = await seeded();
+    const { core, id, conversation } = await seeded();
     const before = await core.runtime.contextMessages(id);
-    const [first] = await core.recall.appendManyToContext(id, [{ role: 'user', content: 'one' }]);
-    const [second] = await core.recall.appendManyToContext(id, [
+    const [first] = await core.recall.appendManyToContext(id, conversation, [
+      { role: 'user', content: 'one' },
+    ]);
+    const [second] = await core.recall.appendManyToContext(id, conversation, [
       { role: 'assistant', content: 'two' },
     ]);
     const after = await core.runtime.contextMessages(id);
@@ -42,15 +45,17 @@ describe('recall memory', () => {
     expect(await core.recall.count(id)).toBe(7);
     // A message for an agent that does not exist is an error, not a stray row.
     await expect(
-      core.recall.appendManyToContext('agent-missing', [{ role: 'user', content: 'lost?' }]),
+      core.recall.appendManyToContext('agent-missing', conversation, [
+        { role: 'user', content: 'lost?' },
+      ]),
     ).rejects.toThrow();
     expect(await core.recall.count(id)).toBe(7);
   });
 
   it('appends several messages in order in one write, tool calls and all', async () => {
-    const { core, id } = await seeded();
+    const { core, id, conversation } = await seeded();
     const before = await core.runtime.contextMessages(id);
-    const [call, result] = await core.recall.appendManyToContext(id, [
+    const [call, result] = await core.recall.appendManyToContext(id, conversation, [
       {
         role: 'assistant',
         content: 'Looking it up.',
@@ -72,7 +77,7 @@ describe('recall memory', () => {
     const after = await core.runtime.contextMessages(id);
     expect(after.map((m) => m.id)).toEqual([...before.map((m) => m.id), call?.id, result?.id]);
     expect(await core.recall.get(result?.id ?? '')).toEqual(result);
-    expect(await core.recall.appendManyToContext(id, [])).toEqual([]);
+    expect(await core.recall.appendManyToContext(id, conversation, [])).toEqual([]);
   });
 
   it('finds messages by words, best match first, with stemming', async () => {

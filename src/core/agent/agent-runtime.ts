@@ -5,10 +5,12 @@ import type { Clock } from '../clock';
 import { newId } from '../ids';
 import type { Agents } from '../memory/agents';
 import type { ArchivalMemory } from '../memory/archival-memory';
+import type { Conversations } from '../memory/conversations';
 import type { CoreMemory } from '../memory/core-memory';
 import type { NewMessageInput, RecallMemory } from '../memory/recall-memory';
 import type { ChatModel, ChatTurn } from '../models/chat-model';
-import { createAgentsRepo, type MemoryCounts } from '../storage/repos/agents-repo';
+import type { MemoryCounts } from '../storage/repos/agents-repo';
+import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Db } from '../storage/sql';
 import { createContextCache } from './context-cache';
@@ -26,6 +28,7 @@ export interface AgentRuntimeOptions {
   coreMemory: CoreMemory;
   archival: ArchivalMemory;
   recall: RecallMemory;
+  conversations: Conversations;
   /** The loaded model, or null until the user picks one. */
   getModel: () => ChatModel | null;
   /** Defaults to all built-in tools. */
@@ -41,6 +44,8 @@ export interface AgentRuntimeOptions {
 }
 
 export interface TurnOptions {
+  /** Defaults to the agent's most recently active conversation. */
+  conversationId?: string;
   signal?: AbortSignal;
   onEvent?: (event: AgentEvent) => void;
   /** Defaults to the agent's model.maxSteps. */
@@ -48,6 +53,8 @@ export interface TurnOptions {
 }
 
 export interface TurnResult {
+  /** The conversation the turn went to. */
+  conversationId: string;
   reply: string | null;
   stopReason: StopReason;
   steps: number;
@@ -68,42 +75,62 @@ function toolError(error: unknown): string {
  * asks for a heartbeat or the rules require it, up to a step cap.
  */
 export function createAgentRuntime(options: AgentRuntimeOptions) {
-  const { db, clock, agents, coreMemory, archival, recall } = options;
+  const { db, clock, agents, coreMemory, archival, recall, conversations } = options;
   const tools = options.tools ?? BUILTIN_TOOLS;
   const rules = options.rules ?? DEFAULT_TOOL_RULES;
   const schema = stepResponseSchema(tools, options.maxStringLength);
   const turnLocks = new Map<string, Promise<unknown>>();
   const contextCache = createContextCache();
 
-  /** Persists messages, in order, and puts them at the end of the agent's context. */
+  /** Which agent and which of its conversations a turn, a fit or a preview is about. */
+  interface Thread {
+    agentId: string;
+    conversationId: string;
+  }
+
+  /** Persists messages, in order, and puts them at the end of the conversation's context. */
   async function appendToContext<T extends NewMessageInput[]>(
-    agentId: string,
+    thread: Thread,
     ...inputs: T
   ): Promise<{ [K in keyof T]: Message }> {
-    const messages = await recall.appendManyToContext(agentId, inputs);
-    for (const message of messages) contextCache.remember(agentId, message);
+    const messages = await recall.appendManyToContext(
+      thread.agentId,
+      thread.conversationId,
+      inputs,
+    );
+    for (const message of messages) contextCache.remember(thread.conversationId, message);
     // One message back per input, in order (appendManyToContext's contract).
     return messages as { [K in keyof T]: Message };
   }
 
-  function resolveMessages(agentId: string, ids: string[]): Promise<Message[]> {
-    return contextCache.resolve(agentId, ids, (missing) => recall.getMany(missing));
+  function resolveMessages(conversationId: string, ids: string[]): Promise<Message[]> {
+    return contextCache.resolve(conversationId, ids, (missing) => recall.getMany(missing));
   }
 
-  async function contextMessages(agentId: string): Promise<Message[]> {
-    return resolveMessages(agentId, await createAgentsRepo(db).getContextMessageIds(agentId));
+  /** The agent (checked to exist) and the conversation a call names, or its default one. */
+  async function threadOf(agentId: string, conversationId?: string): Promise<Thread> {
+    await agents.get(agentId);
+    return { agentId, conversationId: (await conversations.resolve(agentId, conversationId)).id };
+  }
+
+  async function contextMessages(agentId: string, conversationId?: string): Promise<Message[]> {
+    const thread = await threadOf(agentId, conversationId);
+    return resolveMessages(
+      thread.conversationId,
+      await conversations.getContextMessageIds(thread.conversationId),
+    );
   }
 
   /**
-   * The agent, its context messages and memory counts, read once per fit
-   * (one statement, then only messages the cache has not seen): eviction
-   * compiles many candidate cuts from the same read.
+   * The agent, the conversation's context messages and memory counts, read
+   * once per fit (one statement, then only messages the cache has not seen):
+   * eviction compiles many candidate cuts from the same read.
    */
   async function loadStep(
-    agentId: string,
+    thread: Thread,
   ): Promise<{ agent: Agent; messages: Message[]; counts: MemoryCounts }> {
-    const state = await agents.getStepState(agentId);
-    const messages = await resolveMessages(agentId, state.contextIds);
+    const state = await agents.getStepState(thread.agentId, thread.conversationId);
+    const messages = await resolveMessages(thread.conversationId, state.contextIds);
     return { agent: state.agent, messages, counts: state.counts };
   }
 
@@ -134,13 +161,13 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
    * recall memory); the model is warned beforehand when pressure is high.
    */
   async function fitContext(
-    agentId: string,
+    thread: Thread,
     model: ChatModel,
     emit: (event: AgentEvent) => void,
     signal?: AbortSignal,
   ): Promise<ChatTurn[]> {
     const budget = model.contextSize - reserveFor(model);
-    let { agent, messages, counts } = await loadStep(agentId);
+    let { agent, messages, counts } = await loadStep(thread);
     let turns = compile(agent, messages, counts);
     let tokens = await model.countTokens(turns);
     if (tokens > budget) {
@@ -165,18 +192,23 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         });
         const summaryMessage = await db.transaction(async (tx) => {
           const created = await recall.append(
-            agentId,
-            { role: 'system', kind: 'summary', content: text },
+            thread.agentId,
+            {
+              conversationId: thread.conversationId,
+              role: 'system',
+              kind: 'summary',
+              content: text,
+            },
             tx,
           );
-          await createAgentsRepo(tx).setContextMessageIds(agentId, [
-            created.id,
-            ...chat.slice(cut).map((m) => m.id),
-          ]);
+          await createConversationsRepo(tx).setContextMessageIds(
+            { id: thread.conversationId, agentId: thread.agentId },
+            [created.id, ...chat.slice(cut).map((m) => m.id)],
+          );
           return created;
         });
         emit({ type: 'summarized', evicted: evicted.length, summaryId: summaryMessage.id });
-        ({ agent, messages, counts } = await loadStep(agentId));
+        ({ agent, messages, counts } = await loadStep(thread));
         turns = compile(agent, messages, counts);
         tokens = await model.countTokens(turns);
       }
@@ -192,7 +224,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     return pressure >= PRESSURE_WARNING ? compile(agent, messages, counts, pressure) : turns;
   }
 
-  async function runTurn(agentId: string, text: string, turn: TurnOptions): Promise<TurnResult> {
+  async function runTurn(thread: Thread, text: string, turn: TurnOptions): Promise<TurnResult> {
+    const { agentId } = thread;
     const emit = (event: AgentEvent): void => turn.onEvent?.(event);
     const model = options.getModel();
     if (!model) {
@@ -201,22 +234,22 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         'No language model is loaded yet. Choose a .gguf file or download a recommended model in Models & settings (CLI: --model <file.gguf>).',
       );
     }
-    const { agent } = await agents.getStepState(agentId);
+    const { agent } = await agents.getStepState(agentId, thread.conversationId);
     const maxSteps = turn.maxSteps ?? agent.model.maxSteps;
-    const [user] = await appendToContext(agentId, { role: 'user', content: text });
+    const [user] = await appendToContext(thread, { role: 'user', content: text });
     emit({ type: 'message', message: user });
 
     const usage: TokenUsageReport[] = [];
     let reply: string | null = null;
     const finish = (stopReason: StopReason, steps: number): TurnResult => {
       emit({ type: 'done', reply, stopReason, steps });
-      return { reply, stopReason, steps, usage };
+      return { conversationId: thread.conversationId, reply, stopReason, steps, usage };
     };
 
     for (let step = 1; step <= maxSteps; step++) {
       emit({ type: 'step', step });
-      if (turn.signal?.aborted) return cancelled(agentId, step - 1);
-      const turns = await fitContext(agentId, model, emit, turn.signal);
+      if (turn.signal?.aborted) return cancelled(step - 1);
+      const turns = await fitContext(thread, model, emit, turn.signal);
       const streamer = new ReplyStreamer((chunk) => emit({ type: 'token', text: chunk }));
       let result;
       try {
@@ -234,7 +267,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
           },
         );
       } catch (error) {
-        if (turn.signal?.aborted) return cancelled(agentId, step);
+        if (turn.signal?.aborted) return cancelled(step);
         throw new LocusError(
           'MODEL_FAILED',
           `The model stopped with an error: ${(error as Error).message}. Try again; if it keeps failing, reload the model or pick another in Models & settings.`,
@@ -242,7 +275,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       }
       usage.push(result.usage);
       emit({ type: 'usage', step, usage: result.usage });
-      if (result.stopReason === 'aborted') return cancelled(agentId, step);
+      if (result.stopReason === 'aborted') return cancelled(step);
 
       const parsed = parseStep(result.text, tools);
       const callId = newId('call');
@@ -275,7 +308,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       // step's messages at its end: one write instead of two per step (each
       // ~3 ms at 100k stored messages, bench/ scale suite). A crash while
       // the tool runs loses the call, not anything the user said.
-      const [assistant, toolMessage] = await appendToContext(agentId, call, {
+      const [assistant, toolMessage] = await appendToContext(thread, call, {
         role: 'tool',
         name: toolName,
         toolCallId: callId,
@@ -292,7 +325,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         !outcome.ok || (parsed.ok && (parsed.heartbeat || rules.continue.includes(toolName)));
       if (!heartbeat) return finish('no_heartbeat', step);
     }
-    const [notice] = await appendToContext(agentId, {
+    const [notice] = await appendToContext(thread, {
       role: 'system',
       kind: 'event',
       content: `Stopped after ${maxSteps} steps without a reply (the step limit). Answer the user directly next time.`,
@@ -300,8 +333,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     emit({ type: 'message', message: notice });
     return finish('max_steps', maxSteps);
 
-    async function cancelled(id: string, steps: number): Promise<TurnResult> {
-      const [message] = await appendToContext(id, {
+    async function cancelled(steps: number): Promise<TurnResult> {
+      const [message] = await appendToContext(thread, {
         role: 'system',
         kind: 'event',
         content: 'Stopped by the user.',
@@ -314,12 +347,15 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   return {
     tools,
     /**
-     * Runs one user turn. Turns of one agent never interleave: a second call
-     * waits for the first to finish.
+     * Runs one user turn. Turns of one agent never interleave, whatever their
+     * conversation (they share its core memory): a second call waits for the
+     * first to finish.
      */
     async send(agentId: string, text: string, turn: TurnOptions = {}): Promise<TurnResult> {
       const previous = turnLocks.get(agentId) ?? Promise.resolve();
-      const current = previous.catch(() => undefined).then(() => runTurn(agentId, text, turn));
+      const current = previous
+        .catch(() => undefined)
+        .then(async () => runTurn(await threadOf(agentId, turn.conversationId), text, turn));
       turnLocks.set(agentId, current);
       try {
         return await current;
@@ -331,9 +367,11 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       }
     },
     contextMessages,
-    /** The exact prompt the next step would see (for inspection and tests). */
-    async preview(agentId: string): Promise<ChatTurn[]> {
-      const { agent, messages, counts } = await loadStep(agentId);
+    /** The agent (checked to exist) and the conversation a call names, or its default one. */
+    threadOf,
+    /** The exact prompt the next step of a conversation would see (for inspection and tests). */
+    async preview(agentId: string, conversationId?: string): Promise<ChatTurn[]> {
+      const { agent, messages, counts } = await loadStep(await threadOf(agentId, conversationId));
       return compile(agent, messages, counts);
     },
   };

@@ -3,18 +3,18 @@ import type { Message } from '../../shared/entities';
 export type FetchMessages = (ids: string[]) => Promise<Message[]>;
 
 /**
- * The messages of each agent's context window, by id. Recall memory is
+ * The messages of each conversation's context window, by id. Recall memory is
  * append-only (a message never changes once written), so a step re-reads
  * only the list of ids and fetches the messages it has not seen yet:
  * re-reading all ~200 in-context messages cost ~7 ms per step at 10k stored
  * messages (bench/ scale suite).
  */
 export function createContextCache() {
-  const byAgent = new Map<string, Map<string, Message>>();
+  const byConversation = new Map<string, Map<string, Message>>();
   return {
     /** The messages with these ids, in this order; ids no message has are skipped. */
-    async resolve(agentId: string, ids: string[], fetch: FetchMessages): Promise<Message[]> {
-      const known = byAgent.get(agentId) ?? new Map<string, Message>();
+    async resolve(conversationId: string, ids: string[], fetch: FetchMessages): Promise<Message[]> {
+      const known = byConversation.get(conversationId) ?? new Map<string, Message>();
       const missing = ids.filter((id) => !known.has(id));
       if (missing.length > 0)
         for (const message of await fetch(missing)) known.set(message.id, message);
@@ -23,12 +23,12 @@ export function createContextCache() {
         return message ? [message] : [];
       });
       // Only what is in context now stays: evicted messages are not asked for again.
-      byAgent.set(agentId, new Map(messages.map((m) => [m.id, m])));
+      byConversation.set(conversationId, new Map(messages.map((m) => [m.id, m])));
       return messages;
     },
-    /** A message just written into the agent's context; saves the next step a read. */
-    remember(agentId: string, message: Message): void {
-      byAgent.get(agentId)?.set(message.id, message);
+    /** A message just written into the conversation's context; saves the next step a read. */
+    remember(conversationId: string, message: Message): void {
+      byConversation.get(conversationId)?.set(message.id, message);
     },
   };
 }

@@ -55,6 +55,22 @@ export const AfToolSchema = z
 export const LocusExtensionSchema = z.object({
   formatVersion: z.literal(1),
   model: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * An agent's conversations (Letta's file has one context): each lists its
+   * messages and its context window by file message id. The file's
+   * in_context_message_ids is the most recently active one's.
+   */
+  conversations: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(500),
+        created_at: z.string().max(64),
+        messages: z.array(id).max(1_000_000),
+        context: z.array(id).max(1_000_000),
+      }),
+    )
+    .max(10_000)
+    .optional(),
   /** Locus message kinds that Letta has no field for, by message id. */
   messageKinds: z.record(z.string(), z.enum(['chat', 'summary', 'event'])).optional(),
   archival: z

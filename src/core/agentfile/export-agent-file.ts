@@ -6,7 +6,7 @@ import { BUILTIN_TOOLS, DEFAULT_TOOL_RULES } from '../agent/tools';
 import type { createAgents } from '../memory/agents';
 import type { Embedder } from '../models/embedder';
 import type { Db } from '../storage/sql';
-import { createAgentsRepo } from '../storage/repos/agents-repo';
+import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createInertToolsRepo } from '../storage/repos/inert-tools-repo';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
 import { createPassagesRepo } from '../storage/repos/passages-repo';
@@ -72,7 +72,13 @@ function letttaMessage(m: Message, id: string, agentId: string) {
 export async function exportAgentFile(deps: ExportDeps, agentId: string) {
   const agent = await deps.agents.get(agentId);
   const messages = await allMessages(deps.db, agentId);
-  const contextIds = await createAgentsRepo(deps.db).getContextMessageIds(agentId);
+  const conversationsRepo = createConversationsRepo(deps.db);
+  const conversations = await conversationsRepo.listByAgent(agentId);
+  const contexts = await Promise.all(
+    conversations.map((c) => conversationsRepo.getContextMessageIds(c.id)),
+  );
+  // Letta's file has one context: the most recently active conversation's.
+  const contextIds = contexts[0] ?? [];
   const passages = await allPassages(deps.db, agentId);
   const inert = await createInertToolsRepo(deps.db).list(agentId);
 
@@ -105,6 +111,12 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
       modelPath: agent.model.modelPath ? path.basename(agent.model.modelPath) : null,
     },
     messageKinds,
+    conversations: conversations.map((c, i) => ({
+      name: c.name,
+      created_at: c.createdAt,
+      messages: messages.filter((m) => m.conversationId === c.id).map((m) => fileIds.get(m.id)!),
+      context: (contexts[i] ?? []).flatMap((id) => fileIds.get(id) ?? []),
+    })),
     archival: passages.map((p) => ({
       text: p.text,
       tags: p.tags,

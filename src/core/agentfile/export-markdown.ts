@@ -1,6 +1,7 @@
 import type { Passage } from '../../shared/entities';
 import { messageReply } from '../../shared/message-text';
 import type { createAgents } from '../memory/agents';
+import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import type { Db } from '../storage/sql';
 import { allMessages, allPassages } from './export-agent-file';
 
@@ -43,16 +44,25 @@ export async function exportMarkdown(
   }
   if (options.conversations) {
     lines.push('## Conversations', '');
-    let current = '';
-    for (const m of await allMessages(deps.db, agentId)) {
-      const text =
-        m.role === 'user' ? m.content : m.role === 'assistant' ? (messageReply(m) ?? '') : '';
-      if (!text) continue;
-      if (day(m.createdAt) !== current) {
-        current = day(m.createdAt);
-        lines.push(`### ${current}`, '');
+    const messages = await allMessages(deps.db, agentId);
+    // Oldest conversation first, like the messages within each.
+    const conversations = (await createConversationsRepo(deps.db).listByAgent(agentId)).sort(
+      (a, b) => a.createdAt.localeCompare(b.createdAt),
+    );
+    for (const conversation of conversations) {
+      lines.push(`### ${conversation.name}`, '');
+      let current = '';
+      for (const m of messages) {
+        if (m.conversationId !== conversation.id) continue;
+        const text =
+          m.role === 'user' ? m.content : m.role === 'assistant' ? (messageReply(m) ?? '') : '';
+        if (!text) continue;
+        if (day(m.createdAt) !== current) {
+          current = day(m.createdAt);
+          lines.push(`#### ${current}`, '');
+        }
+        lines.push(`**${m.role === 'user' ? 'You' : agent.name}:** ${text}`, '');
       }
-      lines.push(`**${m.role === 'user' ? 'You' : agent.name}:** ${text}`, '');
     }
   }
   return `${lines.join('\n').trimEnd()}\n`;

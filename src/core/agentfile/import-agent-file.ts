@@ -9,6 +9,7 @@ import { withoutNul } from '../text';
 import type { Db } from '../storage/sql';
 import { createAgentsRepo } from '../storage/repos/agents-repo';
 import { createBlocksRepo } from '../storage/repos/blocks-repo';
+import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createInertToolsRepo } from '../storage/repos/inert-tools-repo';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
 import { createPassagesRepo } from '../storage/repos/passages-repo';
@@ -180,6 +181,36 @@ export async function importAgentFile(
       blockCount++;
     }
 
+    // Locus files list their conversations; any other file is one conversation.
+    const conversationsRepo = createConversationsRepo(tx);
+    const fileConversations = locus?.conversations?.length
+      ? locus.conversations
+      : [
+          {
+            name: 'Conversation 1',
+            created_at: now,
+            messages: [],
+            context: agent.in_context_message_ids,
+          },
+        ];
+    const conversationIds: string[] = [];
+    const conversationOf = new Map<string, string>();
+    for (const [i, c] of fileConversations.entries()) {
+      const id = newId('conversation');
+      const at = isoOr(c.created_at, now);
+      await conversationsRepo.insert({
+        id,
+        agentId,
+        name: c.name.trim() || `Conversation ${i + 1}`,
+        createdAt: at,
+        updatedAt: at,
+      });
+      conversationIds.push(id);
+      for (const fileId of c.messages)
+        if (!conversationOf.has(fileId)) conversationOf.set(fileId, id);
+    }
+    const firstConversation = conversationIds[0] as string;
+
     const messagesRepo = createMessagesRepo(tx);
     const newIds = new Map<string, string>();
     const skipped = new Set<string>();
@@ -216,6 +247,7 @@ export async function importAgentFile(
       const created = await messagesRepo.insert({
         id: newId('message'),
         agentId,
+        conversationId: conversationOf.get(m.id) ?? firstConversation,
         role: m.role as MessageRole,
         kind,
         content: messageText(m.content),
@@ -232,14 +264,18 @@ export async function importAgentFile(
         `${repeats} repeated cop${repeats === 1 ? 'y' : 'ies'} of messages were stored once.`,
       );
     }
-    const context = agent.in_context_message_ids.flatMap((id) => {
-      const mapped = newIds.get(id);
-      if (mapped) return [mapped];
-      if (!skipped.has(id)) notes.push(`In-context message "${id}" is not in the file; ignored.`);
-      return [];
-    });
-    // A message listed twice is in the context once, where it first appears.
-    await agentsRepo.setContextMessageIds(agentId, [...new Set(context)]);
+    for (const [i, c] of fileConversations.entries()) {
+      const context = c.context.flatMap((id) => {
+        const mapped = newIds.get(id);
+        if (mapped) return [mapped];
+        if (!skipped.has(id)) notes.push(`In-context message "${id}" is not in the file; ignored.`);
+        return [];
+      });
+      // A message listed twice is in the context once, where it first appears.
+      await conversationsRepo.setContextMessageIds({ id: conversationIds[i] as string, agentId }, [
+        ...new Set(context),
+      ]);
+    }
 
     const passagesRepo = createPassagesRepo(tx);
     for (const p of locus?.archival ?? []) {

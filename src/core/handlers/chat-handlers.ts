@@ -9,13 +9,22 @@ type ChatHandlers = Pick<Handlers, 'chat.send' | 'chat.cancel' | 'chat.context'>
 export function createChatHandlers(runtime: AgentRuntime, events: EventBus): ChatHandlers {
   const running = new Map<string, AbortController>();
   return {
-    'chat.send': async ({ agentId, text, turnId = randomUUID() }) => {
+    'chat.send': async ({ agentId, conversationId, text, turnId = randomUUID() }) => {
       const controller = new AbortController();
       running.set(turnId, controller);
       try {
+        // Resolved first so every event of the turn can name its conversation.
+        const thread = await runtime.threadOf(agentId, conversationId);
         const result = await runtime.send(agentId, text, {
+          conversationId: thread.conversationId,
           signal: controller.signal,
-          onEvent: (event) => events.emit('agent', { agentId, turnId, event }),
+          onEvent: (event) =>
+            events.emit('agent', {
+              agentId,
+              conversationId: thread.conversationId,
+              turnId,
+              event,
+            }),
         });
         return { turnId, ...result };
       } finally {
@@ -27,9 +36,13 @@ export function createChatHandlers(runtime: AgentRuntime, events: EventBus): Cha
       controller?.abort();
       return { cancelled: controller !== undefined };
     },
-    'chat.context': async ({ agentId }) => ({
-      messages: await runtime.contextMessages(agentId),
-      prompt: await runtime.preview(agentId),
-    }),
+    'chat.context': async ({ agentId, conversationId }) => {
+      const thread = await runtime.threadOf(agentId, conversationId);
+      return {
+        conversationId: thread.conversationId,
+        messages: await runtime.contextMessages(agentId, thread.conversationId),
+        prompt: await runtime.preview(agentId, thread.conversationId),
+      };
+    },
   };
 }

@@ -98,7 +98,7 @@ export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
     },
 
     'recall.search': ({ agentId, ...query }) => recall.search(agentId, query),
-    'recall.recent': ({ agentId, limit, beforeSeq }) =>
-      recall.recent(agentId, limit ?? 50, beforeSeq),
+    'recall.recent': ({ agentId, conversationId, limit, beforeSeq }) =>
+      recall.recent(agentId, limit ?? 50, beforeSeq, conversationId),
   };
 }

@@ -19,12 +19,14 @@ import {
 } from '../storage/repos/agents-repo';
 import { createBlocksRepo } from '../storage/repos/blocks-repo';
 import type { Db } from '../storage/sql';
+import type { Conversations } from './conversations';
 import type { CoreMemory } from './core-memory';
 
 export interface AgentsOptions {
   db: Db;
   clock: Clock;
   coreMemory: CoreMemory;
+  conversations: Conversations;
 }
 
 export interface NewAgent {
@@ -55,7 +57,7 @@ function notFound(id: string): LocusError {
 
 /** Agents and their blocks; creation and deletion are single transactions. */
 export function createAgents(options: AgentsOptions) {
-  const { db, clock, coreMemory } = options;
+  const { db, clock, coreMemory, conversations } = options;
   const repo = createAgentsRepo(db);
 
   async function withBlocks(row: AgentRow): Promise<Agent> {
@@ -93,6 +95,7 @@ export function createAgents(options: AgentsOptions) {
       await createAgentsRepo(tx).insert(row);
       for (const block of input.blocks ?? DEFAULT_BLOCKS)
         await coreMemory.create(row.id, block, tx);
+      await conversations.create(row.id, undefined, tx);
     });
     return get(row.id);
   }
@@ -100,9 +103,9 @@ export function createAgents(options: AgentsOptions) {
   return {
     create,
     get,
-    /** The agent with its context ids and memory counts, in one read. */
-    async getStepState(id: string): Promise<AgentStepState> {
-      const state = await repo.stepState(id);
+    /** The agent with one conversation's context ids and the agent's memory counts, in one read. */
+    async getStepState(id: string, conversationId: string): Promise<AgentStepState> {
+      const state = await repo.stepState(id, conversationId);
       if (!state) throw notFound(id);
       return {
         agent: { ...state.agent, blocks: state.blocks },

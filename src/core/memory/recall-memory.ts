@@ -8,10 +8,13 @@ import { parseDateBound } from './date-bounds';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Sql } from '../storage/sql';
+import type { Conversations } from './conversations';
 
 export interface RecallMemoryOptions {
   db: Sql;
   clock: Clock;
+  /** Where a message that names no conversation goes (the agent's most recent). */
+  conversations: Conversations;
   /** Embeds queries; messages are embedded by the message indexer. */
   embedder: Embedder;
   /** Counts writes; the analysis itself runs later, outside any transaction. */
@@ -19,6 +22,8 @@ export interface RecallMemoryOptions {
 }
 
 export interface NewMessageInput {
+  /** Defaults to the agent's most recently active conversation. */
+  conversationId?: string;
   role: MessageRole;
   content: string;
   kind?: MessageKind;
@@ -60,7 +65,7 @@ export function createRecallMemory(options: RecallMemoryOptions) {
   }
   const repo = createMessagesRepo(db);
 
-  function write(
+  async function write(
     agentId: string,
     inputs: NewMessageInput[],
     sql: Sql,
@@ -68,10 +73,14 @@ export function createRecallMemory(options: RecallMemoryOptions) {
   ): Promise<Message[]> {
     options.autoAnalyze?.noteWrites(inputs.length);
     const now = clock.now().toISOString();
+    const fallback = inputs.every((input) => input.conversationId !== undefined)
+      ? undefined
+      : (await options.conversations.resolve(agentId, undefined, sql)).id;
     return createMessagesRepo(sql).insertMany(
       inputs.map((input) => ({
         id: newId('message'),
         agentId,
+        conversationId: input.conversationId ?? (fallback as string),
         role: input.role,
         kind: input.kind ?? 'chat',
         content: input.content,
@@ -90,9 +99,21 @@ export function createRecallMemory(options: RecallMemoryOptions) {
       const [message] = await write(agentId, [input], sql, false);
       return message as Message;
     },
-    /** Stores messages, in this order, at the end of the agent's context window, in one atomic write. */
-    appendManyToContext(agentId: string, inputs: NewMessageInput[]): Promise<Message[]> {
-      return write(agentId, inputs, db, true);
+    /**
+     * Stores messages, in this order, at the end of one conversation's context
+     * window, in one atomic write.
+     */
+    appendManyToContext(
+      agentId: string,
+      conversationId: string,
+      inputs: NewMessageInput[],
+    ): Promise<Message[]> {
+      return write(
+        agentId,
+        inputs.map((input) => ({ ...input, conversationId })),
+        db,
+        true,
+      );
     },
     async get(id: string): Promise<Message> {
       const message = await repo.get(id);
@@ -102,8 +123,14 @@ export function createRecallMemory(options: RecallMemoryOptions) {
     getMany(ids: string[]): Promise<Message[]> {
       return repo.getMany(ids);
     },
-    recent(agentId: string, limit: number, beforeSeq?: number): Promise<Message[]> {
-      return repo.listBefore(agentId, limit, beforeSeq);
+    /** The newest messages, oldest first: of one conversation, or of all the agent's. */
+    recent(
+      agentId: string,
+      limit: number,
+      beforeSeq?: number,
+      conversationId?: string,
+    ): Promise<Message[]> {
+      return repo.listBefore(agentId, limit, beforeSeq, conversationId);
     },
     count(agentId: string): Promise<number> {
       return repo.count(agentId);

@@ -6,6 +6,7 @@ import { memoryCounts } from './1764300000000_memory_counts';
 import { contextEntries } from './1764400000000_context_entries';
 import { messageReply } from './1764500000000_message_reply';
 import { messageEmbeddings } from './1764600000000_message_embeddings';
+import { conversations } from './1796530690761_conversations';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   contextEntries,
   messageReply,
   messageEmbeddings,
+  conversations,
 ];

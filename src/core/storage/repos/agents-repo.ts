@@ -23,7 +23,7 @@ export interface MemoryCounts {
 export interface AgentStepState {
   agent: AgentRow;
   blocks: Block[];
-  /** Which messages are in the context window, oldest first. */
+  /** Which messages are in the conversation's context window, oldest first. */
   contextIds: string[];
   counts: MemoryCounts;
 }
@@ -110,45 +110,23 @@ export function createAgentsRepo(sql: Sql) {
       const result = await sql.query('DELETE FROM agents WHERE id = $1', [id]);
       return (result.affectedRows ?? 0) > 0;
     },
-    /** Which messages are in the agent's context window, oldest first. */
-    async getContextMessageIds(id: string): Promise<string[]> {
-      const result = await sql.query<{ message_id: string }>(
-        'SELECT message_id FROM context_entries WHERE agent_id = $1 ORDER BY position',
-        [id],
-      );
-      return result.rows.map((row) => row.message_id);
-    },
     /**
-     * Replaces the whole context (after a summary, or on import). Two
-     * statements (a CTE's delete and the insert would race on the same keys),
-     * so callers run it inside their transaction.
+     * The agent, its blocks, one conversation's context message ids and the
+     * agent's memory counts in one statement: read at every agent step, where
+     * four round trips cost ~4 ms (bench/ scale suite).
      */
-    async setContextMessageIds(id: string, ids: string[]): Promise<void> {
-      await sql.query('DELETE FROM context_entries WHERE agent_id = $1', [id]);
-      await sql.query(
-        `INSERT INTO context_entries (agent_id, position, message_id)
-         SELECT $1, e.position, e.message_id
-         FROM unnest($2::text[]) WITH ORDINALITY AS e(message_id, position)`,
-        [id, ids],
-      );
-    },
-    /**
-     * The agent, its blocks, its context's message ids and its memory counts
-     * in one statement: read at every agent step, where four round trips
-     * cost ~4 ms (bench/ scale suite).
-     */
-    async stepState(id: string): Promise<AgentStepState | undefined> {
+    async stepState(id: string, conversationId: string): Promise<AgentStepState | undefined> {
       const result = await queryPrepared<
         RawAgent & { blocks: unknown; ids: string[] | null; messages: number; passages: number }
       >(
         sql,
         `SELECT ${COLUMN_NAMES.map((column) => `a.${column}`).join(', ')},
                 ARRAY(SELECT e.message_id FROM context_entries e
-                      WHERE e.agent_id = a.id ORDER BY e.position) AS ids,
+                      WHERE e.conversation_id = $2 AND e.agent_id = a.id ORDER BY e.position) AS ids,
                 ${blocksJsonSql('a.id')} AS blocks,
                 coalesce(c.messages, 0)::int AS messages, coalesce(c.passages, 0)::int AS passages
          FROM agents a LEFT JOIN memory_counts c ON c.agent_id = a.id WHERE a.id = $1`,
-        [id],
+        [id, conversationId],
       );
       const row = result.rows[0];
       if (!row) return undefined;

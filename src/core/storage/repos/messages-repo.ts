@@ -11,11 +11,13 @@ import {
   type Fusion,
   type SearchMode,
 } from './fusion-sql';
+import { MESSAGE_CONVERSATION } from './conversations-repo';
 import { Params, bm25Scores, bm25TuningFor, iso, toVectorLiteral } from './rows';
 
 interface RawMessage {
   id: string;
   agent_id: string;
+  conversation_id: string;
   seq: number | string;
   role: MessageRole;
   kind: MessageKind;
@@ -26,13 +28,15 @@ interface RawMessage {
   created_at: Date;
 }
 
+// See MESSAGE_CONVERSATION: older messages name their conversation by NULL.
 const COLUMNS =
-  'm.id, m.agent_id, m.seq, m.role, m.kind, m.content, m.tool_calls, m.tool_call_id, m.name, m.created_at';
+  'm.id, m.agent_id, coalesce(m.conversation_id, m.agent_id) AS conversation_id, m.seq, m.role, m.kind, m.content, m.tool_calls, m.tool_call_id, m.name, m.created_at';
 
 function toMessage(row: RawMessage): Message {
   return {
     id: row.id,
     agentId: row.agent_id,
+    conversationId: row.conversation_id,
     seq: Number(row.seq),
     role: row.role,
     kind: row.kind,
@@ -83,36 +87,39 @@ const EARLIER_SHARE = 0.5;
 export function createMessagesRepo(sql: Sql) {
   /**
    * Messages in one statement, in the order given (their seq follows it).
-   * `intoContext` also appends them to their agent's context window in the
-   * same statement: atomic without a transaction's extra round trips (the
-   * agent loop writes a step's messages together).
+   * `intoContext` also appends them to their conversation's context window
+   * in the same statement: atomic without a transaction's extra round trips
+   * (the agent loop writes a step's messages together).
    */
   async function insertMany(
     messages: NewMessage[],
     options: { intoContext?: boolean } = {},
   ): Promise<Message[]> {
     if (messages.length === 0) return [];
-    const agentId = messages[0]?.agentId as string;
-    if (options.intoContext && messages.some((m) => m.agentId !== agentId)) {
-      throw new RangeError("messages written into a context must all be of that context's agent");
+    const first = messages[0] as NewMessage;
+    if (
+      options.intoContext &&
+      messages.some((m) => m.agentId !== first.agentId || m.conversationId !== first.conversationId)
+    ) {
+      throw new RangeError('messages written into a context must all be of that conversation');
     }
     // reply: what the message said to the user, which full text indexes
     // instead of the thinking in content (see the message_reply migration).
-    const insert = `INSERT INTO messages AS m (id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at, reply)
-         SELECT r.id, r.agent_id, r.role, r.kind, r.content, r.tool_calls::jsonb, r.tool_call_id, r.name, r.created_at, r.reply
+    const insert = `INSERT INTO messages AS m (id, agent_id, conversation_id, role, kind, content, tool_calls, tool_call_id, name, created_at, reply)
+         SELECT r.id, r.agent_id, r.conversation_id, r.role, r.kind, r.content, r.tool_calls::jsonb, r.tool_call_id, r.name, r.created_at, r.reply
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::text[], $9::timestamptz[], $10::text[]) WITH ORDINALITY
-           AS r(id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at, reply, ord)
+                     $8::text[], $9::timestamptz[], $10::text[], $11::text[]) WITH ORDINALITY
+           AS r(id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at, reply, conversation_id, ord)
          ORDER BY r.ord
          RETURNING ${COLUMNS}`;
     const result = await sql.query<RawMessage>(
       options.intoContext
         ? `WITH m AS (${insert}), context AS (
-             INSERT INTO context_entries (agent_id, position, message_id)
-             SELECT $11, last.position + e.position, e.message_id
+             INSERT INTO context_entries (agent_id, conversation_id, position, message_id)
+             SELECT $12, $13, last.position + e.position, e.message_id
              FROM unnest($1::text[]) WITH ORDINALITY AS e(message_id, position),
                   (SELECT coalesce(max(position), 0) AS position
-                   FROM context_entries WHERE agent_id = $11) last)
+                   FROM context_entries WHERE conversation_id = $13) last)
            SELECT * FROM m ORDER BY m.seq`
         : `WITH m AS (${insert}) SELECT * FROM m ORDER BY m.seq`,
       [
@@ -126,7 +133,8 @@ export function createMessagesRepo(sql: Sql) {
         messages.map((m) => m.name),
         messages.map((m) => m.createdAt),
         messages.map((m) => messageReply(m)),
-        ...(options.intoContext ? [agentId] : []),
+        messages.map((m) => m.conversationId),
+        ...(options.intoContext ? [first.agentId, first.conversationId] : []),
       ],
     );
     return result.rows.map(toMessage);
@@ -161,15 +169,28 @@ export function createMessagesRepo(sql: Sql) {
       );
       return result.rows.map(toMessage);
     },
-    /** Newest `limit` messages before `beforeSeq` (all when omitted), returned oldest first. */
-    async listBefore(agentId: string, limit: number, beforeSeq?: number): Promise<Message[]> {
+    /**
+     * Newest `limit` messages before `beforeSeq` (all when omitted), of one
+     * conversation or of the whole agent, returned oldest first.
+     */
+    async listBefore(
+      agentId: string,
+      limit: number,
+      beforeSeq?: number,
+      conversationId?: string,
+    ): Promise<Message[]> {
+      const params = new Params();
+      const where = [`m.agent_id = ${params.add(agentId)}`];
+      if (beforeSeq !== undefined) where.push(`m.seq < ${params.add(beforeSeq)}`);
+      // The same expression as messages_conversation_seq, so the index serves it.
+      if (conversationId !== undefined)
+        where.push(`${MESSAGE_CONVERSATION('m')} = ${params.add(conversationId)}`);
       const result = await sql.query<RawMessage>(
         `SELECT * FROM (
-           SELECT ${COLUMNS} FROM messages m
-           WHERE m.agent_id = $1 AND ($2::bigint IS NULL OR m.seq < $2)
-           ORDER BY m.seq DESC LIMIT $3) recent
+           SELECT ${COLUMNS} FROM messages m WHERE ${where.join(' AND ')}
+           ORDER BY m.seq DESC LIMIT ${params.add(limit)}) recent
          ORDER BY seq`,
-        [agentId, beforeSeq ?? null, limit],
+        params.values,
       );
       return result.rows.map(toMessage);
     },

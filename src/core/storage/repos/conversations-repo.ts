@@ -1,0 +1,125 @@
+import type { Conversation } from '../../../shared/entities';
+import type { Sql } from '../sql';
+import { iso } from './rows';
+
+interface RawConversation {
+  id: string;
+  agent_id: string;
+  name: string;
+  created_at: Date;
+  updated_at: Date;
+  last_message_at: Date | null;
+}
+
+/**
+ * Messages of an agent's first conversation from before conversations existed
+ * keep conversation_id NULL; that conversation's id is the agent's (see the
+ * conversations migration). Every query about a message's conversation uses
+ * this expression, which messages_conversation_seq indexes.
+ */
+export const MESSAGE_CONVERSATION = (alias: string) =>
+  `coalesce(${alias}.conversation_id, ${alias}.agent_id)`;
+
+// Newest message first through messages_conversation_seq: one index probe each.
+const COLUMNS = `c.id, c.agent_id, c.name, c.created_at, c.updated_at,
+  (SELECT m.created_at FROM messages m WHERE ${MESSAGE_CONVERSATION('m')} = c.id
+   ORDER BY m.seq DESC LIMIT 1) AS last_message_at`;
+
+function toConversation(row: RawConversation): Conversation {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    name: row.name,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    lastMessageAt: row.last_message_at ? iso(row.last_message_at) : null,
+  };
+}
+
+export function createConversationsRepo(sql: Sql) {
+  return {
+    async insert(conversation: Omit<Conversation, 'lastMessageAt'>): Promise<void> {
+      await sql.query(
+        `INSERT INTO conversations (id, agent_id, name, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5)`,
+        [
+          conversation.id,
+          conversation.agentId,
+          conversation.name,
+          conversation.createdAt,
+          conversation.updatedAt,
+        ],
+      );
+    },
+    async get(id: string): Promise<Conversation | undefined> {
+      const result = await sql.query<RawConversation>(
+        `SELECT ${COLUMNS} FROM conversations c WHERE c.id = $1`,
+        [id],
+      );
+      return result.rows[0] ? toConversation(result.rows[0]) : undefined;
+    },
+    /** Most recently active first: the newest message, or creation for one without messages. */
+    async listByAgent(agentId: string): Promise<Conversation[]> {
+      const result = await sql.query<RawConversation>(
+        `SELECT * FROM (SELECT ${COLUMNS} FROM conversations c WHERE c.agent_id = $1) listed
+         ORDER BY greatest(last_message_at, created_at) DESC, id`,
+        [agentId],
+      );
+      return result.rows.map(toConversation);
+    },
+    async count(agentId: string): Promise<number> {
+      const result = await sql.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM conversations WHERE agent_id = $1',
+        [agentId],
+      );
+      return result.rows[0]?.n ?? 0;
+    },
+    async rename(id: string, name: string, updatedAt: string): Promise<boolean> {
+      const result = await sql.query(
+        'UPDATE conversations SET name = $2, updated_at = $3 WHERE id = $1',
+        [id, name, updatedAt],
+      );
+      return (result.affectedRows ?? 0) > 0;
+    },
+    /**
+     * Removes the conversation and every message said in it (they leave
+     * recall memory); callers run it in a transaction. Messages from before
+     * conversations existed name none, hence the explicit delete.
+     */
+    async delete(id: string): Promise<boolean> {
+      await sql.query(
+        `DELETE FROM messages m WHERE ${MESSAGE_CONVERSATION('m')} = $1
+           AND m.agent_id = (SELECT agent_id FROM conversations WHERE id = $1)`,
+        [id],
+      );
+      const result = await sql.query('DELETE FROM conversations WHERE id = $1', [id]);
+      return (result.affectedRows ?? 0) > 0;
+    },
+    /** Which messages are in the conversation's context window, oldest first. */
+    async getContextMessageIds(id: string): Promise<string[]> {
+      const result = await sql.query<{ message_id: string }>(
+        'SELECT message_id FROM context_entries WHERE conversation_id = $1 ORDER BY position',
+        [id],
+      );
+      return result.rows.map((row) => row.message_id);
+    },
+    /**
+     * Replaces the whole context (after a summary, or on import). Two
+     * statements (a CTE's delete and the insert would race on the same keys),
+     * so callers run it inside their transaction.
+     */
+    async setContextMessageIds(
+      conversation: { id: string; agentId: string },
+      ids: string[],
+    ): Promise<void> {
+      await sql.query('DELETE FROM context_entries WHERE conversation_id = $1', [conversation.id]);
+      await sql.query(
+        `INSERT INTO context_entries (agent_id, conversation_id, position, message_id)
+         SELECT $1, $2, e.position, e.message_id
+         FROM unnest($3::text[]) WITH ORDINALITY AS e(message_id, position)`,
+        [conversation.agentId, conversation.id, ids],
+      );
+    },
+  };
+}
+export type ConversationsRepo = ReturnType<typeof createConversationsRepo>;
