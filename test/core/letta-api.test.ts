@@ -113,6 +113,16 @@ describe('Letta-compatible API (@letta-ai/letta-client, scripted model)', () => 
       .map((m) => (m as Typed).content);
     expect(ascending).toEqual(['my name is Ada']);
 
+    // A Locus conversation of the agent, named by id: its own thread, listed on its own.
+    const side = await core.handlers['conversations.create']({ agentId: agent.id, name: 'side' });
+    await letta.post(`/v1/agents/${agent.id}/messages`, {
+      body: { messages: [{ role: 'user', content: 'a side note' }], conversation_id: side.id },
+    });
+    const inSide = await letta.agents.messages.list(agent.id, { conversation_id: side.id });
+    expect(
+      ofType(inSide.getPaginatedItems() as Typed[], 'user_message').map((m) => m.content),
+    ).toEqual(['a side note']);
+
     const file = await letta.agents.exportFile(agent.id);
     const text = typeof file === 'string' ? file : JSON.stringify(file);
     expect(JSON.parse(text).agents[0].name).toBe('helper');

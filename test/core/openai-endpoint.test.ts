@@ -81,6 +81,36 @@ describe('OpenAI-compatible endpoint (the official openai client, scripted model
     ]);
   });
 
+  it('puts chats in the conversation named by the header or the user field', async () => {
+    const { core, agent, client } = await served({ openaiApi: true });
+    const openai = client();
+    const ask = (content: string, extra: Record<string, unknown> = {}, headers = {}) =>
+      openai.chat.completions.create(
+        { model: 'Locus', messages: [{ role: 'user', content }], ...extra },
+        { headers },
+      );
+    await ask('my name is Ada');
+    await ask('hello work', {}, { 'X-Locus-Conversation': 'Work' });
+    await ask('hello again', {}, { 'X-Locus-Conversation': 'Work' });
+    await ask('hello from alice', { user: 'alice' });
+
+    const conversations = await core.handlers['conversations.list']({ agentId: agent.id });
+    const said = async (name: string) => {
+      const id = conversations.find((c) => c.name === name)?.id;
+      const messages = await core.handlers['recall.recent']({
+        agentId: agent.id,
+        conversationId: id ?? 'missing',
+        limit: 50,
+      });
+      return messages.filter((m) => m.role === 'user').map((m) => m.content);
+    };
+    expect(await said('Work')).toEqual(['hello work', 'hello again']);
+    expect(await said('API: alice')).toEqual(['hello from alice']);
+    const others = conversations.filter((c) => c.name !== 'Work' && c.name !== 'API: alice');
+    expect(others).toHaveLength(1);
+    expect(await said(others[0]?.name ?? '')).toEqual(['my name is Ada']);
+  });
+
   it('refuses a missing or wrong key and unknown models, in OpenAI error shapes', async () => {
     const { client, host } = await served({ openaiApi: true });
     const wrong = await client('sk-wrong')

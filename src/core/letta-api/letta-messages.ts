@@ -20,11 +20,16 @@ export function lettaStopReason(reason: StopReason): string {
 }
 
 /** An agent's messages, newest first, read a page at a time. */
-async function* newestFirst(handlers: Handlers, agentId: string): AsyncGenerator<Message> {
+async function* newestFirst(
+  handlers: Handlers,
+  agentId: string,
+  conversationId: string | undefined,
+): AsyncGenerator<Message> {
   let beforeSeq: number | undefined;
   for (;;) {
     const page = await call(handlers, 'recall.recent', {
       agentId,
+      ...(conversationId ? { conversationId } : {}),
       limit: PAGE,
       ...(beforeSeq !== undefined ? { beforeSeq } : {}),
     });
@@ -35,6 +40,8 @@ async function* newestFirst(handlers: Handlers, agentId: string): AsyncGenerator
 }
 
 export interface MessageListQuery {
+  /** One conversation's messages; all the agent's when absent. */
+  conversationId?: string;
   limit: number;
   /** The next page in the list's order: past this message id. */
   after?: string;
@@ -61,7 +68,7 @@ export async function listLettaMessages(
   };
   if (query.order === 'desc') {
     let started = query.after === undefined;
-    for await (const message of newestFirst(handlers, agentId)) {
+    for await (const message of newestFirst(handlers, agentId, query.conversationId)) {
       if (message.id === query.before) {
         // "before" in newest-first order: the messages newer than it, nearest first.
         return out.slice(-query.limit);
@@ -76,7 +83,8 @@ export async function listLettaMessages(
     return query.before === undefined ? out : [];
   }
   const all: Message[] = [];
-  for await (const message of newestFirst(handlers, agentId)) all.push(message);
+  for await (const message of newestFirst(handlers, agentId, query.conversationId))
+    all.push(message);
   all.reverse();
   let from = 0;
   let to = all.length;

@@ -7,6 +7,7 @@ import { LocusError } from '../../shared/errors';
 import type { EventBus } from '../events';
 import { call } from '../host/call';
 import { findAgent } from '../host/find-agent';
+import { findConversation } from '../host/find-conversation';
 import { sendJson, type HostRoute } from '../host/http-host';
 import { lettaFailure, sendLettaError } from './letta-errors';
 import { lettaStopReason, listLettaMessages } from './letta-messages';
@@ -97,6 +98,8 @@ const SendBody = z.looseObject({
     .nullish(),
   input: Content.nullish(),
   streaming: z.boolean().nullish(),
+  /** A Locus conversation id; the agent's most recently active one when absent. */
+  conversation_id: z.string().max(200).nullish(),
   max_steps: z.number().int().min(1).max(100).nullish(),
 });
 
@@ -361,6 +364,15 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
       ctx.res,
       200,
       await listLettaMessages(handlers, agent.id, {
+        ...(q.get('conversation_id')
+          ? {
+              conversationId: (
+                await findConversation(handlers, agent.id, q.get('conversation_id') ?? '', {
+                  create: false,
+                })
+              ).id,
+            }
+          : {}),
         limit: intQuery(q.get('limit'), 100, 1000),
         order: q.get('order') === 'asc' ? 'asc' : 'desc',
         ...(q.get('after') ? { after: q.get('after') ?? '' } : {}),
@@ -372,7 +384,16 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
   const send = (stream: boolean | 'ask') => async (ctx: Context) => {
     const agent = await agentOf(ctx);
     const body = parse(SendBody, await ctx.body());
-    await sendMessage(ctx.res, agent, userText(body), stream === 'ask' ? !!body.streaming : stream);
+    const conversationId = body.conversation_id
+      ? (await findConversation(handlers, agent.id, body.conversation_id, { create: false })).id
+      : undefined;
+    await sendMessage(
+      ctx.res,
+      agent,
+      userText(body),
+      stream === 'ask' ? !!body.streaming : stream,
+      conversationId,
+    );
   };
   on('POST', '/v1/agents/:agentId/messages', send('ask'));
   on('POST', '/v1/agents/:agentId/messages/stream', send(true));
@@ -416,6 +437,7 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
     agent: Agent,
     text: string,
     stream: boolean,
+    conversationId: string | undefined,
   ): Promise<void> {
     const turnId = `letta-${randomUUID()}`;
     const produced: Message[] = [];
@@ -442,7 +464,12 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
       });
     }
     try {
-      const result = await call(handlers, 'chat.send', { agentId: agent.id, text, turnId });
+      const result = await call(handlers, 'chat.send', {
+        agentId: agent.id,
+        text,
+        turnId,
+        ...(conversationId ? { conversationId } : {}),
+      });
       const prompt = result.usage.reduce((sum, u) => sum + u.promptTokens, 0);
       const completion = result.usage.reduce((sum, u) => sum + u.completionTokens, 0);
       const stopReason = {

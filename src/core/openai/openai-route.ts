@@ -7,6 +7,7 @@ import { LocusError } from '../../shared/errors';
 import type { EventBus } from '../events';
 import { call } from '../host/call';
 import { findAgent } from '../host/find-agent';
+import { findConversation } from '../host/find-conversation';
 import { readBody, sendJson, type HostRoute } from '../host/http-host';
 import { openAiFailure, sendOpenAiError } from './openai-errors';
 
@@ -18,6 +19,8 @@ export interface OpenAiRouteOptions {
 }
 
 const MAX_BODY = 4 * 1024 * 1024;
+/** Names the conversation a chat continues (id or name; a new name starts one). */
+export const CONVERSATION_HEADER = 'x-locus-conversation';
 
 const ContentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
 const ChatRequest = z.looseObject({
@@ -85,6 +88,29 @@ function usageOf(result: ChatTurnResult) {
 export function openAiRoute(options: OpenAiRouteOptions): HostRoute {
   const { handlers } = options;
 
+  /**
+   * Which of the agent's conversations a chat goes to: the one named (id or
+   * name) in the X-Locus-Conversation header, else one per OpenAI `user`
+   * (named "API: <user>", made on first use), else the agent's most
+   * recently active conversation, as when chatting in the app.
+   */
+  async function conversationFor(
+    agent: Agent,
+    req: http.IncomingMessage,
+    request: ChatRequest,
+  ): Promise<string | undefined> {
+    const header = req.headers[CONVERSATION_HEADER];
+    const named = Array.isArray(header) ? header[0] : header;
+    if (named?.trim()) {
+      return (await findConversation(handlers, agent.id, named, { create: true })).id;
+    }
+    if (request.user?.trim()) {
+      return (await findConversation(handlers, agent.id, `API: ${request.user}`, { create: true }))
+        .id;
+    }
+    return undefined;
+  }
+
   async function listModels(res: http.ServerResponse): Promise<void> {
     const agents = await call(handlers, 'agents.list', {});
     sendJson(res, 200, { object: 'list', data: agents.map(modelEntry) });
@@ -113,13 +139,19 @@ export function openAiRoute(options: OpenAiRouteOptions): HostRoute {
     const request = parsed.data;
     const agent = await findAgent(handlers, request.model);
     const text = newestUserText(request);
+    const conversationId = await conversationFor(agent, req, request);
     const turnId = `openai-${randomUUID()}`;
     const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
     const created = Math.floor(Date.now() / 1000);
     const model = agent.name;
 
     if (!request.stream) {
-      const result = await call(handlers, 'chat.send', { agentId: agent.id, text, turnId });
+      const result = await call(handlers, 'chat.send', {
+        agentId: agent.id,
+        text,
+        turnId,
+        ...(conversationId ? { conversationId } : {}),
+      });
       sendJson(res, 200, {
         id,
         object: 'chat.completion',
@@ -164,7 +196,12 @@ export function openAiRoute(options: OpenAiRouteOptions): HostRoute {
     });
     res.write(chunk({ role: 'assistant', content: '' }));
     try {
-      const result = await call(handlers, 'chat.send', { agentId: agent.id, text, turnId });
+      const result = await call(handlers, 'chat.send', {
+        agentId: agent.id,
+        text,
+        turnId,
+        ...(conversationId ? { conversationId } : {}),
+      });
       finished = true;
       // Whatever of the reply the stream did not carry (a reply not streamed token by token).
       const reply = result.reply ?? '';
