@@ -129,7 +129,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     ...createInterfaceHandlers(db),
     'agentfile.export': async ({ agentId }) => {
       const file = await exportAgentFile({ db, agents, embedder, now: () => clock.now() }, agentId);
-      const name = file.agents[0]?.name ?? 'agent';
+      const name = String(file.agents[0]?.name ?? 'agent');
       return {
         fileName: `${name.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'agent'}.af`,
         text: JSON.stringify(file, null, 2),

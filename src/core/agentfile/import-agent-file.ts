@@ -1,5 +1,5 @@
 import type { AgentFileImportReport } from '../../shared/contract';
-import type { Block, MessageKind, MessageRole, ToolCall } from '../../shared/entities';
+import type { Block, Message, MessageKind, MessageRole, ToolCall } from '../../shared/entities';
 import { ModelSettingsSchema } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import { BUILTIN_TOOLS } from '../agent/tools';
@@ -13,6 +13,11 @@ import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createInertToolsRepo } from '../storage/repos/inert-tools-repo';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
 import { createPassagesRepo } from '../storage/repos/passages-repo';
+import { createAgentFileRecordsRepo } from '../storage/repos/agent-file-records-repo';
+import { redactSecrets } from './blank-secrets';
+import { captureCarried } from './carried-record';
+import { lettaAgentName } from './letta-configs';
+import { fidelityNotes } from './fidelity-notes';
 import { AgentFileSchema, LocusExtensionSchema, type AfAgent, type AfMessage } from './af-schema';
 
 /** Largest file accepted; bigger ones are refused before parsing. */
@@ -44,8 +49,12 @@ export function parseAgentFile(text: string) {
     const issue = parsed.error.issues[0]!;
     fail(issue.message, issue.path.join('.') || 'top level');
   }
+  rawFiles.set(parsed.data, value);
   return parsed.data;
 }
+
+/** The decoded JSON behind a parsed file: validation drops the fields Locus does not read. */
+const rawFiles = new WeakMap<object, unknown>();
 
 /** Labels become prompt tags and tool arguments: lowercase words only, no paths. */
 function safeLabel(raw: string, taken: Set<string>): string {
@@ -103,8 +112,7 @@ export async function importAgentFile(
   const file = parseAgentFile(text);
   const agent = file.agents[0] as AfAgent;
   const notes: string[] = [];
-  if (file.agents.length > 1)
-    notes.push(`Only the first of ${file.agents.length} agents was imported.`);
+  const raw = rawFiles.get(file);
 
   const extensionRaw = (agent.metadata as { locus?: unknown } | null | undefined)?.locus;
   const extension =
@@ -122,9 +130,12 @@ export async function importAgentFile(
 
   return deps.db.transaction(async (tx) => {
     const agentsRepo = createAgentsRepo(tx);
-    let name = safeName(agent.name);
+    // A Locus export carries the exact name; Letta's `name` allows fewer characters.
+    const fileName =
+      locus?.name && lettaAgentName(locus.name) === agent.name ? locus.name : agent.name;
+    let name = safeName(fileName);
     for (let n = 2; await agentsRepo.getByName(name); n++) {
-      name = `${safeName(agent.name).slice(0, 180)} (imported${n > 2 ? ` ${n - 1}` : ''})`;
+      name = `${safeName(fileName).slice(0, 180)} (imported${n > 2 ? ` ${n - 1}` : ''})`;
     }
     const settings = ModelSettingsSchema.safeParse({
       ...(agent.llm_config?.context_window
@@ -150,6 +161,7 @@ export async function importAgentFile(
     });
 
     const labels = new Set<string>();
+    const storedBlocks = new Map<string, Block>();
     const blocksRepo = createBlocksRepo(tx);
     let blockCount = 0;
     for (const [i, blockId] of agent.block_ids.entries()) {
@@ -178,6 +190,7 @@ export async function importAgentFile(
         updatedAt: now,
       };
       await blocksRepo.insert(block);
+      storedBlocks.set(blockId, block);
       blockCount++;
     }
 
@@ -217,6 +230,8 @@ export async function importAgentFile(
     const seen = new Map<string, string>();
     let messageCount = 0;
     let repeats = 0;
+    let systemIndex: number | null = null;
+    const storedMessages: Array<{ index: number; stored: Message }> = [];
     const isLocusFile = locus !== null;
     for (const [i, m] of agent.messages.entries()) {
       // A message repeated verbatim (a copy-paste or merge slip) is stored
@@ -230,6 +245,7 @@ export async function importAgentFile(
       // Letta stores its compiled system prompt as the first message; Locus
       // compiles its own, so that copy is left out.
       if (!isLocusFile && i === 0 && m.role === 'system') {
+        systemIndex = i;
         skipped.add(m.id);
         notes.push('The compiled system prompt message was left out (Locus builds its own).');
         continue;
@@ -257,6 +273,7 @@ export async function importAgentFile(
         createdAt: isoOr(m.created_at, now),
       });
       messageCount++;
+      storedMessages.push({ index: i, stored: created });
       if (!newIds.has(m.id)) newIds.set(m.id, created.id);
     }
     if (repeats > 0) {
@@ -264,6 +281,7 @@ export async function importAgentFile(
         `${repeats} repeated cop${repeats === 1 ? 'y' : 'ies'} of messages were stored once.`,
       );
     }
+    let firstContext: string[] = [];
     for (const [i, c] of fileConversations.entries()) {
       const context = c.context.flatMap((id) => {
         const mapped = newIds.get(id);
@@ -272,9 +290,12 @@ export async function importAgentFile(
         return [];
       });
       // A message listed twice is in the context once, where it first appears.
-      await conversationsRepo.setContextMessageIds({ id: conversationIds[i] as string, agentId }, [
-        ...new Set(context),
-      ]);
+      const unique = [...new Set(context)];
+      if (i === 0) firstContext = unique;
+      await conversationsRepo.setContextMessageIds(
+        { id: conversationIds[i] as string, agentId },
+        unique,
+      );
     }
 
     const passagesRepo = createPassagesRepo(tx);
@@ -313,6 +334,19 @@ export async function importAgentFile(
         `Locus does not run these tools, so they were kept as records only: ${inertTools.join(', ')}.`,
       );
     }
+    // What the file says that Locus does not act on, kept to be exported unchanged.
+    const carried = captureCarried({
+      raw,
+      locusFile: isLocusFile,
+      importedName: name,
+      blocks: storedBlocks,
+      messages: storedMessages,
+      systemMessageIndex: systemIndex,
+      contextLocusIds: firstContext,
+      blank: (value) => redactSecrets(value).value,
+    });
+    if (carried) await createAgentFileRecordsRepo(tx).set(agentId, carried);
+    notes.push(...fidelityNotes(raw));
     return {
       agentId,
       name,

@@ -39,3 +39,16 @@ export function lettaEmbeddingConfig(embedder: { name: string; dimensions: numbe
     azure_deployment: null,
   };
 }
+
+/**
+ * Letta refuses agent names outside letters, digits, spaces, "-" and "_";
+ * the exact name travels in metadata.locus.name.
+ */
+export function lettaAgentName(name: string): string {
+  return (
+    name
+      .replace(/[^A-Za-z0-9 _-]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim() || 'agent'
+  );
+}

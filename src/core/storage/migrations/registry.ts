@@ -7,6 +7,7 @@ import { contextEntries } from './1764400000000_context_entries';
 import { messageReply } from './1764500000000_message_reply';
 import { messageEmbeddings } from './1764600000000_message_embeddings';
 import { conversations } from './1796530690761_conversations';
+import { agentFileRecords } from './1796537536936_agent_file_records';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   messageReply,
   messageEmbeddings,
   conversations,
+  agentFileRecords,
 ];
