@@ -64,14 +64,14 @@ export async function serveCommand(
         ? `Locus is open at ${host.appUrl}`
         : `Locus is serving ${options.dataDir} at ${host.url}`,
     );
-    output.out(`MCP (Streamable HTTP):  ${endpoints.mcpUrl}`);
-    output.out(
-      `OpenAI-compatible API: ${endpoints.openaiUrl ?? 'off (locus serve --openai turns it on)'}`,
+    const line = (label: string, value: string) => output.out(`${label.padEnd(24)}${value}`);
+    line('MCP (Streamable HTTP):', endpoints.mcpUrl);
+    line(
+      'OpenAI-compatible API:',
+      endpoints.openaiUrl ?? 'off (--openai or "locus api openai on")',
     );
-    output.out(
-      `Letta-compatible API:  ${endpoints.lettaUrl ?? 'off (locus serve --letta turns it on)'}`,
-    );
-    output.out(`API key for these:      ${settings.apiKey}`);
+    line('Letta-compatible API:', endpoints.lettaUrl ?? 'off (--letta or "locus api letta on")');
+    line('API key for these:', settings.apiKey);
   }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
