@@ -10,6 +10,7 @@ export default tseslint.config(
       'node_modules/**',
       'test-output/**',
       'bench/results/**',
+      'bench/peers/node_modules/**',
       'coverage/**',
     ],
   },

@@ -157,5 +157,57 @@ export function renderMarkdown(results: BenchResults): string {
       '',
     );
   }
+  if (results.peers) {
+    const p = results.peers;
+    out.push(
+      '## Peers: the same vectors in other embedded stores',
+      '',
+      `${p.queries} LoCoMo questions per size, k = 10; each system searches in a fresh process; mem0 only up to ${p.mem0MaxSize} rows. Load average ${p.loadAverage.before} before, ${p.loadAverage.after} after.`,
+      '',
+      ...header(['System', 'LoCoMo R@5', 'R@10', 'Questions']),
+      ...p.recall.map((r) => row([r.name, r['r@5'], r['r@10'], r.questions])),
+      '',
+      ...header([
+        'Rows',
+        'System',
+        'Search p50 / p95 ms',
+        'Inserts/s (indexed / written)',
+        'Disk MB',
+        'Peak RSS MB (search / build)',
+        'Open ms',
+      ]),
+      ...p.points.map((r) =>
+        row([
+          r.size,
+          r.name,
+          `${r.search.p50Ms} / ${r.search.p95Ms}`,
+          `${r.insertsPerSecond} / ${r.writesPerSecond}`,
+          r.diskMb,
+          `${r.searchPeakRssMb} / ${r.buildPeakRssMb}`,
+          r.openMs,
+        ]),
+      ),
+      '',
+    );
+  }
+  if (results.startup) {
+    const s = results.startup;
+    out.push(
+      '## Start-up: one-shot `locus -p`',
+      '',
+      `${s.runs} runs each, interleaved; load average ${s.loadAverage.before} before, ${s.loadAverage.after} after (2 cores: the wall time stretches with load, CPU time much less).`,
+      '',
+      ...header(['Command', 'Wall ms p50 / max', 'CPU ms p50 / max', 'Peak RSS MB p50 / max']),
+      ...s.rows.map((r) =>
+        row([
+          r.command,
+          `${r.wallMs.p50} / ${r.wallMs.max}`,
+          `${r.cpuMs.p50} / ${r.cpuMs.max}`,
+          `${r.peakRssMb.p50} / ${r.peakRssMb.max}`,
+        ]),
+      ),
+      '',
+    );
+  }
   return `${out.join('\n')}\n`;
 }

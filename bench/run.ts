@@ -7,11 +7,14 @@ import { createTransformersEmbedder } from '../src/core/models/transformers-embe
 import { loadLocomo } from './locomo/locomo-data';
 import { runRetrievalBench, type EmbedderSpec } from './locomo/retrieval-bench';
 import { renderMarkdown } from './report';
+import { runPeersBench, type PeerSystemId } from './peers/peers-bench';
 import { runScaleBench } from './scale/scale-bench';
+import { runStartupBench } from './startup/startup-bench';
 import { runTokenReuseBench } from './tokens/token-reuse-bench';
-import { createUseEmbedder } from './use-embedder';
 
-const SUITES = ['locomo', 'scale', 'tokens'] as const;
+const SUITES = ['locomo', 'scale', 'tokens', 'startup', 'peers'] as const;
+/** Suites that run only when named: peers installs other databases first. */
+const DEFAULT_SUITES: readonly Suite[] = ['locomo', 'scale', 'tokens', 'startup'];
 type Suite = (typeof SUITES)[number];
 
 const USAGE = `npm run bench -- [options]
@@ -25,6 +28,10 @@ const USAGE = `npm run bench -- [options]
   --embedder-name <id>    the model id inside that folder (default: Xenova/all-MiniLM-L6-v2)
   --sizes 1000,10000      passage counts for the scale suite (default: 1000,10000,100000)
   --threads <n>           threads for models (default: number of cores)
+  --runs <n>              runs per command in the startup suite (default: 7)
+  --compare <checkout>    startup: also time another checkout's bin/locus.js
+  --systems a,b           peers: any of locus, lancedb, sqlite, mem0 (default: all)
+                          (--sizes also sets the peers suite's sizes; default 10000,100000)
 `;
 
 export interface BenchResults {
@@ -35,6 +42,8 @@ export interface BenchResults {
   locomo?: Awaited<ReturnType<typeof runRetrievalBench>>;
   scale?: Awaited<ReturnType<typeof runScaleBench>>;
   tokens?: Awaited<ReturnType<typeof runTokenReuseBench>>;
+  startup?: Awaited<ReturnType<typeof runStartupBench>>;
+  peers?: Awaited<ReturnType<typeof runPeersBench>>;
 }
 
 async function main(): Promise<void> {
@@ -48,6 +57,9 @@ async function main(): Promise<void> {
       'embedder-name': { type: 'string', default: 'Xenova/all-MiniLM-L6-v2' },
       sizes: { type: 'string' },
       threads: { type: 'string' },
+      runs: { type: 'string' },
+      compare: { type: 'string' },
+      systems: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -55,7 +67,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const suites = (values.suites?.split(',') ?? [...SUITES]) as Suite[];
+  const suites = (values.suites?.split(',') ?? [...DEFAULT_SUITES]) as Suite[];
   const unknown = suites.filter((s) => !SUITES.includes(s));
   if (unknown.length > 0) throw new Error(`Unknown suite(s): ${unknown.join(', ')}.\n\n${USAGE}`);
   const quick = values.quick;
@@ -90,7 +102,11 @@ async function main(): Promise<void> {
         label: 'fake-hash-384 (offline fallback)',
         create: async () => createFakeEmbedder({ dimensions: 384 }),
       },
-      { label: 'USE-lite-512', create: () => createUseEmbedder() },
+      // TF.js and the USE model load only when this suite runs.
+      {
+        label: 'USE-lite-512',
+        create: async () => (await import('./use-embedder')).createUseEmbedder(),
+      },
     ];
     const modelDir = values['embedder-model'];
     if (modelDir) {
@@ -119,6 +135,30 @@ async function main(): Promise<void> {
   }
   if (suites.includes('tokens')) {
     results.tokens = await runTokenReuseBench({ turns: quick ? 8 : 50, threads, log });
+    save();
+  }
+  if (suites.includes('startup')) {
+    results.startup = await runStartupBench({
+      runs: Number(values.runs ?? (quick ? 3 : 7)),
+      ...(values.compare ? { compare: values.compare } : {}),
+      log,
+    });
+    save();
+  }
+  if (suites.includes('peers')) {
+    results.peers = await runPeersBench({
+      conversations: loadLocomo(values.locomo),
+      sizes: values.sizes
+        ? values.sizes.split(',').map(Number)
+        : quick
+          ? [2000]
+          : [10_000, 100_000],
+      ...(values.systems ? { systems: values.systems.split(',') as PeerSystemId[] } : {}),
+      ...(quick ? { queries: 50 } : {}),
+      cacheDir: path.join(values.out, 'cache'),
+      createEmbedder: async () => (await import('./use-embedder')).createUseEmbedder(),
+      log,
+    });
     save();
   }
   results.finishedAt = new Date().toISOString();

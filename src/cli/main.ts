@@ -14,6 +14,7 @@ import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
 import type { CliCoreOptions } from './open-core';
 import { createOutput, formatError, progressPrinter, type Output } from './output';
+import { preferQuickStart } from './quick-start';
 
 function resolveAgent(core: CoreAccess, wanted: string | undefined): Promise<Agent> {
   return findAgent(core.handlers, wanted);
@@ -128,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
     const cli = parseCli(argv);
     output = createOutput(cli.values.json ?? false);
     const [command, sub, ...rest] = cli.positionals;
+    preferQuickStart(cli.values.prompt !== undefined ? undefined : command);
     if (cli.values.prompt !== undefined) {
       const text = [cli.values.prompt, ...cli.positionals].join(' ');
       await withCore(cli, output, async (core) => {

@@ -46,6 +46,8 @@ export interface CreateCoreOptions {
   modelsDir?: string;
   /** How models.load opens a model; defaults to the real loader (tests count or fake loads). */
   openModel?: ModelHandlerDeps['openModel'];
+  /** How long bulk imports must pause before the vector index is rebuilt; tests lengthen it. */
+  indexAfterIdleMs?: number;
   /** Caps strings in tool-call grammars; only for tiny test models. */
   maxStringLength?: number;
 }
@@ -65,7 +67,13 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const db = database.pg;
   const autoAnalyze = createAutoAnalyze(db);
   const coreMemory = createCoreMemory({ db, clock });
-  const upkeep = createVectorUpkeep({ db, embedder });
+  const upkeep = createVectorUpkeep({
+    db,
+    embedder,
+    ...(options.indexAfterIdleMs !== undefined
+      ? { indexAfterIdleMs: options.indexAfterIdleMs }
+      : {}),
+  });
   const archival = createArchivalMemory({ db, embedder, upkeep, clock, autoAnalyze });
   const conversations = createConversations({ db, clock });
   const recall = createRecallMemory({ db, clock, embedder, autoAnalyze, conversations });
@@ -204,6 +212,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
     conversations,
     /** Embeds messages in the background; tests and benchmarks wait on it with idle(). */
     indexer,
+    /** Vector columns and indexes; flush() builds an index a bulk import deferred. */
+    upkeep,
     runtime,
     captures,
     /** Captures found only in the journal at open (after a crash) and stored now. */
@@ -219,6 +229,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
       try {
         // First: it uses the embedder and the database.
         await indexer.dispose();
+        // An index a bulk import deferred is built now, not at the next open.
+        await upkeep.flush();
         events.clear();
         await model?.dispose();
         await embedder.dispose();

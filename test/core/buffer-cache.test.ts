@@ -10,15 +10,15 @@ const MB = 2 ** 20;
 const GB = 2 ** 30;
 
 describe('buffer cache size', () => {
-  it('keeps the default for small memories and grows with large ones, within bounds', () => {
-    expect(sharedBuffersMb(50 * MB, 16 * GB)).toBe(128);
-    expect(sharedBuffersMb(300 * MB, 16 * GB)).toBe(128);
-    expect(sharedBuffersMb(900 * MB, 16 * GB)).toBe(300);
-    expect(sharedBuffersMb(1.6 * GB, 16 * GB)).toBe(512);
-    expect(sharedBuffersMb(10 * GB, 16 * GB)).toBe(512);
-    // Never more than 1/16 of a small machine's memory, never below the default.
-    expect(sharedBuffersMb(10 * GB, 4 * GB)).toBe(256);
-    expect(sharedBuffersMb(10 * GB, 1 * GB)).toBe(128);
+  it('gives small memories a small cache and grows with large ones, within bounds', () => {
+    expect(sharedBuffersMb(1 * MB, 16 * GB)).toBe(16);
+    expect(sharedBuffersMb(30 * MB, 16 * GB)).toBe(16);
+    expect(sharedBuffersMb(300 * MB, 16 * GB)).toBe(100);
+    expect(sharedBuffersMb(900 * MB, 16 * GB)).toBe(128);
+    expect(sharedBuffersMb(10 * GB, 16 * GB)).toBe(128);
+    // Never more than 1/16 of a small machine's memory, never below the minimum.
+    expect(sharedBuffersMb(10 * GB, 1 * GB)).toBe(64);
+    expect(sharedBuffersMb(10 * GB, 128 * MB)).toBe(16);
   });
 
   it('adds up every file under a folder, and a missing folder is empty', () => {
@@ -36,7 +36,7 @@ describe('buffer cache size', () => {
     const show = async (db: typeof first) =>
       (await db.pg.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows[0]
         ?.shared_buffers;
-    expect(await show(first)).toBe('128MB');
+    expect(await show(first)).toBe('16MB');
     await first.close();
     // A sparse file makes the folder look like 1.25 GB of memory without the disk.
     const filler = path.join(dataDir, 'pgdata', 'locus-test-filler');
@@ -45,7 +45,7 @@ describe('buffer cache size', () => {
     const reopened = await openDatabase({ dataDir });
     onCleanup(() => reopened.close());
     const expected = sharedBuffersMb(folderBytes(path.join(dataDir, 'pgdata')), os.totalmem());
-    expect(expected).toBeGreaterThan(128);
+    expect(expected).toBeGreaterThan(16);
     expect(await show(reopened)).toBe(`${expected}MB`);
   });
 });

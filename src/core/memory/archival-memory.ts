@@ -5,6 +5,7 @@ import { newId } from '../ids';
 import { parseDateBound } from './date-bounds';
 import type { Embedder } from '../models/embedder';
 import { HYBRID_FUSION, candidatesFor } from '../storage/repos/fusion-sql';
+import { bulkLoadPassages } from '../storage/repos/passages-bulk-load';
 import { createPassagesRepo, type SearchMode } from '../storage/repos/passages-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Db } from '../storage/sql';
@@ -43,6 +44,13 @@ export interface ArchivalQuery {
   mode?: SearchMode;
 }
 
+/**
+ * From this many passages in one call (an import), rows are written with one
+ * binary COPY and the vector index is built once after the writes instead of
+ * row by row (see VectorUpkeep.deferIndex).
+ */
+export const BULK_FROM = 1000;
+
 function normalizeTags(tags: string[] | undefined): string[] {
   return [...new Set((tags ?? []).map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
 }
@@ -75,9 +83,13 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
       createdAt: input.createdAt ?? clock.now().toISOString(),
       embedded: (vectors[i] ?? null) !== null,
     }));
-    await repo.insertMany(
-      passages.map((passage, i) => ({ passage, embedding: vectors[i] ?? null })),
-    );
+    const rows = passages.map((passage, i) => ({ passage, embedding: vectors[i] ?? null }));
+    if (rows.length >= BULK_FROM) {
+      await upkeep.deferIndex('passages');
+      await bulkLoadPassages(db, rows);
+    } else {
+      await repo.insertMany(rows);
+    }
     options.autoAnalyze?.noteWrites(passages.length);
     await options.autoAnalyze?.maybeAnalyze();
     return passages;

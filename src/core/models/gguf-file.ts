@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { GgufInsights, readGgufFileInfo, type GgufFileInfo } from 'node-llama-cpp';
+import type { GgufFileInfo, GgufInsights } from 'node-llama-cpp';
 import { LocusError } from '../../shared/errors';
 
 export const GGUF_MAGIC = 'GGUF';
@@ -57,6 +57,8 @@ export async function inspectGgufFile(file: string): Promise<GgufInspection> {
       { path: resolved },
     );
   }
+  // node-llama-cpp takes ~1-2 s to import; only model loading pays for it.
+  const { GgufInsights, readGgufFileInfo } = await import('node-llama-cpp');
   let info: GgufFileInfo;
   try {
     info = await readGgufFileInfo(resolved, { logWarnings: false });

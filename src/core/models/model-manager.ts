@@ -4,7 +4,6 @@ import type { ModelSettings } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import type { ChatModel } from './chat-model';
 import type { ProgressListener } from './embedder';
-import { loadLlamaChatModel } from './llama-chat-model';
 import {
   HUB_URL,
   MODEL_CATALOG,
@@ -127,6 +126,9 @@ export async function openChatModel(options: OpenModelOptions): Promise<ChatMode
   if (choice === SCRIPTED_MODEL) {
     return createScriptedModel({ contextSize: options.settings.contextSize });
   }
+  // Imported here, not at the top: node-llama-cpp takes ~1-2 s to load, and
+  // the scripted model, model lists and downloads never need it.
+  const { loadLlamaChatModel } = await import('./llama-chat-model');
   return loadLlamaChatModel({
     modelPath: resolveModelPath(choice, options.modelsDir),
     contextSize: options.settings.contextSize,

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Embedder, ProgressListener } from './embedder';
 import { createFakeEmbedder } from './fake-embedder';
-import { DEFAULT_EMBEDDING_MODEL, createTransformersEmbedder } from './transformers-embedder';
+import { createLazyEmbedder, declaredDimensions } from './lazy-embedder';
+import {
+  DEFAULT_EMBEDDING_MODEL,
+  createTransformersEmbedder,
+  transformersEmbedderName,
+} from './transformers-embedder';
 
 export type EmbedderChoice = 'auto' | 'fake' | 'transformers';
 
@@ -40,13 +45,22 @@ export async function selectEmbedder(options: SelectEmbedderOptions): Promise<Se
       notice: `Semantic search is using a basic word-matching embedder because the embedding model "${model}" is not downloaded yet. Run "locus models download-embedder" once with internet for better recall.`,
     };
   }
-  const embedder = await createTransformersEmbedder({
-    modelsDir: options.modelsDir,
-    model,
-    ...(options.dtype ? { dtype: options.dtype } : {}),
-    ...(options.threads ? { threads: options.threads } : {}),
-    ...(options.allowDownload !== undefined ? { allowDownload: options.allowDownload } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
-  return { embedder };
+  const load = () =>
+    createTransformersEmbedder({
+      modelsDir: options.modelsDir,
+      model,
+      ...(options.dtype ? { dtype: options.dtype } : {}),
+      ...(options.threads ? { threads: options.threads } : {}),
+      ...(options.allowDownload !== undefined ? { allowDownload: options.allowDownload } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+  // A model on disk whose width its config names is loaded when first used.
+  const dimensions = present
+    ? declaredDimensions(path.join(options.modelsDir, ...model.split('/')))
+    : null;
+  if (dimensions !== null && !options.allowDownload) {
+    const name = transformersEmbedderName(model, options.dtype);
+    return { embedder: createLazyEmbedder({ name, dimensions, load }) };
+  }
+  return { embedder: await load() };
 }

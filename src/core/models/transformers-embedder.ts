@@ -24,6 +24,11 @@ export interface TransformersEmbedderOptions {
   onProgress?: ProgressListener;
 }
 
+/** The name stored with vectors; a different name means they are recomputed. */
+export function transformersEmbedderName(model: string, dtype: 'fp32' | 'q8' = 'q8'): string {
+  return `transformers:${model}:${dtype}`;
+}
+
 interface TransformersProgress {
   status: string;
   file?: string;
@@ -102,7 +107,7 @@ export async function createTransformersEmbedder(
   const dimensions = probe[0]?.length ?? 0;
 
   return {
-    name: `transformers:${model}:${dtype}`,
+    name: transformersEmbedderName(model, dtype),
     dimensions,
     async embed(texts) {
       const vectors: Float32Array[] = [];

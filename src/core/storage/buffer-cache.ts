@@ -2,17 +2,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const MB = 2 ** 20;
-/** Postgres's default, and what a small memory folder keeps. */
-export const MIN_SHARED_BUFFERS_MB = 128;
-export const MAX_SHARED_BUFFERS_MB = 512;
+/**
+ * What a small memory folder gets. PGlite commits the whole cache when it
+ * starts, so Postgres's default of 128 MB cost ~110 MB of RSS even for a
+ * new, nearly empty folder (and `locus -p` paid it on every run); a folder
+ * that small fits in a few MB of cache, and the OS caches its files anyway.
+ */
+export const MIN_SHARED_BUFFERS_MB = 16;
+/**
+ * At most Postgres's default. 512 MB made cold searches at 100k passages
+ * faster when that folder was 1.6 GB (p50/p95 34/51 -> 21/33 ms), but PGlite
+ * commits the whole cache, so the process sat near 1 GB of RSS; with halfvec
+ * vectors the folder is about half that size, and a laptop app should stay
+ * well under 300 MB without a model (docs/benchmarks.md, peers suite).
+ */
+export const MAX_SHARED_BUFFERS_MB = 128;
 
 /**
- * How much buffer cache to give the database, in MB. PGlite commits the whole
- * cache when it starts (512 MB cost ~400 MB of RSS even for a small folder),
- * so only a large memory gets more than the default: a third of the
- * database, at most 512 MB and at most 1/16 of the machine's memory. At 100k
- * passages (1.6 GB) hybrid search on a cold cache went from p50/p95 34/51
- * to 21/33 ms with 512 MB (bench/ scale suite, docs/benchmarks.md).
+ * How much buffer cache to give the database, in MB: a third of the
+ * database, at least 16 MB, at most 128 MB and at most 1/16 of the
+ * machine's memory.
  */
 export function sharedBuffersMb(databaseBytes: number, totalMemoryBytes: number): number {
   const wanted = Math.round(databaseBytes / 3 / MB);

@@ -45,9 +45,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
         : sharedBuffersMb(folderBytes(location), os.totalmem());
     pg = await PGlite.create(location, {
       extensions: { vector },
-      ...(buffersMb > MIN_SHARED_BUFFERS_MB
-        ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${buffersMb}MB`] }
-        : {}),
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${buffersMb}MB`],
       ...(options.template ? { loadDataDir: options.template } : {}),
     });
     await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');

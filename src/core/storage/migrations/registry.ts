@@ -7,6 +7,7 @@ import { contextEntries } from './1764400000000_context_entries';
 import { messageReply } from './1764500000000_message_reply';
 import { messageEmbeddings } from './1764600000000_message_embeddings';
 import { conversations } from './1796530690761_conversations';
+import { halfvecEmbeddings } from './1796533858950_halfvec_embeddings';
 import { agentFileRecords } from './1796537536936_agent_file_records';
 
 export interface Migration {
@@ -28,5 +29,6 @@ export const migrations: readonly Migration[] = [
   messageReply,
   messageEmbeddings,
   conversations,
+  halfvecEmbeddings,
   agentFileRecords,
 ];

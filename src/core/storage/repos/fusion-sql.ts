@@ -1,4 +1,4 @@
-import type { Params } from './rows';
+import { VECTOR_TYPE, type Params } from './rows';
 
 /** Reciprocal-rank-fusion constant and per-ranker weights. */
 export interface Fusion {
@@ -38,7 +38,7 @@ export function nearestRanked(options: {
   const { table, alias: a } = options;
   return `SELECT id, tiebreak, row_number() OVER (ORDER BY distance) AS r FROM (
       SELECT ${a}.id, ${a}.${options.tiebreak} AS tiebreak,
-             ${a}.embedding <=> ${options.vectorParam}::vector AS distance
+             ${a}.embedding <=> ${options.vectorParam}::${VECTOR_TYPE} AS distance
       FROM ${table} ${a}
       WHERE ${a}.embedding IS NOT NULL AND ${options.where}
       ORDER BY distance LIMIT ${options.candidates}) nearest`;

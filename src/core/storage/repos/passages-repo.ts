@@ -2,7 +2,7 @@ import type { Passage, PassageSource, ScoredPassage } from '../../../shared/enti
 import { queryPrepared } from '../prepared-statements';
 import type { Sql } from '../sql';
 import { fusedPage, nearestRanked, scoreRanked, type Fusion, type SearchMode } from './fusion-sql';
-import { Params, bm25Scores, bm25TuningFor, iso, toVectorLiteral } from './rows';
+import { Params, VECTOR_TYPE, bm25Scores, bm25TuningFor, iso, toVectorLiteral } from './rows';
 
 interface RawPassage {
   id: string;
@@ -75,7 +75,7 @@ export function createPassagesRepo(sql: Sql) {
     await sql.query(
       `INSERT INTO passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)
        SELECT r.id, r.agent_id, r.text, ARRAY(SELECT jsonb_array_elements_text(r.tags)),
-              r.source_kind, r.source_ref, r.created_at, r.embedding::vector
+              r.source_kind, r.source_ref, r.created_at, r.embedding::${VECTOR_TYPE}
        FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[],
                    $7::timestamptz[], $8::text[])
          AS r(id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)`,
@@ -120,7 +120,7 @@ export function createPassagesRepo(sql: Sql) {
         `UPDATE passages SET
            text = coalesce($2, text),
            tags = coalesce($3::text[], tags),
-           embedding = CASE WHEN $4::boolean THEN $5::vector ELSE embedding END
+           embedding = CASE WHEN $4::boolean THEN $5::${VECTOR_TYPE} ELSE embedding END
          WHERE id = $1`,
         [
           id,
@@ -220,7 +220,7 @@ export function createPassagesRepo(sql: Sql) {
       const result = await sql.query<{ id: string }>(
         `SELECT p.id FROM passages p
          WHERE p.embedding IS NOT NULL AND ${filterSql(filter, params)}
-         ORDER BY (p.embedding <=> ${v}::vector) + 0, p.id LIMIT ${params.add(k)}`,
+         ORDER BY (p.embedding <=> ${v}::${VECTOR_TYPE}) + 0, p.id LIMIT ${params.add(k)}`,
         params.values,
       );
       return result.rows.map((row) => row.id);

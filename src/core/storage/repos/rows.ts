@@ -12,6 +12,14 @@ export class Params {
   }
 }
 
+/**
+ * How embeddings are stored: pgvector's half-precision vectors. Half the
+ * bytes of \`vector\` in every row and in the HNSW graph (a 100k-passage
+ * folder was mostly vectors and graph), with cosine distances equal to a few
+ * parts in 10,000 (docs/benchmarks.md: LoCoMo recall did not move).
+ */
+export const VECTOR_TYPE = 'halfvec';
+
 /** pgvector's text form; JSON number formatting round-trips float32 exactly enough. */
 export function toVectorLiteral(vector: ArrayLike<number>): string {
   return `[${Array.from(vector).join(',')}]`;

@@ -1,5 +1,5 @@
 import type { Sql } from '../sql';
-import { toVectorLiteral } from './rows';
+import { VECTOR_TYPE, toVectorLiteral } from './rows';
 
 /** The tables whose rows carry an embedding from the current embedder. */
 export type VectorTable = 'passages' | 'messages';
@@ -72,7 +72,7 @@ export function createVectorsRepo(sql: Sql, table: VectorTable) {
       await sql.exec(`
         DROP INDEX IF EXISTS ${spec.index};
         UPDATE ${table} SET embedding = NULL WHERE embedding IS NOT NULL;
-        ALTER TABLE ${table} ALTER COLUMN embedding TYPE vector(${dimensions});
+        ALTER TABLE ${table} ALTER COLUMN embedding TYPE ${VECTOR_TYPE}(${dimensions});
         ALTER TABLE ${table} ALTER COLUMN embedding SET STORAGE PLAIN;
       `);
     },
@@ -96,7 +96,7 @@ export function createVectorsRepo(sql: Sql, table: VectorTable) {
     async setEmbeddings(rows: Array<{ id: string; embedding: Float32Array }>): Promise<void> {
       if (rows.length === 0) return;
       await sql.query(
-        `UPDATE ${table} t SET embedding = u.embedding::vector
+        `UPDATE ${table} t SET embedding = u.embedding::${VECTOR_TYPE}
          FROM unnest($1::text[], $2::text[]) AS u(id, embedding) WHERE t.id = u.id`,
         [rows.map((r) => r.id), rows.map((r) => toVectorLiteral(r.embedding))],
       );
@@ -120,7 +120,7 @@ export function createVectorsRepo(sql: Sql, table: VectorTable) {
       await sql.exec(`
         SET maintenance_work_mem = '${INDEX_BUILD_MEMORY}';
         CREATE INDEX IF NOT EXISTS ${spec.index} ON ${table}
-        USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);
+        USING hnsw (embedding ${VECTOR_TYPE}_cosine_ops) WITH (m = 16, ef_construction = 64);
         RESET maintenance_work_mem;
       `);
     },

@@ -1,0 +1,112 @@
+// One system, one phase, in a process of its own (the suite measures the
+// process: wall time, CPU, peak RSS). Prints one JSON line on stdout.
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { folderBytes } from '../../src/core/storage/buffer-cache';
+import { percentile, round } from '../stats';
+import { readCorpus, type PeerCorpus } from './peer-data';
+import type { PeerRow, PeerSystem } from './systems/peer-store';
+
+const BATCH = 1000;
+
+/**
+ * The peers' modules import packages that exist only once the suite has
+ * installed them, so they are loaded by path (the type checker skips them).
+ */
+async function external(file: string, exported: string): Promise<PeerSystem> {
+  const module = (await import(new URL(`./external/${file}`, import.meta.url).href)) as Record<
+    string,
+    PeerSystem
+  >;
+  return module[exported] as PeerSystem;
+}
+
+async function system(name: string): Promise<PeerSystem> {
+  switch (name) {
+    case 'locus':
+      return (await import('./systems/locus-store')).locusSystem;
+    case 'sqlite':
+      return external('sqlite-store.ts', 'sqliteSystem');
+    case 'lancedb':
+      return external('lance-store.ts', 'lanceSystem');
+    case 'mem0':
+      return external('mem0-store.ts', 'mem0System');
+    default:
+      throw new Error(`Unknown system ${name}`);
+  }
+}
+
+function rows(corpus: PeerCorpus, from: number, to: number): PeerRow[] {
+  const out: PeerRow[] = [];
+  for (let i = from; i < to; i++) {
+    out.push({
+      text: corpus.texts[i] as string,
+      group: corpus.groups[i] as number,
+      id: corpus.ids[i] as string,
+      vector: corpus.vectors[i] as Float32Array,
+    });
+  }
+  return out;
+}
+
+const { values } = parseArgs({
+  options: {
+    system: { type: 'string' },
+    phase: { type: 'string' },
+    dir: { type: 'string' },
+    corpus: { type: 'string' },
+    k: { type: 'string', default: '10' },
+  },
+});
+const corpus = readCorpus(values.corpus as string);
+const vectors = new Map<string, Float32Array>();
+corpus.texts.forEach((t, i) => vectors.set(t, corpus.vectors[i] as Float32Array));
+corpus.queries.forEach((q) => vectors.set(q.text, q.vector));
+const vectorOf = (text: string) => {
+  const v = vectors.get(text);
+  if (!v) throw new Error(`No cached vector for "${text.slice(0, 40)}"`);
+  return v;
+};
+const dir = values.dir as string;
+const peer = await system(values.system as string);
+
+if (values.phase === 'build') {
+  fs.mkdirSync(dir, { recursive: true });
+  const store = await peer.open(dir, vectorOf);
+  const started = performance.now();
+  for (let i = 0; i < corpus.texts.length; i += BATCH) {
+    await store.insert(rows(corpus, i, Math.min(corpus.texts.length, i + BATCH)));
+  }
+  await store.finish();
+  const written = (performance.now() - started) / 1000;
+  // Closing is counted too: Locus builds a vector index it deferred then.
+  await store.close();
+  const seconds = (performance.now() - started) / 1000;
+  const rowsStored = corpus.texts.length;
+  process.stdout.write(
+    `${JSON.stringify({
+      rows: rowsStored,
+      insertsPerSecond: Math.round(rowsStored / seconds),
+      writesPerSecond: Math.round(rowsStored / written),
+      diskMb: round(folderBytes(dir) / 2 ** 20, 1),
+    })}\n`,
+  );
+} else if (values.phase === 'search') {
+  const k = Number(values.k);
+  const opened = performance.now();
+  const store = await peer.open(dir, vectorOf);
+  const openMs = performance.now() - opened;
+  const latencies: number[] = [];
+  const retrieved: string[][] = [];
+  for (const query of corpus.queries) {
+    const start = performance.now();
+    retrieved.push(await store.search(query, k));
+    latencies.push(performance.now() - start);
+  }
+  await store.close();
+  process.stdout.write(
+    `${JSON.stringify({ openMs: Math.round(openMs), p50Ms: round(percentile(latencies, 50)), p95Ms: round(percentile(latencies, 95)), retrieved })}\n`,
+  );
+} else {
+  throw new Error(`Unknown phase ${values.phase}`);
+}

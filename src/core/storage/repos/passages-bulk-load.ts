@@ -1,0 +1,165 @@
+import type { Passage } from '../../../shared/entities';
+import type { Sql } from '../sql';
+
+/**
+ * Bulk writes of passages, PGlite's way: one binary COPY from an in-memory
+ * blob. A multi-row INSERT makes Postgres parse every vector from text,
+ * which in WebAssembly is most of the cost (~1.5k rows/s); binary COPY sends
+ * the bytes as stored. This is the one PGlite-specific write path; a
+ * PostgreSQL server backend implements the same function with its driver's
+ * COPY (or falls back to the INSERT in passages-repo.ts).
+ */
+export async function bulkLoadPassages(
+  sql: Sql,
+  rows: ReadonlyArray<{ passage: Passage; embedding: Float32Array | null }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const blob = new Blob([encodePassages(rows)]);
+  await sql.query(
+    `COPY passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)
+     FROM '/dev/blob' WITH (FORMAT binary)`,
+    [],
+    { blob },
+  );
+}
+
+const TEXT_OID = 25;
+/** "PGCOPY\n\377\r\n\0": the binary COPY signature. */
+const SIGNATURE = new Uint8Array([
+  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00,
+]);
+/** Postgres timestamps count microseconds from 2000-01-01 UTC. */
+const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
+
+/** A growing byte buffer for Postgres's binary COPY format (big-endian throughout). */
+class CopyWriter {
+  private buffer = new Uint8Array(1 << 16);
+  private view = new DataView(this.buffer.buffer);
+  length = 0;
+
+  private reserve(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    let size = this.buffer.length * 2;
+    while (size < this.length + bytes) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buffer.subarray(0, this.length));
+    this.buffer = next;
+    this.view = new DataView(next.buffer);
+  }
+  bytes(data: Uint8Array): void {
+    this.reserve(data.length);
+    this.buffer.set(data, this.length);
+    this.length += data.length;
+  }
+  int16(value: number): void {
+    this.reserve(2);
+    this.view.setInt16(this.length, value);
+    this.length += 2;
+  }
+  uint16(value: number): void {
+    this.reserve(2);
+    this.view.setUint16(this.length, value);
+    this.length += 2;
+  }
+  int32(value: number): void {
+    this.reserve(4);
+    this.view.setInt32(this.length, value);
+    this.length += 4;
+  }
+  int64(value: bigint): void {
+    this.reserve(8);
+    this.view.setBigInt64(this.length, value);
+    this.length += 8;
+  }
+  result(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
+const utf8 = new TextEncoder();
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** IEEE half precision bits of a float (round half up; out of range saturates to infinity). */
+export function toHalfBits(value: number): number {
+  f32[0] = value;
+  const x = u32[0] as number;
+  const sign = (x >>> 16) & 0x8000;
+  const exponent = ((x >>> 23) & 0xff) - 127 + 15;
+  const mantissa = x & 0x7fffff;
+  if (exponent >= 31) return sign | 0x7c00;
+  if (exponent <= 0) {
+    if (exponent < -10) return sign;
+    const shifted = (mantissa | 0x800000) >>> (1 - exponent);
+    return sign | ((shifted + 0x1000) >>> 13);
+  }
+  // Adding the rounding bit may carry into the exponent, which is still correct.
+  return (sign | (exponent << 10) | (mantissa >>> 13)) + ((mantissa >>> 12) & 1);
+}
+
+function text(writer: CopyWriter, value: string | null): void {
+  if (value === null) {
+    writer.int32(-1);
+    return;
+  }
+  const data = utf8.encode(value);
+  writer.int32(data.length);
+  writer.bytes(data);
+}
+
+function textArray(writer: CopyWriter, values: readonly string[]): void {
+  const items = values.map((v) => utf8.encode(v));
+  const header = values.length === 0 ? 12 : 20;
+  writer.int32(header + items.reduce((n, item) => n + 4 + item.length, 0));
+  writer.int32(values.length === 0 ? 0 : 1); // dimensions
+  writer.int32(0); // no nulls
+  writer.int32(TEXT_OID);
+  if (values.length === 0) return;
+  writer.int32(values.length);
+  writer.int32(1); // lower bound
+  for (const item of items) {
+    writer.int32(item.length);
+    writer.bytes(item);
+  }
+}
+
+function timestamp(writer: CopyWriter, iso: string): void {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new RangeError(`Not a timestamp: ${iso}`);
+  writer.int32(8);
+  writer.int64(BigInt(ms - PG_EPOCH_MS) * 1000n);
+}
+
+/** pgvector's halfvec receive format: dimensions, a reserved int16, then big-endian halves. */
+function halfvec(writer: CopyWriter, vector: Float32Array | null): void {
+  if (vector === null) {
+    writer.int32(-1);
+    return;
+  }
+  writer.int32(4 + 2 * vector.length);
+  writer.int16(vector.length);
+  writer.int16(0);
+  for (const value of vector) writer.uint16(toHalfBits(value));
+}
+
+function encodePassages(
+  rows: ReadonlyArray<{ passage: Passage; embedding: Float32Array | null }>,
+): Uint8Array {
+  const writer = new CopyWriter();
+  writer.bytes(SIGNATURE);
+  writer.int32(0); // flags
+  writer.int32(0); // header extension
+  for (const { passage, embedding } of rows) {
+    writer.int16(8);
+    text(writer, passage.id);
+    text(writer, passage.agentId);
+    text(writer, passage.text);
+    textArray(writer, passage.tags);
+    text(writer, passage.source.kind);
+    text(writer, passage.source.ref);
+    timestamp(writer, passage.createdAt);
+    halfvec(writer, embedding);
+  }
+  writer.int16(-1);
+  return writer.result();
+}

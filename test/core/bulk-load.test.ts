@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { BULK_FROM } from '../../src/core/memory/archival-memory';
+import { toHalfBits } from '../../src/core/storage/repos/passages-bulk-load';
+import { createVectorsRepo } from '../../src/core/storage/repos/vectors-repo';
+import { testCore } from '../helpers/test-core';
+
+/** A word of its own for each row: the word-hash test embedder ignores digits. */
+const word = (i: number) =>
+  [i % 26, Math.floor(i / 26) % 26, Math.floor(i / 676)]
+    .map((n) => String.fromCharCode(97 + n))
+    .join('');
+
+describe('bulk writes of archival passages', () => {
+  it('encodes floats as IEEE half precision', () => {
+    expect(toHalfBits(1)).toBe(0x3c00);
+    expect(toHalfBits(-2)).toBe(0xc000);
+    expect(toHalfBits(0.5)).toBe(0x3800);
+    expect(toHalfBits(0)).toBe(0);
+    expect(toHalfBits(65504)).toBe(0x7bff);
+    expect(toHalfBits(1e6)).toBe(0x7c00);
+    expect(toHalfBits(2 ** -24)).toBe(1);
+    expect(toHalfBits(0.1)).toBe(0x2e66);
+  });
+
+  it('stores an import of many passages exactly, with the vector index built once after', async () => {
+    // Long enough that the index cannot be rebuilt behind the test's back.
+    const core = await testCore({ indexAfterIdleMs: 10 * 60_000 });
+    const agent = await core.agents.create({ name: 'Importer' });
+    const inputs = Array.from({ length: BULK_FROM + 5 }, (_, i) => ({
+      text: i === 7 ? 'Zoë’s café — naïve “quotes” 🐝 in June' : `imported note ${word(i)}`,
+      tags: i % 3 === 0 ? [] : ['Import', `batch-${i % 2}`],
+      source: i % 2 === 0 ? { kind: 'import' as const, ref: `row-${i}` } : undefined,
+      createdAt: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(),
+    }));
+    const stored = await core.archival.insertMany(agent.id, inputs);
+    const vectors = createVectorsRepo(core.database.pg, 'passages');
+    // Written without the graph; it is built once the writes stop.
+    expect(await vectors.hasVectorIndex()).toBe(false);
+
+    const odd = await core.archival.get(stored[7]!.id);
+    expect(odd).toMatchObject({
+      text: 'Zoë’s café — naïve “quotes” 🐝 in June',
+      tags: ['import', 'batch-1'],
+      source: { kind: 'agent', ref: null },
+      createdAt: '2024-01-01T00:00:07.000Z',
+      embedded: true,
+    });
+    expect(await core.archival.get(stored[0]!.id)).toMatchObject({
+      tags: [],
+      source: { kind: 'import', ref: 'row-0' },
+    });
+    expect(await core.archival.count()).toEqual({ total: BULK_FROM + 5, pending: 0 });
+
+    // Found by words (the generated tsvector) and by meaning (the halfvec) alike.
+    const byWords = await core.archival.search(agent.id, { query: 'café quotes', mode: 'text' });
+    expect(byWords.items[0]?.id).toBe(stored[7]!.id);
+    // Each stored vector is the embedder's, to half precision.
+    const [expected] = await core.embedder.embed([`imported note ${word(42)}`]);
+    const vectorOf = async (id: string) => {
+      const row = await core.database.pg.query<{ v: string }>(
+        'SELECT embedding::text AS v FROM passages WHERE id = $1',
+        [id],
+      );
+      return JSON.parse(row.rows[0]?.v ?? '[]') as number[];
+    };
+    const matches = async (id: string | undefined) => {
+      const actual = await vectorOf(id ?? '');
+      expect(actual).toHaveLength(expected!.length);
+      actual.forEach((value, i) => expect(value).toBeCloseTo(expected![i]!, 3));
+    };
+    await matches(stored[42]!.id);
+    const byMeaning = await core.archival.search(agent.id, {
+      query: `imported note ${word(42)}`,
+      mode: 'vector',
+      limit: 1,
+    });
+    // The nearest row has that very vector (word-hash vectors of other rows may equal it).
+    await matches(byMeaning.items[0]?.id);
+    const tagged = await core.archival.search(agent.id, {
+      query: 'imported note',
+      tags: ['batch-0'],
+      mode: 'text',
+      limit: 50,
+    });
+    expect(tagged.items.every((p) => p.tags.includes('batch-0'))).toBe(true);
+
+    await core.upkeep.flush();
+    expect(await vectors.hasVectorIndex()).toBe(true);
+    const again = await core.archival.search(agent.id, {
+      query: `imported note ${word(42)}`,
+      mode: 'vector',
+      limit: 1,
+    });
+    await matches(again.items[0]?.id);
+  });
+
+  it('builds the deferred index by itself once the writes pause', async () => {
+    const core = await testCore({ indexAfterIdleMs: 0 });
+    const agent = await core.agents.create({ name: 'Importer' });
+    await core.archival.insertMany(
+      agent.id,
+      Array.from({ length: BULK_FROM }, (_, i) => ({ text: `note ${word(i)}` })),
+    );
+    const vectors = createVectorsRepo(core.database.pg, 'passages');
+    await expect.poll(() => vectors.hasVectorIndex(), { timeout: 120_000 }).toBe(true);
+  });
+});

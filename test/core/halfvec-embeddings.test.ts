@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { migrations } from '../../src/core/storage/migrations/registry';
+import { openDatabase } from '../../src/core/storage/open-database';
+import { createVectorsRepo } from '../../src/core/storage/repos/vectors-repo';
+import { onCleanup, tempDir, testCore } from '../helpers/test-core';
+
+const HALFVEC = '1796533858950_halfvec_embeddings';
+
+describe('half-precision embeddings', () => {
+  it('converts stored full-precision vectors in place, keeping their values', async () => {
+    const dataDir = tempDir();
+    const before = migrations.slice(
+      0,
+      migrations.findIndex((m) => m.id === HALFVEC),
+    );
+    const old = await openDatabase({ dataDir, migrations: before });
+    await old.pg.exec(`
+      ALTER TABLE passages ALTER COLUMN embedding TYPE vector(3);
+      CREATE INDEX passages_embedding_hnsw ON passages USING hnsw (embedding vector_cosine_ops);
+      INSERT INTO agents (id, name, system, model, created_at, updated_at)
+        VALUES ('a1', 'Ada', '', '{}', now(), now());
+      INSERT INTO passages (id, agent_id, text, source_kind, created_at, embedding)
+        VALUES ('p1', 'a1', 'bees', 'user', now(), '[0.6,0.8,0]');
+    `);
+    await old.close();
+
+    const upgraded = await openDatabase({ dataDir });
+    onCleanup(() => upgraded.close());
+    expect(upgraded.migration.applied).toEqual([HALFVEC]);
+    const column = await upgraded.pg.query<{ type: string }>(
+      `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute
+       WHERE attrelid = 'passages'::regclass AND attname = 'embedding'`,
+    );
+    expect(column.rows[0]?.type).toBe('halfvec(3)');
+    const repo = createVectorsRepo(upgraded.pg, 'passages');
+    // The old graph indexed full-precision vectors; it is rebuilt on the new column.
+    expect(await repo.hasVectorIndex()).toBe(false);
+    await repo.createVectorIndex();
+    const value = await upgraded.pg.query<{ v: string }>(
+      "SELECT embedding::text AS v FROM passages WHERE id = 'p1'",
+    );
+    const parsed = JSON.parse(value.rows[0]?.v ?? '[]') as number[];
+    expect(parsed[0]).toBeCloseTo(0.6, 3);
+    expect(parsed[1]).toBeCloseTo(0.8, 3);
+  });
+
+  it('stores new memories as halfvec and still finds them by meaning', async () => {
+    const core = await testCore();
+    const agent = await core.agents.create({ name: 'Bee keeper' });
+    await core.archival.insertMany(agent.id, [
+      { text: 'the bees swarmed in june' },
+      { text: 'my tax return is due' },
+    ]);
+    const type = await core.database.pg.query<{ type: string }>(
+      `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute
+       WHERE attrelid = 'passages'::regclass AND attname = 'embedding'`,
+    );
+    expect(type.rows[0]?.type).toMatch(/^halfvec\(\d+\)$/);
+    const found = await core.archival.search(agent.id, {
+      query: 'the bees swarmed',
+      mode: 'vector',
+      limit: 1,
+    });
+    expect(found.items[0]?.text).toBe('the bees swarmed in june');
+  });
+});
