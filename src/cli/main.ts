@@ -287,7 +287,7 @@ async function main(argv: string[]): Promise<number> {
         const idle = intOption(cli.values.idle, 'idle');
         await mcpCommand({
           dataDir: cli.values['data-dir'] ?? defaultDataDir(),
-          connect: () => connectCliCore(coreOptions(cli), quiet),
+          connect: (connect) => connectCliCore(coreOptions(cli), quiet, connect),
           ...(cli.values.agent ? { agent: cli.values.agent } : {}),
           ...(idle !== undefined ? { idleSeconds: idle } : {}),
         });

@@ -28,16 +28,21 @@ function appCoreOptions(options: CliCoreOptions, output: Output): OpenAppCoreOpt
   };
 }
 
-/** Opens the data folder here; refused while another process holds it. */
+/** Opens the data folder here, for a command that must hold it (serve). */
 export async function openCliCore(
   options: CliCoreOptions,
   output: Output,
 ): Promise<{ core: Core; notice: string | undefined }> {
-  const { openAppCore } = await import('../core/host/open-app-core');
-  return openAppCore(appCoreOptions(options, output));
+  // A folder borrowed by locus mcp is handed over; any other holder refuses.
+  const { openAppCoreTakingOver } = await import('../core/host/take-folder');
+  return openAppCoreTakingOver(appCoreOptions(options, output));
 }
 
 /** The folder's core: through the app or `locus serve` when one holds it, else opened here. */
-export async function connectCliCore(options: CliCoreOptions, output: Output): Promise<CoreAccess> {
-  return connectCore(appCoreOptions(options, output));
+export async function connectCliCore(
+  options: CliCoreOptions,
+  output: Output,
+  connect: { ownerFirstMs?: number } = {},
+): Promise<CoreAccess> {
+  return connectCore({ ...appCoreOptions(options, output), ...connect });
 }

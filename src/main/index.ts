@@ -7,7 +7,8 @@ import type { Core } from '../core/create-core';
 import { autoBackup } from '../core/backup/backups';
 import { systemClock } from '../core/clock';
 import { dispatch } from '../core/host/dispatch';
-import { loadSavedModel, openAppCore } from '../core/host/open-app-core';
+import { loadSavedModel } from '../core/host/open-app-core';
+import { openAppCoreTakingOver } from '../core/host/take-folder';
 import { startOwnerHost, type OwnerHost } from '../core/host/owner-host';
 import { CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink } from '../core/host/security-policy';
 import { defaultDataDir } from '../core/storage/data-dir';
@@ -86,7 +87,8 @@ if (!app.requestSingleInstanceLock()) {
     Menu.setApplicationMenu(buildMenu(!app.isPackaged));
 
     try {
-      ({ core } = await openAppCore({
+      // locus mcp may be borrowing the folder for an editor; it hands it over.
+      ({ core } = await openAppCoreTakingOver({
         dataDir: process.env.LOCUS_DATA_DIR ?? defaultDataDir(),
         onProgress: (task, done, total) =>
           window?.webContents.send(IPC_EVENT_CHANNEL, 'progress', {

@@ -81,4 +81,19 @@ describe('locus mcp (the SDK client against a real data folder)', () => {
     expect(fs.existsSync(lockPathFor(dataDir))).toBe(false);
     expect(fs.existsSync(ownerFilePath(dataDir))).toBe(false);
   });
+
+  it('hands the folder over when locus serve starts, then works through it', async () => {
+    const dataDir = tempDir();
+    const stdio = await stdioMcpClient(dataDir, ['--embedder', 'fake']);
+    await toolText(stdio.client, 'add_memory', { text: 'The boat is called Wren' });
+    expect(owner(dataDir).kind).toBe('locus mcp');
+
+    // The app or locus serve must hold the folder; the borrower lets go.
+    const served = await startServe(dataDir);
+    expect(owner(dataDir)).toMatchObject({ kind: 'locus serve', pid: served.child.pid });
+    expect(await toolText(stdio.client, 'search_memory', { query: 'boat' })).toContain(
+      'The boat is called Wren',
+    );
+    expect(owner(dataDir).pid).toBe(served.child.pid);
+  });
 });

@@ -85,4 +85,51 @@ describe('on-demand core (how locus mcp holds the data folder)', () => {
     );
     expect(opened).toBe(1);
   });
+
+  it('hands over after the running call, then waits for the new owner before reopening', async () => {
+    let finish: () => void = () => undefined;
+    let started = 0;
+    const asked: number[] = [];
+    let disposed = 0;
+    const core = createOnDemandCore({
+      idleMs: 60_000,
+      connect: async ({ ownerFirstMs }) => {
+        asked.push(ownerFirstMs);
+        return {
+          handlers: {
+            'agents.list': () =>
+              new Promise((resolve) => {
+                started++;
+                finish = () => resolve([]);
+              }),
+          } as unknown as Handlers,
+          events: { on: () => () => undefined },
+          local: null,
+          owner: null,
+          notice: undefined,
+          dispose: async () => {
+            disposed++;
+          },
+        };
+      },
+    });
+    onCleanup(() => core.dispose());
+    const running = core.handlers['agents.list']({});
+    await until(() => started === 1);
+    const handedOver = core.handOver();
+    // Not while a call is running.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(disposed).toBe(0);
+    finish();
+    await running;
+    await handedOver;
+    expect(disposed).toBe(1);
+    // The next call gives the new owner time to take the folder.
+    const next = core.handlers['agents.list']({});
+    await until(() => started === 2);
+    expect(asked[0]).toBe(0);
+    expect(asked[1]).toBeGreaterThan(0);
+    finish();
+    await next;
+  });
 });

@@ -1,12 +1,12 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { createOnDemandCore } from '../../core/host/on-demand-core';
+import { createOnDemandCore, type OnDemandCore } from '../../core/host/on-demand-core';
 import type { CoreAccess } from '../../core/host/connect-core';
 import { startOwnerHost } from '../../core/host/owner-host';
 import { createLocusMcpServer } from '../../core/mcp/mcp-server';
 
 export interface McpCommandOptions {
   dataDir: string;
-  connect: () => Promise<CoreAccess>;
+  connect: (options: { ownerFirstMs: number }) => Promise<CoreAccess>;
   /** Agent for tools that name none. */
   agent?: string;
   /** Seconds the data folder stays open after the last call. */
@@ -21,7 +21,9 @@ export interface McpCommandOptions {
  * Nothing but protocol goes to stdout.
  */
 export async function mcpCommand(options: McpCommandOptions): Promise<void> {
-  const onDemand = createOnDemandCore({
+  // The app or locus serve may ask for the folder back; the next calls go through it.
+  const handOver = (): Promise<void> => onDemand.handOver();
+  const onDemand: OnDemandCore = createOnDemandCore({
     connect: options.connect,
     ...(options.idleSeconds !== undefined ? { idleMs: options.idleSeconds * 1000 } : {}),
     onLocalOpen: async (access) => {
@@ -30,6 +32,7 @@ export async function mcpCommand(options: McpCommandOptions): Promise<void> {
         core: access.local,
         dataDir: options.dataDir,
         kind: 'locus mcp',
+        onHandOver: handOver,
       });
       return () => host.close();
     },

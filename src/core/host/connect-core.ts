@@ -25,6 +25,11 @@ export interface CoreAccess {
 
 export interface ConnectCoreOptions extends OpenAppCoreOptions {
   /**
+   * Wait this long for a published owner before opening the folder here:
+   * after handing the folder over, a client gives the new owner time to take it.
+   */
+  ownerFirstMs?: number;
+  /**
    * When the folder is locked but its holder has not published a host yet
    * (it is still starting), how long to wait for it. Defaults to 5000 ms.
    */
@@ -91,8 +96,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * after a short wait in case its holder is an app still starting.
  */
 export async function connectCore(options: ConnectCoreOptions): Promise<CoreAccess> {
-  const found = await findLiveOwner(options.dataDir);
-  if (found) return remoteAccess(found);
+  const until = Date.now() + (options.ownerFirstMs ?? 0);
+  for (;;) {
+    const found = await findLiveOwner(options.dataDir);
+    if (found) return remoteAccess(found);
+    if (Date.now() >= until) break;
+    await sleep(200);
+  }
   try {
     // Loaded only here: a command served by another process never needs PGlite.
     const { openAppCore } = await import('./open-app-core');

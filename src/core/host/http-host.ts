@@ -47,6 +47,8 @@ export interface HttpHost {
 }
 
 const EVENT_NAMES: EventName[] = ['progress', 'agent'];
+/** Where another process asks the holder of a data folder to let go of it (owner-host). */
+export const HAND_OVER_PATH = '/api/owner/hand-over';
 /** On a call's reply: the id of the last event sent before it (see remote-core). */
 export const EVENTS_SENT_HEADER = 'x-locus-events-sent';
 const TYPES: Record<string, string> = {

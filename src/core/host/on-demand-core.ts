@@ -3,8 +3,8 @@ import { isLocusError } from '../../shared/errors';
 import type { CoreAccess } from './connect-core';
 
 export interface OnDemandCoreOptions {
-  /** Finds or opens the core (connectCore). */
-  connect: () => Promise<CoreAccess>;
+  /** Finds or opens the core (connectCore); after a hand-over it is told to wait for the new owner. */
+  connect: (options: { ownerFirstMs: number }) => Promise<CoreAccess>;
   /**
    * How long a core stays open after its last call. A long-running client
    * (an MCP server started with the editor) must not keep the data folder
@@ -17,8 +17,16 @@ export interface OnDemandCoreOptions {
 
 export interface OnDemandCore {
   handlers: Handlers;
+  /**
+   * Lets go of a folder opened here as soon as the calls running finish, for
+   * a process that must hold it (the app); the next calls go through it.
+   */
+  handOver(): Promise<void>;
   dispose(): Promise<void>;
 }
+
+/** How long, after handing over, calls wait for the new owner rather than reopen the folder. */
+const HAND_OVER_GRACE_MS = 30_000;
 
 /**
  * Contract handlers that connect on the first call and let go when idle:
@@ -31,9 +39,12 @@ export function createOnDemandCore(options: OnDemandCoreOptions): OnDemandCore {
   let current: Promise<{ access: CoreAccess; undo: () => Promise<void> }> | null = null;
   let active = 0;
   let timer: NodeJS.Timeout | null = null;
+  let handedOverAt = -Infinity;
+  const idle = new Set<() => void>();
 
   async function open(): Promise<{ access: CoreAccess; undo: () => Promise<void> }> {
-    const access = await options.connect();
+    const grace = Math.max(0, handedOverAt + HAND_OVER_GRACE_MS - Date.now());
+    const access = await options.connect({ ownerFirstMs: grace });
     const undo = access.local && options.onLocalOpen ? await options.onLocalOpen(access) : null;
     return { access, undo: undo ?? (async () => undefined) };
   }
@@ -85,7 +96,10 @@ export function createOnDemandCore(options: OnDemandCoreOptions): OnDemandCore {
       }
     } finally {
       active -= 1;
-      if (active === 0) scheduleRelease();
+      if (active === 0) {
+        scheduleRelease();
+        idle.forEach((wake) => wake());
+      }
     }
   }
 
@@ -98,6 +112,12 @@ export function createOnDemandCore(options: OnDemandCoreOptions): OnDemandCore {
 
   return {
     handlers,
+    async handOver() {
+      handedOverAt = Date.now();
+      if (active > 0) await new Promise<void>((resolve) => idle.add(resolve));
+      idle.clear();
+      await release();
+    },
     async dispose() {
       if (timer) clearTimeout(timer);
       await release();

@@ -2,7 +2,13 @@ import type { Core } from '../create-core';
 import { mcpHttpRoute } from '../mcp/mcp-http-route';
 import { lettaRoute } from '../letta-api/letta-route';
 import { openAiRoute } from '../openai/openai-route';
-import { startHttpHost, type HttpHost, type HostRoute } from './http-host';
+import {
+  HAND_OVER_PATH,
+  sendJson,
+  startHttpHost,
+  type HttpHost,
+  type HostRoute,
+} from './http-host';
 import { publishOwner } from './owner-file';
 
 export interface OwnerHostOptions {
@@ -21,6 +27,12 @@ export interface OwnerHostOptions {
   lettaApi?: boolean;
   /** More APIs on the same port; MCP at /mcp is always there, OpenAI at /v1 when on. */
   routes?: readonly HostRoute[];
+  /**
+   * Lets a process that must hold the folder itself (the app, locus serve)
+   * ask this one to let go. Holders that only borrow the folder (locus mcp)
+   * pass how; without it such requests are refused.
+   */
+  onHandOver?: () => Promise<void>;
 }
 
 export interface OwnerHost extends HttpHost {
@@ -36,6 +48,8 @@ export interface OwnerHost extends HttpHost {
 export async function startOwnerHost(options: OwnerHostOptions): Promise<OwnerHost> {
   const { handlers, events } = options.core;
   const settings = () => handlers['interfaces.get']({});
+  // Only a process that read the owner file (the per-run token) may ask for the folder; an API key may not.
+  let runToken = '';
   const host = await startHttpHost({
     handlers: options.core.handlers,
     events: options.core.events,
@@ -54,16 +68,41 @@ export async function startOwnerHost(options: OwnerHostOptions): Promise<OwnerHo
         events,
         enabled: async () => options.lettaApi === true || (await settings()).lettaApi,
       }),
+      handOverRoute(options, () => runToken),
       ...(options.routes ?? []),
     ],
     apiKeys: async () => [(await settings()).apiKey],
   });
+  runToken = host.token;
   const publication = publishOwner(options.dataDir, host, options.kind);
   return {
     ...host,
     async close() {
       publication.remove();
       await host.close();
+    },
+  };
+}
+
+function handOverRoute(options: OwnerHostOptions, runToken: () => string): HostRoute {
+  return {
+    matches: (pathname) => pathname === HAND_OVER_PATH,
+    async handle(req, res) {
+      const handOver = options.onHandOver;
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (req.method !== 'POST' || !handOver || bearer !== runToken()) {
+        sendJson(res, 409, {
+          ok: false,
+          error: {
+            code: 'DATA_DIR_LOCKED',
+            message: `${options.kind} keeps the data folder open; close it first.`,
+          },
+        });
+        return;
+      }
+      // Answer first: letting go closes this very host.
+      sendJson(res, 202, { ok: true, value: { handingOver: true } });
+      setImmediate(() => void handOver().catch(() => undefined));
     },
   };
 }

@@ -9,7 +9,7 @@ import {
 } from '../../shared/contract';
 import { LocusError } from '../../shared/errors';
 import { EventBus } from '../events';
-import { EVENTS_SENT_HEADER } from './http-host';
+import { EVENTS_SENT_HEADER, HAND_OVER_PATH } from './http-host';
 
 export interface RemoteCoreOptions {
   /** The owner's loopback base URL, e.g. http://127.0.0.1:43123 */
@@ -66,6 +66,19 @@ function post(base: URL, pathname: string, token: string, body: string): Promise
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * Asks the process holding a data folder to let go of it (see owner-host's
+ * onHandOver). True when it agreed; it then closes the folder shortly.
+ */
+export async function requestHandOver(url: string, token: string): Promise<boolean> {
+  try {
+    const reply = await post(new URL(url), HAND_OVER_PATH, token, '{}');
+    return reply.status === 202;
+  } catch {
+    return false;
+  }
 }
 
 /** Splits a text/event-stream into (id, event, data) frames. */
