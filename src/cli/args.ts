@@ -14,6 +14,15 @@ Commands:
          [--tags a,b] [--all-tags] [--start DATE] [--end DATE] [--limit N] [--mode hybrid|vector|text]
   memory history [query]              search conversation history [--start DATE] [--end DATE] [--limit N]
   memory reembed                      embed passages and messages waiting for the current embedder
+  memory activity [--limit N]         every memory change: what, when, by whom (agent, you, consolidation, import)
+  memory activity --undo <id>         undo one change (a consolidation entry undoes its whole pass)
+  memory consolidate                  consolidate new messages into memory now (needs a model; --model)
+  memory pause | resume               pause or resume background consolidation
+  memory profile [small|letta]        show or set the tool profile (small: for 1-4B models; letta: all tools)
+  memory remember on|off [<conv id>]  "don't remember" a conversation (default: the latest): kept as history only
+  memory forget message <id>          forget a message, the agent's answer and what came from them
+  memory forget passage <id>          forget an archival passage (ids: --json output)
+  memory forget line <label> <text>   forget one line of a core memory block
   models list                         recommended chat models and what is downloaded
   models download <id>                download a recommended model (resumes; checks size and hash)
   models use <id|file.gguf>           make a model the agent's default
@@ -71,6 +80,7 @@ export function parseCli(argv: string[]) {
         limit: { type: 'string' },
         offset: { type: 'string' },
         mode: { type: 'string' },
+        undo: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });

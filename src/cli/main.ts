@@ -145,9 +145,12 @@ async function main(argv: string[]): Promise<number> {
     }
     switch (command) {
       case 'memory':
-        await withCore(cli, output, async (core) =>
-          memoryCommand(core, await resolveAgent(core, cli.values.agent), cli, output),
-        );
+        await withCore(cli, output, async (core) => {
+          const agent = await resolveAgent(core, cli.values.agent);
+          // Consolidation runs on the chat model.
+          if (sub === 'consolidate') await loadModel(core, agent, cli, output);
+          await memoryCommand(core, agent, cli, output);
+        });
         return 0;
       case 'chat':
         await withCore(cli, output, async (core) => {

@@ -9,6 +9,9 @@ import { importAgentFile } from './agentfile/import-agent-file';
 import { createBackup, listBackups } from './backup/backups';
 import { CaptureJournal } from './capture/capture-journal';
 import { createCaptures } from './capture/captures';
+import { createConsolidator } from './consolidation/consolidator';
+import { createActivityHandlers } from './handlers/activity-handlers';
+import { createPrivacyHandlers } from './handlers/privacy-handlers';
 import { createChatHandlers } from './handlers/chat-handlers';
 import { createConversationHandlers } from './handlers/conversation-handlers';
 import { createInterfaceHandlers } from './handlers/interface-handlers';
@@ -16,7 +19,10 @@ import { createMemoryHandlers } from './handlers/memory-handlers';
 import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-handlers';
 import { dataDirLayout } from './storage/data-dir';
 import type { ChatModel } from './models/chat-model';
+import { createMemoryActivity } from './memory/activity';
 import { createAgents } from './memory/agents';
+import { createConversationPrivacy } from './memory/conversation-privacy';
+import { createForget } from './memory/forget';
 import { createArchivalMemory } from './memory/archival-memory';
 import { createConversations } from './memory/conversations';
 import { createMessageIndexer } from './memory/message-indexer';
@@ -50,6 +56,8 @@ export interface CreateCoreOptions {
   indexAfterIdleMs?: number;
   /** Caps strings in tool-call grammars; only for tiny test models. */
   maxStringLength?: number;
+  /** How long the model stays idle after a turn before consolidation runs; defaults to 20 s. */
+  consolidationDelayMs?: number;
 }
 
 /**
@@ -108,6 +116,30 @@ export async function createCore(options: CreateCoreOptions = {}) {
   }
 
   let model: ChatModel | null = options.chatModel ?? null;
+  const memoryChanged = (agentId: string) => events.emit('memory', { agentId });
+  const consolidator = createConsolidator({
+    db,
+    clock,
+    coreMemory,
+    archival,
+    getModel: () => model,
+    // Opening with the chat's own system turn keeps its KV cache valid.
+    systemTurn: async (agentId) => (await runtime.preview(agentId))[0]?.content,
+    isPaused: async (agentId) => (await agents.get(agentId)).memory.consolidation === 'paused',
+    onApplied: memoryChanged,
+    ...(options.consolidationDelayMs !== undefined
+      ? { debounceMs: options.consolidationDelayMs }
+      : {}),
+    ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
+  });
+  const activity = createMemoryActivity({
+    db,
+    clock,
+    coreMemory,
+    archival,
+    onChange: memoryChanged,
+  });
+  const forget = createForget({ db, clock, coreMemory });
   const runtime = createAgentRuntime({
     db,
     clock,
@@ -118,7 +150,11 @@ export async function createCore(options: CreateCoreOptions = {}) {
     conversations,
     getModel: () => model,
     autoAnalyze,
-    onTurnEnd: () => indexer.schedule(),
+    onTurnStart: (agentId) => consolidator.turnStarted(agentId),
+    onTurnEnd: (agentId) => {
+      indexer.schedule();
+      consolidator.turnEnded(agentId);
+    },
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });
   // Messages from before an upgrade or an embedder switch, in the background.
@@ -134,6 +170,17 @@ export async function createCore(options: CreateCoreOptions = {}) {
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
     ...createChatHandlers(runtime, events),
     ...createConversationHandlers({ agents, conversations }),
+    ...createActivityHandlers({ agents, activity, consolidator }),
+    ...createPrivacyHandlers({
+      agents,
+      forget,
+      setRemember: createConversationPrivacy({ db, clock }),
+      events,
+      onRemembered: (agentId) => {
+        indexer.schedule();
+        consolidator.schedule(agentId);
+      },
+    }),
     ...createInterfaceHandlers(db),
     'agentfile.export': async ({ agentId }) => {
       const file = await exportAgentFile({ db, agents, embedder, now: () => clock.now() }, agentId);
@@ -214,6 +261,10 @@ export async function createCore(options: CreateCoreOptions = {}) {
     indexer,
     /** Vector columns and indexes; flush() builds an index a bulk import deferred. */
     upkeep,
+    /** Background consolidation; tests wait on it with idle(). */
+    consolidator,
+    activity,
+    forget,
     runtime,
     captures,
     /** Captures found only in the journal at open (after a crash) and stored now. */
@@ -227,7 +278,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
       if (disposed) return;
       disposed = true;
       try {
-        // First: it uses the embedder and the database.
+        // First: they use the model, the embedder and the database.
+        await consolidator.dispose();
         await indexer.dispose();
         // An index a bulk import deferred is built now, not at the next open.
         await upkeep.flush();

@@ -21,7 +21,7 @@ const rendererDir = join(import.meta.dirname, '../renderer');
 const resourcesDir = join(import.meta.dirname, '../../resources');
 const preload = join(import.meta.dirname, '../preload/index.cjs');
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
-const EVENTS: EventName[] = ['progress', 'agent'];
+const EVENTS: EventName[] = ['progress', 'agent', 'memory'];
 
 // A second launch must never open the database: it hands over to the first.
 if (!app.requestSingleInstanceLock()) {

@@ -1,7 +1,23 @@
 import { z } from 'zod';
-import type { Agent, Block, Conversation, Message, Page, Passage, ScoredPassage } from './entities';
+import type {
+  Agent,
+  Block,
+  Conversation,
+  MemoryActivity,
+  Message,
+  Page,
+  Passage,
+  ScoredPassage,
+} from './entities';
 import type { SerializedError } from './errors';
-import { BlockLabelSchema, MessageRoles, ModelSettingsSchema, NewBlockSchema } from './entities';
+import {
+  BlockLabelSchema,
+  MemorySettingsSchema,
+  MessageRoles,
+  ModelSettingsSchema,
+  NewBlockSchema,
+  settingsPatch,
+} from './entities';
 
 /**
  * Every call a host (renderer, CLI, HTTP) can make into the core: one zod
@@ -25,13 +41,16 @@ export const contract = {
     name: text(200).min(1),
     system: text(50_000).optional(),
     model: ModelSettingsSchema.partial().optional(),
+    memory: settingsPatch(MemorySettingsSchema).optional(),
     blocks: z.array(NewBlockSchema).max(50).optional(),
   }),
   'agents.update': z.object({
     agentId,
     name: text(200).min(1).optional(),
     system: text(50_000).optional(),
-    model: ModelSettingsSchema.partial().optional(),
+    model: settingsPatch(ModelSettingsSchema).optional(),
+    /** The tool profile (small / letta) and whether background consolidation is paused. */
+    memory: settingsPatch(MemorySettingsSchema).optional(),
   }),
   'agents.delete': z.object({ agentId }),
 
@@ -41,6 +60,11 @@ export const contract = {
   'conversations.rename': z.object({ conversationId, name: text(200).min(1) }),
   /** Deletes the conversation and what was said in it; the agent's other memory stays. */
   'conversations.delete': z.object({ conversationId }),
+  /**
+   * "Don't remember" (false): the conversation's messages stay as history but
+   * are not consolidated, embedded or searched for the model until set back.
+   */
+  'conversations.setRemember': z.object({ conversationId, remember: z.boolean() }),
 
   'blocks.list': z.object({ agentId }),
   'blocks.create': z.object({ agentId, block: NewBlockSchema }),
@@ -96,6 +120,26 @@ export const contract = {
     conversationId: conversationId.optional(),
     limit,
     beforeSeq: z.number().int().optional(),
+  }),
+
+  /** Every change to the agent's memory, newest first; `before` pages back from an id. */
+  'activity.list': z.object({ agentId, limit, before: z.number().int().min(1).optional() }),
+  /** Undoes one change (a consolidation pass's own entry undoes the whole pass). */
+  'activity.undo': z.object({ activityId: z.number().int().min(1) }),
+  /** Consolidates the agent's new messages now (waits for it), even when paused. */
+  'consolidation.run': z.object({ agentId }),
+  'consolidation.status': z.object({ agentId }),
+  /**
+   * Forgets a memory and what was derived from it (passages, block lines,
+   * vectors), for good; the activity feed keeps only that something was forgotten.
+   */
+  'memory.forget': z.object({
+    agentId,
+    target: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('message'), id: z.string().min(1).max(200) }),
+      z.object({ kind: z.literal('passage'), id: z.string().min(1).max(200) }),
+      z.object({ kind: z.literal('line'), label: BlockLabelSchema, line: text(100_000).min(1) }),
+    ]),
   }),
 
   'chat.send': z.object({
@@ -178,6 +222,7 @@ export interface CallOutputs {
   'conversations.create': Conversation;
   'conversations.rename': Conversation;
   'conversations.delete': { deleted: true };
+  'conversations.setRemember': Conversation;
   'blocks.list': Block[];
   'blocks.create': Block;
   'blocks.setValue': Block;
@@ -192,6 +237,11 @@ export interface CallOutputs {
   'archival.reembed': { embedded: number };
   'recall.search': Page<Message>;
   'recall.recent': Message[];
+  'activity.list': MemoryActivity[];
+  'activity.undo': MemoryActivity;
+  'consolidation.run': ConsolidationRunResult;
+  'consolidation.status': ConsolidationStatus;
+  'memory.forget': { messages: number; passages: number; lines: number };
   'chat.send': ChatTurnResult;
   'chat.cancel': { cancelled: boolean };
   'chat.context': {
@@ -211,6 +261,28 @@ export interface CallOutputs {
   'models.download': { id: string; path: string; sizeBytes: number };
   'models.cancelDownload': { cancelled: boolean };
   'models.load': { name: string; contextSize: number };
+}
+
+/** What one consolidation run did. */
+export interface ConsolidationRunResult {
+  /** done: all caught up; aborted: a turn started (it resumes later); no_model / busy: did not run. */
+  stopped: 'done' | 'aborted' | 'no_model' | 'busy';
+  messages: number;
+  /** Lines added to the human block, lines corrected, facts saved as passages, passages made past. */
+  added: number;
+  replaced: number;
+  saved: number;
+  superseded: number;
+  /** Lines moved from a full block to archival memory. */
+  moved: number;
+}
+
+export interface ConsolidationStatus {
+  /** Messages not consolidated yet. */
+  pending: number;
+  running: boolean;
+  paused: boolean;
+  lastError: string | null;
 }
 
 export interface InterfaceSettings {
@@ -298,5 +370,7 @@ export type AgentEvent =
 export interface ServerEvents {
   progress: { task: string; phase: string; done: number; total: number; item?: string };
   agent: { agentId: string; conversationId: string; turnId: string; event: AgentEvent };
+  /** The agent's memory changed outside a turn (consolidation, undo, forget): views reload. */
+  memory: { agentId: string };
 }
 export type EventName = keyof ServerEvents;

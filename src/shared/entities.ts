@@ -11,6 +11,32 @@ export const ModelSettingsSchema = z.object({
 });
 export type ModelSettings = z.infer<typeof ModelSettingsSchema>;
 
+/**
+ * How the harness carries the agent's memory; stored with the agent.
+ * `toolProfile`: "small" gives 1-4B models a few short tools and a worked
+ * example; "letta" gives Letta's full memory tool set. `consolidation`:
+ * "paused" stops background consolidation until set back to "on".
+ */
+export const MemorySettingsSchema = z.object({
+  toolProfile: z.enum(['small', 'letta']).default('small'),
+  consolidation: z.enum(['on', 'paused']).default('on'),
+});
+export type MemorySettings = z.infer<typeof MemorySettingsSchema>;
+
+/**
+ * A settings object's patch: every field optional and no default filled in.
+ * zod's partial() keeps defaults, so a patch of one field reset the others.
+ */
+export function settingsPatch<T extends Record<string, z.ZodDefault<z.ZodType>>>(
+  schema: z.ZodObject<T>,
+) {
+  return z.object(
+    Object.fromEntries(
+      Object.entries(schema.shape).map(([key, field]) => [key, field.removeDefault().optional()]),
+    ) as { [K in keyof T]: z.ZodOptional<ReturnType<T[K]['removeDefault']>> },
+  );
+}
+
 export const BlockSchema = z.object({
   id: z.string(),
   agentId: z.string(),
@@ -48,13 +74,22 @@ export const AgentSchema = z.object({
   name: z.string(),
   system: z.string(),
   model: ModelSettingsSchema,
+  memory: MemorySettingsSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
   blocks: z.array(BlockSchema),
 });
 export type Agent = z.infer<typeof AgentSchema>;
 
-export const PassageSourceKinds = ['message', 'capture', 'agent', 'user', 'import'] as const;
+/** block: a core-memory line moved to archival (replaced by a newer fact, or over the block's limit). */
+export const PassageSourceKinds = [
+  'message',
+  'capture',
+  'agent',
+  'user',
+  'import',
+  'block',
+] as const;
 export const PassageSourceSchema = z.object({
   kind: z.enum(PassageSourceKinds),
   /** Which message, capture or imported item the text came from. */
@@ -71,6 +106,14 @@ export const PassageSchema = z.object({
   createdAt: z.string(),
   /** False until the current embedder has embedded it (after a switch, or if embedding failed). */
   embedded: z.boolean(),
+  /**
+   * Set when a newer fact replaced this one: the id of the newer passage, or
+   * of the core-memory block ("block-…") that holds the newer version. The
+   * passage is then a past fact, kept with the date it stopped being true.
+   */
+  supersededBy: z.string().nullable(),
+  /** When this stopped being true (ISO), or null while it is current. */
+  validUntil: z.string().nullable(),
 });
 export type Passage = z.infer<typeof PassageSchema>;
 
@@ -116,6 +159,12 @@ export const ConversationSchema = z.object({
   updatedAt: z.string(),
   /** When its newest message was written; null while it has none. */
   lastMessageAt: z.string().nullable(),
+  /**
+   * False for "don't remember": its messages stay as history but are not
+   * consolidated, embedded or searched for the model, and the agent's memory
+   * tools save nothing from it, until it is remembered again.
+   */
+  remember: z.boolean(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
@@ -127,4 +176,30 @@ export interface Page<T> {
 
 export interface ScoredPassage extends Passage {
   score: number;
+}
+
+/** Who changed memory. Hosts name themselves (mcp, api); the core never infers it. */
+export const MemoryActors = ['agent', 'user', 'import', 'consolidation', 'mcp', 'api'] as const;
+export type MemoryActor = (typeof MemoryActors)[number];
+
+/** One change to an agent's memory, as the activity feed shows it. */
+export interface MemoryActivity {
+  id: number;
+  agentId: string;
+  at: string;
+  actor: MemoryActor;
+  /** What kind of change, e.g. block.append, passage.delete, consolidate, forget, undo. */
+  action: string;
+  target: {
+    kind: 'block' | 'passage' | 'message' | 'agent' | 'conversation';
+    id: string | null;
+    label: string | null;
+  };
+  /** What changed, for a person to read (no text once forgotten). */
+  summary: string;
+  /** Changes made together (one consolidation pass) share it; the pass's own entry undoes them all. */
+  batchId: string | null;
+  undoable: boolean;
+  /** The activity that undid this one. */
+  undoneBy: number | null;
 }

@@ -48,7 +48,8 @@ const importFile = (core: Core, text: string) =>
 
 describe('Agent File (.af) export and import', () => {
   it('round-trips blocks, messages, context, passages and settings exactly', async () => {
-    const source = await testCore({ chatModel: createScriptedModel({ contextSize: 3000 }) });
+    // Small enough for the small profile's prompt to overflow into a summary.
+    const source = await testCore({ chatModel: createScriptedModel({ contextSize: 2000 }) });
     const agent = await source.agents.getOrCreateDefault();
     await source.agents.update(agent.id, { model: { temperature: 0.3, maxSteps: 5 } });
     await source.coreMemory.create(agent.id, {

@@ -80,6 +80,8 @@ describe('agent loop', () => {
       tool: 'core_memory_append',
       arguments: { label: 'human', content: 'quiet', request_heartbeat: false },
     }));
+    // Letta's rule; the small profile gives every memory tool another step.
+    await core.agents.update(agentId, { memory: { toolProfile: 'letta' } });
     expect(await core.runtime.send(agentId, 'hello')).toMatchObject({
       reply: null,
       stopReason: 'no_heartbeat',
@@ -179,7 +181,8 @@ describe('agent loop', () => {
   });
 
   it('warns the model when the context window is nearly full', async () => {
-    const { core, agentId, model } = await setup(undefined, 3000);
+    // Sized for the small profile's prompt (about 600 tokens).
+    const { core, agentId, model } = await setup(undefined, 2000);
     for (let i = 0; i < 12; i++) await core.runtime.send(agentId, `filler ${i} `.repeat(8));
     const warned = model.calls.some((c) => c.turns.at(-1)?.content.includes('context window is'));
     expect(warned).toBe(true);

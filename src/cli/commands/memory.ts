@@ -3,6 +3,8 @@ import { call } from '../../core/host/call';
 import type { Agent } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import { spokenText } from '../../shared/message-text';
+import { pastLabel } from '../../shared/past-facts';
+import { memoryActivityCommand } from './memory-activity';
 import { intOption, listOption, type ParsedCli } from '../args';
 import type { Output } from '../output';
 import { progressPrinter } from '../output';
@@ -83,10 +85,10 @@ export async function memoryCommand(
         page.items.length === 0
           ? 'No matching passages.'
           : page.items
-              .map(
-                (p) =>
-                  `${day(p.createdAt)}  ${p.tags.length ? `[${p.tags.join(', ')}] ` : ''}${p.text}`,
-              )
+              .map((p) => {
+                const past = pastLabel(p);
+                return `${day(p.createdAt)}  ${p.tags.length ? `[${p.tags.join(', ')}] ` : ''}${p.text}${past ? `  (${past})` : ''}`;
+              })
               .join('\n'),
       );
       return;
@@ -128,6 +130,7 @@ export async function memoryCommand(
       return;
     }
     default:
+      if (await memoryActivityCommand(core, agent, cli, output)) return;
       throw new LocusError(
         'INVALID_INPUT',
         `Unknown memory command "${sub ?? ''}". Run "locus --help" for usage.`,

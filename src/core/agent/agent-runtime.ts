@@ -19,6 +19,7 @@ import { ReplyStreamer } from './reply-streamer';
 import { parseStep, stepResponseSchema } from './response-format';
 import { summarize } from './summarizer';
 import { BUILTIN_TOOLS, DEFAULT_TOOL_RULES, type ToolRules } from './tools';
+import { TOOL_PROFILES, customProfile, type ToolProfile } from './tool-profiles';
 import type { ToolDefinition, ToolOutcome } from './tools/tool';
 
 export interface AgentRuntimeOptions {
@@ -31,16 +32,17 @@ export interface AgentRuntimeOptions {
   conversations: Conversations;
   /** The loaded model, or null until the user picks one. */
   getModel: () => ChatModel | null;
-  /** Defaults to all built-in tools. */
+  /** Every agent gets these instead of its tool profile's (with `rules`, default DEFAULT_TOOL_RULES). */
   tools?: readonly ToolDefinition[];
-  /** Defaults to DEFAULT_TOOL_RULES. */
   rules?: ToolRules;
   /** Caps every string in the grammar; only for tiny test models that would ramble. */
   maxStringLength?: number;
   /** Runs after each turn, when no transaction is open. */
   autoAnalyze?: AutoAnalyze;
+  /** Told when a user message arrives, before its turn waits for the agent (background work yields). */
+  onTurnStart?: (agentId: string) => void;
   /** Told when a turn has ended (its messages are written), e.g. to embed them. */
-  onTurnEnd?: () => void;
+  onTurnEnd?: (agentId: string) => void;
 }
 
 export interface TurnOptions {
@@ -76,9 +78,22 @@ function toolError(error: unknown): string {
  */
 export function createAgentRuntime(options: AgentRuntimeOptions) {
   const { db, clock, agents, coreMemory, archival, recall, conversations } = options;
-  const tools = options.tools ?? BUILTIN_TOOLS;
-  const rules = options.rules ?? DEFAULT_TOOL_RULES;
-  const schema = stepResponseSchema(tools, options.maxStringLength);
+  const custom = options.tools
+    ? customProfile(options.tools, options.rules ?? DEFAULT_TOOL_RULES)
+    : null;
+  const schemas = new Map<ToolProfile, Record<string, unknown>>();
+  /** The agent's tools, rules and prompt guide (its memory settings' tool profile). */
+  function profileOf(agent: Agent): ToolProfile {
+    return custom ?? TOOL_PROFILES[agent.memory.toolProfile];
+  }
+  function schemaOf(profile: ToolProfile): Record<string, unknown> {
+    let schema = schemas.get(profile);
+    if (!schema) {
+      schema = stepResponseSchema(profile.tools, options.maxStringLength);
+      schemas.set(profile, schema);
+    }
+    return schema;
+  }
   const turnLocks = new Map<string, Promise<unknown>>();
   const contextCache = createContextCache();
 
@@ -86,6 +101,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   interface Thread {
     agentId: string;
     conversationId: string;
+    /** False when the user asked not to remember the conversation: memory tools save nothing. */
+    remember: boolean;
   }
 
   /** Persists messages, in order, and puts them at the end of the conversation's context. */
@@ -110,7 +127,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   /** The agent (checked to exist) and the conversation a call names, or its default one. */
   async function threadOf(agentId: string, conversationId?: string): Promise<Thread> {
     await agents.get(agentId);
-    return { agentId, conversationId: (await conversations.resolve(agentId, conversationId)).id };
+    const conversation = await conversations.resolve(agentId, conversationId);
+    return { agentId, conversationId: conversation.id, remember: conversation.remember };
   }
 
   async function contextMessages(agentId: string, conversationId?: string): Promise<Message[]> {
@@ -140,10 +158,12 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     counts: MemoryCounts,
     pressure = 0,
   ): ChatTurn[] {
+    const profile = profileOf(agent);
     return compileContext({
       agent,
       messages,
-      tools,
+      tools: profile.tools,
+      toolGuide: profile.guide,
       now: clock.now(),
       recallCount: counts.messages,
       archivalCount: counts.passages,
@@ -236,6 +256,9 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     }
     const { agent } = await agents.getStepState(agentId, thread.conversationId);
     const maxSteps = turn.maxSteps ?? agent.model.maxSteps;
+    // Read once a turn: a profile switched mid-turn applies from the next one.
+    const { tools, rules } = profileOf(agent);
+    const schema = schemaOf(profileOf(agent));
     const [user] = await appendToContext(thread, { role: 'user', content: text });
     emit({ type: 'message', message: user });
 
@@ -299,6 +322,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
             recall,
             clock,
             sourceMessageId: user.id,
+            remember: thread.remember,
           });
         } catch (error) {
           outcome = { ok: false, message: toolError(error) };
@@ -345,13 +369,19 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   }
 
   return {
-    tools,
+    /** Every tool an agent may have (the Letta profile's; the small profile's are a subset). */
+    tools: custom?.tools ?? BUILTIN_TOOLS,
+    /** The tools an agent works with now, by its tool profile. */
+    async toolsOf(agentId: string): Promise<readonly ToolDefinition[]> {
+      return profileOf(await agents.get(agentId)).tools;
+    },
     /**
      * Runs one user turn. Turns of one agent never interleave, whatever their
      * conversation (they share its core memory): a second call waits for the
      * first to finish.
      */
     async send(agentId: string, text: string, turn: TurnOptions = {}): Promise<TurnResult> {
+      options.onTurnStart?.(agentId);
       const previous = turnLocks.get(agentId) ?? Promise.resolve();
       const current = previous
         .catch(() => undefined)
@@ -363,7 +393,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         if (turnLocks.get(agentId) === current) turnLocks.delete(agentId);
         // Statistics are an optimisation: a failure here must not fail the turn.
         await options.autoAnalyze?.maybeAnalyze().catch(() => undefined);
-        options.onTurnEnd?.();
+        options.onTurnEnd?.(agentId);
       }
     },
     contextMessages,

@@ -8,6 +8,8 @@ export interface CompileInput {
   /** The in-context messages, oldest first; summaries among them go into the system turn. */
   messages: Message[];
   tools: readonly ToolDefinition[];
+  /** The tools section (the agent's tool profile); defaults to Letta-style docs of `tools`. */
+  toolGuide?: string;
   now: Date;
   recallCount: number;
   archivalCount: number;
@@ -78,8 +80,11 @@ export function compileContext(input: CompileInput): ChatTurn[] {
   const system = [
     input.agent.system,
     '### Tools',
-    'Each step, reply with exactly one JSON object: {"thinking": "<private reasoning>", "tool": "<tool name>", "arguments": {...}}.',
-    toolDocs(input.tools),
+    input.toolGuide ??
+      [
+        'Each step, reply with exactly one JSON object: {"thinking": "<private reasoning>", "tool": "<tool name>", "arguments": {...}}.',
+        toolDocs(input.tools),
+      ].join('\n\n'),
     '### Core memory (always visible; edit it with the memory tools)',
     blocksXml(input.agent),
     ...(summary

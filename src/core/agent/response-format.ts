@@ -43,7 +43,7 @@ export const SUMMARY_SCHEMA = { type: 'object', properties: { summary: { type: '
  * Bounds every string and integer (the tiny test model's random weights would
  * otherwise ramble, or write integers with hundreds of digits).
  */
-function capStrings(schema: Record<string, unknown>, max: number): Record<string, unknown> {
+export function capStrings(schema: Record<string, unknown>, max: number): Record<string, unknown> {
   if (schema.type === 'string') return { ...schema, maxLength: max };
   if (schema.type === 'integer') {
     const { type: _type, ...rest } = schema;

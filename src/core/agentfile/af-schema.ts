@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PassageSourceKinds } from '../../shared/entities';
 
 /**
  * The parts of Letta's Agent File (.af) that Locus reads, with hard limits so
@@ -57,6 +58,8 @@ export const LocusExtensionSchema = z.object({
   /** The agent's exact name; Letta allows fewer characters in `name`. */
   name: z.string().min(1).max(500).optional(),
   model: z.record(z.string(), z.unknown()).optional(),
+  /** Memory settings (tool profile, consolidation); invalid values fall back to defaults. */
+  memory: z.record(z.string(), z.unknown()).optional(),
   /**
    * An agent's conversations (Letta's file has one context): each lists its
    * messages and its context window by file message id. The file's
@@ -78,13 +81,18 @@ export const LocusExtensionSchema = z.object({
   archival: z
     .array(
       z.object({
+        /** The passage's id in this file, so past facts can name their successor. */
+        id: id.optional(),
         text: text().min(1),
         tags: z.array(z.string().max(64)).max(32),
         created_at: z.string().max(64),
         source: z.object({
-          kind: z.enum(['message', 'capture', 'agent', 'user', 'import']),
+          kind: z.enum(PassageSourceKinds),
           ref: z.string().max(300).nullable(),
         }),
+        /** A past fact: the file id of the passage or block that replaced it. */
+        superseded_by: z.string().max(300).nullish(),
+        valid_until: z.string().max(64).nullish(),
       }),
     )
     .max(1_000_000)

@@ -102,9 +102,29 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
 
   const ids = new FileIds(carried ? carriedIds(carried) : []);
   const fromFile = new Map(carried?.messages.map((m) => [m.locusId, m]) ?? []);
+  // File ids for everything one record can point at: messages, passages, blocks (below).
   const fileIds = new Map(
     messages.map((m) => [m.id, fromFile.get(m.id)?.fileId ?? ids.take('message')]),
   );
+  for (const p of passages) fileIds.set(p.id, ids.take('archival'));
+
+  const blockEntries = new Map(carried?.blocks.map((b) => [b.label, b]) ?? []);
+  const agentBlocks = agent.blocks.map((b) => {
+    const entry = blockEntries.get(b.label);
+    blockEntries.delete(b.label);
+    return entry
+      ? carriedBlock(b, entry)
+      : {
+          id: ids.take('block'),
+          label: b.label,
+          value: b.value,
+          limit: b.limit,
+          description: b.description,
+          read_only: b.readOnly,
+          metadata: {},
+        };
+  });
+  agent.blocks.forEach((b, i) => fileIds.set(b.id, String(agentBlocks[i]!.id)));
   const messageKinds: Record<string, 'summary' | 'event'> = {};
   for (const m of messages) if (m.kind !== 'chat') messageKinds[fileIds.get(m.id)!] = m.kind;
 
@@ -142,6 +162,7 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
       modelPath: agent.model.modelPath ? path.basename(agent.model.modelPath) : null,
     },
     messageKinds,
+    memory: agent.memory,
     conversations: conversations.map((c, i) => ({
       name: c.name,
       created_at: c.createdAt,
@@ -149,6 +170,7 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
       context: (contexts[i] ?? []).flatMap((id) => fileIds.get(id) ?? []),
     })),
     archival: passages.map((p) => ({
+      id: fileIds.get(p.id)!,
       text: p.text,
       tags: p.tags,
       created_at: p.createdAt,
@@ -157,26 +179,16 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
         kind: p.source.kind,
         ref: p.source.ref ? (fileIds.get(p.source.ref) ?? p.source.ref) : null,
       },
+      ...(p.supersededBy || p.validUntil
+        ? {
+            superseded_by: p.supersededBy ? (fileIds.get(p.supersededBy) ?? null) : null,
+            valid_until: p.validUntil,
+          }
+        : {}),
     })),
   };
 
   const fileAgentId = carried?.agentFileId ?? ids.take('agent');
-  const blockEntries = new Map(carried?.blocks.map((b) => [b.label, b]) ?? []);
-  const agentBlocks = agent.blocks.map((b) => {
-    const entry = blockEntries.get(b.label);
-    blockEntries.delete(b.label);
-    return entry
-      ? carriedBlock(b, entry)
-      : {
-          id: ids.take('block'),
-          label: b.label,
-          value: b.value,
-          limit: b.limit,
-          description: b.description,
-          read_only: b.readOnly,
-          metadata: {},
-        };
-  });
   // A block of this agent that Locus deleted but another agent in the file still uses.
   const referenced = new Set(
     (carried?.rest.agents ?? []).flatMap((a) =>

@@ -1,13 +1,15 @@
 import type { AgentFileImportReport } from '../../shared/contract';
 import type { Block, Message, MessageKind, MessageRole, ToolCall } from '../../shared/entities';
-import { ModelSettingsSchema } from '../../shared/entities';
+import { MemorySettingsSchema, ModelSettingsSchema } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import { BUILTIN_TOOLS } from '../agent/tools';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
 import { withoutNul } from '../text';
 import type { Db } from '../storage/sql';
+import { createActivityRepo } from '../storage/repos/activity-repo';
 import { createAgentsRepo } from '../storage/repos/agents-repo';
+import { createConsolidationRepo } from '../storage/repos/consolidation-repo';
 import { createBlocksRepo } from '../storage/repos/blocks-repo';
 import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createInertToolsRepo } from '../storage/repos/inert-tools-repo';
@@ -156,11 +158,16 @@ export async function importAgentFile(
       system: agent.system ?? '',
       // A model file path from another machine would not resolve here.
       model: { ...model, modelPath: null },
+      // A Letta agent's prompt is written for Letta's tools: it keeps them.
+      memory: MemorySettingsSchema.catch(MemorySettingsSchema.parse({})).parse(
+        locus ? (locus.memory ?? {}) : { toolProfile: 'letta' },
+      ),
       createdAt: now,
       updatedAt: now,
     });
 
     const labels = new Set<string>();
+    // File block id -> the block stored here (past facts may name a block as their successor).
     const storedBlocks = new Map<string, Block>();
     const blocksRepo = createBlocksRepo(tx);
     let blockCount = 0;
@@ -299,10 +306,15 @@ export async function importAgentFile(
     }
 
     const passagesRepo = createPassagesRepo(tx);
-    for (const p of locus?.archival ?? []) {
+    const archival = (locus?.archival ?? []).map((p) => ({ p, id: newId('passage') }));
+    const passageIds = new Map(archival.flatMap(({ p, id }) => (p.id ? [[p.id, id]] : [])));
+    for (const { p, id } of archival) {
+      const successor = p.superseded_by
+        ? (passageIds.get(p.superseded_by) ?? storedBlocks.get(p.superseded_by)?.id ?? null)
+        : null;
       await passagesRepo.insert(
         {
-          id: newId('passage'),
+          id,
           agentId,
           text: p.text,
           tags: p.tags,
@@ -312,10 +324,22 @@ export async function importAgentFile(
           },
           createdAt: isoOr(p.created_at, now),
           embedded: false,
+          supersededBy: successor,
+          validUntil: p.valid_until ? isoOr(p.valid_until, now) : null,
         },
         null,
       );
     }
+    // The file brings its own memory: its history is not consolidated again.
+    await createConsolidationRepo(tx).startAtNewest(agentId, now);
+    await createActivityRepo(tx).insert({
+      agentId,
+      at: now,
+      actor: 'import',
+      action: 'import',
+      target: { kind: 'agent', id: agentId, label: null },
+      summary: `Imported "${name}" from an agent file: ${blockCount} blocks, ${messageCount} messages, ${archival.length} passages`,
+    });
 
     const inertRepo = createInertToolsRepo(tx);
     const inertTools: string[] = [];

@@ -97,7 +97,9 @@ export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
       return { embedded: passages.embedded + messages.embedded };
     },
 
-    'recall.search': ({ agentId, ...query }) => recall.search(agentId, query),
+    // The person's own history: conversations kept out of memory show too.
+    'recall.search': ({ agentId, ...query }) =>
+      recall.search(agentId, { ...query, includeNotRemembered: true }),
     'recall.recent': ({ agentId, conversationId, limit, beforeSeq }) =>
       recall.recent(agentId, limit ?? 50, beforeSeq, conversationId),
   };

@@ -238,5 +238,5 @@ export function createRemoteCore(options: RemoteCoreOptions): RemoteCore {
   };
 }
 
-const EVENT_NAMES: Record<EventName, true> = { progress: true, agent: true };
+const EVENT_NAMES: Record<EventName, true> = { progress: true, agent: true, memory: true };
 const EVENT_CATCH_UP_MS = 5000;

@@ -1,6 +1,8 @@
 import {
+  MemorySettingsSchema,
   ModelSettingsSchema,
   type Agent,
+  type MemorySettings,
   type ModelSettings,
   type NewBlock,
 } from '../../shared/entities';
@@ -34,6 +36,7 @@ export interface NewAgent {
   /** Defaults to Locus's memory-teaching prompt. */
   system?: string;
   model?: Partial<ModelSettings>;
+  memory?: Partial<MemorySettings>;
   /** Defaults to persona + human. */
   blocks?: NewBlock[];
 }
@@ -45,6 +48,7 @@ export interface AgentPatch {
   name?: string;
   system?: string;
   model?: Partial<ModelSettings>;
+  memory?: Partial<MemorySettings>;
 }
 
 function notFound(id: string): LocusError {
@@ -88,6 +92,7 @@ export function createAgents(options: AgentsOptions) {
       name,
       system: input.system ?? DEFAULT_SYSTEM_PROMPT,
       model: ModelSettingsSchema.parse(input.model ?? {}),
+      memory: MemorySettingsSchema.parse(input.memory ?? {}),
       createdAt: at,
       updatedAt: at,
     };
@@ -139,12 +144,16 @@ export function createAgents(options: AgentsOptions) {
       const model = patch.model
         ? ModelSettingsSchema.parse({ ...current.model, ...patch.model })
         : undefined;
+      const memory = patch.memory
+        ? MemorySettingsSchema.parse({ ...current.memory, ...patch.memory })
+        : undefined;
       await repo.update(
         id,
         {
           ...(name ? { name } : {}),
           ...(patch.system !== undefined ? { system: patch.system } : {}),
           ...(model ? { model } : {}),
+          ...(memory ? { memory } : {}),
         },
         clock.now().toISOString(),
       );

@@ -1,4 +1,10 @@
-import type { Page, Passage, PassageSource, ScoredPassage } from '../../shared/entities';
+import type {
+  MemoryActor,
+  Page,
+  Passage,
+  PassageSource,
+  ScoredPassage,
+} from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
@@ -8,7 +14,8 @@ import { HYBRID_FUSION, candidatesFor } from '../storage/repos/fusion-sql';
 import { bulkLoadPassages } from '../storage/repos/passages-bulk-load';
 import { createPassagesRepo, type SearchMode } from '../storage/repos/passages-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
-import type { Db } from '../storage/sql';
+import { createActivityRepo, quote } from '../storage/repos/activity-repo';
+import type { Db, Sql } from '../storage/sql';
 import type { EmbedPendingOptions, VectorUpkeep } from './vector-upkeep';
 
 export interface ArchivalMemoryOptions {
@@ -27,7 +34,35 @@ export interface NewPassage {
   source?: PassageSource;
   /** Defaults to now; imports and benchmarks keep the original time. */
   createdAt?: string;
+  /** A past fact: what replaced it (passage or block id) and when it stopped being true. */
+  supersededBy?: string | null;
+  validUntil?: string | null;
 }
+
+/** How a write is made and recorded in the activity feed. */
+export interface PassageWriteOptions {
+  /** Defaults from the source: agent, user (also captures), import, consolidation. */
+  actor?: MemoryActor;
+  /** Run inside this open transaction. */
+  tx?: Sql;
+  /** Groups the change with others of one consolidation pass. */
+  batchId?: string;
+  /** False when the caller records the change itself. Defaults to true. */
+  record?: boolean;
+}
+
+const ACTOR_BY_SOURCE: Record<PassageSource['kind'], MemoryActor> = {
+  agent: 'agent',
+  user: 'user',
+  capture: 'user',
+  import: 'import',
+  message: 'consolidation',
+  block: 'consolidation',
+};
+
+/** Inserts that carry undo data listing every passage; bigger ones (benchmarks) are not undoable. */
+const MAX_UNDOABLE_INSERT = 1000;
+const day = (iso: string) => iso.slice(0, 10);
 
 export interface ArchivalQuery {
   query: string;
@@ -72,7 +107,11 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
     }
   }
 
-  async function insertMany(agentId: string, inputs: NewPassage[]): Promise<Passage[]> {
+  async function insertMany(
+    agentId: string,
+    inputs: NewPassage[],
+    opts: PassageWriteOptions = {},
+  ): Promise<Passage[]> {
     const vectors = await tryEmbed(inputs.map((input) => input.text));
     const passages = inputs.map((input, i): Passage => ({
       id: newId('passage'),
@@ -82,16 +121,46 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
       source: input.source ?? { kind: 'agent', ref: null },
       createdAt: input.createdAt ?? clock.now().toISOString(),
       embedded: (vectors[i] ?? null) !== null,
+      supersededBy: input.supersededBy ?? null,
+      validUntil: input.validUntil ?? null,
     }));
+    if (passages.length === 0) return passages;
     const rows = passages.map((passage, i) => ({ passage, embedding: vectors[i] ?? null }));
-    if (rows.length >= BULK_FROM) {
-      await upkeep.deferIndex('passages');
-      await bulkLoadPassages(db, rows);
-    } else {
-      await repo.insertMany(rows);
-    }
+    // Binary COPY for bulk loads (it writes no past-fact columns; bulk loads have none).
+    const bulk =
+      rows.length >= BULK_FROM &&
+      !opts.tx &&
+      passages.every((p) => p.supersededBy === null && p.validUntil === null);
+    // Before any transaction: the index is dropped through the database itself.
+    if (bulk) await upkeep.deferIndex('passages');
+    const write = async (sql: Sql) => {
+      if (bulk) await bulkLoadPassages(sql, rows);
+      else await createPassagesRepo(sql).insertMany(rows);
+      if (opts.record === false) return;
+      const first = passages[0] as Passage;
+      await createActivityRepo(sql).insert({
+        agentId,
+        at: clock.now().toISOString(),
+        actor: opts.actor ?? ACTOR_BY_SOURCE[first.source.kind],
+        action: 'passage.insert',
+        target: { kind: 'passage', id: passages.length === 1 ? first.id : null, label: null },
+        summary:
+          passages.length === 1
+            ? `Saved to archival memory: ${quote(first.text)}`
+            : `Saved ${passages.length} passages to archival memory`,
+        undo:
+          passages.length <= MAX_UNDOABLE_INSERT
+            ? { type: 'passage.insert', passageIds: passages.map((p) => p.id) }
+            : null,
+        batchId: opts.batchId ?? null,
+      });
+    };
+    if (opts.tx) await write(opts.tx);
+    else if (opts.record === false || bulk) await write(db);
+    else await db.transaction(write);
     options.autoAnalyze?.noteWrites(passages.length);
-    await options.autoAnalyze?.maybeAnalyze();
+    // Analysing waits for the database, which an open transaction holds.
+    if (!opts.tx) await options.autoAnalyze?.maybeAnalyze();
     return passages;
   }
 
@@ -115,31 +184,134 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
       return upkeep.embedPending('passages', run);
     },
 
-    async insert(agentId: string, input: NewPassage): Promise<Passage> {
-      const [passage] = await insertMany(agentId, [input]);
+    async insert(
+      agentId: string,
+      input: NewPassage,
+      opts: PassageWriteOptions = {},
+    ): Promise<Passage> {
+      const [passage] = await insertMany(agentId, [input], opts);
       return passage as Passage;
     },
     insertMany,
 
     get,
+    getMany(ids: string[]): Promise<Passage[]> {
+      return repo.getMany(ids);
+    },
     findBySource(kind: Passage['source']['kind'], ref: string): Promise<Passage | undefined> {
       return repo.findBySource(kind, ref);
     },
 
-    async update(id: string, patch: { text?: string; tags?: string[] }): Promise<Passage> {
-      await get(id);
+    async update(
+      id: string,
+      patch: { text?: string; tags?: string[] },
+      opts: PassageWriteOptions = {},
+    ): Promise<Passage> {
+      const before = await get(id);
       const vector =
         patch.text === undefined ? undefined : ((await tryEmbed([patch.text]))[0] ?? null);
-      await repo.update(
-        id,
-        { ...patch, ...(patch.tags ? { tags: normalizeTags(patch.tags) } : {}) },
-        vector,
-      );
+      const tags = patch.tags ? normalizeTags(patch.tags) : undefined;
+      await db.transaction(async (tx) => {
+        await createPassagesRepo(tx).update(id, { ...patch, ...(tags ? { tags } : {}) }, vector);
+        await createActivityRepo(tx).insert({
+          agentId: before.agentId,
+          at: clock.now().toISOString(),
+          actor: opts.actor ?? 'user',
+          action: 'passage.update',
+          target: { kind: 'passage', id, label: null },
+          summary:
+            patch.text !== undefined && patch.text !== before.text
+              ? `Edited passage: ${quote(before.text)} → ${quote(patch.text)}`
+              : `Retagged passage ${quote(before.text)}: ${(tags ?? before.tags).join(', ') || 'no tags'}`,
+          undo: {
+            type: 'passage.update',
+            passageId: id,
+            before: { text: before.text, tags: before.tags },
+          },
+        });
+      });
       return get(id);
     },
 
-    async remove(id: string): Promise<void> {
-      if (!(await repo.delete(id))) await get(id);
+    /** Deletes a passage; the activity feed keeps it so the deletion can be undone (forget cannot). */
+    async remove(id: string, opts: PassageWriteOptions = {}): Promise<void> {
+      const passage = await get(id);
+      await db.transaction(async (tx) => {
+        if (!(await createPassagesRepo(tx).delete(id))) return;
+        await createActivityRepo(tx).insert({
+          agentId: passage.agentId,
+          at: clock.now().toISOString(),
+          actor: opts.actor ?? 'user',
+          action: 'passage.delete',
+          target: { kind: 'passage', id, label: null },
+          summary: `Deleted from archival memory: ${quote(passage.text)}`,
+          undo: {
+            type: 'passage.delete',
+            passage: {
+              id: passage.id,
+              agentId: passage.agentId,
+              text: passage.text,
+              tags: passage.tags,
+              source: passage.source,
+              createdAt: passage.createdAt,
+              supersededBy: passage.supersededBy,
+              validUntil: passage.validUntil,
+            },
+          },
+        });
+      });
+    },
+
+    /**
+     * Marks a passage as a past fact: `by` (a passage or block id) replaced
+     * it, and it stopped being true at `until`. Nothing is deleted.
+     */
+    async supersede(
+      id: string,
+      by: string,
+      until: string,
+      opts: PassageWriteOptions = {},
+    ): Promise<void> {
+      const write = async (sql: Sql) => {
+        const passage = await createPassagesRepo(sql).get(id);
+        if (!passage) return;
+        await createPassagesRepo(sql).setSuperseded(id, by, until);
+        if (opts.record === false) return;
+        await createActivityRepo(sql).insert({
+          agentId: passage.agentId,
+          at: clock.now().toISOString(),
+          actor: opts.actor ?? 'consolidation',
+          action: 'passage.supersede',
+          target: { kind: 'passage', id, label: null },
+          summary: `Now a past fact (until ${day(until)}): ${quote(passage.text)}`,
+          undo: {
+            type: 'passage.supersede',
+            passageId: id,
+            before: { supersededBy: passage.supersededBy, validUntil: passage.validUntil },
+          },
+          batchId: opts.batchId ?? null,
+        });
+      };
+      await (opts.tx ? write(opts.tx) : db.transaction(write));
+    },
+
+    /** Puts a deleted passage back with its id (undo); its vector is computed again. */
+    async restore(passage: NewPassage & { id: string; agentId: string }, tx: Sql): Promise<void> {
+      const [vector] = await tryEmbed([passage.text]);
+      await createPassagesRepo(tx).insert(
+        {
+          id: passage.id,
+          agentId: passage.agentId,
+          text: passage.text,
+          tags: normalizeTags(passage.tags),
+          source: passage.source ?? { kind: 'user', ref: null },
+          createdAt: passage.createdAt ?? clock.now().toISOString(),
+          embedded: vector != null,
+          supersededBy: passage.supersededBy ?? null,
+          validUntil: passage.validUntil ?? null,
+        },
+        vector ?? null,
+      );
     },
 
     async search(agentId: string, query: ArchivalQuery): Promise<Page<ScoredPassage>> {

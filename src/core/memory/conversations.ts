@@ -46,7 +46,7 @@ export function createConversations(options: ConversationsOptions) {
       updatedAt: at,
     };
     await tx.insert(conversation);
-    return { ...conversation, lastMessageAt: null };
+    return { ...conversation, lastMessageAt: null, remember: true };
   }
 
   async function get(id: string): Promise<Conversation> {

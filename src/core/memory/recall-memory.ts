@@ -5,6 +5,7 @@ import type { Embedder } from '../models/embedder';
 import type { SearchMode } from '../storage/repos/fusion-sql';
 import { newId } from '../ids';
 import { parseDateBound } from './date-bounds';
+import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Sql } from '../storage/sql';
@@ -46,6 +47,11 @@ export interface RecallQuery {
   offset?: number;
   /** Defaults to hybrid (words and meaning); text and vector exist for comparison. */
   mode?: SearchMode;
+  /**
+   * Also search conversations the user asked not to remember. Defaults to
+   * false: only the person's own history view passes true, never the model.
+   */
+  includeNotRemembered?: boolean;
 }
 
 /**
@@ -147,7 +153,11 @@ export function createRecallMemory(options: RecallMemoryOptions) {
       const text = query.query ?? '';
       const mode = query.mode ?? 'hybrid';
       const vector = mode === 'text' || text.trim() === '' ? null : await queryVector(text);
+      const hidden = query.includeNotRemembered
+        ? []
+        : await createConversationsRepo(db).notRemembered(agentId);
       const rows = await repo.search({
+        ...(hidden.length > 0 ? { excludeConversations: hidden } : {}),
         agentId,
         text,
         vector,

@@ -21,8 +21,8 @@ export interface GenerateRequest {
    * constrain decoding with a grammar do, so even small models stay valid.
    */
   responseSchema: Record<string, unknown>;
-  /** step: choose the next tool call; summary: condense evicted messages. */
-  purpose: 'step' | 'summary';
+  /** step: choose the next tool call; summary: condense evicted messages; consolidate: extract facts. */
+  purpose: 'step' | 'summary' | 'consolidate';
   /** Defaults to the model's own limit. */
   maxTokens?: number;
   temperature?: number;

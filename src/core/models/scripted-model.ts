@@ -5,6 +5,7 @@ import type {
   GenerateRequest,
   GenerateResult,
 } from './chat-model';
+import { scriptedConsolidation } from './scripted-consolidation';
 
 /** Decides the reply to one request; return an object (sent as JSON) or raw text. */
 export type Script = (request: GenerateRequest, call: number) => Record<string, unknown> | string;
@@ -103,6 +104,7 @@ const send = (message: string, thinking = 'Replying to the user.') => ({
  */
 export const memoryDemoScript: Script = (request) => {
   const turns = request.turns;
+  if (request.purpose === 'consolidate') return scriptedConsolidation(request);
   if (request.purpose === 'summary') {
     const body = turns.at(-1)?.content ?? '';
     const previous = /Previous summary:\n(.*?)\n\nMessages leaving/s.exec(body)?.[1] ?? '(none)';

@@ -3,6 +3,7 @@ import type { Agent } from '../../shared/entities';
 import type { CallError } from './api/client';
 import { useClient } from './api/context';
 import { ErrorNotice, toCallError } from './components/ErrorNotice';
+import { ActivityView } from './views/ActivityView';
 import { ArchivalView } from './views/ArchivalView';
 import { ChatView } from './views/ChatView';
 import { CoreBlocksView } from './views/CoreBlocksView';
@@ -13,6 +14,7 @@ const TABS = [
   ['chat', 'Chat'],
   ['memory', 'Memory'],
   ['history', 'History'],
+  ['activity', 'Activity'],
   ['models', 'Models & settings'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
@@ -71,6 +73,7 @@ export function App(): React.JSX.Element {
           </div>
         )}
         {tab === 'history' && <HistoryView agentId={agent.id} />}
+        {tab === 'activity' && <ActivityView agentId={agent.id} />}
         {tab === 'models' && <ModelsView agent={agent} onAgentChanged={setAgent} />}
       </main>
     </div>

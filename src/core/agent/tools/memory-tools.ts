@@ -1,4 +1,4 @@
-import { defineTool } from './tool';
+import { defineTool, refusedWhileNotRemembered } from './tool';
 
 /** Letta's core-memory editing tools; every edit is bound by the block's limit and read-only flag. */
 export const coreMemoryAppend = defineTool({
@@ -14,7 +14,11 @@ export const coreMemoryAppend = defineTool({
     content: { type: 'string', description: 'Text to add on a new line.' },
   },
   async run(args, ctx) {
-    const block = await ctx.coreMemory.append(ctx.agentId, args.label, args.content, 'agent');
+    const refused = refusedWhileNotRemembered(ctx);
+    if (refused) return refused;
+    const block = await ctx.coreMemory.append(ctx.agentId, args.label, args.content, 'agent', {
+      sourceMessageId: ctx.sourceMessageId,
+    });
     return {
       ok: true,
       message: `Appended to "${block.label}" (${block.value.length}/${block.limit} characters).`,
@@ -33,12 +37,16 @@ export const coreMemoryReplace = defineTool({
     new_content: { type: 'string', description: 'Text to put in its place.' },
   },
   async run(args, ctx) {
+    const refused = refusedWhileNotRemembered(ctx);
+    if (refused) return refused;
     const block = await ctx.coreMemory.replace(
       ctx.agentId,
       args.label,
       args.old_content,
       args.new_content,
       'agent',
+      false,
+      { sourceMessageId: ctx.sourceMessageId },
     );
     return {
       ok: true,
@@ -57,6 +65,8 @@ export const memoryReplace = defineTool({
     new_str: { type: 'string', description: 'Replacement text.' },
   },
   async run(args, ctx) {
+    const refused = refusedWhileNotRemembered(ctx);
+    if (refused) return refused;
     const block = await ctx.coreMemory.replace(
       ctx.agentId,
       args.label,
@@ -64,6 +74,7 @@ export const memoryReplace = defineTool({
       args.new_str,
       'agent',
       true,
+      { sourceMessageId: ctx.sourceMessageId },
     );
     return {
       ok: true,
@@ -87,12 +98,15 @@ export const memoryInsert = defineTool({
     },
   },
   async run(args, ctx) {
+    const refused = refusedWhileNotRemembered(ctx);
+    if (refused) return refused;
     const block = await ctx.coreMemory.insert(
       ctx.agentId,
       args.label,
       args.new_str,
       args.insert_line ?? -1,
       'agent',
+      { sourceMessageId: ctx.sourceMessageId },
     );
     return {
       ok: true,
@@ -110,7 +124,11 @@ export const memoryRethink = defineTool({
     new_memory: { type: 'string', description: 'The complete new contents of the block.' },
   },
   async run(args, ctx) {
-    const block = await ctx.coreMemory.rewrite(ctx.agentId, args.label, args.new_memory, 'agent');
+    const refused = refusedWhileNotRemembered(ctx);
+    if (refused) return refused;
+    const block = await ctx.coreMemory.rewrite(ctx.agentId, args.label, args.new_memory, 'agent', {
+      sourceMessageId: ctx.sourceMessageId,
+    });
     return {
       ok: true,
       message: `Rewrote "${block.label}" (${block.value.length}/${block.limit} characters).`,

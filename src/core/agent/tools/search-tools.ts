@@ -1,5 +1,6 @@
 import { spokenText } from '../../../shared/message-text';
-import { defineTool } from './tool';
+import { pastLabel } from '../../../shared/past-facts';
+import { defineTool, refusedWhileNotRemembered } from './tool';
 
 const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
 
@@ -21,6 +22,8 @@ export const archivalMemoryInsert = defineTool({
     },
   },
   async run(args, ctx) {
+    const refused = refusedWhileNotRemembered(ctx);
+    if (refused) return refused;
     const passage = await ctx.archival.insert(ctx.agentId, {
       text: args.content,
       tags: args.tags ?? [],
@@ -67,9 +70,11 @@ export const archivalMemorySearch = defineTool({
       offset: page * pageSize,
     });
     if (result.items.length === 0) return { ok: true, message: 'No results found.' };
-    const lines = result.items.map(
-      (p) => `[${day(p.createdAt)}]${p.tags.length ? ` (${p.tags.join(', ')})` : ''} ${p.text}`,
-    );
+    // A past fact says so, so the model does not take it for the current one.
+    const lines = result.items.map((p) => {
+      const past = pastLabel(p);
+      return `[${day(p.createdAt)}]${p.tags.length ? ` (${p.tags.join(', ')})` : ''} ${p.text}${past ? ` (${past})` : ''}`;
+    });
     const more = result.nextOffset !== null ? ` More results: use page ${page + 1}.` : '';
     return { ok: true, message: `Results (page ${page}):\n${lines.join('\n')}${more}` };
   },

@@ -12,4 +12,9 @@ export interface ToolContext {
   clock: Clock;
   /** The user message that started this turn, recorded as the source of archival inserts. */
   sourceMessageId: string | null;
+  /**
+   * False in a conversation the user asked not to remember: memory tools
+   * then save nothing. Defaults to true.
+   */
+  remember?: boolean;
 }

@@ -25,3 +25,17 @@ export interface ToolDefinition<P extends Params = Params> {
 export function defineTool<P extends Params>(tool: ToolDefinition<P>): ToolDefinition<P> {
   return tool;
 }
+
+/**
+ * In a conversation the user asked not to remember, a memory write is
+ * refused as a result the model can read (it should simply answer).
+ */
+export function refusedWhileNotRemembered(context: ToolContext): ToolOutcome | null {
+  return context.remember === false
+    ? {
+        ok: false,
+        message:
+          'The user asked not to remember this conversation: nothing from it may be saved to memory. Answer without saving.',
+      }
+    : null;
+}

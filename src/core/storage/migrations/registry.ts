@@ -8,6 +8,7 @@ import { messageReply } from './1764500000000_message_reply';
 import { messageEmbeddings } from './1764600000000_message_embeddings';
 import { conversations } from './1796530690761_conversations';
 import { halfvecEmbeddings } from './1796533858950_halfvec_embeddings';
+import { memoryPipeline } from './1796530949925_memory_pipeline';
 import { agentFileRecords } from './1796537536936_agent_file_records';
 
 export interface Migration {
@@ -30,5 +31,6 @@ export const migrations: readonly Migration[] = [
   messageEmbeddings,
   conversations,
   halfvecEmbeddings,
+  memoryPipeline,
   agentFileRecords,
 ];

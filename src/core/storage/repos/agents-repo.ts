@@ -1,4 +1,10 @@
-import { ModelSettingsSchema, type Block, type ModelSettings } from '../../../shared/entities';
+import {
+  MemorySettingsSchema,
+  ModelSettingsSchema,
+  type Block,
+  type MemorySettings,
+  type ModelSettings,
+} from '../../../shared/entities';
 import { queryPrepared } from '../prepared-statements';
 import type { Sql } from '../sql';
 import { blocksFromJson, blocksJsonSql } from './blocks-repo';
@@ -9,6 +15,7 @@ export interface AgentRow {
   name: string;
   system: string;
   model: ModelSettings;
+  memory: MemorySettings;
   createdAt: string;
   updatedAt: string;
 }
@@ -33,11 +40,20 @@ interface RawAgent {
   name: string;
   system: string;
   model: unknown;
+  memory_settings: unknown;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMN_NAMES = ['id', 'name', 'system', 'model', 'created_at', 'updated_at'];
+const COLUMN_NAMES = [
+  'id',
+  'name',
+  'system',
+  'model',
+  'memory_settings',
+  'created_at',
+  'updated_at',
+];
 const COLUMNS = COLUMN_NAMES.join(', ');
 
 function toAgent(row: RawAgent): AgentRow {
@@ -47,6 +63,7 @@ function toAgent(row: RawAgent): AgentRow {
     system: row.system,
     // Older rows may miss newer settings; parsing fills in their defaults.
     model: ModelSettingsSchema.parse(row.model ?? {}),
+    memory: MemorySettingsSchema.parse(row.memory_settings ?? {}),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -56,13 +73,14 @@ export function createAgentsRepo(sql: Sql) {
   return {
     async insert(agent: AgentRow): Promise<void> {
       await sql.query(
-        `INSERT INTO agents (id, name, system, model, created_at, updated_at)
-         VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
+        `INSERT INTO agents (id, name, system, model, memory_settings, created_at, updated_at)
+         VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7)`,
         [
           agent.id,
           agent.name,
           agent.system,
           JSON.stringify(agent.model),
+          JSON.stringify(agent.memory),
           agent.createdAt,
           agent.updatedAt,
         ],
@@ -86,7 +104,7 @@ export function createAgentsRepo(sql: Sql) {
     },
     async update(
       id: string,
-      patch: { name?: string; system?: string; model?: ModelSettings },
+      patch: { name?: string; system?: string; model?: ModelSettings; memory?: MemorySettings },
       updatedAt: string,
     ): Promise<boolean> {
       const result = await sql.query(
@@ -94,6 +112,7 @@ export function createAgentsRepo(sql: Sql) {
            name = coalesce($2, name),
            system = coalesce($3, system),
            model = coalesce($4::jsonb, model),
+           memory_settings = coalesce($6::jsonb, memory_settings),
            updated_at = $5
          WHERE id = $1`,
         [
@@ -102,6 +121,7 @@ export function createAgentsRepo(sql: Sql) {
           patch.system ?? null,
           patch.model ? JSON.stringify(patch.model) : null,
           updatedAt,
+          patch.memory ? JSON.stringify(patch.memory) : null,
         ],
       );
       return (result.affectedRows ?? 0) > 0;

@@ -62,6 +62,24 @@ export interface BlockHistoryEntry {
   createdAt: string;
 }
 
+/** A core-memory line and the message it came from (see the memory_pipeline migration). */
+export interface LineSource {
+  blockId: string;
+  line: string;
+  messageId: string | null;
+  at: string;
+}
+
+/** Removes `text` from a value: whole lines equal to it, then any other occurrence. */
+export function withoutText(value: string, text: string): string {
+  if (text === '') return value;
+  return value
+    .split('\n')
+    .filter((line) => line !== text)
+    .join('\n')
+    .replaceAll(text, '');
+}
+
 export function createBlocksRepo(sql: Sql) {
   return {
     async insert(block: Block): Promise<void> {
@@ -123,6 +141,76 @@ export function createBlocksRepo(sql: Sql) {
     },
     async delete(id: string): Promise<void> {
       await sql.query('DELETE FROM blocks WHERE id = $1', [id]);
+    },
+    async getById(id: string): Promise<Block | undefined> {
+      const result = await sql.query<RawBlock>(`SELECT ${COLUMNS} FROM blocks WHERE id = $1`, [id]);
+      return result.rows[0] ? toBlock(result.rows[0]) : undefined;
+    },
+    /** Records where lines came from: a message, or null for lines someone just wrote. */
+    async addLineSources(sources: LineSource[]): Promise<void> {
+      if (sources.length === 0) return;
+      await sql.query(
+        `INSERT INTO block_line_sources (block_id, line, message_id, at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])`,
+        [
+          sources.map((s) => s.blockId),
+          sources.map((s) => s.line),
+          sources.map((s) => s.messageId),
+          sources.map((s) => s.at),
+        ],
+      );
+    },
+    /** The latest time each line of the block was written, for "least recent first". */
+    async lineTimes(blockId: string): Promise<Map<string, string>> {
+      const result = await sql.query<{ line: string; at: Date }>(
+        'SELECT line, max(at) AS at FROM block_line_sources WHERE block_id = $1 GROUP BY line',
+        [blockId],
+      );
+      return new Map(result.rows.map((row) => [row.line, iso(row.at)]));
+    },
+    /** Lines written from any of these messages, in any block of the agent. */
+    async linesFromMessages(agentId: string, messageIds: string[]): Promise<LineSource[]> {
+      const result = await sql.query<{
+        block_id: string;
+        line: string;
+        message_id: string;
+        at: Date;
+      }>(
+        `SELECT s.block_id, s.line, s.message_id, s.at FROM block_line_sources s
+         JOIN blocks b ON b.id = s.block_id
+         WHERE b.agent_id = $1 AND s.message_id = ANY($2::text[])`,
+        [agentId, messageIds],
+      );
+      return result.rows.map((row) => ({
+        blockId: row.block_id,
+        line: row.line,
+        messageId: row.message_id,
+        at: iso(row.at),
+      }));
+    },
+    async deleteLineSources(blockId: string, lines: string[]): Promise<void> {
+      await sql.query(
+        'DELETE FROM block_line_sources WHERE block_id = $1 AND line = ANY($2::text[])',
+        [blockId, lines],
+      );
+    },
+    /**
+     * Forgetting: removes `text` from every earlier value of the agent's
+     * blocks, so history keeps no copy of it. Returns the rows changed.
+     */
+    async scrubHistory(agentId: string, text: string): Promise<number> {
+      const result = await sql.query<{ id: string | number; value: string }>(
+        `SELECT h.id, h.value FROM block_history h JOIN blocks b ON b.id = h.block_id
+         WHERE b.agent_id = $1 AND strpos(h.value, $2) > 0`,
+        [agentId, text],
+      );
+      for (const row of result.rows) {
+        await sql.query('UPDATE block_history SET value = $2 WHERE id = $1', [
+          row.id,
+          withoutText(row.value, text),
+        ]);
+      }
+      return result.rows.length;
     },
     async history(blockId: string, limit: number): Promise<BlockHistoryEntry[]> {
       const result = await sql.query<{

@@ -9,6 +9,7 @@ interface RawConversation {
   created_at: Date;
   updated_at: Date;
   last_message_at: Date | null;
+  remember: boolean;
 }
 
 /**
@@ -21,7 +22,7 @@ export const MESSAGE_CONVERSATION = (alias: string) =>
   `coalesce(${alias}.conversation_id, ${alias}.agent_id)`;
 
 // Newest message first through messages_conversation_seq: one index probe each.
-const COLUMNS = `c.id, c.agent_id, c.name, c.created_at, c.updated_at,
+const COLUMNS = `c.id, c.agent_id, c.name, c.created_at, c.updated_at, c.remember,
   (SELECT m.created_at FROM messages m WHERE ${MESSAGE_CONVERSATION('m')} = c.id
    ORDER BY m.seq DESC LIMIT 1) AS last_message_at`;
 
@@ -33,12 +34,13 @@ function toConversation(row: RawConversation): Conversation {
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     lastMessageAt: row.last_message_at ? iso(row.last_message_at) : null,
+    remember: row.remember,
   };
 }
 
 export function createConversationsRepo(sql: Sql) {
   return {
-    async insert(conversation: Omit<Conversation, 'lastMessageAt'>): Promise<void> {
+    async insert(conversation: Omit<Conversation, 'lastMessageAt' | 'remember'>): Promise<void> {
       await sql.query(
         `INSERT INTO conversations (id, agent_id, name, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5)`,
@@ -80,6 +82,29 @@ export function createConversationsRepo(sql: Sql) {
         [id, name, updatedAt],
       );
       return (result.affectedRows ?? 0) > 0;
+    },
+    /** The agent's conversations the user asked not to remember. */
+    async notRemembered(agentId: string): Promise<string[]> {
+      const result = await sql.query<{ id: string }>(
+        'SELECT id FROM conversations WHERE agent_id = $1 AND NOT remember',
+        [agentId],
+      );
+      return result.rows.map((row) => row.id);
+    },
+    /** "Don't remember" on or off; when off, the vectors of what was said in it are dropped. */
+    async setRemember(id: string, remember: boolean, updatedAt: string): Promise<void> {
+      await sql.query('UPDATE conversations SET remember = $2, updated_at = $3 WHERE id = $1', [
+        id,
+        remember,
+        updatedAt,
+      ]);
+      if (!remember) {
+        await sql.query(
+          `UPDATE messages m SET embedding = NULL
+           WHERE ${MESSAGE_CONVERSATION('m')} = $1 AND m.embedding IS NOT NULL`,
+          [id],
+        );
+      }
     },
     /**
      * Removes the conversation and every message said in it (they leave

@@ -63,6 +63,8 @@ export interface MessageSearch extends Partial<Fusion> {
   start?: Date;
   end?: Date;
   roles?: MessageRole[];
+  /** Conversations left out (those the user asked not to remember). */
+  excludeConversations?: string[];
   limit: number;
   offset: number;
 }
@@ -221,12 +223,16 @@ export function createMessagesRepo(sql: Sql) {
       const start = search.start ? params.add(search.start) : null;
       const end = search.end ? params.add(search.end) : null;
       const roles = search.roles && search.roles.length > 0 ? params.add(search.roles) : null;
+      const hidden = search.excludeConversations?.length
+        ? params.add(search.excludeConversations)
+        : null;
       const filter = (alias: string) =>
         [
           `${alias}.agent_id = ${agent}`,
           ...(start ? [`${alias}.created_at >= ${start}`] : []),
           ...(end ? [`${alias}.created_at < ${end}`] : []),
           ...(roles ? [`${alias}.role = ANY(${roles}::text[])`] : []),
+          ...(hidden ? [`${MESSAGE_CONVERSATION(alias)} <> ALL(${hidden}::text[])`] : []),
         ].join(' AND ');
       if (search.text.trim().length === 0) {
         const result = await queryPrepared<RawMessage>(

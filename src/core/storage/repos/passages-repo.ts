@@ -13,10 +13,12 @@ interface RawPassage {
   source_ref: string | null;
   created_at: Date;
   embedded: boolean;
+  superseded_by: string | null;
+  valid_until: Date | null;
 }
 
 const COLUMNS =
-  'p.id, p.agent_id, p.text, p.tags, p.source_kind, p.source_ref, p.created_at, (p.embedding IS NOT NULL) AS embedded';
+  'p.id, p.agent_id, p.text, p.tags, p.source_kind, p.source_ref, p.created_at, (p.embedding IS NOT NULL) AS embedded, p.superseded_by, p.valid_until';
 
 function toPassage(row: RawPassage): Passage {
   return {
@@ -27,6 +29,8 @@ function toPassage(row: RawPassage): Passage {
     source: { kind: row.source_kind, ref: row.source_ref },
     createdAt: iso(row.created_at),
     embedded: row.embedded,
+    supersededBy: row.superseded_by,
+    validUntil: row.valid_until === null ? null : iso(row.valid_until),
   };
 }
 
@@ -73,12 +77,15 @@ export function createPassagesRepo(sql: Sql) {
   ): Promise<void> {
     if (rows.length === 0) return;
     await sql.query(
-      `INSERT INTO passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)
+      `INSERT INTO passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding,
+                             superseded_by, valid_until)
        SELECT r.id, r.agent_id, r.text, ARRAY(SELECT jsonb_array_elements_text(r.tags)),
-              r.source_kind, r.source_ref, r.created_at, r.embedding::${VECTOR_TYPE}
+              r.source_kind, r.source_ref, r.created_at, r.embedding::${VECTOR_TYPE},
+              r.superseded_by, r.valid_until
        FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[],
-                   $7::timestamptz[], $8::text[])
-         AS r(id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)`,
+                   $7::timestamptz[], $8::text[], $9::text[], $10::timestamptz[])
+         AS r(id, agent_id, text, tags, source_kind, source_ref, created_at, embedding,
+              superseded_by, valid_until)`,
       [
         rows.map((r) => r.passage.id),
         rows.map((r) => r.passage.agentId),
@@ -88,6 +95,8 @@ export function createPassagesRepo(sql: Sql) {
         rows.map((r) => r.passage.source.ref),
         rows.map((r) => r.passage.createdAt),
         rows.map((r) => (r.embedding ? toVectorLiteral(r.embedding) : null)),
+        rows.map((r) => r.passage.supersededBy ?? null),
+        rows.map((r) => r.passage.validUntil ?? null),
       ],
     );
   }
@@ -131,6 +140,50 @@ export function createPassagesRepo(sql: Sql) {
         ],
       );
       return (result.affectedRows ?? 0) > 0;
+    },
+    /** Marks a passage as past: replaced by `by` (a passage or block id), true until `until`. */
+    async setSuperseded(id: string, by: string | null, until: string | null): Promise<boolean> {
+      const result = await sql.query(
+        'UPDATE passages SET superseded_by = $2, valid_until = $3 WHERE id = $1',
+        [id, by, until],
+      );
+      return (result.affectedRows ?? 0) > 0;
+    },
+    async getMany(ids: string[]): Promise<Passage[]> {
+      if (ids.length === 0) return [];
+      const result = await sql.query<RawPassage>(
+        `SELECT ${COLUMNS} FROM passages p WHERE p.id = ANY($1::text[]) ORDER BY p.created_at, p.id`,
+        [ids],
+      );
+      return result.rows.map(toPassage);
+    },
+    /** An agent's passages that came from any of these messages (saved by the agent or consolidated). */
+    async fromMessages(agentId: string, messageIds: string[]): Promise<Passage[]> {
+      const result = await sql.query<RawPassage>(
+        `SELECT ${COLUMNS} FROM passages p
+         WHERE p.agent_id = $1 AND p.source_kind IN ('message', 'agent')
+           AND p.source_ref = ANY($2::text[])`,
+        [agentId, messageIds],
+      );
+      return result.rows.map(toPassage);
+    },
+    /** An agent's passages whose text is exactly one of these (copies of block lines). */
+    async withTexts(
+      agentId: string,
+      texts: string[],
+      kind: PassageSource['kind'],
+    ): Promise<Passage[]> {
+      const result = await sql.query<RawPassage>(
+        `SELECT ${COLUMNS} FROM passages p
+         WHERE p.agent_id = $1 AND p.source_kind = $3 AND p.text = ANY($2::text[])`,
+        [agentId, texts, kind],
+      );
+      return result.rows.map(toPassage);
+    },
+    async deleteMany(ids: string[]): Promise<number> {
+      if (ids.length === 0) return 0;
+      const result = await sql.query('DELETE FROM passages WHERE id = ANY($1::text[])', [ids]);
+      return result.affectedRows ?? 0;
     },
     async delete(id: string): Promise<boolean> {
       const result = await sql.query('DELETE FROM passages WHERE id = $1', [id]);

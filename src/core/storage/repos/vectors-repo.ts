@@ -32,7 +32,10 @@ const TABLES: Record<VectorTable, TableSpec> = {
   messages: {
     index: 'messages_embedding_hnsw',
     text: 'coalesce(reply, content)',
-    pending: `embedding IS NULL AND ${MESSAGE_SAID}`,
+    // A conversation the user asked not to remember is not embedded until it is remembered again.
+    pending: `embedding IS NULL AND ${MESSAGE_SAID} AND NOT EXISTS (
+      SELECT 1 FROM conversations c
+      WHERE c.id = coalesce(messages.conversation_id, messages.agent_id) AND NOT c.remember)`,
     order: 'seq',
   },
 };

@@ -4,6 +4,7 @@ import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { when } from '../components/format';
+import { pastLabel } from '../../../shared/past-facts';
 
 const tagList = (text: string) =>
   text
@@ -19,6 +20,7 @@ function PassageItem(props: { passage: ScoredPassage; onChanged: () => void }) {
   const [text, setText] = useState(passage.text);
   const [tags, setTags] = useState(passage.tags.join(', '));
   const [error, setError] = useState<CallError | null>(null);
+  const past = pastLabel(passage);
   const act = async (work: () => Promise<unknown>) => {
     try {
       await work();
@@ -59,9 +61,14 @@ function PassageItem(props: { passage: ScoredPassage; onChanged: () => void }) {
           </div>
         </>
       ) : (
-        <p className="passage-text">{passage.text}</p>
+        <p className={`passage-text${past ? ' past' : ''}`}>{passage.text}</p>
       )}
       <div className="row meta">
+        {past && (
+          <span className="tag" title="A newer fact replaced this one; it is kept as history.">
+            past · {past}
+          </span>
+        )}
         {passage.tags.map((t) => (
           <span key={t} className="tag">
             {t}
@@ -81,11 +88,27 @@ function PassageItem(props: { passage: ScoredPassage; onChanged: () => void }) {
                 <button
                   type="button"
                   className="danger"
+                  title="Can be undone from Activity."
                   onClick={() =>
                     void act(() => client.call('archival.delete', { passageId: passage.id }))
                   }
                 >
                   Delete for good
+                </button>
+                <button
+                  type="button"
+                  className="danger"
+                  title="Removes it and leaves no trace of its text, not even in Activity. Cannot be undone."
+                  onClick={() =>
+                    void act(() =>
+                      client.call('memory.forget', {
+                        agentId: passage.agentId,
+                        target: { kind: 'passage', id: passage.id },
+                      }),
+                    )
+                  }
+                >
+                  Forget, leaving no trace
                 </button>
                 <button type="button" className="quiet" onClick={() => setConfirming(false)}>
                   Keep

@@ -50,6 +50,20 @@ export function HistoryView(props: { agentId: string }): React.JSX.Element {
       .catch((e: unknown) => setError(toCallError(e)));
   }, [client, props.agentId]);
 
+  const [forgetting, setForgetting] = useState<string | null>(null);
+  const forget = async (m: Message) => {
+    try {
+      await client.call('memory.forget', {
+        agentId: props.agentId,
+        target: { kind: 'message', id: m.id },
+      });
+      setForgetting(null);
+      await search();
+    } catch (e) {
+      setError(toCallError(e));
+    }
+  };
+
   const showContext = async (m: Message) => {
     try {
       const messages = await client.call('recall.recent', {
@@ -133,6 +147,26 @@ export function HistoryView(props: { agentId: string }): React.JSX.Element {
               <button type="button" className="quiet" onClick={() => void showContext(m)}>
                 Show in context
               </button>
+              {m.role === 'user' &&
+                (forgetting === m.id ? (
+                  <>
+                    <button
+                      type="button"
+                      className="danger"
+                      title="Removes this message, the agent's answer and what memory kept from them; no trace of the text is left."
+                      onClick={() => void forget(m)}
+                    >
+                      Forget it and what came from it
+                    </button>
+                    <button type="button" className="quiet" onClick={() => setForgetting(null)}>
+                      Keep
+                    </button>
+                  </>
+                ) : (
+                  <button type="button" className="quiet" onClick={() => setForgetting(m.id)}>
+                    Forget…
+                  </button>
+                ))}
             </li>
           ))}
         </ul>

@@ -1,0 +1,142 @@
+import type { MemoryActor } from '../../shared/entities';
+import { LocusError } from '../../shared/errors';
+import type { Clock } from '../clock';
+import { createActivityRepo } from '../storage/repos/activity-repo';
+import { createBlocksRepo } from '../storage/repos/blocks-repo';
+import { createForgetRepo } from '../storage/repos/forget-repo';
+import { createPassagesRepo } from '../storage/repos/passages-repo';
+import type { Db } from '../storage/sql';
+import { linesOf } from './block-diff';
+import type { CoreMemory } from './core-memory';
+
+/** What to forget: a message of the conversation, an archival passage, or one line of a block. */
+export type ForgetTarget =
+  | { kind: 'message'; id: string }
+  | { kind: 'passage'; id: string }
+  | { kind: 'line'; label: string; line: string };
+
+export interface ForgetReport {
+  messages: number;
+  passages: number;
+  lines: number;
+}
+
+export interface ForgetOptions {
+  db: Db;
+  clock: Clock;
+  coreMemory: CoreMemory;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * "Forget": removes a memory and everything derived from it, for good: a
+ * user message takes the agent's answer to it (steps, tool calls, results:
+ * they quote it), the passages saved from it and the block lines written
+ * from it; a block line takes its copies in archival memory. Block history and
+ * the activity feed keep no text of any of it; the feed records only that
+ * something was forgotten. Unlike a delete, this cannot be undone.
+ */
+export function createForget(options: ForgetOptions) {
+  const { db, clock, coreMemory } = options;
+
+  return async function forget(
+    agentId: string,
+    target: ForgetTarget,
+    actor: MemoryActor = 'user',
+  ): Promise<ForgetReport> {
+    return db.transaction(async (tx) => {
+      const blocks = createBlocksRepo(tx);
+      const passagesRepo = createPassagesRepo(tx);
+      const forgetRepo = createForgetRepo(tx);
+      const texts: string[] = [];
+      const ids: string[] = [];
+      const messageIds: string[] = [];
+      const passageIds = new Set<string>();
+      /** Block id -> lines to take out. */
+      const lines = new Map<string, Set<string>>();
+      const addLine = (blockId: string, line: string) =>
+        lines.set(blockId, (lines.get(blockId) ?? new Set()).add(line));
+
+      if (target.kind === 'message') {
+        const exchange = await forgetRepo.exchange(agentId, target.id);
+        if (!exchange) {
+          throw new LocusError(
+            'MESSAGE_NOT_FOUND',
+            `No message of this agent has id "${target.id}".`,
+          );
+        }
+        texts.push(...exchange.texts);
+        messageIds.push(...exchange.ids);
+        for (const p of await passagesRepo.fromMessages(agentId, messageIds)) passageIds.add(p.id);
+        for (const s of await blocks.linesFromMessages(agentId, messageIds))
+          addLine(s.blockId, s.line);
+      } else if (target.kind === 'passage') {
+        const passage = await passagesRepo.get(target.id);
+        if (!passage || passage.agentId !== agentId) {
+          throw new LocusError(
+            'PASSAGE_NOT_FOUND',
+            `No archival passage of this agent has id "${target.id}"; it may be gone already.`,
+          );
+        }
+        passageIds.add(passage.id);
+      } else {
+        const block = await blocks.getByLabel(agentId, target.label);
+        if (!block || !linesOf(block.value).includes(target.line)) {
+          throw new LocusError(
+            'BLOCK_TEXT_NOT_FOUND',
+            `Block "${target.label}" has no line "${target.line}". Copy the line exactly as shown.`,
+            { label: target.label },
+          );
+        }
+        addLine(block.id, target.line);
+      }
+
+      const allLines = [...lines.values()].flatMap((set) => [...set]);
+      // Copies of the lines kept in archival (a block that overflowed) go too.
+      for (const p of await passagesRepo.withTexts(agentId, allLines, 'block')) {
+        if (p.supersededBy === null) passageIds.add(p.id);
+      }
+      const passages = await passagesRepo.getMany([...passageIds]);
+      texts.push(...passages.map((p) => p.text), ...allLines);
+      ids.push(...messageIds, ...passages.map((p) => p.id));
+
+      for (const [blockId, set] of lines) {
+        const block = await blocks.getById(blockId);
+        if (!block) continue;
+        await coreMemory.removeLines(agentId, block.label, [...set], actor, { tx, record: false });
+        await blocks.deleteLineSources(blockId, [...set]);
+      }
+      await passagesRepo.deleteMany(passages.map((p) => p.id));
+      if (messageIds.length > 0) await forgetRepo.deleteMessages(agentId, messageIds);
+      for (const text of texts) if (text.trim()) await blocks.scrubHistory(agentId, text);
+      await createActivityRepo(tx).redact(agentId, ids, texts);
+
+      const report = {
+        messages: messageIds.length,
+        passages: passages.length,
+        lines: allLines.length,
+      };
+      const what =
+        target.kind === 'message'
+          ? 'a message'
+          : target.kind === 'passage'
+            ? 'a passage'
+            : 'a line';
+      const derived = [
+        target.kind !== 'passage' && report.passages > 0 && plural(report.passages, 'passage'),
+        target.kind !== 'line' && report.lines > 0 && plural(report.lines, 'block line'),
+      ].filter(Boolean);
+      await createActivityRepo(tx).insert({
+        agentId,
+        at: clock.now().toISOString(),
+        actor,
+        action: 'forget',
+        target: { kind: target.kind === 'line' ? 'block' : target.kind, id: null, label: null },
+        summary: `Forgot ${what}${derived.length ? ` and what came from it (${derived.join(', ')})` : ''}`,
+      });
+      return report;
+    });
+  };
+}
+export type Forget = ReturnType<typeof createForget>;

@@ -1,0 +1,60 @@
+import type { Sql } from '../sql';
+import { MESSAGE_CONVERSATION } from './conversations-repo';
+
+/** Deletes for "forget": rows removed for good, with whatever points at them. */
+export function createForgetRepo(sql: Sql) {
+  return {
+    /**
+     * A message and what the agent did in answer to it: for a user message,
+     * every step, tool result and notice up to the next user message (they
+     * quote it); for any other message, just itself. Texts are content and
+     * replies as stored, tool-call arguments included. Undefined if the
+     * message is not the agent's.
+     */
+    async exchange(
+      agentId: string,
+      id: string,
+    ): Promise<{ ids: string[]; texts: string[] } | undefined> {
+      const result = await sql.query<{
+        id: string;
+        content: string;
+        reply: string | null;
+        tool_calls: Array<{ arguments?: string }> | null;
+      }>(
+        `WITH target AS (SELECT seq, role, ${MESSAGE_CONVERSATION('x')} AS conversation
+                         FROM messages x WHERE id = $1 AND agent_id = $2)
+         SELECT m.id, m.content, m.reply, m.tool_calls FROM messages m, target t
+         WHERE m.agent_id = $2 AND (m.id = $1 OR (
+           t.role = 'user' AND ${MESSAGE_CONVERSATION('m')} = t.conversation
+           AND m.seq > t.seq AND m.role <> 'user' AND m.kind <> 'summary'
+           AND m.seq < coalesce((SELECT min(n.seq) FROM messages n
+                                 WHERE n.agent_id = $2 AND ${MESSAGE_CONVERSATION('n')} = t.conversation
+                                   AND n.role = 'user' AND n.seq > t.seq),
+                                'infinity'::numeric)))
+         ORDER BY m.seq`,
+        [id, agentId],
+      );
+      if (result.rows.length === 0) return undefined;
+      return {
+        ids: result.rows.map((row) => row.id),
+        texts: result.rows.flatMap((row) => [
+          row.content,
+          ...(row.reply ? [row.reply] : []),
+          ...(row.tool_calls ?? []).flatMap((call) => (call.arguments ? [call.arguments] : [])),
+        ]),
+      };
+    },
+    /** Removes messages (their vectors with them) and their places in the context window. */
+    async deleteMessages(agentId: string, ids: string[]): Promise<number> {
+      await sql.query(
+        'DELETE FROM context_entries WHERE agent_id = $1 AND message_id = ANY($2::text[])',
+        [agentId, ids],
+      );
+      const result = await sql.query(
+        'DELETE FROM messages WHERE agent_id = $1 AND id = ANY($2::text[])',
+        [agentId, ids],
+      );
+      return result.affectedRows ?? 0;
+    },
+  };
+}

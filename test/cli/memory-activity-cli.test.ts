@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli';
+import { tempDir } from '../helpers/test-core';
+
+describe('locus memory activity, consolidate, forget (CLI)', () => {
+  it('consolidates what was said, shows the change in the feed, undoes it and forgets a line', async () => {
+    const dataDir = tempDir();
+    const base = ['--data-dir', dataDir, '--embedder', 'fake'];
+    const model = ['--model', 'scripted'];
+
+    await runCli(['-p', 'I live in Paris. My sister is called Lena.', ...model, ...base]);
+    const first = await runCli(['memory', 'consolidate', ...model, ...base]);
+    expect(first.stderr).toBe('');
+    expect(first.stdout.trim()).toBe('Consolidated 2 messages: 2 added to human.');
+    await runCli(['-p', 'Actually I moved to Berlin.', ...model, ...base]);
+    expect((await runCli(['memory', 'consolidate', ...model, ...base])).stdout.trim()).toBe(
+      'Consolidated 2 messages: 1 corrected.',
+    );
+
+    const past = await runCli(['memory', 'search', 'Paris', ...base]);
+    expect(past.stdout).toMatch(/Lives in Paris {2}\(until \d{4}-\d{2}-\d{2}\)/);
+
+    const feed = await runCli(['memory', 'activity', ...base]);
+    expect(feed.code).toBe(0);
+    expect(feed.stdout).toMatch(
+      /consolidation {2}Changed human: "Lives in Paris" → "Lives in Berlin"/,
+    );
+    expect(feed.stdout).toContain('Undo a change with: locus memory activity --undo <id>');
+    const entries = JSON.parse(
+      (await runCli(['memory', 'activity', '--json', ...base])).stdout,
+    ) as Array<{ id: number; action: string }>;
+    const correction = entries.find((e) => e.action === 'block.replace')!;
+    const undone = await runCli(['memory', 'activity', '--undo', String(correction.id), ...base]);
+    expect(undone.stdout.trim()).toBe(
+      'Undid: Changed human: "Lives in Paris" → "Lives in Berlin".',
+    );
+    expect((await runCli(['memory', 'blocks', ...base])).stdout).toContain(
+      'Lives in Paris\nSister: Lena',
+    );
+    const again = await runCli(['memory', 'activity', '--undo', String(correction.id), ...base]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/UNDO_NOT_POSSIBLE/);
+
+    const forgot = await runCli(['memory', 'forget', 'line', 'human', 'Sister: Lena', ...base]);
+    expect(forgot.stdout.trim()).toBe('Forgotten for good: 0 messages, 0 passages, 1 block lines.');
+    const after = await runCli(['memory', 'activity', '--limit', '1', ...base]);
+    expect(after.stdout).toMatch(/user {11}Forgot a line\n/);
+    expect((await runCli(['memory', 'blocks', ...base])).stdout).not.toContain('Lena');
+  });
+
+  it('pauses and resumes consolidation and switches the tool profile', async () => {
+    const dataDir = tempDir();
+    const base = ['--data-dir', dataDir, '--embedder', 'fake'];
+    expect((await runCli(['memory', 'profile', ...base])).stdout.trim()).toBe(
+      'Tool profile: small.',
+    );
+    expect((await runCli(['memory', 'profile', 'letta', ...base])).stdout.trim()).toBe(
+      'Tool profile: letta.',
+    );
+    const wrong = await runCli(['memory', 'profile', 'huge', ...base]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/Use "small".*or "letta"/);
+    expect((await runCli(['memory', 'pause', ...base])).stdout).toMatch(/paused/);
+    const settings = JSON.parse((await runCli(['memory', 'resume', '--json', ...base])).stdout);
+    expect(settings).toEqual({ toolProfile: 'letta', consolidation: 'on' });
+    const off = await runCli(['memory', 'remember', 'off', ...base]);
+    expect(off.stdout).toMatch(/^"Conversation 1" is not remembered: its messages stay as history/);
+    const on = JSON.parse((await runCli(['memory', 'remember', 'on', '--json', ...base])).stdout);
+    expect(on).toMatchObject({ name: 'Conversation 1', remember: true });
+    const usage = await runCli(['memory', 'forget', 'passage', ...base]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/Say what to forget/);
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import type { Core } from '../../src/core/create-core';
+import { createScriptedModel } from '../../src/core/models/scripted-model';
+import { replyOnlyModel } from '../helpers/consolidation-models';
+import { testCore } from '../helpers/test-core';
+
+/** How many of a conversation's messages have a vector. */
+async function embedded(core: Core, conversationId: string): Promise<number> {
+  const result = await core.database.pg.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM messages
+     WHERE coalesce(conversation_id, agent_id) = $1 AND embedding IS NOT NULL`,
+    [conversationId],
+  );
+  return result.rows[0]!.n;
+}
+
+async function setup(model = replyOnlyModel()) {
+  const core = await testCore({ chatModel: model });
+  const agent = await core.agents.create({ name: 'Tester' });
+  const open = await core.handlers['conversations.create']({ agentId: agent.id, name: 'Open' });
+  const secret = await core.handlers['conversations.create']({ agentId: agent.id, name: 'Secret' });
+  const hidden = await core.handlers['conversations.setRemember']({
+    conversationId: secret.id,
+    remember: false,
+  });
+  expect(hidden.remember).toBe(false);
+  const human = async () => (await core.coreMemory.get(agent.id, 'human')).value;
+  return { core, agent, open, secret, human };
+}
+
+describe('a conversation the user asked not to remember', () => {
+  it('keeps its messages as history but does not consolidate, embed or search them for the model', async () => {
+    const { core, agent, open, secret, human } = await setup();
+    await core.runtime.send(agent.id, 'My sister is called Lena.', { conversationId: secret.id });
+    await core.runtime.send(agent.id, 'I live in Paris.', { conversationId: open.id });
+    await core.indexer.idle();
+
+    expect(await core.handlers['consolidation.status']({ agentId: agent.id })).toMatchObject({
+      pending: 2,
+    });
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    expect(await human()).toBe('Lives in Paris');
+    expect(await embedded(core, open.id)).toBe(2);
+    expect(await embedded(core, secret.id)).toBe(0);
+
+    // Searches made for the model leave it out; the person's history view shows it.
+    // (The fake embedder ranks everything by meaning, so other messages may come back.)
+    const found = await core.recall.search(agent.id, { query: 'sister Lena' });
+    expect(found.items.filter((m) => m.conversationId === secret.id)).toEqual([]);
+    const history = await core.handlers['recall.search']({ agentId: agent.id, query: 'Lena' });
+    expect(history.items.map((m) => m.content)).toContain('My sister is called Lena.');
+    // And the conversation itself still has it in its context.
+    const context = await core.runtime.contextMessages(agent.id, secret.id);
+    expect(context.map((m) => m.content)).toContain('My sister is called Lena.');
+
+    const feed = await core.handlers['activity.list']({ agentId: agent.id });
+    expect(feed.map((e) => e.summary)).toContain(
+      'Stopped remembering conversation "Secret": nothing from it goes into memory',
+    );
+  });
+
+  it('refuses the agent memory tools there, as a result the model reads', async () => {
+    const { core, agent, secret, human } = await setup(createScriptedModel());
+    const result = await core.runtime.send(agent.id, 'My name is Ada', {
+      conversationId: secret.id,
+    });
+    expect(result.reply).toMatch(/^Sorry, that did not work: The user asked not to remember/);
+    expect(await human()).toBe('');
+    const saved = await core.runtime.send(agent.id, 'Remember that the code is 4711', {
+      conversationId: secret.id,
+    });
+    expect(saved.reply).toMatch(/not to remember/);
+    expect((await core.archival.list(agent.id)).items).toEqual([]);
+  });
+
+  it('becomes ordinary memory again once remembered: consolidated and embedded from where it stopped', async () => {
+    const { core, agent, secret, human } = await setup();
+    await core.runtime.send(agent.id, 'My sister is called Lena.', { conversationId: secret.id });
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    expect(await human()).toBe('');
+
+    const back = await core.handlers['conversations.setRemember']({
+      conversationId: secret.id,
+      remember: true,
+    });
+    expect(back.remember).toBe(true);
+    await core.indexer.idle();
+    expect(await embedded(core, secret.id)).toBe(2);
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    expect(await human()).toBe('Sister: Lena');
+
+    // Kept out again: its vectors go at once.
+    await core.handlers['conversations.setRemember']({
+      conversationId: secret.id,
+      remember: false,
+    });
+    expect(await embedded(core, secret.id)).toBe(0);
+  });
+});

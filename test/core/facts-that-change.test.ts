@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { replyOnlyModel } from '../helpers/consolidation-models';
+import { testCore } from '../helpers/test-core';
+
+describe('facts that change', () => {
+  it('keeps a superseded passage as a past fact with its successor and end date', async () => {
+    const core = await testCore();
+    const agent = await core.agents.create({ name: 'Tester' });
+    const old = await core.archival.insert(agent.id, { text: 'The team meets on Mondays' });
+    const current = await core.archival.insert(agent.id, { text: 'The team meets on Tuesdays' });
+    await core.archival.supersede(old.id, current.id, '2026-03-01T00:00:00.000Z', {
+      actor: 'user',
+    });
+
+    const found = await core.handlers['archival.search']({
+      agentId: agent.id,
+      query: 'team meets',
+    });
+    const byText = new Map(found.items.map((p) => [p.text, p]));
+    expect(byText.get('The team meets on Mondays')).toMatchObject({
+      supersededBy: current.id,
+      validUntil: '2026-03-01T00:00:00.000Z',
+    });
+    expect(byText.get('The team meets on Tuesdays')).toMatchObject({
+      supersededBy: null,
+      validUntil: null,
+    });
+    const [entry] = await core.handlers['activity.list']({ agentId: agent.id });
+    expect(entry).toMatchObject({
+      action: 'passage.supersede',
+      summary: 'Now a past fact (until 2026-03-01): "The team meets on Mondays"',
+    });
+    await core.handlers['activity.undo']({ activityId: entry!.id });
+    expect(await core.archival.get(old.id)).toMatchObject({ supersededBy: null, validUntil: null });
+  });
+
+  it('survives an agent-file round trip, links and memory settings included', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await core.agents.create({ name: 'Mover', memory: { consolidation: 'paused' } });
+    await core.runtime.send(agent.id, 'I live in Paris.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    await core.runtime.send(agent.id, 'I moved to Berlin.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    const first = await core.archival.insert(agent.id, { text: 'Old phone 0170 111' });
+    const second = await core.archival.insert(agent.id, { text: 'New phone 0170 222' });
+    await core.archival.supersede(first.id, second.id, '2026-02-01T00:00:00.000Z');
+
+    const file = await core.handlers['agentfile.export']({ agentId: agent.id });
+    const report = await core.handlers['agentfile.import']({ text: file.text });
+    const copy = await core.agents.get(report.agentId);
+    expect(copy.memory).toEqual({ toolProfile: 'small', consolidation: 'paused' });
+    const human = copy.blocks.find((b) => b.label === 'human')!;
+    expect(human.value).toBe('Lives in Berlin');
+    const passages = (await core.archival.list(copy.id)).items;
+    const phone = passages.find((p) => p.text === 'Old phone 0170 111')!;
+    const newPhone = passages.find((p) => p.text === 'New phone 0170 222')!;
+    expect(phone).toMatchObject({
+      supersededBy: newPhone.id,
+      validUntil: '2026-02-01T00:00:00.000Z',
+    });
+    // The past line names the imported human block as what replaced it.
+    expect(passages.find((p) => p.text === 'Lives in Paris')).toMatchObject({
+      supersededBy: human.id,
+      source: { kind: 'block', ref: 'human' },
+    });
+    // Its history came with it: nothing to consolidate again.
+    expect(await core.handlers['consolidation.status']({ agentId: copy.id })).toMatchObject({
+      pending: 0,
+    });
+  });
+});

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import type { Core } from '../../src/core/create-core';
+import { createScriptedModel } from '../../src/core/models/scripted-model';
+import { replyOnlyModel } from '../helpers/consolidation-models';
+import { testCore } from '../helpers/test-core';
+
+/** Every row of the tables that could keep a copy of `text`, as "table: value". */
+async function copiesOf(core: Core, text: string): Promise<string[]> {
+  const result = await core.database.pg.query<{ found: string }>(
+    `SELECT 'messages: ' || content AS found FROM messages
+       WHERE strpos(content || coalesce(reply, '') || coalesce(tool_calls::text, ''), $1) > 0
+     UNION ALL SELECT 'passages: ' || text FROM passages WHERE strpos(text, $1) > 0
+     UNION ALL SELECT 'blocks: ' || value FROM blocks WHERE strpos(value, $1) > 0
+     UNION ALL SELECT 'block_history: ' || value FROM block_history WHERE strpos(value, $1) > 0
+     UNION ALL SELECT 'block_line_sources: ' || line FROM block_line_sources WHERE strpos(line, $1) > 0
+     UNION ALL SELECT 'memory_activity: ' || summary FROM memory_activity
+       WHERE strpos(summary || coalesce(undo::text, ''), $1) > 0`,
+    [text],
+  );
+  return result.rows.map((row) => row.found);
+}
+
+async function userMessage(core: Core, agentId: string, words: string) {
+  const found = await core.recall.search(agentId, { query: words, roles: ['user'], limit: 1 });
+  return found.items[0]!;
+}
+
+describe('forget', () => {
+  it('forgets a message with the agent answer and the passage saved from it, leaving no text behind', async () => {
+    const core = await testCore({ chatModel: createScriptedModel() });
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.runtime.send(agent.id, 'My name is Ada');
+    await core.runtime.send(agent.id, 'Remember that the spare key is under the blue pot');
+    await core.indexer.idle();
+    expect((await copiesOf(core, 'spare key')).length).toBeGreaterThan(3);
+    const before = await core.recall.count(agent.id);
+
+    const message = await userMessage(core, agent.id, 'spare key');
+    const report = await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: message.id },
+    });
+    // The user message, the agent's call and its result, the reply and its result.
+    expect(report).toEqual({ messages: 5, passages: 1, lines: 0 });
+    expect(await copiesOf(core, 'spare key')).toEqual([]);
+    expect(await core.recall.count(agent.id)).toBe(before - 5);
+    expect((await core.archival.search(agent.id, { query: 'spare key' })).items).toEqual([]);
+    // The context window no longer lists them; the rest of the conversation stays.
+    const context = await core.runtime.contextMessages(agent.id);
+    expect(context.some((m) => m.content.includes('spare key'))).toBe(false);
+    expect(context.some((m) => m.content === 'My name is Ada')).toBe(true);
+
+    const [entry] = await core.handlers['activity.list']({ agentId: agent.id });
+    expect(entry).toMatchObject({
+      actor: 'user',
+      action: 'forget',
+      summary: 'Forgot a message and what came from it (1 passage)',
+      undoable: false,
+      target: { kind: 'message', id: null, label: null },
+    });
+  });
+
+  it('forgets the block line consolidated from a message, and its history', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.runtime.send(agent.id, 'I live in Paris.');
+    await core.runtime.send(agent.id, 'My sister is called Lena.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    expect((await core.coreMemory.get(agent.id, 'human')).value).toBe(
+      'Lives in Paris\nSister: Lena',
+    );
+
+    const message = await userMessage(core, agent.id, 'sister Lena');
+    const report = await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: message.id },
+    });
+    expect(report).toEqual({ messages: 3, passages: 0, lines: 1 });
+    expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('Lives in Paris');
+    expect(await copiesOf(core, 'Lena')).toEqual([]);
+    expect(await copiesOf(core, 'Paris')).not.toEqual([]);
+    // Forgotten messages are not consolidated again.
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('Lives in Paris');
+  });
+
+  it('forgets one line of a block and its copies in archival memory', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.coreMemory.append(agent.id, 'human', 'Name: Ada', 'agent');
+    await core.coreMemory.append(agent.id, 'human', 'Diagnosed with asthma', 'agent');
+    await core.coreMemory.append(agent.id, 'human', 'Likes tea', 'user');
+    await core.archival.insert(agent.id, {
+      text: 'Diagnosed with asthma',
+      tags: ['human'],
+      source: { kind: 'block', ref: 'human' },
+    });
+
+    const report = await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'line', label: 'human', line: 'Diagnosed with asthma' },
+    });
+    expect(report).toEqual({ messages: 0, passages: 1, lines: 1 });
+    expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('Name: Ada\nLikes tea');
+    expect(await copiesOf(core, 'asthma')).toEqual([]);
+    // Earlier versions keep everything else.
+    const history = await core.coreMemory.history(agent.id, 'human');
+    expect(history.map((h) => h.value)).toContain('Name: Ada');
+    const feed = await core.handlers['activity.list']({ agentId: agent.id });
+    expect(feed[0]?.summary).toBe('Forgot a line and what came from it (1 passage)');
+    expect(feed.filter((e) => e.summary === '(forgotten)').length).toBeGreaterThan(0);
+  });
+
+  it('forgets a passage for good: the feed cannot bring it back', async () => {
+    const core = await testCore();
+    const agent = await core.agents.create({ name: 'Tester' });
+    const passage = await core.handlers['archival.insert']({
+      agentId: agent.id,
+      text: 'Bank PIN hint: grandmother birthday',
+    });
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'passage', id: passage.id },
+    });
+    expect(await copiesOf(core, 'grandmother')).toEqual([]);
+    const feed = await core.handlers['activity.list']({ agentId: agent.id });
+    expect(feed.map((e) => [e.summary, e.undoable])).toEqual([
+      ['Forgot a passage', false],
+      ['(forgotten)', false],
+    ]);
+    const missing = await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'passage', id: passage.id },
+    }).catch((e: { code: string }) => e.code);
+    expect(missing).toBe('PASSAGE_NOT_FOUND');
+  });
+});

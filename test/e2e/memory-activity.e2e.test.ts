@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { createScriptedModel } from '../../src/core/models/scripted-model';
+import { buildRenderer, launchChromium, openApp, screenshot } from '../helpers/browser-app';
+
+// The memory pipeline as a person sees it: the activity feed with undo,
+// consolidation on demand and its settings, past facts in archival memory.
+describe('memory activity in the app (headless Chromium)', () => {
+  let browser: Browser;
+  let renderer: { dir: string; dispose: () => void };
+
+  beforeAll(async () => {
+    renderer = await buildRenderer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    renderer?.dispose();
+  });
+
+  it('consolidates on demand, lists every change with who made it, and undoes one', async () => {
+    const { page, core } = await openApp(browser, renderer.dir, {
+      chatModel: createScriptedModel(),
+      consolidationDelayMs: 3_600_000,
+    });
+    const agent = await core.agents.getOrCreateDefault();
+    await core.runtime.send(agent.id, 'I live in Paris. My sister is called Lena.');
+    await core.runtime.send(agent.id, 'My name is Grace');
+
+    await page.getByRole('button', { name: 'Activity' }).click();
+    const status = page.getByTestId('consolidation-status');
+    await expect.poll(() => status.textContent()).toMatch(/^on · 4 messages waiting/);
+    await page.getByRole('button', { name: 'Consolidate now' }).click();
+    await page.getByRole('status').getByText('Read 4 messages: 2 added').waitFor();
+    await expect.poll(() => status.textContent()).toMatch(/^on · 0 messages waiting/);
+
+    const items = page.locator('.activity-item');
+    await expect
+      .poll(() => items.allTextContents())
+      .toEqual([
+        expect.stringMatching(/consolidationConsolidated 4 messages: 2 added to humanUndo$/),
+        expect.stringMatching(/consolidationAdded to human: "Sister: Lena"Undo$/),
+        expect.stringMatching(/consolidationAdded to human: "Lives in Paris"Undo$/),
+        expect.stringMatching(/agentAdded to human: "Name: Grace"Undo$/),
+      ]);
+    await screenshot(page, 'activity');
+
+    const lena = items.filter({ hasText: 'Sister: Lena' });
+    await lena.getByRole('button', { name: 'Undo' }).click();
+    await items.first().getByText('Undid: Added to human: "Sister: Lena"').waitFor();
+    await lena.getByText('undone').waitFor();
+    expect(await lena.getByRole('button', { name: 'Undo' }).count()).toBe(0);
+    expect((await core.coreMemory.get(agent.id, 'human')).value).toBe(
+      'Name: Grace\nLives in Paris',
+    );
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => status.textContent()).toMatch(/^paused/);
+    await page.getByLabel('Tool set').selectOption('letta');
+    await expect
+      .poll(async () => (await core.agents.get(agent.id)).memory)
+      .toEqual({ toolProfile: 'letta', consolidation: 'paused' });
+  });
+
+  it('shows a replaced fact as past, with the date it stopped being true', async () => {
+    const { page, core } = await openApp(browser, renderer.dir, {
+      chatModel: createScriptedModel(),
+      consolidationDelayMs: 3_600_000,
+    });
+    const agent = await core.agents.getOrCreateDefault();
+    await core.runtime.send(agent.id, 'I live in Paris.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    await core.runtime.send(agent.id, 'I moved to Berlin yesterday.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+
+    await page.getByRole('button', { name: 'Memory' }).click();
+    const past = page.locator('.passage').filter({ hasText: 'Lives in Paris' });
+    await past.getByText(/^past · until \d{4}-\d{2}-\d{2}$/).waitFor();
+    await page
+      .locator('article[data-label="human"] textarea')
+      .filter({ hasText: 'Lives in Berlin' })
+      .waitFor();
+    await screenshot(page, 'past-fact');
+
+    await past.getByRole('button', { name: 'Delete' }).click();
+    await past.getByRole('button', { name: 'Forget, leaving no trace' }).click();
+    await expect.poll(() => page.locator('.passage').count()).toBe(0);
+    await page.getByRole('button', { name: 'Activity' }).click();
+    await page.locator('.activity-item').first().getByText('Forgot a passage').waitFor();
+  });
+});
