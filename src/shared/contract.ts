@@ -30,6 +30,12 @@ const isoDate = z.string().max(40);
 const limit = z.number().int().min(1).max(200).optional();
 const offset = z.number().int().min(0).max(1_000_000).optional();
 const text = (max: number) => z.string().max(max);
+/**
+ * Who makes a memory edit, named by the host that takes it: a person
+ * (default), an MCP client, or an API client (OpenAI/Letta). The activity
+ * feed shows it; the core never guesses.
+ */
+const actor = z.enum(['user', 'mcp', 'api']).optional();
 
 export const contract = {
   'status.get': z.object({}),
@@ -67,8 +73,8 @@ export const contract = {
   'conversations.setRemember': z.object({ conversationId, remember: z.boolean() }),
 
   'blocks.list': z.object({ agentId }),
-  'blocks.create': z.object({ agentId, block: NewBlockSchema }),
-  'blocks.setValue': z.object({ agentId, label: BlockLabelSchema, value: text(100_000) }),
+  'blocks.create': z.object({ agentId, block: NewBlockSchema, actor }),
+  'blocks.setValue': z.object({ agentId, label: BlockLabelSchema, value: text(100_000), actor }),
   'blocks.updateSettings': z.object({
     agentId,
     label: BlockLabelSchema,
@@ -76,7 +82,7 @@ export const contract = {
     description: text(2000).optional(),
     readOnly: z.boolean().optional(),
   }),
-  'blocks.delete': z.object({ agentId, label: BlockLabelSchema }),
+  'blocks.delete': z.object({ agentId, label: BlockLabelSchema, actor }),
   'blocks.history': z.object({ agentId, label: BlockLabelSchema, limit }),
   'blocks.undo': z.object({ agentId, label: BlockLabelSchema }),
 
@@ -84,6 +90,7 @@ export const contract = {
     agentId,
     text: text(100_000).min(1),
     tags: z.array(text(64)).max(32).optional(),
+    actor,
   }),
   'archival.search': z.object({
     agentId,
@@ -100,8 +107,15 @@ export const contract = {
     passageId: z.string().min(1),
     text: text(100_000).min(1).optional(),
     tags: z.array(text(64)).max(32).optional(),
+    /** When given, a passage of another agent is refused (an API client names both). */
+    agentId: agentId.optional(),
+    actor,
   }),
-  'archival.delete': z.object({ passageId: z.string().min(1) }),
+  'archival.delete': z.object({
+    passageId: z.string().min(1),
+    agentId: agentId.optional(),
+    actor,
+  }),
   'archival.reembed': z.object({}),
 
   'recall.search': z.object({

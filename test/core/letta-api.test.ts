@@ -139,6 +139,37 @@ describe('Letta-compatible API (@letta-ai/letta-client, scripted model)', () => 
     expect((await core.handlers['agents.list']({})).map((a) => a.name)).not.toContain('helper');
   });
 
+  it("records its memory edits as the API's in the activity feed, within the named agent", async () => {
+    const { core, client } = await served({ lettaApi: true });
+    const letta = client();
+    const agent = await letta.agents.create({
+      name: 'writer',
+      memory_blocks: [{ label: 'human', value: 'Nothing known yet.' }],
+    });
+    const other = await core.handlers['agents.create']({ name: 'other' });
+    const theirs = await core.handlers['archival.insert']({ agentId: other.id, text: 'Not yours' });
+
+    await letta.agents.blocks.update('human', { agent_id: agent.id, value: 'Name: Ada' });
+    const [mine] = await letta.agents.passages.create(agent.id, { text: 'Ada likes tea' });
+    await letta.agents.passages.delete(mine?.id ?? '', { agent_id: agent.id });
+
+    // Another agent's passage cannot be deleted through this agent's path.
+    const refused = await letta.agents.passages
+      .delete(theirs.id, { agent_id: agent.id })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Letta.NotFoundError);
+    expect(
+      (await core.handlers['archival.search']({ agentId: other.id, query: 'yours' })).items,
+    ).toHaveLength(1);
+
+    const feed = await core.handlers['activity.list']({ agentId: agent.id });
+    expect(feed.map((entry) => [entry.actor, entry.action])).toEqual([
+      ['api', 'passage.delete'],
+      ['api', 'passage.insert'],
+      ['api', 'block.rewrite'],
+    ]);
+  });
+
   it('answers what it lacks with 501, and refuses without the key or while off', async () => {
     const { core, client, host } = await served();
     const off = await client()

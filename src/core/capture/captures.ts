@@ -25,15 +25,21 @@ export function createCaptures(deps: CapturesDeps) {
     text: string;
     createdAt: string;
     tags?: string[];
+    source?: string;
   }): Promise<Passage> {
     const existing = await archival.findBySource('capture', entry.id);
     if (existing) return existing;
-    return archival.insert(entry.agentId, {
-      text: entry.text,
-      tags: [...new Set([CAPTURE_TAG, ...(entry.tags ?? [])])],
-      source: { kind: 'capture', ref: entry.id },
-      createdAt: entry.createdAt,
-    });
+    return archival.insert(
+      entry.agentId,
+      {
+        text: entry.text,
+        tags: [...new Set([CAPTURE_TAG, ...(entry.tags ?? [])])],
+        source: { kind: 'capture', ref: entry.id },
+        createdAt: entry.createdAt,
+      },
+      // A note an MCP client filed shows as the client's in the activity feed.
+      { actor: entry.source === 'mcp' ? 'mcp' : 'user' },
+    );
   }
 
   return {

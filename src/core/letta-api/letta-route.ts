@@ -267,7 +267,12 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
     const body = parse(BlockPatch, await ctx.body());
     let block =
       body.value !== undefined && body.value !== null
-        ? await call(handlers, 'blocks.setValue', { agentId: agent.id, label, value: body.value })
+        ? await call(handlers, 'blocks.setValue', {
+            agentId: agent.id,
+            label,
+            value: body.value,
+            actor: 'api',
+          })
         : undefined;
     if (body.limit || body.description != null || body.read_only != null) {
       block = await call(handlers, 'blocks.updateSettings', {
@@ -298,6 +303,7 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
       agentId: agent.id,
       text: body.text,
       ...(body.tags ? { tags: body.tags } : {}),
+      actor: 'api',
     });
     sendJson(ctx.res, 200, [lettaPassage(passage)]);
   });
@@ -352,8 +358,12 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
   });
 
   on('DELETE', '/v1/agents/:agentId/archival-memory/:passageId', async (ctx) => {
-    await agentOf(ctx);
-    await call(handlers, 'archival.delete', { passageId: ctx.params.passageId ?? '' });
+    const agent = await agentOf(ctx);
+    await call(handlers, 'archival.delete', {
+      passageId: ctx.params.passageId ?? '',
+      agentId: agent.id,
+      actor: 'api',
+    });
     sendJson(ctx.res, 200, { message: 'Passage deleted' });
   });
 

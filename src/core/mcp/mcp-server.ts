@@ -210,6 +210,7 @@ export function createLocusMcpServer(options: LocusMcpOptions): McpServer {
           agentId: agent.id,
           label: block.label,
           value,
+          actor: 'mcp',
         });
         return `Updated:\n${formatBlock(updated)}`;
       }),
