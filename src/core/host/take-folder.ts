@@ -15,13 +15,29 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * opened once it has; any other holder is refused as before, naming it.
  */
 export async function openAppCoreTakingOver(
-  options: OpenAppCoreOptions & { waitMs?: number },
+  options: OpenAppCoreOptions & {
+    /** How long to wait for the borrower to let go. Defaults to 30 s. */
+    waitMs?: number;
+    /**
+     * A borrower that has just taken the lock publishes its host a moment
+     * later (it is still opening the database): how long to wait for that.
+     * Defaults to 5 s.
+     */
+    publishWaitMs?: number;
+  },
 ): Promise<{ core: Core; notice: string | undefined }> {
   try {
     return await openAppCore(options);
   } catch (error) {
     if (!isLocusError(error) || error.code !== 'DATA_DIR_LOCKED') throw error;
-    const owner = readOwner(options.dataDir);
+    let owner = readOwner(options.dataDir);
+    const publishBy = Date.now() + (options.publishWaitMs ?? 5000);
+    while (!owner && Date.now() < publishBy && fs.existsSync(lockPathFor(options.dataDir))) {
+      await sleep(200);
+      owner = readOwner(options.dataDir);
+    }
+    // Let go meanwhile (a command that finished): just open it.
+    if (!owner && !fs.existsSync(lockPathFor(options.dataDir))) return openAppCore(options);
     if (!owner || !(await requestHandOver(owner.url, owner.token))) throw error;
     // Waiting on the lock file, not by reopening: opening loads the embedder each time.
     const deadline = Date.now() + (options.waitMs ?? 30_000);
