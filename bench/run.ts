@@ -28,6 +28,7 @@ const USAGE = `npm run bench -- [options]
   --embedder-name <id>    the model id inside that folder (default: Xenova/all-MiniLM-L6-v2)
   --sizes 1000,10000      passage counts for the scale suite (default: 1000,10000,100000)
   --threads <n>           threads for models (default: number of cores)
+  --turns <n>             turns of the tokens suite (default: 50, or 8 with --quick)
   --runs <n>              runs per command in the startup suite (default: 7)
   --compare <checkout>    startup: also time another checkout's bin/locus.js
   --systems a,b           peers: any of locus, lancedb, sqlite, mem0 (default: all)
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
       'embedder-name': { type: 'string', default: 'Xenova/all-MiniLM-L6-v2' },
       sizes: { type: 'string' },
       threads: { type: 'string' },
+      turns: { type: 'string' },
       runs: { type: 'string' },
       compare: { type: 'string' },
       systems: { type: 'string' },
@@ -134,7 +136,8 @@ async function main(): Promise<void> {
     save();
   }
   if (suites.includes('tokens')) {
-    results.tokens = await runTokenReuseBench({ turns: quick ? 8 : 50, threads, log });
+    const turns = values.turns ? Number(values.turns) : quick ? 8 : 50;
+    results.tokens = await runTokenReuseBench({ turns, threads, log });
     save();
   }
   if (suites.includes('startup')) {

@@ -2,7 +2,8 @@
 // many times, on one data folder; after each kill the folder must open, pass
 // amcheck, hold every acknowledged write, and hold the in-flight write whole
 // or not at all.
-//   node --import tsx scripts/reliability/crash-trials.ts [--trials 50] [--out file.json]
+//   node --import tsx scripts/reliability/crash-trials.ts [--trials 50] [--restore-trials 20] [--out file.json]
+// --restore-trials also kills `locus backup restore` at random moments (restore-trials.ts).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore } from '../../src/core/create-core';
 import { checkIntegrity } from '../../src/core/storage/integrity';
+import { runRestoreTrials } from './restore-trials';
 
 export interface CrashReport {
   trials: number;
@@ -23,18 +25,23 @@ export interface CrashReport {
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-/** A deterministic stream of kill delays, so a failing run can be repeated. */
-function delays(seed: number): () => number {
+/** A deterministic stream of numbers, so a failing run can be repeated. */
+function numbers(seed: number): () => number {
   let state = seed >>> 0 || 1;
   return () => {
     state ^= state << 13;
     state ^= state >>> 17;
     state ^= state << 5;
-    return 50 + ((state >>> 0) % 1500);
+    return state >>> 0;
   };
 }
 
-async function runWriter(dataDir: string, killAfterMs: number): Promise<string[]> {
+/**
+ * Kills the writer at a random point after its `afterAcks`-th acknowledged
+ * write (plus a random 0-49 ms): counted, not timed from its start, so on a
+ * loaded machine every trial still kills a writer that has written.
+ */
+async function runWriter(dataDir: string, afterAcks: number, extraMs: number): Promise<string[]> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(root, 'scripts/reliability/crash-writer.ts'), dataDir],
@@ -42,20 +49,16 @@ async function runWriter(dataDir: string, killAfterMs: number): Promise<string[]
   );
   let out = '';
   let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`writer never got ready: ${err}`)), 120_000);
-    child.stdout.on('data', () => {
-      if (out.includes('READY')) {
-        clearTimeout(timer);
-        resolve();
-      }
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if ((out.match(/^ACK .*\n/gm)?.length ?? 0) >= afterAcks) resolve();
     });
     child.on('exit', () => reject(new Error(`writer exited early: ${err}`)));
   });
-  await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+  await new Promise((resolve) => setTimeout(resolve, extraMs));
   child.kill('SIGKILL');
   await exited;
   // Only complete lines were acknowledged.
@@ -69,7 +72,7 @@ export async function runCrashTrials(options: {
   onTrial?: (n: number) => void;
 }): Promise<CrashReport> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'locus-crash-'));
-  const next = delays(options.seed ?? 42);
+  const next = numbers(options.seed ?? 42);
   const report: CrashReport = {
     trials: 0,
     acknowledgedWrites: 0,
@@ -80,7 +83,7 @@ export async function runCrashTrials(options: {
     details: [],
   };
   for (let trial = 1; trial <= options.trials; trial++) {
-    const acks = await runWriter(dataDir, next());
+    const acks = await runWriter(dataDir, 1 + (next() % 40), next() % 50);
     report.trials++;
     report.acknowledgedWrites += acks.length;
     let core;
@@ -153,21 +156,41 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     options: {
       trials: { type: 'string', default: '50' },
+      'restore-trials': { type: 'string', default: '0' },
       seed: { type: 'string' },
       out: { type: 'string' },
     },
   });
+  const seed = values.seed ? { seed: Number(values.seed) } : {};
   const report = await runCrashTrials({
     trials: Number(values.trials),
-    ...(values.seed ? { seed: Number(values.seed) } : {}),
+    ...seed,
     onTrial: (n) => process.stderr.write(`\rtrial ${n}/${values.trials}`),
   });
   process.stderr.write('\n');
-  const text = JSON.stringify(report, null, 2);
+  const restoreTrials = Number(values['restore-trials']);
+  const restore =
+    restoreTrials > 0
+      ? await runRestoreTrials({
+          trials: restoreTrials,
+          ...seed,
+          onTrial: (n) => process.stderr.write(`\rrestore trial ${n}/${restoreTrials}`),
+        })
+      : null;
+  if (restore) process.stderr.write('\n');
+  const text = JSON.stringify(restore ? { writes: report, restore } : report, null, 2);
   if (values.out) fs.writeFileSync(values.out, text);
   console.log(text);
+  const restoreFailures = restore
+    ? restore.failedOpens + restore.wrongContents + restore.leftovers
+    : 0;
   process.exitCode =
-    report.lostWrites + report.failedOpens + report.integrityFailures + report.partialWrites > 0
+    report.lostWrites +
+      report.failedOpens +
+      report.integrityFailures +
+      report.partialWrites +
+      restoreFailures >
+    0
       ? 1
       : 0;
 }

@@ -1,11 +1,14 @@
 // Mutation fuzzing of agent-file import: valid files (a Locus export and, when
 // present, Letta's examples) are mutated thousands of ways and imported into
 // one core. Every import must either succeed and add exactly what it reports,
-// or fail with AGENT_FILE_INVALID and change nothing. Anything else is a finding.
-//   node --import tsx scripts/reliability/fuzz-agent-files.ts [--count 5000] [--seed 7]
+// or fail with AGENT_FILE_INVALID and change nothing; an imported agent must
+// survive its own export and re-import, and a key planted in a tool record
+// must not come out of the export. Anything else is a finding.
+//   node --import tsx scripts/reliability/fuzz-agent-files.ts [--count 5000] [--seed 7] [--examples ../shared/data/af]
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { decodeAgentFileBytes } from '../../src/core/agentfile/decode-file';
 import { createCore, type Core } from '../../src/core/create-core';
 import { dispatch } from '../../src/core/host/dispatch';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
@@ -16,6 +19,10 @@ export interface FuzzReport {
   rejected: number;
   crashes: number;
   partialImports: number;
+  /** Imported files whose export, imported again, failed or lost messages or passages. */
+  brokenRoundTrips: number;
+  /** A planted key that came out of an export. */
+  leakedSecrets: number;
   findings: string[];
 }
 
@@ -31,6 +38,33 @@ function rng(seed: number): Rng {
 }
 const pick = <T>(r: Rng, list: readonly T[]): T => list[Math.floor(r() * list.length)] as T;
 
+/**
+ * Stands for JSON nested thousands deep: JSON.stringify itself overflows on
+ * such a value, so the text is spliced in after stringifying.
+ */
+const DEEP = '\u0001deep-nesting\u0001';
+const DEEP_TEXT = `${'[{"a":'.repeat(2500)}0${'}]'.repeat(2500)}`;
+
+/** JSON nested `depth` deep (shallow enough to stringify). */
+function nested(depth: number): unknown {
+  let value: unknown = 'bottom';
+  for (let i = 0; i < depth; i++) value = i % 2 ? { deeper: value } : [value];
+  return value;
+}
+
+/** ~1 MB of distinct words: more than Postgres's full-text index takes in one text. */
+function untokenizable(): string {
+  const words: string[] = [];
+  for (let i = 0, n = 0; n < 1_000_000; i++) {
+    words.push(`w${i.toString(36)}x`);
+    n += (words.at(-1) as string).length + 1;
+  }
+  return words.join(' ').slice(0, 1_000_000);
+}
+
+/** A key that must never leave Locus once it is in a tool record (see the secret check). */
+export const PLANTED_SECRET = 'sk-live-FUZZPLANTED0123456789abcdef';
+
 const HOSTILE_VALUES: unknown[] = [
   null,
   -1,
@@ -44,7 +78,22 @@ const HOSTILE_VALUES: unknown[] = [
   true,
   '\u0000\u202e',
   'import os; os.system("rm -rf /")',
+  // Added for issue 22: deep nesting, dates outside Postgres's range or the
+  // calendar, text over the full-text limit, prototype names, bidi controls.
+  DEEP,
+  nested(150),
+  '-200000-01-01T00:00:00Z',
+  '+275760-09-13T00:00:00Z',
+  '2026-02-30T10:00:00Z',
+  '0000-00-00',
+  untokenizable(),
+  'constructor',
+  '__proto__',
+  'toString',
+  'Invoice\u202Efdp.exe\u2066\u200b',
 ];
+
+const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
 
 /** Paths to every value in a JSON tree, capped so huge files stay fast. */
 function paths(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []) {
@@ -67,8 +116,17 @@ function mutateJson(r: Rng, doc: unknown): unknown {
     const key = target.at(-1) as string | number;
     const action = r();
     if (action < 0.3) delete parent[key];
-    else if (action < 0.8) parent[key] = pick(r, HOSTILE_VALUES);
-    else if (Array.isArray(parent[key]))
+    else if (action < 0.72) parent[key] = pick(r, HOSTILE_VALUES);
+    else if (action < 0.8 && !Array.isArray(parent)) {
+      // The same value under a prototype name: it must stay plain data.
+      Object.defineProperty(parent, pick(r, PROTOTYPE_KEYS), {
+        value: parent[key],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      delete parent[key];
+    } else if (Array.isArray(parent[key]))
       (parent[key] as unknown[]).push(...(parent[key] as unknown[]));
     else parent[key] = [parent[key]];
   }
@@ -84,6 +142,70 @@ function mutateText(r: Rng, text: string): string {
     chars[at] = String.fromCharCode(Math.floor(r() * 128));
   }
   return chars.join('');
+}
+
+/** Adds a custom tool whose record carries a key in the places secrets hide. */
+function plantSecretTool(r: Rng, doc: Record<string, unknown>): void {
+  const agents = doc.agents as Array<Record<string, unknown>> | undefined;
+  const agent = agents?.[0];
+  if (!agent || typeof agent !== 'object' || !Array.isArray(doc.tools)) return;
+  const id = `tool-fuzz-${Math.floor(r() * 1e9)}`;
+  const places: Array<Record<string, unknown>> = [
+    { source_code: `API_KEY = "${PLANTED_SECRET}"\ndef f():\n    return 1\n` },
+    { tool_exec_environment_variables: [{ key: 'SERVICE_KEY', value: PLANTED_SECRET }] },
+    { metadata_: { api_key: PLANTED_SECRET } },
+    {
+      json_schema: {
+        name: 'f',
+        parameters: { properties: { token: { type: 'string', default: PLANTED_SECRET } } },
+      },
+    },
+    { description: `Uses Bearer ${PLANTED_SECRET} to call out.` },
+  ];
+  doc.tools.push({
+    id,
+    name: `fuzz_tool_${id.slice(-4)}`,
+    tool_type: 'custom',
+    ...pick(r, places),
+  });
+  // A mutation may have made tool_ids anything; the planted tool is still listed.
+  agent.tool_ids = [...(Array.isArray(agent.tool_ids) ? agent.tool_ids : []), id];
+}
+
+/** The file's bytes in another encoding, as a Windows editor might save it. */
+function reencode(r: Rng, text: string): Uint8Array {
+  const withAccents = text.replace(/"name":\s*"([^"]*)"/, '"name": "$1 José Müller"');
+  const choice = r();
+  if (choice < 0.34)
+    return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(withAccents)]);
+  if (choice < 0.67) {
+    return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(withAccents, 'utf16le')]);
+  }
+  // Latin-1 can only hold what it can: the fuzz seeds are ASCII plus the name.
+  return Buffer.from(withAccents, 'latin1');
+}
+
+/** Exports an imported agent and imports the export again: Locus must read what it writes. */
+async function roundTrip(core: Core, agentId: string) {
+  const exported = await dispatch(core.handlers, 'agentfile.export', { agentId });
+  if (!exported.ok) return { exported: '', problem: `export failed: ${exported.error.code}` };
+  const text = (exported.value as { text: string }).text;
+  const before = {
+    messages: await core.recall.count(agentId),
+    passages: (await core.archival.count(agentId)).total,
+  };
+  const again = await dispatch(core.handlers, 'agentfile.import', { text });
+  if (!again.ok)
+    return {
+      exported: text,
+      problem: `re-import failed: ${again.error.code} ${again.error.message.slice(0, 120)}`,
+    };
+  const value = again.value as { messages: number; passages: number };
+  const problem =
+    value.messages !== before.messages || value.passages !== before.passages
+      ? `re-import has ${value.messages} messages and ${value.passages} passages, the agent ${before.messages} and ${before.passages}`
+      : null;
+  return { exported: text, problem };
 }
 
 async function counts(core: Core) {
@@ -109,6 +231,8 @@ export async function runFuzz(options: {
     rejected: 0,
     crashes: 0,
     partialImports: 0,
+    brokenRoundTrips: 0,
+    leakedSecrets: 0,
     findings: [],
   };
   try {
@@ -125,10 +249,20 @@ export async function runFuzz(options: {
     for (let i = 0; i < options.count; i++) {
       const seed = pick(r, seeds);
       let text: string;
-      if (r() < 0.6) {
+      let planted = false;
+      const kind = r();
+      if (kind < 0.55) {
         let doc = JSON.parse(seed) as unknown;
         if (typeof doc === 'string') doc = JSON.parse(doc);
-        text = JSON.stringify(mutateJson(r, doc));
+        const mutated = mutateJson(r, doc) as Record<string, unknown>;
+        if (r() < 0.2) {
+          plantSecretTool(r, mutated);
+          planted = true;
+        }
+        text = JSON.stringify(mutated).replaceAll(JSON.stringify(DEEP), DEEP_TEXT);
+      } else if (kind < 0.65) {
+        // Encodings: what the CLI reads from disk (decodeAgentFileBytes).
+        text = decodeAgentFileBytes(reencode(r, seed)).text;
       } else text = mutateText(r, seed);
       const before = await counts(core);
       report.cases++;
@@ -150,7 +284,18 @@ export async function runFuzz(options: {
       const after = await counts(core);
       if (result.ok) {
         report.imported++;
-        const value = result.value as { messages: number; passages: number };
+        const value = result.value as { agentId: string; messages: number; passages: number };
+        if (planted || report.imported % 5 === 0) {
+          const trip = await roundTrip(core, value.agentId);
+          if (planted && trip.exported.includes(PLANTED_SECRET)) {
+            report.leakedSecrets++;
+            finding('a key planted in a tool record came out of the export');
+          }
+          if (trip.problem) {
+            report.brokenRoundTrips++;
+            finding(`Locus's own round trip broke: ${trip.problem}`);
+          }
+        }
         if (
           after.agents !== before.agents + 1 ||
           after.messages !== before.messages + value.messages ||
@@ -185,15 +330,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       seed: { type: 'string' },
       out: { type: 'string' },
       'findings-dir': { type: 'string' },
+      /** Letta's example files (default: ../shared/data/af beside the repository). */
+      examples: { type: 'string' },
     },
   });
   const report = await runFuzz({
     count: Number(values.count),
     ...(values.seed ? { seed: Number(values.seed) } : {}),
     ...(values['findings-dir'] ? { findingsDir: values['findings-dir'] } : {}),
+    ...(values.examples ? { examplesDir: path.resolve(values.examples) } : {}),
   });
   const text = JSON.stringify(report, null, 2);
   if (values.out) fs.writeFileSync(values.out, text);
   console.log(text);
-  process.exitCode = report.crashes + report.partialImports > 0 ? 1 : 0;
+  process.exitCode =
+    report.crashes + report.partialImports + report.brokenRoundTrips + report.leakedSecrets > 0
+      ? 1
+      : 0;
 }

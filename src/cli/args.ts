@@ -6,7 +6,20 @@ export const USAGE = `Usage: locus [options] <command>
 Commands:
   chat                                talk with your assistant (streams replies; /exit to leave)
   -p, --prompt "<text>"               send one message, print the reply, keep the memory
+                                      (-p - reads the message from stdin)
+  agents [list]                       the agents (* opens by default)
+  agents templates                    the templates new agents start from
+  agents create <name> [--template id] a new agent (persona and human blocks from the template)
+  agents use <name>                   open this agent by default (app and CLI)
+  agents rename <name> <new name>     rename an agent
+  agents delete <name> [--yes]        delete an agent and its memory (export it first)
+  conversations [list]                the agent's conversations, newest first (* continues by default)
+  conversations new [name]            start a new conversation (same memory, a fresh context window)
+  conversations rename <name> <new>   rename a conversation
+  conversations delete <name> --yes   delete a conversation and what was said in it
   capture "<text>" [--tags a,b]       save a quick note (or pipe it in: echo … | locus capture)
+  context reset                       empty the agent's context window, keeping all memory
+                                      (the way back if every turn fails)
   memory blocks                       show core memory blocks
   memory set <label> <text>           replace a block's text (as the user)
   memory add <text> [--tags a,b]      add a passage to archival memory
@@ -14,7 +27,7 @@ Commands:
          [--tags a,b] [--all-tags] [--start DATE] [--end DATE] [--limit N] [--mode hybrid|vector|text]
   memory history [query]              search conversation history [--start DATE] [--end DATE] [--limit N]
   memory reembed                      embed passages and messages waiting for the current embedder
-  memory activity [--limit N]         every memory change: what, when, by whom (agent, you, consolidation, import)
+  memory activity [--limit N]         every memory change: what, when, by whom (agent, you, consolidation, import, mcp, api)
   memory activity --undo <id>         undo one change (a consolidation entry undoes its whole pass)
   memory consolidate                  consolidate new messages into memory now (needs a model; --model)
   memory pause | resume               pause or resume background consolidation
@@ -37,19 +50,23 @@ Commands:
                                       the app in a browser, MCP at /mcp, OpenAI and Letta APIs at /v1 (127.0.0.1 only)
   api [openai|letta on|off] [new-key] show or change the OpenAI / Letta APIs and the API key
   mcp [--agent name] [--idle S]       MCP server on stdin/stdout for Claude Desktop, Cursor, LM Studio…
-  status                              show the data folder, embedder and counts
+  status                              show the data folder, model, embedder and counts
 
 Options:
   --data-dir <dir>     memory folder (default: the OS app-data folder, or $LOCUS_DATA_DIR)
   --embedder <kind>    auto | transformers | fake (default: auto)
   --embedder-model <id>
-  --agent <name|id>    which agent (default: the first one, created on first run)
+  --agent <name|id>    which agent (default: the one last chosen; created on first run)
+  --conversation <name|id>  which conversation chat and -p continue (default: the latest)
   --model <id|file>    chat model for this run: a catalogue id, a .gguf path, or "scripted"
                        (a canned demo model used by the tests)
   --threads <n>        CPU threads for the model (default: the agent's setting)
   --context-size <n>   context window in tokens (default: the agent's setting)
   --json               print machine-readable JSON
-  -h, --help`;
+  -V, --version        print Locus's version
+  -h, --help
+
+In chat: /help, /new [name], /model [id|file], /memory, /exit.`;
 
 export function parseCli(argv: string[]) {
   try {
@@ -80,6 +97,10 @@ export function parseCli(argv: string[]) {
         limit: { type: 'string' },
         offset: { type: 'string' },
         mode: { type: 'string' },
+        template: { type: 'string' },
+        conversation: { type: 'string' },
+        yes: { type: 'boolean', short: 'y', default: false },
+        version: { type: 'boolean', short: 'V', default: false },
         undo: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },

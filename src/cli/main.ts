@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { call } from '../core/host/call';
+import { stableError } from '../core/host/stable-error';
 import { selectEmbedder } from '../core/models/select-embedder';
+import { writeFileDurably } from '../core/storage/durable-files';
 import { dataDirLayout, defaultDataDir } from '../core/storage/data-dir';
 import type { Core } from '../core/create-core';
 import { findAgent } from '../core/host/find-agent';
@@ -9,22 +11,54 @@ import { describeOwner, localCoreAccess, type CoreAccess } from '../core/host/co
 import type { Agent } from '../shared/entities';
 import { LocusError, serializeError } from '../shared/errors';
 import { USAGE, intOption, listOption, parseCli, type ParsedCli } from './args';
+import { agentsCommand } from './commands/agents';
 import { chatCommand, promptCommand } from './commands/chat';
+import { conversationsCommand, findConversation } from './commands/conversations';
 import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
-import type { CliCoreOptions } from './open-core';
 import { createOutput, formatError, progressPrinter, type Output } from './output';
+import type { CliCoreOptions } from './open-core';
+import { statusText } from './status-text';
+import { locusVersion } from './version';
 import { preferQuickStart } from './quick-start';
 
-function resolveAgent(core: CoreAccess, wanted: string | undefined): Promise<Agent> {
+function resolveAgent(core: { handlers: CoreAccess['handlers'] }, wanted: string | undefined) {
   return findAgent(core.handlers, wanted);
 }
 
-function coreOptions(cli: ParsedCli): CliCoreOptions {
+/** The conversation --conversation names, if any (chat and -p resume it). */
+async function namedConversation(core: CoreAccess, agent: Agent, cli: ParsedCli) {
+  return cli.values.conversation
+    ? findConversation(core, agent, cli.values.conversation)
+    : undefined;
+}
+
+function cliCoreOptions(cli: ParsedCli): CliCoreOptions {
   return {
     ...(cli.values['data-dir'] ? { dataDir: cli.values['data-dir'] } : {}),
     ...(cli.values.embedder ? { embedder: cli.values.embedder } : {}),
     ...(cli.values['embedder-model'] ? { embedderModel: cli.values['embedder-model'] } : {}),
+  };
+}
+
+/**
+ * Ctrl+C or SIGTERM stops the work in progress (an import rolls back, a
+ * reply is cancelled) and lets the core close cleanly; a second one quits at
+ * once. Returns the function that removes the handlers.
+ */
+function stopOnSignals(core: Pick<Core, 'interrupt'>, output: Output): () => void {
+  let received = 0;
+  const handler = (signal: NodeJS.Signals): void => {
+    received++;
+    if (received > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+    output.err(`Stopping (${signal}); press Ctrl+C again to quit at once.`);
+    core.interrupt();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
   };
 }
 
@@ -36,41 +70,38 @@ async function withCore(
   cli: ParsedCli,
   output: Output,
   run: (core: CoreAccess) => Promise<void>,
+  options: { ownSignals?: boolean } = {},
 ): Promise<void> {
   const { connectCliCore } = await import('./open-core');
-  const core = await connectCliCore(coreOptions(cli), output);
+  const core = await connectCliCore(cliCoreOptions(cli), output);
+  // chat handles Ctrl+C itself (stops a reply). Through another process,
+  // Ctrl+C leaves at once; what that process was asked to do runs to its end.
+  const release =
+    options.ownSignals || !core.local ? () => undefined : stopOnSignals(core.local, output);
   try {
     await run(core);
   } finally {
     await core.dispose();
+    release();
   }
 }
 
-/** Commands that must hold the folder themselves (serving it). */
-async function withLocalCore(
-  cli: ParsedCli,
-  output: Output,
-  run: (core: Core) => Promise<void>,
-): Promise<void> {
-  const { openCliCore } = await import('./open-core');
-  const { core } = await openCliCore(coreOptions(cli), output);
+async function readStdin(
+  hint = 'Give the note as text (locus capture "…") or pipe it in.',
+): Promise<string> {
+  if (process.stdin.isTTY) throw new LocusError('INVALID_INPUT', hint);
+  // Decoded once, whole: a pipe delivers 64 KiB chunks that may end inside a
+  // multi-byte character, and decoding each chunk alone corrupted it.
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   try {
-    await run(core);
-  } finally {
-    await core.dispose();
-  }
-}
-
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
     throw new LocusError(
       'INVALID_INPUT',
-      'Give the note as text (locus capture "…") or pipe it in.',
+      'The piped text is not valid UTF-8, so it was not saved. Convert it first (e.g. iconv -f latin1 -t utf-8) and pipe it again.',
     );
   }
-  let text = '';
-  for await (const chunk of process.stdin) text += String(chunk);
-  return text;
 }
 
 /**
@@ -129,13 +160,23 @@ async function main(argv: string[]): Promise<number> {
     const cli = parseCli(argv);
     output = createOutput(cli.values.json ?? false);
     const [command, sub, ...rest] = cli.positionals;
+    if (cli.values.version) {
+      output.out(
+        output.json ? JSON.stringify({ version: locusVersion() }) : `locus ${locusVersion()}`,
+      );
+      return 0;
+    }
     preferQuickStart(cli.values.prompt !== undefined ? undefined : command);
     if (cli.values.prompt !== undefined) {
-      const text = [cli.values.prompt, ...cli.positionals].join(' ');
+      // `-p -` takes the message from stdin (a file, a pipe), like most tools.
+      const text =
+        cli.values.prompt === '-' && cli.positionals.length === 0
+          ? await readStdin('With -p -, pipe the message in: echo "…" | locus -p -')
+          : [cli.values.prompt, ...cli.positionals].join(' ');
       await withCore(cli, output, async (core) => {
         const agent = await resolveAgent(core, cli.values.agent);
         await loadModel(core, agent, cli, output);
-        await promptCommand(core, agent, text, output);
+        await promptCommand(core, agent, text, output, await namedConversation(core, agent, cli));
       });
       return 0;
     }
@@ -144,6 +185,14 @@ async function main(argv: string[]): Promise<number> {
       return command || cli.values.help ? 0 : 2;
     }
     switch (command) {
+      case 'agents':
+        await withCore(cli, output, (core) => agentsCommand(core, cli, output));
+        return 0;
+      case 'conversations':
+        await withCore(cli, output, async (core) =>
+          conversationsCommand(core, await resolveAgent(core, cli.values.agent), cli, output),
+        );
+        return 0;
       case 'memory':
         await withCore(cli, output, async (core) => {
           const agent = await resolveAgent(core, cli.values.agent);
@@ -153,18 +202,41 @@ async function main(argv: string[]): Promise<number> {
         });
         return 0;
       case 'chat':
+        await withCore(
+          cli,
+          output,
+          async (core) => {
+            const agent = await resolveAgent(core, cli.values.agent);
+            await loadModel(core, agent, cli, output);
+            await chatCommand(core, agent, output, await namedConversation(core, agent, cli));
+          },
+          { ownSignals: true },
+        );
+        return 0;
+      case 'context': {
+        if (sub !== 'reset') {
+          throw new LocusError(
+            'INVALID_INPUT',
+            `Unknown context command "${sub ?? ''}". Run "locus --help" for usage.`,
+          );
+        }
         await withCore(cli, output, async (core) => {
           const agent = await resolveAgent(core, cli.values.agent);
-          await loadModel(core, agent, cli, output);
-          await chatCommand(core, agent, output);
+          const result = await call(core.handlers, 'chat.resetContext', { agentId: agent.id });
+          output.out(
+            output.json
+              ? JSON.stringify(result)
+              : `Emptied ${agent.name}'s context window (${result.removed} messages); every message is still in recall memory and core and archival memory are unchanged.`,
+          );
         });
         return 0;
+      }
       case 'capture': {
         const words = cli.positionals.slice(1);
         const text = words.length > 0 ? words.join(' ') : await readStdin();
+        const tags = listOption(cli.values.tags);
         await withCore(cli, output, async (core) => {
           const agent = await resolveAgent(core, cli.values.agent);
-          const tags = listOption(cli.values.tags);
           const passage = await call(core.handlers, 'captures.add', {
             agentId: agent.id,
             text,
@@ -185,9 +257,8 @@ async function main(argv: string[]): Promise<number> {
               })
             : await call(core.handlers, 'agentfile.export', { agentId: agent.id });
           const target = path.resolve(cli.values.out ?? file.fileName);
-          // Write beside and rename: an interrupted export never leaves half a file.
-          fs.writeFileSync(`${target}.tmp`, file.text);
-          fs.renameSync(`${target}.tmp`, target);
+          // Beside, fsynced, renamed: an interrupted export never leaves half a file.
+          writeFileDurably(target, file.text, 0o644);
           output.out(
             output.json ? JSON.stringify({ path: target }) : `Exported ${agent.name} to ${target}`,
           );
@@ -198,20 +269,36 @@ async function main(argv: string[]): Promise<number> {
         const file = sub;
         if (!file)
           throw new LocusError('INVALID_INPUT', 'Say which file: locus import <agent.af>.');
-        let text: string;
+        let bytes: Buffer;
         try {
-          text = fs.readFileSync(file, 'utf8');
-        } catch {
+          // Sized before it is read: a huge file is refused, not half-read.
+          const size = fs.statSync(file).size;
+          const { checkAgentFileSize } = await import('../core/agentfile/import-agent-file');
+          checkAgentFileSize(size);
+          bytes = fs.readFileSync(file);
+        } catch (error) {
+          if (error instanceof LocusError) throw error;
           throw new LocusError('NOT_FOUND', `Cannot read ${path.resolve(file)}.`);
         }
+        const { decodeAgentFileBytes } = await import('../core/agentfile/decode-file');
+        const { text, note } = decodeAgentFileBytes(bytes);
         await withCore(cli, output, async (core) => {
-          const report = await call(core.handlers, 'agentfile.import', { text });
-          if (output.json) output.out(JSON.stringify(report));
+          const show = progressPrinter('Importing messages');
+          const off = core.events.on('progress', (p) => {
+            if (p.task === 'import' && p.phase === 'messages' && !output.json)
+              show(p.done, p.total);
+          });
+          const report = await call(core.handlers, 'agentfile.import', { text }).finally(off);
+          if (output.json)
+            output.out(
+              JSON.stringify({ ...report, notes: [...(note ? [note] : []), ...report.notes] }),
+            );
           else {
             output.out(
               `Imported "${report.name}": ${report.blocks} blocks, ${report.messages} messages, ${report.passages} passages.`,
             );
-            for (const note of report.notes) output.out(`  - ${note}`);
+            for (const line of [...(note ? [note] : []), ...report.notes])
+              output.out(`  - ${line}`);
           }
         });
         return 0;
@@ -239,7 +326,7 @@ async function main(argv: string[]): Promise<number> {
           output.out(
             output.json
               ? JSON.stringify(result)
-              : `Restored ${result.agents} agent(s) and ${result.messages} messages. The replaced database is kept at ${result.previous}.`,
+              : `Restored ${result.agents} agent(s) and ${result.messages} messages. ${result.previous ? `The replaced database is kept at ${result.previous}.` : 'There was no database to replace.'}`,
           );
           return 0;
         }
@@ -255,23 +342,44 @@ async function main(argv: string[]): Promise<number> {
         });
         return 0;
       }
-      case 'serve':
-        await withLocalCore(cli, output, async (opened) => {
-          const core = localCoreAccess(opened);
-          const agent = await resolveAgent(core, cli.values.agent);
-          // A saved model that no longer loads must not stop the app opening:
-          // the UI shows the error when the user chats.
-          if (cli.values.model || agent.model.modelPath) {
-            await loadModel(core, agent, cli, output).catch((error: unknown) => {
-              if (cli.values.model) throw error;
-              output.err(formatError(serializeError(error)));
-            });
-          }
+      case 'serve': {
+        const { openCoreSession } = await import('../core/host/core-session');
+        const { openCliCore } = await import('./open-core');
+        let first = true;
+        // A session, not one core: restoring a backup from the app closes
+        // and reopens the memory while the server keeps running.
+        const session = await openCoreSession({
+          dataDir: cli.values['data-dir'] ?? defaultDataDir(),
+          open: async () => {
+            // A folder borrowed by locus mcp is handed over (openCliCore).
+            const { core } = await openCliCore(cliCoreOptions(cli), output);
+            const strict = first && cli.values.model !== undefined;
+            first = false;
+            try {
+              const agent = await resolveAgent(core, cli.values.agent);
+              // A saved model that no longer loads must not stop the app opening:
+              // the UI shows the error when the user chats.
+              if (cli.values.model || agent.model.modelPath) {
+                await loadModel(localCoreAccess(core), agent, cli, output).catch(
+                  (error: unknown) => {
+                    if (strict) throw error;
+                    output.err(formatError(serializeError(error)));
+                  },
+                );
+              }
+            } catch (error) {
+              await core.dispose();
+              throw error;
+            }
+            return core;
+          },
+        });
+        try {
           const port = intOption(cli.values.port, 'port');
           // The APIs it serves (MCP SDK among them) load only for serve.
           const { serveCommand } = await import('./commands/serve');
           await serveCommand(
-            opened,
+            session,
             {
               dataDir: cli.values['data-dir'] ?? defaultDataDir(),
               ...(port !== undefined ? { port } : {}),
@@ -280,8 +388,11 @@ async function main(argv: string[]): Promise<number> {
             },
             output,
           );
-        });
+        } finally {
+          await session.dispose();
+        }
         return 0;
+      }
       case 'mcp': {
         const { mcpCommand } = await import('./commands/mcp');
         const { connectCliCore } = await import('./open-core');
@@ -290,7 +401,7 @@ async function main(argv: string[]): Promise<number> {
         const idle = intOption(cli.values.idle, 'idle');
         await mcpCommand({
           dataDir: cli.values['data-dir'] ?? defaultDataDir(),
-          connect: (connect) => connectCliCore(coreOptions(cli), quiet, connect),
+          connect: (connect) => connectCliCore(cliCoreOptions(cli), quiet, connect),
           ...(cli.values.agent ? { agent: cli.values.agent } : {}),
           ...(idle !== undefined ? { idleSeconds: idle } : {}),
         });
@@ -304,14 +415,22 @@ async function main(argv: string[]): Promise<number> {
       case 'status':
         await withCore(cli, output, async (core) => {
           const status = await call(core.handlers, 'status.get', {});
+          const agent = await resolveAgent(core, cli.values.agent);
           if (core.notice && !output.json) output.err(`Note: ${core.notice}`);
           const via = core.owner
-            ? `\nServed by: ${describeOwner(core.owner)} at ${core.owner.url}`
+            ? `Served by: ${describeOwner(core.owner)} at ${core.owner.url}\n`
             : '';
           output.out(
             output.json
-              ? JSON.stringify(status, null, 2)
-              : `Data folder: ${status.dataDir}${via}\nEmbedder: ${status.embedder.name} (${status.embedder.dimensions}-d)\nArchival passages: ${status.passages.total} (${status.passages.pending} waiting for embedding)\nMessages: ${status.messages.total} (${status.messages.pending} waiting for embedding)`,
+              ? JSON.stringify(
+                  {
+                    ...status,
+                    agent: { id: agent.id, name: agent.name, model: agent.model.modelPath },
+                  },
+                  null,
+                  2,
+                )
+              : `${via}${statusText(status, agent)}`,
           );
         });
         return 0;
@@ -381,8 +500,9 @@ async function main(argv: string[]): Promise<number> {
         );
     }
   } catch (error) {
-    const serialized = serializeError(error);
+    const serialized = serializeError(stableError(error));
     output.err(output.json ? JSON.stringify({ error: serialized }) : formatError(serialized));
+    if (serialized.code === 'CANCELLED') return 130;
     return serialized.code === 'INVALID_INPUT' ? 2 : 1;
   }
 }

@@ -28,6 +28,13 @@ function appCoreOptions(options: CliCoreOptions, output: Output): OpenAppCoreOpt
   };
 }
 
+/** Only a finished or undone restore is said on every command; it is rare and it matters. */
+async function sayRestoreRecovery(core: Core, output: Output): Promise<void> {
+  const { restoreRecoveryNotice } = await import('../core/host/open-app-core');
+  const recovered = restoreRecoveryNotice(core.database.restoreRecovery);
+  if (recovered) output.err(`Note: ${recovered}`);
+}
+
 /** Opens the data folder here, for a command that must hold it (serve). */
 export async function openCliCore(
   options: CliCoreOptions,
@@ -35,7 +42,9 @@ export async function openCliCore(
 ): Promise<{ core: Core; notice: string | undefined }> {
   // A folder borrowed by locus mcp is handed over; any other holder refuses.
   const { openAppCoreTakingOver } = await import('../core/host/take-folder');
-  return openAppCoreTakingOver(appCoreOptions(options, output));
+  const opened = await openAppCoreTakingOver(appCoreOptions(options, output));
+  await sayRestoreRecovery(opened.core, output);
+  return opened;
 }
 
 /** The folder's core: through the app or `locus serve` when one holds it, else opened here. */
@@ -44,5 +53,7 @@ export async function connectCliCore(
   output: Output,
   connect: { ownerFirstMs?: number } = {},
 ): Promise<CoreAccess> {
-  return connectCore({ ...appCoreOptions(options, output), ...connect });
+  const access = await connectCore({ ...appCoreOptions(options, output), ...connect });
+  if (access.local) await sayRestoreRecovery(access.local, output);
+  return access;
 }

@@ -13,6 +13,7 @@ import { createConsolidator } from './consolidation/consolidator';
 import { createActivityHandlers } from './handlers/activity-handlers';
 import { createPrivacyHandlers } from './handlers/privacy-handlers';
 import { createChatHandlers } from './handlers/chat-handlers';
+import { createDesktopHandlers } from './handlers/desktop-handlers';
 import { createConversationHandlers } from './handlers/conversation-handlers';
 import { createInterfaceHandlers } from './handlers/interface-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
@@ -102,6 +103,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
 
   const captures = createCaptures({
     archival,
+    agents,
     clock,
     journal: options.dataDir
       ? new CaptureJournal(dataDirLayout(options.dataDir).captureJournal)
@@ -115,6 +117,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
     throw error;
   }
 
+  /** Aborted by interrupt(): long work (imports, embedding) stops between steps. */
+  const stopping = new AbortController();
   let model: ChatModel | null = options.chatModel ?? null;
   const memoryChanged = (agentId: string) => events.emit('memory', { agentId });
   const consolidator = createConsolidator({
@@ -160,16 +164,41 @@ export async function createCore(options: CreateCoreOptions = {}) {
   // Messages from before an upgrade or an embedder switch, in the background.
   if (embedderSync.pendingMessages > 0) indexer.schedule();
   const handlers: Handlers = {
-    'status.get': async () => ({
+    'status.get': async ({ agentId }) => ({
       dataDir: options.dataDir ?? null,
-      embedder: { name: embedder.name, dimensions: embedder.dimensions },
+      embedder: {
+        name: embedder.name,
+        dimensions: embedder.dimensions,
+        kind: embedder.basic ? 'basic' : 'model',
+      },
       passages: await archival.count(),
       messages: { total: await recall.countAll(), pending: await upkeep.countPending('messages') },
       model: model ? { name: model.name, contextSize: model.contextSize } : null,
+      ...(agentId
+        ? {
+            agent: {
+              passages: (await archival.count(agentId)).total,
+              messages: await recall.count(agentId),
+            },
+          }
+        : {}),
     }),
     ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
-    ...createChatHandlers(runtime, events),
+    ...createChatHandlers(
+      runtime,
+      events,
+      { db, agents, recall, getModel: () => model },
+      stopping.signal,
+    ),
     ...createConversationHandlers({ agents, conversations }),
+    ...createDesktopHandlers({
+      db,
+      agents,
+      coreMemory,
+      events,
+      modelsDir:
+        options.modelsDir ?? (options.dataDir ? dataDirLayout(options.dataDir).models : null),
+    }),
     ...createActivityHandlers({ agents, activity, consolidator }),
     ...createPrivacyHandlers({
       agents,
@@ -198,18 +227,27 @@ export async function createCore(options: CreateCoreOptions = {}) {
       };
     },
     'agentfile.import': async ({ text }) => {
-      const report = await importAgentFile({ db, clock }, text);
-      await autoAnalyze.check();
-      // Vectors in the file come from another model; embed with ours.
-      await archival.reembed({
-        onProgress: (p) =>
-          events.emit('progress', {
-            task: 'import-embed',
-            phase: 'embed',
-            done: p.done,
-            total: p.total,
-          }),
+      const report = await importAgentFile({ db, clock }, text, {
+        signal: stopping.signal,
+        onProgress: (p) => events.emit('progress', { task: 'import', ...p }),
       });
+      await autoAnalyze.check();
+      // Vectors in the file come from another model; embed with ours. Stopped
+      // by interrupt(), the rest waits for the next start: the import is committed.
+      await archival
+        .reembed({
+          signal: stopping.signal,
+          onProgress: (p) =>
+            events.emit('progress', {
+              task: 'import-embed',
+              phase: 'embed',
+              done: p.done,
+              total: p.total,
+            }),
+        })
+        .catch((error: unknown) => {
+          if (!stopping.signal.aborted) throw error;
+        });
       // Messages are embedded in the background, as after any turn: the
       // import is committed, and an embedder failure must not look like it failed.
       indexer.schedule();
@@ -274,6 +312,16 @@ export async function createCore(options: CreateCoreOptions = {}) {
     },
     /** Swaps the language model, disposing the previous one. */
     setModel,
+    /**
+     * Stops long work in progress (an import rolls back, embedding pauses,
+     * running turns are cancelled) so a host can close promptly on Ctrl+C or
+     * SIGTERM; call dispose() after.
+     */
+    interrupt(): void {
+      stopping.abort();
+    },
+    /** Aborted once interrupt() was called. */
+    stopSignal: stopping.signal,
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;

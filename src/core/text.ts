@@ -10,3 +10,18 @@ export function withoutNul(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * A name as people will read it: no control characters, and no
+ * bidirectional overrides or invisible format characters, which can make a
+ * name display as something else (U+202E turns "abc" into "cba").
+ */
+export function displayName(raw: string): string {
+  return (
+    raw
+      // The zero-width joiner stays: emoji sequences (family, flags) need it.
+      .replace(/(?!\u200d)\p{Cf}/gu, '')
+      .replace(/[\p{Cc}\u2028\u2029\s]+/gu, ' ')
+      .trim()
+  );
+}

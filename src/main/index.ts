@@ -1,16 +1,45 @@
+import fs from 'node:fs';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  session,
+  shell,
+  type WebContents,
+} from 'electron';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/bridge';
 import type { EventName } from '../shared/contract';
 import { serializeError, LocusError } from '../shared/errors';
-import type { Core } from '../core/create-core';
 import { autoBackup } from '../core/backup/backups';
 import { systemClock } from '../core/clock';
+import { openCoreSession, type CoreSession } from '../core/host/core-session';
 import { dispatch } from '../core/host/dispatch';
+import {
+  openDialogOptions,
+  readPickedFile,
+  saveDialogOptions,
+  writeChosenFile,
+} from '../core/host/file-dialogs';
 import { loadSavedModel } from '../core/host/open-app-core';
-import { openAppCoreTakingOver } from '../core/host/take-folder';
+import { contentTypeFor } from '../core/host/content-types';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  devServerUrl as allowedDevServer,
+  externalLinkQuestion,
+  isAppUrl,
+  navigationDecision,
+  permissionAllowed,
+  resolveAppRequest,
+  windowPreferences,
+} from '../core/host/electron-policy';
+import { CONTENT_SECURITY_POLICY } from '../core/host/security-policy';
 import { startOwnerHost, type OwnerHost } from '../core/host/owner-host';
-import { CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink } from '../core/host/security-policy';
+import { openAppCoreTakingOver } from '../core/host/take-folder';
 import { defaultDataDir } from '../core/storage/data-dir';
 import { buildMenu } from './menu';
 import { setUpTray } from './tray';
@@ -20,14 +49,41 @@ import { setUpTray } from './tray';
 const rendererDir = join(import.meta.dirname, '../renderer');
 const resourcesDir = join(import.meta.dirname, '../../resources');
 const preload = join(import.meta.dirname, '../preload/index.cjs');
-const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+// A packaged app ignores ELECTRON_RENDERER_URL: only development loads a dev server.
+const devServerUrl = allowedDevServer({
+  isPackaged: app.isPackaged,
+  envUrl: process.env.ELECTRON_RENDERER_URL,
+});
+const trusted = { devServerUrl };
 const EVENTS: EventName[] = ['progress', 'agent', 'memory'];
+
+// Before ready: app:// behaves like https (its own origin, fetch, no mixed content).
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+/** Links leave the app only after the user says yes: they can come from model output. */
+async function askToOpen(contents: WebContents, url: string): Promise<void> {
+  const owner = BrowserWindow.fromWebContents(contents);
+  const question = externalLinkQuestion(url);
+  const options = {
+    type: 'question' as const,
+    buttons: ['Open in browser', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    ...question,
+  };
+  const { response } = owner
+    ? await dialog.showMessageBox(owner, options)
+    : await dialog.showMessageBox(options);
+  if (response === 0) await shell.openExternal(url);
+}
 
 // A second launch must never open the database: it hands over to the first.
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  let core: Core | undefined;
+  let core: CoreSession | undefined;
   let window: BrowserWindow | undefined;
   let ownerHost: OwnerHost | undefined;
 
@@ -37,24 +93,28 @@ if (!app.requestSingleInstanceLock()) {
     window.focus();
   });
 
-  // No page may open new windows, navigate away, or embed webviews.
+  // No page, in any frame, may open windows, navigate away or embed webviews;
+  // web links are offered to the browser after asking.
   app.on('web-contents-created', (_event, contents) => {
+    const guard = (event: { preventDefault(): void }, url: string): void => {
+      const decision = navigationDecision(url, trusted);
+      if (decision === 'allow') return;
+      event.preventDefault();
+      if (decision === 'ask-external') void askToOpen(contents, url);
+    };
     contents.setWindowOpenHandler(({ url }) => {
-      if (isExternalLink(url)) void shell.openExternal(url);
+      if (navigationDecision(url, trusted) !== 'deny') void askToOpen(contents, url);
       return { action: 'deny' };
     });
-    contents.on('will-navigate', (event, url) => {
-      if (!isAppUrl(url, { rendererDir, ...(devServerUrl ? { devServerUrl } : {}) })) {
-        event.preventDefault();
-        if (isExternalLink(url)) void shell.openExternal(url);
-      }
-    });
+    contents.on('will-navigate', guard);
+    contents.on('will-frame-navigate', (event) => guard(event, event.url));
+    contents.on('will-redirect', guard);
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, name: unknown, input: unknown) => {
     const frameUrl = event.senderFrame?.url ?? '';
-    if (!isAppUrl(frameUrl, { rendererDir, ...(devServerUrl ? { devServerUrl } : {}) })) {
+    if (!isAppUrl(frameUrl, trusted)) {
       return {
         ok: false,
         error: serializeError(
@@ -80,50 +140,83 @@ if (!app.requestSingleInstanceLock()) {
         },
       });
     });
-    // Refuse every permission request (camera, notifications, ...): nothing needs one.
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
-      callback(false),
+    // Refuse every permission request and check (camera, notifications, ...) but copying.
+    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
+      callback(permissionAllowed(permission)),
     );
+    session.defaultSession.setPermissionCheckHandler((_wc, permission) =>
+      permissionAllowed(permission),
+    );
+    // The built renderer, from app://locus/ (a file:// page would share its
+    // origin with every local file).
+    protocol.handle(APP_SCHEME, async (request) => {
+      const file = resolveAppRequest(request.url, rendererDir);
+      const body = file ? await fs.promises.readFile(file).catch(() => null) : null;
+      if (!body) return new Response('Not found', { status: 404 });
+      return new Response(body, {
+        headers: {
+          'content-type': contentTypeFor(file as string),
+          'content-security-policy': CONTENT_SECURITY_POLICY,
+          'x-content-type-options': 'nosniff',
+        },
+      });
+    });
     Menu.setApplicationMenu(buildMenu(!app.isPackaged));
 
+    const dataDir = process.env.LOCUS_DATA_DIR ?? defaultDataDir();
     try {
-      // locus mcp may be borrowing the folder for an editor; it hands it over.
-      ({ core } = await openAppCoreTakingOver({
-        dataDir: process.env.LOCUS_DATA_DIR ?? defaultDataDir(),
-        onProgress: (task, done, total) =>
-          window?.webContents.send(IPC_EVENT_CHANNEL, 'progress', {
-            task,
-            phase: task,
-            done,
-            total,
-          }),
-      }));
+      // A session: restoring a backup or switching embedders reopens memory in place.
+      core = await openCoreSession({
+        dataDir,
+        open: async (onProgress) => {
+          // locus mcp may be borrowing the folder for an editor; it hands it over.
+          const { core: opened } = await openAppCoreTakingOver({ dataDir, onProgress });
+          // Loading a model takes seconds; the window is usable meanwhile.
+          void loadSavedModel(opened);
+          return opened;
+        },
+      });
     } catch (error) {
       const { code, message } = serializeError(error);
       dialog.showErrorBox('Locus cannot open its memory', `${message}\n\n(${code})`);
       app.exit(1);
       return;
     }
+    // Native dialogs: the shell shows them; what they ask and do is in file-dialogs.ts.
+    core.handlers['dialogs.saveFile'] = async ({ fileName, text }) => {
+      const options = saveDialogOptions(fileName, app.getPath('downloads'));
+      const chosen = window
+        ? await dialog.showSaveDialog(window, options)
+        : await dialog.showSaveDialog(options);
+      if (chosen.canceled || !chosen.filePath) return { path: null };
+      writeChosenFile(chosen.filePath, text);
+      return { path: chosen.filePath };
+    };
+    core.handlers['dialogs.openFile'] = async ({ kind }) => {
+      const options = openDialogOptions(kind);
+      const chosen = window
+        ? await dialog.showOpenDialog(window, options)
+        : await dialog.showOpenDialog(options);
+      const file = chosen.filePaths[0];
+      return chosen.canceled || !file ? null : readPickedFile(kind, file);
+    };
     const opened = core;
     // One owner, many clients: CLI commands and `locus mcp` reach this core
     // through a loopback host instead of being refused the data folder.
     ownerHost = await startOwnerHost({
       core: opened,
-      dataDir: process.env.LOCUS_DATA_DIR ?? defaultDataDir(),
+      dataDir,
       kind: 'the Locus app',
     }).catch(() => undefined);
     window = new BrowserWindow({
       width: 1100,
       height: 760,
+      // The layout works from phone width up (the sidebar collapses).
+      minWidth: 360,
+      minHeight: 480,
       title: 'Locus',
       icon: join(resourcesDir, 'icon.png'),
-      webPreferences: {
-        preload,
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-        webSecurity: true,
-      },
+      webPreferences: windowPreferences({ preload, isPackaged: app.isPackaged }),
     });
     for (const name of EVENTS) {
       opened.events.on(name, (payload) => {
@@ -133,11 +226,8 @@ if (!app.requestSingleInstanceLock()) {
       });
     }
     const load = async (target: BrowserWindow, view?: string) => {
-      if (devServerUrl) {
-        await target.loadURL(view ? `${devServerUrl}?view=${view}` : devServerUrl);
-      } else {
-        await target.loadFile(join(rendererDir, 'index.html'), view ? { query: { view } } : {});
-      }
+      const base = devServerUrl ?? `${APP_ORIGIN}/index.html`;
+      await target.loadURL(view ? `${base}?view=${encodeURIComponent(view)}` : base);
     };
     await load(window);
     const main = window;
@@ -153,12 +243,9 @@ if (!app.requestSingleInstanceLock()) {
       quit: () => app.quit(),
     });
     app.on('will-quit', dispose);
-    // Loading a model takes seconds; the window is usable meanwhile.
-    void loadSavedModel(opened);
     // The rolling daily backup, checked at start and every few hours.
-    const dataDir = process.env.LOCUS_DATA_DIR ?? defaultDataDir();
     const backUp = () =>
-      void autoBackup(opened.database, dataDir, systemClock).catch(() => undefined);
+      void autoBackup(opened.core.database, dataDir, systemClock).catch(() => undefined);
     backUp();
     setInterval(backUp, 6 * 60 * 60 * 1000).unref();
   });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { BrowserWindow, globalShortcut, Menu, nativeImage, Tray } from 'electron';
+import { app, BrowserWindow, globalShortcut, Menu, nativeImage, Tray } from 'electron';
+import { windowPreferences } from '../core/host/electron-policy';
 
 export const CAPTURE_SHORTCUT = 'CommandOrControl+Shift+Space';
 
@@ -32,12 +33,7 @@ export function setUpTray(options: TrayOptions): { tray: Tray; dispose: () => vo
       minimizable: false,
       maximizable: false,
       skipTaskbar: true,
-      webPreferences: {
-        preload: options.preload,
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-      },
+      webPreferences: windowPreferences({ preload: options.preload, isPackaged: app.isPackaged }),
     });
     void options.load(capture, 'capture');
   };

@@ -38,13 +38,16 @@ const text = (max: number) => z.string().max(max);
 const actor = z.enum(['user', 'mcp', 'api']).optional();
 
 export const contract = {
-  'status.get': z.object({}),
+  /** With agentId, also that agent's own counts (a CLI working through another process asks so). */
+  'status.get': z.object({ agentId: agentId.optional() }),
 
   'agents.list': z.object({}),
   'agents.get': z.object({ agentId }),
   'agents.getDefault': z.object({}),
   'agents.create': z.object({
     name: text(200).min(1),
+    /** Persona and human blocks from a template (agents.templates); `blocks` wins when both are given. */
+    template: text(64).optional(),
     system: text(50_000).optional(),
     model: ModelSettingsSchema.partial().optional(),
     memory: settingsPatch(MemorySettingsSchema).optional(),
@@ -166,6 +169,12 @@ export const contract = {
   }),
   'chat.cancel': z.object({ turnId: z.string().min(1).max(100) }),
   'chat.context': z.object({ agentId, conversationId: conversationId.optional() }),
+  /**
+   * Empties a conversation's context window (default: the agent's most
+   * recently used one); every memory tier is kept. The way back from a
+   * context that no longer works.
+   */
+  'chat.resetContext': z.object({ agentId, conversationId: conversationId.optional() }),
 
   /** A quick note: durable before this returns, stored in archival memory tagged "note". */
   'captures.add': z.object({
@@ -179,8 +188,12 @@ export const contract = {
 
   'agentfile.export': z.object({ agentId }),
   'agentfile.exportMarkdown': z.object({ agentId, conversations: z.boolean().default(false) }),
-  /** The text of a Letta Agent File (.af); validated whole before anything is written. */
-  'agentfile.import': z.object({ text: z.string().max(200 * 1024 * 1024) }),
+  /**
+   * The text of a Letta Agent File (.af); validated whole before anything is
+   * written. Its size is checked by the core, which says AGENT_FILE_INVALID
+   * and how large the file is (a zod limit here said only INVALID_INPUT).
+   */
+  'agentfile.import': z.object({ text: z.string() }),
 
   'backups.list': z.object({}),
   'backups.create': z.object({}),
@@ -199,6 +212,32 @@ export const contract = {
   'models.cancelDownload': z.object({ id: text(200).min(1) }),
   /** Loads a model (catalogue id, .gguf path, or "scripted") and saves it as the agent's choice. */
   'models.load': z.object({ agentId, choice: text(4096).min(1) }),
+
+  // The desktop app (issue 21).
+  'agents.templates': z.object({}),
+  /** The agent every host opens when none is named (the app's last choice, `locus agents use`). */
+  'agents.setDefault': z.object({ agentId }),
+  'blocks.rename': z.object({ agentId, label: BlockLabelSchema, newLabel: BlockLabelSchema }),
+  /** The context window by section, in tokens, and the compiled prompt. */
+  'chat.inspect': z.object({ agentId, conversationId: conversationId.optional() }),
+  /** Runs the last user message again; the earlier attempt leaves the context, not history. */
+  'chat.retry': z.object({
+    agentId,
+    conversationId: conversationId.optional(),
+    turnId: z.string().min(1).max(100).optional(),
+  }),
+  /** Downloads the embedding model once; the host then reopens memory with it. */
+  'models.downloadEmbedder': z.object({}),
+  /** Puts a backup in place of the memory database; hosts that own the core reopen it. */
+  'backups.restore': z.object({ file: text(4096).min(1) }),
+  'preferences.get': z.object({}),
+  'preferences.update': z.object({ onboardingDone: z.boolean().optional() }),
+  /** Native dialogs, answered by the Electron shell only (a browser downloads and picks files itself). */
+  'dialogs.saveFile': z.object({
+    fileName: text(255).min(1),
+    text: z.string().max(200 * 1024 * 1024),
+  }),
+  'dialogs.openFile': z.object({ kind: z.enum(['agentfile', 'gguf']) }),
 } as const;
 
 export type Contract = typeof contract;
@@ -208,12 +247,15 @@ export type ParsedInput<K extends CallName> = z.output<Contract[K]>;
 
 export interface Status {
   dataDir: string | null;
-  embedder: { name: string; dimensions: number };
+  /** basic: the word-hash fallback, not a model; say so instead of showing its name as one. */
+  embedder: { name: string; dimensions: number; kind: 'model' | 'basic' };
   passages: { total: number; pending: number };
   /** Messages waiting are embedded in the background; words find them meanwhile. */
   messages: { total: number; pending: number };
   /** The chat model loaded now, if any. */
   model: { name: string; contextSize: number } | null;
+  /** The named agent's archival passages and messages (all its conversations). */
+  agent?: { passages: number; messages: number };
 }
 
 export interface BlockHistoryItem {
@@ -263,6 +305,7 @@ export interface CallOutputs {
     messages: Message[];
     prompt: Array<{ role: string; content: string }>;
   };
+  'chat.resetContext': { conversationId: string; removed: number };
   'captures.add': Passage;
   'agentfile.export': { fileName: string; text: string };
   'agentfile.exportMarkdown': { fileName: string; text: string };
@@ -275,6 +318,51 @@ export interface CallOutputs {
   'models.download': { id: string; path: string; sizeBytes: number };
   'models.cancelDownload': { cancelled: boolean };
   'models.load': { name: string; contextSize: number };
+  'agents.templates': AgentTemplateInfo[];
+  'agents.setDefault': Agent;
+  'blocks.rename': Block;
+  'chat.inspect': ContextInspection;
+  'chat.retry': ChatTurnResult;
+  'models.downloadEmbedder': { name: string; dimensions: number; reopened: boolean };
+  'backups.restore': RestoreResult;
+  'preferences.get': Preferences;
+  'preferences.update': Preferences;
+  'dialogs.saveFile': { path: string | null };
+  'dialogs.openFile': { path: string; name: string; text: string | null } | null;
+}
+
+export interface AgentTemplateInfo {
+  id: string;
+  name: string;
+  description: string;
+  blocks: Array<{ label: string; value: string }>;
+}
+
+export interface Preferences {
+  /** The first-run screen was finished or skipped. */
+  onboardingDone: boolean;
+}
+
+export interface RestoreResult {
+  agents: number;
+  messages: number;
+  /** Where the replaced database was kept (null if there was none). */
+  previous: string | null;
+}
+
+export type ContextSectionId =
+  'instructions' | 'core_memory' | 'summary' | 'surfaced' | 'messages' | 'free';
+
+export interface ContextInspection {
+  /** The conversation whose window this is. */
+  conversationId?: string;
+  contextSize: number;
+  /** tokenizer: the loaded model's; estimate: about four characters a token (no model loaded). */
+  counting: 'tokenizer' | 'estimate';
+  modelName: string | null;
+  used: number;
+  sections: Array<{ id: ContextSectionId; label: string; tokens: number }>;
+  prompt: Array<{ role: string; content: string }>;
 }
 
 /** What one consolidation run did. */
@@ -373,6 +461,8 @@ export type StopReason = 'replied' | 'no_heartbeat' | 'max_steps' | 'cancelled' 
 /** What happens during one agent turn, in order; the UI renders these as they come. */
 export type AgentEvent =
   | { type: 'step'; step: number }
+  /** The model has chosen this step's tool (its arguments are still being generated). */
+  | { type: 'tool'; step: number; name: string }
   | { type: 'token'; text: string }
   | { type: 'message'; message: Message }
   | { type: 'usage'; step: number; usage: TokenUsageReport }

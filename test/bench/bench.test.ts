@@ -121,6 +121,12 @@ describe('npm run bench -- --quick', () => {
         'tsx',
         path.join(repoRoot, 'bench/run.ts'),
         '--quick',
+        // Small: this checks that every suite runs and reports, not speed
+        // (each tiny-GGUF step evaluates ~5k prompt tokens: minutes of CPU at 8 turns).
+        '--sizes',
+        '300',
+        '--turns',
+        '2',
         '--suites',
         suites,
         '--threads',
@@ -128,7 +134,7 @@ describe('npm run bench -- --quick', () => {
         '--out',
         out,
       ],
-      { cwd: repoRoot, timeout: 900_000, maxBuffer: 16 * 2 ** 20 },
+      { cwd: repoRoot, maxBuffer: 16 * 2 ** 20 },
     );
     const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     const markdown = fs.readFileSync(path.join(out, 'results.md'), 'utf8');
@@ -136,17 +142,20 @@ describe('npm run bench -- --quick', () => {
     expect(results.finishedAt).toBeTruthy();
 
     const [point] = results.scale.points;
-    expect(point.passages).toBe(1000);
-    expect(point.messages).toBeGreaterThanOrEqual(1000);
+    expect(point.passages).toBe(300);
+    expect(point.messages).toBeGreaterThanOrEqual(300);
     expect(point.hnswRecallAt10).toBeGreaterThan(0.8);
     expect(point.search.hybrid.p50Ms).toBeGreaterThan(0);
     expect(point.search.hybrid.p95Ms).toBeGreaterThanOrEqual(point.search.hybrid.p50Ms);
     expect(point.databaseMb).toBeGreaterThan(0);
     expect(markdown).toContain('## Cost at scale');
 
-    // Unchanged memory means the prompt's prefix is served from the KV cache.
-    expect(results.tokens.steps).toBeGreaterThanOrEqual(8);
-    expect(results.tokens.unchangedMemory.reusedShare).toBeGreaterThan(0.5);
+    // Every step after the first is served its stable prefix (instructions,
+    // tools) from the KV cache, whatever the random model's tool calls did
+    // to memory; llama-chat-model.test.ts checks reuse exactly.
+    expect(results.tokens.steps).toBeGreaterThanOrEqual(2);
+    for (const step of results.tokens.perStep.slice(1))
+      expect(step.reusedTokens).toBeGreaterThan(step.promptTokens / 4);
     expect(markdown).toContain('## Prompt tokens evaluated vs reused');
 
     if (hasLocomo) {
@@ -165,5 +174,5 @@ describe('npm run bench -- --quick', () => {
       expect(text.overall['r@10']).toBeGreaterThan(50);
       expect(markdown).toContain('## LoCoMo evidence recall');
     }
-  }, 900_000);
+  });
 });

@@ -37,5 +37,5 @@ describe('electron-vite build', () => {
     const html = fs.readFileSync(path.join(outDir, 'renderer/index.html'), 'utf8');
     expect(html).toContain("script-src 'self'");
     expect(html).toMatch(/<script type="module" crossorigin src="\.\/assets\/index-[\w-]+\.js">/);
-  }, 180_000);
+  });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli';
-import { tempDir } from '../helpers/test-core';
+import { tempDataDir } from '../helpers/test-core';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../../shared/data/af/customer_service.af');
 
@@ -11,7 +11,7 @@ describe('locus import / export (CLI)', () => {
   it.skipIf(!fs.existsSync(EXAMPLE))(
     'imports a Letta file, reports inert tools, and exports it again',
     async () => {
-      const dataDir = tempDir();
+      const dataDir = await tempDataDir();
       const base = ['--data-dir', dataDir, '--embedder', 'fake'];
       const imported = await runCli(['import', EXAMPLE, ...base]);
       expect(imported.code).toBe(0);

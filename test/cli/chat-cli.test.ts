@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { createCore } from '../../src/core/create-core';
 import { buildTinyGguf } from '../fixtures/make-tiny-gguf';
 import { runCli } from '../helpers/run-cli';
-import { onCleanup, tempDir } from '../helpers/test-core';
+import { onCleanup, tempDataDir } from '../helpers/test-core';
 
 describe('locus chat and -p (CLI, scripted model, no Electron)', () => {
   it('answers one-shot prompts and remembers across runs', async () => {
-    const dataDir = tempDir();
+    const dataDir = await tempDataDir();
     const base = ['--data-dir', dataDir, '--embedder', 'fake', '--model', 'scripted'];
 
     const told = await runCli(['-p', 'Hi, my name is Ada', ...base]);
@@ -37,7 +37,7 @@ describe('locus chat and -p (CLI, scripted model, no Electron)', () => {
   });
 
   it('runs an interactive session from stdin and prints JSON results on request', async () => {
-    const dataDir = tempDir();
+    const dataDir = await tempDataDir();
     const base = ['--data-dir', dataDir, '--embedder', 'fake', '--model', 'scripted'];
     const session = await runCli(['chat', ...base], {
       stdin: 'Remember that the boat is called Petrel\nsearch boat\n/exit\nnever sent\n',
@@ -54,7 +54,7 @@ describe('locus chat and -p (CLI, scripted model, no Electron)', () => {
   });
 
   it('tells the user how to get a model when none is chosen or the file is bad', async () => {
-    const dataDir = tempDir();
+    const dataDir = await tempDataDir();
     const none = await runCli(['-p', 'hello', '--data-dir', dataDir, '--embedder', 'fake']);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/MODEL_NOT_CONFIGURED.*locus models download/);
@@ -84,7 +84,7 @@ describe('locus chat and -p (CLI, scripted model, no Electron)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const hub = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const dataDir = tempDir();
+    const dataDir = await tempDataDir();
 
     const download = await runCli(['models', 'download', 'qwen3-1.7b', '--data-dir', dataDir], {
       env: { LOCUS_HUB_URL: hub },

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli';
 import { spawnTsx, waitForOutput } from '../helpers/spawn-tsx';
-import { onCleanup, tempDir } from '../helpers/test-core';
+import { onCleanup, tempDataDir } from '../helpers/test-core';
 
 describe('locus memory (CLI, no Electron)', () => {
   it('adds, searches and edits memory that persists between runs', async () => {
-    const dataDir = tempDir();
+    const dataDir = await tempDataDir();
     const base = ['--data-dir', dataDir, '--embedder', 'fake'];
 
     const added = await runCli([
@@ -44,7 +44,7 @@ describe('locus memory (CLI, no Electron)', () => {
   });
 
   it('exits 2 with a usage hint on bad input and 1 with the code on refused calls', async () => {
-    const dataDir = tempDir();
+    const dataDir = await tempDataDir();
     const usage = await runCli([
       'memory',
       'search',
@@ -75,7 +75,7 @@ describe('locus memory (CLI, no Electron)', () => {
   });
 
   it('refuses to open a data folder another process holds, naming it', async () => {
-    const dataDir = tempDir();
+    const dataDir = await tempDataDir();
     const holder = spawnTsx('test/helpers/hold-data-dir.ts', [dataDir]);
     onCleanup(() => void holder.kill('SIGKILL'));
     await waitForOutput(holder, 'ready');

@@ -155,7 +155,11 @@ describe('agent loop', () => {
     const context = await core.runtime.contextMessages(agentId);
     expect(context[0]?.kind).toBe('summary');
     expect(context.length).toBeLessThan(90);
-    expect(context[0]?.content).toContain('Message number 0');
+    // The summary holds what left the context most recently; it is bounded
+    // (the scripted summariser echoes everything, which once grew every
+    // prompt past the window), and the oldest messages stay in recall.
+    expect(context[0]?.content).toMatch(/Message number \d+/);
+    expect(context[0]!.content.length).toBeLessThan(3000);
     const prompt = await core.runtime.preview(agentId);
     expect(prompt[0]?.content).toContain('Summary of earlier conversation');
     // A summary request opens with the system turn of the step before it, so
@@ -206,13 +210,19 @@ describe('agent loop', () => {
   it('cancels mid-generation promptly and records it', async () => {
     const { core, agentId } = await setup(undefined, undefined, 30);
     const controller = new AbortController();
-    const started = Date.now();
-    setTimeout(() => controller.abort(), 60);
+    // Promptly means by events, not by a clock: cancelled at the first
+    // streamed chunk, generation stops before the next one.
+    let tokens = 0;
     const result = await core.runtime.send(agentId, 'a long answer please', {
       signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type !== 'token') return;
+        tokens++;
+        controller.abort();
+      },
     });
     expect(result.stopReason).toBe('cancelled');
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(tokens).toBe(1);
     expect((await core.recall.recent(agentId, 1))[0]?.content).toBe('Stopped by the user.');
   });
 

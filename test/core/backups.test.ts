@@ -11,13 +11,13 @@ import {
 import { FakeClock } from '../../src/core/clock';
 import { createCore } from '../../src/core/create-core';
 import { runCli } from '../helpers/run-cli';
-import { onCleanup, tempDir } from '../helpers/test-core';
+import { onCleanup, tempDir, templateBlob } from '../helpers/test-core';
 
 describe('backups', () => {
   it('backs up, keeps a rolling set of automatic backups, and restores after checking', async () => {
     const dataDir = tempDir();
     const clock = new FakeClock(new Date('2026-11-01T08:00:00Z'));
-    const core = await createCore({ dataDir, clock });
+    const core = await createCore({ dataDir, clock, template: templateBlob() });
     const agent = await core.agents.getOrCreateDefault();
     await core.archival.insert(agent.id, { text: 'Before the backup' });
     const manual = await createBackup(core.database, dataDir, 'manual', clock);
@@ -36,7 +36,7 @@ describe('backups', () => {
 
     expect(await checkBackup(manual.file)).toMatchObject({ agents: 1 });
     const restored = await restoreBackup(dataDir, manual.file, clock);
-    expect(fs.existsSync(restored.previous)).toBe(true);
+    expect(fs.existsSync(restored.previous!)).toBe(true);
     const reopened = await createCore({ dataDir });
     onCleanup(() => reopened.dispose());
     const texts = (await reopened.archival.search(agent.id, { query: '' })).items.map(
@@ -47,7 +47,7 @@ describe('backups', () => {
 
   it('refuses a damaged backup and leaves the current memory untouched', async () => {
     const dataDir = tempDir();
-    const core = await createCore({ dataDir });
+    const core = await createCore({ dataDir, template: templateBlob() });
     const agent = await core.agents.getOrCreateDefault();
     await core.archival.insert(agent.id, { text: 'Precious' });
     const good = await createBackup(core.database, dataDir, 'manual', core.clock);
@@ -91,5 +91,28 @@ describe('backups', () => {
       (p) => p.text,
     );
     expect(texts).toEqual(['Kept by the backup']);
+  });
+
+  it('keeps making daily backups after one was dated in the future by a wrong clock', async () => {
+    const dataDir = tempDir();
+    const clock = new FakeClock(new Date('2030-01-01T00:00:00Z'));
+    const core = await createCore({ dataDir, clock, template: templateBlob() });
+    onCleanup(() => core.dispose());
+    const future = await autoBackup(core.database, dataDir, clock, { keep: 3 });
+    expect(future).not.toBeNull();
+
+    // The clock is put right: a backup a day again, and the future one is pruned first.
+    clock.set(new Date('2026-03-01T08:00:00Z'));
+    const made: string[] = [];
+    for (let day = 0; day < 4; day++) {
+      const backup = await autoBackup(core.database, dataDir, clock, { keep: 3 });
+      expect(backup).not.toBeNull();
+      made.push(backup!.file);
+      expect(await autoBackup(core.database, dataDir, clock, { keep: 3 })).toBeNull();
+      clock.advance(24 * 60 * 60 * 1000);
+    }
+    const kept = listBackups(dataDir).map((b) => b.file);
+    expect(kept.sort()).toEqual(made.slice(-3).sort());
+    expect(kept).not.toContain(future!.file);
   });
 });

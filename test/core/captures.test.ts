@@ -5,8 +5,8 @@ import { createCore } from '../../src/core/create-core';
 import { dispatch } from '../../src/core/host/dispatch';
 import { dataDirLayout } from '../../src/core/storage/data-dir';
 import { runCli } from '../helpers/run-cli';
-import { spawnTsx, waitForOutput } from '../helpers/spawn-tsx';
-import { onCleanup, tempDir, testCore } from '../helpers/test-core';
+import { outputUntilExit, spawnTsx } from '../helpers/spawn-tsx';
+import { onCleanup, tempDir, templateBlob, testCore } from '../helpers/test-core';
 
 describe('quick capture', () => {
   it('saves a note as an archival passage tagged "note" with its time and source', async () => {
@@ -77,10 +77,10 @@ describe('quick capture', () => {
       'first note',
       'second note',
     ]);
-    const out = await waitForOutput(child, 'ACK', 60_000).catch(() => '');
-    await new Promise((resolve) => child.on('exit', resolve));
-    const acked = [...(out + '').matchAll(/ACK (\S+)/g)].map((m) => m[1]);
-    expect(acked.length).toBeGreaterThan(0);
+    // It kills itself after the last acknowledgement: read all it said.
+    const out = await outputUntilExit(child);
+    const acked = [...out.matchAll(/ACK (\S+)\n/g)].map((m) => m[1]);
+    expect(acked).toHaveLength(2);
 
     // The lock left by the killed process is reclaimed; the notes come back.
     const core = await createCore({ dataDir });
@@ -107,5 +107,55 @@ describe('quick capture', () => {
       (p) => p.text,
     );
     expect(texts.sort()).toEqual(['Library books due Friday', 'Passport expires in March']);
+  });
+
+  it('refuses a note for an agent that does not exist before journaling it', async () => {
+    const dataDir = tempDir();
+    const core = await createCore({ dataDir, template: templateBlob() });
+    const result = await dispatch(core.handlers, 'captures.add', {
+      agentId: 'agent-missing',
+      text: 'Lost in the void',
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'AGENT_NOT_FOUND' } });
+    await core.dispose();
+    expect(new CaptureJournal(dataDirLayout(dataDir).captureJournal).pending()).toEqual([]);
+  });
+
+  it('files a journaled note whose agent is gone under the default agent, and starts', async () => {
+    const dataDir = tempDir();
+    const first = await createCore({ dataDir, template: templateBlob() });
+    const agent = await first.agents.getOrCreateDefault();
+    await first.dispose();
+    new CaptureJournal(dataDirLayout(dataDir).captureJournal).append({
+      id: 'capture-orphan',
+      agentId: 'agent-deleted-since',
+      text: 'Water the plants',
+      createdAt: '2026-11-20T10:00:00.000Z',
+      source: 'cli',
+    });
+
+    for (let start = 0; start < 2; start++) {
+      const core = await createCore({ dataDir });
+      expect(core.replayedCaptures).toBe(start === 0 ? 1 : 0);
+      const notes = await core.archival.search(agent.id, { query: '', tags: ['note'] });
+      expect(notes.items.map((p) => p.text)).toEqual(['Water the plants']);
+      await core.dispose();
+    }
+  });
+
+  it('stores piped text exactly, however the pipe splits multi-byte characters', async () => {
+    const dataDir = tempDir();
+    // 3-byte characters: 64 KiB pipe reads end inside one of them.
+    const text = `Notes ${'€ü✓ '.repeat(12_000)}end`;
+    const piped = await runCli(['capture', '--json', '--data-dir', dataDir, '--embedder', 'fake'], {
+      stdin: text,
+    });
+    expect(piped.code).toBe(0);
+    expect((JSON.parse(piped.stdout) as { text: string }).text).toBe(text);
+    const invalid = await runCli(['capture', '--data-dir', dataDir, '--embedder', 'fake'], {
+      stdin: Buffer.from([0x68, 0x69, 0xff, 0xfe, 0x21]),
+    });
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/INVALID_INPUT.*UTF-8/);
   });
 });

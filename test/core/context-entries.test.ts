@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/core/storage/open-database';
-import { migrations } from '../../src/core/storage/migrations/registry';
+import { migrationsBefore } from '../helpers/migrations-before';
 import { createAgentsRepo } from '../../src/core/storage/repos/agents-repo';
 import { createConversationsRepo } from '../../src/core/storage/repos/conversations-repo';
 import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
@@ -49,7 +49,7 @@ function message(id: string, agentId: string) {
 
 describe("an agent's context entries", () => {
   it('are carried over, in order, from the list stored in the agent row', async () => {
-    const before = migrations.filter((m) => m.id < CONTEXT_MIGRATION);
+    const before = migrationsBefore(CONTEXT_MIGRATION);
     const old = await openDatabase({ migrations: before });
     // A summary first although written last: the order is the list's, not the ids'.
     await addAgent(old, 'a', ['m-summary', 'm-1', 'm-2', 'm-3']);

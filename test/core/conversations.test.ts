@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LocusError } from '../../src/shared/errors';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { openDatabase } from '../../src/core/storage/open-database';
-import { migrations } from '../../src/core/storage/migrations/registry';
+import { migrationsBefore } from '../helpers/migrations-before';
 import { createCore } from '../../src/core/create-core';
 import { onCleanup, testCore, templateBlob } from '../helpers/test-core';
 
@@ -185,7 +185,7 @@ describe('conversations', () => {
   });
 
   it('keeps messages from before conversations existed in the agent’s first conversation', async () => {
-    const before = migrations.filter((m) => m.id < CONVERSATIONS_MIGRATION);
+    const before = migrationsBefore(CONVERSATIONS_MIGRATION);
     const old = await openDatabase({ migrations: before });
     await old.pg.query(
       `INSERT INTO agents (id, name, system, model, created_at, updated_at)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { migrations } from '../../src/core/storage/migrations/registry';
 import { openDatabase } from '../../src/core/storage/open-database';
 import { createVectorsRepo } from '../../src/core/storage/repos/vectors-repo';
+import { migrationIdsFrom, migrationsBefore } from '../helpers/migrations-before';
 import { onCleanup, tempDir, testCore } from '../helpers/test-core';
 
 const HALFVEC = '1796533858950_halfvec_embeddings';
@@ -9,10 +9,7 @@ const HALFVEC = '1796533858950_halfvec_embeddings';
 describe('half-precision embeddings', () => {
   it('converts stored full-precision vectors in place, keeping their values', async () => {
     const dataDir = tempDir();
-    const before = migrations.slice(
-      0,
-      migrations.findIndex((m) => m.id === HALFVEC),
-    );
+    const before = migrationsBefore(HALFVEC);
     const old = await openDatabase({ dataDir, migrations: before });
     await old.pg.exec(`
       ALTER TABLE passages ALTER COLUMN embedding TYPE vector(3);
@@ -26,7 +23,7 @@ describe('half-precision embeddings', () => {
 
     const upgraded = await openDatabase({ dataDir });
     onCleanup(() => upgraded.close());
-    expect(upgraded.migration.applied).toEqual([HALFVEC]);
+    expect(upgraded.migration.applied).toEqual(migrationIdsFrom(HALFVEC));
     const column = await upgraded.pg.query<{ type: string }>(
       `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute
        WHERE attrelid = 'passages'::regclass AND attname = 'embedding'`,

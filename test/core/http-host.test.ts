@@ -81,6 +81,10 @@ describe('loopback HTTP host', () => {
     expect(await codeOf(huge)).toBe('PAYLOAD_TOO_LARGE');
     const after = await post('status.get', {});
     expect(after.status).toBe(200);
+    // An agent file may be large (whole memories): the import takes it and judges its content.
+    const bigFile = await post('agentfile.import', { text: 'x'.repeat(20_000) });
+    expect(bigFile.status).toBe(200);
+    expect(await codeOf(bigFile)).toBe('AGENT_FILE_INVALID');
   });
 
   it('streams agent events over server-sent events', async () => {
@@ -122,14 +126,9 @@ describe('loopback HTTP host', () => {
   });
 
   it('accepts IPC only from the app and opens only http(s) links outside', () => {
-    expect(
-      isAppUrl('file:///opt/locus/out/renderer/index.html', {
-        rendererDir: '/opt/locus/out/renderer',
-      }),
-    ).toBe(true);
-    expect(isAppUrl('file:///home/me/evil.html', { rendererDir: '/opt/locus/out/renderer' })).toBe(
-      false,
-    );
+    // The renderer is served from app://locus; file:// pages are not the app.
+    expect(isAppUrl('app://locus/index.html', {})).toBe(true);
+    expect(isAppUrl('file:///opt/locus/out/renderer/index.html', {})).toBe(false);
     expect(isAppUrl('http://localhost:5173/', { devServerUrl: 'http://localhost:5173' })).toBe(
       true,
     );

@@ -5,7 +5,7 @@ import { loadLlamaChatModel } from '../../src/core/models/llama-chat-model';
 import type { ChatModel } from '../../src/core/models/chat-model';
 import { LocusError } from '../../src/shared/errors';
 import { writeTinyGguf } from '../fixtures/make-tiny-gguf';
-import { tempDir, testCore } from '../helpers/test-core';
+import { onCleanup, tempDir, testCore } from '../helpers/test-core';
 
 // The real node-llama-cpp path on a tiny generated GGUF with random weights:
 // its words are noise, but under the tool grammar every reply must still be a
@@ -76,13 +76,23 @@ describe('node-llama-cpp chat model on a tiny GGUF', () => {
   });
 
   it('keeps the whole prompt when it nearly fills the window, so the cache still matches', async () => {
+    // Its own small window: filling 16k tokens twice cost minutes of CPU.
+    // tempDir() folders go after each test, so this one writes its own file.
+    const smallFile = writeTinyGguf(path.join(tempDir(), 'small.gguf'), { contextLength: 2048 });
+    const small = await loadLlamaChatModel({
+      modelPath: smallFile,
+      contextSize: 2048,
+      threads: 2,
+      gpu: false,
+    });
+    onCleanup(() => small.dispose());
     const turns = [
       { role: 'system' as const, content: 'You are terse.' },
       // Byte-level vocabulary: about one token per character.
-      { role: 'user' as const, content: 'notes about the garden, '.repeat(640) },
+      { role: 'user' as const, content: 'notes about the garden, '.repeat(80) },
     ];
-    const promptTokens = await model.countTokens(turns);
-    const room = 16384 - promptTokens;
+    const promptTokens = await small.countTokens(turns);
+    const room = 2048 - promptTokens;
     expect(room).toBeGreaterThan(0);
     const request = {
       purpose: 'summary' as const,
@@ -91,9 +101,9 @@ describe('node-llama-cpp chat model on a tiny GGUF', () => {
       // More than is left: the reply must shrink, not the prompt.
       maxTokens: room + 500,
     };
-    const first = await model.generate(request);
+    const first = await small.generate(request);
     expect(first.usage.promptTokens).toBe(promptTokens);
-    const second = await model.generate(request);
+    const second = await small.generate(request);
     expect(second.usage.reusedTokens).toBe(promptTokens - 1);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/core/storage/open-database';
 import { migrations } from '../../src/core/storage/migrations/registry';
+import { migrationsBefore } from '../helpers/migrations-before';
 import { createAgentsRepo } from '../../src/core/storage/repos/agents-repo';
 import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
 import { createPassagesRepo } from '../../src/core/storage/repos/passages-repo';
@@ -44,7 +45,7 @@ async function counted(db: Database, agentId: string) {
 
 describe('memory counts', () => {
   it('are filled in for memory stored before the migration', async () => {
-    const before = migrations.filter((m) => m.id < COUNTS_MIGRATION);
+    const before = migrationsBefore(COUNTS_MIGRATION);
     const old = await openDatabase({ migrations: before });
     await addAgent(old, 'a');
     await addAgent(old, 'empty');

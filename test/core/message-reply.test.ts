@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { conversationSearch } from '../../src/core/agent/tools/search-tools';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { migrations } from '../../src/core/storage/migrations/registry';
+import { migrationsBefore } from '../helpers/migrations-before';
 import { openDatabase } from '../../src/core/storage/open-database';
 import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
 import { onCleanup, testCore } from '../helpers/test-core';
@@ -41,7 +41,7 @@ describe('what the agent said to the user', () => {
 
   it('is read out of the tool calls of messages stored before the upgrade', async () => {
     const old = await openDatabase({
-      migrations: migrations.filter((m) => m.id < REPLY_MIGRATION),
+      migrations: migrationsBefore(REPLY_MIGRATION),
     });
     const rows: Array<[string, string, string, string | null]> = [
       [

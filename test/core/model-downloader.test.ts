@@ -18,7 +18,13 @@ import { tempDir } from '../helpers/test-core';
 function startHub(file: Buffer) {
   const sha = crypto.createHash('sha256').update(file).digest('hex');
   const log: { path: string; range: string | undefined }[] = [];
-  const state = { dropAfter: 0, drops: 0, ignoreRange: false };
+  const state = {
+    dropAfter: 0,
+    drops: 0,
+    ignoreRange: false,
+    /** The client's partial file: a drop waits until it holds what was sent. */
+    partFile: '',
+  };
   const server = http.createServer((req, res) => {
     const url = req.url ?? '';
     log.push({ path: url, range: req.headers.range });
@@ -54,9 +60,18 @@ function startHub(file: Buffer) {
     );
     if (state.drops > 0) {
       state.drops--;
-      // Closes mid-body once the client has had time to read what was sent:
-      // fetch discards chunks still queued when the stream errors.
-      res.write(body.subarray(0, state.dropAfter), () => setTimeout(() => res.socket?.end(), 300));
+      // Closes mid-body once the client has written what was sent to its
+      // partial file (fetch discards chunks still queued when the stream
+      // errors): a state to wait for, not a time, so load cannot change it.
+      const sent = state.dropAfter;
+      res.write(body.subarray(0, sent), () => {
+        const check = setInterval(() => {
+          const size = fs.statSync(state.partFile, { throwIfNoEntry: false })?.size ?? 0;
+          if (size < sent) return;
+          clearInterval(check);
+          res.socket?.end();
+        }, 10);
+      });
       return;
     }
     res.end(body);
@@ -112,6 +127,7 @@ describe('model downloader', () => {
     const destination = path.join(tempDir(), 'tiny.gguf');
     hub.state.dropAfter = 50_000;
     hub.state.drops = 1;
+    hub.state.partFile = `${destination}.part`;
     hub.log.length = 0;
     const result = await downloadModelFile({
       url: `${base}/resolve/tiny.gguf`,
@@ -127,6 +143,7 @@ describe('model downloader', () => {
     const destination = path.join(tempDir(), 'tiny.gguf');
     hub.state.dropAfter = 30_000;
     hub.state.drops = 1;
+    hub.state.partFile = `${destination}.part`;
     expect(
       await codeOf(
         downloadModelFile({ url: `${base}/resolve/tiny.gguf`, destination, retries: 0 }),

@@ -3,7 +3,7 @@ import { createCore } from '../../src/core/create-core';
 import { normalize, type Embedder } from '../../src/core/models/embedder';
 import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { migrations } from '../../src/core/storage/migrations/registry';
+import { migrationsBefore } from '../helpers/migrations-before';
 import { openDatabase } from '../../src/core/storage/open-database';
 import { onCleanup, tempDir, testCore } from '../helpers/test-core';
 
@@ -153,7 +153,7 @@ describe('recall search by meaning', () => {
 
   it('embeds what was said before the upgrade, and nothing else, in the background', async () => {
     const old = await openDatabase({
-      migrations: migrations.filter((m) => m.id < EMBEDDINGS_MIGRATION),
+      migrations: migrationsBefore(EMBEDDINGS_MIGRATION),
     });
     await old.pg.query(
       `INSERT INTO agents (id, name, system, model, created_at, updated_at)
@@ -238,8 +238,18 @@ describe('recall search by meaning', () => {
     for (let i = 0; i < 300; i++) {
       await first.recall.append(id, { role: 'user', content: `note ${i} about the office` });
     }
+    // Closed once the background run has embedded its first batch: a state,
+    // not a delay, so a loaded machine cannot change what is left.
+    const started = new Promise<void>((resolve) => {
+      const off = first.events.on('progress', (p) => {
+        if (p.task === 'index-messages' && p.done > 0) {
+          off();
+          resolve();
+        }
+      });
+    });
     first.indexer.schedule();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await started;
     await first.dispose(); // resolves between batches, without finishing the backlog
     const reopened = await createCore({ dataDir, embedder: conceptEmbedder() });
     onCleanup(() => reopened.dispose());

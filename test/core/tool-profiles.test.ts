@@ -4,7 +4,7 @@ import { call } from '../../src/core/host/call';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { openDatabase, type Database } from '../../src/core/storage/open-database';
 import { OLD_DEFAULT_PROMPT } from '../../src/core/storage/migrations/1796530949925_memory_pipeline';
-import { migrations } from '../../src/core/storage/migrations/registry';
+import { migrationIdsFrom, migrationsBefore } from '../helpers/migrations-before';
 import { createAgentsRepo } from '../../src/core/storage/repos/agents-repo';
 import { createConsolidationRepo } from '../../src/core/storage/repos/consolidation-repo';
 import { replyOnlyModel } from '../helpers/consolidation-models';
@@ -103,7 +103,7 @@ async function addAgent(db: Database, id: string, system: string): Promise<void>
 
 describe('the memory pipeline migration', () => {
   it('moves agents on the old default prompt to the small profile and keeps custom ones on Letta tools', async () => {
-    const before = migrations.filter((m) => m.id < PIPELINE_MIGRATION);
+    const before = migrationsBefore(PIPELINE_MIGRATION);
     const old = await openDatabase({ migrations: before });
     await addAgent(old, 'default', OLD_DEFAULT_PROMPT);
     await addAgent(old, 'custom', 'You are a pirate. Use memory_rethink often.');
@@ -117,7 +117,7 @@ describe('the memory pipeline migration', () => {
 
     const db = await openDatabase({ template: dump });
     onCleanup(() => db.close());
-    expect(db.migration.applied).toEqual([PIPELINE_MIGRATION]);
+    expect(db.migration.applied).toEqual(migrationIdsFrom(PIPELINE_MIGRATION));
     const agents = createAgentsRepo(db.pg);
     expect(await agents.get('default')).toMatchObject({
       system: DEFAULT_SYSTEM_PROMPT,

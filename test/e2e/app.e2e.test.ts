@@ -177,17 +177,16 @@ describe('desktop UI in headless Chromium', () => {
     const messages = page.getByTestId('messages');
     await page.getByText('old message 69').waitFor();
     expect(await page.getByText('old message 0', { exact: true }).count()).toBe(0);
-    for (
-      let i = 0;
-      i < 5 && (await page.getByText('old message 0', { exact: true }).count()) === 0;
-      i++
-    ) {
-      // Scroll as a user does, with the wheel over the conversation.
+    // Scroll as a user does, with the wheel over the conversation, until the
+    // oldest page has loaded: each wheel waits for more messages to appear,
+    // not for a fixed time.
+    const shown = () => page.locator('.message.user').count();
+    while ((await page.getByText('old message 0', { exact: true }).count()) === 0) {
+      const before = await shown();
       await messages.hover();
       await page.mouse.wheel(0, -20_000);
-      await page.waitForTimeout(300);
+      await expect.poll(shown).toBeGreaterThan(before);
     }
-    await page.getByText('old message 0', { exact: true }).waitFor();
     // Nothing shown twice after three pages were joined.
     expect(await page.locator('.message.user').count()).toBe(70);
   });
@@ -261,11 +260,9 @@ describe('desktop UI in headless Chromium', () => {
       .toBeGreaterThan(0);
     await screenshot(page, 'models-downloading');
     const use = entry.getByRole('button', { name: 'Use', exact: true });
-    await use.waitFor({ timeout: 30_000 });
+    await use.waitFor();
     await use.click();
-    await expect
-      .poll(() => page.getByTestId('loaded-model').textContent(), { timeout: 30_000 })
-      .toMatch(/^Loaded: /);
+    await expect.poll(() => page.getByTestId('loaded-model').textContent()).toMatch(/^Loaded: /);
     await screenshot(page, 'models');
   });
 });

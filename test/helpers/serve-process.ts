@@ -32,7 +32,7 @@ export async function startServe(dataDir: string, args: string[] = []): Promise<
   onCleanup(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  const printed = await waitForOutput(child, '"apiUrl"', 120_000);
+  const printed = await waitForOutput(child, '"apiUrl"');
   const line = printed.split('\n').find((l) => l.includes('"apiUrl"')) ?? '{}';
   const url = (JSON.parse(line) as { apiUrl: string }).apiUrl;
   return {

@@ -15,32 +15,36 @@ export function spawnTsx(
   });
 }
 
-/** Resolves with everything printed once `marker` appears on stdout. */
+/**
+ * Resolves with everything printed once `marker` appears on stdout; rejects
+ * if the process exits first. No time limit: how long a start takes depends
+ * on the machine's load (the test's own timeout catches a hang).
+ */
 export function waitForOutput(
   child: ChildProcessWithoutNullStreams,
   marker: string,
-  timeoutMs = 60_000,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(
-      () => reject(new Error(`timed out waiting for "${marker}"; stderr: ${err}`)),
-      timeoutMs,
-    );
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      if (out.includes(marker)) {
-        clearTimeout(timer);
-        resolve(out);
-      }
+      if (out.includes(marker)) resolve(out);
     });
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('exit', (code) => {
-      clearTimeout(timer);
       if (!out.includes(marker))
         reject(new Error(`exited with ${code} before "${marker}"; stderr: ${err}`));
     });
+  });
+}
+
+/** Everything a process prints on stdout until it exits. */
+export function outputUntilExit(child: ChildProcessWithoutNullStreams): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
   });
 }
 

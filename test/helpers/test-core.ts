@@ -44,6 +44,18 @@ export function tempDir(prefix = 'locus-test-'): string {
   return dir;
 }
 
+/**
+ * A temporary data folder that already holds a migrated database, loaded from
+ * the template: initdb in a fresh folder costs seconds (about 9 s on a loaded
+ * machine against 3-4 s from the template), paid by every CLI test's first run.
+ */
+export async function tempDataDir(prefix = 'locus-test-'): Promise<string> {
+  const dir = tempDir(prefix);
+  const core = await createCore({ dataDir: dir, template: templateBlob() });
+  await core.dispose();
+  return dir;
+}
+
 export function onCleanup(fn: () => Promise<void> | void): void {
   cleanups.push(fn);
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCrashTrials } from '../../scripts/reliability/crash-trials';
 import { runFuzz } from '../../scripts/reliability/fuzz-agent-files';
+import { runRestoreTrials } from '../../scripts/reliability/restore-trials';
 import { call } from '../../src/core/host/call';
 import { createScriptedModel, type Script } from '../../src/core/models/scripted-model';
 import { runCli } from '../helpers/run-cli';
@@ -23,14 +24,24 @@ describe('reliability', () => {
       partialWrites: 0,
     });
     expect(report.acknowledgedWrites).toBeGreaterThan(report.trials);
-  }, 1_200_000);
+  });
+
+  it('leaves the old memory or the backup whole when a restore is killed at any moment', async () => {
+    const report = await runRestoreTrials({
+      trials: Number(process.env.LOCUS_RESTORE_TRIALS ?? 3),
+      dataDir: tempDir(),
+    });
+    expect(report.details).toEqual([]);
+    expect(report).toMatchObject({ failedOpens: 0, wrongContents: 0, leftovers: 0 });
+    expect(report.restored + report.unchanged).toBe(report.trials);
+  });
 
   it('survives hundreds of mutated agent files with no crash and no partial import', async () => {
     const report = await runFuzz({ count: 300, seed: 11 });
     expect(report.findings).toEqual([]);
     expect(report.rejected).toBeGreaterThan(100);
     expect(report.cases).toBe(300);
-  }, 600_000);
+  });
 
   it('keeps planted secrets out of exports, reports and output', async () => {
     const secret = 'sk-live-PLANTED0123456789abcdef';

@@ -2,30 +2,54 @@ import readline from 'node:readline';
 import { call } from '../../core/host/call';
 import type { CoreAccess } from '../../core/host/connect-core';
 import type { AgentEvent } from '../../shared/contract';
-import type { Agent } from '../../shared/entities';
+import type { Agent, Conversation } from '../../shared/entities';
 import { LocusError, serializeError } from '../../shared/errors';
+import { toolArgumentsText, toolResult } from '../../shared/tool-call-line';
+import { nextActivity, type TurnActivity } from '../../shared/turn-activity';
 import { formatError, type Output } from '../output';
+import { createWorkingIndicator, type WorkingIndicator } from '../working-indicator';
+import { runSlashCommand } from './chat-slash';
 
-/** Prints a turn as it happens: reply tokens to stdout, memory activity to stderr. */
-function turnPrinter(output: Output, verbose: boolean): (event: AgentEvent) => void {
+/**
+ * Prints a turn as it happens: reply tokens to stdout; memory activity, one
+ * readable line per tool call, and the working indicator to stderr.
+ */
+function turnPrinter(output: Output, indicator: WorkingIndicator): (event: AgentEvent) => void {
   let streamed = false;
+  let activity: TurnActivity | null = null;
+  const calls = new Map<string, string>();
   return (event) => {
     if (output.json) return;
+    activity = nextActivity(activity, event);
+    indicator.set(activity);
     switch (event.type) {
       case 'token':
         process.stdout.write(event.text);
         streamed = true;
         break;
       case 'message': {
-        const call = event.message.toolCalls?.[0];
-        if (call && call.name !== 'send_message') output.err(`  [${call.name}] ${call.arguments}`);
-        else if (verbose && event.message.role === 'tool') output.err(`  ${event.message.content}`);
+        const { message } = event;
+        const toolCall = message.toolCalls?.[0];
+        if (toolCall && toolCall.name !== 'send_message') {
+          indicator.clear();
+          calls.set(toolCall.id, toolCall.name);
+          const args = toolArgumentsText(toolCall);
+          output.err(`  [${toolCall.name}]${args ? ` ${args}` : ''}`);
+        } else if (message.role === 'tool' && message.toolCallId && calls.has(message.toolCallId)) {
+          const result = toolResult(message);
+          if (!result.ok) {
+            indicator.clear();
+            output.err(`  [${calls.get(message.toolCallId)}] failed: ${result.message}`);
+          }
+        }
         break;
       }
       case 'summarized':
+        indicator.clear();
         output.err(`  [memory] ${event.evicted} older messages summarised; they stay searchable.`);
         break;
       case 'done':
+        indicator.stop();
         if (streamed) process.stdout.write('\n');
         else if (event.reply === null && event.stopReason !== 'replied')
           output.err(`  (no reply: ${event.stopReason})`);
@@ -42,19 +66,37 @@ async function runTurn(
   agent: Agent,
   text: string,
   output: Output,
-  verbose: boolean,
   turnId: string,
+  conversationId?: string,
 ): Promise<void> {
-  const print = turnPrinter(output, verbose);
+  const indicator = createWorkingIndicator();
+  const print = turnPrinter(output, indicator);
   const off = core.events.on('agent', (e) => {
     if (e.turnId === turnId) print(e.event);
   });
   try {
-    const result = await call(core.handlers, 'chat.send', { agentId: agent.id, text, turnId });
+    if (!output.json) indicator.set('thinking');
+    const result = await call(core.handlers, 'chat.send', {
+      agentId: agent.id,
+      text,
+      turnId,
+      ...(conversationId ? { conversationId } : {}),
+    });
     if (output.json) output.out(JSON.stringify(result));
   } finally {
+    indicator.stop();
     off();
   }
+}
+
+/** The conversation a chat continues when none is named: the one last talked in (or a new one). */
+async function defaultConversation(core: CoreAccess, agent: Agent): Promise<Conversation> {
+  const { conversationId } = await call(core.handlers, 'chat.context', { agentId: agent.id });
+  const all = await call(core.handlers, 'conversations.list', { agentId: agent.id });
+  const found = all.find((c) => c.id === conversationId);
+  if (!found)
+    throw new LocusError('CONVERSATION_NOT_FOUND', 'The conversation is gone; try again.');
+  return found;
 }
 
 /** `locus -p "..."`: one turn, reply on stdout, memory saved. */
@@ -63,25 +105,33 @@ export async function promptCommand(
   agent: Agent,
   text: string,
   output: Output,
+  conversation?: Conversation,
 ): Promise<void> {
   if (!text.trim()) throw new LocusError('INVALID_INPUT', 'The prompt is empty.');
-  await runTurn(core, agent, text, output, false, `cli-${Date.now()}`);
+  await runTurn(core, agent, text, output, `cli-${Date.now()}`, conversation?.id);
 }
 
 /**
  * `locus chat`: a REPL. Ctrl+C stops the reply being generated; at the prompt
- * it (or /exit, or end of input) leaves. Errors are shown and the session goes on.
+ * it (or /exit, or end of input) leaves. Lines starting with "/" are commands
+ * for Locus, never sent to the model. Errors are shown and the session goes on.
  */
-export async function chatCommand(core: CoreAccess, agent: Agent, output: Output): Promise<void> {
+export async function chatCommand(
+  core: CoreAccess,
+  agent: Agent,
+  output: Output,
+  resume?: Conversation,
+): Promise<void> {
   // Before the prompt opens: lines typed (or piped) meanwhile must not be dropped.
   const { model } = await call(core.handlers, 'status.get', {});
+  let conversation = resume ?? (await defaultConversation(core, agent));
   const rl = readline.createInterface({
     input: process.stdin,
     output: process.stdout,
     terminal: process.stdin.isTTY,
   });
   output.err(
-    `Chatting with ${agent.name} on ${model?.name ?? 'no model'}. /exit to leave, Ctrl+C stops a reply.`,
+    `Chatting with ${agent.name} on ${model?.name ?? 'no model'}, in "${conversation.name}". /help lists commands, /exit leaves, Ctrl+C stops a reply.`,
   );
   let current: string | null = null;
   let turns = 0;
@@ -96,11 +146,23 @@ export async function chatCommand(core: CoreAccess, agent: Agent, output: Output
   rl.prompt();
   for await (const line of rl) {
     const text = line.trim();
-    if (text === '/exit' || text === '/quit') break;
-    if (text) {
+    if (text.startsWith('/')) {
+      try {
+        const outcome = await runSlashCommand(text, {
+          core,
+          agent,
+          output,
+          conversation,
+          setConversation: (next) => (conversation = next),
+        });
+        if (outcome === 'exit') break;
+      } catch (error) {
+        output.err(formatError(serializeError(error)));
+      }
+    } else if (text) {
       current = `cli-${Date.now()}-${turns++}`;
       try {
-        await runTurn(core, agent, text, output, false, current);
+        await runTurn(core, agent, text, output, current, conversation.id);
       } catch (error) {
         output.err(formatError(serializeError(error)));
       } finally {

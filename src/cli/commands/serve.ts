@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Core } from '../../core/create-core';
+import type { EventBus } from '../../core/events';
 import { startOwnerHost } from '../../core/host/owner-host';
+import type { Handlers } from '../../shared/contract';
 import type { Output } from '../output';
 
 /** The built renderer, next to the sources (npm run build writes it). */
@@ -26,7 +27,8 @@ export interface ServeOptions {
  * Runs until interrupted.
  */
 export async function serveCommand(
-  core: Core,
+  // A session: a restore from the app closes and reopens the core behind it.
+  core: { handlers: Handlers; events: EventBus; interrupt: () => void },
   options: ServeOptions,
   output: Output,
 ): Promise<void> {
@@ -77,5 +79,7 @@ export async function serveCommand(
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  // Work in progress (an import, a reply) stops first, so closing is prompt.
+  core.interrupt();
   await host.close();
 }

@@ -14,6 +14,13 @@ import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Db } from '../storage/sql';
 import { createContextCache } from './context-cache';
+import {
+  createMessageClipper,
+  fitTokens,
+  messageTokenCap,
+  modelTokenCounter,
+  summaryTokenCap,
+} from './message-clip';
 import { PRESSURE_WARNING, compileContext } from './context-compiler';
 import { ReplyStreamer } from './reply-streamer';
 import { parseStep, stepResponseSchema } from './response-format';
@@ -96,6 +103,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   }
   const turnLocks = new Map<string, Promise<unknown>>();
   const contextCache = createContextCache();
+  const clipper = createMessageClipper();
 
   /** Which agent and which of its conversations a turn, a fit or a preview is about. */
   interface Thread {
@@ -146,9 +154,13 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
    */
   async function loadStep(
     thread: Thread,
+    model: ChatModel | null,
   ): Promise<{ agent: Agent; messages: Message[]; counts: MemoryCounts }> {
     const state = await agents.getStepState(thread.agentId, thread.conversationId);
-    const messages = await resolveMessages(thread.conversationId, state.contextIds);
+    const stored = await resolveMessages(thread.conversationId, state.contextIds);
+    // A message too long for the window is shown clipped, never whole.
+    const budget = model ? budgetFor(model) : budgetForSize(state.agent.model.contextSize);
+    const messages = await clipper.clip(stored, messageTokenCap(budget), modelTokenCounter(model));
     return { agent: state.agent, messages, counts: state.counts };
   }
 
@@ -175,6 +187,36 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     return Math.min(1024, Math.floor(model.contextSize / 4));
   }
 
+  function budgetForSize(contextSize: number): number {
+    return contextSize - Math.min(1024, Math.floor(contextSize / 4));
+  }
+
+  function budgetFor(model: ChatModel): number {
+    return budgetForSize(model.contextSize);
+  }
+
+  /**
+   * Refuses a turn, before anything is stored, when instructions, tools and
+   * core memory alone leave no room for a message: no eviction could help.
+   */
+  async function checkRoom(thread: Thread, model: ChatModel, text: string): Promise<void> {
+    const { agent, messages, counts } = await loadStep(thread, model);
+    const summary = messages.filter((m) => m.kind === 'summary').at(-1);
+    const fixed = await model.countTokens(compile(agent, summary ? [summary] : [], counts));
+    const budget = budgetFor(model);
+    const message = Math.min(
+      messageTokenCap(budget),
+      await modelTokenCounter(model)(text.slice(0, budget * 8)),
+    );
+    if (fixed + message > budget) {
+      throw new LocusError(
+        'CONTEXT_OVERFLOW',
+        `Core memory and instructions take ${fixed} of the ${budget} tokens this model's context window has for a turn, leaving no room for your message; nothing was saved. Shorten the core memory blocks (Memory view) or choose a larger context size in Models & settings.`,
+        { tokens: fixed + message, budget },
+      );
+    }
+  }
+
   /**
    * Returns a prompt that fits the window. On overflow the oldest messages
    * are folded into the recursive summary and leave the context (they stay in
@@ -186,8 +228,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     emit: (event: AgentEvent) => void,
     signal?: AbortSignal,
   ): Promise<ChatTurn[]> {
-    const budget = model.contextSize - reserveFor(model);
-    let { agent, messages, counts } = await loadStep(thread);
+    const budget = budgetFor(model);
+    let { agent, messages, counts } = await loadStep(thread, model);
     let turns = compile(agent, messages, counts);
     let tokens = await model.countTokens(turns);
     if (tokens > budget) {
@@ -206,10 +248,17 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       }
       const evicted = chat.slice(0, cut);
       if (evicted.length > 0) {
-        const text = await summarize(model, summary?.content ?? null, evicted, {
+        const summarized = await summarize(model, summary?.content ?? null, evicted, {
           ...(signal ? { signal } : {}),
           ...(turns[0]?.role === 'system' ? { agentSystem: turns[0].content } : {}),
         });
+        // The newest part of the summary is kept: it holds what just left the context.
+        const text = await fitTokens(
+          summarized,
+          summaryTokenCap(budget),
+          modelTokenCounter(model),
+          (chars) => summarized.slice(summarized.length - chars),
+        );
         const summaryMessage = await db.transaction(async (tx) => {
           const created = await recall.append(
             thread.agentId,
@@ -228,7 +277,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
           return created;
         });
         emit({ type: 'summarized', evicted: evicted.length, summaryId: summaryMessage.id });
-        ({ agent, messages, counts } = await loadStep(thread));
+        ({ agent, messages, counts } = await loadStep(thread, model));
         turns = compile(agent, messages, counts);
         tokens = await model.countTokens(turns);
       }
@@ -259,6 +308,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     // Read once a turn: a profile switched mid-turn applies from the next one.
     const { tools, rules } = profileOf(agent);
     const schema = schemaOf(profileOf(agent));
+    await checkRoom(thread, model, text);
     const [user] = await appendToContext(thread, { role: 'user', content: text });
     emit({ type: 'message', message: user });
 
@@ -273,7 +323,10 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       emit({ type: 'step', step });
       if (turn.signal?.aborted) return cancelled(step - 1);
       const turns = await fitContext(thread, model, emit, turn.signal);
-      const streamer = new ReplyStreamer((chunk) => emit({ type: 'token', text: chunk }));
+      const streamer = new ReplyStreamer(
+        (chunk) => emit({ type: 'token', text: chunk }),
+        (name) => emit({ type: 'tool', step, name }),
+      );
       let result;
       try {
         result = await model.generate(
@@ -401,8 +454,37 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     threadOf,
     /** The exact prompt the next step of a conversation would see (for inspection and tests). */
     async preview(agentId: string, conversationId?: string): Promise<ChatTurn[]> {
-      const { agent, messages, counts } = await loadStep(await threadOf(agentId, conversationId));
+      const { agent, messages, counts } = await loadStep(
+        await threadOf(agentId, conversationId),
+        options.getModel(),
+      );
       return compile(agent, messages, counts);
+    },
+    /**
+     * Empties a conversation's context window (default: the agent's most
+     * recently used one): every message stays in recall memory, core and
+     * archival memory are untouched. The way back from a context that no
+     * longer works. Waits for a running turn of the agent to end.
+     */
+    async resetContext(agentId: string, conversationId?: string): Promise<{ removed: number }> {
+      const previous = turnLocks.get(agentId) ?? Promise.resolve();
+      const current = previous
+        .catch(() => undefined)
+        .then(async () => {
+          const thread = await threadOf(agentId, conversationId);
+          return db.transaction(async (tx) => {
+            const repo = createConversationsRepo(tx);
+            const removed = (await repo.getContextMessageIds(thread.conversationId)).length;
+            await repo.setContextMessageIds({ id: thread.conversationId, agentId }, []);
+            return { removed };
+          });
+        });
+      turnLocks.set(agentId, current);
+      try {
+        return await current;
+      } finally {
+        if (turnLocks.get(agentId) === current) turnLocks.delete(agentId);
+      }
     },
   };
 }

@@ -1,4 +1,5 @@
 const SEND_MESSAGE = /"tool"\s*:\s*"send_message"/;
+const TOOL_NAME = /"tool"\s*:\s*"([a-z_][a-z0-9_]*)"/;
 const MESSAGE_START = /"message"\s*:\s*"/;
 const ESCAPES: Record<string, string> = {
   '"': '"',
@@ -19,12 +20,24 @@ export class ReplyStreamer {
   private raw = '';
   private emitted = 0;
   private done = false;
+  private toolSeen = false;
 
-  constructor(private readonly emit: (text: string) => void) {}
+  /** `onTool` hears the tool's name as soon as it is generated, before its arguments. */
+  constructor(
+    private readonly emit: (text: string) => void,
+    private readonly onTool?: (name: string) => void,
+  ) {}
 
   push(chunk: string): void {
     if (this.done) return;
     this.raw += chunk;
+    if (!this.toolSeen) {
+      const name = TOOL_NAME.exec(this.raw);
+      if (name) {
+        this.toolSeen = true;
+        this.onTool?.(name[1] as string);
+      }
+    }
     const tool = SEND_MESSAGE.exec(this.raw);
     if (!tool) return;
     const rest = this.raw.slice(tool.index + tool[0].length);

@@ -8,13 +8,27 @@ Merge the previous summary with the new messages into one concise summary (at mo
 Keep names, facts about the user, decisions, dates, promises and open questions. Drop small talk.
 Reply with JSON: {"summary": "..."}.`;
 
+/**
+ * The summary is part of every prompt, so it is bounded whatever the model
+ * returns: a model that echoes its input (or a huge evicted message) must not
+ * make the next prompt larger than the last (issue 22, item 1).
+ */
+export const MAX_SUMMARY_CHARS = 4000;
+/** How much of one evicted message the summariser reads; recall memory keeps all of it. */
+const MAX_LINE_CHARS = 2000;
+
+function clipped(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)} […]`;
+}
+
 function line(message: Message): string {
   const when = message.createdAt.slice(0, 16).replace('T', ' ');
+  const content = clipped(message.content, MAX_LINE_CHARS);
   if (message.role === 'assistant') {
     const call = message.toolCalls?.[0];
-    return `[${when}] assistant${call ? ` called ${call.name}(${call.arguments})` : ''}: ${message.content}`;
+    return `[${when}] assistant${call ? ` called ${call.name}(${clipped(call.arguments, MAX_LINE_CHARS)})` : ''}: ${content}`;
   }
-  return `[${when}] ${message.role}${message.name ? ` (${message.name})` : ''}: ${message.content}`;
+  return `[${when}] ${message.role}${message.name ? ` (${message.name})` : ''}: ${content}`;
 }
 
 /**
@@ -57,7 +71,8 @@ export async function summarize(
       options.signal ? { signal: options.signal } : {},
     );
     const parsed = JSON.parse(result.text) as { summary?: unknown };
-    if (typeof parsed.summary === 'string' && parsed.summary.trim()) return parsed.summary.trim();
+    if (typeof parsed.summary === 'string' && parsed.summary.trim())
+      return parsed.summary.trim().slice(-MAX_SUMMARY_CHARS);
   } catch {
     // fall through to the extract
   }
@@ -65,5 +80,5 @@ export async function summarize(
     .filter((m) => (m.role === 'user' || m.role === 'assistant') && m.content.trim())
     .map((m) => `${m.role}: ${m.content.slice(0, 200)}`)
     .join('\n');
-  return [previous, extract].filter(Boolean).join('\n').slice(-4000);
+  return [previous, extract].filter(Boolean).join('\n').slice(-MAX_SUMMARY_CHARS);
 }

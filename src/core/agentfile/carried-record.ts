@@ -121,7 +121,13 @@ export interface CaptureInput {
   /** Blocks Locus made, by file block id. */
   blocks: Map<string, Pick<Block, 'label' | 'value' | 'limit' | 'description' | 'readOnly'>>;
   /** Messages Locus made: the file's message index and what was stored. */
-  messages: Array<{ index: number; stored: Message }>;
+  messages: Array<{
+    index: number;
+    stored: Pick<
+      Message,
+      'id' | 'role' | 'content' | 'toolCalls' | 'toolCallId' | 'name' | 'createdAt'
+    >;
+  }>;
   /** The file's compiled system message, when Locus left it out. */
   systemMessageIndex: number | null;
   /** The Locus context made from the file's in_context_message_ids. */

@@ -15,7 +15,7 @@ import { lettaAgentName, lettaEmbeddingConfig, lettaLlmConfig } from './letta-co
 import type { LocusExtension } from './af-schema';
 import { readCarried, textContent } from './carried-record';
 import { FileIds, carriedBlock, carriedIds, carriedMessage, inFileOrder } from './export-carried';
-import { redactSecrets } from './blank-secrets';
+import { redactSecrets } from './redact-secrets';
 
 export interface ExportDeps {
   db: Db;

@@ -1,11 +1,14 @@
 import type { AgentFileImportReport } from '../../shared/contract';
-import type { Block, Message, MessageKind, MessageRole, ToolCall } from '../../shared/entities';
+import type { Block, MessageKind, MessageRole, Passage, ToolCall } from '../../shared/entities';
 import { MemorySettingsSchema, ModelSettingsSchema } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import { BUILTIN_TOOLS } from '../agent/tools';
 import type { Clock } from '../clock';
+import { parseTimestamp } from '../dates';
+import { yieldToEventLoop } from '../event-loop';
 import { newId } from '../ids';
-import { withoutNul } from '../text';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth';
+import { displayName, withoutNul } from '../text';
 import type { Db } from '../storage/sql';
 import { createActivityRepo } from '../storage/repos/activity-repo';
 import { createAgentsRepo } from '../storage/repos/agents-repo';
@@ -13,14 +16,14 @@ import { createConsolidationRepo } from '../storage/repos/consolidation-repo';
 import { createBlocksRepo } from '../storage/repos/blocks-repo';
 import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createInertToolsRepo } from '../storage/repos/inert-tools-repo';
-import { createMessagesRepo } from '../storage/repos/messages-repo';
+import { createMessagesRepo, type NewMessage } from '../storage/repos/messages-repo';
 import { createPassagesRepo } from '../storage/repos/passages-repo';
 import { createAgentFileRecordsRepo } from '../storage/repos/agent-file-records-repo';
-import { redactSecrets } from './blank-secrets';
 import { captureCarried } from './carried-record';
 import { lettaAgentName } from './letta-configs';
 import { fidelityNotes } from './fidelity-notes';
 import { AgentFileSchema, LocusExtensionSchema, type AfAgent, type AfMessage } from './af-schema';
+import { redactSecrets } from './redact-secrets';
 
 /** Largest file accepted; bigger ones are refused before parsing. */
 export const MAX_AGENT_FILE_BYTES = 200 * 1024 * 1024;
@@ -34,17 +37,28 @@ function fail(message: string, where?: string): never {
   );
 }
 
+/** Refuses a file over the size limit, saying how large it is. */
+export function checkAgentFileSize(bytes: number): void {
+  if (bytes > MAX_AGENT_FILE_BYTES) {
+    const mb = (n: number) => Math.round(n / 1024 / 1024);
+    fail(`it is ${mb(bytes)} MB; files up to ${mb(MAX_AGENT_FILE_BYTES)} MB can be imported`);
+  }
+}
+
 /** JSON text to a validated agent file; some writers double-encode the JSON. */
 export function parseAgentFile(text: string) {
-  if (Buffer.byteLength(text) > MAX_AGENT_FILE_BYTES) {
-    fail(`it is larger than ${MAX_AGENT_FILE_BYTES / 1024 / 1024} MB`);
-  }
+  checkAgentFileSize(Buffer.byteLength(text));
+  // A byte-order mark is not JSON, but editors write one.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(body);
     if (typeof value === 'string') value = JSON.parse(value);
   } catch (error) {
     fail(`it is not valid JSON (${(error as Error).message})`);
+  }
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    fail(`it nests more than ${MAX_JSON_DEPTH} levels deep, which no agent file does`);
   }
   const parsed = AgentFileSchema.safeParse(withoutNul(value));
   if (!parsed.success) {
@@ -74,13 +88,9 @@ function safeLabel(raw: string, taken: Set<string>): string {
 }
 
 function safeName(raw: string): string {
-  // Control characters and path separators have no place in a display name.
-  return (
-    raw
-      .replace(/[\p{Cc}/\\]+/gu, ' ')
-      .trim()
-      .slice(0, 200) || 'Imported agent'
-  );
+  // Control characters and path separators have no place in a display name,
+  // nor bidirectional overrides that make it read as something else.
+  return displayName(raw.replace(/[/\\]+/g, ' ')).slice(0, 200) || 'Imported agent';
 }
 
 function messageText(content: AfMessage['content']): string {
@@ -92,29 +102,54 @@ function messageText(content: AfMessage['content']): string {
     .join('\n');
 }
 
-function isoOr(value: string | null | undefined, fallback: string): string {
-  const time = value ? Date.parse(value) : NaN;
-  return Number.isNaN(time) ? fallback : new Date(time).toISOString();
-}
-
 export interface ImportDeps {
   db: Db;
   clock: Clock;
+}
+
+export interface ImportOptions {
+  /** Checked between chunks; an abort rolls the whole import back (CANCELLED). */
+  signal?: AbortSignal;
+  onProgress?: (progress: { phase: 'messages' | 'passages'; done: number; total: number }) => void;
+}
+
+/** Rows per statement: large enough to be fast, small enough to let the process answer between. */
+const CHUNK = 500;
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/** The first few of a list, for a note that would otherwise repeat thousands of times. */
+function sample(items: string[]): string {
+  const shown = items.slice(0, 3).map((item) => `"${item}"`);
+  return items.length > 3 ? `${shown.join(', ')} and ${items.length - 3} more` : shown.join(', ');
 }
 
 /**
  * Imports the first agent of a Letta Agent File in one transaction: a file
  * that fails anywhere changes nothing. Embeddings in the file are ignored;
  * imported passages wait for the local embedder (see archival reembed).
+ * Rows are written in chunks with a pause between, so the process keeps
+ * answering (timers, other clients, Ctrl+C) during a long import.
  */
 export async function importAgentFile(
   deps: ImportDeps,
   text: string,
+  options: ImportOptions = {},
 ): Promise<AgentFileImportReport> {
   const file = parseAgentFile(text);
   const agent = file.agents[0] as AfAgent;
   const notes: string[] = [];
+  // The other agents are carried to the export; the report says so (fidelityNotes).
   const raw = rawFiles.get(file);
+  if (text.includes('\ufffd')) {
+    notes.push(
+      'Some characters in the file could not be read (shown as \ufffd); it was probably not saved as UTF-8.',
+    );
+  }
 
   const extensionRaw = (agent.metadata as { locus?: unknown } | null | undefined)?.locus;
   const extension =
@@ -124,11 +159,140 @@ export async function importAgentFile(
     fail(issue.message, `agents.0.metadata.locus.${issue.path.join('.')}`);
   }
   const locus = extension?.data ?? null;
+  // Maps, not objects: ids such as "constructor" or "__proto__" are only data.
+  const kinds = new Map<string, MessageKind>(Object.entries(locus?.messageKinds ?? {}));
 
   const blocksById = new Map(file.blocks.map((b) => [b.id, b]));
   const toolsById = new Map(file.tools.map((t) => [t.id, t]));
   const builtin = new Set(BUILTIN_TOOLS.map((t) => t.name));
   const now = deps.clock.now().toISOString();
+  let badDates = 0;
+  const timestamp = (value: string | null | undefined): string => {
+    const parsed = parseTimestamp(value);
+    if (!parsed && value) badDates++;
+    return parsed ? parsed.toISOString() : now;
+  };
+
+  // Every row is planned before the transaction opens: the transaction
+  // then only writes, in chunks.
+  const agentId = newId('agent');
+  // Locus files list their conversations; any other file is one conversation.
+  const fileConversations = locus?.conversations?.length
+    ? locus.conversations
+    : [
+        {
+          name: 'Conversation 1',
+          created_at: now,
+          messages: [],
+          context: agent.in_context_message_ids,
+        },
+      ];
+  const conversationIds = fileConversations.map(() => newId('conversation'));
+  const conversationOf = new Map<string, string>();
+  for (const [i, c] of fileConversations.entries()) {
+    for (const fileId of c.messages)
+      if (!conversationOf.has(fileId)) conversationOf.set(fileId, conversationIds[i] as string);
+  }
+  const firstConversation = conversationIds[0] as string;
+  const rows: NewMessage[] = [];
+  const newIds = new Map<string, string>();
+  const skipped = new Set<string>();
+  const seen = new Map<string, string>();
+  let repeats = 0;
+  let systemIndex: number | null = null;
+  // The file's message index of each row, so its record can be carried.
+  const rowIndex: number[] = [];
+  const isLocusFile = locus !== null;
+  for (const [i, m] of agent.messages.entries()) {
+    // A message repeated verbatim (a copy-paste or merge slip) is stored
+    // once; a different message reusing an id is kept, never dropped.
+    const serialized = JSON.stringify(m);
+    if (seen.get(m.id) === serialized) {
+      repeats++;
+      continue;
+    }
+    seen.set(m.id, serialized);
+    // Letta stores its compiled system prompt as the first message; Locus
+    // compiles its own, so that copy is left out.
+    if (!isLocusFile && i === 0 && m.role === 'system') {
+      systemIndex = i;
+      skipped.add(m.id);
+      notes.push('The compiled system prompt message was left out (Locus builds its own).');
+      continue;
+    }
+    const toolCalls: ToolCall[] | null =
+      m.tool_calls?.map((c) => ({
+        id: c.id,
+        name: c.function.name,
+        arguments:
+          typeof c.function.arguments === 'string'
+            ? c.function.arguments
+            : JSON.stringify(c.function.arguments),
+      })) ?? null;
+    const id = newId('message');
+    rows.push({
+      id,
+      agentId,
+      conversationId: conversationOf.get(m.id) ?? firstConversation,
+      role: m.role as MessageRole,
+      kind: kinds.get(m.id) ?? 'chat',
+      content: messageText(m.content),
+      toolCalls: toolCalls && toolCalls.length > 0 ? toolCalls : null,
+      toolCallId: m.tool_call_id ?? null,
+      name: m.name ?? null,
+      createdAt: timestamp(m.created_at),
+    });
+    rowIndex.push(i);
+    if (!newIds.has(m.id)) newIds.set(m.id, id);
+  }
+  if (repeats > 0) {
+    notes.push(
+      `${repeats} repeated cop${repeats === 1 ? 'y' : 'ies'} of messages were stored once.`,
+    );
+  }
+  const dangling: string[] = [];
+  const contexts = fileConversations.map((c) =>
+    c.context.flatMap((id) => {
+      const mapped = newIds.get(id);
+      if (mapped) return [mapped];
+      if (!skipped.has(id)) dangling.push(id);
+      return [];
+    }),
+  );
+  if (dangling.length > 0) {
+    notes.push(
+      `${dangling.length} in-context message id${dangling.length === 1 ? ' is' : 's are'} not in the file and ${dangling.length === 1 ? 'was' : 'were'} ignored: ${sample(dangling)}.`,
+    );
+  }
+  const fileArchival = locus?.archival ?? [];
+  const passageIds = new Map(fileArchival.flatMap((p) => (p.id ? [[p.id, newId('passage')]] : [])));
+  const fileSuccessors = fileArchival.map((p) => p.superseded_by ?? null);
+  const passages: Passage[] = fileArchival.map((p) => ({
+    id: (p.id ? passageIds.get(p.id) : undefined) ?? newId('passage'),
+    agentId,
+    text: p.text,
+    tags: p.tags,
+    source: {
+      kind: p.source.kind,
+      ref: p.source.ref ? (newIds.get(p.source.ref) ?? p.source.ref) : null,
+    },
+    createdAt: timestamp(p.created_at),
+    embedded: false,
+    supersededBy: p.superseded_by ? (passageIds.get(p.superseded_by) ?? null) : null,
+    validUntil: p.valid_until ? timestamp(p.valid_until) : null,
+  }));
+  if (badDates > 0) {
+    notes.push(
+      `${badDates} date${badDates === 1 ? ' was' : 's were'} not a real date between the years 1 and 9999 and ${badDates === 1 ? 'was' : 'were'} replaced with the import time.`,
+    );
+  }
+
+  const step = async (): Promise<void> => {
+    if (options.signal?.aborted) {
+      throw new LocusError('CANCELLED', 'The import was stopped; nothing was imported.');
+    }
+    await yieldToEventLoop();
+  };
 
   return deps.db.transaction(async (tx) => {
     const agentsRepo = createAgentsRepo(tx);
@@ -151,7 +315,6 @@ export async function importAgentFile(
     const model = settings.success ? settings.data : ModelSettingsSchema.parse({});
     if (!settings.success)
       notes.push('Model settings in the file were invalid; defaults were used.');
-    const agentId = newId('agent');
     await agentsRepo.insert({
       id: agentId,
       name,
@@ -201,134 +364,53 @@ export async function importAgentFile(
       blockCount++;
     }
 
-    // Locus files list their conversations; any other file is one conversation.
     const conversationsRepo = createConversationsRepo(tx);
-    const fileConversations = locus?.conversations?.length
-      ? locus.conversations
-      : [
-          {
-            name: 'Conversation 1',
-            created_at: now,
-            messages: [],
-            context: agent.in_context_message_ids,
-          },
-        ];
-    const conversationIds: string[] = [];
-    const conversationOf = new Map<string, string>();
     for (const [i, c] of fileConversations.entries()) {
-      const id = newId('conversation');
-      const at = isoOr(c.created_at, now);
+      const at = timestamp(c.created_at);
       await conversationsRepo.insert({
-        id,
+        id: conversationIds[i] as string,
         agentId,
-        name: c.name.trim() || `Conversation ${i + 1}`,
+        name: displayName(c.name) || `Conversation ${i + 1}`,
         createdAt: at,
         updatedAt: at,
       });
-      conversationIds.push(id);
-      for (const fileId of c.messages)
-        if (!conversationOf.has(fileId)) conversationOf.set(fileId, id);
     }
-    const firstConversation = conversationIds[0] as string;
 
     const messagesRepo = createMessagesRepo(tx);
-    const newIds = new Map<string, string>();
-    const skipped = new Set<string>();
-    const seen = new Map<string, string>();
-    let messageCount = 0;
-    let repeats = 0;
-    let systemIndex: number | null = null;
-    const storedMessages: Array<{ index: number; stored: Message }> = [];
-    const isLocusFile = locus !== null;
-    for (const [i, m] of agent.messages.entries()) {
-      // A message repeated verbatim (a copy-paste or merge slip) is stored
-      // once; a different message reusing an id is kept, never dropped.
-      const serialized = JSON.stringify(m);
-      if (seen.get(m.id) === serialized) {
-        repeats++;
-        continue;
-      }
-      seen.set(m.id, serialized);
-      // Letta stores its compiled system prompt as the first message; Locus
-      // compiles its own, so that copy is left out.
-      if (!isLocusFile && i === 0 && m.role === 'system') {
-        systemIndex = i;
-        skipped.add(m.id);
-        notes.push('The compiled system prompt message was left out (Locus builds its own).');
-        continue;
-      }
-      const toolCalls: ToolCall[] | null =
-        m.tool_calls?.map((c) => ({
-          id: c.id,
-          name: c.function.name,
-          arguments:
-            typeof c.function.arguments === 'string'
-              ? c.function.arguments
-              : JSON.stringify(c.function.arguments),
-        })) ?? null;
-      const kind: MessageKind = locus?.messageKinds?.[m.id] ?? 'chat';
-      const created = await messagesRepo.insert({
-        id: newId('message'),
-        agentId,
-        conversationId: conversationOf.get(m.id) ?? firstConversation,
-        role: m.role as MessageRole,
-        kind,
-        content: messageText(m.content),
-        toolCalls: toolCalls && toolCalls.length > 0 ? toolCalls : null,
-        toolCallId: m.tool_call_id ?? null,
-        name: m.name ?? null,
-        createdAt: isoOr(m.created_at, now),
-      });
-      messageCount++;
-      storedMessages.push({ index: i, stored: created });
-      if (!newIds.has(m.id)) newIds.set(m.id, created.id);
-    }
-    if (repeats > 0) {
-      notes.push(
-        `${repeats} repeated cop${repeats === 1 ? 'y' : 'ies'} of messages were stored once.`,
+    let written = 0;
+    options.onProgress?.({ phase: 'messages', done: 0, total: rows.length });
+    for (const chunk of chunks(rows)) {
+      await step();
+      await tooLongToIndex(
+        () => messagesRepo.insertMany(chunk),
+        `agents.0.messages (one of ${written + 1}-${written + chunk.length})`,
       );
+      written += chunk.length;
+      options.onProgress?.({ phase: 'messages', done: written, total: rows.length });
     }
-    let firstContext: string[] = [];
-    for (const [i, c] of fileConversations.entries()) {
-      const context = c.context.flatMap((id) => {
-        const mapped = newIds.get(id);
-        if (mapped) return [mapped];
-        if (!skipped.has(id)) notes.push(`In-context message "${id}" is not in the file; ignored.`);
-        return [];
-      });
+    for (const [i, context] of contexts.entries()) {
       // A message listed twice is in the context once, where it first appears.
-      const unique = [...new Set(context)];
-      if (i === 0) firstContext = unique;
-      await conversationsRepo.setContextMessageIds(
-        { id: conversationIds[i] as string, agentId },
-        unique,
-      );
+      await conversationsRepo.setContextMessageIds({ id: conversationIds[i] as string, agentId }, [
+        ...new Set(context),
+      ]);
     }
 
     const passagesRepo = createPassagesRepo(tx);
-    const archival = (locus?.archival ?? []).map((p) => ({ p, id: newId('passage') }));
-    const passageIds = new Map(archival.flatMap(({ p, id }) => (p.id ? [[p.id, id]] : [])));
-    for (const { p, id } of archival) {
-      const successor = p.superseded_by
-        ? (passageIds.get(p.superseded_by) ?? storedBlocks.get(p.superseded_by)?.id ?? null)
-        : null;
-      await passagesRepo.insert(
-        {
-          id,
-          agentId,
-          text: p.text,
-          tags: p.tags,
-          source: {
-            kind: p.source.kind,
-            ref: p.source.ref ? (newIds.get(p.source.ref) ?? p.source.ref) : null,
-          },
-          createdAt: isoOr(p.created_at, now),
-          embedded: false,
-          supersededBy: successor,
-          validUntil: p.valid_until ? isoOr(p.valid_until, now) : null,
-        },
-        null,
+    // A past fact may be superseded by a block line, whose new id exists only now.
+    for (const [i, successor] of fileSuccessors.entries()) {
+      const passage = passages[i] as Passage;
+      if (successor && !passage.supersededBy)
+        passage.supersededBy = storedBlocks.get(successor)?.id ?? null;
+    }
+    let stored = 0;
+    for (const chunk of chunks(passages)) {
+      await step();
+      await tooLongToIndex(
+        () => passagesRepo.insertMany(chunk.map((passage) => ({ passage, embedding: null }))),
+        `agents.0.metadata.locus.archival (one of ${stored + 1}-${stored + chunk.length})`,
       );
+      stored += chunk.length;
+      options.onProgress?.({ phase: 'passages', done: stored, total: passages.length });
     }
     // The file brings its own memory: its history is not consolidated again.
     await createConsolidationRepo(tx).startAtNewest(agentId, now);
@@ -338,18 +420,22 @@ export async function importAgentFile(
       actor: 'import',
       action: 'import',
       target: { kind: 'agent', id: agentId, label: null },
-      summary: `Imported "${name}" from an agent file: ${blockCount} blocks, ${messageCount} messages, ${archival.length} passages`,
+      summary: `Imported "${name}" from an agent file: ${blockCount} blocks, ${rows.length} messages, ${passages.length} passages`,
     });
 
     const inertRepo = createInertToolsRepo(tx);
     const inertTools: string[] = [];
+    let secrets = 0;
     for (const toolId of agent.tool_ids) {
       const tool = toolsById.get(toolId);
       if (!tool || builtin.has(tool.name)) continue;
+      // Kept to show and export, never to run: no key or token is needed for that.
+      const record = redactSecrets(tool as Record<string, unknown>);
+      secrets += record.blanked;
       await inertRepo.insert(agentId, {
         name: tool.name,
         toolType: tool.tool_type ?? 'custom',
-        record: tool as Record<string, unknown>,
+        record: record.value,
       });
       inertTools.push(tool.name);
     }
@@ -358,15 +444,20 @@ export async function importAgentFile(
         `Locus does not run these tools, so they were kept as records only: ${inertTools.join(', ')}.`,
       );
     }
+    if (secrets > 0) {
+      notes.push(
+        `${secrets} secret value${secrets === 1 ? ' (a key, token or password) was' : 's (keys, tokens or passwords) were'} removed from the tool records.`,
+      );
+    }
     // What the file says that Locus does not act on, kept to be exported unchanged.
     const carried = captureCarried({
       raw,
       locusFile: isLocusFile,
       importedName: name,
       blocks: storedBlocks,
-      messages: storedMessages,
+      messages: rows.map((stored, i) => ({ index: rowIndex[i] as number, stored })),
       systemMessageIndex: systemIndex,
-      contextLocusIds: firstContext,
+      contextLocusIds: [...new Set(contexts[0] ?? [])],
       blank: (value) => redactSecrets(value).value,
     });
     if (carried) await createAgentFileRecordsRepo(tx).set(agentId, carried);
@@ -375,10 +466,25 @@ export async function importAgentFile(
       agentId,
       name,
       blocks: blockCount,
-      messages: messageCount,
-      passages: locus?.archival?.length ?? 0,
+      messages: rows.length,
+      passages: passages.length,
       inertTools,
       notes,
     };
   });
+}
+
+/**
+ * Postgres indexes every text for search and refuses one whose distinct
+ * words exceed about 1 MB; that is the file's problem, said as such.
+ */
+async function tooLongToIndex(write: () => Promise<unknown>, where: string): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if ((error as { code?: unknown }).code === '54000') {
+      fail('a text is too long to index for search (about 1 MB of distinct words at most)', where);
+    }
+    throw error;
+  }
 }

@@ -1,10 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
 import { dataDirLayout } from '../storage/data-dir';
+import { fileSystemError, writeFileDurably } from '../storage/durable-files';
+import { acquireDataDirLock } from '../storage/lock';
 import { openDatabase, type Database } from '../storage/open-database';
+import { finishInterruptedRestore, swapInRestoredDatabase } from '../storage/restore-swap';
 
 export interface BackupInfo {
   file: string;
@@ -47,19 +52,6 @@ export function listBackups(dataDir: string): BackupInfo[] {
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
-/** Writes beside and renames, after an fsync: a backup is whole or absent. */
-function writeDurably(file: string, bytes: Buffer): void {
-  const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.writeSync(fd, bytes);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
 export async function createBackup(
   database: Database,
   dataDir: string,
@@ -71,7 +63,8 @@ export async function createBackup(
   const now = clock.now();
   const file = path.join(dir, `locus-${kind}-${stamp(now)}.tar.gz`);
   const dump = await database.pg.dumpDataDir('gzip');
-  writeDurably(file, Buffer.from(await dump.arrayBuffer()));
+  // Every byte or nothing: a short write on a nearly full disk is an error, not a backup.
+  writeFileDurably(file, new Uint8Array(await dump.arrayBuffer()));
   return { file, kind, createdAt: now.toISOString(), sizeBytes: fs.statSync(file).size };
 }
 
@@ -87,37 +80,75 @@ export async function autoBackup(
 ): Promise<BackupInfo | null> {
   const interval = options.intervalMs ?? DAY_MS;
   const keep = Math.max(1, options.keep ?? 7);
-  const autos = listBackups(dataDir).filter((b) => b.kind === 'auto');
-  const newest = autos[0];
-  if (newest && clock.now().getTime() - Date.parse(newest.createdAt) < interval) return null;
+  const now = clock.now().getTime();
+  const newest = autoBackupsByAge(dataDir, clock.now()).find((b) => Date.parse(b.createdAt) <= now);
+  if (newest && now - Date.parse(newest.createdAt) < interval) return null;
   const made = await createBackup(database, dataDir, 'auto', clock);
-  for (const old of listBackups(dataDir)
-    .filter((b) => b.kind === 'auto')
-    .slice(keep)) {
+  for (const old of autoBackupsByAge(dataDir, clock.now()).slice(keep)) {
     fs.rmSync(old.file, { force: true });
   }
   return made;
 }
 
+/**
+ * Automatic backups, newest first, by what can be known of their age. One
+ * dated after `now` was made while the clock was wrong (every backup was made
+ * before now): its real age is unknown, so it counts as the oldest. It must
+ * neither stand in for today's backup nor outlive real ones when pruning
+ * (issue 22, item 8: one backup dated 2030 stopped all later ones).
+ */
+function autoBackupsByAge(dataDir: string, now: Date): BackupInfo[] {
+  const autos = listBackups(dataDir).filter((b) => b.kind === 'auto');
+  const future = (b: BackupInfo) => Date.parse(b.createdAt) > now.getTime();
+  return [...autos.filter((b) => !future(b)), ...autos.filter(future)];
+}
+
+/**
+ * A backup inflates to about 10x its size (a PGlite data folder has many
+ * empty pages); a "backup" that inflates far beyond that is a gzip bomb and
+ * would take gigabytes of memory to open (issue 22, item 13).
+ */
+const MAX_INFLATE_RATIO = 100;
+const MIN_INFLATE_LIMIT = 256 * 2 ** 20;
+
+class TooLarge extends Error {}
+
+/** Reads the whole compressed stream, keeping none of it, so damage or a bomb is found cheaply. */
+async function checkCompression(file: string, compressedBytes: number): Promise<void> {
+  const limit = Math.max(MIN_INFLATE_LIMIT, compressedBytes * MAX_INFLATE_RATIO);
+  let inflated = 0;
+  const count = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      inflated += chunk.length;
+      done(inflated > limit ? new TooLarge() : null);
+    },
+  });
+  try {
+    await pipeline(fs.createReadStream(file), zlib.createGunzip(), count);
+  } catch (error) {
+    throw new LocusError(
+      'BACKUP_INVALID',
+      error instanceof TooLarge
+        ? `The backup ${path.basename(file)} unpacks to more than ${Math.round(limit / 2 ** 20)} MB, far more than a Locus backup of its size; it was not restored. Pick another backup.`
+        : `The backup ${path.basename(file)} is damaged (${(error as Error).message}); it was not restored. Pick another backup.`,
+    );
+  }
+}
+
 /** Opens a backup in memory and reads from it; throws BACKUP_INVALID if it cannot. */
 export async function checkBackup(file: string): Promise<{ agents: number; messages: number }> {
-  let bytes: Buffer;
+  let size: number;
   try {
-    bytes = fs.readFileSync(file);
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new Error('not a file');
+    size = stat.size;
   } catch {
     throw new LocusError('BACKUP_INVALID', `Cannot read the backup ${file}.`);
   }
   // PGlite reports a damaged archive as an unhandled stream error that would
   // take the whole process down; check the compression here first.
-  try {
-    zlib.gunzipSync(bytes);
-  } catch (error) {
-    throw new LocusError(
-      'BACKUP_INVALID',
-      `The backup ${path.basename(file)} is damaged (${(error as Error).message}); it was not restored. Pick another backup.`,
-    );
-  }
-  const blob = new Blob([bytes]);
+  await checkCompression(file, size);
+  const blob = new Blob([fs.readFileSync(file)]);
   let database: Database | undefined;
   try {
     database = await openDatabase({ template: blob });
@@ -137,33 +168,52 @@ export async function checkBackup(file: string): Promise<{ agents: number; messa
   }
 }
 
+export interface RestoreResult {
+  agents: number;
+  messages: number;
+  /** Where the replaced database is kept (null if there was none). */
+  previous: string | null;
+}
+
 /**
  * Replaces the memory database with a backup, only after the backup has been
- * opened and read. The current database is kept beside it
- * (pgdata.before-restore-…) rather than deleted. Locus must not be running.
+ * opened and read. Locus must not be running (the data folder's lock is
+ * taken), but the current database need not open: a damaged one can be
+ * replaced. The replaced database is kept beside it
+ * (pgdata.before-restore-…), never deleted. Crash-safe: interrupted at any
+ * moment, the next open finishes or undoes it (storage/restore-swap.ts).
+ *
+ * A host calls this with its core disposed, then opens a new core.
  */
 export async function restoreBackup(
   dataDir: string,
   file: string,
   clock: Clock,
-): Promise<{ agents: number; messages: number; previous: string }> {
+): Promise<RestoreResult> {
   const counts = await checkBackup(file);
-  const layout = dataDirLayout(dataDir);
-  const previous = `${layout.database}.before-restore-${stamp(clock.now())}`;
-  // Opening takes the lock, so a running Locus makes this fail before anything moves.
-  const probe = await openDatabase({ dataDir });
-  await probe.close();
-  fs.renameSync(layout.database, previous);
+  const now = clock.now();
+  // Only the lock, not the database: a running Locus makes this fail before anything moves.
+  const lock = acquireDataDirLock({ dataDir });
   try {
-    const restored = await openDatabase({
+    finishInterruptedRestore(dataDir);
+    const previous = await swapInRestoredDatabase({
       dataDir,
-      template: new Blob([fs.readFileSync(file)]),
+      backup: file,
+      previous: `${dataDirLayout(dataDir).database}.before-restore-${stamp(now)}`,
+      now,
+      build: async (staging) => {
+        const restored = await openDatabase({
+          directory: staging,
+          template: new Blob([fs.readFileSync(file)]),
+          clock,
+        });
+        await restored.close();
+      },
     });
-    await restored.close();
+    return { ...counts, previous };
   } catch (error) {
-    fs.rmSync(layout.database, { recursive: true, force: true });
-    fs.renameSync(previous, layout.database);
-    throw error;
+    throw fileSystemError(error, dataDir);
+  } finally {
+    lock.release();
   }
-  return { ...counts, previous };
 }

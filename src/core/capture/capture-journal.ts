@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { fileSystemError, writeAllSync } from '../storage/durable-files';
 
 export interface JournalEntry {
   id: string;
@@ -22,10 +23,19 @@ export class CaptureJournal {
   constructor(private readonly file: string) {}
 
   private write(line: Line): void {
+    try {
+      this.appendLine(line);
+    } catch (error) {
+      throw fileSystemError(error, this.file);
+    }
+  }
+
+  private appendLine(line: Line): void {
     const fd = fs.openSync(this.file, 'a', 0o600);
     try {
       // A line that follows a torn one must still start on its own line.
-      fs.writeSync(fd, `\n${JSON.stringify(line)}\n`);
+      // Every byte, or an error: a short write must not be acknowledged.
+      writeAllSync(fd, `\n${JSON.stringify(line)}\n`);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

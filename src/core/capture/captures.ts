@@ -1,7 +1,8 @@
 import type { Passage } from '../../shared/entities';
-import { LocusError } from '../../shared/errors';
+import { LocusError, isLocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
+import type { Agents } from '../memory/agents';
 import type { createArchivalMemory } from '../memory/archival-memory';
 import type { CaptureJournal } from './capture-journal';
 
@@ -10,6 +11,8 @@ export const MAX_CAPTURE_CHARS = 100_000;
 
 export interface CapturesDeps {
   archival: ReturnType<typeof createArchivalMemory>;
+  /** Checks a note's agent before it is journaled; replay files orphans under the default agent. */
+  agents: Pick<Agents, 'get' | 'getOrCreateDefault'>;
   clock: Clock;
   /** Null for an in-memory core: nothing survives it anyway. */
   journal: CaptureJournal | null;
@@ -59,6 +62,9 @@ export function createCaptures(deps: CapturesDeps) {
           `The note is ${trimmed.length} characters; notes can be at most ${MAX_CAPTURE_CHARS}. Split it or add it as a file.`,
         );
       }
+      // Checked before the journal: a note the database cannot take must
+      // not be journaled, or its replay would fail at every start.
+      await deps.agents.get(agentId);
       const entry = {
         id: newId('capture'),
         agentId,
@@ -73,16 +79,32 @@ export function createCaptures(deps: CapturesDeps) {
       return passage;
     },
 
-    /** Stores captures a crash or power cut left only in the journal. */
+    /**
+     * Stores captures a crash or power cut left only in the journal. A note
+     * whose agent is gone (deleted since, or never existed) goes to the
+     * default agent: a note is never dropped, and one bad line never stops
+     * Locus from starting. A note that still cannot be stored stays pending.
+     */
     async replay(): Promise<number> {
       if (!journal) return 0;
       const pending = journal.pending();
+      let stored = 0;
       for (const entry of pending) {
-        await store(entry);
-        journal.markDone(entry.id);
+        try {
+          const owner = await deps.agents.get(entry.agentId).catch(async (error: unknown) => {
+            if (isLocusError(error) && error.code === 'AGENT_NOT_FOUND')
+              return deps.agents.getOrCreateDefault();
+            throw error;
+          });
+          await store({ ...entry, agentId: owner.id });
+          journal.markDone(entry.id);
+          stored++;
+        } catch {
+          // Left in the journal for the next start.
+        }
       }
       journal.compact();
-      return pending.length;
+      return stored;
     },
   };
 }

@@ -1,40 +1,69 @@
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../../shared/contract';
+import { LocusError } from '../../shared/errors';
 import type { AgentRuntime } from '../agent/agent-runtime';
+import { inspectContext } from '../agent/context-inspection';
+import { takeBackLastTurn } from '../agent/retry-turn';
 import type { EventBus } from '../events';
+import type { Agents } from '../memory/agents';
+import type { RecallMemory } from '../memory/recall-memory';
+import type { ChatModel } from '../models/chat-model';
+import type { Db } from '../storage/sql';
 
-type ChatHandlers = Pick<Handlers, 'chat.send' | 'chat.cancel' | 'chat.context'>;
+type ChatHandlers = Pick<
+  Handlers,
+  'chat.send' | 'chat.cancel' | 'chat.context' | 'chat.inspect' | 'chat.retry' | 'chat.resetContext'
+>;
+
+export interface ChatHandlerDeps {
+  db: Db;
+  agents: Agents;
+  recall: RecallMemory;
+  getModel: () => ChatModel | null;
+}
 
 /** Chat calls: each turn streams its events on the bus under its turnId and can be cancelled by it. */
-export function createChatHandlers(runtime: AgentRuntime, events: EventBus): ChatHandlers {
-  const running = new Map<string, AbortController>();
+export function createChatHandlers(
+  runtime: AgentRuntime,
+  events: EventBus,
+  deps: ChatHandlerDeps,
+  /** When it aborts (the host is closing), every running turn is cancelled. */
+  stop?: AbortSignal,
+): ChatHandlers {
+  const running = new Map<string, { agentId: string; controller: AbortController }>();
+  stop?.addEventListener('abort', () => {
+    for (const turn of running.values()) turn.controller.abort();
+  });
+
+  /** One turn of a conversation (already resolved, so every event can name it). */
+  const run = async (
+    thread: { agentId: string; conversationId: string },
+    text: string,
+    turnId: string,
+  ) => {
+    const { agentId, conversationId } = thread;
+    const controller = new AbortController();
+    if (stop?.aborted) controller.abort();
+    running.set(turnId, { agentId, controller });
+    try {
+      const result = await runtime.send(agentId, text, {
+        conversationId,
+        signal: controller.signal,
+        onEvent: (event) => events.emit('agent', { agentId, conversationId, turnId, event }),
+      });
+      return { turnId, ...result };
+    } finally {
+      running.delete(turnId);
+    }
+  };
+
   return {
-    'chat.send': async ({ agentId, conversationId, text, turnId = randomUUID() }) => {
-      const controller = new AbortController();
-      running.set(turnId, controller);
-      try {
-        // Resolved first so every event of the turn can name its conversation.
-        const thread = await runtime.threadOf(agentId, conversationId);
-        const result = await runtime.send(agentId, text, {
-          conversationId: thread.conversationId,
-          signal: controller.signal,
-          onEvent: (event) =>
-            events.emit('agent', {
-              agentId,
-              conversationId: thread.conversationId,
-              turnId,
-              event,
-            }),
-        });
-        return { turnId, ...result };
-      } finally {
-        running.delete(turnId);
-      }
-    },
+    'chat.send': async ({ agentId, conversationId, text, turnId = randomUUID() }) =>
+      run(await runtime.threadOf(agentId, conversationId), text, turnId),
     'chat.cancel': async ({ turnId }) => {
-      const controller = running.get(turnId);
-      controller?.abort();
-      return { cancelled: controller !== undefined };
+      const turn = running.get(turnId);
+      turn?.controller.abort();
+      return { cancelled: turn !== undefined };
     },
     'chat.context': async ({ agentId, conversationId }) => {
       const thread = await runtime.threadOf(agentId, conversationId);
@@ -43,6 +72,40 @@ export function createChatHandlers(runtime: AgentRuntime, events: EventBus): Cha
         messages: await runtime.contextMessages(agentId, thread.conversationId),
         prompt: await runtime.preview(agentId, thread.conversationId),
       };
+    },
+    'chat.resetContext': async ({ agentId, conversationId }) => {
+      const thread = await runtime.threadOf(agentId, conversationId);
+      const { removed } = await runtime.resetContext(agentId, thread.conversationId);
+      return { conversationId: thread.conversationId, removed };
+    },
+    'chat.inspect': async ({ agentId, conversationId }) => {
+      const thread = await runtime.threadOf(agentId, conversationId);
+      const agent = await deps.agents.get(agentId);
+      return {
+        conversationId: thread.conversationId,
+        ...(await inspectContext({
+          prompt: await runtime.preview(agentId, thread.conversationId),
+          model: deps.getModel(),
+          contextSize: agent.model.contextSize,
+        })),
+      };
+    },
+    'chat.retry': async ({ agentId, conversationId, turnId = randomUUID() }) => {
+      if ([...running.values()].some((turn) => turn.agentId === agentId)) {
+        throw new LocusError(
+          'BUSY',
+          'A reply is still being written. Wait for it, or stop it, then retry.',
+        );
+      }
+      if (!deps.getModel()) {
+        throw new LocusError(
+          'MODEL_NOT_CONFIGURED',
+          'No language model is loaded yet. Choose or download one in Models & settings, then retry.',
+        );
+      }
+      const thread = await runtime.threadOf(agentId, conversationId);
+      const text = await takeBackLastTurn(deps, thread);
+      return run(thread, text, turnId);
     },
   };
 }

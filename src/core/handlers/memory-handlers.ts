@@ -1,5 +1,6 @@
 import type { Handlers } from '../../shared/contract';
 import { LocusError } from '../../shared/errors';
+import { agentTemplate } from '../agent/agent-templates';
 import type { EventBus } from '../events';
 import type { ProgressListener } from '../models/embedder';
 import type { Agents } from '../memory/agents';
@@ -61,7 +62,13 @@ export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
     'agents.list': () => agents.list(),
     'agents.get': ({ agentId }) => agents.get(agentId),
     'agents.getDefault': () => agents.getOrCreateDefault(),
-    'agents.create': (input) => agents.create(input),
+    'agents.create': ({ template, ...input }) =>
+      agents.create({
+        ...input,
+        ...(input.blocks === undefined && template !== undefined
+          ? { blocks: agentTemplate(template).blocks }
+          : {}),
+      }),
     'agents.update': ({ agentId, ...patch }) => agents.update(agentId, patch),
     'agents.delete': async ({ agentId }) => {
       await agents.remove(agentId);

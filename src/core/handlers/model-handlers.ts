@@ -110,6 +110,8 @@ export function createModelHandlers(deps: ModelHandlerDeps): ModelHandlers {
       });
       await deps.setModel(model);
       await deps.agents.update(agentId, { model: { modelPath: saved } });
+      // Clients showing the model's name refresh on this (loads also start in the background).
+      deps.events.emit('progress', { task: 'model-load', phase: 'ready', done: 1, total: 1 });
       return { name: model.name, contextSize: model.contextSize };
     },
   };

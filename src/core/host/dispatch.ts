@@ -1,6 +1,8 @@
 import { contract, type CallName, type CallResult, type Handlers } from '../../shared/contract';
 import { LocusError, serializeError } from '../../shared/errors';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth';
 import { withoutNul } from '../text';
+import { stableError } from './stable-error';
 
 /** Whether a string names a call in the contract (transports receive untrusted names). */
 export function isCallName(name: string): name is CallName {
@@ -26,6 +28,14 @@ export async function dispatch(
         },
       );
     }
+    // Refused before anything walks it recursively (a stack overflow was INTERNAL).
+    if (nestsDeeperThan(input, MAX_JSON_DEPTH)) {
+      throw new LocusError(
+        'INVALID_INPUT',
+        `The input for ${name} nests more than ${MAX_JSON_DEPTH} levels deep; no Locus call takes that. Send a flatter value.`,
+        { call: name },
+      );
+    }
     // Every host's input passes here; NUL characters cannot be stored in Postgres text.
     const parsed = contract[name].safeParse(withoutNul(input ?? {}));
     if (!parsed.success) {
@@ -43,6 +53,6 @@ export async function dispatch(
     const value = await handler(parsed.data);
     return { ok: true, value } as CallResult<CallName>;
   } catch (error) {
-    return { ok: false, error: serializeError(error) };
+    return { ok: false, error: serializeError(stableError(error)) };
   }
 }

@@ -3,10 +3,15 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { EventName, Handlers, ServerEvents } from '../../shared/contract';
 import { LocusError, serializeError, type ErrorCode } from '../../shared/errors';
 import type { EventBus } from '../events';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth';
+import { contentTypeFor } from './content-types';
 import { dispatch } from './dispatch';
+import { stableError } from './stable-error';
+import { MAX_AGENT_FILE_BYTES } from './file-dialogs';
 import { CONTENT_SECURITY_POLICY } from './security-policy';
 
 export interface HttpHostOptions {
@@ -51,16 +56,6 @@ const EVENT_NAMES: EventName[] = ['progress', 'agent', 'memory'];
 export const HAND_OVER_PATH = '/api/owner/hand-over';
 /** On a call's reply: the id of the last event sent before it (see remote-core). */
 export const EVENTS_SENT_HEADER = 'x-locus-events-sent';
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 export function sendJson(
   res: http.ServerResponse,
@@ -129,10 +124,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: serializeError(error) });
+      if (!res.headersSent)
+        sendJson(res, 500, { ok: false, error: serializeError(stableError(error)) });
       else res.destroy();
     });
   });
+  // A client that vanishes mid-request must never take the process down.
+  server.on('clientError', (_error, socket) => socket.destroy());
 
   async function authorized(given: string | null | undefined): Promise<boolean> {
     if (!given) return false;
@@ -142,7 +140,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', origin);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', origin);
+    } catch {
+      sendError(res, 400, 'INVALID_INPUT', 'The request address is not a valid URL.');
+      return;
+    }
     const route = routes.find((r) => r.matches(url.pathname));
     const refuse = (status: number, code: ErrorCode, message: string): void =>
       route?.refuse
@@ -175,7 +179,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       }
       let input: unknown;
       try {
-        const body = await readBody(req, limit);
+        // Agent files carry whole memories: the app's import sends them here.
+        const body = await readBody(
+          req,
+          call === 'agentfile.import' ? Math.max(limit, MAX_AGENT_FILE_BYTES) : limit,
+        );
         input = body ? JSON.parse(body) : {};
       } catch (error) {
         if (error instanceof LocusError) {
@@ -185,13 +193,22 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
         sendError(res, 400, 'INVALID_INPUT', 'The request body is not valid JSON.');
         return;
       }
+      if (nestsDeeperThan(input, MAX_JSON_DEPTH)) {
+        sendError(
+          res,
+          400,
+          'INVALID_INPUT',
+          `The request body nests more than ${MAX_JSON_DEPTH} levels deep; no Locus call takes that.`,
+        );
+        return;
+      }
       const result = await dispatch(options.handlers, call, input);
       // The events this call caused went out first on the event stream, but a
       // client may read this reply before them; the number lets it wait.
       sendJson(res, 200, result, { [EVENTS_SENT_HEADER]: String(eventSeq) });
       return;
     }
-    serveStatic(url.pathname, res);
+    await serveStatic(url.pathname, res);
   }
 
   function openEventStream(res: http.ServerResponse): void {
@@ -205,24 +222,40 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     res.on('close', () => streams.delete(res));
   }
 
-  function serveStatic(pathname: string, res: http.ServerResponse): void {
+  async function serveStatic(pathname: string, res: http.ServerResponse): Promise<void> {
     if (!options.staticDir) {
       sendError(res, 404, 'NOT_FOUND', 'This host serves the API only.');
       return;
     }
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      sendError(res, 400, 'INVALID_INPUT', 'The address has a malformed %-escape.');
+      return;
+    }
     const root = path.resolve(options.staticDir);
-    const wanted = path.resolve(root, `.${decodeURIComponent(pathname)}`);
+    const wanted = path.resolve(root, `.${decoded}`);
     const inside = wanted === root || wanted.startsWith(`${root}${path.sep}`);
     let file = inside ? wanted : path.join(root, 'index.html');
     if (!fs.existsSync(file) || fs.statSync(file).isDirectory())
       file = path.join(root, 'index.html');
+    // Opened before the headers: a file that vanished since is a 404, not a crash.
+    let stream: fs.ReadStream;
+    try {
+      stream = (await fs.promises.open(file, 'r')).createReadStream();
+    } catch {
+      sendError(res, 404, 'NOT_FOUND', `No file ${pathname}.`);
+      return;
+    }
     res.writeHead(200, {
-      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-type': contentTypeFor(file),
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',
     });
-    fs.createReadStream(file).pipe(res);
+    // A read error mid-file (the file removed or failing) ends this response only.
+    await pipeline(stream, res).catch(() => res.destroy());
   }
 
   const unsubscribe = EVENT_NAMES.map((name) =>

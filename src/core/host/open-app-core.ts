@@ -1,6 +1,7 @@
-import { createCore, type Core } from '../create-core';
+import { createCore, type Core, type CreateCoreOptions } from '../create-core';
 import { selectEmbedder, type EmbedderChoice } from '../models/select-embedder';
 import { dataDirLayout } from '../storage/data-dir';
+import type { RestoreRecovery } from '../storage/restore-swap';
 import { LocusError, serializeError, type SerializedError } from '../../shared/errors';
 
 export interface OpenAppCoreOptions {
@@ -8,6 +9,8 @@ export interface OpenAppCoreOptions {
   embedder?: string;
   embedderModel?: string;
   onProgress?: (task: string, done: number, total: number) => void;
+  /** More for createCore (a clock, a starting template); tests use it. */
+  coreOptions?: Omit<CreateCoreOptions, 'dataDir' | 'embedder'>;
 }
 
 const CHOICES: EmbedderChoice[] = ['auto', 'fake', 'transformers'];
@@ -32,13 +35,25 @@ export async function openAppCore(
     modelsDir: dataDirLayout(options.dataDir).models,
     ...(options.embedderModel ? { model: options.embedderModel } : {}),
   });
-  const core = await createCore({ dataDir: options.dataDir, embedder });
+  const core = await createCore({ ...options.coreOptions, dataDir: options.dataDir, embedder });
   if (core.embedderSync.pending > 0) {
     await core.archival.reembed({
       onProgress: (p) => options.onProgress?.('reembed', p.done, p.total),
     });
   }
   return { core, notice };
+}
+
+/**
+ * What a user must be told after an interrupted restore was finished or
+ * undone (core.database.restoreRecovery); every host shows it once at open.
+ */
+export function restoreRecoveryNotice(recovery: RestoreRecovery | null): string | undefined {
+  if (!recovery) return undefined;
+  if (recovery.outcome === 'rolled-back') {
+    return `A restore from ${recovery.backup} was interrupted before it finished; your memory is as it was before it. Run the restore again if you still want it.`;
+  }
+  return `An interrupted restore from ${recovery.backup} was finished.${recovery.previous ? ` The memory it replaced is kept at ${recovery.previous}.` : ''}`;
 }
 
 /**

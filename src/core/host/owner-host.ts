@@ -1,4 +1,5 @@
-import type { Core } from '../create-core';
+import type { Handlers } from '../../shared/contract';
+import type { EventBus } from '../events';
 import { mcpHttpRoute } from '../mcp/mcp-http-route';
 import { lettaRoute } from '../letta-api/letta-route';
 import { openAiRoute } from '../openai/openai-route';
@@ -12,7 +13,8 @@ import {
 import { publishOwner } from './owner-file';
 
 export interface OwnerHostOptions {
-  core: Core;
+  /** The core, or a session that reopens it (after a restore) behind the same handlers. */
+  core: { handlers: Handlers; events: EventBus };
   /** The data folder the core holds; the publication goes there. */
   dataDir: string;
   /** What this process is, for other processes' messages: "the Locus app", "locus serve". */

@@ -14,12 +14,14 @@ import {
 } from '../agent/default-prompts';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
+import { displayName } from '../text';
 import {
   createAgentsRepo,
   type AgentRow,
   type AgentStepState as StoredStepState,
 } from '../storage/repos/agents-repo';
 import { createBlocksRepo } from '../storage/repos/blocks-repo';
+import { createSettingsRepo } from '../storage/repos/settings-repo';
 import type { Db } from '../storage/sql';
 import type { Conversations } from './conversations';
 import type { CoreMemory } from './core-memory';
@@ -51,6 +53,9 @@ export interface AgentPatch {
   memory?: Partial<MemorySettings>;
 }
 
+/** The agent hosts open when none is named (chosen with agents.setDefault). */
+const DEFAULT_AGENT_SETTING = 'default_agent';
+
 function notFound(id: string): LocusError {
   return new LocusError(
     'AGENT_NOT_FOUND',
@@ -75,7 +80,7 @@ export function createAgents(options: AgentsOptions) {
   }
 
   async function create(input: NewAgent): Promise<Agent> {
-    const name = input.name.trim();
+    const name = displayName(input.name);
     if (!name) throw new LocusError('INVALID_INPUT', 'An agent needs a name.', { field: 'name' });
     if (await repo.getByName(name)) {
       throw new LocusError(
@@ -124,14 +129,23 @@ export function createAgents(options: AgentsOptions) {
     async list(): Promise<Agent[]> {
       return Promise.all((await repo.list()).map(withBlocks));
     },
-    /** The first agent, created with defaults on first run. */
+    /** The agent last chosen as default, else the first one, created with defaults on first run. */
     async getOrCreateDefault(): Promise<Agent> {
+      const chosen = await createSettingsRepo(db).get<string>(DEFAULT_AGENT_SETTING);
+      const row = chosen ? await repo.get(chosen) : undefined;
+      if (row) return withBlocks(row);
       const [first] = await repo.list();
       return first ? withBlocks(first) : create({ name: DEFAULT_AGENT_NAME });
     },
+    /** Makes an agent the one every host opens when none is named. */
+    async setDefault(id: string): Promise<Agent> {
+      const agent = await get(id);
+      await createSettingsRepo(db).set(DEFAULT_AGENT_SETTING, id);
+      return agent;
+    },
     async update(id: string, patch: AgentPatch): Promise<Agent> {
       const current = await get(id);
-      const name = patch.name?.trim();
+      const name = patch.name === undefined ? undefined : displayName(patch.name);
       if (name !== undefined && name !== current.name && (await repo.getByName(name))) {
         throw new LocusError(
           'AGENT_NAME_TAKEN',

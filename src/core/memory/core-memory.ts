@@ -321,6 +321,38 @@ export function createCoreMemory(options: CoreMemoryOptions) {
         return { ...block, ...patch, updatedAt: at };
       });
     },
+    /** A new label for a block; its text and history stay (the prompt shows the new tag). */
+    async rename(
+      agentId: string,
+      label: string,
+      newLabel: string,
+      actor: Actor = 'user',
+    ): Promise<Block> {
+      return db.transaction(async (tx) => {
+        const repo = createBlocksRepo(tx);
+        const block = await repo.getByLabel(agentId, label);
+        if (!block) throw notFound(agentId, label);
+        if (newLabel === label) return block;
+        if (await repo.getByLabel(agentId, newLabel)) {
+          throw new LocusError(
+            'BLOCK_LABEL_TAKEN',
+            `A block labelled "${newLabel}" already exists; pick another label.`,
+            { label: newLabel },
+          );
+        }
+        const at = clock.now().toISOString();
+        await repo.updateLabel(block.id, newLabel, at);
+        await createActivityRepo(tx).insert({
+          agentId,
+          at,
+          actor,
+          action: 'block.rename',
+          target: { kind: 'block', id: block.id, label: newLabel },
+          summary: `Renamed block ${label} to ${newLabel}`,
+        });
+        return { ...block, label: newLabel, updatedAt: at };
+      });
+    },
     async remove(agentId: string, label: string, actor: Actor = 'user'): Promise<void> {
       const block = await get(agentId, label);
       await db.transaction(async (tx) => {

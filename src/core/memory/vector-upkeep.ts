@@ -1,3 +1,4 @@
+import { yieldToEventLoop } from '../event-loop';
 import type { Embedder, ProgressListener } from '../models/embedder';
 import { createMaintenanceRepo } from '../storage/repos/maintenance-repo';
 import { createSettingsRepo } from '../storage/repos/settings-repo';
@@ -160,6 +161,8 @@ export function createVectorUpkeep(options: {
       run.onProgress?.({ phase: 'embed', item: table, done: 0, total });
       for (;;) {
         run.signal?.throwIfAborted();
+        // Between batches the process answers: timers, other clients, signals.
+        await yieldToEventLoop();
         const batch = await repo.listPending(batchSize);
         if (batch.length === 0) break;
         const vectors = await embedder.embed(batch.map((row) => row.text));

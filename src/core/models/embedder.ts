@@ -3,6 +3,8 @@ export interface Embedder {
   /** Identifies the model; a change of name means stored vectors must be recomputed. */
   readonly name: string;
   readonly dimensions: number;
+  /** True for the word-hash fallback: hosts must not present it as an embedding model. */
+  readonly basic?: boolean;
   embed(texts: string[]): Promise<Float32Array[]>;
   dispose(): Promise<void>;
 }

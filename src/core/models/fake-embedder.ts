@@ -40,6 +40,7 @@ export function createFakeEmbedder(options: FakeEmbedderOptions = {}): Embedder 
   return {
     name: `${name}-${dimensions}`,
     dimensions,
+    basic: true,
     async embed(texts) {
       return texts.map((text) => {
         const vector = new Float32Array(dimensions);

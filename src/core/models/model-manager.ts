@@ -102,6 +102,16 @@ export function resolveModelPath(choice: string, modelsDir: string): string {
   if (!path.isAbsolute(choice) && choice.endsWith('.gguf') && fs.existsSync(inModels)) {
     return inModels;
   }
+  // A bare word is a mistyped id far more often than a file in the current folder.
+  const looksLikePath = /[\\/]/.test(choice) || /\.gguf$/i.test(choice);
+  if (!looksLikePath && !fs.existsSync(choice)) {
+    const ids = listModels(modelsDir).map((m) => `${m.id}${m.downloaded ? ' (downloaded)' : ''}`);
+    throw new LocusError(
+      'INVALID_INPUT',
+      `There is no model "${choice}". Choose one of: ${ids.join(', ')}; or give the path to a .gguf file.`,
+      { choice },
+    );
+  }
   return path.resolve(choice);
 }
 

@@ -20,6 +20,8 @@ export interface SelectEmbedderOptions {
   dtype?: 'fp32' | 'q8';
   threads?: number;
   allowDownload?: boolean;
+  /** Hub address for the download; defaults to transformers.js's own. */
+  remoteHost?: string;
   onProgress?: ProgressListener;
 }
 
@@ -52,6 +54,7 @@ export async function selectEmbedder(options: SelectEmbedderOptions): Promise<Se
       ...(options.dtype ? { dtype: options.dtype } : {}),
       ...(options.threads ? { threads: options.threads } : {}),
       ...(options.allowDownload !== undefined ? { allowDownload: options.allowDownload } : {}),
+      ...(options.remoteHost ? { remoteHost: options.remoteHost } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
   // A model on disk whose width its config names is loaded when first used.

@@ -1,13 +1,23 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocusError } from '../../shared/errors';
+import { writeAllSync } from './durable-files';
 
 export interface LockHolder {
   pid: number;
   hostname: string;
   command: string;
   startedAt: string;
+  /**
+   * Which process this pid was when the lock was taken (Linux: its start
+   * time in clock ticks since boot, from /proc). A pid is reused once its
+   * process is gone; a different start time means the lock is stale.
+   */
+  processStart?: string;
+  /** The boot the lock was taken in (Linux): after a reboot every old lock is stale. */
+  bootId?: string;
 }
 
 export interface DataDirLock {
@@ -44,11 +54,15 @@ export function lockPathFor(dataDir: string): string {
 export function acquireDataDirLock(options: AcquireLockOptions): DataDirLock {
   fs.mkdirSync(options.dataDir, { recursive: true });
   const lockPath = lockPathFor(options.dataDir);
+  const identity = processIdentity(process.pid);
+  const boot = bootId();
   const holder: LockHolder = {
     pid: process.pid,
     hostname: os.hostname(),
     command: options.command ?? describeProcess(),
     startedAt: new Date().toISOString(),
+    ...(identity?.ticks ? { processStart: identity.ticks } : {}),
+    ...(boot ? { bootId: boot } : {}),
   };
   const body = JSON.stringify(holder);
 
@@ -94,7 +108,7 @@ function tryCreateExclusive(file: string, body: string): boolean {
   try {
     const fd = fs.openSync(file, 'wx', 0o600);
     try {
-      fs.writeSync(fd, body);
+      writeAllSync(fd, body);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -122,6 +136,8 @@ function readHolder(lockPath: string): LockHolder | 'missing' | 'unreadable' {
       hostname: parsed.hostname,
       command: String(parsed.command ?? 'unknown'),
       startedAt: String(parsed.startedAt ?? ''),
+      ...(typeof parsed.processStart === 'string' ? { processStart: parsed.processStart } : {}),
+      ...(typeof parsed.bootId === 'string' ? { bootId: parsed.bootId } : {}),
     };
   } catch {
     // A holder that died between creating and writing the file leaves it empty.
@@ -135,9 +151,74 @@ function isAlive(holder: LockHolder): boolean {
   if (holder.pid === process.pid) return true;
   try {
     process.kill(holder.pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return isSameProcess(holder);
+}
+
+/**
+ * Whether the live process with the holder's pid is the one that took the
+ * lock, not a later process that got the same pid (issue 22, item 12: a
+ * stale lock named an unrelated process and blocked every start). When it
+ * cannot be told, the holder is taken to be alive: refusing to start is
+ * recoverable, two openers corrupt the database.
+ */
+function isSameProcess(holder: LockHolder): boolean {
+  const boot = bootId();
+  if (holder.bootId && boot && holder.bootId !== boot) return false;
+  const now = processIdentity(holder.pid);
+  if (!now) return true;
+  if (holder.processStart && now.ticks) return holder.processStart === now.ticks;
+  // A lock without the start ticks (an older Locus, or not Linux): a
+  // process that started after the lock was written cannot have written it.
+  const lockedAt = Date.parse(holder.startedAt);
+  if (now.startedAtMs !== undefined && !Number.isNaN(lockedAt))
+    return now.startedAtMs <= lockedAt + START_TIME_SLACK_MS;
+  return true;
+}
+
+/** Start times from /proc or ps are accurate to about a second. */
+const START_TIME_SLACK_MS = 2_000;
+
+function bootId(): string | null {
+  try {
+    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * When a process started: Linux's exact start time in clock ticks since
+ * boot (and as a wall-clock time), or on macOS the wall-clock time from ps.
+ */
+function processIdentity(pid: number): { ticks?: string; startedAtMs?: number } | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (command) state ...": the command may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = fields[19];
+    if (!ticks || !/^\d+$/.test(ticks)) return null;
+    const btime = /^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))?.[1];
+    // Linux reports start times in USER_HZ, 100 on every mainstream platform.
+    return {
+      ticks,
+      ...(btime ? { startedAtMs: Number(btime) * 1000 + Number(ticks) * 10 } : {}),
+    };
+  } catch {
+    // Not Linux, or the process is gone.
+  }
+  if (process.platform !== 'darwin') return null;
+  try {
+    const started = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const ms = Date.parse(started);
+    return Number.isNaN(ms) ? null : { startedAtMs: ms };
+  } catch {
+    return null;
   }
 }
 

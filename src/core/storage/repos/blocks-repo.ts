@@ -139,6 +139,13 @@ export function createBlocksRepo(sql: Sql) {
         [id, patch.limit ?? null, patch.description ?? null, patch.readOnly ?? null, at],
       );
     },
+    async updateLabel(id: string, label: string, at: string): Promise<void> {
+      await sql.query('UPDATE blocks SET label = $2, updated_at = $3 WHERE id = $1', [
+        id,
+        label,
+        at,
+      ]);
+    },
     async delete(id: string): Promise<void> {
       await sql.query('DELETE FROM blocks WHERE id = $1', [id]);
     },

@@ -64,10 +64,10 @@ export function createHttpClient(base: string, token: string): LocusClient {
   return {
     async call<K extends CallName>(name: K, input: CallInput<K>): Promise<CallOutput<K>> {
       // A call made while the event stream is still connecting would lose the
-      // first events it causes (streamed tokens); wait briefly for it.
-      if (source?.readyState === EventSource.CONNECTING) {
-        await Promise.race([opened, new Promise((resolve) => setTimeout(resolve, 2000))]);
-      }
+      // first events it causes (streamed tokens); wait until it opens or
+      // fails. Not for a fixed time: on a busy machine opening took longer
+      // than any fixed wait, and the reply's first tokens were lost.
+      if (source?.readyState === EventSource.CONNECTING) await opened;
       let response: Response;
       try {
         response = await fetch(`${base}/api/call/${name}`, {

@@ -3,6 +3,7 @@ import type { ScoredPassage } from '../../../shared/entities';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
+import { Highlight } from '../components/Highlight';
 import { when } from '../components/format';
 import { pastLabel } from '../../../shared/past-facts';
 
@@ -12,7 +13,21 @@ const tagList = (text: string) =>
     .map((t) => t.trim())
     .filter(Boolean);
 
-function PassageItem(props: { passage: ScoredPassage; onChanged: () => void }) {
+interface Filters {
+  query: string;
+  tags: string[];
+  tagMode: 'any' | 'all';
+  start: string;
+  end: string;
+}
+const NO_FILTERS: Filters = { query: '', tags: [], tagMode: 'any', start: '', end: '' };
+
+function PassageItem(props: {
+  passage: ScoredPassage;
+  query: string;
+  onChanged: () => void;
+  onTag: (tag: string) => void;
+}) {
   const client = useClient();
   const { passage } = props;
   const [editing, setEditing] = useState(false);
@@ -61,7 +76,9 @@ function PassageItem(props: { passage: ScoredPassage; onChanged: () => void }) {
           </div>
         </>
       ) : (
-        <p className={`passage-text${past ? ' past' : ''}`}>{passage.text}</p>
+        <p className={`passage-text${past ? ' past' : ''}`}>
+          <Highlight text={passage.text} query={props.query} />
+        </p>
       )}
       <div className="row meta">
         {past && (
@@ -70,16 +87,28 @@ function PassageItem(props: { passage: ScoredPassage; onChanged: () => void }) {
           </span>
         )}
         {passage.tags.map((t) => (
-          <span key={t} className="tag">
+          <button
+            key={t}
+            type="button"
+            className="tag"
+            title={`Show only passages tagged ${t}`}
+            onClick={() => props.onTag(t)}
+          >
             {t}
-          </span>
+          </button>
         ))}
         <span className="muted">
-          {when(passage.createdAt)} · from {passage.source.kind}
+          <time dateTime={passage.createdAt}>{when(passage.createdAt)}</time> · from{' '}
+          {passage.source.kind}
           {passage.embedded ? '' : ' · not embedded yet'}
         </span>
+        {props.query.trim() && (
+          <span className="score muted" title="How well it matches the search (higher is closer)">
+            score {passage.score.toFixed(3)}
+          </span>
+        )}
         {!editing && (
-          <>
+          <span className="actions">
             <button type="button" className="quiet" onClick={() => setEditing(true)}>
               Edit
             </button>
@@ -119,7 +148,7 @@ function PassageItem(props: { passage: ScoredPassage; onChanged: () => void }) {
                 Delete
               </button>
             )}
-          </>
+          </span>
         )}
       </div>
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
@@ -127,23 +156,33 @@ function PassageItem(props: { passage: ScoredPassage; onChanged: () => void }) {
   );
 }
 
-/** Archival memory: search by meaning and words, add, edit and delete passages. */
+/** Archival memory: search by meaning and words, filter by tag and date, add, edit and delete. */
 export function ArchivalView(props: { agentId: string }): React.JSX.Element {
   const client = useClient();
   const [query, setQuery] = useState('');
+  const [tagText, setTagText] = useState('');
+  const [tagMode, setTagMode] = useState<'any' | 'all'>('any');
+  const [start, setStart] = useState('');
+  const [end, setEnd] = useState('');
+  const [applied, setApplied] = useState<Filters>(NO_FILTERS);
   const [results, setResults] = useState<ScoredPassage[]>([]);
   const [newText, setNewText] = useState('');
   const [newTags, setNewTags] = useState('');
   const [error, setError] = useState<CallError | null>(null);
 
   const search = useCallback(
-    async (q: string) => {
+    async (filters: Filters) => {
       try {
         const page = await client.call('archival.search', {
           agentId: props.agentId,
-          query: q,
+          query: filters.query,
+          ...(filters.tags.length ? { tags: filters.tags, tagMode: filters.tagMode } : {}),
+          ...(filters.start ? { start: filters.start } : {}),
+          // The end date is inclusive for a person: the whole day.
+          ...(filters.end ? { end: `${filters.end}T23:59:59.999Z` } : {}),
           limit: 25,
         });
+        setApplied(filters);
         setResults(page.items);
       } catch (e) {
         setError(toCallError(e));
@@ -158,45 +197,124 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
       .catch((e: unknown) => setError(toCallError(e)));
   }, [client, props.agentId]);
 
+  const [saving, setSaving] = useState(false);
+  const current = (): Filters => ({ query, tags: tagList(tagText), tagMode, start, end });
+  const filterByTag = (tag: string) => {
+    setTagText(tag);
+    void search({ ...current(), tags: [tag] });
+  };
+  const clear = () => {
+    setQuery('');
+    setTagText('');
+    setStart('');
+    setEnd('');
+    void search(NO_FILTERS);
+  };
+
   const add = async () => {
+    const text = newText;
+    const tags = newTags;
+    setSaving(true);
     try {
       await client.call('archival.insert', {
         agentId: props.agentId,
-        text: newText.trim(),
-        tags: tagList(newTags),
+        text: text.trim(),
+        tags: tagList(tags),
       });
-      setNewText('');
-      setNewTags('');
-      await search(query);
+      // Cleared only if unchanged: what was typed while this saved is the
+      // next passage, not this one (clearing it disabled "Add" for good).
+      setNewText((current) => (current === text ? '' : current));
+      setNewTags((current) => (current === tags ? '' : current));
+      await search(applied);
     } catch (e) {
       setError(toCallError(e));
+    } finally {
+      setSaving(false);
     }
   };
 
+  const filtered = applied.query.trim() || applied.tags.length > 0 || applied.start || applied.end;
   return (
-    <section className="archival">
-      <h2>Archival memory</h2>
+    <section className="archival" aria-labelledby="archival-title">
+      <h2 id="archival-title">Archival memory</h2>
       <form
-        className="row"
+        className="search-form"
         role="search"
+        aria-label="Archival search"
         onSubmit={(e) => {
           e.preventDefault();
-          void search(query);
+          void search(current());
         }}
       >
-        <input
-          aria-label="Search archival memory"
-          placeholder="Search by meaning or words"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-        />
-        <button type="submit">Search</button>
+        <div className="row">
+          <input
+            className="grow"
+            aria-label="Search archival memory"
+            placeholder="Search by meaning or words"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+          <button type="submit">Search</button>
+        </div>
+        <details className="filters" open={Boolean(tagText || start || end)}>
+          <summary>Filters</summary>
+          <div className="row">
+            <label>
+              Tags{' '}
+              <input
+                aria-label="Filter by tags"
+                placeholder="note, home"
+                value={tagText}
+                onChange={(e) => setTagText(e.target.value)}
+              />
+            </label>
+            <label>
+              Match{' '}
+              <select
+                aria-label="Tag match"
+                value={tagMode}
+                onChange={(e) => setTagMode(e.target.value as 'any' | 'all')}
+              >
+                <option value="any">any tag</option>
+                <option value="all">all tags</option>
+              </select>
+            </label>
+            <label>
+              From{' '}
+              <input
+                type="date"
+                aria-label="Passages from"
+                value={start}
+                onChange={(e) => setStart(e.target.value)}
+              />
+            </label>
+            <label>
+              To{' '}
+              <input
+                type="date"
+                aria-label="Passages to"
+                value={end}
+                onChange={(e) => setEnd(e.target.value)}
+              />
+            </label>
+          </div>
+        </details>
       </form>
+      {filtered && (
+        <p className="muted row" role="status">
+          {results.length} found
+          {applied.tags.length > 0 &&
+            ` tagged ${applied.tags.join(applied.tagMode === 'all' ? ' and ' : ' or ')}`}
+          <button type="button" className="quiet small" onClick={clear}>
+            Clear search
+          </button>
+        </p>
+      )}
       <form
         className="add-passage"
         onSubmit={(e) => {
           e.preventDefault();
-          if (newText.trim()) void add();
+          if (newText.trim() && !saving) void add();
         }}
       >
         <textarea
@@ -212,18 +330,24 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
             value={newTags}
             onChange={(e) => setNewTags(e.target.value)}
           />
-          <button type="submit" disabled={!newText.trim()}>
+          <button type="submit" disabled={!newText.trim() || saving} aria-busy={saving}>
             Add to memory
           </button>
         </div>
       </form>
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       {results.length === 0 ? (
-        <p className="muted">{query ? 'Nothing found.' : 'No passages yet.'}</p>
+        <p className="muted">{filtered ? 'Nothing found.' : 'No passages yet.'}</p>
       ) : (
         <ul className="passages" data-testid="passages">
           {results.map((p) => (
-            <PassageItem key={p.id} passage={p} onChanged={() => void search(query)} />
+            <PassageItem
+              key={p.id}
+              passage={p}
+              query={applied.query}
+              onChanged={() => void search(applied)}
+              onTag={filterByTag}
+            />
           ))}
         </ul>
       )}

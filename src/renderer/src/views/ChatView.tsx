@@ -1,23 +1,53 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { Agent, Message } from '../../../shared/entities';
+import type { Status } from '../../../shared/contract';
+import type { Agent, Conversation, Message } from '../../../shared/entities';
+import { ACTIVITY_LABELS, nextActivity, type TurnActivity } from '../../../shared/turn-activity';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
+import { ConversationHeader } from './ConversationHeader';
 import { MessageList } from './MessageList';
 
 const PAGE = 30;
 
-export function ChatView(props: { agent: Agent; onChooseModel: () => void }): React.JSX.Element {
+/** A first-time hint: what is missing before the agent can answer, and what works already. */
+function NoModelNotice(props: { onChooseModel: () => void }): React.JSX.Element {
+  return (
+    <div className="notice-card" data-testid="no-model">
+      <p>
+        <strong>No language model yet.</strong> Locus needs one to reply (downloaded once, then it
+        works offline). Your memory, notes and files already work without it.
+      </p>
+      <button type="button" onClick={props.onChooseModel}>
+        Set up a model
+      </button>
+    </div>
+  );
+}
+
+export function ChatView(props: {
+  agent: Agent;
+  conversation: Conversation;
+  onRename: (name: string) => Promise<void>;
+  onDelete: () => Promise<void>;
+  status: Status | null;
+  focusRequest: number;
+  onChooseModel: () => void;
+}): React.JSX.Element {
   const client = useClient();
   const { agent } = props;
+  const conversationId = props.conversation.id;
   const [messages, setMessages] = useState<Message[]>([]);
+  const [loaded, setLoaded] = useState(false);
   const [hasMore, setHasMore] = useState(true);
   const [draft, setDraft] = useState('');
   const [streaming, setStreaming] = useState('');
   const [busy, setBusy] = useState(false);
+  const [activity, setActivity] = useState<TurnActivity | null>(null);
   const [error, setError] = useState<CallError | null>(null);
   const turnRef = useRef<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
+  const composer = useRef<HTMLTextAreaElement>(null);
   const keepFromBottom = useRef<number | null>(null);
   const loadingOlder = useRef(false);
 
@@ -28,22 +58,28 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
   useEffect(() => {
     let live = true;
     client
-      .call('recall.recent', { agentId: agent.id, limit: PAGE })
+      .call('recall.recent', { agentId: agent.id, conversationId, limit: PAGE })
       .then((recent) => {
         if (!live) return;
         setMessages(recent);
         setHasMore(recent.length === PAGE);
+        setLoaded(true);
       })
       .catch((e: unknown) => live && setError(toCallError(e)));
     return () => {
       live = false;
     };
-  }, [client, agent.id]);
+  }, [client, agent.id, conversationId]);
+
+  useEffect(() => {
+    if (props.focusRequest > 0) composer.current?.focus();
+  }, [props.focusRequest]);
 
   useEffect(
     () =>
       client.on('agent', ({ turnId, event }) => {
         if (turnId !== turnRef.current) return;
+        setActivity((current) => nextActivity(current, event));
         if (event.type === 'token') setStreaming((s) => s + event.text);
         if (event.type === 'message') {
           add(event.message);
@@ -63,7 +99,7 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
     } else {
       el.scrollTop = el.scrollHeight;
     }
-  }, [messages, streaming]);
+  }, [messages, streaming, activity]);
 
   const loadOlder = async () => {
     const el = scroller.current;
@@ -73,6 +109,7 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
     try {
       const older = await client.call('recall.recent', {
         agentId: agent.id,
+        conversationId,
         limit: PAGE,
         beforeSeq: first.seq,
       });
@@ -86,19 +123,22 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
     }
   };
 
-  const send = async () => {
-    const text = draft.trim();
-    if (!text || busy) return;
+  /** Runs one turn (a new message or a retry) and merges what was stored. */
+  const runTurn = async (start: (turnId: string) => Promise<unknown>, text?: string) => {
     const turnId = crypto.randomUUID();
     turnRef.current = turnId;
     setBusy(true);
+    setActivity('thinking');
     setError(null);
-    setDraft('');
     try {
-      await client.call('chat.send', { agentId: agent.id, text, turnId });
+      await start(turnId);
       // Events are best-effort (the stream may reconnect mid-turn); the stored
       // conversation is the truth, so merge it in once the turn is over.
-      const stored = await client.call('recall.recent', { agentId: agent.id, limit: PAGE });
+      const stored = await client.call('recall.recent', {
+        agentId: agent.id,
+        conversationId,
+        limit: PAGE,
+      });
       setMessages((all) => {
         const known = new Set(all.map((m) => m.id));
         return [...all, ...stored.filter((m) => !known.has(m.id))].sort((a, b) => a.seq - b.seq);
@@ -107,26 +147,57 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
       const failure = toCallError(e);
       setError(failure);
       // Nothing was stored when the turn could not start: give the text back.
-      if (failure.code === 'MODEL_NOT_CONFIGURED' || failure.code === 'MODEL_FILE_MISSING')
+      if (
+        text &&
+        (failure.code === 'MODEL_NOT_CONFIGURED' || failure.code === 'MODEL_FILE_MISSING')
+      )
         setDraft(text);
     } finally {
       setBusy(false);
+      setActivity(null);
       setStreaming('');
       turnRef.current = null;
     }
   };
+
+  const send = async () => {
+    const text = draft.trim();
+    if (!text || busy) return;
+    setDraft('');
+    await runTurn(
+      (turnId) => client.call('chat.send', { agentId: agent.id, conversationId, text, turnId }),
+      text,
+    );
+  };
+  const retry = () =>
+    void runTurn((turnId) =>
+      client.call('chat.retry', { agentId: agent.id, conversationId, turnId }),
+    );
 
   const stop = () => {
     if (turnRef.current) void client.call('chat.cancel', { turnId: turnRef.current });
   };
 
   const needsModel = error && /^MODEL_/.test(error.code);
+  const noModel = props.status !== null && props.status.model === null;
   return (
-    <section className="chat">
+    <section className="chat" aria-labelledby="conversation-title">
+      <ConversationHeader
+        conversation={props.conversation}
+        busy={busy}
+        onRename={props.onRename}
+        onDelete={props.onDelete}
+      />
+      {noModel && <NoModelNotice onChooseModel={props.onChooseModel} />}
       <div
         className="messages"
         ref={scroller}
         data-testid="messages"
+        role="log"
+        aria-label={`Conversation with ${agent.name}`}
+        aria-live="polite"
+        aria-relevant="additions"
+        tabIndex={0}
         onScroll={(e) => {
           if (e.currentTarget.scrollTop < 40) void loadOlder();
         }}
@@ -134,17 +205,30 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
         {hasMore && messages.length > 0 && (
           <div className="muted center">Scroll up for earlier messages</div>
         )}
-        {messages.length === 0 && !busy && (
+        {loaded && messages.length === 0 && !busy && !noModel && (
           <p className="muted center">Say hello. Tell me what to remember and I will keep it.</p>
         )}
-        <MessageList messages={messages} />
+        <MessageList
+          messages={messages}
+          agentName={agent.name}
+          onRetry={busy || noModel ? undefined : retry}
+        />
         {streaming && (
-          <div className="message assistant streaming" data-testid="streaming">
+          // Read out once complete (as a stored message), not token by token.
+          <div className="message assistant streaming" data-testid="streaming" aria-hidden="true">
             <div className="bubble">{streaming}</div>
           </div>
         )}
-        {busy && !streaming && <div className="muted thinking">Thinking…</div>}
       </div>
+      <p className="activity muted" role="status" data-testid="activity">
+        {activity && activity !== 'writing' ? (
+          <>
+            <span className="pulse" aria-hidden="true" /> {ACTIVITY_LABELS[activity]}
+          </>
+        ) : activity === 'writing' ? (
+          ACTIVITY_LABELS.writing
+        ) : null}
+      </p>
       {error && (
         <ErrorNotice
           error={error}
@@ -160,9 +244,13 @@ export function ChatView(props: { agent: Agent; onChooseModel: () => void }): Re
         }}
       >
         <textarea
+          id="composer"
+          ref={composer}
           aria-label="Message"
+          aria-keyshortcuts="/ Shift+Escape"
           value={draft}
-          placeholder="Message Locus…"
+          rows={2}
+          placeholder={`Message ${agent.name}…`}
           onChange={(e) => setDraft(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey) {

@@ -1,25 +1,61 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Message } from '../../../shared/entities';
+import { messageReply } from '../../../shared/message-text';
+import { toolCallLine, toolResult } from '../../../shared/tool-call-line';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
+import { Highlight } from '../components/Highlight';
 import { when } from '../components/format';
-import { messageReply } from '../../../shared/message-text';
+
+/** Tool calls and their results: how the agent worked, not what was said. */
+function isPlumbing(m: Message): boolean {
+  if (m.role === 'tool') return true;
+  return m.role === 'assistant' && messageReply(m) === null;
+}
+
+function speaker(m: Message, agentName: string): string {
+  if (m.role === 'user') return 'You';
+  if (m.role === 'assistant') return agentName;
+  if (m.role === 'tool') return `${m.name ?? 'tool'} result`;
+  return 'Locus';
+}
 
 function display(m: Message): string {
   const reply = messageReply(m);
   if (reply !== null) return reply;
   const call = m.toolCalls?.[0];
-  if (call) return `${call.name}(${call.arguments})`;
+  if (call) return toolCallLine(call);
+  if (m.role === 'tool') {
+    const result = toolResult(m);
+    return `${result.ok ? 'OK' : 'Failed'}: ${result.message}`;
+  }
   return m.content;
 }
 
+function Line(props: { m: Message; agentName: string; query: string }) {
+  return (
+    <>
+      <span className="muted">
+        <time dateTime={props.m.createdAt}>{when(props.m.createdAt)}</time>{' '}
+        {speaker(props.m, props.agentName)}:
+      </span>{' '}
+      <span className={isPlumbing(props.m) ? 'plumbing' : ''}>
+        <Highlight text={display(props.m)} query={props.query} />
+      </span>
+    </>
+  );
+}
+
 /** Recall memory: every message ever exchanged, by text and date, and the summaries. */
-export function HistoryView(props: { agentId: string }): React.JSX.Element {
+export function HistoryView(props: { agentId: string; agentName?: string }): React.JSX.Element {
   const client = useClient();
+  const agentName = props.agentName ?? 'Locus';
   const [query, setQuery] = useState('');
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
+  const [showTools, setShowTools] = useState(false);
+  const [searched, setSearched] = useState('');
   const [results, setResults] = useState<Message[] | null>(null);
   const [context, setContext] = useState<{ around: number; messages: Message[] } | null>(null);
   const [summaries, setSummaries] = useState<Message[]>([]);
@@ -33,10 +69,11 @@ export function HistoryView(props: { agentId: string }): React.JSX.Element {
         agentId: props.agentId,
         ...(query.trim() ? { query: query.trim() } : {}),
         ...(start ? { start } : {}),
-        ...(end ? { end } : {}),
-        roles: ['user', 'assistant'],
+        ...(end ? { end: `${end}T23:59:59.999Z` } : {}),
+        roles: ['user', 'assistant', 'tool'],
         limit: 50,
       });
+      setSearched(query.trim());
       setResults(page.items);
     } catch (e) {
       setError(toCallError(e));
@@ -68,8 +105,8 @@ export function HistoryView(props: { agentId: string }): React.JSX.Element {
     try {
       const messages = await client.call('recall.recent', {
         agentId: props.agentId,
-        limit: 11,
-        beforeSeq: m.seq + 6,
+        limit: 15,
+        beforeSeq: m.seq + 8,
       });
       setContext({ around: m.seq, messages });
     } catch (e) {
@@ -77,18 +114,26 @@ export function HistoryView(props: { agentId: string }): React.JSX.Element {
     }
   };
 
+  const visible = (list: Message[]) =>
+    list.filter((m) => (showTools ? m.role !== 'system' : !isPlumbing(m) && m.role !== 'system'));
+  const shown = results ? visible(results) : null;
+  const hidden = results
+    ? results.filter((m) => m.role !== 'system').length - (shown?.length ?? 0)
+    : 0;
   return (
-    <section className="history">
-      <h2>Conversation history</h2>
+    <section className="history" aria-labelledby="history-title">
+      <h2 id="history-title">Conversation history</h2>
       <form
         className="row"
         role="search"
+        aria-label="History search"
         onSubmit={(e) => {
           e.preventDefault();
           void search();
         }}
       >
         <input
+          className="grow"
           aria-label="Search history"
           placeholder="Words to find"
           value={query}
@@ -114,6 +159,14 @@ export function HistoryView(props: { agentId: string }): React.JSX.Element {
         </label>
         <button type="submit">Search</button>
       </form>
+      <label className="toggle">
+        <input
+          type="checkbox"
+          checked={showTools}
+          onChange={(e) => setShowTools(e.target.checked)}
+        />{' '}
+        Show tool calls and results
+      </label>
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       {context && (
         <div className="context" data-testid="history-context">
@@ -124,52 +177,62 @@ export function HistoryView(props: { agentId: string }): React.JSX.Element {
             </button>
           </div>
           <ol>
-            {context.messages.map((m) => (
+            {visible(context.messages).map((m) => (
               <li key={m.id} className={m.seq === context.around ? 'hit' : ''}>
-                <span className="muted">
-                  {when(m.createdAt)} {m.role}:
-                </span>{' '}
-                {display(m)}
+                <Line m={m} agentName={agentName} query={searched} />
               </li>
             ))}
           </ol>
         </div>
       )}
-      {!context && results && (
-        <ul className="history-results" data-testid="history-results">
-          {results.length === 0 && <li className="muted">No messages found.</li>}
-          {results.map((m) => (
-            <li key={m.id}>
-              <span className="muted">
-                {when(m.createdAt)} {m.role}:
-              </span>{' '}
-              {display(m)}{' '}
-              <button type="button" className="quiet" onClick={() => void showContext(m)}>
-                Show in context
-              </button>
-              {m.role === 'user' &&
-                (forgetting === m.id ? (
-                  <>
+      {!context && shown && (
+        <>
+          <ul className="history-results" data-testid="history-results">
+            {shown.length === 0 && <li className="muted">No messages found.</li>}
+            {shown.map((m) => (
+              <li key={m.id}>
+                <Line m={m} agentName={agentName} query={searched} />{' '}
+                <button type="button" className="quiet small" onClick={() => void showContext(m)}>
+                  Show in context
+                </button>
+                {m.role === 'user' &&
+                  (forgetting === m.id ? (
+                    <>
+                      <button
+                        type="button"
+                        className="danger small"
+                        title="Removes this message, the agent's answer and what memory kept from them; no trace of the text is left."
+                        onClick={() => void forget(m)}
+                      >
+                        Forget it and what came from it
+                      </button>
+                      <button
+                        type="button"
+                        className="quiet small"
+                        onClick={() => setForgetting(null)}
+                      >
+                        Keep
+                      </button>
+                    </>
+                  ) : (
                     <button
                       type="button"
-                      className="danger"
-                      title="Removes this message, the agent's answer and what memory kept from them; no trace of the text is left."
-                      onClick={() => void forget(m)}
+                      className="quiet small"
+                      onClick={() => setForgetting(m.id)}
                     >
-                      Forget it and what came from it
+                      Forget…
                     </button>
-                    <button type="button" className="quiet" onClick={() => setForgetting(null)}>
-                      Keep
-                    </button>
-                  </>
-                ) : (
-                  <button type="button" className="quiet" onClick={() => setForgetting(m.id)}>
-                    Forget…
-                  </button>
-                ))}
-            </li>
-          ))}
-        </ul>
+                  ))}
+              </li>
+            ))}
+          </ul>
+          {hidden > 0 && (
+            <p className="muted">
+              {hidden} tool {hidden === 1 ? 'step' : 'steps'} hidden; tick “Show tool calls and
+              results” to see how the agent worked.
+            </p>
+          )}
+        </>
       )}
       <h3>Summaries</h3>
       {summaries.length === 0 ? (

@@ -1,7 +1,9 @@
 import type { Message } from '../../../shared/entities';
+import { messageReply } from '../../../shared/message-text';
+import { toolArgumentsText, toolResult } from '../../../shared/tool-call-line';
+import { CopyButton } from '../components/CopyButton';
 import { Markdown } from '../components/Markdown';
 import { when } from '../components/format';
-import { messageReply } from '../../../shared/message-text';
 
 const MEMORY_TOOLS = new Set([
   'core_memory_append',
@@ -12,24 +14,17 @@ const MEMORY_TOOLS = new Set([
   'archival_memory_insert',
 ]);
 
-function resultStatus(result: Message | undefined): string {
-  if (!result) return 'running…';
-  try {
-    return (JSON.parse(result.content) as { status?: string }).status === 'OK' ? 'done' : 'failed';
-  } catch {
-    return 'done';
-  }
-}
-
 function ToolCallItem(props: { message: Message; result: Message | undefined }) {
   const call = props.message.toolCalls?.[0];
   if (!call) return null;
   const memory = MEMORY_TOOLS.has(call.name);
-  const status = resultStatus(props.result);
+  const outcome = props.result ? toolResult(props.result) : null;
+  const status = !outcome ? 'running…' : outcome.ok ? 'done' : 'failed';
   return (
     <details className={`tool ${memory ? 'memory-edit' : ''} ${status}`} data-tool={call.name}>
       <summary>
         {memory ? 'Memory edit' : 'Tool'}: <code>{call.name}</code>{' '}
+        <span className="tool-args">{toolArgumentsText(call, 60)}</span>{' '}
         <span className="muted">{status}</span>
       </summary>
       {props.message.content && <p className="thought">{props.message.content}</p>}
@@ -39,32 +34,67 @@ function ToolCallItem(props: { message: Message; result: Message | undefined }) 
   );
 }
 
-/** The conversation as the user should see it: replies as Markdown, tool steps folded. */
-export function MessageList(props: { messages: Message[] }): React.JSX.Element {
+/**
+ * The conversation as the user should see it: replies as Markdown with copy
+ * and retry, tool steps folded, each message labelled by who spoke.
+ */
+export function MessageList(props: {
+  messages: Message[];
+  agentName: string;
+  /** Offered on the last reply only, when no turn runs. */
+  onRetry?: (() => void) | undefined;
+}): React.JSX.Element {
   const results = new Map<string, Message>();
   for (const m of props.messages)
     if (m.role === 'tool' && m.toolCallId) results.set(m.toolCallId, m);
+  let lastReply: string | null = null;
+  for (const m of props.messages)
+    if (m.role === 'assistant' && messageReply(m) !== null) lastReply = m.id;
   return (
     <>
       {props.messages.map((m) => {
         if (m.role === 'user') {
           return (
-            <div key={m.id} className="message user" data-seq={m.seq}>
+            <article
+              key={m.id}
+              className="message user"
+              data-seq={m.seq}
+              aria-label={`You, ${when(m.createdAt)}`}
+            >
+              <span className="sr-only">You said: </span>
               <div className="bubble">{m.content}</div>
-              <time className="muted">{when(m.createdAt)}</time>
-            </div>
+              <time className="muted" dateTime={m.createdAt}>
+                {when(m.createdAt)}
+              </time>
+            </article>
           );
         }
         if (m.role === 'assistant') {
           const reply = messageReply(m);
           if (reply !== null) {
             return (
-              <div key={m.id} className="message assistant" data-seq={m.seq}>
+              <article
+                key={m.id}
+                className="message assistant"
+                data-seq={m.seq}
+                aria-label={`${props.agentName}, ${when(m.createdAt)}`}
+              >
+                <span className="sr-only">{props.agentName} said: </span>
                 <div className="bubble">
                   <Markdown text={reply} />
                 </div>
-                <time className="muted">{when(m.createdAt)}</time>
-              </div>
+                <div className="message-actions">
+                  <time className="muted" dateTime={m.createdAt}>
+                    {when(m.createdAt)}
+                  </time>
+                  <CopyButton label="Copy reply" text={() => reply} />
+                  {m.id === lastReply && props.onRetry && (
+                    <button type="button" className="quiet small" onClick={props.onRetry}>
+                      Retry
+                    </button>
+                  )}
+                </div>
+              </article>
             );
           }
           const call = m.toolCalls?.[0];

@@ -1,0 +1,25 @@
+import path from 'node:path';
+import type { Status } from '../shared/contract';
+import type { Agent } from '../shared/entities';
+
+/** `locus status` for a person: which model answers, which embedder, how much is stored. */
+export function statusText(status: Status, agent: Agent): string {
+  const saved = agent.model.modelPath;
+  const model = status.model
+    ? `${status.model.name} (loaded, ${status.model.contextSize} tokens of context)`
+    : saved
+      ? `${saved === 'scripted' ? 'scripted (the canned test model)' : path.basename(saved)} (${saved === 'scripted' ? 'chosen' : saved}; loads when you chat)`
+      : 'none chosen yet: run "locus models download qwen3-1.7b", then "locus models use qwen3-1.7b"';
+  const embedder =
+    status.embedder.kind === 'basic'
+      ? 'basic word matching (no embedding model yet: "locus models download-embedder")'
+      : `${status.embedder.name} (${status.embedder.dimensions}-d)`;
+  return [
+    `Agent: ${agent.name}`,
+    `Model: ${model}`,
+    `Embedder: ${embedder}`,
+    `Data folder: ${status.dataDir}`,
+    `Archival passages: ${status.passages.total} (${status.passages.pending} waiting for embedding)`,
+    `Messages: ${status.messages.total} (${status.messages.pending} waiting for embedding)`,
+  ].join('\n');
+}

@@ -1,0 +1,93 @@
+import { useState } from 'react';
+import type { Conversation } from '../../../shared/entities';
+import type { CallError } from '../api/client';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ErrorNotice, toCallError } from '../components/ErrorNotice';
+
+/** The conversation's name, with rename and delete (the agent's memory stays). */
+export function ConversationHeader(props: {
+  conversation: Conversation;
+  busy: boolean;
+  onRename: (name: string) => Promise<void>;
+  onDelete: () => Promise<void>;
+}): React.JSX.Element {
+  const { conversation } = props;
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const [error, setError] = useState<CallError | null>(null);
+  const act = (work: () => Promise<void>) => {
+    setError(null);
+    work().catch((e: unknown) => setError(toCallError(e)));
+  };
+  return (
+    <header className="conversation-header">
+      {renaming === null ? (
+        <div className="row">
+          <h2 id="conversation-title">{conversation.name}</h2>
+          <button
+            type="button"
+            className="quiet small"
+            onClick={() => setRenaming(conversation.name)}
+          >
+            Rename<span className="sr-only"> conversation</span>
+          </button>
+          <button
+            type="button"
+            className="quiet small"
+            disabled={props.busy}
+            onClick={() => setDeleting(true)}
+          >
+            Delete<span className="sr-only"> conversation</span>
+          </button>
+        </div>
+      ) : (
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            act(async () => {
+              await props.onRename(renaming.trim());
+              setRenaming(null);
+            });
+          }}
+        >
+          <h2 id="conversation-title" className="sr-only">
+            {conversation.name}
+          </h2>
+          <input
+            aria-label="Conversation name"
+            value={renaming}
+            autoFocus
+            onChange={(e) => setRenaming(e.target.value)}
+          />
+          <button type="submit" disabled={!renaming.trim()}>
+            Save name
+          </button>
+          <button type="button" className="quiet" onClick={() => setRenaming(null)}>
+            Cancel
+          </button>
+        </form>
+      )}
+      {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete “${conversation.name}”?`}
+          confirmLabel="Delete conversation"
+          danger
+          onCancel={() => setDeleting(false)}
+          onConfirm={() =>
+            act(async () => {
+              setDeleting(false);
+              await props.onDelete();
+            })
+          }
+        >
+          <p>
+            What was said in it is deleted for good. The agent keeps its core and archival memory,
+            and its other conversations.
+          </p>
+        </ConfirmDialog>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { createScriptedModel } from '../../src/core/models/scripted-model';
+import { buildRenderer, launchChromium, openApp } from '../helpers/browser-app';
+import { lookAt, openView, sendMessage } from '../helpers/app-page';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+describe('memory views', () => {
+  let browser: Browser;
+  let renderer: { dir: string; dispose: () => void };
+
+  beforeAll(async () => {
+    renderer = await buildRenderer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    renderer?.dispose();
+  });
+
+  it('adds, renames and deletes core memory blocks, and the agent sees each change', async () => {
+    const { page, core } = await openApp(browser, renderer.dir, {
+      chatModel: createScriptedModel(),
+    });
+    const agent = await core.agents.getOrCreateDefault();
+    const prompt = async () => (await core.runtime.preview(agent.id))[0]?.content ?? '';
+    await openView(page, 'Memory');
+    await page.getByRole('button', { name: '+ Add a block' }).click();
+    const form = page.getByRole('form', { name: 'Add a block' });
+    await form.getByLabel('Label').fill('projects');
+    await form
+      .getByLabel('What it is for (the agent reads this)')
+      .fill('What the user is building');
+    await form.getByRole('button', { name: 'Add block' }).click();
+    const block = page.locator('article[data-label="projects"]');
+    await block.waitFor();
+    await block.getByLabel('projects block').fill('A boat shed');
+    await block.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(prompt).toContain('<projects chars="11/2000">');
+
+    await page
+      .locator('article[data-label="projects"]')
+      .getByRole('button', { name: 'Rename projects' })
+      .click();
+    await page.getByLabel('New label for projects').fill('work');
+    await page.getByRole('button', { name: 'Rename', exact: true }).click();
+    const renamed = page.locator('article[data-label="work"]');
+    await renamed.waitFor();
+    expect(await renamed.getByLabel('work block').inputValue()).toBe('A boat shed');
+    await expect.poll(prompt).toContain('<work ');
+
+    await renamed.getByRole('button', { name: 'Delete work' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete the work block?' })
+      .getByRole('button', { name: 'Delete block' })
+      .click();
+    await renamed.waitFor({ state: 'detached' });
+    await expect.poll(prompt).not.toContain('<work ');
+  });
+
+  it('filters archival memory by tag and date, and shows scores and matched words', async () => {
+    const { page, core } = await openApp(browser, renderer.dir, {
+      chatModel: createScriptedModel(),
+    });
+    const agent = await core.agents.getOrCreateDefault();
+    await core.archival.insert(agent.id, {
+      text: 'The spare key is under the blue pot',
+      tags: ['home'],
+    });
+    core.clock.advance(40 * DAY);
+    await core.archival.insert(agent.id, {
+      text: 'Keys for the shed hang by the door',
+      tags: ['home', 'garden'],
+    });
+    await core.archival.insert(agent.id, { text: 'Dentist on Tuesday at 9', tags: ['health'] });
+    await openView(page, 'Memory');
+    await expect.poll(() => page.locator('.passage').count()).toBe(3);
+
+    // A tag on a passage is a filter.
+    await page
+      .locator('.passage', { hasText: 'Dentist' })
+      .getByRole('button', { name: 'health' })
+      .click();
+    await expect.poll(() => page.locator('.passage').count()).toBe(1);
+    await page.getByText('1 found tagged health').waitFor();
+    await page.getByRole('button', { name: 'Clear search' }).click();
+    await expect.poll(() => page.locator('.passage').count()).toBe(3);
+
+    // Dates: only what was stored from February on.
+    await page.getByText('Filters').click();
+    await page.getByLabel('Passages from').fill('2026-02-01');
+    await page.getByLabel('Filter by tags').fill('home');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect
+      .poll(() => page.locator('.passage-text').allTextContents())
+      .toEqual(['Keys for the shed hang by the door']);
+    await page.getByRole('button', { name: 'Clear search' }).click();
+
+    // A search shows scores and marks the words that matched.
+    await page.getByLabel('Search archival memory').fill('spare key');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const first = page.locator('.passage').first();
+    await expect.poll(() => first.locator('mark').allTextContents()).toEqual(['spare', 'key']);
+    expect(await first.locator('.score').textContent()).toMatch(/^score \d\.\d{3}$/);
+    expect(await first.locator('time').textContent()).toMatch(/2026/);
+    await lookAt(page, 'memory-search');
+  });
+
+  it('shows history without tool plumbing, and with it on request', async () => {
+    const { page } = await openApp(browser, renderer.dir, { chatModel: createScriptedModel() });
+    await sendMessage(page, 'Remember that the boat is called Petrel');
+    await page
+      .locator('.message.assistant:not(.streaming)')
+      .getByText("Got it, I'll remember that.")
+      .waitFor();
+    await openView(page, 'History');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const results = page.getByTestId('history-results');
+    await results.locator('li').first().waitFor();
+    const plain = await results.textContent();
+    expect(plain).toContain('You: Remember that the boat is called Petrel');
+    expect(plain).toContain("Locus: Got it, I'll remember that.");
+    expect(plain).not.toContain('archival_memory_insert');
+    expect(plain).not.toContain('"status"');
+    await page.getByText(/tool steps? hidden/).waitFor();
+    await lookAt(page, 'history-plain');
+
+    await page.getByLabel('Show tool calls and results').check();
+    await results
+      .getByText('archival_memory_insert content: "the boat is called Petrel"')
+      .waitFor();
+    const full = await results.textContent();
+    expect(full).toMatch(/archival_memory_insert result: OK: /);
+    expect(full).not.toContain('null');
+    await lookAt(page, 'history-tools');
+  });
+});
