@@ -31,6 +31,25 @@ describe('hand-over of a data folder (owner host)', () => {
     await until(() => asked === 1);
   });
 
+  it('takes the API key on the APIs only, never on the whole contract at /api', async () => {
+    const core = await testCore();
+    const host = await startOwnerHost({ core, dataDir: tempDir(), kind: 'test', lettaApi: true });
+    onCleanup(() => host.close());
+    const { apiKey } = await core.handlers['interfaces.get']({});
+    const withKey = (path: string, init: RequestInit = {}) =>
+      fetch(`${host.url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      });
+    expect((await withKey('/v1/agents')).status).toBe(200);
+    const contract = await withKey('/api/call/interfaces.get', { method: 'POST', body: '{}' });
+    expect(contract.status).toBe(401);
+    expect(
+      (await fetch(`${host.url}/api/call/interfaces.get?token=${apiKey}`, { method: 'POST' }))
+        .status,
+    ).toBe(401);
+  });
+
   it('is refused by a holder that must keep the folder (the app, locus serve)', async () => {
     const core = await testCore();
     const host = await startOwnerHost({ core, dataDir: tempDir(), kind: 'locus serve' });

@@ -27,7 +27,7 @@ export interface HttpHostOptions {
   maxBodyBytes?: number;
   /** More APIs on the same port and token (MCP, OpenAI, Letta); see HostRoute. */
   routes?: readonly HostRoute[];
-  /** Long-lived keys accepted besides the per-run token (read per request, so a new key works at once). */
+  /** Long-lived keys the routes accept besides the per-run token (read per request, so a new key works at once). */
   apiKeys?: () => Promise<readonly string[]>;
 }
 
@@ -108,6 +108,27 @@ export function readBody(req: http.IncomingMessage, limit: number): Promise<stri
 }
 
 /**
+ * A request body as JSON for the APIs beside /api (MCP, OpenAI, Letta):
+ * not JSON, or nested deeper than any call needs (a stack overflow in a
+ * validator otherwise), is INVALID_INPUT.
+ */
+export function parseJsonBody(text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new LocusError('INVALID_INPUT', 'The request body is not valid JSON.');
+  }
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw new LocusError(
+      'INVALID_INPUT',
+      `The request body nests more than ${MAX_JSON_DEPTH} levels deep; no request takes that.`,
+    );
+  }
+  return value;
+}
+
+/**
  * Serves the core on loopback only, for the renderer running in a plain
  * browser (development, e2e tests). Every API request needs the per-run token;
  * the Host header must be the loopback address (so a web page cannot reach it
@@ -166,7 +187,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       }
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const given = bearer ?? (route ? null : url.searchParams.get('token'));
-      if (!(await authorized(given))) {
+      // An API key is for the APIs it was made for (MCP, OpenAI, Letta); the
+      // whole contract at /api (settings, files, the key itself) needs the
+      // per-run token, which only this user's processes can read.
+      if (!(route ? await authorized(given) : sameToken(given, token))) {
         refuse(401, 'UNAUTHORIZED', 'Missing or wrong token. Open the address Locus printed.');
         return;
       }

@@ -8,7 +8,7 @@ import type { EventBus } from '../events';
 import { call } from '../host/call';
 import { findAgent } from '../host/find-agent';
 import { findConversation } from '../host/find-conversation';
-import { sendJson, type HostRoute } from '../host/http-host';
+import { parseJsonBody, sendJson, type HostRoute } from '../host/http-host';
 import { lettaFailure, sendLettaError } from './letta-errors';
 import { lettaStopReason, listLettaMessages } from './letta-messages';
 import { lettaAgent, lettaBlock, lettaMessages, lettaPassage } from './letta-shapes';
@@ -172,11 +172,7 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
   const json = async (req: http.IncomingMessage) => {
     const text = (await readRaw(req, MAX_JSON)).toString('utf8');
     if (!text.trim()) return {};
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new LocusError('INVALID_INPUT', 'The request body is not valid JSON.');
-    }
+    return parseJsonBody(text);
   };
 
   on('GET', '/v1/health', async ({ res }) =>

@@ -1,7 +1,7 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Handlers } from '../../shared/contract';
 import { LocusError } from '../../shared/errors';
-import { readBody, sendJson, type HostRoute } from '../host/http-host';
+import { parseJsonBody, readBody, sendJson, type HostRoute } from '../host/http-host';
 import { createLocusMcpServer } from './mcp-server';
 
 export const MCP_PATH = '/mcp';
@@ -31,13 +31,16 @@ export function mcpHttpRoute(handlers: Handlers): HostRoute {
       }
       let body: unknown;
       try {
-        body = JSON.parse(await readBody(req, MAX_BODY));
+        body = parseJsonBody(await readBody(req, MAX_BODY));
       } catch (error) {
-        const tooLarge = error instanceof LocusError;
+        const tooLarge = error instanceof LocusError && error.code === 'PAYLOAD_TOO_LARGE';
         sendJson(
           res,
           tooLarge ? 413 : 400,
-          rpcError(400, tooLarge ? error.message : 'The request body is not JSON.'),
+          rpcError(
+            400,
+            error instanceof LocusError ? error.message : 'The request body is not JSON.',
+          ),
         );
         return;
       }

@@ -8,7 +8,7 @@ import type { EventBus } from '../events';
 import { call } from '../host/call';
 import { findAgent } from '../host/find-agent';
 import { findConversation } from '../host/find-conversation';
-import { readBody, sendJson, type HostRoute } from '../host/http-host';
+import { parseJsonBody, readBody, sendJson, type HostRoute } from '../host/http-host';
 import { openAiFailure, sendOpenAiError } from './openai-errors';
 
 export interface OpenAiRouteOptions {
@@ -117,13 +117,7 @@ export function openAiRoute(options: OpenAiRouteOptions): HostRoute {
   }
 
   async function completions(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(await readBody(req, MAX_BODY));
-    } catch (error) {
-      if (error instanceof LocusError) throw error;
-      throw new LocusError('INVALID_INPUT', 'The request body is not valid JSON.');
-    }
+    const raw = parseJsonBody(await readBody(req, MAX_BODY));
     const parsed = ChatRequest.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
