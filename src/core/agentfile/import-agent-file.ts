@@ -265,10 +265,16 @@ export async function importAgentFile(
     );
   }
   const fileArchival = locus?.archival ?? [];
-  const passageIds = new Map(fileArchival.flatMap((p) => (p.id ? [[p.id, newId('passage')]] : [])));
+  // Every passage gets its own id; a file id used twice names the first (a
+  // mutated or hand-edited file must not make two rows share a key).
+  const newPassageIds = fileArchival.map(() => newId('passage'));
+  const passageIds = new Map<string, string>();
+  fileArchival.forEach((p, i) => {
+    if (p.id && !passageIds.has(p.id)) passageIds.set(p.id, newPassageIds[i] as string);
+  });
   const fileSuccessors = fileArchival.map((p) => p.superseded_by ?? null);
-  const passages: Passage[] = fileArchival.map((p) => ({
-    id: (p.id ? passageIds.get(p.id) : undefined) ?? newId('passage'),
+  const passages: Passage[] = fileArchival.map((p, i) => ({
+    id: newPassageIds[i] as string,
     agentId,
     text: p.text,
     tags: p.tags,
