@@ -1,30 +1,60 @@
 import type { BenchResults } from './run';
-import { CATEGORY_NAMES } from './locomo/locomo-data';
-import { KS } from './locomo/evidence-recall';
 import { PUBLISHED_BASELINES } from './locomo/retrieval-bench';
+import type { MethodScore } from './retrieval/recall-at-k';
+import type { RetrievalResult } from './retrieval/run-retrieval';
 import type { LatencySummary } from './stats';
+import type { BudgetScore } from './surfacing/surfacing-bench';
 
 const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
 const header = (cells: string[]) => [row(cells), row(cells.map(() => '---'))];
 const lat = (l: LatencySummary) => `${l.p50Ms} / ${l.p95Ms}`;
 
-function halvesTable(l: NonNullable<BenchResults['locomo']>): string[] {
-  const split = l.methods.filter((s) => s.halves);
-  if (split.length === 0) return [];
-  const half = Math.ceil(l.conversations / 2);
-  return [
-    'By half of the conversations, R@5 / R@10 / R@25 / R@50:',
-    '',
-    ...header([
-      'Method',
-      `Conversations 1-${half}`,
-      `Conversations ${half + 1}-${l.conversations}`,
-    ]),
-    ...split.map((s) =>
-      row([s.method, ...(s.halves ?? []).map((h) => KS.map((k) => h[`r@${k}`]).join(' / '))]),
-    ),
+function ksOf(methods: MethodScore[]): number[] {
+  return Object.keys(methods[0]?.overall ?? {}).map((key) => Number(key.slice(2)));
+}
+
+/** Overall, by half of the haystacks, and by kind of question (at R@10). */
+function retrievalTables(
+  r: RetrievalResult,
+  options: { haystackNoun: string; extraRows?: string[] } = { haystackNoun: 'haystacks' },
+): string[] {
+  const ks = ksOf(r.methods);
+  const out = [
+    ...header(['Method', ...ks.map((k) => `R@${k}`)]),
+    ...(options.extraRows ?? []),
+    ...r.methods.map((s) => row([s.method, ...ks.map((k) => s.overall[`r@${k}`] ?? '')])),
     '',
   ];
+  const split = r.methods.filter((s) => s.halves);
+  if (split.length > 0) {
+    const half = Math.ceil(r.haystacks / 2);
+    out.push(
+      `By half of the ${options.haystackNoun}, ${ks.map((k) => `R@${k}`).join(' / ')}:`,
+      '',
+      ...header(['Method', `1-${half}`, `${half + 1}-${r.haystacks}`]),
+      ...split.map((s) =>
+        row([s.method, ...(s.halves ?? []).map((h) => ks.map((k) => h[`r@${k}`]).join(' / '))]),
+      ),
+      '',
+    );
+  }
+  const kinds = [...new Set(r.methods.flatMap((s) => Object.keys(s.byKind)))];
+  out.push(
+    'By kind of question, R@10 (questions):',
+    '',
+    ...header(['Method', ...kinds]),
+    ...r.methods.map((s) =>
+      row([
+        s.method,
+        ...kinds.map((c) => {
+          const score = s.byKind[c];
+          return score ? `${score['r@10']} (${score.questions})` : '';
+        }),
+      ]),
+    ),
+    '',
+  );
+  return out;
 }
 
 /** The short Markdown summary written next to results.json (and pasted into docs/benchmarks.md). */
@@ -36,34 +66,80 @@ export function renderMarkdown(results: BenchResults): string {
     `${results.startedAt} · ${m.cpus} × ${m.cpuModel} · ${m.memoryGb} GB · Node ${m.node} · ${m.platform}`,
     '',
   ];
+  for (const [suite, why] of Object.entries(results.skipped ?? {})) {
+    out.push(`Skipped ${suite}: ${why}`, '');
+  }
   if (results.locomo) {
     const l = results.locomo;
+    const ks = ksOf(l.methods);
     out.push(
       '## LoCoMo evidence recall (categories 1-4)',
       '',
-      `${l.conversations} conversations, ${l.turns} turns, ${l.questions} questions (${l.droppedEvidence} evidence ids that name no turn were dropped).`,
+      `${l.haystacks} conversations, ${l.turns} turns, ${l.questions} questions (${l.droppedEvidence} evidence ids that name no turn were dropped).`,
       '',
-      ...header(['Method', ...KS.map((k) => `R@${k}`)]),
-      ...PUBLISHED_BASELINES.map((b) =>
-        row([b.method, ...KS.map((k) => b.overall[`r@${k}`] ?? '')]),
-      ),
-      ...l.methods.map((s) => row([s.method, ...KS.map((k) => s.overall[`r@${k}`])])),
-      '',
-      ...halvesTable(l),
-      'Per category, R@10 (questions):',
-      '',
-      ...header(['Method', ...Object.values(CATEGORY_NAMES)]),
-      ...l.methods.map((s) =>
-        row([
-          s.method,
-          ...Object.values(CATEGORY_NAMES).map((c) => {
-            const score = s.byCategory[c];
-            return score ? `${score['r@10']} (${score.questions})` : '';
-          }),
-        ]),
-      ),
-      '',
+      ...retrievalTables(l, {
+        haystackNoun: 'conversations',
+        extraRows: PUBLISHED_BASELINES.map((b) =>
+          row([b.method, ...ks.map((k) => b.overall[`r@${k}`] ?? '')]),
+        ),
+      }),
     );
+  }
+  if (results.longmemeval) {
+    const l = results.longmemeval;
+    out.push(
+      '## LongMemEval dev evidence recall (turn level)',
+      '',
+      `${l.questions} questions, ${l.oracle.questions} with evidence turns. Oracle: each question's own sessions (${l.oracle.turns} turns in all).`,
+      '',
+      ...retrievalTables(l.oracle, { haystackNoun: 'questions' }),
+      ...(l.padded
+        ? [
+            `Padded to ${l.padded.sessions} sessions per question with seeded distractor sessions (${l.padded.turns} turns in all):`,
+            '',
+            ...retrievalTables(l.padded, { haystackNoun: 'questions' }),
+          ]
+        : []),
+    );
+  }
+  if (results.surfacing) {
+    const sf = results.surfacing;
+    const budgetRows = (set: { budgets: BudgetScore[] }) =>
+      set.budgets.map((b) => row([b.budget, b.evidence, b.medianTokens, b.meanTokens, b.surfaced]));
+    out.push('## Memory surfacing', '', `Embedder ${sf.embedder}; estimated tokens.`, '');
+    if (sf.locomo) {
+      const c = sf.locomo.crossConversation;
+      out.push(
+        `LoCoMo, categories 1-4 (${sf.locomo.questions} questions):`,
+        '',
+        ...header([
+          'Budget',
+          'Evidence in block %',
+          'Median tokens',
+          'Mean tokens',
+          'Questions given memories %',
+        ]),
+        ...budgetRows(sf.locomo),
+        '',
+        `Cross-conversation (each question asked of the next conversation's memory, budget ${c.budget}): mean ${c.meanTokens} tokens, memories given to ${c.surfaced}% of ${c.questions} questions.`,
+        '',
+      );
+    }
+    if (sf.longmemeval) {
+      out.push(
+        `LongMemEval dev, padded to ${sf.longmemeval.sessions} sessions (${sf.longmemeval.questions} questions):`,
+        '',
+        ...header([
+          'Budget',
+          'Evidence in block %',
+          'Median tokens',
+          'Mean tokens',
+          'Questions given memories %',
+        ]),
+        ...budgetRows(sf.longmemeval),
+        '',
+      );
+    }
   }
   if (results.scale) {
     const s = results.scale;

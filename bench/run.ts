@@ -4,25 +4,52 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFakeEmbedder } from '../src/core/models/fake-embedder';
 import { createTransformersEmbedder } from '../src/core/models/transformers-embedder';
-import { loadLocomo } from './locomo/locomo-data';
-import { runRetrievalBench, type EmbedderSpec } from './locomo/retrieval-bench';
+import { cachingEmbedder, embeddingCacheFile } from './embedding-cache';
+import { DEFAULT_LOCOMO_PATH, loadLocomo } from './locomo/locomo-data';
+import { runLocomoBench } from './locomo/retrieval-bench';
+import { runLongMemEvalBench } from './longmemeval/longmemeval-bench';
+import { DEFAULT_LONGMEMEVAL_PATH, loadLongMemEval } from './longmemeval/longmemeval-data';
+import type { RetrievalEmbedder } from './retrieval/run-retrieval';
 import { renderMarkdown } from './report';
 import { runPeersBench, type PeerSystemId } from './peers/peers-bench';
 import { runScaleBench } from './scale/scale-bench';
 import { runStartupBench } from './startup/startup-bench';
+import { runSurfacingBench } from './surfacing/surfacing-bench';
+import { DEFAULT_SURFACING_TOKENS } from '../src/core/memory/surfacing/surfacing';
 import { runTokenReuseBench } from './tokens/token-reuse-bench';
 
-const SUITES = ['locomo', 'scale', 'tokens', 'startup', 'peers'] as const;
+const SUITES = [
+  'locomo',
+  'longmemeval',
+  'surfacing',
+  'scale',
+  'tokens',
+  'startup',
+  'peers',
+] as const;
 /** Suites that run only when named: peers installs other databases first. */
-const DEFAULT_SUITES: readonly Suite[] = ['locomo', 'scale', 'tokens', 'startup'];
+const DEFAULT_SUITES: readonly Suite[] = [
+  'locomo',
+  'longmemeval',
+  'surfacing',
+  'scale',
+  'tokens',
+  'startup',
+];
 type Suite = (typeof SUITES)[number];
 
 const USAGE = `npm run bench -- [options]
 
-  --quick                 small sizes (what CI runs): 1 LoCoMo conversation, 1k passages, 10 turns
+  --quick                 small sizes (what CI runs): 1 LoCoMo conversation, 24 LongMemEval
+                          questions padded to 10 sessions, 1k passages, 8 turns
   --suites a,b            any of ${SUITES.join(', ')} (default: all)
   --out <dir>             results folder (default: bench/results)
   --locomo <file>         locomo10.json (default: ../shared/data/locomo10.json)
+  --longmemeval <file>    longmemeval_dev.json (default: ../shared/data/longmemeval_dev.json)
+                          A suite whose data file is missing is skipped with a message.
+  --padded-sessions <n>   LongMemEval: sessions per padded haystack (default 40; 0: oracle only)
+  --reuse-db <dir>        keep the retrieval suites' databases there and reopen them on the
+                          next run instead of storing everything again (development)
   --embedder-model <dir>  also run LoCoMo with a transformers.js model folder
                           (a folder holding <org>/<name>/config.json and onnx/)
   --embedder-name <id>    the model id inside that folder (default: Xenova/all-MiniLM-L6-v2)
@@ -40,7 +67,11 @@ export interface BenchResults {
   finishedAt?: string;
   quick: boolean;
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
-  locomo?: Awaited<ReturnType<typeof runRetrievalBench>>;
+  locomo?: Awaited<ReturnType<typeof runLocomoBench>>;
+  longmemeval?: Awaited<ReturnType<typeof runLongMemEvalBench>>;
+  surfacing?: Awaited<ReturnType<typeof runSurfacingBench>>;
+  /** Suites skipped because their data is not on this machine, with why. */
+  skipped?: Record<string, string>;
   scale?: Awaited<ReturnType<typeof runScaleBench>>;
   tokens?: Awaited<ReturnType<typeof runTokenReuseBench>>;
   startup?: Awaited<ReturnType<typeof runStartupBench>>;
@@ -54,6 +85,9 @@ async function main(): Promise<void> {
       suites: { type: 'string' },
       out: { type: 'string', default: path.resolve(import.meta.dirname, 'results') },
       locomo: { type: 'string' },
+      longmemeval: { type: 'string' },
+      'reuse-db': { type: 'string' },
+      'padded-sessions': { type: 'string' },
       'embedder-model': { type: 'string' },
       'embedder-name': { type: 'string', default: 'Xenova/all-MiniLM-L6-v2' },
       sizes: { type: 'string' },
@@ -96,31 +130,114 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(values.out, 'results.md'), renderMarkdown(results));
   };
 
-  if (suites.includes('locomo')) {
-    const all = loadLocomo(values.locomo);
-    const conversations = quick ? all.slice(0, 1) : all;
-    const embedders: EmbedderSpec[] = [
-      {
-        label: 'fake-hash-384 (offline fallback)',
+  // Real embedders' vectors are cached on disk (bench/.cache), so reruns embed nothing new.
+  const embedders: RetrievalEmbedder[] = [
+    {
+      label: 'fake-hash-384 (offline fallback)',
+      embedder: cachingEmbedder({
+        name: 'fake-hash-384',
+        dimensions: 384,
+        lexical: true,
         create: async () => createFakeEmbedder({ dimensions: 384 }),
-      },
-      // TF.js and the USE model load only when this suite runs.
-      {
-        label: 'USE-lite-512',
+      }),
+    },
+    {
+      label: 'USE-lite-512',
+      embedder: cachingEmbedder({
+        name: 'use-lite-512',
+        dimensions: 512,
+        // TF.js and the USE model load only when a vector is not in the cache.
         create: async () => (await import('./use-embedder')).createUseEmbedder(),
-      },
-    ];
-    const modelDir = values['embedder-model'];
-    if (modelDir) {
-      const model = values['embedder-name'];
-      embedders.push({
-        label: model,
-        create: () =>
-          createTransformersEmbedder({ modelsDir: modelDir, model, threads, allowDownload: false }),
+        file: embeddingCacheFile('use-lite-512'),
+      }),
+    },
+  ];
+  const modelDir = values['embedder-model'];
+  if (modelDir) {
+    const model = values['embedder-name'];
+    const real = await createTransformersEmbedder({
+      modelsDir: modelDir,
+      model,
+      threads,
+      allowDownload: false,
+    });
+    embedders.push({
+      label: model,
+      embedder: cachingEmbedder({
+        name: real.name,
+        dimensions: real.dimensions,
+        create: async () => real,
+        file: embeddingCacheFile(real.name),
+      }),
+    });
+  }
+  const reuse = values['reuse-db'] ? { reuseDir: path.resolve(values['reuse-db']) } : {};
+  const skip = (suite: string, why: string) => {
+    results.skipped = { ...results.skipped, [suite]: why };
+    log(`Skipping the ${suite} suite: ${why}`);
+  };
+  if (suites.includes('locomo')) {
+    const file = values.locomo ?? DEFAULT_LOCOMO_PATH;
+    if (!fs.existsSync(file)) {
+      skip('locomo', `${file} not found (pass --locomo <file>; the data is not in the repo).`);
+    } else {
+      const all = loadLocomo(file);
+      results.locomo = await runLocomoBench({
+        conversations: quick ? all.slice(0, 1) : all,
+        embedders,
+        ...reuse,
+        log,
       });
+      save();
     }
-    results.locomo = await runRetrievalBench({ conversations, embedders, log });
-    save();
+  }
+  if (suites.includes('longmemeval')) {
+    const file = values.longmemeval ?? DEFAULT_LONGMEMEVAL_PATH;
+    if (!fs.existsSync(file)) {
+      skip(
+        'longmemeval',
+        `${file} not found (pass --longmemeval <file>; the data is not in the repo).`,
+      );
+    } else {
+      const all = loadLongMemEval(file);
+      results.longmemeval = await runLongMemEvalBench({
+        questions: quick ? all.slice(0, 24) : all,
+        // The fallback's LongMemEval figures add little over LoCoMo's and
+        // double the run; the real sentence model is the one measured.
+        embedders: embedders.filter((e) => !e.label.startsWith('fake')),
+        paddedSessions: Number(values['padded-sessions'] ?? (quick ? 10 : 40)),
+        ...reuse,
+        log,
+      });
+      save();
+    }
+  }
+  if (suites.includes('surfacing')) {
+    const locomoFile = values.locomo ?? DEFAULT_LOCOMO_PATH;
+    const lmeFile = values.longmemeval ?? DEFAULT_LONGMEMEVAL_PATH;
+    const haveLocomo = fs.existsSync(locomoFile);
+    const haveLme = fs.existsSync(lmeFile);
+    if (!haveLocomo && !haveLme) {
+      skip(
+        'surfacing',
+        `neither ${locomoFile} nor ${lmeFile} was found (the data is not in the repo).`,
+      );
+    } else {
+      const locomo = haveLocomo ? loadLocomo(locomoFile) : undefined;
+      const lme = haveLme ? loadLongMemEval(lmeFile) : undefined;
+      results.surfacing = await runSurfacingBench({
+        // The real sentence model: surfacing is about what a user would get.
+        embedder:
+          embedders.find((e) => !e.label.startsWith('fake')) ?? (embedders[0] as RetrievalEmbedder),
+        ...(locomo ? { locomo: quick ? locomo.slice(0, 2) : locomo } : {}),
+        ...(lme ? { longmemeval: quick ? lme.slice(0, 24) : lme } : {}),
+        paddedSessions: quick ? 10 : 40,
+        defaultBudget: DEFAULT_SURFACING_TOKENS,
+        ...reuse,
+        log,
+      });
+      save();
+    }
   }
   if (suites.includes('scale')) {
     const sizes = values.sizes
@@ -164,6 +281,7 @@ async function main(): Promise<void> {
     });
     save();
   }
+  for (const { embedder } of embedders) await embedder.dispose();
   results.finishedAt = new Date().toISOString();
   save();
   log(`Results: ${path.join(values.out, 'results.json')} and results.md`);

@@ -1,11 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
+import { findDataFile } from '../data-files';
+import type { Haystack } from '../retrieval/dataset';
 
 /** Where LoCoMo lives on the development machines; never copied into the repo. */
-export const DEFAULT_LOCOMO_PATH = path.resolve(
-  import.meta.dirname,
-  '../../../shared/data/locomo10.json',
-);
+export const DEFAULT_LOCOMO_PATH = findDataFile('locomo10.json');
 
 export const CATEGORY_NAMES: Record<number, string> = {
   1: 'multi-hop',
@@ -144,4 +142,26 @@ export function loadLocomo(file = DEFAULT_LOCOMO_PATH): Conversation[] {
   }
   const samples = JSON.parse(fs.readFileSync(file, 'utf8')) as RawSample[];
   return samples.map(parseConversation);
+}
+
+/**
+ * A conversation as a retrieval haystack: the first speaker is the user, the
+ * other the assistant (so recall search sees both roles), turn ids are dia_ids.
+ */
+export function toHaystack(conversation: Conversation): Haystack {
+  const first = conversation.turns[0]?.speaker;
+  return {
+    id: conversation.id,
+    turns: conversation.turns.map((t) => ({
+      id: t.diaId,
+      role: t.speaker === first ? 'user' : 'assistant',
+      text: t.text,
+      at: t.at,
+    })),
+    queries: conversation.questions.map((q) => ({
+      text: q.question,
+      kind: CATEGORY_NAMES[q.category] ?? String(q.category),
+      evidence: q.evidence,
+    })),
+  };
 }

@@ -5,10 +5,17 @@ import { writeTinyGguf } from '../../test/fixtures/make-tiny-gguf';
 import { createCore } from '../../src/core/create-core';
 import { loadLlamaChatModel } from '../../src/core/models/llama-chat-model';
 import { mean, round } from '../stats';
+import {
+  parseSurfacedBlock,
+  renderSurfacedBlock,
+  type SurfacedBlock,
+} from '../../src/shared/surfaced-memories';
 
 export interface TokenReuseOptions {
   turns: number;
   threads: number;
+  /** The agent's surfacing budget; defaults to the agent default. 0 turns surfacing off. */
+  surfacingTokens?: number;
   log?: (line: string) => void;
 }
 
@@ -22,6 +29,16 @@ export interface StepUsage {
   newTokens: number;
   /** Core memory was edited or the context summarised just before this step. */
   memoryChanged: boolean;
+}
+
+export interface TurnSurfacing {
+  turn: number;
+  /** Memories given to the turn's message. */
+  items: number;
+  /** The block's prompt tokens by the model's own tokenizer (0 without a block). */
+  modelTokens: number;
+  /** The same by Locus's estimate (what budgets count). */
+  estimatedTokens: number;
 }
 
 const MEMORY_TOOLS = new Set([
@@ -50,14 +67,24 @@ export async function runTokenReuseBench(options: TokenReuseOptions) {
   });
   const core = await createCore({ chatModel: model, maxStringLength: 24 });
   const steps: StepUsage[] = [];
+  const blocks: Array<{ turn: number; block: SurfacedBlock | null }> = [];
+  const surfaced: TurnSurfacing[] = [];
   try {
-    const agent = await core.agents.getOrCreateDefault();
+    let agent = await core.agents.getOrCreateDefault();
+    if (options.surfacingTokens !== undefined) {
+      agent = await core.agents.update(agent.id, {
+        model: { ...agent.model, surfacingTokens: options.surfacingTokens },
+      });
+    }
     let previousTotal = 0;
     let memoryChanged = false;
     for (let turn = 1; turn <= options.turns; turn++) {
       await core.runtime.send(agent.id, `Turn ${turn}: here is something about my day.`, {
         maxSteps: 2,
         onEvent: (event) => {
+          if (event.type === 'message' && event.message.kind === 'memories') {
+            blocks.push({ turn, block: parseSurfacedBlock(event.message.content) });
+          }
           if (event.type === 'summarized') memoryChanged = true;
           if (event.type === 'message' && event.message.role === 'assistant') {
             const call = event.message.toolCalls?.[0];
@@ -78,6 +105,15 @@ export async function runTokenReuseBench(options: TokenReuseOptions) {
             memoryChanged = false;
           }
         },
+      });
+      const block = blocks.find((b) => b.turn === turn)?.block ?? null;
+      surfaced.push({
+        turn,
+        items: block?.items.length ?? 0,
+        modelTokens: block
+          ? await model.countTokens([{ role: 'user', content: renderSurfacedBlock(block) }])
+          : 0,
+        estimatedTokens: block?.tokens ?? 0,
       });
       if (turn % 10 === 0) log(`tokens: ${turn}/${options.turns} turns`);
     }
@@ -116,6 +152,21 @@ export async function runTokenReuseBench(options: TokenReuseOptions) {
       meanEvaluatedTokens: Math.round(mean(changed.map((s) => s.evaluatedTokens))),
       reusedShare: share(changed),
     },
+    surfacing: {
+      turnsWithMemories: surfaced.filter((s) => s.items > 0).length,
+      meanModelTokensPerTurn: Math.round(mean(surfaced.map((s) => s.modelTokens))),
+      meanEstimatedTokensPerTurn: Math.round(mean(surfaced.map((s) => s.estimatedTokens))),
+      /**
+       * Evaluated minus new tokens on steps after a turn's first, memory
+       * unchanged: the block sits in the user's turn, rendered identically
+       * on every step, so it is never evaluated again (this stays what the
+       * status line and the previous reply cost).
+       */
+      laterStepsEvaluatedOverNew: Math.round(
+        mean(steady.filter((s) => s.step > 1).map((s) => s.evaluatedTokens - s.newTokens)),
+      ),
+    },
+    perTurnSurfacing: surfaced,
     perStep: steps,
   };
 }

@@ -62,6 +62,10 @@ Options:
                        (a canned demo model used by the tests)
   --threads <n>        CPU threads for the model (default: the agent's setting)
   --context-size <n>   context window in tokens (default: the agent's setting)
+  --show-memories      chat and -p: print the memories surfaced for each message (in chat,
+                       /memories shows them for the last reply)
+  --surfacing-tokens <n>  chat and -p: memories given with each message, at most n tokens
+                       (default 1000; 0 turns memory surfacing off); saved for the agent
   --json               print machine-readable JSON
   -V, --version        print Locus's version
   -h, --help
@@ -90,6 +94,8 @@ export function parseCli(argv: string[]) {
         markdown: { type: 'boolean', default: false },
         conversations: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        'show-memories': { type: 'boolean', default: false },
+        'surfacing-tokens': { type: 'string' },
         tags: { type: 'string' },
         'all-tags': { type: 'boolean', default: false },
         start: { type: 'string' },

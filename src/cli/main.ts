@@ -104,6 +104,20 @@ async function readStdin(
   }
 }
 
+/** --surfacing-tokens saves how many tokens of memories each message is given (0: none). */
+async function applySurfacingOption(
+  core: { handlers: CoreAccess['handlers'] },
+  agent: Agent,
+  cli: ParsedCli,
+): Promise<Agent> {
+  const tokens = intOption(cli.values['surfacing-tokens'], 'surfacing-tokens');
+  if (tokens === undefined) return agent;
+  return call(core.handlers, 'agents.update', {
+    agentId: agent.id,
+    model: { surfacingTokens: tokens },
+  });
+}
+
 /**
  * Makes sure the core has a chat model: --model for this run, else the
  * agent's saved choice. Through another process's core, that process loads
@@ -174,9 +188,15 @@ async function main(argv: string[]): Promise<number> {
           ? await readStdin('With -p -, pipe the message in: echo "…" | locus -p -')
           : [cli.values.prompt, ...cli.positionals].join(' ');
       await withCore(cli, output, async (core) => {
-        const agent = await resolveAgent(core, cli.values.agent);
+        const agent = await applySurfacingOption(
+          core,
+          await resolveAgent(core, cli.values.agent),
+          cli,
+        );
         await loadModel(core, agent, cli, output);
-        await promptCommand(core, agent, text, output, await namedConversation(core, agent, cli));
+        await promptCommand(core, agent, text, output, await namedConversation(core, agent, cli), {
+          showMemories: cli.values['show-memories'] ?? false,
+        });
       });
       return 0;
     }
@@ -206,9 +226,15 @@ async function main(argv: string[]): Promise<number> {
           cli,
           output,
           async (core) => {
-            const agent = await resolveAgent(core, cli.values.agent);
+            const agent = await applySurfacingOption(
+              core,
+              await resolveAgent(core, cli.values.agent),
+              cli,
+            );
             await loadModel(core, agent, cli, output);
-            await chatCommand(core, agent, output, await namedConversation(core, agent, cli));
+            await chatCommand(core, agent, output, await namedConversation(core, agent, cli), {
+              showMemories: cli.values['show-memories'] ?? false,
+            });
           },
           { ownSignals: true },
         );

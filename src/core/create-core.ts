@@ -30,6 +30,7 @@ import { createMessageIndexer } from './memory/message-indexer';
 import { createVectorUpkeep, type EmbedderSync } from './memory/vector-upkeep';
 import { createCoreMemory } from './memory/core-memory';
 import { createRecallMemory } from './memory/recall-memory';
+import { createSurfacing } from './memory/surfacing/surfacing';
 import type { Embedder } from './models/embedder';
 import { createFakeEmbedder } from './models/fake-embedder';
 import { createAutoAnalyze } from './storage/auto-analyze';
@@ -79,6 +80,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const upkeep = createVectorUpkeep({
     db,
     embedder,
+    afterDeferredBuild: () => autoAnalyze.check(),
     ...(options.indexAfterIdleMs !== undefined
       ? { indexAfterIdleMs: options.indexAfterIdleMs }
       : {}),
@@ -87,8 +89,11 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const conversations = createConversations({ db, clock });
   const recall = createRecallMemory({ db, clock, embedder, autoAnalyze, conversations });
   const events = new EventBus();
+  /** Aborted by interrupt(): long work (imports, embedding) stops between steps. */
+  const stopping = new AbortController();
   const indexer = createMessageIndexer({
     upkeep,
+    signal: stopping.signal,
     onProgress: (p) => events.emit('progress', { task: 'index-messages', ...p }),
   });
   const agents = createAgents({ db, clock, coreMemory, conversations });
@@ -117,8 +122,6 @@ export async function createCore(options: CreateCoreOptions = {}) {
     throw error;
   }
 
-  /** Aborted by interrupt(): long work (imports, embedding) stops between steps. */
-  const stopping = new AbortController();
   let model: ChatModel | null = options.chatModel ?? null;
   const memoryChanged = (agentId: string) => events.emit('memory', { agentId });
   const consolidator = createConsolidator({
@@ -159,6 +162,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
       indexer.schedule();
       consolidator.turnEnded(agentId);
     },
+    surfacing: createSurfacing({ archival, recall }),
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });
   // Messages from before an upgrade or an embedder switch, in the background.
@@ -183,7 +187,15 @@ export async function createCore(options: CreateCoreOptions = {}) {
           }
         : {}),
     }),
-    ...createMemoryHandlers({ agents, coreMemory, archival, recall, indexer, events }),
+    ...createMemoryHandlers({
+      agents,
+      coreMemory,
+      archival,
+      recall,
+      indexer,
+      events,
+      stopSignal: stopping.signal,
+    }),
     ...createChatHandlers(
       runtime,
       events,

@@ -7,6 +7,7 @@ import type {
   Message,
   Page,
   Passage,
+  ScoredMessage,
   ScoredPassage,
 } from './entities';
 import type { SerializedError } from './errors';
@@ -291,7 +292,7 @@ export interface CallOutputs {
   'archival.update': Passage;
   'archival.delete': { deleted: true };
   'archival.reembed': { embedded: number };
-  'recall.search': Page<Message>;
+  'recall.search': Page<ScoredMessage>;
   'recall.recent': Message[];
   'activity.list': MemoryActivity[];
   'activity.undo': MemoryActivity;

@@ -8,6 +8,11 @@ export const ModelSettingsSchema = z.object({
   threads: z.number().int().min(1).max(256).default(2),
   temperature: z.number().min(0).max(2).default(0.7),
   maxSteps: z.number().int().min(1).max(100).default(8),
+  /**
+   * Memories given to the model with each user message (memory surfacing),
+   * at most this many tokens (estimated); 0 turns surfacing off.
+   */
+  surfacingTokens: z.number().int().min(0).max(8000).default(1000),
 });
 export type ModelSettings = z.infer<typeof ModelSettingsSchema>;
 
@@ -119,8 +124,12 @@ export type Passage = z.infer<typeof PassageSchema>;
 
 export const MessageRoles = ['system', 'user', 'assistant', 'tool'] as const;
 export type MessageRole = (typeof MessageRoles)[number];
-/** chat: a turn; summary: the recursive summary of evicted turns; event: a system alert. */
-export const MessageKinds = ['chat', 'summary', 'event'] as const;
+/**
+ * chat: a turn; summary: the recursive summary of evicted turns; event: a
+ * system alert; memories: what memory surfacing gave the user message just
+ * before it (shared/surfaced-memories.ts).
+ */
+export const MessageKinds = ['chat', 'summary', 'event', 'memories'] as const;
 export type MessageKind = (typeof MessageKinds)[number];
 
 export const ToolCallSchema = z.object({
@@ -174,9 +183,25 @@ export interface Page<T> {
   nextOffset: number | null;
 }
 
-export interface ScoredPassage extends Passage {
+/** What a search result carries besides the item itself. */
+export interface SearchHit {
+  /**
+   * Relevance, higher is better. Results under the search's relevance floor
+   * are never returned, so a query that matches nothing returns nothing.
+   */
   score: number;
+  /**
+   * The part of the text that matched, at most a few hundred characters: the
+   * whole text when it is short, else the window holding most of the query's
+   * words (the beginning when the match was by meaning alone), with "…"
+   * where text was left out.
+   */
+  snippet: string;
 }
+
+export interface ScoredPassage extends Passage, SearchHit {}
+
+export interface ScoredMessage extends Message, SearchHit {}
 
 /** Who changed memory. Hosts name themselves (mcp, api); the core never infers it. */
 export const MemoryActors = ['agent', 'user', 'import', 'consolidation', 'mcp', 'api'] as const;

@@ -3,14 +3,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { evidenceRecall, scoreMethod, KS } from '../../bench/locomo/evidence-recall';
+import { cachingEmbedder } from '../../bench/embedding-cache';
 import {
   DEFAULT_LOCOMO_PATH,
   normalizeEvidence,
   parseConversation,
   parseSessionTime,
 } from '../../bench/locomo/locomo-data';
-import { runRetrievalBench } from '../../bench/locomo/retrieval-bench';
+import { LOCOMO_KS, runLocomoBench } from '../../bench/locomo/retrieval-bench';
+import { runLongMemEvalBench } from '../../bench/longmemeval/longmemeval-bench';
+import { DEFAULT_LONGMEMEVAL_PATH } from '../../bench/longmemeval/longmemeval-data';
+import { createTextbookBm25 } from '../../bench/retrieval/baselines';
+import { evidenceRecall, scoreMethod } from '../../bench/retrieval/recall-at-k';
 import { percentile } from '../../bench/stats';
 import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
 import { repoRoot } from '../helpers/spawn-tsx';
@@ -30,19 +34,36 @@ describe('benchmark scoring', () => {
     });
   });
 
-  it('scores evidence recall@k per question and per category', () => {
+  it('scores evidence recall@k per question and per kind', () => {
     expect(evidenceRecall(['a', 'b'], ['x', 'a', 'y', 'b'], 2)).toBe(0.5);
     expect(evidenceRecall(['a', 'b'], ['x', 'a', 'y', 'b'], 4)).toBe(1);
-    const q = (category: number, evidence: string[]) => ({ question: '?', category, evidence });
-    const score = scoreMethod('m', [
-      { question: q(1, ['a']), retrieved: ['a'] },
-      { question: q(4, ['b', 'c']), retrieved: ['b'] },
-    ]);
+    const q = (kind: string, evidence: string[]) => ({ text: '?', kind, evidence });
+    const score = scoreMethod(
+      'm',
+      [
+        { haystack: 0, query: q('multi-hop', ['a']), retrieved: ['a'] },
+        { haystack: 1, query: q('single-hop', ['b', 'c']), retrieved: ['b'] },
+      ],
+      { ks: [5, 50], kinds: ['multi-hop', 'single-hop'], haystacks: 2 },
+    );
     expect(score.overall['r@5']).toBe(75);
-    expect(score.byCategory['multi-hop']).toMatchObject({ 'r@5': 100, questions: 1 });
-    expect(score.byCategory['single-hop']).toMatchObject({ 'r@50': 50, questions: 1 });
+    expect(score.halves?.[0]['r@5']).toBe(100);
+    expect(score.halves?.[1]['r@5']).toBe(50);
+    expect(score.byKind['multi-hop']).toMatchObject({ 'r@5': 100, questions: 1 });
+    expect(score.byKind['single-hop']).toMatchObject({ 'r@50': 50, questions: 1 });
     expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
     expect(percentile([5, 1, 4, 2, 3], 95)).toBe(5);
+  });
+
+  it('ranks turns with textbook BM25 (rare words weigh more, unmatched turns are left out)', () => {
+    const rank = createTextbookBm25([
+      { id: 'a', role: 'user', text: 'the cat sat on the mat', at: '2024-01-01T00:00:00Z' },
+      { id: 'b', role: 'user', text: 'the dog sat', at: '2024-01-01T00:01:00Z' },
+      { id: 'c', role: 'user', text: 'the the the', at: '2024-01-01T00:02:00Z' },
+    ]);
+    expect(rank('Where did the cat sit?')[0]).toBe('a');
+    expect(rank('dog')).toEqual(['b']);
+    expect(rank('xyzzy')).toEqual([]);
   });
 
   it('ingests a conversation and finds each turn by its own words', async () => {
@@ -81,21 +102,35 @@ describe('benchmark scoring', () => {
       id: 'synthetic-2',
       questions: [{ question: 'Whereabouts nowadays?', category: 4, evidence: ['D1:1'] }],
     };
-    const result = await runRetrievalBench({
+    const result = await runLocomoBench({
       conversations: [conversation, unanswerable],
-      embedders: [{ label: 'fake', create: async () => createFakeEmbedder({ dimensions: 64 }) }],
+      embedders: [
+        {
+          label: 'fake',
+          embedder: cachingEmbedder({
+            name: 'fake',
+            dimensions: 64,
+            lexical: true,
+            create: async () => createFakeEmbedder({ dimensions: 64 }),
+          }),
+        },
+      ],
     });
-    expect(result.methods.map((m) => m.method)).toEqual([
-      'Locus full-text (archival)',
-      'Locus recall search, words only',
-      'Locus recall search (conversation_search), fake',
-      'Locus vector, fake',
-      'Locus hybrid, fake',
-    ]);
+    expect(result.methods.map((m) => m.method).sort()).toEqual(
+      [
+        'Textbook BM25 (k1 1.2, b 0.75)',
+        'Vector only, exact, fake',
+        'Locus full-text (archival)',
+        'Locus recall search, words only',
+        'Locus recall search (conversation_search), fake',
+        'Locus vector, fake',
+        'Locus hybrid, fake',
+      ].sort(),
+    );
     for (const method of result.methods) {
       expect(method.questions).toBe(4);
       expect(method.halves).toHaveLength(2);
-      if (method.method === 'Locus vector, fake') continue;
+      if (method.method.includes('ector')) continue; // 'Locus vector' and 'Vector only'
       // In the first conversation every question shares a distinctive word
       // with exactly its evidence turn.
       expect(method.halves?.[0]['r@5']).toBe(100);
@@ -109,11 +144,61 @@ describe('benchmark scoring', () => {
   });
 });
 
+describe('LongMemEval-shaped retrieval', () => {
+  it("scores oracle and padded haystacks, evidence only from the question's own sessions", async () => {
+    const session = (topic: string, answer: boolean) => [
+      { role: 'user' as const, content: `Tell me about ${topic}.`, has_answer: answer },
+      { role: 'assistant' as const, content: `Here is a long answer about ${topic} and more.` },
+    ];
+    const question = (id: string, topic: string, other: string) => ({
+      question_id: id,
+      question_type: 'single-session-user',
+      question: `What did I say about ${topic}?`,
+      haystack_dates: ['2023/05/20 (Sat) 10:00', '2023/05/21 (Sun) 19:50'],
+      haystack_session_ids: [`${id}-a`, `${id}-b`],
+      haystack_sessions: [session(topic, true), session(other, false)],
+    });
+    const result = await runLongMemEvalBench({
+      questions: [
+        question('q1', 'sourdough', 'kayaks'),
+        question('q2', 'telescopes', 'violins'),
+        question('q3', 'orchids', 'glaciers'),
+      ],
+      embedders: [
+        {
+          label: 'fake',
+          embedder: cachingEmbedder({
+            name: 'fake',
+            dimensions: 64,
+            lexical: true,
+            create: async () => createFakeEmbedder({ dimensions: 64 }),
+          }),
+        },
+      ],
+      paddedSessions: 4,
+    });
+    expect(result.questions).toBe(3);
+    expect(result.oracle.turns).toBe(12);
+    // Each padded haystack: its own 2 sessions and 2 of the others, 2 turns each.
+    expect(result.padded?.turns).toBe(3 * 4 * 2);
+    for (const set of [result.oracle, result.padded!]) {
+      const bm25 = set.methods.find((m) => m.method.startsWith('Textbook BM25'));
+      const hybrid = set.methods.find((m) => m.method === 'Locus hybrid, fake');
+      const recall = set.methods.find((m) => m.method.startsWith('Locus recall search (conv'));
+      // The topic word is in the question and in exactly one user turn.
+      expect(bm25?.overall['r@1']).toBe(100);
+      expect(hybrid?.overall['r@1']).toBe(100);
+      expect(recall?.overall['r@1']).toBe(100);
+    }
+  });
+});
+
 describe('npm run bench -- --quick', () => {
   const hasLocomo = fs.existsSync(DEFAULT_LOCOMO_PATH);
-  it(`runs every suite${hasLocomo ? '' : ' but LoCoMo (not on this machine)'} and writes JSON and Markdown`, async () => {
+  const hasLongMemEval = fs.existsSync(DEFAULT_LONGMEMEVAL_PATH);
+  it(`runs every suite (those whose data is missing are skipped) and writes JSON and Markdown`, async () => {
     const out = tempDir('locus-bench-');
-    const suites = hasLocomo ? 'locomo,scale,tokens' : 'scale,tokens';
+    const suites = 'locomo,longmemeval,scale,tokens';
     await run(
       process.execPath,
       [
@@ -161,9 +246,9 @@ describe('npm run bench -- --quick', () => {
     if (hasLocomo) {
       expect(results.locomo.questions).toBeGreaterThan(100);
       for (const method of results.locomo.methods) {
-        for (let i = 1; i < KS.length; i++) {
-          expect(method.overall[`r@${KS[i]}`]).toBeGreaterThanOrEqual(
-            method.overall[`r@${KS[i - 1]}`],
+        for (let i = 1; i < LOCOMO_KS.length; i++) {
+          expect(method.overall[`r@${LOCOMO_KS[i]}`]).toBeGreaterThanOrEqual(
+            method.overall[`r@${LOCOMO_KS[i - 1]}`],
           );
         }
       }
@@ -173,6 +258,20 @@ describe('npm run bench -- --quick', () => {
       );
       expect(text.overall['r@10']).toBeGreaterThan(50);
       expect(markdown).toContain('## LoCoMo evidence recall');
+    } else {
+      expect(results.skipped.locomo).toMatch(/not found/);
+    }
+    if (hasLongMemEval) {
+      for (const set of [results.longmemeval.oracle, results.longmemeval.padded]) {
+        const names = set.methods.map((m: { method: string }) => m.method);
+        expect(names).toContain('Textbook BM25 (k1 1.2, b 0.75)');
+        expect(names.some((n: string) => n.startsWith('Vector only'))).toBe(true);
+        for (const method of set.methods) {
+          expect(method.overall['r@25']).toBeGreaterThanOrEqual(method.overall['r@5']);
+        }
+      }
+    } else {
+      expect(results.skipped.longmemeval).toMatch(/not found/);
     }
   });
 });

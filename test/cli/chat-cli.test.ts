@@ -53,6 +53,45 @@ describe('locus chat and -p (CLI, scripted model, no Electron)', () => {
     expect(result.reply).toContain('Petrel');
   });
 
+  it('shows the memories a message was given on request, and turns surfacing off', async () => {
+    const dataDir = await tempDataDir();
+    const base = ['--data-dir', dataDir, '--embedder', 'fake', '--model', 'scripted'];
+    await runCli(['-p', 'Remember that the boat is called Petrel', ...base]);
+    // Saved to archival memory by the scripted model's tool: out of the context window.
+
+    const shown = await runCli([
+      '-p',
+      'Is the boat still called Petrel?',
+      '--show-memories',
+      ...base,
+    ]);
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toMatch(/\[memories\] \d+ surfaced/);
+    expect(shown.stderr).toContain('the boat is called Petrel');
+    const quiet = await runCli(['-p', 'Is the boat still called Petrel?', ...base]);
+    expect(quiet.stderr).not.toContain('[memories]');
+
+    const session = await runCli(['chat', ...base], {
+      stdin: '/memories\nWhat is the boat called, Petrel?\n/memories\n/exit\n',
+    });
+    expect(session.stderr).toContain('No message sent yet.');
+    expect(session.stderr).toMatch(/\[memories\] (\d+ surfaced|none surfaced)/);
+
+    const off = await runCli([
+      '-p',
+      'Is the boat still called Petrel?',
+      '--show-memories',
+      '--surfacing-tokens',
+      '0',
+      ...base,
+    ]);
+    expect(off.code).toBe(0);
+    expect(off.stderr).not.toMatch(/\[memories\] \d+ surfaced/);
+    // Saved for the agent: later runs stay off.
+    const later = await runCli(['-p', 'Petrel?', '--show-memories', ...base]);
+    expect(later.stderr).not.toMatch(/\[memories\] \d+ surfaced/);
+  });
+
   it('tells the user how to get a model when none is chosen or the file is bad', async () => {
     const dataDir = await tempDataDir();
     const none = await runCli(['-p', 'hello', '--data-dir', dataDir, '--embedder', 'fake']);

@@ -150,8 +150,10 @@ describe('agent loop', () => {
     }
     const summarized = events.filter((e) => e.type === 'summarized');
     expect(summarized.length).toBeGreaterThan(0);
-    // 30 turns x (user + assistant + tool) plus the summaries: nothing was lost.
-    expect(await core.recall.count(agentId)).toBe(90 + summarized.length);
+    // 30 turns x (user + assistant + tool) plus the summaries and the
+    // memories surfaced for some messages: nothing was lost.
+    const surfaced = events.filter((e) => e.type === 'message' && e.message.kind === 'memories');
+    expect(await core.recall.count(agentId)).toBe(90 + summarized.length + surfaced.length);
     const context = await core.runtime.contextMessages(agentId);
     expect(context[0]?.kind).toBe('summary');
     expect(context.length).toBeLessThan(90);

@@ -5,8 +5,11 @@ import { createMaintenanceRepo } from '../../src/core/storage/repos/maintenance-
 import { createVectorsRepo } from '../../src/core/storage/repos/vectors-repo';
 import { testCore } from '../helpers/test-core';
 
-async function setup(embedder?: Embedder) {
-  const core = await testCore(embedder ? { embedder } : {});
+async function setup(embedder?: Embedder, indexAfterIdleMs?: number) {
+  const core = await testCore({
+    ...(embedder ? { embedder } : {}),
+    ...(indexAfterIdleMs !== undefined ? { indexAfterIdleMs } : {}),
+  });
   const agent = await core.agents.create({ name: 'Tester' });
   return { core, agentId: agent.id };
 }
@@ -236,7 +239,9 @@ describe('archival memory', () => {
         return real.embed(texts);
       },
     };
-    const { core, agentId } = await setup(flaky);
+    // The bulk insert's deferred index would be built at the first pause:
+    // between re-embedding batches, which wait on the embedder.
+    const { core, agentId } = await setup(flaky, 0);
     const repo = createVectorsRepo(core.database.pg, 'passages');
     expect(await repo.hasVectorIndex()).toBe(true);
     await core.archival.insertMany(

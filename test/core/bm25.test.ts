@@ -8,7 +8,11 @@ import {
 } from '../../src/core/storage/repos/rows';
 import { onCleanup, templateBlob } from '../helpers/test-core';
 
-async function seed(texts: string[], others: string[] = []): Promise<Database> {
+async function seed(
+  texts: string[],
+  others: string[] = [],
+  options: { analyze?: boolean } = {},
+): Promise<Database> {
   const db = await openDatabase({ template: templateBlob() });
   onCleanup(() => db.close());
   for (const [agent, rows] of [
@@ -26,7 +30,7 @@ async function seed(texts: string[], others: string[] = []): Promise<Database> {
       [agent, rows],
     );
   }
-  await db.pg.exec('ANALYZE passages');
+  if (options.analyze !== false) await db.pg.exec('ANALYZE passages');
   return db;
 }
 
@@ -62,15 +66,33 @@ describe('BM25 ranking', () => {
     'the weather violin concert',
   ];
 
-  it('ranks by rare words; a word most rows have only lifts rows found by others', async () => {
+  it('ranks by rare words; a word most rows have adds little', async () => {
     const db = await seed(texts);
     const ranked = await rank(db, 'violin weather');
     expect(ranked[0]).toBe('the weather violin concert');
-    expect(ranked.slice(1).sort()).toEqual([
+    expect(ranked.slice(1, 4).sort()).toEqual([
       'the violin concert was late',
       'the violin concert was long',
       'the violin concert was loud',
     ]);
+    // In a memory this small every matching row is scored: the weather
+    // rows come after every violin row.
+    expect(ranked).toHaveLength(44);
+    expect(ranked.slice(4).every((text) => text.includes('weather'))).toBe(true);
+  });
+
+  it('scores every row that holds a query word while the budget allows, however common', async () => {
+    // 20 rows, a query word in 5 of them (a quarter): a share cut-off left
+    // such words out of the search, and asked for 50 results it returned 1.
+    const rows = [
+      ...Array.from({ length: 5 }, (_, i) => `we went camping by the lake, trip ${i}`),
+      'the vintage camera collection grew again',
+      ...Array.from({ length: 14 }, (_, i) => `an ordinary note number ${i}`),
+    ];
+    const db = await seed(rows);
+    const ranked = await rank(db, 'camping with my vintage camera');
+    expect(ranked[0]).toBe('the vintage camera collection grew again');
+    expect(ranked).toHaveLength(6);
   });
 
   it('finds rows by the rarest words only, up to the candidate bound', async () => {
@@ -107,6 +129,21 @@ describe('BM25 ranking', () => {
     await db.pg.exec('ANALYZE passages');
     expect(await rank(db, 'caroline violin')).toEqual(ranked);
     expect(await rank(db, 'violin', BM25_DEFAULTS.maxHits, 'b')).toEqual([]);
+  });
+
+  it("counts words in the agent's own memory before the planner has statistics", async () => {
+    // Before ANALYZE the table's size read as one row, every agent looked
+    // like it held all of it, and words were counted over all agents: "long"
+    // (only in the other agent's rows) looked rarest and chose the
+    // candidates, so none of this agent's camera notes came back (issue 19).
+    const own = Array.from({ length: 11 }, (_, i) => `collecting vintage cameras, note ${i}`);
+    const others = [
+      ...Array.from({ length: 3 }, (_, i) => `a long walk, round ${i}`),
+      ...Array.from({ length: 200 }, (_, i) => `collecting cameras at the fair, round ${i}`),
+    ];
+    const db = await seed(own, others, { analyze: false });
+    const ranked = await rank(db, 'How long have I been collecting vintage cameras?');
+    expect(ranked.sort()).toEqual([...own].sort());
   });
 
   it('scores more candidates for a deeper result list, within fixed bounds', () => {

@@ -21,7 +21,9 @@ const CONCEPTS = [
   ['pet', 'pets', 'dog', 'cat', 'puppy'],
 ];
 
-function conceptEmbedder(options: { gate?: () => Promise<void>; fail?: () => boolean } = {}) {
+function conceptEmbedder(
+  options: { gate?: (texts: string[]) => Promise<void>; fail?: () => boolean } = {},
+) {
   const calls: string[][] = [];
   const embedder: Embedder = {
     name: 'concepts-test',
@@ -29,7 +31,7 @@ function conceptEmbedder(options: { gate?: () => Promise<void>; fail?: () => boo
     async embed(texts) {
       calls.push(texts);
       if (options.fail?.()) throw new Error('the embedding model crashed');
-      await options.gate?.();
+      await options.gate?.(texts);
       return texts.map((text) => {
         const words = new Set(text.toLowerCase().match(/[a-z]+/g) ?? []);
         const vector = CONCEPTS.map((group) => (group.some((w) => words.has(w)) ? 1 : 0));
@@ -84,7 +86,11 @@ describe('recall search by meaning', () => {
     let held = true;
     const gate = () => (held ? new Promise<void>((resolve) => (release = resolve)) : undefined);
     const core = await testCore({
-      embedder: conceptEmbedder({ gate: async () => gate() }),
+      // Holds the turn's messages, not the question surfacing embeds
+      // before the first step (that one is part of the turn).
+      embedder: conceptEmbedder({
+        gate: async (texts) => (texts.some((t) => t.includes('pineapple')) ? gate() : undefined),
+      }),
       chatModel: replyWith('Your pineapple tart needs two eggs.'),
     });
     const agent = await core.agents.getOrCreateDefault();

@@ -11,6 +11,8 @@ interface SlashContext {
   conversation: Conversation;
   /** Switches the session to another conversation (after /new). */
   setConversation: (conversation: Conversation) => void;
+  /** What memory surfacing gave the last message, as lines to show (/memories). */
+  lastMemories?: () => string[];
 }
 
 const COMMANDS: Array<[string, string]> = [
@@ -18,6 +20,7 @@ const COMMANDS: Array<[string, string]> = [
   ['/new [name]', 'start a new conversation (same memory, a fresh context window)'],
   ['/model [id|file.gguf]', 'show the model, or switch to another (and keep it as the default)'],
   ['/memory', 'what the agent always sees (core memory) and how much it has stored'],
+  ['/memories', 'the memories surfaced for your last message'],
   ['/exit', 'leave (also /quit, Ctrl+D, or Ctrl+C at the prompt)'],
 ];
 
@@ -75,6 +78,9 @@ export async function runSlashCommand(
       output.out(`Now using ${loaded.name} (${loaded.contextSize} tokens of context).`);
       return 'handled';
     }
+    case 'memories':
+      for (const line of context.lastMemories?.() ?? ['  No message sent yet.']) output.err(line);
+      return 'handled';
     case 'memory': {
       const blocks = await call(core.handlers, 'blocks.list', { agentId: agent.id });
       const status = await call(core.handlers, 'status.get', { agentId: agent.id });

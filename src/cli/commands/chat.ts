@@ -2,7 +2,8 @@ import readline from 'node:readline';
 import { call } from '../../core/host/call';
 import type { CoreAccess } from '../../core/host/connect-core';
 import type { AgentEvent } from '../../shared/contract';
-import type { Agent, Conversation } from '../../shared/entities';
+import type { Agent, Conversation, Message } from '../../shared/entities';
+import { parseSurfacedBlock, renderSurfacedMemory } from '../../shared/surfaced-memories';
 import { LocusError, serializeError } from '../../shared/errors';
 import { toolArgumentsText, toolResult } from '../../shared/tool-call-line';
 import { nextActivity, type TurnActivity } from '../../shared/turn-activity';
@@ -10,15 +11,37 @@ import { formatError, type Output } from '../output';
 import { createWorkingIndicator, type WorkingIndicator } from '../working-indicator';
 import { runSlashCommand } from './chat-slash';
 
+/** The memories surfacing gave a turn, as lines for stderr. */
+export function memoryLines(message: Message): string[] {
+  const block = parseSurfacedBlock(message.content);
+  if (!block) return [];
+  return [
+    `  [memories] ${block.items.length} surfaced (~${block.tokens} tokens):`,
+    ...block.items.map((item) => `    ${renderSurfacedMemory(item)}`),
+  ];
+}
+
+export interface ChatDisplay {
+  /** Show the memories surfaced for each message (--show-memories). */
+  showMemories?: boolean;
+}
+
 /**
  * Prints a turn as it happens: reply tokens to stdout; memory activity, one
  * readable line per tool call, and the working indicator to stderr.
  */
-function turnPrinter(output: Output, indicator: WorkingIndicator): (event: AgentEvent) => void {
+function turnPrinter(
+  output: Output,
+  indicator: WorkingIndicator,
+  display: ChatDisplay,
+  onMemories: (message: Message | null) => void,
+): (event: AgentEvent) => void {
   let streamed = false;
   let activity: TurnActivity | null = null;
   const calls = new Map<string, string>();
   return (event) => {
+    if (event.type === 'message' && event.message.role === 'user') onMemories(null);
+    if (event.type === 'message' && event.message.kind === 'memories') onMemories(event.message);
     if (output.json) return;
     activity = nextActivity(activity, event);
     indicator.set(activity);
@@ -29,6 +52,13 @@ function turnPrinter(output: Output, indicator: WorkingIndicator): (event: Agent
         break;
       case 'message': {
         const { message } = event;
+        if (message.kind === 'memories') {
+          if (display.showMemories) {
+            indicator.clear();
+            for (const line of memoryLines(message)) output.err(line);
+          }
+          break;
+        }
         const toolCall = message.toolCalls?.[0];
         if (toolCall && toolCall.name !== 'send_message') {
           indicator.clear();
@@ -68,9 +98,11 @@ async function runTurn(
   output: Output,
   turnId: string,
   conversationId?: string,
+  display: ChatDisplay = {},
+  onMemories: (message: Message | null) => void = () => undefined,
 ): Promise<void> {
   const indicator = createWorkingIndicator();
-  const print = turnPrinter(output, indicator);
+  const print = turnPrinter(output, indicator, display, onMemories);
   const off = core.events.on('agent', (e) => {
     if (e.turnId === turnId) print(e.event);
   });
@@ -106,9 +138,10 @@ export async function promptCommand(
   text: string,
   output: Output,
   conversation?: Conversation,
+  display: ChatDisplay = {},
 ): Promise<void> {
   if (!text.trim()) throw new LocusError('INVALID_INPUT', 'The prompt is empty.');
-  await runTurn(core, agent, text, output, `cli-${Date.now()}`, conversation?.id);
+  await runTurn(core, agent, text, output, `cli-${Date.now()}`, conversation?.id, display);
 }
 
 /**
@@ -121,6 +154,7 @@ export async function chatCommand(
   agent: Agent,
   output: Output,
   resume?: Conversation,
+  display: ChatDisplay = {},
 ): Promise<void> {
   // Before the prompt opens: lines typed (or piped) meanwhile must not be dropped.
   const { model } = await call(core.handlers, 'status.get', {});
@@ -135,6 +169,8 @@ export async function chatCommand(
   );
   let current: string | null = null;
   let turns = 0;
+  // What surfacing gave the last message (/memories); undefined before any.
+  let lastMemories: Message | null | undefined;
   rl.on('SIGINT', () => {
     if (current) {
       void call(core.handlers, 'chat.cancel', { turnId: current });
@@ -154,6 +190,12 @@ export async function chatCommand(
           output,
           conversation,
           setConversation: (next) => (conversation = next),
+          lastMemories: () =>
+            lastMemories === undefined
+              ? ['  No message sent yet.']
+              : lastMemories === null
+                ? ['  [memories] none surfaced for the last message.']
+                : memoryLines(lastMemories),
         });
         if (outcome === 'exit') break;
       } catch (error) {
@@ -162,7 +204,9 @@ export async function chatCommand(
     } else if (text) {
       current = `cli-${Date.now()}-${turns++}`;
       try {
-        await runTurn(core, agent, text, output, current, conversation.id);
+        await runTurn(core, agent, text, output, current, conversation.id, display, (m) => {
+          lastMemories = m;
+        });
       } catch (error) {
         output.err(formatError(serializeError(error)));
       } finally {

@@ -2,7 +2,6 @@ import type { CoreAccess } from '../../core/host/connect-core';
 import { call } from '../../core/host/call';
 import type { Agent } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
-import { spokenText } from '../../shared/message-text';
 import { pastLabel } from '../../shared/past-facts';
 import { memoryActivityCommand } from './memory-activity';
 import { intOption, listOption, type ParsedCli } from '../args';
@@ -87,7 +86,7 @@ export async function memoryCommand(
           : page.items
               .map((p) => {
                 const past = pastLabel(p);
-                return `${day(p.createdAt)}  ${p.tags.length ? `[${p.tags.join(', ')}] ` : ''}${p.text}${past ? `  (${past})` : ''}`;
+                return `${day(p.createdAt)}  ${p.tags.length ? `[${p.tags.join(', ')}] ` : ''}${p.snippet}${past ? `  (${past})` : ''}`;
               })
               .join('\n'),
       );
@@ -107,7 +106,7 @@ export async function memoryCommand(
       print(page, () =>
         page.items.length === 0
           ? 'No matching messages.'
-          : page.items.map((m) => `${day(m.createdAt)}  ${m.role}: ${spokenText(m)}`).join('\n'),
+          : page.items.map((m) => `${day(m.createdAt)}  ${m.role}: ${m.snippet}`).join('\n'),
       );
       return;
     }

@@ -8,6 +8,7 @@ import type { ArchivalMemory } from '../memory/archival-memory';
 import type { Conversations } from '../memory/conversations';
 import type { CoreMemory } from '../memory/core-memory';
 import type { NewMessageInput, RecallMemory } from '../memory/recall-memory';
+import type { Surfacing } from '../memory/surfacing/surfacing';
 import type { ChatModel, ChatTurn } from '../models/chat-model';
 import type { MemoryCounts } from '../storage/repos/agents-repo';
 import { createConversationsRepo } from '../storage/repos/conversations-repo';
@@ -50,6 +51,8 @@ export interface AgentRuntimeOptions {
   onTurnStart?: (agentId: string) => void;
   /** Told when a turn has ended (its messages are written), e.g. to embed them. */
   onTurnEnd?: (agentId: string) => void;
+  /** Finds memories for each user message before the first step (memory/surfacing). */
+  surfacing?: Surfacing;
 }
 
 export interface TurnOptions {
@@ -293,6 +296,33 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     return pressure >= PRESSURE_WARNING ? compile(agent, messages, counts, pressure) : turns;
   }
 
+  /**
+   * The most a surfaced block may take: a quarter of what the window has
+   * left beside the prompt's fixed part (instructions, tools, core memory,
+   * summary), so the turn it joins always fits after eviction.
+   */
+  async function roomForMemories(thread: Thread, model: ChatModel): Promise<number> {
+    const { agent, messages, counts } = await loadStep(thread, model);
+    const summary = messages.filter((m) => m.kind === 'summary').at(-1);
+    const fixed = await model.countTokens(compile(agent, summary ? [summary] : [], counts));
+    return Math.max(0, Math.floor((budgetFor(model) - fixed) / 4));
+  }
+
+  /** Memories for the user's message; a failed search must not fail the turn. */
+  async function surfaceFor(thread: Thread, text: string, budgetTokens: number) {
+    if (!options.surfacing || budgetTokens <= 0) return null;
+    try {
+      return await options.surfacing.surface({
+        agentId: thread.agentId,
+        text,
+        context: await contextMessages(thread.agentId, thread.conversationId),
+        budgetTokens,
+      });
+    } catch {
+      return null;
+    }
+  }
+
   async function runTurn(thread: Thread, text: string, turn: TurnOptions): Promise<TurnResult> {
     const { agentId } = thread;
     const emit = (event: AgentEvent): void => turn.onEvent?.(event);
@@ -309,8 +339,21 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     const { tools, rules } = profileOf(agent);
     const schema = schemaOf(profileOf(agent));
     await checkRoom(thread, model, text);
-    const [user] = await appendToContext(thread, { role: 'user', content: text });
+    const surfaced = await surfaceFor(
+      thread,
+      text,
+      Math.min(agent.model.surfacingTokens, await roomForMemories(thread, model)),
+    );
+    const [user, memories] = await appendToContext(
+      thread,
+      { role: 'user', content: text },
+      // Right after the message it was found for, in the same write.
+      ...(surfaced
+        ? [{ role: 'system', kind: 'memories', content: JSON.stringify(surfaced) } as const]
+        : []),
+    );
     emit({ type: 'message', message: user });
+    if (memories) emit({ type: 'message', message: memories });
 
     const usage: TokenUsageReport[] = [];
     let reply: string | null = null;

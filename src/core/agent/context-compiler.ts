@@ -1,4 +1,5 @@
 import type { Agent, Message } from '../../shared/entities';
+import { parseSurfacedBlock, renderSurfacedBlock } from '../../shared/surfaced-memories';
 import type { ChatTurn } from '../models/chat-model';
 import { toolParams } from './response-format';
 import type { ToolDefinition } from './tools/tool';
@@ -93,10 +94,20 @@ export function compileContext(input: CompileInput): ChatTurn[] {
   ].join('\n\n');
 
   const turns: ChatTurn[] = [{ role: 'system', content: system }];
-  for (const message of input.messages) {
+  input.messages.forEach((message, i) => {
+    if (message.kind === 'memories') return; // rendered with the user's message before it
     const turn = renderMessage(message);
-    if (turn) turns.push(turn);
-  }
+    if (!turn) return;
+    const next = input.messages[i + 1];
+    const surfaced = message.role === 'user' && next?.kind === 'memories';
+    const block = surfaced ? parseSurfacedBlock(next.content) : null;
+    // Memories surfaced for a message sit in its own turn, stored with it:
+    // later steps render it identically, and the system turn never changes
+    // (which would make every turn re-evaluate the whole conversation).
+    turns.push(
+      block ? { ...turn, content: `${renderSurfacedBlock(block)}\n\n${turn.content}` } : turn,
+    );
+  });
   const hidden = Math.max(0, input.recallCount - input.messages.length);
   const status = [
     `Current time: ${input.now.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,

@@ -48,7 +48,11 @@ export async function summarize(
   evicted: Message[],
   options: { signal?: AbortSignal; agentSystem?: string } = {},
 ): Promise<string> {
-  const transcript = evicted.map(line).join('\n');
+  // What surfacing gave a turn only copies other memories.
+  const transcript = evicted
+    .filter((m) => m.kind !== 'memories')
+    .map(line)
+    .join('\n');
   const task = `Previous summary:\n${previous ?? '(none)'}\n\nMessages leaving the context:\n${transcript}`;
   const turns: ChatTurn[] = options.agentSystem
     ? [

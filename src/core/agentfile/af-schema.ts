@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PassageSourceKinds } from '../../shared/entities';
+import { MessageKinds, PassageSourceKinds } from '../../shared/entities';
 
 /**
  * The parts of Letta's Agent File (.af) that Locus reads, with hard limits so
@@ -77,7 +77,7 @@ export const LocusExtensionSchema = z.object({
     .max(10_000)
     .optional(),
   /** Locus message kinds that Letta has no field for, by message id. */
-  messageKinds: z.record(z.string(), z.enum(['chat', 'summary', 'event'])).optional(),
+  messageKinds: z.record(z.string(), z.enum(MessageKinds)).optional(),
   archival: z
     .array(
       z.object({

@@ -125,7 +125,7 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
         };
   });
   agent.blocks.forEach((b, i) => fileIds.set(b.id, String(agentBlocks[i]!.id)));
-  const messageKinds: Record<string, 'summary' | 'event'> = {};
+  const messageKinds: Record<string, Exclude<Message['kind'], 'chat'>> = {};
   for (const m of messages) if (m.kind !== 'chat') messageKinds[fileIds.get(m.id)!] = m.kind;
 
   // An imported agent keeps the file's tools; only Locus's own agents list Locus's.

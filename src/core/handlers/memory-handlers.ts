@@ -17,6 +17,8 @@ export interface MemoryHandlerDeps {
   /** Messages are embedded through it, so a manual re-embed never races the background one. */
   indexer: MessageIndexer;
   events: EventBus;
+  /** The core's interrupt(): a manual re-embed stops between batches (CANCELLED). */
+  stopSignal?: AbortSignal;
 }
 
 type MemoryHandlers = Pick<
@@ -45,7 +47,7 @@ type MemoryHandlers = Pick<
 
 /** Calls made by a person through a UI or the CLI: edits are attributed to the user. */
 export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
-  const { agents, coreMemory, archival, recall, indexer, events } = deps;
+  const { agents, coreMemory, archival, recall, indexer, events, stopSignal } = deps;
   // Another agent's passage reads as missing, so ids cannot be probed across agents.
   const passageOf = async (agentId: string, passageId: string) => {
     const passage = await archival.get(passageId);
@@ -117,9 +119,23 @@ export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
     'archival.reembed': async () => {
       const onProgress: ProgressListener = (p) =>
         events.emit('progress', { task: 'reembed', ...p });
-      const passages = await archival.reembed({ onProgress });
-      const messages = await indexer.drain(onProgress);
-      return { embedded: passages.embedded + messages.embedded };
+      let embedded = 0;
+      try {
+        embedded += (
+          await archival.reembed({ onProgress, ...(stopSignal ? { signal: stopSignal } : {}) })
+        ).embedded;
+        embedded += (await indexer.drain(onProgress)).embedded;
+      } catch (error) {
+        if (!stopSignal?.aborted) throw error;
+      }
+      if (stopSignal?.aborted) {
+        // What was embedded stays; the rest waits for the next run.
+        throw new LocusError(
+          'CANCELLED',
+          `Embedding was stopped after ${embedded} items; they are kept. Run "locus memory reembed" again to embed the rest.`,
+        );
+      }
+      return { embedded };
     },
 
     // The person's own history: conversations kept out of memory show too.

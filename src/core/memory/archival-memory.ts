@@ -17,6 +17,8 @@ import type { AutoAnalyze } from '../storage/auto-analyze';
 import { createActivityRepo, quote } from '../storage/repos/activity-repo';
 import type { Db, Sql } from '../storage/sql';
 import type { EmbedPendingOptions, VectorUpkeep } from './vector-upkeep';
+import { createRelevance } from './relevance';
+import { withSnippets } from './search-hits';
 
 export interface ArchivalMemoryOptions {
   db: Db;
@@ -98,6 +100,17 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
   const { db, embedder, upkeep, clock } = options;
   const repo = createPassagesRepo(db);
 
+  const relevance = createRelevance(embedder);
+
+  /** A broken embedder must not break search: the words still rank (in every mode). */
+  async function tryEmbedQuery(text: string): Promise<Float32Array | null> {
+    try {
+      return (await embedder.embed([text]))[0] ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   /** A failed embedding must not lose the text: it is stored and embedded later. */
   async function tryEmbed(texts: string[]): Promise<Array<Float32Array | null>> {
     try {
@@ -159,8 +172,9 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
     else if (opts.record === false || bulk) await write(db);
     else await db.transaction(write);
     options.autoAnalyze?.noteWrites(passages.length);
-    // Analysing waits for the database, which an open transaction holds.
-    if (!opts.tx) await options.autoAnalyze?.maybeAnalyze();
+    // Analysing waits for the database, which an open transaction holds; a
+    // bulk load is analysed once, with its deferred index (create-core).
+    if (!opts.tx && !bulk) await options.autoAnalyze?.maybeAnalyze();
     return passages;
   }
 
@@ -332,16 +346,27 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
       if (query.query.trim().length === 0) {
         const rows = await repo.list(filter, limit + 1, offset);
         return {
-          items: rows.slice(0, limit).map((p) => ({ ...p, score: 0 })),
+          items: await withSnippets(
+            db,
+            '',
+            rows.slice(0, limit).map((p) => ({ ...p, score: 0 })),
+            (p) => p.text,
+          ),
           nextOffset: rows.length > limit ? offset + limit : null,
         };
       }
       const mode = query.mode ?? 'hybrid';
-      const vector = mode === 'text' ? null : ((await embedder.embed([query.query]))[0] ?? null);
+      // The fallback embedder's vectors hash the same words full text
+      // ranks: fused, they only add collisions (LoCoMo: hybrid below words).
+      const useVector = mode === 'vector' || (mode === 'hybrid' && !embedder.lexical);
+      const embedded = useVector ? await tryEmbedQuery(query.query) : null;
+      const calibration = embedded ? await relevance.calibrate(embedded).catch(() => null) : null;
+      const vector = calibration ? embedded : null;
       const rows = await repo.search({
         filter,
         text: query.query,
         vector,
+        ...(calibration ? { calibration } : {}),
         mode,
         limit: limit + 1,
         offset,
@@ -349,7 +374,7 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
         ...HYBRID_FUSION,
       });
       return {
-        items: rows.slice(0, limit),
+        items: await withSnippets(db, query.query, rows.slice(0, limit), (p) => p.text),
         nextOffset: rows.length > limit ? offset + limit : null,
       };
     },

@@ -7,6 +7,11 @@ export interface MessageIndexerOptions {
   onProgress?: ProgressListener;
   /** Defaults to 32: small batches keep a running turn's queries waiting briefly. */
   batchSize?: number;
+  /**
+   * The core's interrupt(): Ctrl+C or SIGTERM stops a background run between
+   * batches, like dispose(), so a host closes without finishing a backlog.
+   */
+  signal?: AbortSignal;
 }
 
 /** Waiting messages that closing still embeds (a few turns' worth). */
@@ -26,6 +31,8 @@ export function createMessageIndexer(options: MessageIndexerOptions) {
   const { upkeep } = options;
   const batchSize = options.batchSize ?? 32;
   const stop = new AbortController();
+  if (options.signal?.aborted) stop.abort();
+  options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   let chain: Promise<unknown> = Promise.resolve();
   let queued = false;
   let lastError: Error | null = null;

@@ -1,4 +1,12 @@
-import type { Message, MessageKind, MessageRole, Page, ToolCall } from '../../shared/entities';
+import type {
+  Message,
+  MessageKind,
+  MessageRole,
+  Page,
+  ScoredMessage,
+  ToolCall,
+} from '../../shared/entities';
+import { spokenText } from '../../shared/message-text';
 import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
 import type { Embedder } from '../models/embedder';
@@ -10,6 +18,8 @@ import { createMessagesRepo } from '../storage/repos/messages-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Sql } from '../storage/sql';
 import type { Conversations } from './conversations';
+import { createRelevance } from './relevance';
+import { withSnippets } from './search-hits';
 
 export interface RecallMemoryOptions {
   db: Sql;
@@ -70,6 +80,7 @@ export function createRecallMemory(options: RecallMemoryOptions) {
     }
   }
   const repo = createMessagesRepo(db);
+  const relevance = createRelevance(embedder);
 
   async function write(
     agentId: string,
@@ -104,6 +115,10 @@ export function createRecallMemory(options: RecallMemoryOptions) {
     async append(agentId: string, input: NewMessageInput, sql: Sql = db): Promise<Message> {
       const [message] = await write(agentId, [input], sql, false);
       return message as Message;
+    },
+    /** Stores messages, in this order, outside the context window, in one write (imports, benchmarks). */
+    appendMany(agentId: string, inputs: NewMessageInput[]): Promise<Message[]> {
+      return write(agentId, inputs, db, false);
     },
     /**
      * Stores messages, in this order, at the end of one conversation's context
@@ -145,14 +160,21 @@ export function createRecallMemory(options: RecallMemoryOptions) {
     countAll(): Promise<number> {
       return repo.countAll();
     },
-    async search(agentId: string, query: RecallQuery): Promise<Page<Message>> {
+    async search(agentId: string, query: RecallQuery): Promise<Page<ScoredMessage>> {
       const limit = query.limit ?? 10;
       const offset = query.offset ?? 0;
       const start = parseDateBound(query.start, 'start');
       const end = parseDateBound(query.end, 'end');
       const text = query.query ?? '';
       const mode = query.mode ?? 'hybrid';
-      const vector = mode === 'text' || text.trim() === '' ? null : await queryVector(text);
+      // The fallback embedder's vectors hash the same words full text ranks:
+      // fused, they only add collisions (LoCoMo: hybrid below words alone).
+      const useVector =
+        text.trim() !== '' && (mode === 'vector' || (mode === 'hybrid' && !embedder.lexical));
+      const embedded = useVector ? await queryVector(text) : null;
+      // Without its calibration a vector's similarities mean nothing: words only.
+      const calibration = embedded ? await relevance.calibrate(embedded).catch(() => null) : null;
+      const vector = calibration ? embedded : null;
       const hidden = query.includeNotRemembered
         ? []
         : await createConversationsRepo(db).notRemembered(agentId);
@@ -161,6 +183,7 @@ export function createRecallMemory(options: RecallMemoryOptions) {
         agentId,
         text,
         vector,
+        ...(calibration ? { calibration } : {}),
         mode,
         ...(start ? { start } : {}),
         ...(end ? { end } : {}),
@@ -169,7 +192,7 @@ export function createRecallMemory(options: RecallMemoryOptions) {
         offset,
       });
       return {
-        items: rows.slice(0, limit),
+        items: await withSnippets(db, text, rows.slice(0, limit), spokenText),
         nextOffset: rows.length > limit ? offset + limit : null,
       };
     },

@@ -3,6 +3,14 @@ export interface Embedder {
   /** Identifies the model; a change of name means stored vectors must be recomputed. */
   readonly name: string;
   readonly dimensions: number;
+  /**
+   * True when the vectors only hash the words (the offline fallback): two
+   * texts are close because they share words, never because they mean the
+   * same. Full text already ranks shared words, so search does not fuse such
+   * vectors with it, and never returns a result found by them alone for a
+   * query that shares no word with memory (a hash collision is not a match).
+   */
+  readonly lexical?: boolean;
   /** True for the word-hash fallback: hosts must not present it as an embedding model. */
   readonly basic?: boolean;
   embed(texts: string[]): Promise<Float32Array[]>;

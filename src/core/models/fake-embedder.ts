@@ -40,6 +40,7 @@ export function createFakeEmbedder(options: FakeEmbedderOptions = {}): Embedder 
   return {
     name: `${name}-${dimensions}`,
     dimensions,
+    lexical: true,
     basic: true,
     async embed(texts) {
       return texts.map((text) => {

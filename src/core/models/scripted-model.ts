@@ -5,6 +5,7 @@ import type {
   GenerateRequest,
   GenerateResult,
 } from './chat-model';
+import { withoutSurfacedBlock } from '../../shared/surfaced-memories';
 import { scriptedConsolidation } from './scripted-consolidation';
 
 /** Decides the reply to one request; return an object (sent as JSON) or raw text. */
@@ -114,7 +115,8 @@ export const memoryDemoScript: Script = (request) => {
   }
   const system = turns[0]?.content ?? '';
   const last = [...turns].reverse().find((t) => t.role !== 'system');
-  const content = last?.content ?? '';
+  // The user's words, without memories surfaced for them.
+  const content = withoutSurfacedBlock(last?.content ?? '');
   const result = /^\[(\w+) result\] (.*)$/s.exec(content);
   if (result) {
     const [, tool, body] = result as unknown as [string, string, string];

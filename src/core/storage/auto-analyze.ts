@@ -1,3 +1,5 @@
+import { PGlite } from '@electric-sql/pglite';
+import { WAL_CHECKPOINT_BYTES } from './pglite-settings';
 import { GROWING_TABLES, createMaintenanceRepo } from './repos/maintenance-repo';
 import type { Sql } from './sql';
 
@@ -28,6 +30,8 @@ export function createAutoAnalyze(sql: Sql) {
       }
     }
     await repo.vacuumRewrittenTables();
+    // A server checkpoints by itself; PGlite's single backend never does.
+    if (sql instanceof PGlite) await repo.checkpointIfWalOver(WAL_CHECKPOINT_BYTES);
     return analysed;
   }
   return {

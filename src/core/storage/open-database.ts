@@ -9,6 +9,7 @@ import { MIN_SHARED_BUFFERS_MB, folderBytes, sharedBuffersMb } from './buffer-ca
 import { dataDirLayout } from './data-dir';
 import { fileSystemError } from './durable-files';
 import { acquireDataDirLock, type DataDirLock } from './lock';
+import { INITDB_PARAMS, dropTemplateDatabases, serverParams } from './pglite-settings';
 import { migrate, type MigrateResult } from './migrate';
 import { migrations as knownMigrations, type Migration } from './migrations/registry';
 import { finishInterruptedRestore, type RestoreRecovery } from './restore-swap';
@@ -64,7 +65,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
         : sharedBuffersMb(folderBytes(location), os.totalmem());
     pg = await PGlite.create(location, {
       extensions: { vector },
-      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${buffersMb}MB`],
+      startParams: [...PGlite.defaultStartParams, ...serverParams(buffersMb)],
+      initDbStartParams: [...INITDB_PARAMS],
       ...(options.template ? { loadDataDir: options.template } : {}),
     });
     await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');
@@ -80,6 +82,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       migrations: options.migrations ?? knownMigrations,
       clock,
     });
+    if (location !== undefined && migration.applied.length > 0) await dropTemplateDatabases(pg);
     const opened = pg;
     const heldLock = lock;
     let closed = false;

@@ -70,10 +70,12 @@ export const archivalMemorySearch = defineTool({
       offset: page * pageSize,
     });
     if (result.items.length === 0) return { ok: true, message: 'No results found.' };
-    // A past fact says so, so the model does not take it for the current one.
+    // The snippet: a long passage shows the part that matched, not its
+    // start. A past fact says so, so the model does not take it for the
+    // current one.
     const lines = result.items.map((p) => {
       const past = pastLabel(p);
-      return `[${day(p.createdAt)}]${p.tags.length ? ` (${p.tags.join(', ')})` : ''} ${p.text}${past ? ` (${past})` : ''}`;
+      return `[${day(p.createdAt)}]${p.tags.length ? ` (${p.tags.join(', ')})` : ''} ${p.snippet}${past ? ` (${past})` : ''}`;
     });
     const more = result.nextOffset !== null ? ` More results: use page ${page + 1}.` : '';
     return { ok: true, message: `Results (page ${page}):\n${lines.join('\n')}${more}` };
@@ -110,11 +112,11 @@ export const conversationSearch = defineTool({
       limit: pageSize,
       offset: page * pageSize,
     });
-    // What was said, not the agent's thinking behind its replies.
+    // What was said (not the agent's thinking behind its replies), or of a
+    // long message the part that matched.
     const lines = result.items
-      .map((m) => ({ m, text: spokenText(m) }))
-      .filter(({ text }) => text.trim().length > 0)
-      .map(({ m, text }) => `[${day(m.createdAt)}] ${m.role}: ${text}`);
+      .filter((m) => spokenText(m).trim().length > 0)
+      .map((m) => `[${day(m.createdAt)}] ${m.role}: ${m.snippet}`);
     if (lines.length === 0) return { ok: true, message: 'No results found.' };
     const more = result.nextOffset !== null ? ` More results: use page ${page + 1}.` : '';
     return { ok: true, message: `Results (page ${page}):\n${lines.join('\n')}${more}` };

@@ -9,6 +9,7 @@ import { messageEmbeddings } from './1764600000000_message_embeddings';
 import { conversations } from './1796530690761_conversations';
 import { halfvecEmbeddings } from './1796533858950_halfvec_embeddings';
 import { memoryPipeline } from './1796530949925_memory_pipeline';
+import { searchText } from './1796531569788_search_text';
 import { agentFileRecords } from './1796537536936_agent_file_records';
 
 export interface Migration {
@@ -32,5 +33,6 @@ export const migrations: readonly Migration[] = [
   conversations,
   halfvecEmbeddings,
   memoryPipeline,
+  searchText,
   agentFileRecords,
 ];

@@ -1,31 +1,76 @@
 import { VECTOR_TYPE, type Params } from './rows';
 
-/** Reciprocal-rank-fusion constant and per-ranker weights. */
-export interface Fusion {
-  rrfK: number;
-  vectorWeight: number;
-  textWeight: number;
-}
-
 export type SearchMode = 'hybrid' | 'vector' | 'text';
 
 /**
- * Reciprocal rank fusion tuned on LoCoMo (bench/, docs/benchmarks.md): the
- * textbook k = 60 with equal weights let a weak embedder's ranking dilute
- * BM25's top hits (R@5 47 vs 56); a small k keeps each ranker's top results
- * on top, and words count double because small local embedders are weaker.
- * Tuned on archival search; recall search takes the same constants untuned.
+ * How a result's word score and meaning score are combined: their sum, the
+ * meaning score weighted (docs/benchmarks.md, "Fusion").
+ *
+ * - Words: the BM25 score divided by the query's total word weight (the
+ *   sum of its words' idf): about the share of the query's information the
+ *   text holds, 1 for a text of average length holding every query word.
+ *   A word the memory never used still counts in the total.
+ * - Meaning: how far the cosine similarity stands above the query's
+ *   similarity to unrelated text, in standard deviations (see
+ *   VectorCalibration), divided by `vectorScale` and clipped to 0-1.5.
+ *
+ * Scores are on one scale whatever the mode (words alone score as words do
+ * in the sum), so a floor means the same with any embedder. Reciprocal rank
+ * fusion, used before, counted only ranks: with a weak embedder its top hits
+ * (often unrelated) took places from exact word matches, and a strong word
+ * match could not outrank them; hybrid search landed at or below meaning
+ * alone on LongMemEval (issue 19). Scores keep each ranking's confidence: a
+ * list whose best hit is weak adds little.
  */
-export const HYBRID_FUSION: Fusion = { rrfK: 10, vectorWeight: 0.5, textWeight: 1 };
+export interface Fusion {
+  /** Weight of the meaning score; words weigh 1. */
+  vectorWeight: number;
+  /** Standard deviations above unrelated text at which the meaning score is 1. */
+  vectorScale: number;
+}
 
-/** Candidates each ranker contributes for a page ending at `end`; at least 100, so pages agree. */
+export const HYBRID_FUSION: Fusion = {
+  vectorWeight: 1,
+  vectorScale: 10,
+};
+
+/**
+ * A past fact (a passage a newer one superseded, see memory's consolidation)
+ * counts half: it must match twice as well as the current fact to rank
+ * above it. It is still found (what was true then, "until 2026-03"), never
+ * hidden; a constant, not tuned, since no dev set here has facts that change.
+ */
+export const PAST_FACT_WEIGHT = 0.5;
+
+/** The meaning score's ceiling: a near duplicate counts at most 1.5x a perfect word match. */
+const VECTOR_CAP = 1.5;
+
+/**
+ * What a cosine similarity means for this query and embedder: the mean and
+ * spread of the query's similarity to unrelated text (memory/relevance.ts).
+ * Embedders differ wildly (one puts unrelated sentences at 0.1, another at
+ * 0.7), so similarity is only ever read against this.
+ */
+export interface VectorCalibration {
+  mean: number;
+  spread: number;
+  /**
+   * The relevance floor for a query none of whose words occur in the
+   * searched memory ("xyzzy"): a result found by meaning alone must be at
+   * least this similar, or nothing is returned. Null: such results are
+   * never returned (an embedder whose vectors only hash words).
+   */
+  strictSimilarity: number | null;
+}
+
+/** Candidates each ranking contributes for a page ending at `end`; at least 100, so pages agree. */
 export function candidatesFor(end: number): number {
   return Math.max(100, end);
 }
 
 /**
- * A vector ranking (id, tiebreak, r): the `candidates` nearest rows of
- * `table` by cosine distance, through its HNSW index, within `where`.
+ * A vector ranking (id, tiebreak, sim): the `candidates` nearest rows of
+ * `table` by cosine similarity, through its HNSW index, within `where`.
  */
 export function nearestRanked(options: {
   table: 'passages' | 'messages';
@@ -36,7 +81,7 @@ export function nearestRanked(options: {
   candidates: string;
 }): string {
   const { table, alias: a } = options;
-  return `SELECT id, tiebreak, row_number() OVER (ORDER BY distance) AS r FROM (
+  return `SELECT id, tiebreak, 1 - distance AS sim FROM (
       SELECT ${a}.id, ${a}.${options.tiebreak} AS tiebreak,
              ${a}.embedding <=> ${options.vectorParam}::${VECTOR_TYPE} AS distance
       FROM ${table} ${a}
@@ -44,48 +89,96 @@ export function nearestRanked(options: {
       ORDER BY distance LIMIT ${options.candidates}) nearest`;
 }
 
-/** A text ranking (id, tiebreak, r) of the best `candidates` rows of a (id, tiebreak, score) query. */
+/** The best `candidates` rows of a (id, tiebreak, score) query. */
 export function scoreRanked(scores: string, candidates: string): string {
-  return `SELECT id, tiebreak, row_number() OVER (ORDER BY score DESC, tiebreak DESC, id) AS r FROM (
-      SELECT s.id, s.score, s.tiebreak FROM (${scores}) s
-      ORDER BY s.score DESC, s.tiebreak DESC, s.id LIMIT ${candidates}) matched`;
+  return `SELECT s.id, s.tiebreak, s.score FROM (${scores}) s
+      ORDER BY s.score DESC, s.tiebreak DESC, s.id LIMIT ${candidates}`;
 }
 
 /**
- * CTEs `vec` and/or `fts` (each ranking id, tiebreak, r) and `hits`: one page
- * of their reciprocal rank fusion (id, tiebreak, score), best first. The
- * page is cut before the caller joins back to its rows, so only the rows
- * shown are read again.
+ * CTEs `vec` (id, tiebreak, sim) and/or `fts` (id, tiebreak, score), then
+ * `hits`: one page of their fusion (id, tiebreak, score, rank), in `rank`
+ * order (best first), above the relevance floor. The page is cut before the caller joins back to its
+ * rows, so only the rows shown are read again.
+ *
+ * The floor: a result must share a word with the query, unless the query
+ * shares a word with something in the searched memory (then its nearest
+ * rows by meaning are related context, ranked by their score below the
+ * exact matches), or it is at least `strictSimilarity` similar. So a query
+ * that matches nothing returns nothing, whatever the embedder.
  */
 export function fusedPage(options: {
   params: Params;
+  table: 'passages' | 'messages';
   vec: string | null;
   fts: string | null;
+  /** Required with `vec`: the query vector's placeholder. */
+  vectorParam?: string;
+  /** Required with `vec` and no `fts`: whether any row within the filter holds a query word. */
+  lexicalSupport?: string;
+  calibration?: VectorCalibration;
   fusion: Fusion;
+  /**
+   * Passages only: a past fact's score (one a newer passage superseded) is
+   * multiplied by this, so the current fact ranks first (see PAST_FACT_WEIGHT).
+   */
+  pastWeight?: number;
   limit: number;
   offset: number;
 }): string {
-  const { params, vec, fts, fusion } = options;
+  const { params, vec, fts, fusion, table } = options;
+  const weighed = (score: string, alias: string) =>
+    options.pastWeight === undefined
+      ? score
+      : `(${score}) * CASE WHEN EXISTS (SELECT 1 FROM ${table} past WHERE past.id = ${alias}.id
+           AND past.superseded_by IS NOT NULL) THEN ${params.add(options.pastWeight)}::float8 ELSE 1 END`;
   if (!vec && !fts) throw new RangeError('a search needs at least one ranking');
-  const k = `${params.add(fusion.rrfK)}::float8`;
   const parts: string[] = [];
-  const terms: string[] = [];
-  if (vec) {
-    parts.push(`vec AS (${vec})`);
-    terms.push(`coalesce(${params.add(fusion.vectorWeight)}::float8 / (${k} + vec.r), 0)`);
+  const page = `LIMIT ${params.add(options.limit)} OFFSET ${params.add(options.offset)}`;
+  if (fts) parts.push(`fts AS MATERIALIZED (${fts})`);
+  if (!vec) {
+    parts.push(`hits AS (
+      SELECT id, tiebreak, score, row_number() OVER (ORDER BY score DESC, tiebreak DESC, id) AS rank
+      FROM (SELECT id, tiebreak, ${weighed('f.score', 'f')} AS score FROM fts f) weighed
+      ORDER BY rank ${page})`);
+    return parts.join(',\n');
   }
-  if (fts) {
-    parts.push(`fts AS (${fts})`);
-    terms.push(`coalesce(${params.add(fusion.textWeight)}::float8 / (${k} + fts.r), 0)`);
+  const calibration = options.calibration ?? { mean: 0, spread: 1, strictSimilarity: null };
+  const mean = `${params.add(calibration.mean)}::float8`;
+  const spread = `${params.add(Math.max(calibration.spread, 1e-6) * fusion.vectorScale)}::float8`;
+  const strict = `${params.add(calibration.strictSimilarity)}::float8`;
+  // Capped only where it is weighed against words.
+  const meaning = (sim: string, capped: boolean) =>
+    capped
+      ? `least(${VECTOR_CAP}, greatest(0, (${sim} - ${mean}) / ${spread}))`
+      : `greatest(0, (${sim} - ${mean}) / ${spread})`;
+  const weight = `${params.add(fusion.vectorWeight)}::float8`;
+  parts.push(`vec AS MATERIALIZED (${vec})`);
+  const lexical = fts ? 'EXISTS (SELECT 1 FROM fts)' : (options.lexicalSupport ?? 'false');
+  const floor = `(${lexical} OR sim >= ${strict})`;
+  if (!fts) {
+    parts.push(`hits AS (
+      SELECT id, tiebreak, score,
+             row_number() OVER (ORDER BY score DESC, sim DESC, tiebreak DESC, id) AS rank
+      FROM (SELECT id, tiebreak, sim, ${weighed(`${weight} * ${meaning('sim', false)}`, 'v')} AS score
+            FROM vec v WHERE ${floor}) weighed
+      ORDER BY rank ${page})`);
+    return parts.join(',\n');
   }
-  const both = vec !== null && fts !== null;
-  const from = both ? 'vec FULL OUTER JOIN fts ON vec.id = fts.id' : vec ? 'vec' : 'fts';
-  const column = (name: string) =>
-    both ? `coalesce(vec.${name}, fts.${name})` : `${vec ? 'vec' : 'fts'}.${name}`;
-  parts.push(`hits AS (
-      SELECT ${column('id')} AS id, ${column('tiebreak')} AS tiebreak, ${terms.join(' + ')} AS score
-      FROM ${from}
-      ORDER BY score DESC, tiebreak DESC, id
-      LIMIT ${params.add(options.limit)} OFFSET ${params.add(options.offset)})`);
+  if (!options.vectorParam) throw new RangeError('a hybrid search needs the query vector');
+  parts.push(`pool AS (
+      SELECT id, max(tiebreak) AS tiebreak, max(t) AS t, max(sim) AS sim FROM (
+        SELECT id, tiebreak, score AS t, NULL::float8 AS sim FROM fts
+        UNION ALL SELECT id, tiebreak, NULL, sim FROM vec) both_ GROUP BY id),
+    -- Word matches outside the nearest rows still get their similarity.
+    scored AS (
+      SELECT pool.id, pool.tiebreak, coalesce(pool.t, 0) AS t,
+             coalesce(pool.sim, 1 - (x.embedding <=> ${options.vectorParam}::${VECTOR_TYPE}), 0) AS sim
+      FROM pool LEFT JOIN ${table} x ON pool.sim IS NULL AND x.id = pool.id),
+    hits AS (
+      SELECT id, tiebreak, score, row_number() OVER (ORDER BY score DESC, sim DESC, tiebreak DESC, id) AS rank
+      FROM (SELECT id, tiebreak, sim, ${weighed(`t + ${weight} * ${meaning('sim', true)}`, 's')} AS score
+            FROM scored s WHERE t > 0 OR ${floor}) fused
+      ORDER BY rank ${page})`);
   return parts.join(',\n');
 }

@@ -32,5 +32,18 @@ export function createMaintenanceRepo(sql: Sql) {
     async vacuumRewrittenTables(): Promise<void> {
       await sql.exec(`VACUUM ${REWRITTEN_TABLES.join(', ')}`);
     },
+    /**
+     * Checkpoints once more than `maxBytes` of write-ahead log were written
+     * since the last checkpoint; returns whether it did. Needs superuser on
+     * a server (PGlite only: see auto-analyze.ts).
+     */
+    async checkpointIfWalOver(maxBytes: number): Promise<boolean> {
+      const result = await sql.query<{ bytes: number }>(
+        `SELECT (pg_current_wal_insert_lsn() - redo_lsn)::float8 AS bytes FROM pg_control_checkpoint()`,
+      );
+      if ((result.rows[0]?.bytes ?? 0) <= maxBytes) return false;
+      await sql.exec('CHECKPOINT');
+      return true;
+    },
   };
 }

@@ -10,9 +10,10 @@ import {
   scoreRanked,
   type Fusion,
   type SearchMode,
+  type VectorCalibration,
 } from './fusion-sql';
 import { MESSAGE_CONVERSATION } from './conversations-repo';
-import { Params, bm25Scores, bm25TuningFor, iso, toVectorLiteral } from './rows';
+import { Params, anyWordMatches, bm25Scores, bm25TuningFor, iso, toVectorLiteral } from './rows';
 
 interface RawMessage {
   id: string;
@@ -56,6 +57,8 @@ export interface MessageSearch extends Partial<Fusion> {
   text: string;
   /** The query's embedding; without it only the words rank. */
   vector?: Float32Array | null;
+  /** What the vector's similarities mean (see fusedPage's relevance floor). */
+  calibration?: VectorCalibration;
   /** Defaults to hybrid; text and vector exist for comparison. */
   mode?: SearchMode;
   /** How many candidates each ranking contributes; defaults to the page's end, at least 100. */
@@ -217,7 +220,7 @@ export function createMessagesRepo(sql: Sql) {
      * ranking by meaning over the embedded messages, fused as archival
      * search fuses them. Messages not embedded yet are found by words.
      */
-    async search(search: MessageSearch): Promise<Message[]> {
+    async search(search: MessageSearch): Promise<Array<Message & { score: number }>> {
       const params = new Params();
       const agent = params.add(search.agentId);
       const start = search.start ? params.add(search.start) : null;
@@ -226,9 +229,11 @@ export function createMessagesRepo(sql: Sql) {
       const hidden = search.excludeConversations?.length
         ? params.add(search.excludeConversations)
         : null;
+      // Surfaced blocks only copy other memories (shared/surfaced-memories.ts).
       const filter = (alias: string) =>
         [
           `${alias}.agent_id = ${agent}`,
+          `${alias}.kind <> 'memories'`,
           ...(start ? [`${alias}.created_at >= ${start}`] : []),
           ...(end ? [`${alias}.created_at < ${end}`] : []),
           ...(roles ? [`${alias}.role = ANY(${roles}::text[])`] : []),
@@ -241,21 +246,24 @@ export function createMessagesRepo(sql: Sql) {
            LIMIT ${params.add(search.limit)} OFFSET ${params.add(search.offset)}`,
           params.values,
         );
-        return result.rows.map(toMessage);
+        // Listing by date: nothing is ranked.
+        return result.rows.map((row) => ({ ...toMessage(row), score: 0 }));
       }
       const candidates = `${params.add(search.candidates ?? candidatesFor(search.offset + search.limit))}::int`;
+      const text = params.add(search.text);
       const vector = search.vector ?? null;
-      const vec =
-        search.mode !== 'text' && vector !== null
-          ? nearestRanked({
-              table: 'messages',
-              alias: 'm',
-              tiebreak: 'seq',
-              where: filter('m'),
-              vectorParam: params.add(toVectorLiteral(vector)),
-              candidates,
-            })
-          : null;
+      const vectorParam =
+        search.mode !== 'text' && vector !== null ? params.add(toVectorLiteral(vector)) : null;
+      const vec = vectorParam
+        ? nearestRanked({
+            table: 'messages',
+            alias: 'm',
+            tiebreak: 'seq',
+            where: filter('m'),
+            vectorParam,
+            candidates,
+          })
+        : null;
       let context = '';
       let fts: string | null = null;
       if (search.mode !== 'vector' || vec === null) {
@@ -264,7 +272,7 @@ export function createMessagesRepo(sql: Sql) {
           'm',
           filter('m'),
           agent,
-          params.add(search.text),
+          text,
           'seq',
           bm25TuningFor(search.limit),
         );
@@ -290,20 +298,26 @@ export function createMessagesRepo(sql: Sql) {
       }
       const page = fusedPage({
         params,
+        table: 'messages',
         vec,
         fts,
+        ...(vectorParam ? { vectorParam } : {}),
+        ...(fts === null
+          ? { lexicalSupport: anyWordMatches('messages', 'w', filter('w'), text) }
+          : {}),
+        ...(search.calibration ? { calibration: search.calibration } : {}),
         fusion: { ...HYBRID_FUSION, ...search },
         limit: search.limit,
         offset: search.offset,
       });
-      const result = await queryPrepared<RawMessage>(
+      const result = await queryPrepared<RawMessage & { score: number }>(
         sql,
         `WITH ${context} ${page}
-         SELECT ${COLUMNS} FROM hits s JOIN messages m ON m.id = s.id
-         ORDER BY s.score DESC, s.tiebreak DESC, m.id`,
+         SELECT ${COLUMNS}, s.score FROM hits s JOIN messages m ON m.id = s.id
+         ORDER BY s.rank`,
         params.values,
       );
-      return result.rows.map(toMessage);
+      return result.rows.map((row) => ({ ...toMessage(row), score: Number(row.score) }));
     },
   };
 }

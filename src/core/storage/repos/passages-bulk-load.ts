@@ -1,5 +1,7 @@
 import type { Passage } from '../../../shared/entities';
+import { WAL_CHECKPOINT_BYTES } from '../pglite-settings';
 import type { Sql } from '../sql';
+import { createMaintenanceRepo } from './maintenance-repo';
 
 /**
  * Bulk writes of passages, PGlite's way: one binary COPY from an in-memory
@@ -15,12 +17,24 @@ export async function bulkLoadPassages(
 ): Promise<void> {
   if (rows.length === 0) return;
   const blob = new Blob([encodePassages(rows)]);
-  await sql.query(
-    `COPY passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)
-     FROM '/dev/blob' WITH (FORMAT binary)`,
-    [],
-    { blob },
-  );
+  // The full-text index takes the rows into its pending list and merges them
+  // in one sorted pass: inserting each row's ~15 words into the tree one by
+  // one was half of a bulk load's CPU (10k passages: 2.4 -> 1.7 s). The list
+  // is merged before returning, so searches never scan it; an interrupted
+  // load leaves a correct index that merges at the next load.
+  await sql.exec('ALTER INDEX passages_tsv SET (fastupdate = on)');
+  try {
+    await sql.query(
+      `COPY passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)
+       FROM '/dev/blob' WITH (FORMAT binary)`,
+      [],
+      { blob },
+    );
+    await sql.query("SELECT gin_clean_pending_list('passages_tsv'::regclass)");
+  } finally {
+    await sql.exec('ALTER INDEX passages_tsv SET (fastupdate = off)');
+  }
+  await createMaintenanceRepo(sql).checkpointIfWalOver(WAL_CHECKPOINT_BYTES);
 }
 
 const TEXT_OID = 25;

@@ -1,8 +1,24 @@
-import type { Passage, PassageSource, ScoredPassage } from '../../../shared/entities';
+import type { Passage, PassageSource } from '../../../shared/entities';
 import { queryPrepared } from '../prepared-statements';
 import type { Sql } from '../sql';
-import { fusedPage, nearestRanked, scoreRanked, type Fusion, type SearchMode } from './fusion-sql';
-import { Params, VECTOR_TYPE, bm25Scores, bm25TuningFor, iso, toVectorLiteral } from './rows';
+import {
+  PAST_FACT_WEIGHT,
+  fusedPage,
+  nearestRanked,
+  scoreRanked,
+  type Fusion,
+  type SearchMode,
+  type VectorCalibration,
+} from './fusion-sql';
+import {
+  Params,
+  VECTOR_TYPE,
+  anyWordMatches,
+  bm25Scores,
+  bm25TuningFor,
+  iso,
+  toVectorLiteral,
+} from './rows';
 
 interface RawPassage {
   id: string;
@@ -52,6 +68,8 @@ export interface PassageSearch extends Fusion {
   text: string;
   /** The query's embedding; without it only full-text ranking is used. */
   vector: Float32Array | null;
+  /** What the vector's similarities mean (required with a vector). */
+  calibration?: VectorCalibration;
   mode: SearchMode;
   limit: number;
   offset: number;
@@ -59,14 +77,14 @@ export interface PassageSearch extends Fusion {
   candidates: number;
 }
 
-function filterSql(filter: PassageFilter, params: Params): string {
-  const clauses = [`p.agent_id = ${params.add(filter.agentId)}`];
+function filterSql(filter: PassageFilter, params: Params, alias = 'p'): string {
+  const clauses = [`${alias}.agent_id = ${params.add(filter.agentId)}`];
   if (filter.tags && filter.tags.length > 0) {
     const op = filter.tagMode === 'all' ? '@>' : '&&';
-    clauses.push(`p.tags ${op} ${params.add(filter.tags)}::text[]`);
+    clauses.push(`${alias}.tags ${op} ${params.add(filter.tags)}::text[]`);
   }
-  if (filter.start) clauses.push(`p.created_at >= ${params.add(filter.start)}`);
-  if (filter.end) clauses.push(`p.created_at < ${params.add(filter.end)}`);
+  if (filter.start) clauses.push(`${alias}.created_at >= ${params.add(filter.start)}`);
+  if (filter.end) clauses.push(`${alias}.created_at < ${params.add(filter.end)}`);
   return clauses.join(' AND ');
 }
 
@@ -212,33 +230,38 @@ export function createPassagesRepo(sql: Sql) {
       return result.rows.map(toPassage);
     },
     /**
-     * Ranks passages by reciprocal rank fusion of a cosine HNSW scan and a
-     * full-text ranking, in one statement. Either ranker can be switched off
-     * (mode) for comparison; passages not yet embedded still match by text.
+     * Ranks passages by a fusion of a cosine HNSW scan and a full-text
+     * ranking, in one statement, above the relevance floor (fusedPage).
+     * Either ranker can be switched off (mode) for comparison; passages not
+     * yet embedded still match by text.
      */
-    async search(search: PassageSearch): Promise<ScoredPassage[]> {
+    async search(search: PassageSearch): Promise<Array<Passage & { score: number }>> {
       const params = new Params();
       const candidates = `${params.add(search.candidates)}::int`;
-      const vec =
+      const text = params.add(search.text);
+      const vectorParam =
         search.mode !== 'text' && search.vector !== null
-          ? nearestRanked({
-              table: 'passages',
-              alias: 'p',
-              tiebreak: 'created_at',
-              where: filterSql(search.filter, params),
-              vectorParam: params.add(toVectorLiteral(search.vector)),
-              candidates,
-            })
+          ? params.add(toVectorLiteral(search.vector))
           : null;
+      const vec = vectorParam
+        ? nearestRanked({
+            table: 'passages',
+            alias: 'p',
+            tiebreak: 'created_at',
+            where: filterSql(search.filter, params),
+            vectorParam,
+            candidates,
+          })
+        : null;
       const fts =
-        search.mode !== 'vector'
+        search.mode !== 'vector' || vec === null
           ? scoreRanked(
               bm25Scores(
                 'passages',
                 'p',
                 filterSql(search.filter, params),
                 params.add(search.filter.agentId),
-                params.add(search.text),
+                text,
                 'created_at',
                 bm25TuningFor(search.limit),
               ),
@@ -247,9 +270,23 @@ export function createPassagesRepo(sql: Sql) {
           : null;
       const page = fusedPage({
         params,
+        table: 'passages',
         vec,
         fts,
+        ...(vectorParam ? { vectorParam } : {}),
+        ...(fts === null
+          ? {
+              lexicalSupport: anyWordMatches(
+                'passages',
+                'w',
+                filterSql(search.filter, params, 'w'),
+                text,
+              ),
+            }
+          : {}),
+        ...(search.calibration ? { calibration: search.calibration } : {}),
         fusion: search,
+        pastWeight: PAST_FACT_WEIGHT,
         limit: search.limit,
         offset: search.offset,
       });
@@ -258,7 +295,7 @@ export function createPassagesRepo(sql: Sql) {
         sql,
         `WITH ${page}
          SELECT ${COLUMNS}, hits.score FROM hits JOIN passages p ON p.id = hits.id
-         ORDER BY hits.score DESC, hits.tiebreak DESC, p.id`,
+         ORDER BY hits.rank`,
         params.values,
       );
       return result.rows.map((row) => ({ ...toPassage(row), score: Number(row.score) }));

@@ -29,15 +29,13 @@ export function toVectorLiteral(vector: ArrayLike<number>): string {
  * Okapi BM25's constants (k1, b) and the bounds that keep a search's cost
  * flat as memory grows: a word's document frequency is counted exactly only
  * up to `maxTermRows` rows; rows are found by the query's rarest words whose
- * document frequencies add up to at most `maxHits` (each in fewer than
- * `commonShare` of all rows), and at most `maxHits` rows are scored. Without
- * the bounds a query of common words scored a fifth of the table (87 ms p95
- * at 10k passages, bench/ scale suite).
+ * document frequencies add up to at most `maxHits`, and at most `maxHits`
+ * rows are scored. Without the bounds a query of common words scored a
+ * fifth of the table (87 ms p95 at 10k passages, bench/ scale suite).
  */
 export interface Bm25Tuning {
   k1: number;
   b: number;
-  commonShare: number;
   maxTermRows: number;
   maxHits: number;
 }
@@ -45,7 +43,6 @@ export interface Bm25Tuning {
 export const BM25_DEFAULTS: Bm25Tuning = {
   k1: 1.2,
   b: 0.3,
-  commonShare: 0.2,
   maxTermRows: 1000,
   maxHits: 1000,
 };
@@ -66,6 +63,19 @@ export function bm25TuningFor(limit: number): Bm25Tuning {
     ...BM25_DEFAULTS,
     maxHits: Math.min(BM25_DEFAULTS.maxHits, Math.max(MIN_SCORED, wanted)),
   };
+}
+
+/**
+ * A stored lexeme as tsquery text, quoted so it is taken as it is: through
+ * to_tsquery a parser would read it again and drop what it does not see as
+ * a word (🍕 became an empty query).
+ */
+function lexemeText(term: string): string {
+  return `('''' || replace(replace(${term}, '\\', '\\\\'), '''', '''''') || '''')`;
+}
+
+function lexemeQuery(term: string): string {
+  return `${lexemeText(term)}::tsquery`;
 }
 
 /**
@@ -112,14 +122,17 @@ export function bm25Scores(
   const maxHits = Math.max(1, Math.floor(tuning.maxHits));
   // MATERIALIZED: each step runs once, never per matching row.
   return `WITH query AS MATERIALIZED (
-      SELECT tsvector_to_array(to_tsvector('english', ${textParam}::text)) AS terms),
+      SELECT tsvector_to_array(locus_search_tsv(${textParam}::text)) AS terms),
     -- memory_counts has one counter column per table, named after it.
     corpus AS MATERIALIZED (
+      -- The table's size is the sum of the agents' counts, never the
+      -- planner's estimate: before the first ANALYZE that is -1, and every
+      -- agent looked like it held the whole table, so word frequencies were
+      -- counted over all agents (issue 19).
       SELECT n, n >= table_n * ${TABLE_STATS_SHARE} AS dominant FROM (
         SELECT greatest(coalesce((SELECT c.${table} FROM memory_counts c
                                   WHERE c.agent_id = ${agentParam}), 0), 1)::float8 AS n,
-               greatest((SELECT reltuples FROM pg_class WHERE oid = '${table}'::regclass), 1)::float8
-                 AS table_n) sizes),
+               greatest((SELECT sum(c.${table}) FROM memory_counts c), 1)::float8 AS table_n) sizes),
     lexeme_stats AS MATERIALIZED (
       SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs
       FROM pg_stats WHERE schemaname = 'public' AND tablename = '${table}' AND attname = 'tsv'),
@@ -137,19 +150,19 @@ export function bm25Scores(
                   WHEN corpus.dominant THEN (
                SELECT count(*)::float8 FROM (
                  SELECT 1 FROM ${table} d
-                 WHERE d.tsv @@ to_tsquery('simple', quote_literal(t.term)) LIMIT ${cap}) found)
+                 WHERE d.tsv @@ ${lexemeQuery('t.term')} LIMIT ${cap}) found)
                   ELSE (
                SELECT count(*)::float8 FROM (
                  SELECT 1 FROM ${table} d
                  WHERE d.agent_id = ${agentParam}
-                   AND d.tsv @@ to_tsquery('simple', quote_literal(t.term)) LIMIT ${cap}) found)
+                   AND d.tsv @@ ${lexemeQuery('t.term')} LIMIT ${cap}) found)
              END AS n
       FROM query, corpus, unnest(query.terms) AS t(term),
            LATERAL (SELECT (SELECT s.freqs[array_position(s.elems, t.term)]
                             FROM lexeme_stats s) AS freq) known),
     weights AS MATERIALIZED (
-      SELECT term, to_tsquery('simple', quote_literal(term)) AS tsq, df,
-             ln(1 + greatest(corpus.n - df + 0.5, 0.5) / (df + 0.5)) AS idf, corpus.n AS total
+      SELECT term, ${lexemeQuery('term')} AS tsq, df,
+             ln(1 + greatest(corpus.n - df + 0.5, 0.5) / (df + 0.5)) AS idf
       FROM corpus, LATERAL (
         SELECT counted.term,
                CASE WHEN counted.n IS NULL THEN greatest(counted.freq * corpus.n, 1)
@@ -157,16 +170,20 @@ export function bm25Scores(
                       THEN greatest(coalesce(counted.freq * corpus.n, 0), ${cap})
                     ELSE counted.n END AS df
         FROM counted) d),
-    -- Rows are found by the query's rarest words only, rarest first, as long
-    -- as together they are in at most maxHits rows: a common word adds little
-    -- to a row's score but would make most of the table a candidate. The
-    -- rarest word always counts, and the rest still score the rows found.
+    -- Rows are found by the query's words, rarest first, as long as together
+    -- they are in at most maxHits rows: the budget bounds the work, not a
+    -- share of the memory. In a small memory every matching row is scored;
+    -- in a large one a common word, which adds little to a row's score, is
+    -- left out of the search (the rows found still count it). The rarest
+    -- word always counts. A share cut-off used to drop words in a fifth of
+    -- the rows even when the memory held 20 rows, so a search asked for 50
+    -- results returned 5 (issue 19).
     selective AS MATERIALIZED (
-      SELECT to_tsquery('simple', string_agg(quote_literal(term), ' | ')) AS tsq FROM (
-        SELECT term, df, total, sum(df) OVER (ORDER BY df, term) AS running,
+      SELECT string_agg(${lexemeText('term')}, ' | ')::tsquery AS tsq FROM (
+        SELECT term, sum(df) OVER (ORDER BY df, term) AS running,
                row_number() OVER (ORDER BY df, term) AS rank
         FROM weights WHERE df > 0) ranked
-      WHERE rank = 1 OR (running <= ${maxHits} AND df <= total * ${tuning.commonShare})),
+      WHERE rank = 1 OR running <= ${maxHits}),
     -- Only a query whose rarest word is common reaches the limit; which of
     -- its equally weak matches are scored then hardly matters.
     -- The length is read here, from the table's row: length() of the copy
@@ -182,9 +199,28 @@ export function bm25Scores(
     -- Each query word is looked up in each found row's tsvector; term
     -- frequency is taken as 1 because unnesting every row's tsvector to count
     -- repeats doubled the cost of a search (and notes rarely repeat a word).
+    -- Divided by the query's total weight (see Fusion in fusion-sql.ts): a
+    -- text holding every query word once, at average length, scores 1.
     SELECT found.id, found.tiebreak, sum(w.idf * ${k1 + 1} /
-             (1 + ${k1} * (1 - ${b} + ${b} * found.len / lengths.avgdl))) AS score
+             (1 + ${k1} * (1 - ${b} + ${b} * found.len / lengths.avgdl))) / max(q.total) AS score
     FROM found CROSS JOIN lengths
+      CROSS JOIN (SELECT greatest(sum(idf), 1e-9) AS total FROM weights) q
       JOIN weights w ON w.df > 0 AND found.tsv @@ w.tsq
     GROUP BY found.id, found.tiebreak, found.len`;
+}
+
+/**
+ * Whether any row of `table` within `where` holds one of the query's
+ * words: a query that shares no word with the memory searched gets the
+ * strict relevance floor (see fusedPage). Through the full-text index.
+ */
+export function anyWordMatches(
+  table: 'messages' | 'passages',
+  alias: string,
+  where: string,
+  textParam: string,
+): string {
+  return `EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${where} AND ${alias}.tsv @@ (
+      SELECT string_agg(${lexemeText('t')}, ' | ')::tsquery
+      FROM unnest(tsvector_to_array(locus_search_tsv(${textParam}::text))) t))`;
 }

@@ -3,7 +3,7 @@ import type { ScoredPassage } from '../../../shared/entities';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
-import { Highlight } from '../components/Highlight';
+import { MatchedText } from '../components/MatchedText';
 import { when } from '../components/format';
 import { pastLabel } from '../../../shared/past-facts';
 
@@ -77,7 +77,7 @@ function PassageItem(props: {
         </>
       ) : (
         <p className={`passage-text${past ? ' past' : ''}`}>
-          <Highlight text={passage.text} query={props.query} />
+          <MatchedText text={passage.text} snippet={passage.snippet} query={props.query} />
         </p>
       )}
       <div className="row meta">

@@ -6,6 +6,7 @@ import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { Highlight } from '../components/Highlight';
+import { MatchedText } from '../components/MatchedText';
 import { when } from '../components/format';
 
 /** Tool calls and their results: how the agent worked, not what was said. */
@@ -33,7 +34,10 @@ function display(m: Message): string {
   return m.content;
 }
 
-function Line(props: { m: Message; agentName: string; query: string }) {
+function Line(props: { m: Message & { snippet?: string }; agentName: string; query: string }) {
+  // A long message found by search shows the part that matched (recall's snippet).
+  const text = display(props.m);
+  const matched = props.m.snippet !== undefined && messageReply(props.m) !== null;
   return (
     <>
       <span className="muted">
@@ -41,7 +45,11 @@ function Line(props: { m: Message; agentName: string; query: string }) {
         {speaker(props.m, props.agentName)}:
       </span>{' '}
       <span className={isPlumbing(props.m) ? 'plumbing' : ''}>
-        <Highlight text={display(props.m)} query={props.query} />
+        {matched ? (
+          <MatchedText text={text} snippet={props.m.snippet ?? text} query={props.query} />
+        ) : (
+          <Highlight text={text} query={props.query} />
+        )}
       </span>
     </>
   );
@@ -56,7 +64,7 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
   const [end, setEnd] = useState('');
   const [showTools, setShowTools] = useState(false);
   const [searched, setSearched] = useState('');
-  const [results, setResults] = useState<Message[] | null>(null);
+  const [results, setResults] = useState<Array<Message & { snippet?: string }> | null>(null);
   const [context, setContext] = useState<{ around: number; messages: Message[] } | null>(null);
   const [summaries, setSummaries] = useState<Message[]>([]);
   const [error, setError] = useState<CallError | null>(null);

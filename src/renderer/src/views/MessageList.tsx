@@ -2,6 +2,7 @@ import type { Message } from '../../../shared/entities';
 import { messageReply } from '../../../shared/message-text';
 import { toolArgumentsText, toolResult } from '../../../shared/tool-call-line';
 import { CopyButton } from '../components/CopyButton';
+import { MemoriesUsed } from '../components/MemoriesUsed';
 import { Markdown } from '../components/Markdown';
 import { when } from '../components/format';
 
@@ -35,6 +36,25 @@ function ToolCallItem(props: { message: Message; result: Message | undefined }) 
 }
 
 /**
+ * Where each surfaced block is shown: under the first reply after it (or
+ * its own place while no reply has come yet), keyed by that message's id.
+ */
+function memoriesPlacement(messages: Message[]): Map<string, Message> {
+  const placed = new Map<string, Message>();
+  let pending: Message | null = null;
+  for (const m of messages) {
+    if (m.kind === 'memories') pending = m;
+    else if (m.role === 'user') pending = null;
+    else if (pending && m.role === 'assistant' && messageReply(m) !== null) {
+      placed.set(m.id, pending);
+      pending = null;
+    }
+  }
+  if (pending) placed.set(pending.id, pending);
+  return placed;
+}
+
+/**
  * The conversation as the user should see it: replies as Markdown with copy
  * and retry, tool steps folded, each message labelled by who spoke.
  */
@@ -50,9 +70,14 @@ export function MessageList(props: {
   let lastReply: string | null = null;
   for (const m of props.messages)
     if (m.role === 'assistant' && messageReply(m) !== null) lastReply = m.id;
+  const memories = memoriesPlacement(props.messages);
   return (
     <>
       {props.messages.map((m) => {
+        if (m.kind === 'memories') {
+          const own = memories.get(m.id);
+          return own ? <MemoriesUsed key={m.id} message={own} /> : null;
+        }
         if (m.role === 'user') {
           return (
             <article
@@ -94,6 +119,7 @@ export function MessageList(props: {
                     </button>
                   )}
                 </div>
+                {memories.has(m.id) && <MemoriesUsed message={memories.get(m.id) as Message} />}
               </article>
             );
           }

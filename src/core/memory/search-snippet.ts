@@ -1,0 +1,108 @@
+/**
+ * The part of a long text that matched a search, so results (the agent's
+ * tools, surfacing, the UI, the CLI) show where a long document or message
+ * answers the query instead of its first lines.
+ *
+ * Matching mirrors the search column (storage/migrations/*_search_text.ts):
+ * the query's search terms are english stems (a stem is a prefix of its
+ * words, save "happy" -> "happi"), character grams of unspaced scripts and
+ * pictographs; the text is folded the same way (accents, compatibility
+ * forms, case) word by word, so offsets stay those of the original.
+ */
+
+/** Combining accents, as removed by the search column. */
+// The class is of lone combining marks on purpose (the same ranges as the migration's).
+// eslint-disable-next-line no-misleading-character-class
+const MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+const LETTERS: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ħ: 'h',
+  ı: 'i',
+  ŀ: 'l',
+};
+
+/** Folds a word as the search column does, lower-cased. */
+export function foldWord(word: string): string {
+  return word
+    .normalize('NFKD')
+    .replace(MARKS, '')
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[ßæœøłđħıŀ]/g, (c) => LETTERS[c] ?? c);
+}
+
+/** Words, runs of unspaced scripts, and single pictographs, with their offsets. */
+const TOKEN = /[\p{L}\p{N}\p{M}]+|\p{Extended_Pictographic}/gu;
+
+function matches(word: string, term: string): boolean {
+  if (word.startsWith(term)) return true;
+  // The english stemmer turns a final y into i: "happi" for happy.
+  if (term.endsWith('i') && word.startsWith(`${term.slice(0, -1)}y`)) return true;
+  // Grams of unspaced scripts sit inside a longer run.
+  return term.length <= 2 && /[^\p{Script=Latin}\p{N}]/u.test(term) && word.includes(term);
+}
+
+export interface SnippetOptions {
+  /** Defaults to 300 characters. */
+  maxChars?: number;
+}
+
+/**
+ * At most `maxChars` of `text`: all of it when it fits, else the window
+ * holding the most distinct query terms (then the most matches), cut at
+ * word boundaries with "…" where text was left out; the beginning when no
+ * term matches (a hit found by meaning alone).
+ */
+export function snippetOf(text: string, terms: readonly string[], options: SnippetOptions = {}) {
+  const maxChars = options.maxChars ?? 300;
+  const trimmed = text.trim();
+  if (trimmed.length <= maxChars) return trimmed;
+  const wanted = [...new Set(terms.map((t) => t.toLowerCase()).filter((t) => t.length > 0))];
+  const hits: Array<{ start: number; end: number; term: number }> = [];
+  if (wanted.length > 0) {
+    for (const match of trimmed.matchAll(TOKEN)) {
+      const folded = foldWord(match[0]);
+      const term = wanted.findIndex((t) => matches(folded, t));
+      if (term >= 0) hits.push({ start: match.index, end: match.index + match[0].length, term });
+      if (hits.length >= 5000) break;
+    }
+  }
+  let from = 0;
+  if (hits.length > 0) {
+    let best = { distinct: -1, count: -1, first: 0 };
+    for (let i = 0; i < hits.length; i++) {
+      const start = (hits[i] as (typeof hits)[number]).start;
+      const seen = new Set<number>();
+      let count = 0;
+      for (let j = i; j < hits.length; j++) {
+        const hit = hits[j] as (typeof hits)[number];
+        if (hit.end - start > maxChars) break;
+        seen.add(hit.term);
+        count++;
+      }
+      if (seen.size > best.distinct || (seen.size === best.distinct && count > best.count)) {
+        best = { distinct: seen.size, count, first: i };
+      }
+    }
+    // A little text before the first match, for context.
+    const first = (hits[best.first] as (typeof hits)[number]).start;
+    from = Math.max(0, first - Math.floor(maxChars / 5));
+  }
+  let to = Math.min(trimmed.length, from + maxChars);
+  if (to === trimmed.length) from = Math.max(0, to - maxChars);
+  // Whole words only: move inward to the nearest space.
+  if (from > 0) {
+    const space = trimmed.indexOf(' ', from);
+    if (space >= 0 && space < from + 40) from = space + 1;
+  }
+  if (to < trimmed.length) {
+    const space = trimmed.lastIndexOf(' ', to);
+    if (space > to - 40 && space > from) to = space;
+  }
+  return `${from > 0 ? '…' : ''}${trimmed.slice(from, to).trim()}${to < trimmed.length ? '…' : ''}`;
+}

@@ -1,0 +1,197 @@
+import type { Message, ScoredMessage, ScoredPassage } from '../../../shared/entities';
+import { spokenText } from '../../../shared/message-text';
+import {
+  parseSurfacedBlock,
+  renderSurfacedBlock,
+  renderSurfacedMemory,
+  type SurfacedBlock,
+  type SurfacedMemory,
+} from '../../../shared/surfaced-memories';
+import type { ArchivalMemory } from '../archival-memory';
+import type { RecallMemory } from '../recall-memory';
+import { estimateTokens } from './token-estimate';
+
+/** The message kind a surfaced block is stored as (after the user's message it was found for). */
+export const MEMORIES_KIND = 'memories';
+
+/** Default budget of the block, in estimated tokens (docs/benchmarks.md, "Memory surfacing"). */
+export const DEFAULT_SURFACING_TOKENS = 1000;
+
+/**
+ * The least score a memory needs to be surfaced: a text holding about a
+ * third of the query's information by words (see Fusion in
+ * storage/repos/fusion-sql.ts), or the like by meaning. Search returns
+ * anything sharing a word with the question; a block the model reads every
+ * turn must be more selective (chosen on the surfacing benchmark).
+ */
+export const SURFACING_FLOOR = 0.3;
+
+/** Candidates read from each memory tier per turn. */
+const CANDIDATES = 50;
+
+/** A user message shorter than this (in words) is searched with the user's previous message. */
+const SHORT_MESSAGE_WORDS = 4;
+
+const SOURCE_LABELS: Record<ScoredPassage['source']['kind'], string> = {
+  message: 'conversation',
+  capture: 'capture',
+  import: 'imported file',
+  agent: 'saved by you',
+  user: 'saved by the user',
+  block: 'core memory',
+};
+
+export interface SurfaceRequest {
+  agentId: string;
+  /** The user's message. */
+  text: string;
+  /** The agent's context window before the user's message joins it. */
+  context: readonly Message[];
+  /** Budget of the block in estimated tokens; 0 surfaces nothing. */
+  budgetTokens: number;
+}
+
+const normalized = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
+
+export interface Candidate {
+  memory: SurfacedMemory;
+  score: number;
+  /** Texts that make it a duplicate: its own, and for a passage the message it came from. */
+  keys: string[];
+}
+
+/**
+ * Memory surfacing (issue 18): before the model's first step of a turn,
+ * archival and recall memory are searched with the user's message, and the
+ * best results above a relevance floor that are not already in the context
+ * window are given to the model with that message. A small local model
+ * rarely calls its search tools; with this it sees what it knows anyway.
+ *
+ * One entry point, called by the agent runtime at the start of a turn.
+ */
+export function createSurfacing(options: { archival: ArchivalMemory; recall: RecallMemory }) {
+  const { archival, recall } = options;
+
+  /**
+   * Everything worth surfacing for the request, best first: above the
+   * floor, not in the context window (nor given to a turn still in it), no
+   * two copies of one text.
+   */
+  async function candidates(request: Omit<SurfaceRequest, 'budgetTokens'>): Promise<Candidate[]> {
+    if (request.text.trim() === '') return [];
+    const query = searchText(request.text, request.context);
+
+    // What the model already sees: the context's messages, and what
+    // earlier turns in it were given.
+    const inContext = new Set<string>();
+    for (const message of request.context) {
+      if (message.kind === MEMORIES_KIND) {
+        for (const item of parseSurfacedBlock(message.content)?.items ?? []) {
+          inContext.add(item.id);
+          inContext.add(normalized(item.text));
+        }
+      } else {
+        inContext.add(message.id);
+        inContext.add(normalized(spokenText(message)));
+      }
+    }
+
+    const [messages, passages] = await Promise.all([
+      recall.search(request.agentId, { query, roles: ['user', 'assistant'], limit: CANDIDATES }),
+      archival.search(request.agentId, { query, limit: CANDIDATES }),
+    ]);
+    const found = [...messages.items.map(fromMessage), ...passages.items.map(fromPassage)]
+      .filter(
+        (c) =>
+          c.score >= SURFACING_FLOOR &&
+          c.memory.text.trim() !== '' &&
+          !c.keys.some((key) => inContext.has(key)),
+      )
+      .sort((a, b) => b.score - a.score || b.memory.at.localeCompare(a.memory.at));
+    const taken = new Set<string>();
+    return found.filter((c) => {
+      if (c.keys.some((key) => taken.has(key))) return false;
+      for (const key of c.keys) taken.add(key);
+      return true;
+    });
+  }
+
+  return {
+    candidates,
+    /** The block for this turn, or null when nothing clears the floor (or the budget is 0). */
+    async surface(request: SurfaceRequest): Promise<SurfacedBlock | null> {
+      if (request.budgetTokens <= 0) return null;
+      return fitBudget(await candidates(request), request.budgetTokens);
+    },
+  };
+}
+
+const EMPTY_BLOCK_TOKENS = estimateTokens(renderSurfacedBlock({ items: [], tokens: 0 }));
+
+/**
+ * The best candidates that fit the budget, in order; one too long for
+ * what is left is skipped for shorter ones after it.
+ */
+export function fitBudget(
+  candidates: readonly Candidate[],
+  budgetTokens: number,
+): SurfacedBlock | null {
+  const items: SurfacedMemory[] = [];
+  let tokens = EMPTY_BLOCK_TOKENS;
+  for (const candidate of candidates) {
+    const cost = estimateTokens(renderSurfacedMemory(candidate.memory)) + 1;
+    if (tokens + cost > budgetTokens) continue;
+    items.push(candidate.memory);
+    tokens += cost;
+  }
+  return items.length > 0 ? { items, tokens } : null;
+}
+export type Surfacing = ReturnType<typeof createSurfacing>;
+
+/**
+ * The words searched: the user's message, with their previous message when
+ * it is too short to stand alone ("and her sister?").
+ */
+function searchText(text: string, context: readonly Message[]): string {
+  if (text.trim().split(/\s+/).length >= SHORT_MESSAGE_WORDS) return text;
+  const previous = context.findLast((m) => m.role === 'user' && m.kind === 'chat');
+  return previous ? `${previous.content}\n${text}` : text;
+}
+
+function fromMessage(message: ScoredMessage): Candidate {
+  return {
+    memory: {
+      id: message.id,
+      tier: 'recall',
+      source: 'conversation',
+      at: message.createdAt,
+      speaker: message.role,
+      text: message.snippet,
+      until: null,
+    },
+    score: message.score,
+    keys: [message.id, normalized(spokenText(message))],
+  };
+}
+
+function fromPassage(passage: ScoredPassage): Candidate {
+  return {
+    memory: {
+      id: passage.id,
+      tier: 'archival',
+      source: SOURCE_LABELS[passage.source.kind],
+      at: passage.createdAt,
+      speaker: null,
+      text: passage.snippet,
+      // A past fact says until when it held (its score was already halved
+      // by search, so the current one comes first).
+      until: passage.validUntil,
+    },
+    score: passage.score,
+    keys: [
+      passage.id,
+      normalized(passage.text),
+      ...(passage.source.kind === 'message' && passage.source.ref ? [passage.source.ref] : []),
+    ],
+  };
+}

@@ -1,0 +1,31 @@
+import type { Message } from '../../../shared/entities';
+import { parseSurfacedBlock } from '../../../shared/surfaced-memories';
+import { when } from './format';
+
+/**
+ * What memory surfacing gave a reply (a message of kind "memories"), folded
+ * under the reply: each memory with its date and where it came from.
+ */
+export function MemoriesUsed(props: { message: Message }): React.JSX.Element | null {
+  const block = parseSurfacedBlock(props.message.content);
+  if (!block || block.items.length === 0) return null;
+  return (
+    <details className="memories-used" data-seq={props.message.seq}>
+      <summary>
+        Memories used <span className="muted">({block.items.length})</span>
+      </summary>
+      <ul>
+        {block.items.map((item) => (
+          <li key={item.id}>
+            <span className="muted">
+              {when(item.at)} · {item.source}
+              {item.until ? ` · true until ${item.until.slice(0, 7)}` : ''}
+              {item.speaker ? ` · ${item.speaker}` : ''}
+            </span>{' '}
+            {item.text}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}

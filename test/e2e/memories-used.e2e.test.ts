@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { createScriptedModel } from '../../src/core/models/scripted-model';
+import { buildRenderer, launchChromium, openApp, screenshot } from '../helpers/browser-app';
+
+// Memory surfacing as a person sees it: what a reply was given, folded under it.
+describe('memories used, in the app (headless Chromium)', () => {
+  let browser: Browser;
+  let renderer: { dir: string; dispose: () => void };
+
+  beforeAll(async () => {
+    renderer = await buildRenderer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    renderer?.dispose();
+  });
+
+  it('shows the memories a reply was given, collapsed until asked', async () => {
+    const { page, core } = await openApp(browser, renderer.dir, {
+      chatModel: createScriptedModel({
+        script: () => ({
+          thinking: 'Answer.',
+          tool: 'send_message',
+          arguments: { message: 'On Tuesdays.' },
+        }),
+      }),
+    });
+    const agent = await core.agents.getOrCreateDefault();
+    await core.recall.appendMany(agent.id, [
+      { role: 'user', content: 'My daughter Lena starts violin lessons on Tuesdays.' },
+    ]);
+    await page.getByLabel('Message', { exact: true }).fill('When are the violin lessons?');
+    await page.getByLabel('Message', { exact: true }).press('Enter');
+    await page.getByText('On Tuesdays.', { exact: true }).first().waitFor();
+
+    const used = page.locator('.memories-used');
+    await used.getByText('Memories used').waitFor();
+    const item = used.getByText('My daughter Lena starts violin lessons on Tuesdays.');
+    expect(await item.isVisible()).toBe(false);
+    await used.getByText('Memories used').click();
+    await item.waitFor();
+    expect(await used.textContent()).toContain('conversation');
+    await screenshot(page, 'memories-used');
+  });
+});
