@@ -51,11 +51,17 @@ Commands:
   api [openai|letta on|off] [new-key] show or change the OpenAI / Letta APIs and the API key
   mcp [--agent name] [--idle S]       MCP server on stdin/stdout for Claude Desktop, Cursor, LM Studio…
   status                              show the data folder, model, embedder and counts
+  db copy --to <postgres://…>         copy all memory from the data folder to a PostgreSQL server
+  db copy --from <postgres://…>       copy all memory from a server into the (empty) data folder
+  db use <postgres://…|embedded>      keep memory on that server from the next start (checked first)
 
 Options:
   --data-dir <dir>     memory folder (default: the OS app-data folder, or $LOCUS_DATA_DIR)
+  --database <url>     keep memory on a PostgreSQL server (postgres://user@host/db) instead
+                       of the folder; default $LOCUS_DATABASE_URL, then "locus db use", else embedded
   --embedder <kind>    auto | transformers | fake (default: auto)
   --embedder-model <id>
+  --switch-embedder    on a shared server, re-embed all memory with this embedder (for every device)
   --agent <name|id>    which agent (default: the one last chosen; created on first run)
   --conversation <name|id>  which conversation chat and -p continue (default: the latest)
   --model <id|file>    chat model for this run: a catalogue id, a .gguf path, or "scripted"
@@ -79,6 +85,10 @@ export function parseCli(argv: string[]) {
       allowPositionals: true,
       options: {
         'data-dir': { type: 'string' },
+        database: { type: 'string' },
+        'switch-embedder': { type: 'boolean', default: false },
+        from: { type: 'string' },
+        to: { type: 'string' },
         embedder: { type: 'string' },
         'embedder-model': { type: 'string' },
         agent: { type: 'string' },

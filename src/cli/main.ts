@@ -13,6 +13,7 @@ import { LocusError, serializeError } from '../shared/errors';
 import { USAGE, intOption, listOption, parseCli, type ParsedCli } from './args';
 import { agentsCommand } from './commands/agents';
 import { chatCommand, promptCommand } from './commands/chat';
+import { dbCommand } from './commands/db';
 import { conversationsCommand, findConversation } from './commands/conversations';
 import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
@@ -36,6 +37,8 @@ async function namedConversation(core: CoreAccess, agent: Agent, cli: ParsedCli)
 function cliCoreOptions(cli: ParsedCli): CliCoreOptions {
   return {
     ...(cli.values['data-dir'] ? { dataDir: cli.values['data-dir'] } : {}),
+    ...(cli.values.database ? { database: cli.values.database } : {}),
+    ...(cli.values['switch-embedder'] ? { switchEmbedder: true } : {}),
     ...(cli.values.embedder ? { embedder: cli.values.embedder } : {}),
     ...(cli.values['embedder-model'] ? { embedderModel: cli.values['embedder-model'] } : {}),
   };
@@ -438,6 +441,9 @@ async function main(argv: string[]): Promise<number> {
         await withCore(cli, output, (core) => apiCommand(core, sub, rest[0], output));
         return 0;
       }
+      case 'db':
+        await dbCommand(cli, cli.values['data-dir'] ?? defaultDataDir(), output);
+        return 0;
       case 'status':
         await withCore(cli, output, async (core) => {
           const status = await call(core.handlers, 'status.get', {});

@@ -7,6 +7,9 @@ import { progressPrinter } from './output';
 
 export interface CliCoreOptions {
   dataDir?: string;
+  /** --database: a server URL or "embedded". */
+  database?: string;
+  switchEmbedder?: boolean;
   embedder?: string;
   embedderModel?: string;
 }
@@ -16,6 +19,8 @@ function appCoreOptions(options: CliCoreOptions, output: Output): OpenAppCoreOpt
   let announced = false;
   return {
     dataDir: options.dataDir ?? defaultDataDir(),
+    ...(options.database ? { database: options.database } : {}),
+    ...(options.switchEmbedder ? { switchEmbedder: true } : {}),
     ...(options.embedder ? { embedder: options.embedder } : {}),
     ...(options.embedderModel ? { embedderModel: options.embedderModel } : {}),
     onProgress: (_task, done, total) => {

@@ -19,6 +19,7 @@ export function statusText(status: Status, agent: Agent): string {
     `Model: ${model}`,
     `Embedder: ${embedder}`,
     `Data folder: ${status.dataDir}`,
+    `Memory database: ${status.database.backend === 'postgres' ? `PostgreSQL server ${status.database.location}` : 'embedded (in the data folder)'}`,
     `Archival passages: ${status.passages.total} (${status.passages.pending} waiting for embedding)`,
     `Messages: ${status.messages.total} (${status.messages.pending} waiting for embedding)`,
   ].join('\n');

@@ -16,6 +16,7 @@ import { createChatHandlers } from './handlers/chat-handlers';
 import { createDesktopHandlers } from './handlers/desktop-handlers';
 import { createConversationHandlers } from './handlers/conversation-handlers';
 import { createInterfaceHandlers } from './handlers/interface-handlers';
+import { createDatabaseHandlers } from './handlers/database-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
 import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-handlers';
 import { dataDirLayout } from './storage/data-dir';
@@ -34,11 +35,26 @@ import { createSurfacing } from './memory/surfacing/surfacing';
 import type { Embedder } from './models/embedder';
 import { createFakeEmbedder } from './models/fake-embedder';
 import { createAutoAnalyze } from './storage/auto-analyze';
+import { claimBackgroundJob } from './storage/background-jobs';
+import type { DatabaseSource } from './storage/database-setting';
 import { openDatabase, type Database } from './storage/open-database';
 
 export interface CreateCoreOptions {
   /** The Locus data folder. Omit for an in-memory core (tests, demos). */
   dataDir?: string;
+  /**
+   * A PostgreSQL server (postgres://…) holding the memory instead of the data
+   * folder's embedded database; any number of processes may share it.
+   */
+  databaseUrl?: string;
+  /** What chose databaseUrl (for database.get); defaults to `flag`. */
+  databaseSource?: DatabaseSource;
+  /**
+   * On a server, memory embedded with another embedder is refused
+   * (EMBEDDER_MISMATCH): other processes would keep writing the old model's
+   * vectors. True re-embeds it for everyone. The embedded database always may.
+   */
+  allowEmbedderSwitch?: boolean;
   /** A dumped, migrated database to start from; tests use it to skip initdb. */
   template?: Blob;
   /**
@@ -71,15 +87,19 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const embedder = options.embedder ?? createFakeEmbedder();
   const database: Database = await openDatabase({
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    ...(options.databaseUrl !== undefined ? { url: options.databaseUrl } : {}),
     ...(options.template ? { template: options.template } : {}),
     clock,
   });
+  const { coordination } = database;
   const db = database.pg;
   const autoAnalyze = createAutoAnalyze(db);
   const coreMemory = createCoreMemory({ db, clock });
   const upkeep = createVectorUpkeep({
     db,
     embedder,
+    // On a shared server the rebuild would block every device's writes.
+    deferIndexes: database.backend === 'pglite',
     afterDeferredBuild: () => autoAnalyze.check(),
     ...(options.indexAfterIdleMs !== undefined
       ? { indexAfterIdleMs: options.indexAfterIdleMs }
@@ -93,13 +113,22 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const stopping = new AbortController();
   const indexer = createMessageIndexer({
     upkeep,
+    claim: (wait) => claimBackgroundJob(coordination, 'embed-messages', { wait }),
     signal: stopping.signal,
     onProgress: (p) => events.emit('progress', { task: 'index-messages', ...p }),
   });
   const agents = createAgents({ db, clock, coreMemory, conversations });
   let embedderSync: EmbedderSync;
   try {
-    embedderSync = await upkeep.sync();
+    // Processes opening one server at once must not both reset its vector columns.
+    const release = await coordination.lock('schema');
+    try {
+      embedderSync = await upkeep.sync({
+        allowSwitch: database.backend === 'pglite' || options.allowEmbedderSwitch === true,
+      });
+    } finally {
+      await release();
+    }
     await autoAnalyze.check();
   } catch (error) {
     await database.close();
@@ -134,6 +163,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     systemTurn: async (agentId) => (await runtime.preview(agentId))[0]?.content,
     isPaused: async (agentId) => (await agents.get(agentId)).memory.consolidation === 'paused',
     onApplied: memoryChanged,
+    claim: (agentId) => claimBackgroundJob(coordination, `consolidate:${agentId}`),
     ...(options.consolidationDelayMs !== undefined
       ? { debounceMs: options.consolidationDelayMs }
       : {}),
@@ -162,14 +192,20 @@ export async function createCore(options: CreateCoreOptions = {}) {
       indexer.schedule();
       consolidator.turnEnded(agentId);
     },
+    lockTurn: (agentId) => coordination.lock(`turn:${agentId}`),
     surfacing: createSurfacing({ archival, recall }),
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });
+  // Other processes' edits on a shared server, for every UI to refresh.
+  const stopWatching = coordination.onChange((changes) =>
+    events.emit('memory.changed', { changes }),
+  );
   // Messages from before an upgrade or an embedder switch, in the background.
   if (embedderSync.pendingMessages > 0) indexer.schedule();
   const handlers: Handlers = {
     'status.get': async ({ agentId }) => ({
       dataDir: options.dataDir ?? null,
+      database: { backend: database.backend, location: database.location },
       embedder: {
         name: embedder.name,
         dimensions: embedder.dimensions,
@@ -275,6 +311,12 @@ export async function createCore(options: CreateCoreOptions = {}) {
       }
       return createBackup(database, options.dataDir, 'manual', clock);
     },
+    ...createDatabaseHandlers({
+      database,
+      dataDir: options.dataDir ?? null,
+      currentUrl: options.databaseUrl ?? null,
+      source: options.databaseUrl ? (options.databaseSource ?? 'flag') : 'embedded',
+    }),
     'captures.add': async ({ agentId, text, source, tags }) =>
       captures.add(agentId ?? (await agents.getOrCreateDefault()).id, text, source, tags),
     ...createModelHandlers({
@@ -341,6 +383,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
         // First: they use the model, the embedder and the database.
         await consolidator.dispose();
         await indexer.dispose();
+        stopWatching();
         // An index a bulk import deferred is built now, not at the next open.
         await upkeep.flush();
         events.clear();

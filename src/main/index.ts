@@ -55,7 +55,7 @@ const devServerUrl = allowedDevServer({
   envUrl: process.env.ELECTRON_RENDERER_URL,
 });
 const trusted = { devServerUrl };
-const EVENTS: EventName[] = ['progress', 'agent', 'memory'];
+const EVENTS: EventName[] = ['progress', 'agent', 'memory', 'memory.changed'];
 
 // Before ready: app:// behaves like https (its own origin, fetch, no mixed content).
 protocol.registerSchemesAsPrivileged([

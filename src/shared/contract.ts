@@ -207,6 +207,14 @@ export const contract = {
     /** Replaces the API key; tools configured with the old one stop working. */
     newApiKey: z.boolean().optional(),
   }),
+  /** Which database holds memory now, and which the next start will use. */
+  'database.get': z.object({}),
+  /**
+   * Saves the PostgreSQL server (postgres://…) to keep memory on from the next
+   * start, after checking it can be used; null goes back to the embedded
+   * database. Memory is not moved: that is `locus db copy`.
+   */
+  'database.set': z.object({ url: z.string().trim().min(1).max(4000).nullable() }),
 
   'models.list': z.object({}),
   'models.download': z.object({ id: text(200).min(1) }),
@@ -248,6 +256,8 @@ export type ParsedInput<K extends CallName> = z.output<Contract[K]>;
 
 export interface Status {
   dataDir: string | null;
+  /** Where memory lives: the embedded database, or a PostgreSQL server (URL shown without its password). */
+  database: { backend: 'pglite' | 'postgres'; location: string };
   /** basic: the word-hash fallback, not a model; say so instead of showing its name as one. */
   embedder: { name: string; dimensions: number; kind: 'model' | 'basic' };
   passages: { total: number; pending: number };
@@ -315,6 +325,8 @@ export interface CallOutputs {
   'backups.create': BackupInfo;
   'interfaces.get': InterfaceSettings;
   'interfaces.update': InterfaceSettings;
+  'database.get': DatabaseInfo;
+  'database.set': DatabaseInfo;
   'models.list': ModelsOverview;
   'models.download': { id: string; path: string; sizeBytes: number };
   'models.cancelDownload': { cancelled: boolean };
@@ -364,6 +376,19 @@ export interface ContextInspection {
   used: number;
   sections: Array<{ id: ContextSectionId; label: string; tokens: number }>;
   prompt: Array<{ role: string; content: string }>;
+}
+
+export interface DatabaseInfo {
+  /** What this running Locus keeps memory in. */
+  backend: 'pglite' | 'postgres';
+  /** The data folder, or the server URL without its password. */
+  location: string;
+  /** What chose it: --database, LOCUS_DATABASE_URL, the saved setting, or the default. */
+  source: 'flag' | 'env' | 'setting' | 'embedded';
+  /** The server saved in the setting (password hidden), or null for the embedded database. */
+  saved: string | null;
+  /** True when the next start will open another database than this one. */
+  restartRequired: boolean;
 }
 
 /** What one consolidation run did. */
@@ -477,5 +502,7 @@ export interface ServerEvents {
   agent: { agentId: string; conversationId: string; turnId: string; event: AgentEvent };
   /** The agent's memory changed outside a turn (consolidation, undo, forget): views reload. */
   memory: { agentId: string };
+  /** Another process sharing the memory server committed these changes; views showing them reload. */
+  'memory.changed': { changes: Array<{ table: string; agentId: string | null }> };
 }
 export type EventName = keyof ServerEvents;

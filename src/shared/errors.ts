@@ -48,6 +48,19 @@ export const ErrorCodes = [
   'UNDO_NOT_POSSIBLE',
   'HOST_UNREACHABLE',
   'NOT_IMPLEMENTED',
+  // A PostgreSQL server as the memory database (storage/backends).
+  'DATABASE_URL_INVALID',
+  'DATABASE_UNREACHABLE',
+  'DATABASE_AUTH_FAILED',
+  'DATABASE_NOT_FOUND',
+  'DATABASE_PERMISSION_DENIED',
+  'DATABASE_EXTENSION_MISSING',
+  'DATABASE_UNSUPPORTED',
+  'DATABASE_TLS_FAILED',
+  'DATABASE_CONNECTION_LOST',
+  'DATABASE_NOT_EMPTY',
+  'BACKUP_UNAVAILABLE',
+  'EMBEDDER_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

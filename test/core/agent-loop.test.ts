@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../src/shared/contract';
 import { createCore } from '../../src/core/create-core';
 import { createScriptedModel, type Script } from '../../src/core/models/scripted-model';
-import { onCleanup, tempDir, testCore } from '../helpers/test-core';
+import { durableStorage, onCleanup, testCore } from '../helpers/test-core';
 
 const reply = (message: string) => ({
   thinking: 't',
@@ -23,8 +23,8 @@ async function setup(script?: Script, contextSize?: number, chunkDelayMs?: numbe
 
 describe('agent loop', () => {
   it('remembers a fact across processes: stored by a memory tool, recalled by a new core on the same data dir', async () => {
-    const dataDir = tempDir();
-    const first = await createCore({ dataDir, chatModel: createScriptedModel() });
+    const storage = await durableStorage();
+    const first = await createCore({ ...storage, chatModel: createScriptedModel() });
     const agent = await first.agents.getOrCreateDefault();
     const told = await first.runtime.send(agent.id, 'Hi! My name is Ada.');
     expect(told).toMatchObject({
@@ -35,7 +35,7 @@ describe('agent loop', () => {
     await first.runtime.send(agent.id, 'Remember that the spare key is under the blue pot');
     await first.dispose();
 
-    const second = await createCore({ dataDir, chatModel: createScriptedModel() });
+    const second = await createCore({ ...storage, chatModel: createScriptedModel() });
     onCleanup(() => second.dispose());
     const again = await second.agents.getOrCreateDefault();
     expect(again.id).toBe(agent.id);

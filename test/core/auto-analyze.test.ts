@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createAutoAnalyze } from '../../src/core/storage/auto-analyze';
-import { openDatabase } from '../../src/core/storage/open-database';
 import { createConversationsRepo } from '../../src/core/storage/repos/conversations-repo';
 import { REWRITTEN_TABLES } from '../../src/core/storage/repos/maintenance-repo';
 import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
-import { onCleanup, templateBlob } from '../helpers/test-core';
+import { testDatabase } from '../helpers/test-core';
 
 async function setup() {
-  const db = await openDatabase({ template: templateBlob() });
-  onCleanup(() => db.close());
+  const db = await testDatabase();
   await db.pg.query(
     `INSERT INTO agents (id, name, system, model, created_at, updated_at)
      VALUES ('a', 'a', '', '{}'::jsonb, now(), now())`,

@@ -1,20 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/core/storage/open-database';
+import type { Database } from '../../src/core/storage/open-database';
 import {
   BM25_DEFAULTS,
   Params,
   bm25Scores,
   bm25TuningFor,
 } from '../../src/core/storage/repos/rows';
-import { onCleanup, templateBlob } from '../helpers/test-core';
+import { testDatabase } from '../helpers/test-core';
 
 async function seed(
   texts: string[],
   others: string[] = [],
   options: { analyze?: boolean } = {},
 ): Promise<Database> {
-  const db = await openDatabase({ template: templateBlob() });
-  onCleanup(() => db.close());
+  const db = await testDatabase();
   for (const [agent, rows] of [
     ['a', texts],
     ['b', others],

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/core/storage/open-database';
-import { migrationsBefore } from '../helpers/migrations-before';
+import type { Database } from '../../src/core/storage/open-database';
 import { createAgentsRepo } from '../../src/core/storage/repos/agents-repo';
 import { createConversationsRepo } from '../../src/core/storage/repos/conversations-repo';
 import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
-import { onCleanup, templateBlob } from '../helpers/test-core';
+import { reopenTestDatabase, testDatabase } from '../helpers/test-core';
+import { migrationsBefore } from '../helpers/migrations-before';
 
 const CONTEXT_MIGRATION = '1764400000000_context_entries';
 
@@ -50,15 +50,12 @@ function message(id: string, agentId: string) {
 describe("an agent's context entries", () => {
   it('are carried over, in order, from the list stored in the agent row', async () => {
     const before = migrationsBefore(CONTEXT_MIGRATION);
-    const old = await openDatabase({ migrations: before });
+    const old = await testDatabase({ migrations: before });
     // A summary first although written last: the order is the list's, not the ids'.
     await addAgent(old, 'a', ['m-summary', 'm-1', 'm-2', 'm-3']);
     await addAgent(old, 'empty', []);
-    const dump = await old.pg.dumpDataDir('none');
-    await old.close();
 
-    const db = await openDatabase({ template: dump });
-    onCleanup(() => db.close());
+    const db = await reopenTestDatabase(old);
     expect(db.migration.applied[0]).toBe(CONTEXT_MIGRATION);
     const agents = createAgentsRepo(db.pg);
     // Later, each agent's context became its first conversation's, named by the agent's id.
@@ -83,8 +80,7 @@ describe("an agent's context entries", () => {
   });
 
   it('append after a replaced context, per agent, and go with their agent', async () => {
-    const db = await openDatabase({ template: templateBlob() });
-    onCleanup(() => db.close());
+    const db = await testDatabase();
     await addCurrentAgent(db, 'a');
     await addCurrentAgent(db, 'b');
     const agents = createAgentsRepo(db.pg);

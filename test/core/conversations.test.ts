@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LocusError } from '../../src/shared/errors';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { openDatabase } from '../../src/core/storage/open-database';
+import { storageOf, testCore, testDatabase } from '../helpers/test-core';
 import { migrationsBefore } from '../helpers/migrations-before';
-import { createCore } from '../../src/core/create-core';
-import { onCleanup, testCore, templateBlob } from '../helpers/test-core';
 
 const CONVERSATIONS_MIGRATION = '1796530690761_conversations';
 
@@ -186,7 +184,7 @@ describe('conversations', () => {
 
   it('keeps messages from before conversations existed in the agent’s first conversation', async () => {
     const before = migrationsBefore(CONVERSATIONS_MIGRATION);
-    const old = await openDatabase({ migrations: before });
+    const old = await testDatabase({ migrations: before });
     await old.pg.query(
       `INSERT INTO agents (id, name, system, model, created_at, updated_at)
        VALUES ('agent-old', 'Old', '', '{}'::jsonb, '2026-01-01', '2026-01-01')`,
@@ -199,12 +197,7 @@ describe('conversations', () => {
     await old.pg.query(
       `INSERT INTO context_entries (agent_id, position, message_id) VALUES ('agent-old', 1, 'm2')`,
     );
-    const dump = await old.pg.dumpDataDir('none');
-    await old.close();
-    expect(templateBlob().size).toBeGreaterThan(0);
-
-    const core = await createCore({ template: dump, chatModel: createScriptedModel() });
-    onCleanup(() => core.dispose());
+    const core = await testCore({ ...(await storageOf(old)), chatModel: createScriptedModel() });
     const h = core.handlers;
     const [legacy] = await h['conversations.list']({ agentId: 'agent-old' });
     expect(legacy).toMatchObject({

@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/core/storage/open-database';
+import { migrations } from '../../src/core/storage/migrations/registry';
 import { createVectorsRepo } from '../../src/core/storage/repos/vectors-repo';
-import { migrationIdsFrom, migrationsBefore } from '../helpers/migrations-before';
-import { onCleanup, tempDir, testCore } from '../helpers/test-core';
+import { reopenTestDatabase, testCore, testDatabase } from '../helpers/test-core';
 
 const HALFVEC = '1796533858950_halfvec_embeddings';
 
 describe('half-precision embeddings', () => {
   it('converts stored full-precision vectors in place, keeping their values', async () => {
-    const dataDir = tempDir();
-    const before = migrationsBefore(HALFVEC);
-    const old = await openDatabase({ dataDir, migrations: before });
+    const at = migrations.findIndex((m) => m.id === HALFVEC);
+    const old = await testDatabase({ migrations: migrations.slice(0, at) });
     await old.pg.exec(`
       ALTER TABLE passages ALTER COLUMN embedding TYPE vector(3);
       CREATE INDEX passages_embedding_hnsw ON passages USING hnsw (embedding vector_cosine_ops);
@@ -19,11 +17,9 @@ describe('half-precision embeddings', () => {
       INSERT INTO passages (id, agent_id, text, source_kind, created_at, embedding)
         VALUES ('p1', 'a1', 'bees', 'user', now(), '[0.6,0.8,0]');
     `);
-    await old.close();
 
-    const upgraded = await openDatabase({ dataDir });
-    onCleanup(() => upgraded.close());
-    expect(upgraded.migration.applied).toEqual(migrationIdsFrom(HALFVEC));
+    const upgraded = await reopenTestDatabase(old, { migrations: migrations.slice(0, at + 1) });
+    expect(upgraded.migration.applied).toEqual([HALFVEC]);
     const column = await upgraded.pg.query<{ type: string }>(
       `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute
        WHERE attrelid = 'passages'::regclass AND attname = 'embedding'`,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/core/storage/open-database';
+import type { Database } from '../../src/core/storage/open-database';
 import { migrations } from '../../src/core/storage/migrations/registry';
 import { migrationsBefore } from '../helpers/migrations-before';
 import { createAgentsRepo } from '../../src/core/storage/repos/agents-repo';
 import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
 import { createPassagesRepo } from '../../src/core/storage/repos/passages-repo';
-import { onCleanup, templateBlob } from '../helpers/test-core';
+import { reopenTestDatabase, testDatabase } from '../helpers/test-core';
 
 const COUNTS_MIGRATION = '1764300000000_memory_counts';
 
@@ -46,16 +46,13 @@ async function counted(db: Database, agentId: string) {
 describe('memory counts', () => {
   it('are filled in for memory stored before the migration', async () => {
     const before = migrationsBefore(COUNTS_MIGRATION);
-    const old = await openDatabase({ migrations: before });
+    const old = await testDatabase({ migrations: before });
     await addAgent(old, 'a');
     await addAgent(old, 'empty');
     await addMessages(old, 'a', 7);
     await addPassages(old, 'a', 3);
-    const dump = await old.pg.dumpDataDir('none');
-    await old.close();
 
-    const db = await openDatabase({ template: dump });
-    onCleanup(() => db.close());
+    const db = await reopenTestDatabase(old);
     expect(db.migration.applied).toEqual(migrations.slice(before.length).map((m) => m.id));
     expect(db.migration.applied[0]).toBe(COUNTS_MIGRATION);
     const agents = createAgentsRepo(db.pg);
@@ -64,8 +61,7 @@ describe('memory counts', () => {
   });
 
   it('follow single and bulk inserts, deletes and a deleted agent', async () => {
-    const db = await openDatabase({ template: templateBlob() });
-    onCleanup(() => db.close());
+    const db = await testDatabase();
     const agents = createAgentsRepo(db.pg);
     await addAgent(db, 'a');
     await addAgent(db, 'b');

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { conversationSearch } from '../../src/core/agent/tools/search-tools';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { migrationsBefore } from '../helpers/migrations-before';
-import { openDatabase } from '../../src/core/storage/open-database';
 import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
-import { onCleanup, testCore } from '../helpers/test-core';
+import { reopenTestDatabase, testCore, testDatabase } from '../helpers/test-core';
+import { migrationsBefore } from '../helpers/migrations-before';
 
 const REPLY_MIGRATION = '1764500000000_message_reply';
 
@@ -40,7 +39,7 @@ describe('what the agent said to the user', () => {
   });
 
   it('is read out of the tool calls of messages stored before the upgrade', async () => {
-    const old = await openDatabase({
+    const old = await testDatabase({
       migrations: migrationsBefore(REPLY_MIGRATION),
     });
     const rows: Array<[string, string, string, string | null]> = [
@@ -81,11 +80,8 @@ describe('what the agent said to the user', () => {
         [id, role, content, calls],
       );
     }
-    const dump = await old.pg.dumpDataDir('none');
-    await old.close();
 
-    const db = await openDatabase({ template: dump });
-    onCleanup(() => db.close());
+    const db = await reopenTestDatabase(old);
     expect(db.migration.applied[0]).toBe(REPLY_MIGRATION);
     const replies = await db.pg.query<{ id: string; reply: string | null }>(
       'SELECT id, reply FROM messages ORDER BY id',

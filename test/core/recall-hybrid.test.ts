@@ -3,9 +3,15 @@ import { createCore } from '../../src/core/create-core';
 import { normalize, type Embedder } from '../../src/core/models/embedder';
 import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
+import {
+  durableStorage,
+  onCleanup,
+  restartCore,
+  storageOf,
+  testCore,
+  testDatabase,
+} from '../helpers/test-core';
 import { migrationsBefore } from '../helpers/migrations-before';
-import { openDatabase } from '../../src/core/storage/open-database';
-import { onCleanup, tempDir, testCore } from '../helpers/test-core';
 
 const EMBEDDINGS_MIGRATION = '1764600000000_message_embeddings';
 
@@ -141,11 +147,10 @@ describe('recall search by meaning', () => {
     await first.recall.append(id, { role: 'user', content: 'we adopted a puppy' });
     await first.recall.append(id, { role: 'user', content: 'the office moved floors' });
     await first.indexer.drain();
-    const dump = await first.database.pg.dumpDataDir('none');
 
-    const core = await testCore({
-      template: dump,
+    const core = await restartCore(first, {
       embedder: createFakeEmbedder({ dimensions: 32 }),
+      allowEmbedderSwitch: true,
     });
     expect(core.embedderSync).toMatchObject({ switched: true, pendingMessages: 2 });
     await core.indexer.idle();
@@ -158,7 +163,7 @@ describe('recall search by meaning', () => {
   });
 
   it('embeds what was said before the upgrade, and nothing else, in the background', async () => {
-    const old = await openDatabase({
+    const old = await testDatabase({
       migrations: migrationsBefore(EMBEDDINGS_MIGRATION),
     });
     await old.pg.query(
@@ -187,10 +192,7 @@ describe('recall search by meaning', () => {
         [id, role, kind, content, calls],
       );
     }
-    const dump = await old.pg.dumpDataDir('none');
-    await old.close();
-
-    const core = await testCore({ template: dump, embedder: conceptEmbedder() });
+    const core = await testCore({ ...(await storageOf(old)), embedder: conceptEmbedder() });
     expect(core.embedderSync).toMatchObject({ switched: false, pendingMessages: 2 });
     await core.indexer.idle();
     const embedded = await core.database.pg.query<{ id: string }>(
@@ -222,24 +224,24 @@ describe('recall search by meaning', () => {
   });
 
   it("embeds a turn's messages before closing, as a one-shot CLI call closes right after", async () => {
-    const dataDir = tempDir();
+    const storage = await durableStorage();
     const first = await createCore({
-      dataDir,
+      ...storage,
       embedder: conceptEmbedder(),
       chatModel: replyWith('Noted: the dog eats at six.'),
     });
     const agent = await first.agents.getOrCreateDefault();
     await first.runtime.send(agent.id, 'When does the puppy eat?');
     await first.dispose(); // no idle(): what `locus -p` does
-    const reopened = await createCore({ dataDir, embedder: conceptEmbedder() });
+    const reopened = await createCore({ ...storage, embedder: conceptEmbedder() });
     onCleanup(() => reopened.dispose());
     expect(reopened.embedderSync.pendingMessages).toBe(0);
   });
 
   it('stops embedding when Locus closes, and the next start finishes the rest', async () => {
-    const dataDir = tempDir();
+    const storage = await durableStorage();
     const slow = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
-    const first = await createCore({ dataDir, embedder: conceptEmbedder({ gate: slow }) });
+    const first = await createCore({ ...storage, embedder: conceptEmbedder({ gate: slow }) });
     const { id } = await first.agents.create({ name: 'Closer' });
     for (let i = 0; i < 300; i++) {
       await first.recall.append(id, { role: 'user', content: `note ${i} about the office` });
@@ -257,7 +259,7 @@ describe('recall search by meaning', () => {
     first.indexer.schedule();
     await started;
     await first.dispose(); // resolves between batches, without finishing the backlog
-    const reopened = await createCore({ dataDir, embedder: conceptEmbedder() });
+    const reopened = await createCore({ ...storage, embedder: conceptEmbedder() });
     onCleanup(() => reopened.dispose());
     const waiting = reopened.embedderSync.pendingMessages;
     expect(waiting).toBeGreaterThan(0);

@@ -7,7 +7,14 @@ import { openDatabase } from '../../src/core/storage/open-database';
 import { migrations, type Migration } from '../../src/core/storage/migrations/registry';
 import { createCore } from '../../src/core/create-core';
 import { spawnTsx, waitForExit, waitForOutput } from '../helpers/spawn-tsx';
-import { onCleanup, tempDir, templateBlob } from '../helpers/test-core';
+import { onServer } from '../helpers/test-backend';
+import {
+  durableStorage,
+  onCleanup,
+  reopenTestDatabase,
+  tempDir,
+  testDatabase,
+} from '../helpers/test-core';
 
 const addNotesTable: Migration = {
   id: '1999999999999_add_notes',
@@ -17,9 +24,11 @@ const addNotesTable: Migration = {
 };
 
 describe('migrations', () => {
-  it('creates every table on a fresh data dir and records each migration once', async () => {
+  it('creates every table on a fresh database and records each migration once', async () => {
     const dataDir = tempDir();
-    const db = await openDatabase({ dataDir, clock: new FakeClock() });
+    const db = onServer()
+      ? await testDatabase({ migrations })
+      : await openDatabase({ dataDir, clock: new FakeClock() });
     onCleanup(() => db.close());
     expect(db.migration).toEqual({ applied: migrations.map((m) => m.id), alreadyApplied: 0 });
     const tables = await db.pg.query<{ tablename: string }>(
@@ -36,20 +45,15 @@ describe('migrations', () => {
         'locus_migrations',
       ]),
     );
-    expect(fs.existsSync(path.join(dataDir, 'pgdata'))).toBe(true);
+    expect(fs.existsSync(path.join(dataDir, 'pgdata'))).toBe(!onServer());
   });
 
   it('applies only the new migrations to an existing database and keeps its data', async () => {
-    const first = await openDatabase({ template: templateBlob() });
+    const first = await testDatabase();
     await first.pg.query("INSERT INTO settings (key, value) VALUES ('kept', '1'::jsonb)");
-    const dump = await first.pg.dumpDataDir('none');
-    await first.close();
-
-    const upgraded = await openDatabase({
-      template: dump,
+    const upgraded = await reopenTestDatabase(first, {
       migrations: [...migrations, addNotesTable],
     });
-    onCleanup(() => upgraded.close());
     expect(upgraded.migration).toEqual({
       applied: [addNotesTable.id],
       alreadyApplied: migrations.length,
@@ -60,14 +64,10 @@ describe('migrations', () => {
   });
 
   it('refuses a database migrated by a newer Locus without changing it', async () => {
-    const newer = await openDatabase({
-      template: templateBlob(),
+    const newer = await reopenTestDatabase(await testDatabase(), {
       migrations: [...migrations, addNotesTable],
     });
-    const dump = await newer.pg.dumpDataDir('none');
-    await newer.close();
-
-    await expect(openDatabase({ template: dump })).rejects.toMatchObject({
+    await expect(reopenTestDatabase(newer)).rejects.toMatchObject({
       code: 'DATABASE_TOO_NEW',
       message: expect.stringContaining('newer version of Locus'),
     });
@@ -81,23 +81,26 @@ describe('migrations', () => {
         await sql.exec('SELECT * FROM no_such_table');
       },
     };
-    const db = await openDatabase({ template: templateBlob() });
-    const dump = await db.pg.dumpDataDir('none');
+    const db = await testDatabase();
+    const storage = db.backend === 'pglite' ? await db.pg.dumpDataDir('none') : undefined;
+    const open = (list: readonly Migration[]) =>
+      db.backend === 'postgres'
+        ? openDatabase({ url: db.server.target.url, migrations: list })
+        : openDatabase({ template: storage as Blob, migrations: list });
     await db.close();
-    await expect(
-      openDatabase({ template: dump, migrations: [...migrations, broken] }),
-    ).rejects.toMatchObject({
+    await expect(open([...migrations, broken])).rejects.toMatchObject({
       code: 'MIGRATION_FAILED',
       details: { migration: broken.id },
     });
-    const reopened = await openDatabase({ template: dump });
+    const reopened = await open(migrations);
     onCleanup(() => reopened.close());
     const table = await reopened.pg.query("SELECT to_regclass('half_done') AS t");
     expect(table.rows).toEqual([{ t: null }]);
   });
 });
 
-describe('data dir lock', () => {
+// The data folder's lock and PGlite's files: the same whatever the database, so once, on PGlite.
+describe.skipIf(onServer())('data dir lock', () => {
   it('refuses a second opener in the same process and frees the dir on close', async () => {
     const dataDir = tempDir();
     const first = await openDatabase({ dataDir });
@@ -145,16 +148,16 @@ describe('data dir lock', () => {
 });
 
 describe('memory persists across processes', () => {
-  it('reopens a data dir with agents, blocks, passages and messages intact', async () => {
-    const dataDir = tempDir();
-    const core = await createCore({ dataDir });
+  it('reopens stored memory with agents, blocks, passages and messages intact', async () => {
+    const storage = await durableStorage();
+    const core = await createCore(storage);
     const agent = await core.agents.create({ name: 'Keeper' });
     await core.coreMemory.append(agent.id, 'human', 'Name: Ada', 'agent');
     await core.archival.insert(agent.id, { text: 'Ada keeps bees' });
     await core.recall.append(agent.id, { role: 'user', content: 'hello there' });
     await core.dispose();
 
-    const again = await createCore({ dataDir });
+    const again = await createCore(storage);
     onCleanup(() => again.dispose());
     // Same embedder as before: the stored vectors are kept, nothing to redo.
     // The message was written outside a turn; closing embedded it (a small

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SYSTEM_PROMPT } from '../../src/core/agent/default-prompts';
 import { call } from '../../src/core/host/call';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { openDatabase, type Database } from '../../src/core/storage/open-database';
+import type { Database } from '../../src/core/storage/open-database';
 import { OLD_DEFAULT_PROMPT } from '../../src/core/storage/migrations/1796530949925_memory_pipeline';
-import { migrationIdsFrom, migrationsBefore } from '../helpers/migrations-before';
+import { migrations } from '../../src/core/storage/migrations/registry';
 import { createAgentsRepo } from '../../src/core/storage/repos/agents-repo';
 import { createConsolidationRepo } from '../../src/core/storage/repos/consolidation-repo';
 import { replyOnlyModel } from '../helpers/consolidation-models';
-import { onCleanup, testCore } from '../helpers/test-core';
+import { reopenTestDatabase, testCore, testDatabase } from '../helpers/test-core';
 
 const PIPELINE_MIGRATION = '1796530949925_memory_pipeline';
 
@@ -103,8 +103,8 @@ async function addAgent(db: Database, id: string, system: string): Promise<void>
 
 describe('the memory pipeline migration', () => {
   it('moves agents on the old default prompt to the small profile and keeps custom ones on Letta tools', async () => {
-    const before = migrationsBefore(PIPELINE_MIGRATION);
-    const old = await openDatabase({ migrations: before });
+    const at = migrations.findIndex((m) => m.id === PIPELINE_MIGRATION);
+    const old = await testDatabase({ migrations: migrations.slice(0, at) });
     await addAgent(old, 'default', OLD_DEFAULT_PROMPT);
     await addAgent(old, 'custom', 'You are a pirate. Use memory_rethink often.');
     await old.pg.query(
@@ -112,12 +112,8 @@ describe('the memory pipeline migration', () => {
        VALUES ('m1', 'default', 'user', 'chat', 'I live in Paris', now()),
               ('m2', 'default', 'user', 'chat', 'I like tea', now())`,
     );
-    const dump = await old.pg.dumpDataDir('none');
-    await old.close();
-
-    const db = await openDatabase({ template: dump });
-    onCleanup(() => db.close());
-    expect(db.migration.applied).toEqual(migrationIdsFrom(PIPELINE_MIGRATION));
+    const db = await reopenTestDatabase(old, { migrations: migrations.slice(0, at + 1) });
+    expect(db.migration.applied).toEqual([PIPELINE_MIGRATION]);
     const agents = createAgentsRepo(db.pg);
     expect(await agents.get('default')).toMatchObject({
       system: DEFAULT_SYSTEM_PROMPT,

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../src/core/models/embedder';
 import { createTransformersEmbedder } from '../../src/core/models/transformers-embedder';
 import { TINY_EMBEDDER_ID, TINY_HIDDEN, writeTinyEmbedder } from '../fixtures/make-tiny-embedder';
-import { onCleanup, tempDir, testCore } from '../helpers/test-core';
+import { onCleanup, restartCore, tempDir, testCore } from '../helpers/test-core';
 
 const dot = (a: Float32Array, b: Float32Array): number =>
   a.reduce((sum, v, i) => sum + v * (b[i] as number), 0);
@@ -111,9 +111,7 @@ describe('transformers.js embedder', () => {
       { text: 'the piano concert is on saturday' },
       { text: 'the dog needs medicine every morning' },
     ]);
-    const dump = await first.database.pg.dumpDataDir('none');
-
-    const core = await testCore({ template: dump, embedder: await load() });
+    const core = await restartCore(first, { embedder: await load() });
     expect(core.embedderSync).toEqual({ switched: true, pending: 3, pendingMessages: 0 });
     // Until re-embedded, passages are still found by their words.
     expect(

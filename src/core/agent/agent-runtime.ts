@@ -51,6 +51,11 @@ export interface AgentRuntimeOptions {
   onTurnStart?: (agentId: string) => void;
   /** Told when a turn has ended (its messages are written), e.g. to embed them. */
   onTurnEnd?: (agentId: string) => void;
+  /**
+   * Holds the agent across processes for a whole turn (a shared server's
+   * advisory lock); within this process turns are already queued.
+   */
+  lockTurn?: (agentId: string) => Promise<() => Promise<void>>;
   /** Finds memories for each user message before the first step (memory/surfacing). */
   surfacing?: Surfacing;
 }
@@ -464,6 +469,16 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     }
   }
 
+  async function lockedTurn(agentId: string, text: string, turn: TurnOptions): Promise<TurnResult> {
+    const release = await options.lockTurn?.(agentId);
+    try {
+      // Resolved under the lock: another process may have just used another conversation.
+      return await runTurn(await threadOf(agentId, turn.conversationId), text, turn);
+    } finally {
+      await release?.();
+    }
+  }
+
   return {
     /** Every tool an agent may have (the Letta profile's; the small profile's are a subset). */
     tools: custom?.tools ?? BUILTIN_TOOLS,
@@ -473,15 +488,13 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     },
     /**
      * Runs one user turn. Turns of one agent never interleave, whatever their
-     * conversation (they share its core memory): a second call waits for the
-     * first to finish.
+     * conversation (they share its core memory) and in any process sharing
+     * the database: a second call waits for the first to finish.
      */
     async send(agentId: string, text: string, turn: TurnOptions = {}): Promise<TurnResult> {
       options.onTurnStart?.(agentId);
       const previous = turnLocks.get(agentId) ?? Promise.resolve();
-      const current = previous
-        .catch(() => undefined)
-        .then(async () => runTurn(await threadOf(agentId, turn.conversationId), text, turn));
+      const current = previous.catch(() => undefined).then(() => lockedTurn(agentId, text, turn));
       turnLocks.set(agentId, current);
       try {
         return await current;

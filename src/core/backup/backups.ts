@@ -9,6 +9,7 @@ import { dataDirLayout } from '../storage/data-dir';
 import { fileSystemError, writeFileDurably } from '../storage/durable-files';
 import { acquireDataDirLock } from '../storage/lock';
 import { openDatabase, type Database } from '../storage/open-database';
+import { checkServerBackup, dumpServerDatabase, serverRestoreAdvice } from './server-backups';
 import { finishInterruptedRestore, swapInRestoredDatabase } from '../storage/restore-swap';
 
 export interface BackupInfo {
@@ -18,7 +19,9 @@ export interface BackupInfo {
   sizeBytes: number;
 }
 
-const PATTERN = /^locus-(auto|manual)-(\d{8}T\d{6}\d{3}Z)\.tar\.gz$/;
+/** Embedded databases dump to .tar.gz (PGlite's data dir), servers to .pgdump (pg_dump's custom format). */
+const PATTERN = /^locus-(auto|manual)-(\d{8}T\d{6}\d{3}Z)\.(tar\.gz|pgdump)$/;
+const SERVER_BACKUP = /\.pgdump$/;
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 function stamp(date: Date): string {
@@ -61,6 +64,12 @@ export async function createBackup(
   const dir = dataDirLayout(dataDir).backups;
   fs.mkdirSync(dir, { recursive: true });
   const now = clock.now();
+  if (database.backend === 'postgres') {
+    const file = path.join(dir, `locus-${kind}-${stamp(now)}.pgdump`);
+    await dumpServerDatabase(database, `${file}.tmp`);
+    fs.renameSync(`${file}.tmp`, file);
+    return { file, kind, createdAt: now.toISOString(), sizeBytes: fs.statSync(file).size };
+  }
   const file = path.join(dir, `locus-${kind}-${stamp(now)}.tar.gz`);
   const dump = await database.pg.dumpDataDir('gzip');
   // Every byte or nothing: a short write on a nearly full disk is an error, not a backup.
@@ -137,6 +146,11 @@ async function checkCompression(file: string, compressedBytes: number): Promise<
 
 /** Opens a backup in memory and reads from it; throws BACKUP_INVALID if it cannot. */
 export async function checkBackup(file: string): Promise<{ agents: number; messages: number }> {
+  if (SERVER_BACKUP.test(file)) {
+    // Read, then explain: a server's backup goes back with pg_restore, not into a folder.
+    await checkServerBackup(file);
+    throw new LocusError('INVALID_INPUT', serverRestoreAdvice(file), { file });
+  }
   let size: number;
   try {
     const stat = fs.statSync(file);

@@ -12,6 +12,12 @@ export interface ConsolidatorOptions extends ConsolidationDeps {
   debounceMs?: number;
   /** After each batch a pass applies (hosts refresh what they show). */
   onApplied?: (agentId: string, progress: { messages: number; facts: number }) => void;
+  /**
+   * Claims the agent's consolidation for this process, or null when another
+   * process sharing the database is consolidating it (two passes over the
+   * same messages would apply their facts twice). Defaults to always claimed.
+   */
+  claim?: (agentId: string) => Promise<(() => Promise<void>) | null>;
 }
 
 export interface ConsolidationStatus {
@@ -50,6 +56,12 @@ export function createConsolidator(options: ConsolidatorOptions) {
         wanted.delete(agentId);
         return null;
       }
+      const release = options.claim ? await options.claim(agentId) : undefined;
+      if (release === null) {
+        // Another process is at it; what it has not reached is looked at again later.
+        if (background) schedule(agentId);
+        return null;
+      }
       const controller = new AbortController();
       current = { agentId, controller };
       try {
@@ -66,6 +78,7 @@ export function createConsolidator(options: ConsolidatorOptions) {
         return null;
       } finally {
         current = null;
+        await release?.();
       }
     });
     chain = run.catch(() => undefined);

@@ -51,7 +51,7 @@ export interface HttpHost {
   close(): Promise<void>;
 }
 
-const EVENT_NAMES: EventName[] = ['progress', 'agent', 'memory'];
+const EVENT_NAMES: EventName[] = ['progress', 'agent', 'memory', 'memory.changed'];
 /** Where another process asks the holder of a data folder to let go of it (owner-host). */
 export const HAND_OVER_PATH = '/api/owner/hand-over';
 /** On a call's reply: the id of the last event sent before it (see remote-core). */

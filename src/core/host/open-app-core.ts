@@ -1,11 +1,21 @@
 import { createCore, type Core, type CreateCoreOptions } from '../create-core';
 import { selectEmbedder, type EmbedderChoice } from '../models/select-embedder';
 import { dataDirLayout } from '../storage/data-dir';
+import { resolveDatabase } from '../storage/database-setting';
 import type { RestoreRecovery } from '../storage/restore-swap';
 import { LocusError, serializeError, type SerializedError } from '../../shared/errors';
 
 export interface OpenAppCoreOptions {
   dataDir: string;
+  /**
+   * --database: a postgres:// URL, or "embedded". Without it,
+   * LOCUS_DATABASE_URL, then the app's saved setting, then the embedded database.
+   */
+  database?: string;
+  /** Defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** --switch-embedder: re-embed a shared server's memory with this embedder. */
+  switchEmbedder?: boolean;
   embedder?: string;
   embedderModel?: string;
   onProgress?: (task: string, done: number, total: number) => void;
@@ -30,12 +40,29 @@ export async function openAppCore(
       `--embedder must be one of ${CHOICES.join(', ')}, got "${options.embedder}".`,
     );
   }
+  const database = resolveDatabase({
+    flag: options.database,
+    ...(options.env ? { env: options.env } : {}),
+    dataDir: options.dataDir,
+  });
   const { embedder, notice } = await selectEmbedder({
     choice,
     modelsDir: dataDirLayout(options.dataDir).models,
     ...(options.embedderModel ? { model: options.embedderModel } : {}),
   });
-  const core = await createCore({ ...options.coreOptions, dataDir: options.dataDir, embedder });
+  let core: Core;
+  try {
+    core = await createCore({
+      ...options.coreOptions,
+      dataDir: options.dataDir,
+      embedder,
+      ...(database.url ? { databaseUrl: database.url, databaseSource: database.source } : {}),
+      ...(options.switchEmbedder ? { allowEmbedderSwitch: true } : {}),
+    });
+  } catch (error) {
+    await embedder.dispose();
+    throw error;
+  }
   if (core.embedderSync.pending > 0) {
     await core.archival.reembed({
       onProgress: (p) => options.onProgress?.('reembed', p.done, p.total),

@@ -238,5 +238,10 @@ export function createRemoteCore(options: RemoteCoreOptions): RemoteCore {
   };
 }
 
-const EVENT_NAMES: Record<EventName, true> = { progress: true, agent: true, memory: true };
+const EVENT_NAMES: Record<EventName, true> = {
+  progress: true,
+  agent: true,
+  memory: true,
+  'memory.changed': true,
+};
 const EVENT_CATCH_UP_MS = 5000;

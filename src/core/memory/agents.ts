@@ -135,7 +135,15 @@ export function createAgents(options: AgentsOptions) {
       const row = chosen ? await repo.get(chosen) : undefined;
       if (row) return withBlocks(row);
       const [first] = await repo.list();
-      return first ? withBlocks(first) : create({ name: DEFAULT_AGENT_NAME });
+      if (first) return withBlocks(first);
+      try {
+        return await create({ name: DEFAULT_AGENT_NAME });
+      } catch (error) {
+        // Another process sharing the server created it at the same moment.
+        const [created] = await repo.list();
+        if (created) return withBlocks(created);
+        throw error;
+      }
     },
     /** Makes an agent the one every host opens when none is named. */
     async setDefault(id: string): Promise<Agent> {

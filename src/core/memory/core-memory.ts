@@ -84,7 +84,7 @@ export function createCoreMemory(options: CoreMemoryOptions) {
   ): Promise<Block> {
     return inTransaction(opts, async (tx) => {
       const repo = createBlocksRepo(tx);
-      const block = await repo.getByLabel(agentId, label);
+      const block = await repo.getByLabel(agentId, label, { forUpdate: true });
       if (!block) throw notFound(agentId, label);
       if (block.readOnly && BOUND_BY_READ_ONLY.includes(actor)) {
         throw new LocusError(
@@ -311,7 +311,7 @@ export function createCoreMemory(options: CoreMemoryOptions) {
     ): Promise<Block> {
       return db.transaction(async (tx) => {
         const repo = createBlocksRepo(tx);
-        const block = await repo.getByLabel(agentId, label);
+        const block = await repo.getByLabel(agentId, label, { forUpdate: true });
         if (!block) throw notFound(agentId, label);
         if (patch.limit !== undefined && block.value.length > patch.limit) {
           throw overLimit({ ...block, limit: patch.limit }, block.value);

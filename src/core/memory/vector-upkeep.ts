@@ -1,3 +1,4 @@
+import { LocusError } from '../../shared/errors';
 import { yieldToEventLoop } from '../event-loop';
 import type { Embedder, ProgressListener } from '../models/embedder';
 import { createMaintenanceRepo } from '../storage/repos/maintenance-repo';
@@ -49,6 +50,14 @@ export function createVectorUpkeep(options: {
   /** How long bulk writes must pause before a deferred index is built. Defaults to 2 s. */
   indexAfterIdleMs?: number;
   /**
+   * Whether bulk loads drop the vector index and build it again after.
+   * Defaults to true (PGlite, one process). A server keeps it: building an
+   * index holds a lock that makes every other device's writes to the table
+   * wait until it is done, and its searches scan exactly meanwhile; and a
+   * native server inserts into a live graph quickly.
+   */
+  deferIndexes?: boolean;
+  /**
    * Runs after deferred indexes were built: bulk loads leave the planner's
    * statistics to this point instead of re-analysing the growing table after
    * every batch (an ANALYZE of a 10k-passage table costs ~0.1-0.2 s of CPU).
@@ -93,6 +102,7 @@ export function createVectorUpkeep(options: {
      * writes pause (or at flush/close); until then vector search scans exactly.
      */
     async deferIndex(table: VectorTable): Promise<void> {
+      if (options.deferIndexes === false) return;
       await building.catch(() => undefined);
       deferred.add(table);
       await createVectorsRepo(db, table).dropVectorIndex();
@@ -114,13 +124,25 @@ export function createVectorUpkeep(options: {
      * Makes the vector columns match the embedder. After a switch the old
      * vectors are cleared; text search keeps working until they are
      * embedded again. A column that never had a dimension (a new one) is set
-     * without counting as a switch.
+     * without counting as a switch. `allowSwitch` false (a database other
+     * processes share) refuses another embedder instead: EMBEDDER_MISMATCH.
      */
-    async sync(): Promise<EmbedderSync> {
+    async sync(options: { allowSwitch?: boolean } = {}): Promise<EmbedderSync> {
       const stored = await createSettingsRepo(db).get<{ name: string; dimensions: number }>(
         EMBEDDER_KEY,
       );
       const sameModel = stored?.name === embedder.name;
+      if (
+        options.allowSwitch === false &&
+        stored !== undefined &&
+        (!sameModel || stored.dimensions !== embedder.dimensions)
+      ) {
+        throw new LocusError(
+          'EMBEDDER_MISMATCH',
+          `This memory was embedded with ${stored.name} (${stored.dimensions}-d) and this Locus uses ${embedder.name} (${embedder.dimensions}-d). Other devices share it, so it is not re-embedded behind their backs: start Locus here with the same embedder (locus models download-embedder, or --embedder), or switch every device with --switch-embedder and then restart the others.`,
+          { stored, current: { name: embedder.name, dimensions: embedder.dimensions } },
+        );
+      }
       let switched = false;
       await db.transaction(async (tx) => {
         for (const table of TABLES) {

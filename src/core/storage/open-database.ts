@@ -1,15 +1,17 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import type { PGlite } from '@electric-sql/pglite';
 import { LocusError, isLocusError } from '../../shared/errors';
 import { systemClock, type Clock } from '../clock';
-import { MIN_SHARED_BUFFERS_MB, folderBytes, sharedBuffersMb } from './buffer-cache';
+import { parseDatabaseUrl } from './backends/database-url';
+import { openPglite } from './backends/open-pglite';
+import { connectServer, type ServerConnection } from './backends/open-server';
+import type { ServerDb } from './backends/server-db';
+import { createLocalCoordination, type Coordination } from './coordination';
 import { dataDirLayout } from './data-dir';
 import { fileSystemError } from './durable-files';
 import { acquireDataDirLock, type DataDirLock } from './lock';
-import { INITDB_PARAMS, dropTemplateDatabases, serverParams } from './pglite-settings';
+import { dropTemplateDatabases } from './pglite-settings';
 import { migrate, type MigrateResult } from './migrate';
 import { migrations as knownMigrations, type Migration } from './migrations/registry';
 import { finishInterruptedRestore, type RestoreRecovery } from './restore-swap';
@@ -17,7 +19,13 @@ import { finishInterruptedRestore, type RestoreRecovery } from './restore-swap';
 export interface OpenDatabaseOptions {
   /** The Locus data folder. Omit for an in-memory database (tests, throwaway runs). */
   dataDir?: string;
-  /** A dumped, already-migrated data dir to start from (tests use this to skip initdb). */
+  /**
+   * A PostgreSQL server (postgres://…) that holds the memory instead of the
+   * data folder's embedded database. The folder, when given, still holds
+   * models, backups and the capture journal, and is still locked.
+   */
+  url?: string;
+  /** A dumped, already-migrated data dir to start from (tests use this to skip initdb). Embedded only. */
   template?: Blob;
   /** Defaults to the system clock. */
   clock?: Clock;
@@ -26,83 +34,131 @@ export interface OpenDatabaseOptions {
   /**
    * A database folder to open directly, without a data folder's lock or
    * restore recovery: for a caller that already holds the lock (a restore
-   * building its staging copy).
+   * building its staging copy). Embedded only.
    */
   directory?: string;
 }
 
-export interface Database {
-  readonly pg: PGlite;
+interface DatabaseBase {
   readonly dataDir: string | undefined;
   readonly migration: MigrateResult;
+  /** Locks and change notifications across the processes sharing this database. */
+  readonly coordination: Coordination;
+  /** Where memory lives, for people: the data folder, or the server URL without its password. */
+  readonly location: string;
   /** A restore interrupted earlier that this open finished or undid; tell the user. */
   readonly restoreRecovery: RestoreRecovery | null;
   close(): Promise<void>;
 }
 
+/** The default: PGlite in the data folder (or in memory). */
+export interface EmbeddedDatabase extends DatabaseBase {
+  readonly backend: 'pglite';
+  readonly pg: PGlite;
+}
+
+/** A PostgreSQL server shared by any number of Locus processes. */
+export interface ServerDatabase extends DatabaseBase {
+  readonly backend: 'postgres';
+  readonly pg: ServerDb;
+  readonly server: Pick<
+    ServerConnection,
+    'target' | 'serverVersion' | 'pgvectorVersion' | 'coordination'
+  >;
+}
+
+export type Database = EmbeddedDatabase | ServerDatabase;
+
 /**
- * Opens (creating if needed) the memory database: lock first, then PGlite with
- * pgvector, then migrations. The lock is released if anything after it fails.
+ * Opens (creating if needed) the memory database: lock first, then the
+ * backend (PGlite with pgvector, or a server), then migrations. Everything
+ * taken is released if a later step fails.
  */
+export function openDatabase(
+  options: OpenDatabaseOptions & { url: string },
+): Promise<ServerDatabase>;
+export function openDatabase(
+  options?: OpenDatabaseOptions & { url?: undefined },
+): Promise<EmbeddedDatabase>;
+export function openDatabase(options?: OpenDatabaseOptions): Promise<Database>;
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const clock = options.clock ?? systemClock;
+  const migrations = options.migrations ?? knownMigrations;
+  if (options.url !== undefined && (options.template || options.directory !== undefined)) {
+    throw new RangeError('a template or directory is a PGlite data dir; it cannot seed a server');
+  }
+  // A bad URL is reported before anything is locked or opened.
+  const target = options.url === undefined ? undefined : parseDatabaseUrl(options.url);
   let lock: DataDirLock | undefined;
-  let pg: PGlite | undefined;
+  let close: (() => Promise<void>) | undefined;
   let restoreRecovery: RestoreRecovery | null = null;
   try {
     if (options.dataDir !== undefined) {
       lock = acquireDataDirLock({ dataDir: options.dataDir });
-      restoreRecovery = finishInterruptedRestore(options.dataDir);
-      refuseToReplaceMovedDatabase(options.dataDir);
+      // A restore swaps the embedded database's folder; a server's memory is not in it.
+      if (!target) {
+        restoreRecovery = finishInterruptedRestore(options.dataDir);
+        refuseToReplaceMovedDatabase(options.dataDir);
+      }
     }
-    const location =
-      options.directory ??
-      (options.dataDir === undefined ? undefined : dataDirLayout(options.dataDir).database);
-    if (location !== undefined) checkWritable(location);
-    const buffersMb =
-      location === undefined
-        ? MIN_SHARED_BUFFERS_MB
-        : sharedBuffersMb(folderBytes(location), os.totalmem());
-    pg = await PGlite.create(location, {
-      extensions: { vector },
-      startParams: [...PGlite.defaultStartParams, ...serverParams(buffersMb)],
-      initDbStartParams: [...INITDB_PARAMS],
-      ...(options.template ? { loadDataDir: options.template } : {}),
-    });
-    await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');
-    // Filtered vector searches (by agent, tag, date) keep scanning the HNSW
-    // index until enough rows pass the filter instead of returning too few.
-    await pg.exec("SET hnsw.iterative_scan = 'relaxed_order'");
-    // Hybrid search takes 100 vector candidates (archival-memory.ts); with
-    // pgvector's default of 40 the index's top 10 held only 85% of the true
-    // nearest 10 at 10k passages (bench/ scale suite).
-    await pg.exec('SET hnsw.ef_search = 100');
-    const migration = await migrate({
-      db: pg,
-      migrations: options.migrations ?? knownMigrations,
-      clock,
-    });
-    if (location !== undefined && migration.applied.length > 0) await dropTemplateDatabases(pg);
-    const opened = pg;
     const heldLock = lock;
     let closed = false;
+    const closeOnce = (inner: () => Promise<void>) => async () => {
+      if (closed) return;
+      closed = true;
+      try {
+        await inner();
+      } finally {
+        heldLock?.release();
+      }
+    };
+    if (target) {
+      const server = await connectServer({ url: target.url });
+      close = () => server.close();
+      // Two processes opening a new database at once must not both migrate it.
+      const release = await server.coordination.lock('migrate');
+      let migration: MigrateResult;
+      try {
+        migration = await migrate({ db: server.db, migrations, clock });
+      } finally {
+        await release();
+      }
+      return {
+        backend: 'postgres',
+        pg: server.db,
+        server,
+        coordination: server.coordination,
+        dataDir: options.dataDir,
+        location: target.display,
+        migration,
+        restoreRecovery,
+        close: closeOnce(close),
+      };
+    }
+    const directory =
+      options.directory ??
+      (options.dataDir === undefined ? undefined : dataDirLayout(options.dataDir).database);
+    if (directory !== undefined) checkWritable(directory);
+    const pg = await openPglite({
+      ...(directory !== undefined ? { directory } : {}),
+      ...(options.template ? { template: options.template } : {}),
+    });
+    close = () => pg.close();
+    const migration = await migrate({ db: pg, migrations, clock });
+    if (directory !== undefined && migration.applied.length > 0) await dropTemplateDatabases(pg);
+    const coordination = createLocalCoordination();
     return {
-      pg: opened,
+      backend: 'pglite',
+      pg,
+      coordination,
       dataDir: options.dataDir,
+      location: options.dataDir ?? options.directory ?? 'memory',
       migration,
       restoreRecovery,
-      async close() {
-        if (closed) return;
-        closed = true;
-        try {
-          await opened.close();
-        } finally {
-          heldLock?.release();
-        }
-      },
+      close: closeOnce(close),
     };
   } catch (error) {
-    await pg?.close().catch(() => undefined);
+    await close?.().catch(() => undefined);
     lock?.release();
     if (isLocusError(error)) throw error;
     const mapped = fileSystemError(error, options.dataDir ?? 'the database');

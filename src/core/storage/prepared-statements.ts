@@ -1,5 +1,5 @@
-import { PGlite, parse, protocol, type Results } from '@electric-sql/pglite';
-import type { Sql } from './sql';
+import { PGlite, parse, protocol } from '@electric-sql/pglite';
+import { canPrepare, type Results, type Sql } from './sql';
 
 type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
 
@@ -24,14 +24,17 @@ let nextName = 0;
  * statement by itself after schema changes (an index dropped or built).
  *
  * Only for statements run often with the same text. Inside a transaction
- * (`sql` is not the database itself) it falls back to an ordinary query.
+ * (`sql` is not the database itself) it falls back to an ordinary query. A
+ * server backend prepares through its own driver (backends/server-db.ts).
  */
 export async function queryPrepared<T>(
   sql: Sql,
   text: string,
   params: unknown[],
 ): Promise<Results<T>> {
-  if (!(sql instanceof PGlite)) return sql.query<T>(text, params);
+  if (!(sql instanceof PGlite)) {
+    return canPrepare(sql) ? sql.queryPrepared<T>(text, params) : sql.query<T>(text, params);
+  }
   const pg = sql;
   // As query() does: refuses a closing or closed database with a clear error.
   await pg._checkReady();
@@ -88,7 +91,7 @@ export async function queryPrepared<T>(
         messages.push(...(await send(protocol.serialize.sync())));
         if (generic) await send(protocol.serialize.query('RESET plan_cache_mode'));
       }
-      return parse.parseResults(messages, pg.parsers)[0] as Results<T>;
+      return parse.parseResults(messages, pg.parsers)[0] as unknown as Results<T>;
     }),
   );
 }

@@ -11,6 +11,7 @@ import { halfvecEmbeddings } from './1796533858950_halfvec_embeddings';
 import { memoryPipeline } from './1796530949925_memory_pipeline';
 import { searchText } from './1796531569788_search_text';
 import { agentFileRecords } from './1796537536936_agent_file_records';
+import { changeNotifications } from './1796531494179_change_notifications';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -35,4 +36,5 @@ export const migrations: readonly Migration[] = [
   memoryPipeline,
   searchText,
   agentFileRecords,
+  changeNotifications,
 ];

@@ -105,9 +105,17 @@ export function createBlocksRepo(sql: Sql) {
       );
       return result.rows.map(toBlock);
     },
-    async getByLabel(agentId: string, label: string): Promise<Block | undefined> {
+    /**
+     * `forUpdate` (inside a transaction) holds the row until it ends, so two
+     * processes editing one block on a shared server apply both edits.
+     */
+    async getByLabel(
+      agentId: string,
+      label: string,
+      options: { forUpdate?: boolean } = {},
+    ): Promise<Block | undefined> {
       const result = await sql.query<RawBlock>(
-        `SELECT ${COLUMNS} FROM blocks WHERE agent_id = $1 AND label = $2`,
+        `SELECT ${COLUMNS} FROM blocks WHERE agent_id = $1 AND label = $2${options.forUpdate ? ' FOR UPDATE' : ''}`,
         [agentId, label],
       );
       return result.rows[0] ? toBlock(result.rows[0]) : undefined;

@@ -1,22 +1,21 @@
 import type { Passage } from '../../../shared/entities';
+import { PGlite } from '@electric-sql/pglite';
+import { copyInBinary } from '../copy-in';
 import { WAL_CHECKPOINT_BYTES } from '../pglite-settings';
 import type { Sql } from '../sql';
 import { createMaintenanceRepo } from './maintenance-repo';
 
 /**
- * Bulk writes of passages, PGlite's way: one binary COPY from an in-memory
- * blob. A multi-row INSERT makes Postgres parse every vector from text,
- * which in WebAssembly is most of the cost (~1.5k rows/s); binary COPY sends
- * the bytes as stored. This is the one PGlite-specific write path; a
- * PostgreSQL server backend implements the same function with its driver's
- * COPY (or falls back to the INSERT in passages-repo.ts).
+ * Bulk writes of passages: one binary COPY. A multi-row INSERT makes
+ * Postgres parse every vector from text, which in WebAssembly is most of the
+ * cost (~1.5k rows/s); binary COPY sends the bytes as stored. Both backends
+ * take the same bytes (copy-in.ts: a blob on PGlite, FROM STDIN on a server).
  */
 export async function bulkLoadPassages(
   sql: Sql,
   rows: ReadonlyArray<{ passage: Passage; embedding: Float32Array | null }>,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const blob = new Blob([encodePassages(rows)]);
   // The full-text index takes the rows into its pending list and merges them
   // in one sorted pass: inserting each row's ~15 words into the tree one by
   // one was half of a bulk load's CPU (10k passages: 2.4 -> 1.7 s). The list
@@ -24,17 +23,19 @@ export async function bulkLoadPassages(
   // load leaves a correct index that merges at the next load.
   await sql.exec('ALTER INDEX passages_tsv SET (fastupdate = on)');
   try {
-    await sql.query(
-      `COPY passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)
-       FROM '/dev/blob' WITH (FORMAT binary)`,
-      [],
-      { blob },
+    await copyInBinary(
+      sql,
+      'passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)',
+      encodePassages(rows),
     );
     await sql.query("SELECT gin_clean_pending_list('passages_tsv'::regclass)");
   } finally {
     await sql.exec('ALTER INDEX passages_tsv SET (fastupdate = off)');
   }
-  await createMaintenanceRepo(sql).checkpointIfWalOver(WAL_CHECKPOINT_BYTES);
+  // PGlite never checkpoints by itself; a server does (and CHECKPOINT needs a superuser there).
+  if (sql instanceof PGlite) {
+    await createMaintenanceRepo(sql).checkpointIfWalOver(WAL_CHECKPOINT_BYTES);
+  }
 }
 
 const TEXT_OID = 25;

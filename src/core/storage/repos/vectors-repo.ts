@@ -120,7 +120,12 @@ export function createVectorsRepo(sql: Sql, table: VectorTable) {
       // A graph that does not fit maintenance_work_mem is built on disk, ~4x
       // slower at 100k passages (docs/benchmarks.md). The setting is rolled
       // back with the statement if the build fails.
+      // Processes sharing a server may build it at the same moment: two
+      // CREATE INDEX IF NOT EXISTS can both start and one then fails on the
+      // duplicate name. The lock (held to the end of this exec's implicit
+      // transaction) makes the second wait and find the index built.
       await sql.exec(`
+        SELECT pg_advisory_xact_lock(hashtextextended('locus:vector_index:${table}', 0));
         SET maintenance_work_mem = '${INDEX_BUILD_MEMORY}';
         CREATE INDEX IF NOT EXISTS ${spec.index} ON ${table}
         USING hnsw (embedding ${VECTOR_TYPE}_cosine_ops) WITH (m = 16, ef_construction = 64);

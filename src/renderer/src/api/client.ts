@@ -39,7 +39,7 @@ export function createBridgeClient(bridge: LocusBridge): LocusClient {
   };
 }
 
-const EVENT_NAMES: EventName[] = ['progress', 'agent', 'memory'];
+const EVENT_NAMES: EventName[] = ['progress', 'agent', 'memory', 'memory.changed'];
 
 /** In a browser: the core's loopback HTTP host, with the token from the address. */
 export function createHttpClient(base: string, token: string): LocusClient {

@@ -3,6 +3,7 @@ import type { ConsolidationStatus } from '../../../shared/contract';
 import type { Agent, MemoryActivity, MemorySettings } from '../../../shared/entities';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
+import { onMemoryChange } from '../api/memory-changes';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { when } from '../components/format';
 
@@ -133,9 +134,12 @@ export function ActivityView(props: { agentId: string }): React.JSX.Element {
     const offAgent = client.on('agent', ({ agentId, event }) => {
       if (agentId === props.agentId && event.type === 'done') reload();
     });
+    // And what another Locus sharing the memory server did.
+    const offOthers = onMemoryChange(client, props.agentId, ['memory_activity'], reload);
     return () => {
       offMemory();
       offAgent();
+      offOthers();
     };
   }, [client, props.agentId, reload]);
 

@@ -5,6 +5,7 @@ import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { MatchedText } from '../components/MatchedText';
 import { when } from '../components/format';
+import { onMemoryChange } from '../api/memory-changes';
 import { pastLabel } from '../../../shared/past-facts';
 
 const tagList = (text: string) =>
@@ -196,6 +197,11 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
       .then((page) => setResults(page.items))
       .catch((e: unknown) => setError(toCallError(e)));
   }, [client, props.agentId]);
+  // Passages another Locus sharing the memory server added, changed or deleted.
+  useEffect(
+    () => onMemoryChange(client, props.agentId, ['passages'], () => void search(applied)),
+    [client, props.agentId, search, applied],
+  );
 
   const [saving, setSaving] = useState(false);
   const current = (): Filters => ({ query, tags: tagList(tagText), tagMode, start, end });

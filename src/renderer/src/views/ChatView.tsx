@@ -7,6 +7,7 @@ import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { ConversationHeader } from './ConversationHeader';
 import { MessageList } from './MessageList';
+import { onMemoryChange } from '../api/memory-changes';
 
 const PAGE = 30;
 
@@ -74,6 +75,19 @@ export function ChatView(props: {
   useEffect(() => {
     if (props.focusRequest > 0) composer.current?.focus();
   }, [props.focusRequest]);
+
+  // Messages another Locus sharing the memory server wrote (its turns with this agent).
+  useEffect(
+    () =>
+      onMemoryChange(client, agent.id, ['messages'], () => {
+        if (turnRef.current) return;
+        void client
+          .call('recall.recent', { agentId: agent.id, limit: PAGE })
+          .then((recent) => recent.forEach(add))
+          .catch(() => undefined);
+      }),
+    [client, agent.id, add],
+  );
 
   useEffect(
     () =>

@@ -5,6 +5,7 @@ import { useClient } from '../api/context';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { when } from '../components/format';
+import { onMemoryChange } from '../api/memory-changes';
 
 const LABEL_RULE = 'lowercase letters, digits and _, starting with a letter';
 
@@ -238,10 +239,16 @@ export function CoreBlocksView(props: { agentId: string }): React.JSX.Element {
   useEffect(() => {
     void load();
     // The agent edits blocks mid-turn; show its edits as they land.
-    return client.on('agent', ({ agentId, event }) => {
+    const offTurns = client.on('agent', ({ agentId, event }) => {
       if (agentId === props.agentId && event.type === 'message' && event.message.role === 'tool')
         void load();
     });
+    // And edits made by another Locus sharing the memory server.
+    const offOthers = onMemoryChange(client, props.agentId, ['blocks'], () => void load());
+    return () => {
+      offTurns();
+      offOthers();
+    };
   }, [client, props.agentId, load]);
   return (
     <section className="core-blocks" aria-labelledby="core-title">

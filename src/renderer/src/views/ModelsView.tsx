@@ -4,6 +4,7 @@ import type { Agent } from '../../../shared/entities';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
+import { DatabaseSettings } from '../components/DatabaseSettings';
 import { EmbedderSection } from './EmbedderSection';
 import { LanguageModelSection } from './LanguageModelSection';
 
@@ -97,6 +98,7 @@ export function ModelsView(props: {
         <dt>Data folder</dt>
         <dd>{status?.dataDir ?? 'in memory (nothing is saved)'}</dd>
       </dl>
+      <DatabaseSettings />
     </section>
   );
 }
