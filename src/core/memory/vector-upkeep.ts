@@ -71,6 +71,8 @@ export function createVectorUpkeep(options: {
   const reembedding = new Set<VectorTable>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let building: Promise<void> = Promise.resolve();
+  /** A load kept its index (deferIndexes false) and still wants afterDeferredBuild. */
+  let analyzeDue = false;
 
   /** Builds every index a bulk load dropped; later loads may drop them again. */
   function buildDeferred(): Promise<void> {
@@ -81,7 +83,9 @@ export function createVectorUpkeep(options: {
     building = building
       .catch(() => undefined)
       .then(async () => {
-        let built = false;
+        // A server keeps its index through loads, but the loads' statistics still wait for this.
+        let built = analyzeDue;
+        analyzeDue = false;
         for (const table of [...deferred]) {
           // Built mid-run, the graph would take every later batch row by row.
           if (reembedding.has(table)) continue;
@@ -102,10 +106,12 @@ export function createVectorUpkeep(options: {
      * writes pause (or at flush/close); until then vector search scans exactly.
      */
     async deferIndex(table: VectorTable): Promise<void> {
-      if (options.deferIndexes === false) return;
       await building.catch(() => undefined);
-      deferred.add(table);
-      await createVectorsRepo(db, table).dropVectorIndex();
+      if (options.deferIndexes === false) analyzeDue = true;
+      else {
+        deferred.add(table);
+        await createVectorsRepo(db, table).dropVectorIndex();
+      }
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
         buildDeferred().catch(() => {
