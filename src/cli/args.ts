@@ -17,7 +17,7 @@ Commands:
   conversations new [name]            start a new conversation (same memory, a fresh context window)
   conversations rename <name> <new>   rename a conversation
   conversations delete <name> --yes   delete a conversation and what was said in it
-  capture "<text>"                    save a quick note (or pipe it in: echo … | locus capture)
+  capture "<text>" [--tags a,b]       save a quick note (or pipe it in: echo … | locus capture)
   context reset                       empty the agent's context window, keeping all memory
                                       (the way back if every turn fails)
   memory blocks                       show core memory blocks
@@ -27,7 +27,7 @@ Commands:
          [--tags a,b] [--all-tags] [--start DATE] [--end DATE] [--limit N] [--mode hybrid|vector|text]
   memory history [query]              search conversation history [--start DATE] [--end DATE] [--limit N]
   memory reembed                      embed passages and messages waiting for the current embedder
-  memory activity [--limit N]         every memory change: what, when, by whom (agent, you, consolidation, import)
+  memory activity [--limit N]         every memory change: what, when, by whom (agent, you, consolidation, import, mcp, api)
   memory activity --undo <id>         undo one change (a consolidation entry undoes its whole pass)
   memory consolidate                  consolidate new messages into memory now (needs a model; --model)
   memory pause | resume               pause or resume background consolidation
@@ -46,7 +46,10 @@ Commands:
   backup                              back up the memory database now
   backup list                         list backups (automatic daily ones and manual ones)
   backup restore <file>               check a backup opens, then put it in place (Locus must be closed)
-  serve [--port N]                    open the app in a browser, on 127.0.0.1 only (needs npm run build)
+  serve [--port N] [--openai] [--letta]
+                                      the app in a browser, MCP at /mcp, OpenAI and Letta APIs at /v1 (127.0.0.1 only)
+  api [openai|letta on|off] [new-key] show or change the OpenAI / Letta APIs and the API key
+  mcp [--agent name] [--idle S]       MCP server on stdin/stdout for Claude Desktop, Cursor, LM Studio…
   status                              show the data folder, model, embedder and counts
   db copy --to <postgres://…>         copy all memory from the data folder to a PostgreSQL server
   db copy --from <postgres://…>       copy all memory from a server into the (empty) data folder
@@ -94,6 +97,9 @@ export function parseCli(argv: string[]) {
         threads: { type: 'string' },
         'context-size': { type: 'string' },
         port: { type: 'string' },
+        idle: { type: 'string' },
+        openai: { type: 'boolean', default: false },
+        letta: { type: 'boolean', default: false },
         out: { type: 'string' },
         markdown: { type: 'boolean', default: false },
         conversations: { type: 'boolean', default: false },

@@ -6,28 +6,29 @@ import { selectEmbedder } from '../core/models/select-embedder';
 import { writeFileDurably } from '../core/storage/durable-files';
 import { dataDirLayout, defaultDataDir } from '../core/storage/data-dir';
 import type { Core } from '../core/create-core';
+import { findAgent } from '../core/host/find-agent';
+import { describeOwner, localCoreAccess, type CoreAccess } from '../core/host/connect-core';
 import type { Agent } from '../shared/entities';
 import { LocusError, serializeError } from '../shared/errors';
-import { USAGE, intOption, parseCli, type ParsedCli } from './args';
-import { agentsCommand, findAgent } from './commands/agents';
+import { USAGE, intOption, listOption, parseCli, type ParsedCli } from './args';
+import { agentsCommand } from './commands/agents';
 import { chatCommand, promptCommand } from './commands/chat';
 import { dbCommand } from './commands/db';
 import { conversationsCommand, findConversation } from './commands/conversations';
 import { memoryCommand } from './commands/memory';
 import { modelsDownloadCommand, modelsListCommand } from './commands/models';
-import { serveCommand } from './commands/serve';
 import { createOutput, formatError, progressPrinter, type Output } from './output';
 import type { CliCoreOptions } from './open-core';
 import { statusText } from './status-text';
 import { locusVersion } from './version';
 import { preferQuickStart } from './quick-start';
 
-async function resolveAgent(core: Core, wanted: string | undefined): Promise<Agent> {
-  return wanted ? findAgent(core, wanted) : call(core.handlers, 'agents.getDefault', {});
+function resolveAgent(core: { handlers: CoreAccess['handlers'] }, wanted: string | undefined) {
+  return findAgent(core.handlers, wanted);
 }
 
 /** The conversation --conversation names, if any (chat and -p resume it). */
-async function namedConversation(core: Core, agent: Agent, cli: ParsedCli) {
+async function namedConversation(core: CoreAccess, agent: Agent, cli: ParsedCli) {
   return cli.values.conversation
     ? findConversation(core, agent, cli.values.conversation)
     : undefined;
@@ -48,7 +49,7 @@ function cliCoreOptions(cli: ParsedCli): CliCoreOptions {
  * reply is cancelled) and lets the core close cleanly; a second one quits at
  * once. Returns the function that removes the handlers.
  */
-function stopOnSignals(core: Core, output: Output): () => void {
+function stopOnSignals(core: Pick<Core, 'interrupt'>, output: Output): () => void {
   let received = 0;
   const handler = (signal: NodeJS.Signals): void => {
     received++;
@@ -64,18 +65,24 @@ function stopOnSignals(core: Core, output: Output): () => void {
   };
 }
 
+/**
+ * Runs a command against the data folder's core: the one of the app or
+ * `locus serve` when either holds the folder, else one opened here.
+ */
 async function withCore(
   cli: ParsedCli,
   output: Output,
-  run: (core: Core, notice: string | undefined) => Promise<void>,
+  run: (core: CoreAccess) => Promise<void>,
   options: { ownSignals?: boolean } = {},
 ): Promise<void> {
-  const { openCliCore } = await import('./open-core');
-  const { core, notice } = await openCliCore(cliCoreOptions(cli), output);
-  // chat and serve handle Ctrl+C themselves (stop a reply / close the server).
-  const release = options.ownSignals ? () => undefined : stopOnSignals(core, output);
+  const { connectCliCore } = await import('./open-core');
+  const core = await connectCliCore(cliCoreOptions(cli), output);
+  // chat handles Ctrl+C itself (stops a reply). Through another process,
+  // Ctrl+C leaves at once; what that process was asked to do runs to its end.
+  const release =
+    options.ownSignals || !core.local ? () => undefined : stopOnSignals(core.local, output);
   try {
-    await run(core, notice);
+    await run(core);
   } finally {
     await core.dispose();
     release();
@@ -101,7 +108,11 @@ async function readStdin(
 }
 
 /** --surfacing-tokens saves how many tokens of memories each message is given (0: none). */
-async function applySurfacingOption(core: Core, agent: Agent, cli: ParsedCli): Promise<Agent> {
+async function applySurfacingOption(
+  core: { handlers: CoreAccess['handlers'] },
+  agent: Agent,
+  cli: ParsedCli,
+): Promise<Agent> {
   const tokens = intOption(cli.values['surfacing-tokens'], 'surfacing-tokens');
   if (tokens === undefined) return agent;
   return call(core.handlers, 'agents.update', {
@@ -110,11 +121,41 @@ async function applySurfacingOption(core: Core, agent: Agent, cli: ParsedCli): P
   });
 }
 
-/** Loads the chat model into the core: --model for this run, else the agent's saved choice. */
-async function loadModel(core: Core, agent: Agent, cli: ParsedCli, output: Output): Promise<void> {
-  const { openChatModel } = await import('../core/models/model-manager');
+/**
+ * Makes sure the core has a chat model: --model for this run, else the
+ * agent's saved choice. Through another process's core, that process loads
+ * it (and --model becomes the agent's model there, as in the app).
+ */
+async function loadModel(
+  core: CoreAccess,
+  agent: Agent,
+  cli: ParsedCli,
+  output: Output,
+): Promise<void> {
   const threads = intOption(cli.values.threads, 'threads');
   const contextSize = intOption(cli.values['context-size'], 'context-size');
+  if (!core.local) {
+    if (threads !== undefined || contextSize !== undefined) {
+      output.err(
+        `Note: --threads and --context-size are ignored: ${core.owner ? describeOwner(core.owner) : 'another process'} runs the model.`,
+      );
+    }
+    const wanted = cli.values.model;
+    if (wanted) {
+      const choice = wanted.endsWith('.gguf') ? path.resolve(wanted) : wanted;
+      await call(core.handlers, 'models.load', { agentId: agent.id, choice });
+    } else if (agent.model.modelPath) {
+      const status = await call(core.handlers, 'status.get', {});
+      if (!status.model) {
+        await call(core.handlers, 'models.load', {
+          agentId: agent.id,
+          choice: agent.model.modelPath,
+        });
+      }
+    }
+    return;
+  }
+  const { openChatModel } = await import('../core/models/model-manager');
   const settings = {
     ...agent.model,
     ...(threads ? { threads } : {}),
@@ -127,7 +168,7 @@ async function loadModel(core: Core, agent: Agent, cli: ParsedCli, output: Outpu
     modelsDir: dataDirLayout(cli.values['data-dir'] ?? defaultDataDir()).models,
     ...(output.json ? {} : { onLoadProgress: (f: number) => show(Math.round(f * 100), 100) }),
   });
-  await core.setModel(model);
+  await core.local.setModel(model);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -222,12 +263,14 @@ async function main(argv: string[]): Promise<number> {
       case 'capture': {
         const words = cli.positionals.slice(1);
         const text = words.length > 0 ? words.join(' ') : await readStdin();
+        const tags = listOption(cli.values.tags);
         await withCore(cli, output, async (core) => {
           const agent = await resolveAgent(core, cli.values.agent);
           const passage = await call(core.handlers, 'captures.add', {
             agentId: agent.id,
             text,
             source: 'cli',
+            ...(tags?.length ? { tags } : {}),
           });
           output.out(output.json ? JSON.stringify(passage) : `Saved note (${passage.id}).`);
         });
@@ -337,6 +380,7 @@ async function main(argv: string[]): Promise<number> {
         const session = await openCoreSession({
           dataDir: cli.values['data-dir'] ?? defaultDataDir(),
           open: async () => {
+            // A folder borrowed by locus mcp is handed over (openCliCore).
             const { core } = await openCliCore(cliCoreOptions(cli), output);
             const strict = first && cli.values.model !== undefined;
             first = false;
@@ -345,10 +389,12 @@ async function main(argv: string[]): Promise<number> {
               // A saved model that no longer loads must not stop the app opening:
               // the UI shows the error when the user chats.
               if (cli.values.model || agent.model.modelPath) {
-                await loadModel(core, agent, cli, output).catch((error: unknown) => {
-                  if (strict) throw error;
-                  output.err(formatError(serializeError(error)));
-                });
+                await loadModel(localCoreAccess(core), agent, cli, output).catch(
+                  (error: unknown) => {
+                    if (strict) throw error;
+                    output.err(formatError(serializeError(error)));
+                  },
+                );
               }
             } catch (error) {
               await core.dispose();
@@ -359,20 +405,53 @@ async function main(argv: string[]): Promise<number> {
         });
         try {
           const port = intOption(cli.values.port, 'port');
-          await serveCommand(session, port !== undefined ? { port } : {}, output);
+          // The APIs it serves (MCP SDK among them) load only for serve.
+          const { serveCommand } = await import('./commands/serve');
+          await serveCommand(
+            session,
+            {
+              dataDir: cli.values['data-dir'] ?? defaultDataDir(),
+              ...(port !== undefined ? { port } : {}),
+              ...(cli.values.openai ? { openaiApi: true } : {}),
+              ...(cli.values.letta ? { lettaApi: true } : {}),
+            },
+            output,
+          );
         } finally {
           await session.dispose();
         }
+        return 0;
+      }
+      case 'mcp': {
+        const { mcpCommand } = await import('./commands/mcp');
+        const { connectCliCore } = await import('./open-core');
+        // The protocol owns stdout: progress and notices go to stderr only.
+        const quiet = createOutput(true);
+        const idle = intOption(cli.values.idle, 'idle');
+        await mcpCommand({
+          dataDir: cli.values['data-dir'] ?? defaultDataDir(),
+          connect: (connect) => connectCliCore(cliCoreOptions(cli), quiet, connect),
+          ...(cli.values.agent ? { agent: cli.values.agent } : {}),
+          ...(idle !== undefined ? { idleSeconds: idle } : {}),
+        });
+        return 0;
+      }
+      case 'api': {
+        const { apiCommand } = await import('./commands/api');
+        await withCore(cli, output, (core) => apiCommand(core, sub, rest[0], output));
         return 0;
       }
       case 'db':
         await dbCommand(cli, cli.values['data-dir'] ?? defaultDataDir(), output);
         return 0;
       case 'status':
-        await withCore(cli, output, async (core, notice) => {
+        await withCore(cli, output, async (core) => {
           const status = await call(core.handlers, 'status.get', {});
           const agent = await resolveAgent(core, cli.values.agent);
-          if (notice && !output.json) output.err(`Note: ${notice}`);
+          if (core.notice && !output.json) output.err(`Note: ${core.notice}`);
+          const via = core.owner
+            ? `Served by: ${describeOwner(core.owner)} at ${core.owner.url}\n`
+            : '';
           output.out(
             output.json
               ? JSON.stringify(
@@ -383,7 +462,7 @@ async function main(argv: string[]): Promise<number> {
                   null,
                   2,
                 )
-              : statusText(status, agent),
+              : `${via}${statusText(status, agent)}`,
           );
         });
         return 0;
@@ -406,6 +485,13 @@ async function main(argv: string[]): Promise<number> {
             );
           await withCore(cli, output, async (core) => {
             const agent = await resolveAgent(core, cli.values.agent);
+            if (!core.local) {
+              // The process holding the folder loads it: a bad choice is refused now.
+              const remoteChoice = choice.endsWith('.gguf') ? path.resolve(choice) : choice;
+              await call(core.handlers, 'models.load', { agentId: agent.id, choice: remoteChoice });
+              output.out(`${agent.name} now uses ${remoteChoice}.`);
+              return;
+            }
             const { resolveModelPath, openChatModel } =
               await import('../core/models/model-manager');
             // Load it once so a bad choice is refused now, not at the next chat.

@@ -1,5 +1,6 @@
 import type { Core } from '../core/create-core';
-import { openAppCore, restoreRecoveryNotice } from '../core/host/open-app-core';
+import { connectCore, type CoreAccess } from '../core/host/connect-core';
+import type { OpenAppCoreOptions } from '../core/host/open-app-core';
 import { defaultDataDir } from '../core/storage/data-dir';
 import type { Output } from './output';
 import { progressPrinter } from './output';
@@ -13,13 +14,10 @@ export interface CliCoreOptions {
   embedderModel?: string;
 }
 
-export async function openCliCore(
-  options: CliCoreOptions,
-  output: Output,
-): Promise<{ core: Core; notice: string | undefined }> {
+function appCoreOptions(options: CliCoreOptions, output: Output): OpenAppCoreOptions {
   const show = progressPrinter('Re-embedding archival memory');
   let announced = false;
-  const opened = await openAppCore({
+  return {
     dataDir: options.dataDir ?? defaultDataDir(),
     ...(options.database ? { database: options.database } : {}),
     ...(options.switchEmbedder ? { switchEmbedder: true } : {}),
@@ -32,9 +30,35 @@ export async function openCliCore(
       }
       show(done, total);
     },
-  });
-  // Only a finished or undone restore is said on every command; it is rare and it matters.
-  const recovered = restoreRecoveryNotice(opened.core.database.restoreRecovery);
+  };
+}
+
+/** Only a finished or undone restore is said on every command; it is rare and it matters. */
+async function sayRestoreRecovery(core: Core, output: Output): Promise<void> {
+  const { restoreRecoveryNotice } = await import('../core/host/open-app-core');
+  const recovered = restoreRecoveryNotice(core.database.restoreRecovery);
   if (recovered) output.err(`Note: ${recovered}`);
+}
+
+/** Opens the data folder here, for a command that must hold it (serve). */
+export async function openCliCore(
+  options: CliCoreOptions,
+  output: Output,
+): Promise<{ core: Core; notice: string | undefined }> {
+  // A folder borrowed by locus mcp is handed over; any other holder refuses.
+  const { openAppCoreTakingOver } = await import('../core/host/take-folder');
+  const opened = await openAppCoreTakingOver(appCoreOptions(options, output));
+  await sayRestoreRecovery(opened.core, output);
   return opened;
+}
+
+/** The folder's core: through the app or `locus serve` when one holds it, else opened here. */
+export async function connectCliCore(
+  options: CliCoreOptions,
+  output: Output,
+  connect: { ownerFirstMs?: number } = {},
+): Promise<CoreAccess> {
+  const access = await connectCore({ ...appCoreOptions(options, output), ...connect });
+  if (access.local) await sayRestoreRecovery(access.local, output);
+  return access;
 }

@@ -15,6 +15,7 @@ import { createPrivacyHandlers } from './handlers/privacy-handlers';
 import { createChatHandlers } from './handlers/chat-handlers';
 import { createDesktopHandlers } from './handlers/desktop-handlers';
 import { createConversationHandlers } from './handlers/conversation-handlers';
+import { createInterfaceHandlers } from './handlers/interface-handlers';
 import { createDatabaseHandlers } from './handlers/database-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
 import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-handlers';
@@ -202,7 +203,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
   // Messages from before an upgrade or an embedder switch, in the background.
   if (embedderSync.pendingMessages > 0) indexer.schedule();
   const handlers: Handlers = {
-    'status.get': async () => ({
+    'status.get': async ({ agentId }) => ({
       dataDir: options.dataDir ?? null,
       database: { backend: database.backend, location: database.location },
       embedder: {
@@ -213,6 +214,14 @@ export async function createCore(options: CreateCoreOptions = {}) {
       passages: await archival.count(),
       messages: { total: await recall.countAll(), pending: await upkeep.countPending('messages') },
       model: model ? { name: model.name, contextSize: model.contextSize } : null,
+      ...(agentId
+        ? {
+            agent: {
+              passages: (await archival.count(agentId)).total,
+              messages: await recall.count(agentId),
+            },
+          }
+        : {}),
     }),
     ...createMemoryHandlers({
       agents,
@@ -249,9 +258,10 @@ export async function createCore(options: CreateCoreOptions = {}) {
         consolidator.schedule(agentId);
       },
     }),
+    ...createInterfaceHandlers(db),
     'agentfile.export': async ({ agentId }) => {
       const file = await exportAgentFile({ db, agents, embedder, now: () => clock.now() }, agentId);
-      const name = file.agents[0]?.name ?? 'agent';
+      const name = String(file.agents[0]?.name ?? 'agent');
       return {
         fileName: `${name.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'agent'}.af`,
         text: JSON.stringify(file, null, 2),
@@ -307,8 +317,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
       currentUrl: options.databaseUrl ?? null,
       source: options.databaseUrl ? (options.databaseSource ?? 'flag') : 'embedded',
     }),
-    'captures.add': async ({ agentId, text, source }) =>
-      captures.add(agentId ?? (await agents.getOrCreateDefault()).id, text, source),
+    'captures.add': async ({ agentId, text, source, tags }) =>
+      captures.add(agentId ?? (await agents.getOrCreateDefault()).id, text, source, tags),
     ...createModelHandlers({
       agents,
       events,

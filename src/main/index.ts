@@ -24,7 +24,7 @@ import {
   saveDialogOptions,
   writeChosenFile,
 } from '../core/host/file-dialogs';
-import { loadSavedModel, openAppCore } from '../core/host/open-app-core';
+import { loadSavedModel } from '../core/host/open-app-core';
 import { contentTypeFor } from '../core/host/content-types';
 import {
   APP_ORIGIN,
@@ -38,6 +38,8 @@ import {
   windowPreferences,
 } from '../core/host/electron-policy';
 import { CONTENT_SECURITY_POLICY } from '../core/host/security-policy';
+import { startOwnerHost, type OwnerHost } from '../core/host/owner-host';
+import { openAppCoreTakingOver } from '../core/host/take-folder';
 import { defaultDataDir } from '../core/storage/data-dir';
 import { buildMenu } from './menu';
 import { setUpTray } from './tray';
@@ -83,6 +85,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let core: CoreSession | undefined;
   let window: BrowserWindow | undefined;
+  let ownerHost: OwnerHost | undefined;
 
   app.on('second-instance', () => {
     if (!window) return;
@@ -166,7 +169,8 @@ if (!app.requestSingleInstanceLock()) {
       core = await openCoreSession({
         dataDir,
         open: async (onProgress) => {
-          const { core: opened } = await openAppCore({ dataDir, onProgress });
+          // locus mcp may be borrowing the folder for an editor; it hands it over.
+          const { core: opened } = await openAppCoreTakingOver({ dataDir, onProgress });
           // Loading a model takes seconds; the window is usable meanwhile.
           void loadSavedModel(opened);
           return opened;
@@ -197,6 +201,13 @@ if (!app.requestSingleInstanceLock()) {
       return chosen.canceled || !file ? null : readPickedFile(kind, file);
     };
     const opened = core;
+    // One owner, many clients: CLI commands and `locus mcp` reach this core
+    // through a loopback host instead of being refused the data folder.
+    ownerHost = await startOwnerHost({
+      core: opened,
+      dataDir,
+      kind: 'the Locus app',
+    }).catch(() => undefined);
     window = new BrowserWindow({
       width: 1100,
       height: 760,
@@ -245,7 +256,11 @@ if (!app.requestSingleInstanceLock()) {
     // Finish the core's writes and release the data-dir lock before exiting.
     event.preventDefault();
     disposing = true;
-    void core.dispose().finally(() => app.quit());
+    const opened = core;
+    void (ownerHost?.close() ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => opened.dispose())
+      .finally(() => app.quit());
   });
   app.on('window-all-closed', () => app.quit());
 }

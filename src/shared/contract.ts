@@ -31,9 +31,16 @@ const isoDate = z.string().max(40);
 const limit = z.number().int().min(1).max(200).optional();
 const offset = z.number().int().min(0).max(1_000_000).optional();
 const text = (max: number) => z.string().max(max);
+/**
+ * Who makes a memory edit, named by the host that takes it: a person
+ * (default), an MCP client, or an API client (OpenAI/Letta). The activity
+ * feed shows it; the core never guesses.
+ */
+const actor = z.enum(['user', 'mcp', 'api']).optional();
 
 export const contract = {
-  'status.get': z.object({}),
+  /** With agentId, also that agent's own counts (a CLI working through another process asks so). */
+  'status.get': z.object({ agentId: agentId.optional() }),
 
   'agents.list': z.object({}),
   'agents.get': z.object({ agentId }),
@@ -70,8 +77,8 @@ export const contract = {
   'conversations.setRemember': z.object({ conversationId, remember: z.boolean() }),
 
   'blocks.list': z.object({ agentId }),
-  'blocks.create': z.object({ agentId, block: NewBlockSchema }),
-  'blocks.setValue': z.object({ agentId, label: BlockLabelSchema, value: text(100_000) }),
+  'blocks.create': z.object({ agentId, block: NewBlockSchema, actor }),
+  'blocks.setValue': z.object({ agentId, label: BlockLabelSchema, value: text(100_000), actor }),
   'blocks.updateSettings': z.object({
     agentId,
     label: BlockLabelSchema,
@@ -79,7 +86,7 @@ export const contract = {
     description: text(2000).optional(),
     readOnly: z.boolean().optional(),
   }),
-  'blocks.delete': z.object({ agentId, label: BlockLabelSchema }),
+  'blocks.delete': z.object({ agentId, label: BlockLabelSchema, actor }),
   'blocks.history': z.object({ agentId, label: BlockLabelSchema, limit }),
   'blocks.undo': z.object({ agentId, label: BlockLabelSchema }),
 
@@ -87,6 +94,7 @@ export const contract = {
     agentId,
     text: text(100_000).min(1),
     tags: z.array(text(64)).max(32).optional(),
+    actor,
   }),
   'archival.search': z.object({
     agentId,
@@ -103,8 +111,15 @@ export const contract = {
     passageId: z.string().min(1),
     text: text(100_000).min(1).optional(),
     tags: z.array(text(64)).max(32).optional(),
+    /** When given, a passage of another agent is refused (an API client names both). */
+    agentId: agentId.optional(),
+    actor,
   }),
-  'archival.delete': z.object({ passageId: z.string().min(1) }),
+  'archival.delete': z.object({
+    passageId: z.string().min(1),
+    agentId: agentId.optional(),
+    actor,
+  }),
   'archival.reembed': z.object({}),
 
   'recall.search': z.object({
@@ -167,7 +182,9 @@ export const contract = {
     agentId: agentId.optional(),
     // Longer than the core limit so the core, not zod, explains the limit.
     text: text(1_000_000),
-    source: z.enum(['tray', 'app', 'cli']).default('app'),
+    source: z.enum(['tray', 'app', 'cli', 'mcp']).default('app'),
+    /** Besides "note". */
+    tags: z.array(text(64).min(1)).max(32).optional(),
   }),
 
   'agentfile.export': z.object({ agentId }),
@@ -182,6 +199,14 @@ export const contract = {
   'backups.list': z.object({}),
   'backups.create': z.object({}),
 
+  /** The standard APIs on the loopback host (OpenAI, Letta) and the key other tools use. */
+  'interfaces.get': z.object({}),
+  'interfaces.update': z.object({
+    openaiApi: z.boolean().optional(),
+    lettaApi: z.boolean().optional(),
+    /** Replaces the API key; tools configured with the old one stop working. */
+    newApiKey: z.boolean().optional(),
+  }),
   /** Which database holds memory now, and which the next start will use. */
   'database.get': z.object({}),
   /**
@@ -240,6 +265,8 @@ export interface Status {
   messages: { total: number; pending: number };
   /** The chat model loaded now, if any. */
   model: { name: string; contextSize: number } | null;
+  /** The named agent's archival passages and messages (all its conversations). */
+  agent?: { passages: number; messages: number };
 }
 
 export interface BlockHistoryItem {
@@ -296,6 +323,8 @@ export interface CallOutputs {
   'agentfile.import': AgentFileImportReport;
   'backups.list': BackupInfo[];
   'backups.create': BackupInfo;
+  'interfaces.get': InterfaceSettings;
+  'interfaces.update': InterfaceSettings;
   'database.get': DatabaseInfo;
   'database.set': DatabaseInfo;
   'models.list': ModelsOverview;
@@ -382,6 +411,15 @@ export interface ConsolidationStatus {
   running: boolean;
   paused: boolean;
   lastError: string | null;
+}
+
+export interface InterfaceSettings {
+  /** /v1/models and /v1/chat/completions on the loopback host. */
+  openaiApi: boolean;
+  /** The Letta-compatible subset of /v1/agents on the loopback host. */
+  lettaApi: boolean;
+  /** Accepted as a Bearer token by /v1 and /mcp, across restarts. */
+  apiKey: string;
 }
 
 export interface BackupInfo {

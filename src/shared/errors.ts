@@ -46,6 +46,8 @@ export const ErrorCodes = [
   'BUSY',
   'ACTIVITY_NOT_FOUND',
   'UNDO_NOT_POSSIBLE',
+  'HOST_UNREACHABLE',
+  'NOT_IMPLEMENTED',
   // A PostgreSQL server as the memory database (storage/backends).
   'DATABASE_URL_INVALID',
   'DATABASE_UNREACHABLE',

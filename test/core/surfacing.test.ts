@@ -182,3 +182,16 @@ describe('memory surfacing', () => {
     expect(user).toContain('she lives in Porto');
   });
 });
+
+describe('context inspection with surfaced memories', () => {
+  it("counts the surfaced block in the user's turn as surfaced, not as messages", async () => {
+    const { core, agent } = await seeded();
+    await core.runtime.send(agent.id, 'What does Lena do on Tuesdays, violin?');
+    const view = await core.handlers['chat.inspect']({ agentId: agent.id });
+    const tokens = Object.fromEntries(view.sections.map((s) => [s.id, s.tokens]));
+    expect(tokens.surfaced).toBeGreaterThan(0);
+    // Nothing counted twice: the sections still add up to the whole prompt.
+    const used = view.sections.filter((s) => s.id !== 'free').reduce((a, s) => a + s.tokens, 0);
+    expect(used).toBe(view.used);
+  });
+});

@@ -1,5 +1,5 @@
 import readline from 'node:readline/promises';
-import type { Core } from '../../core/create-core';
+import type { Handlers } from '../../shared/contract';
 import { call } from '../../core/host/call';
 import type { Agent } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
@@ -7,7 +7,7 @@ import type { ParsedCli } from '../args';
 import type { Output } from '../output';
 
 /** An agent by exact id or name; the error lists the names there are. */
-export async function findAgent(core: Core, wanted: string): Promise<Agent> {
+export async function findAgent(core: { handlers: Handlers }, wanted: string): Promise<Agent> {
   const agents = await call(core.handlers, 'agents.list', {});
   const found = agents.find((a) => a.id === wanted || a.name === wanted);
   if (!found) {
@@ -45,7 +45,11 @@ async function confirmDeletion(agent: Agent, cli: ParsedCli, output: Output): Pr
 }
 
 /** `locus agents …`: list, templates, create, use, rename, delete. */
-export async function agentsCommand(core: Core, cli: ParsedCli, output: Output): Promise<void> {
+export async function agentsCommand(
+  core: { handlers: Handlers },
+  cli: ParsedCli,
+  output: Output,
+): Promise<void> {
   const [, sub = 'list', ...rest] = cli.positionals;
   const h = core.handlers;
   switch (sub) {

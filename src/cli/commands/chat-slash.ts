@@ -1,10 +1,11 @@
 import { call } from '../../core/host/call';
-import type { Core } from '../../core/create-core';
+import type { CoreAccess } from '../../core/host/connect-core';
 import type { Agent, Conversation } from '../../shared/entities';
 import type { Output } from '../output';
 
 interface SlashContext {
-  core: Core;
+  /** Here or through the process holding the data folder. */
+  core: CoreAccess;
   agent: Agent;
   output: Output;
   conversation: Conversation;
@@ -64,7 +65,7 @@ export async function runSlashCommand(
     case 'model': {
       const choice = args.join(' ').trim();
       if (!choice) {
-        const model = core.model;
+        const { model } = await call(core.handlers, 'status.get', {});
         output.out(
           model
             ? `Model: ${model.name} (${model.contextSize} tokens of context).`
@@ -82,15 +83,16 @@ export async function runSlashCommand(
       return 'handled';
     case 'memory': {
       const blocks = await call(core.handlers, 'blocks.list', { agentId: agent.id });
-      const passages = await core.archival.count(agent.id);
-      const messages = await core.recall.count(agent.id);
+      const status = await call(core.handlers, 'status.get', { agentId: agent.id });
+      const passages = status.agent?.passages ?? 0;
+      const messages = status.agent?.messages ?? 0;
       output.out(
         [
           ...blocks.map(
             (b) =>
               `<${b.label}> ${b.value.length}/${b.limit} chars\n${b.value.trim() || '(empty)'}`,
           ),
-          `Archival memory: ${passages.total} passages. Recall memory: ${messages} messages (all conversations). Conversation: "${context.conversation.name}".`,
+          `Archival memory: ${passages} passages. Recall memory: ${messages} messages (all conversations). Conversation: "${context.conversation.name}".`,
         ].join('\n\n'),
       );
       return 'handled';

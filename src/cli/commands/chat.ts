@@ -1,6 +1,6 @@
 import readline from 'node:readline';
 import { call } from '../../core/host/call';
-import type { Core } from '../../core/create-core';
+import type { CoreAccess } from '../../core/host/connect-core';
 import type { AgentEvent } from '../../shared/contract';
 import type { Agent, Conversation, Message } from '../../shared/entities';
 import { parseSurfacedBlock, renderSurfacedMemory } from '../../shared/surfaced-memories';
@@ -92,7 +92,7 @@ function turnPrinter(
 }
 
 async function runTurn(
-  core: Core,
+  core: CoreAccess,
   agent: Agent,
   text: string,
   output: Output,
@@ -122,7 +122,7 @@ async function runTurn(
 }
 
 /** The conversation a chat continues when none is named: the one last talked in (or a new one). */
-async function defaultConversation(core: Core, agent: Agent): Promise<Conversation> {
+async function defaultConversation(core: CoreAccess, agent: Agent): Promise<Conversation> {
   const { conversationId } = await call(core.handlers, 'chat.context', { agentId: agent.id });
   const all = await call(core.handlers, 'conversations.list', { agentId: agent.id });
   const found = all.find((c) => c.id === conversationId);
@@ -133,7 +133,7 @@ async function defaultConversation(core: Core, agent: Agent): Promise<Conversati
 
 /** `locus -p "..."`: one turn, reply on stdout, memory saved. */
 export async function promptCommand(
-  core: Core,
+  core: CoreAccess,
   agent: Agent,
   text: string,
   output: Output,
@@ -150,19 +150,20 @@ export async function promptCommand(
  * for Locus, never sent to the model. Errors are shown and the session goes on.
  */
 export async function chatCommand(
-  core: Core,
+  core: CoreAccess,
   agent: Agent,
   output: Output,
   resume?: Conversation,
   display: ChatDisplay = {},
 ): Promise<void> {
+  // Before the prompt opens: lines typed (or piped) meanwhile must not be dropped.
+  const { model } = await call(core.handlers, 'status.get', {});
+  let conversation = resume ?? (await defaultConversation(core, agent));
   const rl = readline.createInterface({
     input: process.stdin,
     output: process.stdout,
     terminal: process.stdin.isTTY,
   });
-  const model = core.model;
-  let conversation = resume ?? (await defaultConversation(core, agent));
   output.err(
     `Chatting with ${agent.name} on ${model?.name ?? 'no model'}, in "${conversation.name}". /help lists commands, /exit leaves, Ctrl+C stops a reply.`,
   );

@@ -1,4 +1,4 @@
-import type { Core } from '../../core/create-core';
+import type { Handlers } from '../../shared/contract';
 import { call } from '../../core/host/call';
 import type { Agent, Conversation } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
@@ -10,7 +10,7 @@ const day = (iso: string | null): string =>
 
 /** A conversation of the agent by exact id or name; the error lists the names there are. */
 export async function findConversation(
-  core: Core,
+  core: { handlers: Handlers },
   agent: Agent,
   wanted: string,
 ): Promise<Conversation> {
@@ -33,7 +33,7 @@ function need(value: string | undefined, usage: string): string {
 
 /** `locus conversations …`: list, new, rename, delete (resume with chat --conversation). */
 export async function conversationsCommand(
-  core: Core,
+  core: { handlers: Handlers },
   agent: Agent,
   cli: ParsedCli,
   output: Output,

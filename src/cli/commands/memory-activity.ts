@@ -1,6 +1,5 @@
-import type { Core } from '../../core/create-core';
 import { call } from '../../core/host/call';
-import type { CallInput, ConsolidationRunResult } from '../../shared/contract';
+import type { CallInput, ConsolidationRunResult, Handlers } from '../../shared/contract';
 import type { Agent, MemoryActivity } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import { intOption, type ParsedCli } from '../args';
@@ -35,7 +34,7 @@ export function describeRun(result: ConsolidationRunResult): string {
  * pause/resume, profile, forget. Returns false for a subcommand it does not know.
  */
 export async function memoryActivityCommand(
-  core: Core,
+  core: { handlers: Handlers },
   agent: Agent,
   cli: ParsedCli,
   output: Output,
@@ -110,9 +109,17 @@ export async function memoryActivityCommand(
           'Say on or off: locus memory remember off [<conversation id>] keeps a conversation out of memory.',
         );
       }
-      const thread = await core.runtime.threadOf(agent.id, conversationId);
+      // Through handlers only: the core may be the one of the process holding the folder.
+      const chosen =
+        conversationId ?? (await call(h, 'conversations.list', { agentId: agent.id }))[0]?.id;
+      if (!chosen) {
+        throw new LocusError(
+          'CONVERSATION_NOT_FOUND',
+          'This agent has no conversation yet; chat with it first.',
+        );
+      }
       const conversation = await call(h, 'conversations.setRemember', {
-        conversationId: thread.conversationId,
+        conversationId: chosen,
         remember: state === 'on',
       });
       print(conversation, () =>

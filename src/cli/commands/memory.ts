@@ -1,4 +1,4 @@
-import type { Core } from '../../core/create-core';
+import type { CoreAccess } from '../../core/host/connect-core';
 import { call } from '../../core/host/call';
 import type { Agent } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
@@ -18,7 +18,7 @@ function need(value: string | undefined, what: string): string {
 const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
 
 export async function memoryCommand(
-  core: Core,
+  core: CoreAccess,
   agent: Agent,
   cli: ParsedCli,
   output: Output,

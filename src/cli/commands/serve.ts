@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EventBus } from '../../core/events';
-import { startHttpHost } from '../../core/host/http-host';
+import { startOwnerHost } from '../../core/host/owner-host';
 import type { Handlers } from '../../shared/contract';
-import { LocusError } from '../../shared/errors';
 import type { Output } from '../output';
 
 /** The built renderer, next to the sources (npm run build writes it). */
@@ -11,31 +10,71 @@ export function defaultRendererDir(): string {
   return path.resolve(import.meta.dirname, '../../../out/renderer');
 }
 
+export interface ServeOptions {
+  dataDir: string;
+  port?: number;
+  rendererDir?: string;
+  /** Turn on the OpenAI-compatible endpoint for this run. */
+  openaiApi?: boolean;
+  /** Turn on the Letta-compatible API for this run. */
+  lettaApi?: boolean;
+}
+
 /**
  * `locus serve`: the app in a browser, on loopback only, for development and
- * machines without Electron. Runs until interrupted.
+ * machines without Electron. It holds the data folder and publishes its host,
+ * so other commands (capture, memory, locus mcp) work through it meanwhile.
+ * Runs until interrupted.
  */
 export async function serveCommand(
+  // A session: a restore from the app closes and reopens the core behind it.
   core: { handlers: Handlers; events: EventBus; interrupt: () => void },
-  options: { port?: number; rendererDir?: string },
+  options: ServeOptions,
   output: Output,
 ): Promise<void> {
   const staticDir = options.rendererDir ?? defaultRendererDir();
-  if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
-    throw new LocusError(
-      'NOT_FOUND',
-      `The app's pages are not built yet (${staticDir}). Run "npm run build" first.`,
+  const built = fs.existsSync(path.join(staticDir, 'index.html'));
+  if (!built && !output.json) {
+    output.err(
+      `The app's pages are not built (${staticDir}); serving the API only. Run "npm run build" for the browser app.`,
     );
   }
-  const host = await startHttpHost({
-    handlers: core.handlers,
-    events: core.events,
-    staticDir,
+  const host = await startOwnerHost({
+    core,
+    dataDir: options.dataDir,
+    kind: 'locus serve',
+    ...(built ? { staticDir } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.openaiApi ? { openaiApi: true } : {}),
+    ...(options.lettaApi ? { lettaApi: true } : {}),
   });
-  output.out(
-    output.json ? JSON.stringify({ url: host.appUrl }) : `Locus is open at ${host.appUrl}`,
-  );
+  const settings = await core.handlers['interfaces.get']({});
+  const openai = options.openaiApi === true || settings.openaiApi;
+  const letta = options.lettaApi === true || settings.lettaApi;
+  const endpoints = {
+    url: built ? host.appUrl : host.url,
+    apiUrl: host.url,
+    mcpUrl: `${host.url}/mcp`,
+    openaiUrl: openai ? `${host.url}/v1` : null,
+    lettaUrl: letta ? host.url : null,
+    apiKey: settings.apiKey,
+  };
+  if (output.json) output.out(JSON.stringify(endpoints));
+  else {
+    output.out(
+      built
+        ? `Locus is open at ${host.appUrl}`
+        : `Locus is serving ${options.dataDir} at ${host.url}`,
+    );
+    const line = (label: string, value: string) => output.out(`${label.padEnd(24)}${value}`);
+    line('MCP (Streamable HTTP):', endpoints.mcpUrl);
+    line(
+      'OpenAI-compatible API:',
+      endpoints.openaiUrl ?? 'off (--openai or "locus api openai on")',
+    );
+    line('Letta-compatible API:', endpoints.lettaUrl ?? 'off (--letta or "locus api letta on")');
+    line('API key for these:', settings.apiKey);
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -67,6 +67,8 @@ export interface TurnOptions {
   onEvent?: (event: AgentEvent) => void;
   /** Defaults to the agent's model.maxSteps. */
   maxSteps?: number;
+  /** Messages surfacing must not offer: a retried turn's discarded attempt. */
+  notSurfaced?: readonly string[];
 }
 
 export interface TurnResult {
@@ -314,13 +316,19 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   }
 
   /** Memories for the user's message; a failed search must not fail the turn. */
-  async function surfaceFor(thread: Thread, text: string, budgetTokens: number) {
+  async function surfaceFor(
+    thread: Thread,
+    text: string,
+    budgetTokens: number,
+    exclude: readonly string[] = [],
+  ) {
     if (!options.surfacing || budgetTokens <= 0) return null;
     try {
       return await options.surfacing.surface({
         agentId: thread.agentId,
         text,
         context: await contextMessages(thread.agentId, thread.conversationId),
+        exclude,
         budgetTokens,
       });
     } catch {
@@ -348,6 +356,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       thread,
       text,
       Math.min(agent.model.surfacingTokens, await roomForMemories(thread, model)),
+      turn.notSurfaced,
     );
     const [user, memories] = await appendToContext(
       thread,

@@ -1,4 +1,5 @@
 import type { ContextInspection, ContextSectionId } from '../../shared/contract';
+import { withoutSurfacedBlock } from '../../shared/surfaced-memories';
 import type { ChatModel, ChatTurn } from '../models/chat-model';
 
 /** Which section a `### ` heading of the compiled system turn starts. */
@@ -74,14 +75,25 @@ export async function inspectContext(options: InspectContextOptions): Promise<Co
   const framing = systemTurns.length > 0 ? await count(systemTurns) : 0;
   const core = await piece(parts.core_memory);
   const summary = await piece(parts.summary);
-  const surfaced = await piece(parts.surfaced);
+  const surfacedInSystem = await piece(parts.surfaced);
+  // Surfaced memories sit in the user's turn they were found for (so the
+  // system turn stays cached): counted apart from the messages they precede.
+  let surfacedInTurns = 0;
+  for (const turn of prompt) {
+    if (turn.role !== 'user') continue;
+    const block = turn.content.slice(
+      0,
+      turn.content.length - withoutSurfacedBlock(turn.content).length,
+    );
+    surfacedInTurns += await piece(block);
+  }
   const contextSize = model?.contextSize ?? options.contextSize;
   const tokens: Record<ContextSectionId, number> = {
-    instructions: Math.max(0, framing - core - summary - surfaced),
+    instructions: Math.max(0, framing - core - summary - surfacedInSystem),
     core_memory: core,
     summary,
-    surfaced,
-    messages: Math.max(0, total - framing),
+    surfaced: surfacedInSystem + surfacedInTurns,
+    messages: Math.max(0, total - framing - surfacedInTurns),
     free: Math.max(0, contextSize - total),
   };
   return {

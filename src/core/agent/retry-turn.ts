@@ -5,14 +5,15 @@ import type { Db } from '../storage/sql';
 
 /**
  * Takes the last user turn of a conversation and everything after it out of
- * its context window and returns what the user said, so it can be sent again.
+ * its context window and returns what the user said, so it can be sent again,
+ * and the ids taken back (the new attempt must not be shown the old one).
  * The earlier attempt stays in recall memory: history is never rewritten.
  * Callers make sure no turn of this agent runs meanwhile.
  */
 export async function takeBackLastTurn(
   deps: { db: Db; recall: RecallMemory },
   thread: { agentId: string; conversationId: string },
-): Promise<string> {
+): Promise<{ text: string; takenBack: string[] }> {
   const repo = createConversationsRepo(deps.db);
   const ids = await repo.getContextMessageIds(thread.conversationId);
   const byId = new Map((await deps.recall.getMany(ids)).map((m) => [m.id, m]));
@@ -34,5 +35,5 @@ export async function takeBackLastTurn(
       ids.slice(0, index),
     ),
   );
-  return user.content;
+  return { text: user.content, takenBack: ids.slice(index) };
 }

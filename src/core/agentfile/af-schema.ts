@@ -55,6 +55,8 @@ export const AfToolSchema = z
 
 export const LocusExtensionSchema = z.object({
   formatVersion: z.literal(1),
+  /** The agent's exact name; Letta allows fewer characters in `name`. */
+  name: z.string().min(1).max(500).optional(),
   model: z.record(z.string(), z.unknown()).optional(),
   /** Memory settings (tool profile, consolidation); invalid values fall back to defaults. */
   memory: z.record(z.string(), z.unknown()).optional(),

@@ -6,11 +6,15 @@ import { BUILTIN_TOOLS, DEFAULT_TOOL_RULES } from '../agent/tools';
 import type { createAgents } from '../memory/agents';
 import type { Embedder } from '../models/embedder';
 import type { Db } from '../storage/sql';
+import { createAgentFileRecordsRepo } from '../storage/repos/agent-file-records-repo';
 import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createInertToolsRepo } from '../storage/repos/inert-tools-repo';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
 import { createPassagesRepo } from '../storage/repos/passages-repo';
+import { lettaAgentName, lettaEmbeddingConfig, lettaLlmConfig } from './letta-configs';
 import type { LocusExtension } from './af-schema';
+import { readCarried, textContent } from './carried-record';
+import { FileIds, carriedBlock, carriedIds, carriedMessage, inFileOrder } from './export-carried';
 import { redactSecrets } from './redact-secrets';
 
 export interface ExportDeps {
@@ -44,11 +48,12 @@ export async function allPassages(db: Db, agentId: string): Promise<Passage[]> {
   }
 }
 
-function letttaMessage(m: Message, id: string, agentId: string) {
+/** Letta's message shape; Locus keeps the text, calls and their ids. */
+function lettaMessage(m: Message, id: string, agentId: string) {
   return {
     type: 'message',
     role: m.role,
-    content: m.content ? [{ type: 'text', text: m.content }] : [],
+    content: textContent(m.content),
     name: m.name,
     id,
     agent_id: agentId,
@@ -64,14 +69,26 @@ function letttaMessage(m: Message, id: string, agentId: string) {
   };
 }
 
+/** Letta's tool types for Locus's tools. */
+const TOOL_TYPE: Record<string, string> = {
+  send_message: 'letta_core',
+  conversation_search: 'letta_core',
+  archival_memory_insert: 'letta_core',
+  archival_memory_search: 'letta_core',
+};
+
 /**
- * Writes an agent in Letta's Agent File format. Archival passages and Locus's
- * message kinds go in the agent's `metadata.locus` (a free-form field Letta
- * keeps), so a Locus-to-Locus round trip loses nothing. No secrets: Locus
- * stores none, and the environment-variable fields are written empty.
+ * Writes an agent in Letta's Agent File format, valid for Letta's own
+ * schema. Archival passages, conversations and Locus's message kinds go in
+ * the agent's `metadata.locus` (a free-form field Letta keeps), so a
+ * Locus-to-Locus round trip loses nothing. An agent imported from a file
+ * gets back everything Locus does not act on: its agent type, tool rules,
+ * the file's tool records (never Locus's tools in their place), groups,
+ * other agents, message details. Secrets are blanked.
  */
 export async function exportAgentFile(deps: ExportDeps, agentId: string) {
   const agent = await deps.agents.get(agentId);
+  const carried = readCarried(await createAgentFileRecordsRepo(deps.db).get(agentId));
   const messages = await allMessages(deps.db, agentId);
   const conversationsRepo = createConversationsRepo(deps.db);
   const conversations = await conversationsRepo.listByAgent(agentId);
@@ -83,38 +100,62 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
   const passages = await allPassages(deps.db, agentId);
   const inert = await createInertToolsRepo(deps.db).list(agentId);
 
-  // File ids for everything one record can point at: messages, passages, blocks.
-  const fileIds = new Map([
-    ...messages.map((m, i): [string, string] => [m.id, `message-${i}`]),
-    ...passages.map((p, i): [string, string] => [p.id, `archival-${i}`]),
-    ...agent.blocks.map((b, i): [string, string] => [b.id, `block-${i}`]),
-  ]);
+  const ids = new FileIds(carried ? carriedIds(carried) : []);
+  const fromFile = new Map(carried?.messages.map((m) => [m.locusId, m]) ?? []);
+  // File ids for everything one record can point at: messages, passages, blocks (below).
+  const fileIds = new Map(
+    messages.map((m) => [m.id, fromFile.get(m.id)?.fileId ?? ids.take('message')]),
+  );
+  for (const p of passages) fileIds.set(p.id, ids.take('archival'));
+
+  const blockEntries = new Map(carried?.blocks.map((b) => [b.label, b]) ?? []);
+  const agentBlocks = agent.blocks.map((b) => {
+    const entry = blockEntries.get(b.label);
+    blockEntries.delete(b.label);
+    return entry
+      ? carriedBlock(b, entry)
+      : {
+          id: ids.take('block'),
+          label: b.label,
+          value: b.value,
+          limit: b.limit,
+          description: b.description,
+          read_only: b.readOnly,
+          metadata: {},
+        };
+  });
+  agent.blocks.forEach((b, i) => fileIds.set(b.id, String(agentBlocks[i]!.id)));
   const messageKinds: Record<string, Exclude<Message['kind'], 'chat'>> = {};
   for (const m of messages) if (m.kind !== 'chat') messageKinds[fileIds.get(m.id)!] = m.kind;
 
-  const builtin = BUILTIN_TOOLS.map((tool, i) => ({
-    id: `tool-${i}`,
-    name: tool.name,
-    tool_type: 'letta_core',
-    description: tool.description,
-    source_type: 'python',
-    source_code: null,
-    tags: ['locus_builtin'],
-    json_schema: {
-      name: tool.name,
-      description: tool.description,
-      parameters: paramsJsonSchema(toolParams(tool)),
-    },
-  }));
-  // Blanked again on the way out: a record stored by an older Locus may hold a key.
-  const kept = inert.map((tool, i) => ({
-    ...redactSecrets(tool.record).value,
-    id: `tool-${builtin.length + i}`,
-  }));
-  const tools = [...builtin, ...kept];
+  // An imported agent keeps the file's tools; only Locus's own agents list Locus's.
+  const tools = carried
+    ? [...carried.tools, ...carried.rest.tools].map((t) => redactSecrets(t).value)
+    : [
+        ...BUILTIN_TOOLS.map((tool) => ({
+          id: ids.take('tool'),
+          name: tool.name,
+          tool_type: TOOL_TYPE[tool.name] ?? 'letta_memory_core',
+          description: tool.description,
+          source_type: 'python',
+          source_code: null,
+          tags: ['locus_builtin'],
+          json_schema: {
+            name: tool.name,
+            description: tool.description,
+            parameters: paramsJsonSchema(toolParams(tool)),
+          },
+        })),
+        // Blanked again on the way out: a record stored by an older Locus may hold a key.
+        ...inert.map((tool) => ({ ...redactSecrets(tool.record).value, id: ids.take('tool') })),
+      ];
+  const agentToolIds = carried
+    ? carried.tools.map((t) => String(t.id))
+    : tools.map((t) => String(t.id));
 
   const extension: LocusExtension = {
     formatVersion: 1,
+    name: agent.name,
     // A local path says nothing useful on another machine: keep the file name.
     model: {
       ...agent.model,
@@ -147,69 +188,96 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
     })),
   };
 
-  const fileAgentId = 'agent-0';
+  const fileAgentId = carried?.agentFileId ?? ids.take('agent');
+  // A block of this agent that Locus deleted but another agent in the file still uses.
+  const referenced = new Set(
+    (carried?.rest.agents ?? []).flatMap((a) =>
+      Array.isArray(a.block_ids) ? a.block_ids.map(String) : [],
+    ),
+  );
+  const othersBlocks = [...blockEntries.values()]
+    .filter((entry) => referenced.has(entry.fileId))
+    .map((entry) => ({ ...entry.record, id: entry.fileId }));
+
+  const fileMessages = messages.map((m) => {
+    const native = lettaMessage(m, fileIds.get(m.id)!, fileAgentId);
+    const entry = fromFile.get(m.id);
+    return entry ? carriedMessage(m, entry, native) : native;
+  });
+  let context = contextIds.flatMap((id) => fileIds.get(id) ?? []);
+  if (carried?.systemMessage) {
+    fileMessages.unshift(carried.systemMessage);
+    const unchanged = JSON.stringify(contextIds) === JSON.stringify(carried.context.locusIds);
+    const systemId = String(carried.systemMessage.id);
+    context = unchanged ? carried.context.fileIds : [systemId, ...context];
+  } else if (carried && JSON.stringify(contextIds) === JSON.stringify(carried.context.locusIds)) {
+    context = carried.context.fileIds;
+  }
+
+  const llm = lettaLlmConfig(agent.model);
+  const carriedLlm = carried?.agent.llm_config;
+  const { locus: _stale, ...carriedMetadata } = (carried?.agent.metadata ?? {}) as Record<
+    string,
+    unknown
+  >;
+  const agentRecord = redactSecrets({
+    ...(carried
+      ? {
+          ...carried.agent,
+          ...(carried.locusFile ? { embedding_config: lettaEmbeddingConfig(deps.embedder) } : {}),
+        }
+      : {
+          description: null,
+          agent_type: 'memgpt_agent',
+          tool_rules: [
+            ...DEFAULT_TOOL_RULES.terminal.map((name) => ({ tool_name: name, type: 'exit_loop' })),
+            ...DEFAULT_TOOL_RULES.continue.map((name) => ({
+              tool_name: name,
+              type: 'continue_loop',
+            })),
+          ],
+          tags: [],
+          embedding_config: lettaEmbeddingConfig(deps.embedder),
+          tool_exec_environment_variables: {},
+          secrets: null,
+          memory_blocks: [],
+          tools: [],
+          source_ids: [],
+          files_agents: [],
+          group_ids: [],
+        }),
+    id: fileAgentId,
+    name:
+      carried && agent.name === carried.importedName
+        ? carried.fileName
+        : lettaAgentName(agent.name),
+    system: agent.system,
+    // Locus acts on the context window and temperature; the rest is the file's.
+    llm_config:
+      carriedLlm && typeof carriedLlm === 'object'
+        ? { ...carriedLlm, context_window: llm.context_window, temperature: llm.temperature }
+        : llm,
+    block_ids: agentBlocks.map((b) => String(b.id)),
+    tool_ids: agentToolIds,
+    in_context_message_ids: context,
+    messages: fileMessages,
+    metadata: { ...carriedMetadata, locus: extension },
+  }).value;
+
+  const rest = carried?.rest;
   return {
-    agents: [
-      {
-        id: fileAgentId,
-        name: agent.name,
-        description: null,
-        system: agent.system,
-        agent_type: 'memgpt_agent',
-        block_ids: agent.blocks.map((_b, i) => `block-${i}`),
-        tool_ids: tools.map((t) => t.id),
-        tool_rules: [
-          ...DEFAULT_TOOL_RULES.terminal.map((name) => ({ tool_name: name, type: 'exit_loop' })),
-          ...DEFAULT_TOOL_RULES.continue.map((name) => ({
-            tool_name: name,
-            type: 'continue_loop',
-          })),
-        ],
-        tags: [],
-        llm_config: {
-          model: extension.model?.modelPath ?? null,
-          model_endpoint_type: 'llama.cpp',
-          model_endpoint: null,
-          context_window: agent.model.contextSize,
-          temperature: agent.model.temperature,
-          put_inner_thoughts_in_kwargs: true,
-          handle: null,
-        },
-        embedding_config: {
-          embedding_endpoint_type: 'local',
-          embedding_endpoint: null,
-          embedding_model: deps.embedder.name,
-          embedding_dim: deps.embedder.dimensions,
-          embedding_chunk_size: 300,
-          handle: null,
-        },
-        in_context_message_ids: contextIds.flatMap((id) => fileIds.get(id) ?? []),
-        messages: messages.map((m) => letttaMessage(m, fileIds.get(m.id)!, fileAgentId)),
-        metadata: { locus: extension },
-        tool_exec_environment_variables: {},
-        secrets: null,
-        memory_blocks: [],
-        tools: [],
-        source_ids: [],
-        files_agents: [],
-        group_ids: [],
-      },
-    ],
-    groups: [],
-    blocks: agent.blocks.map((b, i) => ({
-      id: `block-${i}`,
-      label: b.label,
-      value: b.value,
-      limit: b.limit,
-      description: b.description,
-      read_only: b.readOnly,
-      metadata: {},
-    })),
-    files: [],
-    sources: [],
-    tools,
-    mcp_servers: [],
-    metadata: { exported_by: 'locus' },
+    ...(rest?.other ?? {}),
+    agents: [agentRecord, ...(rest?.agents ?? []).map((a) => redactSecrets(a).value)],
+    groups: rest?.groups ?? [],
+    blocks: inFileOrder(
+      [...agentBlocks, ...othersBlocks, ...(rest?.blocks ?? [])],
+      carried?.order.blocks,
+    ),
+    files: rest?.files ?? [],
+    sources: rest?.sources ?? [],
+    tools: inFileOrder(tools, carried?.order.tools),
+    mcp_servers: (rest?.mcp_servers ?? []).map((s) => redactSecrets(s).value),
+    metadata: rest ? rest.metadata : { exported_by: 'locus' },
     created_at: deps.now().toISOString(),
   };
 }

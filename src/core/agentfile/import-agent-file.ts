@@ -18,6 +18,10 @@ import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createInertToolsRepo } from '../storage/repos/inert-tools-repo';
 import { createMessagesRepo, type NewMessage } from '../storage/repos/messages-repo';
 import { createPassagesRepo } from '../storage/repos/passages-repo';
+import { createAgentFileRecordsRepo } from '../storage/repos/agent-file-records-repo';
+import { captureCarried } from './carried-record';
+import { lettaAgentName } from './letta-configs';
+import { fidelityNotes } from './fidelity-notes';
 import { AgentFileSchema, LocusExtensionSchema, type AfAgent, type AfMessage } from './af-schema';
 import { redactSecrets } from './redact-secrets';
 
@@ -61,8 +65,12 @@ export function parseAgentFile(text: string) {
     const issue = parsed.error.issues[0]!;
     fail(issue.message, issue.path.join('.') || 'top level');
   }
+  rawFiles.set(parsed.data, value);
   return parsed.data;
 }
+
+/** The decoded JSON behind a parsed file: validation drops the fields Locus does not read. */
+const rawFiles = new WeakMap<object, unknown>();
 
 /** Labels become prompt tags and tool arguments: lowercase words only, no paths. */
 function safeLabel(raw: string, taken: Set<string>): string {
@@ -135,8 +143,8 @@ export async function importAgentFile(
   const file = parseAgentFile(text);
   const agent = file.agents[0] as AfAgent;
   const notes: string[] = [];
-  if (file.agents.length > 1)
-    notes.push(`Only the first of ${file.agents.length} agents was imported.`);
+  // The other agents are carried to the export; the report says so (fidelityNotes).
+  const raw = rawFiles.get(file);
   if (text.includes('\ufffd')) {
     notes.push(
       'Some characters in the file could not be read (shown as \ufffd); it was probably not saved as UTF-8.',
@@ -191,6 +199,9 @@ export async function importAgentFile(
   const skipped = new Set<string>();
   const seen = new Map<string, string>();
   let repeats = 0;
+  let systemIndex: number | null = null;
+  // The file's message index of each row, so its record can be carried.
+  const rowIndex: number[] = [];
   const isLocusFile = locus !== null;
   for (const [i, m] of agent.messages.entries()) {
     // A message repeated verbatim (a copy-paste or merge slip) is stored
@@ -204,6 +215,7 @@ export async function importAgentFile(
     // Letta stores its compiled system prompt as the first message; Locus
     // compiles its own, so that copy is left out.
     if (!isLocusFile && i === 0 && m.role === 'system') {
+      systemIndex = i;
       skipped.add(m.id);
       notes.push('The compiled system prompt message was left out (Locus builds its own).');
       continue;
@@ -230,6 +242,7 @@ export async function importAgentFile(
       name: m.name ?? null,
       createdAt: timestamp(m.created_at),
     });
+    rowIndex.push(i);
     if (!newIds.has(m.id)) newIds.set(m.id, id);
   }
   if (repeats > 0) {
@@ -252,10 +265,16 @@ export async function importAgentFile(
     );
   }
   const fileArchival = locus?.archival ?? [];
-  const passageIds = new Map(fileArchival.flatMap((p) => (p.id ? [[p.id, newId('passage')]] : [])));
+  // Every passage gets its own id; a file id used twice names the first (a
+  // mutated or hand-edited file must not make two rows share a key).
+  const newPassageIds = fileArchival.map(() => newId('passage'));
+  const passageIds = new Map<string, string>();
+  fileArchival.forEach((p, i) => {
+    if (p.id && !passageIds.has(p.id)) passageIds.set(p.id, newPassageIds[i] as string);
+  });
   const fileSuccessors = fileArchival.map((p) => p.superseded_by ?? null);
-  const passages: Passage[] = fileArchival.map((p) => ({
-    id: (p.id ? passageIds.get(p.id) : undefined) ?? newId('passage'),
+  const passages: Passage[] = fileArchival.map((p, i) => ({
+    id: newPassageIds[i] as string,
     agentId,
     text: p.text,
     tags: p.tags,
@@ -283,9 +302,12 @@ export async function importAgentFile(
 
   return deps.db.transaction(async (tx) => {
     const agentsRepo = createAgentsRepo(tx);
-    let name = safeName(agent.name);
+    // A Locus export carries the exact name; Letta's `name` allows fewer characters.
+    const fileName =
+      locus?.name && lettaAgentName(locus.name) === agent.name ? locus.name : agent.name;
+    let name = safeName(fileName);
     for (let n = 2; await agentsRepo.getByName(name); n++) {
-      name = `${safeName(agent.name).slice(0, 180)} (imported${n > 2 ? ` ${n - 1}` : ''})`;
+      name = `${safeName(fileName).slice(0, 180)} (imported${n > 2 ? ` ${n - 1}` : ''})`;
     }
     const settings = ModelSettingsSchema.safeParse({
       ...(agent.llm_config?.context_window
@@ -314,8 +336,8 @@ export async function importAgentFile(
     });
 
     const labels = new Set<string>();
-    // File block id -> this database's, for past facts that name a block as their successor.
-    const fileBlockIds = new Map<string, string>();
+    // File block id -> the block stored here (past facts may name a block as their successor).
+    const storedBlocks = new Map<string, Block>();
     const blocksRepo = createBlocksRepo(tx);
     let blockCount = 0;
     for (const [i, blockId] of agent.block_ids.entries()) {
@@ -344,7 +366,7 @@ export async function importAgentFile(
         updatedAt: now,
       };
       await blocksRepo.insert(block);
-      fileBlockIds.set(blockId, block.id);
+      storedBlocks.set(blockId, block);
       blockCount++;
     }
 
@@ -384,7 +406,7 @@ export async function importAgentFile(
     for (const [i, successor] of fileSuccessors.entries()) {
       const passage = passages[i] as Passage;
       if (successor && !passage.supersededBy)
-        passage.supersededBy = fileBlockIds.get(successor) ?? null;
+        passage.supersededBy = storedBlocks.get(successor)?.id ?? null;
     }
     let stored = 0;
     for (const chunk of chunks(passages)) {
@@ -433,6 +455,19 @@ export async function importAgentFile(
         `${secrets} secret value${secrets === 1 ? ' (a key, token or password) was' : 's (keys, tokens or passwords) were'} removed from the tool records.`,
       );
     }
+    // What the file says that Locus does not act on, kept to be exported unchanged.
+    const carried = captureCarried({
+      raw,
+      locusFile: isLocusFile,
+      importedName: name,
+      blocks: storedBlocks,
+      messages: rows.map((stored, i) => ({ index: rowIndex[i] as number, stored })),
+      systemMessageIndex: systemIndex,
+      contextLocusIds: [...new Set(contexts[0] ?? [])],
+      blank: (value) => redactSecrets(value).value,
+    });
+    if (carried) await createAgentFileRecordsRepo(tx).set(agentId, carried);
+    notes.push(...fidelityNotes(raw));
     return {
       agentId,
       name,

@@ -7,6 +7,7 @@ export interface JournalEntry {
   text: string;
   createdAt: string;
   source: string;
+  tags?: string[];
 }
 
 type Line = { type: 'capture'; entry: JournalEntry } | { type: 'done'; id: string };

@@ -27,19 +27,32 @@ export function createCaptures(deps: CapturesDeps) {
     agentId: string;
     text: string;
     createdAt: string;
+    tags?: string[];
+    source?: string;
   }): Promise<Passage> {
     const existing = await archival.findBySource('capture', entry.id);
     if (existing) return existing;
-    return archival.insert(entry.agentId, {
-      text: entry.text,
-      tags: [CAPTURE_TAG],
-      source: { kind: 'capture', ref: entry.id },
-      createdAt: entry.createdAt,
-    });
+    return archival.insert(
+      entry.agentId,
+      {
+        text: entry.text,
+        tags: [...new Set([CAPTURE_TAG, ...(entry.tags ?? [])])],
+        source: { kind: 'capture', ref: entry.id },
+        createdAt: entry.createdAt,
+      },
+      // A note an MCP client filed shows as the client's in the activity feed.
+      { actor: entry.source === 'mcp' ? 'mcp' : 'user' },
+    );
   }
 
   return {
-    async add(agentId: string, text: string, source: string): Promise<Passage> {
+    /** Tags are added to "note" (MCP clients and scripts file their notes). */
+    async add(
+      agentId: string,
+      text: string,
+      source: string,
+      tags: string[] = [],
+    ): Promise<Passage> {
       const trimmed = text.trim();
       if (!trimmed)
         throw new LocusError('INVALID_INPUT', 'The note is empty; type something to save.');
@@ -58,6 +71,7 @@ export function createCaptures(deps: CapturesDeps) {
         text: trimmed,
         createdAt: deps.clock.now().toISOString(),
         source,
+        ...(tags.length > 0 ? { tags } : {}),
       };
       journal?.append(entry);
       const passage = await store(entry);

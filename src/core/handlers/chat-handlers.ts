@@ -40,6 +40,7 @@ export function createChatHandlers(
     thread: { agentId: string; conversationId: string },
     text: string,
     turnId: string,
+    notSurfaced: readonly string[] = [],
   ) => {
     const { agentId, conversationId } = thread;
     const controller = new AbortController();
@@ -49,6 +50,7 @@ export function createChatHandlers(
       const result = await runtime.send(agentId, text, {
         conversationId,
         signal: controller.signal,
+        notSurfaced,
         onEvent: (event) => events.emit('agent', { agentId, conversationId, turnId, event }),
       });
       return { turnId, ...result };
@@ -104,8 +106,8 @@ export function createChatHandlers(
         );
       }
       const thread = await runtime.threadOf(agentId, conversationId);
-      const text = await takeBackLastTurn(deps, thread);
-      return run(thread, text, turnId);
+      const { text, takenBack } = await takeBackLastTurn(deps, thread);
+      return run(thread, text, turnId, takenBack);
     },
   };
 }

@@ -48,6 +48,18 @@ type MemoryHandlers = Pick<
 /** Calls made by a person through a UI or the CLI: edits are attributed to the user. */
 export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
   const { agents, coreMemory, archival, recall, indexer, events, stopSignal } = deps;
+  // Another agent's passage reads as missing, so ids cannot be probed across agents.
+  const passageOf = async (agentId: string, passageId: string) => {
+    const passage = await archival.get(passageId);
+    if (passage.agentId !== agentId) {
+      throw new LocusError(
+        'PASSAGE_NOT_FOUND',
+        `No archival passage has id "${passageId}" in this agent's memory.`,
+        { id: passageId },
+      );
+    }
+    return passage;
+  };
   return {
     'agents.list': () => agents.list(),
     'agents.get': ({ agentId }) => agents.get(agentId),
@@ -66,13 +78,14 @@ export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
     },
 
     'blocks.list': ({ agentId }) => coreMemory.list(agentId),
-    'blocks.create': ({ agentId, block }) => coreMemory.create(agentId, block),
-    'blocks.setValue': ({ agentId, label, value }) =>
-      coreMemory.rewrite(agentId, label, value, 'user'),
+    'blocks.create': ({ agentId, block, actor }) =>
+      coreMemory.create(agentId, block, undefined, actor ?? 'user'),
+    'blocks.setValue': ({ agentId, label, value, actor }) =>
+      coreMemory.rewrite(agentId, label, value, actor ?? 'user'),
     'blocks.updateSettings': ({ agentId, label, ...patch }) =>
       coreMemory.updateSettings(agentId, label, patch),
-    'blocks.delete': async ({ agentId, label }) => {
-      await coreMemory.remove(agentId, label);
+    'blocks.delete': async ({ agentId, label, actor }) => {
+      await coreMemory.remove(agentId, label, actor ?? 'user');
       return { deleted: true };
     },
     'blocks.history': async ({ agentId, label, limit }) =>
@@ -84,18 +97,22 @@ export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
       })),
     'blocks.undo': ({ agentId, label }) => coreMemory.undo(agentId, label, 'user'),
 
-    'archival.insert': async ({ agentId, text, tags }) => {
+    'archival.insert': async ({ agentId, text, tags, actor }) => {
       await agents.get(agentId);
-      return archival.insert(agentId, {
-        text,
-        tags: tags ?? [],
-        source: { kind: 'user', ref: null },
-      });
+      return archival.insert(
+        agentId,
+        { text, tags: tags ?? [], source: { kind: 'user', ref: null } },
+        { actor: actor ?? 'user' },
+      );
     },
     'archival.search': ({ agentId, ...query }) => archival.search(agentId, query),
-    'archival.update': ({ passageId, ...patch }) => archival.update(passageId, patch),
-    'archival.delete': async ({ passageId }) => {
-      await archival.remove(passageId);
+    'archival.update': async ({ passageId, agentId, actor, ...patch }) => {
+      if (agentId) await passageOf(agentId, passageId);
+      return archival.update(passageId, patch, { actor: actor ?? 'user' });
+    },
+    'archival.delete': async ({ passageId, agentId, actor }) => {
+      if (agentId) await passageOf(agentId, passageId);
+      await archival.remove(passageId, { actor: actor ?? 'user' });
       return { deleted: true };
     },
     // Every memory waiting for the current embedder: passages, then messages.

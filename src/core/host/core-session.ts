@@ -17,7 +17,7 @@ export interface CoreSessionOptions {
   clock?: Clock;
 }
 
-const EVENTS: EventName[] = ['progress', 'agent', 'memory'];
+const EVENTS: EventName[] = ['progress', 'agent', 'memory', 'memory.changed'];
 /** Calls that can run for minutes; a swap refuses to wait for them. */
 const LONG_CALLS = new Set<string>([
   'chat.send',

@@ -25,6 +25,21 @@ export interface HttpHostOptions {
   staticDir?: string;
   /** Largest accepted request body. Defaults to 4 MB. */
   maxBodyBytes?: number;
+  /** More APIs on the same port and token (MCP, OpenAI, Letta); see HostRoute. */
+  routes?: readonly HostRoute[];
+  /** Long-lived keys the routes accept besides the per-run token (read per request, so a new key works at once). */
+  apiKeys?: () => Promise<readonly string[]>;
+}
+
+/**
+ * An API served beside /api on the same loopback port. The host has checked
+ * the Host header, the origin and the token before handle() runs; refuse()
+ * lets each API answer those refusals in its own clients' error shape.
+ */
+export interface HostRoute {
+  matches(pathname: string): boolean;
+  handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void>;
+  refuse?(res: http.ServerResponse, status: number, code: ErrorCode, message: string): void;
 }
 
 export interface HttpHost {
@@ -37,13 +52,23 @@ export interface HttpHost {
 }
 
 const EVENT_NAMES: EventName[] = ['progress', 'agent', 'memory', 'memory.changed'];
+/** Where another process asks the holder of a data folder to let go of it (owner-host). */
+export const HAND_OVER_PATH = '/api/owner/hand-over';
+/** On a call's reply: the id of the last event sent before it (see remote-core). */
+export const EVENTS_SENT_HEADER = 'x-locus-events-sent';
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
+    ...headers,
   });
   res.end(text);
 }
@@ -65,7 +90,7 @@ function sameToken(given: string | null | undefined, token: string): boolean {
 }
 
 /** Reads the body; an oversized one is drained (so the client gets the 413) but not kept. */
-function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+export function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
@@ -83,6 +108,27 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
 }
 
 /**
+ * A request body as JSON for the APIs beside /api (MCP, OpenAI, Letta):
+ * not JSON, or nested deeper than any call needs (a stack overflow in a
+ * validator otherwise), is INVALID_INPUT.
+ */
+export function parseJsonBody(text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new LocusError('INVALID_INPUT', 'The request body is not valid JSON.');
+  }
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw new LocusError(
+      'INVALID_INPUT',
+      `The request body nests more than ${MAX_JSON_DEPTH} levels deep; no request takes that.`,
+    );
+  }
+  return value;
+}
+
+/**
  * Serves the core on loopback only, for the renderer running in a plain
  * browser (development, e2e tests). Every API request needs the per-run token;
  * the Host header must be the loopback address (so a web page cannot reach it
@@ -92,7 +138,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const token = options.token ?? crypto.randomBytes(24).toString('base64url');
   const limit = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const streams = new Set<http.ServerResponse>();
+  let eventSeq = 0;
+  const routes = options.routes ?? [];
   let origin = '';
+  let allowedHosts = new Set<string>();
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -104,6 +153,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   // A client that vanishes mid-request must never take the process down.
   server.on('clientError', (_error, socket) => socket.destroy());
 
+  async function authorized(given: string | null | undefined): Promise<boolean> {
+    if (!given) return false;
+    if (sameToken(given, token)) return true;
+    const keys = (await options.apiKeys?.().catch(() => [])) ?? [];
+    return keys.some((key) => sameToken(given, key));
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     let url: URL;
     try {
@@ -112,27 +168,33 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       sendError(res, 400, 'INVALID_INPUT', 'The request address is not a valid URL.');
       return;
     }
-    if (req.headers.host !== new URL(origin).host) {
-      sendError(res, 403, 'FORBIDDEN', 'Locus only answers requests addressed to 127.0.0.1.');
+    const route = routes.find((r) => r.matches(url.pathname));
+    const refuse = (status: number, code: ErrorCode, message: string): void =>
+      route?.refuse
+        ? route.refuse(res, status, code, message)
+        : sendError(res, status, code, message);
+    // A page on some other site can point its own DNS name at 127.0.0.1
+    // (rebinding); only requests addressed to loopback by name are answered.
+    if (!allowedHosts.has(req.headers.host ?? '')) {
+      refuse(403, 'FORBIDDEN', 'Locus only answers requests addressed to 127.0.0.1.');
       return;
     }
-    if (url.pathname.startsWith('/api/')) {
+    if (url.pathname.startsWith('/api/') || route) {
       const sentOrigin = req.headers.origin;
       if (sentOrigin && sentOrigin !== origin) {
-        sendError(res, 403, 'FORBIDDEN', 'Cross-origin requests are not allowed.');
+        refuse(403, 'FORBIDDEN', 'Cross-origin requests are not allowed.');
         return;
       }
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      const given = bearer ?? url.searchParams.get('token');
-      if (!sameToken(given, token)) {
-        sendError(
-          res,
-          401,
-          'UNAUTHORIZED',
-          'Missing or wrong token. Open the address Locus printed.',
-        );
+      const given = bearer ?? (route ? null : url.searchParams.get('token'));
+      // An API key is for the APIs it was made for (MCP, OpenAI, Letta); the
+      // whole contract at /api (settings, files, the key itself) needs the
+      // per-run token, which only this user's processes can read.
+      if (!(route ? await authorized(given) : sameToken(given, token))) {
+        refuse(401, 'UNAUTHORIZED', 'Missing or wrong token. Open the address Locus printed.');
         return;
       }
+      if (route) return route.handle(req, res, url);
       if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res);
       const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname)?.[1];
       if (!call || req.method !== 'POST') {
@@ -164,7 +226,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
         );
         return;
       }
-      sendJson(res, 200, await dispatch(options.handlers, call, input));
+      const result = await dispatch(options.handlers, call, input);
+      // The events this call caused went out first on the event stream, but a
+      // client may read this reply before them; the number lets it wait.
+      sendJson(res, 200, result, { [EVENTS_SENT_HEADER]: String(eventSeq) });
       return;
     }
     await serveStatic(url.pathname, res);
@@ -219,7 +284,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   const unsubscribe = EVENT_NAMES.map((name) =>
     options.events.on(name, (payload: ServerEvents[typeof name]) => {
-      const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+      eventSeq += 1;
+      const frame = `id: ${eventSeq}\nevent: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
       for (const stream of streams) stream.write(frame);
     }),
   );
@@ -230,6 +296,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   });
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   return {
     url: origin,
     token,

@@ -47,6 +47,8 @@ export interface SurfaceRequest {
   text: string;
   /** The agent's context window before the user's message joins it. */
   context: readonly Message[];
+  /** Message ids never to offer (a retried turn's discarded attempt). */
+  exclude?: readonly string[];
   /** Budget of the block in estimated tokens; 0 surfaces nothing. */
   budgetTokens: number;
 }
@@ -83,7 +85,7 @@ export function createSurfacing(options: { archival: ArchivalMemory; recall: Rec
 
     // What the model already sees: the context's messages, and what
     // earlier turns in it were given.
-    const inContext = new Set<string>();
+    const inContext = new Set<string>(request.exclude ?? []);
     for (const message of request.context) {
       if (message.kind === MEMORIES_KIND) {
         for (const item of parseSurfacedBlock(message.content)?.items ?? []) {

@@ -10,6 +10,7 @@ import { conversations } from './1796530690761_conversations';
 import { halfvecEmbeddings } from './1796533858950_halfvec_embeddings';
 import { memoryPipeline } from './1796530949925_memory_pipeline';
 import { searchText } from './1796531569788_search_text';
+import { agentFileRecords } from './1796537536936_agent_file_records';
 import { changeNotifications } from './1796531494179_change_notifications';
 import { searchFunctionPath } from './1796552012497_search_function_path';
 
@@ -35,6 +36,7 @@ export const migrations: readonly Migration[] = [
   halfvecEmbeddings,
   memoryPipeline,
   searchText,
+  agentFileRecords,
   changeNotifications,
   searchFunctionPath,
 ];
