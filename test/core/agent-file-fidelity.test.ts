@@ -77,6 +77,23 @@ describe('Agent File fidelity with Letta', () => {
     });
   }
 
+  for (const [name, original] of lettaWrittenFiles()) {
+    it(`${name}: Locus's export imports again with the same messages, the compiled prompt still left out`, async () => {
+      const { core, report, exported } = await importThenExport(original);
+      const again = await call(core.handlers, 'agentfile.import', {
+        text: JSON.stringify(exported),
+      });
+      expect([again.messages, again.passages]).toEqual([report.messages, report.passages]);
+      const twice = JSON.parse(
+        (await call(core.handlers, 'agentfile.export', { agentId: again.agentId })).text,
+      ) as Json;
+      expect(twice.agents[0].messages).toEqual(exported.agents[0].messages);
+      expect(twice.agents[0].in_context_message_ids).toEqual(
+        exported.agents[0].in_context_message_ids,
+      );
+    });
+  }
+
   it('says in the import report what Locus keeps, honours and does not', async () => {
     const workflow = (await importThenExport(workflowAgentFile())).report.notes.join('\n');
     expect(workflow).toContain('Letta agent type "workflow_agent" is kept in the file');

@@ -76,6 +76,11 @@ export const LocusExtensionSchema = z.object({
     )
     .max(10_000)
     .optional(),
+  /**
+   * The file id of the Letta compiled system prompt Locus carried through
+   * from an imported file: not part of Locus's history, so left out again.
+   */
+  systemMessageId: id.optional(),
   /** Locus message kinds that Letta has no field for, by message id. */
   messageKinds: z.record(z.string(), z.enum(MessageKinds)).optional(),
   archival: z

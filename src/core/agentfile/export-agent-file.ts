@@ -162,6 +162,7 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
       modelPath: agent.model.modelPath ? path.basename(agent.model.modelPath) : null,
     },
     messageKinds,
+    ...(carried?.systemMessage ? { systemMessageId: String(carried.systemMessage.id) } : {}),
     memory: agent.memory,
     conversations: conversations.map((c, i) => ({
       name: c.name,

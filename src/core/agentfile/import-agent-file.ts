@@ -213,8 +213,9 @@ export async function importAgentFile(
     }
     seen.set(m.id, serialized);
     // Letta stores its compiled system prompt as the first message; Locus
-    // compiles its own, so that copy is left out.
-    if (!isLocusFile && i === 0 && m.role === 'system') {
+    // compiles its own, so that copy is left out (and a Locus file names
+    // the one it carried through, so a round trip leaves it out too).
+    if (i === 0 && m.role === 'system' && (!isLocusFile || m.id === locus.systemMessageId)) {
       systemIndex = i;
       skipped.add(m.id);
       notes.push('The compiled system prompt message was left out (Locus builds its own).');
