@@ -107,36 +107,37 @@ export function renderMarkdown(results: BenchResults): string {
     const budgetRows = (set: { budgets: BudgetScore[] }) =>
       set.budgets.map((b) => row([b.budget, b.evidence, b.medianTokens, b.meanTokens, b.surfaced]));
     out.push('## Memory surfacing', '', `Embedder ${sf.embedder}; estimated tokens.`, '');
+    const budgetHeader = header([
+      'Budget',
+      'Evidence in block %',
+      'Median tokens',
+      'Mean tokens',
+      'Questions given memories %',
+    ]);
     if (sf.locomo) {
-      const c = sf.locomo.crossConversation;
+      const l = sf.locomo;
       out.push(
-        `LoCoMo, categories 1-4 (${sf.locomo.questions} questions):`,
+        `LoCoMo, categories 1-4 (${l.questions} questions, ${l.conversations} conversations; stored in ${l.seconds.store} s, asked in ${l.seconds.questions} s):`,
         '',
-        ...header([
-          'Budget',
-          'Evidence in block %',
-          'Median tokens',
-          'Mean tokens',
-          'Questions given memories %',
-        ]),
-        ...budgetRows(sf.locomo),
+        ...budgetHeader,
+        ...budgetRows(l),
         '',
-        `Cross-conversation (each question asked of the next conversation's memory, budget ${c.budget}): mean ${c.meanTokens} tokens, memories given to ${c.surfaced}% of ${c.questions} questions.`,
+        "Cross-conversation (each question asked of the next conversation's memory):",
+        '',
+        ...header(['Budget', 'Mean tokens', 'Median tokens', 'Questions given memories %']),
+        ...l.crossConversation.map((c) =>
+          row([c.budget, c.meanTokens, c.medianTokens, c.surfaced]),
+        ),
         '',
       );
     }
     if (sf.longmemeval) {
+      const l = sf.longmemeval;
       out.push(
-        `LongMemEval dev, padded to ${sf.longmemeval.sessions} sessions (${sf.longmemeval.questions} questions):`,
+        `LongMemEval dev, padded to ${l.sessions} sessions (${l.questions} questions, ${l.haystacks} of ${l.ofHaystacks} haystacks; stored in ${l.seconds.store} s, asked in ${l.seconds.questions} s):`,
         '',
-        ...header([
-          'Budget',
-          'Evidence in block %',
-          'Median tokens',
-          'Mean tokens',
-          'Questions given memories %',
-        ]),
-        ...budgetRows(sf.longmemeval),
+        ...budgetHeader,
+        ...budgetRows(l),
         '',
       );
     }

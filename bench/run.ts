@@ -15,7 +15,6 @@ import { runPeersBench, type PeerSystemId } from './peers/peers-bench';
 import { runScaleBench } from './scale/scale-bench';
 import { runStartupBench } from './startup/startup-bench';
 import { runSurfacingBench } from './surfacing/surfacing-bench';
-import { DEFAULT_SURFACING_TOKENS } from '../src/core/memory/surfacing/surfacing';
 import { runTokenReuseBench } from './tokens/token-reuse-bench';
 
 const SUITES = [
@@ -58,6 +57,9 @@ const USAGE = `npm run bench -- [options]
   --turns <n>             turns of the tokens suite (default: 50, or 8 with --quick)
   --runs <n>              runs per command in the startup suite (default: 7)
   --compare <checkout>    startup: also time another checkout's bin/locus.js
+  --surfacing-sets a,b    surfacing: locomo, longmemeval or both (default: both)
+  --surfacing-conversations <n>  surfacing: the first n LoCoMo conversations (default: all)
+  --surfacing-haystacks <n>      surfacing: the first n padded LongMemEval haystacks (default: all)
   --systems a,b           peers: any of locus, lancedb, sqlite, mem0 (default: all)
                           (--sizes also sets the peers suite's sizes; default 10000,100000)
 `;
@@ -96,6 +98,9 @@ async function main(): Promise<void> {
       runs: { type: 'string' },
       compare: { type: 'string' },
       systems: { type: 'string' },
+      'surfacing-sets': { type: 'string' },
+      'surfacing-conversations': { type: 'string' },
+      'surfacing-haystacks': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -223,16 +228,19 @@ async function main(): Promise<void> {
         `neither ${locomoFile} nor ${lmeFile} was found (the data is not in the repo).`,
       );
     } else {
-      const locomo = haveLocomo ? loadLocomo(locomoFile) : undefined;
-      const lme = haveLme ? loadLongMemEval(lmeFile) : undefined;
+      const sets = values['surfacing-sets']?.split(',') ?? ['locomo', 'longmemeval'];
+      const locomo = haveLocomo && sets.includes('locomo') ? loadLocomo(locomoFile) : undefined;
+      const lme = haveLme && sets.includes('longmemeval') ? loadLongMemEval(lmeFile) : undefined;
+      const conversations = Number(values['surfacing-conversations'] ?? (quick ? 2 : Infinity));
+      const haystacks = values['surfacing-haystacks'];
       results.surfacing = await runSurfacingBench({
         // The real sentence model: surfacing is about what a user would get.
         embedder:
           embedders.find((e) => !e.label.startsWith('fake')) ?? (embedders[0] as RetrievalEmbedder),
-        ...(locomo ? { locomo: quick ? locomo.slice(0, 2) : locomo } : {}),
+        ...(locomo ? { locomo: locomo.slice(0, conversations) } : {}),
         ...(lme ? { longmemeval: quick ? lme.slice(0, 24) : lme } : {}),
-        paddedSessions: quick ? 10 : 40,
-        defaultBudget: DEFAULT_SURFACING_TOKENS,
+        ...(haystacks ? { longmemevalLimit: Number(haystacks) } : {}),
+        paddedSessions: Number(values['padded-sessions'] ?? (quick ? 10 : 40)),
         ...reuse,
         log,
       });

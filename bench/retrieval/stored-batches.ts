@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCore, type Core } from '../../src/core/create-core';
+import type { ChatModel } from '../../src/core/models/chat-model';
 import { migrations } from '../../src/core/storage/migrations/registry';
 import type { CachingEmbedder } from '../embedding-cache';
 import type { Haystack } from './dataset';
@@ -22,6 +23,8 @@ export async function withBatchCore(
     name: string;
     reuseDir?: string;
     log?: (line: string) => void;
+    /** For suites that run turns (surfacing). */
+    chatModel?: ChatModel;
   },
   fn: (core: Core, ingested: Ingested[], ingestSeconds: number) => Promise<void>,
 ): Promise<void> {
@@ -33,6 +36,7 @@ export async function withBatchCore(
   const core = await createCore({
     embedder: { ...embedder, dispose: async () => undefined },
     ...(stored ? { dataDir: stored.dataDir } : {}),
+    ...(options.chatModel ? { chatModel: options.chatModel } : {}),
   });
   try {
     const started = performance.now();

@@ -1,10 +1,7 @@
 import type { Core } from '../../src/core/create-core';
-import {
-  createSurfacing,
-  fitBudget,
-  type Candidate,
-} from '../../src/core/memory/surfacing/surfacing';
-import type { SurfacedBlock } from '../../src/shared/surfaced-memories';
+import { DEFAULT_SURFACING_TOKENS, MEMORIES_KIND } from '../../src/core/memory/surfacing/surfacing';
+import { createScriptedModel } from '../../src/core/models/scripted-model';
+import { parseSurfacedBlock, type SurfacedBlock } from '../../src/shared/surfaced-memories';
 import type { CachingEmbedder } from '../embedding-cache';
 import { toHaystack, type Conversation } from '../locomo/locomo-data';
 import { paddedHaystacks, type RawLongMemEvalQuestion } from '../longmemeval/longmemeval-data';
@@ -31,13 +28,30 @@ export interface SurfacingSetResult {
   budgets: BudgetScore[];
 }
 
+export interface CrossConversation {
+  budget: number;
+  questions: number;
+  meanTokens: number;
+  medianTokens: number;
+  /** Share of questions given any memory at all (%). */
+  surfaced: number;
+}
+
 export interface SurfacingResult {
   embedder: string;
   locomo?: SurfacingSetResult & {
+    conversations: number;
     /** Each question asked of the next conversation's memory, at the default budget. */
-    crossConversation: { budget: number; questions: number; meanTokens: number; surfaced: number };
+    crossConversation: CrossConversation[];
+    seconds: { store: number; questions: number };
   };
-  longmemeval?: SurfacingSetResult & { sessions: number };
+  longmemeval?: SurfacingSetResult & {
+    sessions: number;
+    /** Haystacks (questions with evidence) measured, of those in the set. */
+    haystacks: number;
+    ofHaystacks: number;
+    seconds: { store: number; questions: number };
+  };
 }
 
 export interface SurfacingBenchOptions {
@@ -46,8 +60,11 @@ export interface SurfacingBenchOptions {
   longmemeval?: RawLongMemEvalQuestion[];
   /** Sessions per padded LongMemEval haystack; defaults to 40. */
   paddedSessions?: number;
-  /** The budget cross-conversation precision is measured at. */
-  defaultBudget: number;
+  /**
+   * Only the first n padded LongMemEval haystacks (padding still draws from
+   * every question's sessions, so a slice's haystacks are the full run's).
+   */
+  longmemevalLimit?: number;
   reuseDir?: string;
   log?: (line: string) => void;
 }
@@ -59,67 +76,94 @@ interface Asked {
   turns: Array<Set<string>>;
 }
 
+/** Enough window that the runtime's cap (a quarter of what is left) never binds below 2,000. */
+const CONTEXT_SIZE = 32_768;
+
 /**
- * Memory surfacing measured as issue 18 describes: each haystack is stored
- * as an agent's memory (its turns as messages and as passages, as in the
- * retrieval suites), each question is sent as the user's message with an
- * empty context window, and the block surfacing would give the model is
- * scored at several budgets: the share of the evidence turns it holds and
- * its size in (estimated) tokens.
+ * Memory surfacing measured as issue 18 describes, on what lands in front of
+ * the model: each haystack is stored as an agent's memory (its turns as
+ * messages and as passages, as in the retrieval suites); each question is
+ * sent as the user's message through the agent runtime (a scripted model
+ * that just replies), in a new conversation deleted afterwards, and the
+ * "memories" message stored with it is scored at each budget (the agent's
+ * surfacing setting): the share of the evidence turns it holds and its size
+ * in the estimated tokens budgets count.
  */
 export async function runSurfacingBench(options: SurfacingBenchOptions): Promise<SurfacingResult> {
   const log = options.log ?? (() => undefined);
   const { label, embedder } = options.embedder;
   const result: SurfacingResult = { embedder: label };
   const budgets = [...SURFACING_BUDGETS];
+  // Precision is the default budget's (the others would double the run).
+  const crossBudgets = [DEFAULT_SURFACING_TOKENS];
+  const chatModel = () =>
+    createScriptedModel({
+      contextSize: CONTEXT_SIZE,
+      script: () => ({
+        thinking: 'Replying.',
+        tool: 'send_message',
+        arguments: { message: 'OK.' },
+      }),
+    });
 
   if (options.locomo) {
     const haystacks = options.locomo.map(toHaystack);
-    const asked: Asked[] = [];
-    let cross: Array<SurfacedBlock | null> = [];
+    let asked: Asked[] = [];
+    let cross: Asked[] = [];
+    const seconds = { store: 0, questions: 0 };
     await withBatchCore(
-      { batch: haystacks, label, embedder, name: 'locomo', ...reuse(options), log },
-      async (core, ingested) => {
-        const surfacing = createSurfacing({ archival: core.archival, recall: core.recall });
-        for (const data of ingested) {
-          for (const query of data.haystack.queries) {
-            asked.push(await ask(core, surfacing, data, query, budgets));
-          }
-        }
+      {
+        batch: haystacks,
+        label,
+        embedder,
+        name: 'locomo',
+        chatModel: chatModel(),
+        ...reuse(options),
+        log,
+      },
+      async (core, ingested, storeSeconds) => {
+        seconds.store = round(storeSeconds, 1);
+        const started = performance.now();
+        asked = await askAll(core, ingested, (data) => data, budgets);
+        log(`Surfacing [${label}]: LoCoMo asked (${elapsed(started)} s)`);
         // Questions of one conversation asked of the next one's memory, where
         // nothing relevant exists: what surfaces there is noise.
-        cross = [];
-        for (const [i, data] of ingested.entries()) {
-          const other = ingested[(i + 1) % ingested.length] as Ingested;
-          for (const query of data.haystack.queries) {
-            const found = await surfacing.candidates({
-              agentId: other.agentId,
-              text: query.text,
-              context: [],
-            });
-            cross.push(fitBudget(found, options.defaultBudget));
-          }
-        }
-        log(`Surfacing [${label}]: LoCoMo scored`);
+        cross = await askAll(
+          core,
+          ingested,
+          (_data, i) => ingested[(i + 1) % ingested.length] as Ingested,
+          crossBudgets,
+        );
+        seconds.questions = elapsed(started);
+        log(`Surfacing [${label}]: LoCoMo scored (${seconds.questions} s)`);
       },
     );
     result.locomo = {
       ...score(asked, budgets),
-      crossConversation: {
-        budget: options.defaultBudget,
-        questions: cross.length,
-        meanTokens: round(mean(cross.map((b) => b?.tokens ?? 0)), 1),
-        surfaced: round((100 * cross.filter((b) => b !== null).length) / cross.length, 1),
-      },
+      conversations: haystacks.length,
+      crossConversation: crossBudgets.map((budget, b) => {
+        const tokens = cross.map((a) => a.blocks[b]?.tokens ?? 0);
+        return {
+          budget,
+          questions: cross.length,
+          meanTokens: round(mean(tokens), 1),
+          medianTokens: percentile(tokens, 50),
+          surfaced: round(
+            (100 * cross.filter((a) => a.blocks[b] !== null).length) / cross.length,
+            1,
+          ),
+        };
+      }),
+      seconds,
     };
   }
 
   if (options.longmemeval) {
     const sessions = options.paddedSessions ?? 40;
-    const haystacks = paddedHaystacks(options.longmemeval, sessions).filter(
-      (h) => h.queries.length > 0,
-    );
+    const all = paddedHaystacks(options.longmemeval, sessions).filter((h) => h.queries.length > 0);
+    const haystacks = all.slice(0, options.longmemevalLimit ?? all.length);
     const asked: Asked[] = [];
+    const seconds = { store: 0, questions: 0 };
     // The same batches as the retrieval suite, so a kept database serves both.
     for (let from = 0; from < haystacks.length; from += 40) {
       await withBatchCore(
@@ -128,57 +172,115 @@ export async function runSurfacingBench(options: SurfacingBenchOptions): Promise
           label,
           embedder,
           name: 'longmemeval-padded',
+          chatModel: chatModel(),
           ...reuse(options),
           log,
         },
-        async (core, ingested) => {
-          const surfacing = createSurfacing({ archival: core.archival, recall: core.recall });
-          for (const data of ingested) {
-            for (const query of data.haystack.queries) {
-              asked.push(await ask(core, surfacing, data, query, budgets));
-            }
-          }
+        async (core, ingested, storeSeconds) => {
+          seconds.store += storeSeconds;
+          const started = performance.now();
+          asked.push(...(await askAll(core, ingested, (data) => data, budgets)));
+          seconds.questions += (performance.now() - started) / 1000;
         },
       );
       log(
-        `Surfacing [${label}]: LongMemEval ${Math.min(from + 40, haystacks.length)} of ${haystacks.length}`,
+        `Surfacing [${label}]: LongMemEval ${Math.min(from + 40, haystacks.length)} of ${haystacks.length} (stored in ${round(seconds.store, 1)} s so far)`,
       );
     }
-    result.longmemeval = { ...score(asked, budgets), sessions };
+    result.longmemeval = {
+      ...score(asked, budgets),
+      sessions,
+      haystacks: haystacks.length,
+      ofHaystacks: all.length,
+      seconds: { store: round(seconds.store, 1), questions: round(seconds.questions, 1) },
+    };
   }
   return result;
+}
+
+function elapsed(started: number): number {
+  return round((performance.now() - started) / 1000, 1);
 }
 
 function reuse(options: SurfacingBenchOptions) {
   return options.reuseDir ? { reuseDir: options.reuseDir } : {};
 }
 
-async function ask(
+/**
+ * Every haystack's questions asked of `target`'s memory at each budget.
+ * Budget by budget, so each agent's setting changes once per budget.
+ */
+async function askAll(
   core: Core,
-  surfacing: ReturnType<typeof createSurfacing>,
-  data: Ingested,
-  query: Query,
-  budgets: number[],
-): Promise<Asked> {
-  const found: Candidate[] = await surfacing.candidates({
-    agentId: data.agentId,
-    text: query.text,
-    context: [],
-  });
-  const blocks = budgets.map((budget) => fitBudget(found, budget));
-  const turns: Array<Set<string>> = [];
-  for (const block of blocks) {
-    const ids = new Set<string>();
-    for (const item of block?.items ?? []) {
-      const turn =
-        item.tier === 'recall'
-          ? data.messageTurns.get(item.id)
-          : (await core.archival.get(item.id)).source.ref;
-      if (turn) ids.add(turn);
+  ingested: readonly Ingested[],
+  target: (data: Ingested, i: number) => Ingested,
+  budgets: readonly number[],
+): Promise<Asked[]> {
+  const asked: Asked[] = ingested.flatMap((data) =>
+    data.haystack.queries.map((query) => ({ query, blocks: [], turns: [] })),
+  );
+  for (const [b, budget] of budgets.entries()) {
+    let q = 0;
+    for (const [i, data] of ingested.entries()) {
+      const memory = target(data, i);
+      await setBudget(core, memory.agentId, budget);
+      for (const query of data.haystack.queries) {
+        const block = await askThroughTurn(core, memory.agentId, query.text);
+        const entry = asked[q++] as Asked;
+        entry.blocks[b] = block;
+        entry.turns[b] = await turnsOf(core, memory, block);
+      }
     }
-    turns.push(ids);
   }
-  return { query, blocks, turns };
+  return asked;
+}
+
+async function setBudget(core: Core, agentId: string, budget: number): Promise<void> {
+  const agent = await core.agents.get(agentId);
+  await core.agents.update(agentId, {
+    model: { ...agent.model, surfacingTokens: budget },
+    // Consolidation would add memories between questions.
+    memory: { ...agent.memory, consolidation: 'paused' },
+  });
+}
+
+/**
+ * One question as the user's message in a new conversation: the block the
+ * runtime stored after it (null when nothing surfaced). The conversation is
+ * deleted afterwards so no question becomes memory for the next.
+ */
+async function askThroughTurn(
+  core: Core,
+  agentId: string,
+  text: string,
+): Promise<SurfacedBlock | null> {
+  const conversation = await core.conversations.create(agentId, 'surfacing bench');
+  try {
+    await core.runtime.send(agentId, text, { conversationId: conversation.id, maxSteps: 1 });
+    const ids = await core.conversations.getContextMessageIds(conversation.id);
+    const stored = (await core.recall.getMany(ids)).filter((m) => m.kind === MEMORIES_KIND);
+    if (stored.length > 1) throw new Error('A turn stored more than one memories block.');
+    return stored[0] ? parseSurfacedBlock(stored[0].content) : null;
+  } finally {
+    await core.conversations.remove(conversation.id);
+  }
+}
+
+/** The haystack turns a block's items came from. */
+async function turnsOf(
+  core: Core,
+  data: Ingested,
+  block: SurfacedBlock | null,
+): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const item of block?.items ?? []) {
+    const turn =
+      item.tier === 'recall'
+        ? data.messageTurns.get(item.id)
+        : (await core.archival.get(item.id)).source.ref;
+    if (turn) ids.add(turn);
+  }
+  return ids;
 }
 
 function mean(values: readonly number[]): number {

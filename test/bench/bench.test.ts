@@ -16,6 +16,7 @@ import { DEFAULT_LONGMEMEVAL_PATH } from '../../bench/longmemeval/longmemeval-da
 import { createTextbookBm25 } from '../../bench/retrieval/baselines';
 import { evidenceRecall, scoreMethod } from '../../bench/retrieval/recall-at-k';
 import { percentile } from '../../bench/stats';
+import { runSurfacingBench, SURFACING_BUDGETS } from '../../bench/surfacing/surfacing-bench';
 import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
 import { repoRoot } from '../helpers/spawn-tsx';
 import { tempDir } from '../helpers/test-core';
@@ -193,6 +194,70 @@ describe('LongMemEval-shaped retrieval', () => {
       // gap, docs/benchmarks.md): the evidence must still be in its top 5.
       expect(recall?.overall['r@5']).toBe(100);
     }
+  });
+});
+
+describe('memory surfacing benchmark', () => {
+  it('scores the memories block a real turn stored, and what another memory surfaces', async () => {
+    const said = [
+      'adopted a beagle puppy named Biscuit',
+      'started pottery classes downtown',
+      'flew to Lisbon for a conference',
+      ...Array.from({ length: 9 }, (_, i) => `had an ordinary evening, number ${i}`),
+    ];
+    const conversation = (id: string, texts: string[], qa: Array<[string, string]>) =>
+      parseConversation({
+        sample_id: id,
+        conversation: {
+          speaker_a: 'Ann',
+          speaker_b: 'Bo',
+          session_1_date_time: '9:00 am on 2 March, 2024',
+          session_1: texts.map((text, i) => ({
+            speaker: i % 2 ? 'Bo' : 'Ann',
+            dia_id: `D1:${i + 1}`,
+            text: `I ${text}`,
+          })),
+        },
+        qa: qa.map(([question, evidence]) => ({ question, category: 1, evidence: [evidence] })),
+      });
+    const pets = conversation('pets', said, [
+      ['Tell me about the beagle puppy Biscuit', 'D1:1'],
+      ['Tell me about the Lisbon conference', 'D1:3'],
+    ]);
+    // Nothing here is about puppies or conferences.
+    const weather = conversation(
+      'weather',
+      ['watched the rain fall on the harbour', 'baked bread', 'read a novel', 'fixed the gate'],
+      [['Tell me about the rain on the harbour', 'D1:1']],
+    );
+    const result = await runSurfacingBench({
+      embedder: {
+        label: 'fake',
+        embedder: cachingEmbedder({
+          name: 'fake',
+          dimensions: 64,
+          lexical: true,
+          create: async () => createFakeEmbedder({ dimensions: 64 }),
+        }),
+      },
+      locomo: [pets, weather],
+    });
+    const locomo = result.locomo!;
+    expect(locomo.questions).toBe(3);
+    expect(locomo.budgets.map((b) => b.budget)).toEqual([...SURFACING_BUDGETS]);
+    for (const budget of locomo.budgets) {
+      // Each question's evidence shares its rare words, and the block held it.
+      expect(budget.evidence).toBe(100);
+      expect(budget.surfaced).toBe(100);
+      expect(budget.meanTokens).toBeGreaterThan(0);
+      expect(budget.meanTokens).toBeLessThanOrEqual(budget.budget);
+    }
+    // Asked of the other conversation's memory, the questions find nothing
+    // above the floor: no block is stored.
+    const [cross] = locomo.crossConversation;
+    expect(cross?.questions).toBe(3);
+    expect(cross?.meanTokens).toBe(0);
+    expect(cross?.surfaced).toBe(0);
   });
 });
 
