@@ -108,6 +108,20 @@ describe('memory surfacing', () => {
     expect(new Set(last?.items.map((i) => i.id)).size).toBe(last?.items.length ?? 0);
   });
 
+  it('leaves out hits far weaker than the best match (a shared word is not relevance)', async () => {
+    const { core, agent } = await seeded();
+    await core.recall.appendMany(agent.id, [
+      { role: 'user', content: 'On Tuesdays the recycling bins go out before seven.' },
+      { role: 'user', content: 'Tuesdays are busy at the office this month.' },
+    ]);
+    await core.runtime.send(agent.id, 'What does Lena do on Tuesdays, violin?');
+    const texts = (blockOf(await core.runtime.contextMessages(agent.id))?.items ?? []).map(
+      (i) => i.text,
+    );
+    expect(texts).toContain('My daughter Lena starts violin lessons on Tuesdays.');
+    expect(texts.filter((t) => t.includes('Tuesdays') && !t.includes('violin'))).toEqual([]);
+  });
+
   it('surfaces nothing for a query that matches nothing (fallback embedder)', async () => {
     const { core, agent } = await seeded();
     await core.runtime.send(agent.id, 'xyzzy');

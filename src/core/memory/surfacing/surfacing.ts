@@ -18,13 +18,24 @@ export const MEMORIES_KIND = 'memories';
 export const DEFAULT_SURFACING_TOKENS = 1000;
 
 /**
- * The least score a memory needs to be surfaced: a text holding about a
- * third of the query's information by words (see Fusion in
- * storage/repos/fusion-sql.ts), or the like by meaning. Search returns
- * anything sharing a word with the question; a block the model reads every
- * turn must be more selective (chosen on the surfacing benchmark).
+ * The least score a memory needs to be surfaced: a text holding about 40%
+ * of the query's information by words (see Fusion in
+ * storage/repos/fusion-sql.ts), or less with a close meaning. Search
+ * returns anything sharing a word with the question; a block the model
+ * reads every turn must be more selective. Scores depend on the memory's
+ * size (a small memory's best answer may score under 0.5), so the floor
+ * stays low and the relative floor below does most of the cutting
+ * (docs/benchmarks.md, "Memory surfacing").
  */
-export const SURFACING_FLOOR = 0.3;
+export const SURFACING_FLOOR = 0.4;
+
+/**
+ * A memory must also score at least this share of the best match it could
+ * be given: beside a strong match, hits scoring under half of it are mostly
+ * a common word shared with the message. At one half, a past fact (whose
+ * score search halves) still follows the current one that matches as well.
+ */
+export const SURFACING_RELATIVE_FLOOR = 0.5;
 
 /** Candidates read from each memory tier per turn. */
 const CANDIDATES = 50;
@@ -102,13 +113,15 @@ export function createSurfacing(options: { archival: ArchivalMemory; recall: Rec
       recall.search(request.agentId, { query, roles: ['user', 'assistant'], limit: CANDIDATES }),
       archival.search(request.agentId, { query, limit: CANDIDATES }),
     ]);
-    const found = [...messages.items.map(fromMessage), ...passages.items.map(fromPassage)]
-      .filter(
-        (c) =>
-          c.score >= SURFACING_FLOOR &&
-          c.memory.text.trim() !== '' &&
-          !c.keys.some((key) => inContext.has(key)),
-      )
+    const fresh = [...messages.items.map(fromMessage), ...passages.items.map(fromPassage)].filter(
+      (c) => c.memory.text.trim() !== '' && !c.keys.some((key) => inContext.has(key)),
+    );
+    // Relative to what could be given: the context's own messages (often on
+    // the message's subject) would otherwise crowd out everything else.
+    const best = Math.max(0, ...fresh.map((c) => c.score));
+    const floor = Math.max(SURFACING_FLOOR, SURFACING_RELATIVE_FLOOR * best);
+    const found = fresh
+      .filter((c) => c.score >= floor)
       .sort((a, b) => b.score - a.score || b.memory.at.localeCompare(a.memory.at));
     const taken = new Set<string>();
     return found.filter((c) => {
