@@ -59,7 +59,8 @@ const USAGE = `npm run bench -- [options]
   --compare <checkout>    startup: also time another checkout's bin/locus.js
   --surfacing-sets a,b    surfacing: locomo, longmemeval or both (default: both)
   --surfacing-conversations <n>  surfacing: the first n LoCoMo conversations (default: all)
-  --surfacing-haystacks <n>      surfacing: the first n padded LongMemEval haystacks (default: all)
+  --surfacing-haystacks <n>      surfacing: the first n padded LongMemEval haystacks, or a range
+                                 from-to (0-based, to excluded; default: all)
   --systems a,b           peers: any of locus, lancedb, sqlite, mem0 (default: all)
                           (--sizes also sets the peers suite's sizes; default 10000,100000)
 `;
@@ -239,7 +240,14 @@ async function main(): Promise<void> {
           embedders.find((e) => !e.label.startsWith('fake')) ?? (embedders[0] as RetrievalEmbedder),
         ...(locomo ? { locomo: locomo.slice(0, conversations) } : {}),
         ...(lme ? { longmemeval: quick ? lme.slice(0, 24) : lme } : {}),
-        ...(haystacks ? { longmemevalLimit: Number(haystacks) } : {}),
+        // "n" (the first n) or "from-to" (0-based, to excluded).
+        ...(haystacks
+          ? {
+              longmemevalSlice: (haystacks.includes('-')
+                ? haystacks.split('-').map(Number)
+                : [0, Number(haystacks)]) as [number, number],
+            }
+          : {}),
         paddedSessions: Number(values['padded-sessions'] ?? (quick ? 10 : 40)),
         ...reuse,
         log,

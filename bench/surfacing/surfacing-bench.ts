@@ -61,10 +61,10 @@ export interface SurfacingBenchOptions {
   /** Sessions per padded LongMemEval haystack; defaults to 40. */
   paddedSessions?: number;
   /**
-   * Only the first n padded LongMemEval haystacks (padding still draws from
-   * every question's sessions, so a slice's haystacks are the full run's).
+   * Only these padded LongMemEval haystacks, [from, to) (padding still draws
+   * from every question's sessions, so a slice's haystacks are the full run's).
    */
-  longmemevalLimit?: number;
+  longmemevalSlice?: [number, number];
   reuseDir?: string;
   log?: (line: string) => void;
 }
@@ -161,7 +161,7 @@ export async function runSurfacingBench(options: SurfacingBenchOptions): Promise
   if (options.longmemeval) {
     const sessions = options.paddedSessions ?? 40;
     const all = paddedHaystacks(options.longmemeval, sessions).filter((h) => h.queries.length > 0);
-    const haystacks = all.slice(0, options.longmemevalLimit ?? all.length);
+    const haystacks = all.slice(...(options.longmemevalSlice ?? [0, all.length]));
     const asked: Asked[] = [];
     const seconds = { store: 0, questions: 0 };
     // The same batches as the retrieval suite, so a kept database serves both.
