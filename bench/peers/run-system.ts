@@ -62,6 +62,7 @@ const corpus = readCorpus(values.corpus as string);
 const vectors = new Map<string, Float32Array>();
 corpus.texts.forEach((t, i) => vectors.set(t, corpus.vectors[i] as Float32Array));
 corpus.queries.forEach((q) => vectors.set(q.text, q.vector));
+corpus.extra.forEach((e) => vectors.set(e.text, e.vector));
 const vectorOf = (text: string) => {
   const v = vectors.get(text);
   if (!v) throw new Error(`No cached vector for "${text.slice(0, 40)}"`);
