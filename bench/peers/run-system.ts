@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { folderBytes } from '../../src/core/storage/buffer-cache';
 import { percentile, round } from '../stats';
-import { readCorpus, type PeerCorpus } from './peer-data';
+import { queriesFile, readCorpus, type PeerCorpus } from './peer-data';
 import type { PeerRow, PeerSystem } from './systems/peer-store';
 
 const BATCH = 1000;
@@ -58,7 +58,10 @@ const { values } = parseArgs({
     k: { type: 'string', default: '10' },
   },
 });
-const corpus = readCorpus(values.corpus as string);
+// Searching needs only the questions (and the texts Locus embeds besides them).
+const corpus = readCorpus(
+  values.phase === 'search' ? queriesFile(values.corpus as string) : (values.corpus as string),
+);
 const vectors = new Map<string, Float32Array>();
 corpus.texts.forEach((t, i) => vectors.set(t, corpus.vectors[i] as Float32Array));
 corpus.queries.forEach((q) => vectors.set(q.text, q.vector));
