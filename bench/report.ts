@@ -232,7 +232,7 @@ export function renderMarkdown(results: BenchResults): string {
         t.changedMemory.reusedShare,
       ]),
       '',
-      `Surfacing: memories given on ${t.surfacing.turnsWithMemories} of ${t.turns} turns, costing ${t.surfacing.meanModelTokensPerTurn} prompt tokens per turn on average (${t.surfacing.meanEstimatedTokensPerTurn} by Locus's estimate); steps after a turn's first evaluate ${t.surfacing.laterStepsEvaluatedOverNew} tokens beyond the new ones (the block is not evaluated again).`,
+      `Surfacing: memories given on ${t.surfacing.turnsWithMemories} of ${t.turns} turns, costing ${t.surfacing.meanModelTokensPerTurn} prompt tokens per turn on average (${t.surfacing.meanEstimatedTokensPerTurn} by Locus's estimate); steps after a turn's first evaluate ${t.surfacing.laterStepsEvaluatedOverNew} tokens beyond the new ones.`,
       '',
     );
   }
