@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { createCore } from '../../src/core/create-core';
 import { checkIntegrity } from '../../src/core/storage/integrity';
 import { runRestoreTrials } from './restore-trials';
+import { seededIntegers } from './seeded';
 
 export interface CrashReport {
   trials: number;
@@ -24,17 +25,6 @@ export interface CrashReport {
 }
 
 const root = path.resolve(import.meta.dirname, '../..');
-
-/** A deterministic stream of numbers, so a failing run can be repeated. */
-function numbers(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return state >>> 0;
-  };
-}
 
 /**
  * Kills the writer at a random point after its `afterAcks`-th acknowledged
@@ -72,7 +62,7 @@ export async function runCrashTrials(options: {
   onTrial?: (n: number) => void;
 }): Promise<CrashReport> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'locus-crash-'));
-  const next = numbers(options.seed ?? 42);
+  const next = seededIntegers(options.seed ?? 42);
   const report: CrashReport = {
     trials: 0,
     acknowledgedWrites: 0,

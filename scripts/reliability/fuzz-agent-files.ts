@@ -12,6 +12,7 @@ import { decodeAgentFileBytes } from '../../src/core/agentfile/decode-file';
 import { createCore, type Core } from '../../src/core/create-core';
 import { dispatch } from '../../src/core/host/dispatch';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
+import { seededIntegers } from './seeded';
 
 export interface FuzzReport {
   cases: number;
@@ -28,13 +29,8 @@ export interface FuzzReport {
 
 type Rng = () => number;
 function rng(seed: number): Rng {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x100000000;
-  };
+  const next = seededIntegers(seed);
+  return () => next() / 0x100000000;
 }
 const pick = <T>(r: Rng, list: readonly T[]): T => list[Math.floor(r() * list.length)] as T;
 

@@ -12,6 +12,7 @@ import { createBackup } from '../../src/core/backup/backups';
 import { createCore } from '../../src/core/create-core';
 import { dataDirLayout } from '../../src/core/storage/data-dir';
 import { restorePaths } from '../../src/core/storage/restore-swap';
+import { seededIntegers } from './seeded';
 
 export interface RestoreCrashReport {
   trials: number;
@@ -31,16 +32,6 @@ export interface RestoreCrashReport {
 }
 
 const root = path.resolve(import.meta.dirname, '../..');
-
-function numbers(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return state >>> 0;
-  };
-}
 
 /** Runs `locus backup restore`, killing it after `killAfterMs` (if it has not finished). */
 async function restore(dataDir: string, backup: string, killAfterMs: number | null) {
@@ -66,7 +57,7 @@ export async function runRestoreTrials(options: {
   onTrial?: (n: number) => void;
 }): Promise<RestoreCrashReport> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'locus-restore-'));
-  const next = numbers(options.seed ?? 7);
+  const next = seededIntegers(options.seed ?? 7);
   const report: RestoreCrashReport = {
     trials: 0,
     restored: 0,

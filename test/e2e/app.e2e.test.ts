@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { buildTinyGguf } from '../fixtures/make-tiny-gguf';
 import { buildRenderer, launchChromium, openApp, screenshot } from '../helpers/browser-app';
-import { onCleanup, tempDir } from '../helpers/test-core';
+import { serveSlowHub } from '../helpers/slow-hub';
+import { tempDir } from '../helpers/test-core';
 
 // The real renderer, built by Vite, in Debian's Chromium, against the core's
 // loopback HTTP host with the scripted model.
@@ -229,25 +228,7 @@ describe('desktop UI in headless Chromium', () => {
     const gguf = buildTinyGguf();
     const sha = crypto.createHash('sha256').update(gguf).digest('hex');
     // A slow mirror, so the progress bar is seen moving.
-    const server = http.createServer((req, res) => {
-      res.writeHead(200, { 'content-length': String(gguf.length), 'x-linked-etag': `"${sha}"` });
-      let sent = 0;
-      const step = () => {
-        if (sent >= gguf.length) return res.end();
-        res.write(gguf.subarray(sent, sent + 32_768));
-        sent += 32_768;
-        setTimeout(step, 60);
-      };
-      step();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const previous = process.env.LOCUS_HUB_URL;
-    process.env.LOCUS_HUB_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    onCleanup(() => {
-      if (previous === undefined) delete process.env.LOCUS_HUB_URL;
-      else process.env.LOCUS_HUB_URL = previous;
-    });
+    await serveSlowHub(() => ({ body: gguf, headers: { 'x-linked-etag': `"${sha}"` } }), 60);
 
     const { page } = await openApp(browser, renderer.dir, { modelsDir: tempDir() });
     await page.getByRole('button', { name: 'Models & settings' }).click();

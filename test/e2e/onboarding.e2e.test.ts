@@ -1,7 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -13,7 +11,8 @@ import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { buildRenderer, launchChromium, openApp } from '../helpers/browser-app';
 import { lookAt, openView } from '../helpers/app-page';
 import { openSessionApp } from '../helpers/session-app';
-import { onCleanup, tempDir } from '../helpers/test-core';
+import { serveSlowHub } from '../helpers/slow-hub';
+import { tempDir } from '../helpers/test-core';
 
 /**
  * A slow local stand-in for the Hugging Face hub: the catalogue's GGUF and
@@ -25,49 +24,20 @@ async function fakeHub(): Promise<string> {
   const sha = crypto.createHash('sha256').update(gguf).digest('hex');
   const root = tempDir('locus-hub-');
   writeTinyEmbedder(root, DEFAULT_EMBEDDING_MODEL);
-  const server = http.createServer((req, res) => {
-    const url = decodeURIComponent(req.url ?? '');
-    let body: Buffer | undefined;
-    const headers: Record<string, string> = {};
-    if (url.endsWith('/Qwen3-1.7B-Q4_K_M.gguf')) {
-      body = gguf;
-      headers['x-linked-etag'] = `"${sha}"`;
-    } else {
-      const match = /^\/(.+?)\/resolve\/[^/]+\/(.+)$/.exec(url);
-      // The tiny model ships one precision; serve it under the quantised name too.
-      const file = match
-        ? path.join(
-            root,
-            match[1] as string,
-            (match[2] as string).replace('model_quantized', 'model'),
-          )
-        : '';
-      if (file.startsWith(root) && fs.existsSync(file)) body = fs.readFileSync(file);
-    }
-    if (!body) {
-      res.writeHead(404).end();
-      return;
-    }
-    const bytes = body;
-    res.writeHead(200, { 'content-length': String(bytes.length), ...headers });
-    let sent = 0;
-    const step = () => {
-      if (sent >= bytes.length) return res.end();
-      res.write(bytes.subarray(sent, sent + 32_768));
-      sent += 32_768;
-      setTimeout(step, 40);
-    };
-    step();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const previous = process.env.LOCUS_HUB_URL;
-  process.env.LOCUS_HUB_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  onCleanup(() => {
-    if (previous === undefined) delete process.env.LOCUS_HUB_URL;
-    else process.env.LOCUS_HUB_URL = previous;
-  });
-  return process.env.LOCUS_HUB_URL;
+  return serveSlowHub((url) => {
+    if (url.endsWith('/Qwen3-1.7B-Q4_K_M.gguf'))
+      return { body: gguf, headers: { 'x-linked-etag': `"${sha}"` } };
+    const match = /^\/(.+?)\/resolve\/[^/]+\/(.+)$/.exec(url);
+    // The tiny model ships one precision; serve it under the quantised name too.
+    const file = match
+      ? path.join(
+          root,
+          match[1] as string,
+          (match[2] as string).replace('model_quantized', 'model'),
+        )
+      : '';
+    return file.startsWith(root) && fs.existsSync(file) ? { body: fs.readFileSync(file) } : null;
+  }, 40);
 }
 
 describe('first run', () => {

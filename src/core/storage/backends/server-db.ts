@@ -113,32 +113,47 @@ export class ServerDb implements Db, PreparingSql, CopyingSql {
   }
 
   /** On one connection from the pool, as its own statement (its own transaction). */
-  async copyFromStdin(statement: string, data: Uint8Array): Promise<number> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw queryError(error, this.target);
-    }
-    let broken: Error | undefined;
-    const ignore = (): void => undefined;
-    client.on('error', ignore);
-    try {
-      return await copyIn(client, statement, data);
-    } catch (error) {
+  copyFromStdin(statement: string, data: Uint8Array): Promise<number> {
+    return this.onConnection(
+      (client) => copyIn(client, statement, data),
       // The server refusing the rows leaves the connection in step; anything
-      // else (a broken socket) may not, so that connection is not reused.
-      if (typeof (error as { code?: unknown }).code !== 'string') {
-        broken = error instanceof Error ? error : new Error(String(error));
-      }
-      throw queryError(error, this.target);
-    } finally {
-      client.off('error', ignore);
-      client.release(broken);
-    }
+      // else (a broken socket) may not.
+      async (error) =>
+        typeof (error as { code?: unknown }).code === 'string'
+          ? undefined
+          : error instanceof Error
+            ? error
+            : new Error(String(error)),
+    );
   }
 
-  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    return this.onConnection(
+      async (client) => {
+        await client.query('BEGIN');
+        const result = await fn(new TransactionSql(client, this.target));
+        await client.query('COMMIT');
+        return result;
+      },
+      // A connection that could not roll back is out of step.
+      (_error, client) =>
+        client.query('ROLLBACK').then(
+          () => undefined,
+          (rollbackError: Error) => rollbackError,
+        ),
+    );
+  }
+
+  /**
+   * Runs `work` on one pooled connection. When it fails, `outOfStep` says
+   * why the connection can no longer be trusted (it is then closed, never
+   * reused) or undefined to return it to the pool. The connection breaking
+   * surfaces as the statement's error: as an event it would crash the process.
+   */
+  private async onConnection<T>(
+    work: (client: pg.PoolClient) => Promise<T>,
+    outOfStep: (error: unknown, client: pg.PoolClient) => Promise<Error | undefined>,
+  ): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -146,20 +161,14 @@ export class ServerDb implements Db, PreparingSql, CopyingSql {
       throw queryError(error, this.target);
     }
     let broken: Error | undefined;
-    // The connection breaking mid-transaction surfaces as the statement's
-    // error; as an event it would crash the process.
     const ignore = (): void => undefined;
     client.on('error', ignore);
     try {
-      await client.query('BEGIN');
-      const result = await fn(new TransactionSql(client, this.target));
-      await client.query('COMMIT');
-      return result;
+      return await work(client);
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      broken = await outOfStep(error, client);
       throw queryError(error, this.target);
     } finally {
-      // A connection that could not roll back is closed, never reused.
       client.off('error', ignore);
       client.release(broken);
     }

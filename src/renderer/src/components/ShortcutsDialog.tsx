@@ -1,25 +1,17 @@
-import { useEffect, useRef } from 'react';
 import { SHORTCUTS } from '../views/view-list';
+import { ModalDialog } from './ModalDialog';
 
 export function ShortcutsDialog(props: { onClose: () => void }): React.JSX.Element {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const el = dialog.current;
-    if (el && !el.open) el.showModal();
-    return () => el?.close();
-  }, []);
   return (
-    <dialog
-      ref={dialog}
-      className="confirm"
-      aria-labelledby="shortcuts-title"
-      // Not onClose: React's development double mount closes and reopens it.
-      onCancel={(e) => {
-        e.preventDefault();
-        props.onClose();
-      }}
+    <ModalDialog
+      title="Keyboard shortcuts"
+      onCancel={props.onClose}
+      actions={
+        <button type="button" onClick={props.onClose}>
+          Close
+        </button>
+      }
     >
-      <h2 id="shortcuts-title">Keyboard shortcuts</h2>
       <dl className="facts">
         {SHORTCUTS.map(([keys, what]) => (
           <div key={keys} className="fact">
@@ -30,11 +22,6 @@ export function ShortcutsDialog(props: { onClose: () => void }): React.JSX.Eleme
           </div>
         ))}
       </dl>
-      <div className="row end">
-        <button type="button" onClick={props.onClose}>
-          Close
-        </button>
-      </div>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -4,6 +4,7 @@ import type { Agent } from '../../../shared/entities';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { RenameForm } from '../components/RenameForm';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { when } from '../components/format';
 import { inDesktopShell, saveTextFile } from '../platform';
@@ -102,32 +103,20 @@ function AgentCard(props: {
         {renaming === null ? (
           <h3>{agent.name}</h3>
         ) : (
-          <form
-            className="row"
-            onSubmit={(e) => {
-              e.preventDefault();
+          <RenameForm
+            initial={renaming}
+            label={`New name for ${agent.name}`}
+            onCancel={() => setRenaming(null)}
+            onSave={(name) => {
               client
-                .call('agents.update', { agentId: agent.id, name: renaming.trim() })
+                .call('agents.update', { agentId: agent.id, name })
                 .then(() => {
                   setRenaming(null);
                   props.onChanged();
                 })
                 .catch(fail);
             }}
-          >
-            <input
-              aria-label={`New name for ${agent.name}`}
-              value={renaming}
-              autoFocus
-              onChange={(e) => setRenaming(e.target.value)}
-            />
-            <button type="submit" disabled={!renaming.trim()}>
-              Save name
-            </button>
-            <button type="button" className="quiet" onClick={() => setRenaming(null)}>
-              Cancel
-            </button>
-          </form>
+          />
         )}
         {props.current && <span className="badge">open now</span>}
       </div>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ScoredPassage } from '../../../shared/entities';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
+import { DateRangeInputs } from '../components/DateRangeInputs';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { MatchedText } from '../components/MatchedText';
 import { when } from '../components/format';
@@ -285,24 +286,13 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
                 <option value="all">all tags</option>
               </select>
             </label>
-            <label>
-              From{' '}
-              <input
-                type="date"
-                aria-label="Passages from"
-                value={start}
-                onChange={(e) => setStart(e.target.value)}
-              />
-            </label>
-            <label>
-              To{' '}
-              <input
-                type="date"
-                aria-label="Passages to"
-                value={end}
-                onChange={(e) => setEnd(e.target.value)}
-              />
-            </label>
+            <DateRangeInputs
+              start={start}
+              end={end}
+              onStart={setStart}
+              onEnd={setEnd}
+              labels={['Passages from', 'Passages to']}
+            />
           </div>
         </details>
       </form>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Conversation } from '../../../shared/entities';
 import type { CallError } from '../api/client';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { RenameForm } from '../components/RenameForm';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 
 /** The conversation's name, with rename and delete (the agent's memory stays). */
@@ -41,32 +42,21 @@ export function ConversationHeader(props: {
           </button>
         </div>
       ) : (
-        <form
-          className="row"
-          onSubmit={(e) => {
-            e.preventDefault();
+        <RenameForm
+          initial={renaming}
+          label="Conversation name"
+          onCancel={() => setRenaming(null)}
+          onSave={(name) =>
             act(async () => {
-              await props.onRename(renaming.trim());
+              await props.onRename(name);
               setRenaming(null);
-            });
-          }}
+            })
+          }
         >
           <h2 id="conversation-title" className="sr-only">
             {conversation.name}
           </h2>
-          <input
-            aria-label="Conversation name"
-            value={renaming}
-            autoFocus
-            onChange={(e) => setRenaming(e.target.value)}
-          />
-          <button type="submit" disabled={!renaming.trim()}>
-            Save name
-          </button>
-          <button type="button" className="quiet" onClick={() => setRenaming(null)}>
-            Cancel
-          </button>
-        </form>
+        </RenameForm>
       )}
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       {deleting && (

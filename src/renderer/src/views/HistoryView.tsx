@@ -4,6 +4,7 @@ import { messageReply } from '../../../shared/message-text';
 import { toolCallLine, toolResult } from '../../../shared/tool-call-line';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
+import { DateRangeInputs } from '../components/DateRangeInputs';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { Highlight } from '../components/Highlight';
 import { MatchedText } from '../components/MatchedText';
@@ -147,24 +148,13 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
           value={query}
           onChange={(e) => setQuery(e.target.value)}
         />
-        <label>
-          From{' '}
-          <input
-            type="date"
-            aria-label="From date"
-            value={start}
-            onChange={(e) => setStart(e.target.value)}
-          />
-        </label>
-        <label>
-          To{' '}
-          <input
-            type="date"
-            aria-label="To date"
-            value={end}
-            onChange={(e) => setEnd(e.target.value)}
-          />
-        </label>
+        <DateRangeInputs
+          start={start}
+          end={end}
+          onStart={setStart}
+          onEnd={setEnd}
+          labels={['From date', 'To date']}
+        />
         <button type="submit">Search</button>
       </form>
       <label className="toggle">

@@ -1,0 +1,37 @@
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+
+/**
+ * The browser's modal <dialog>: focus stays inside and Esc asks to close.
+ * Closing is the caller's decision (Esc calls onCancel), so the dialog never
+ * disappears behind React's back.
+ */
+export function ModalDialog(props: {
+  title: string;
+  children: ReactNode;
+  actions: ReactNode;
+  onCancel: () => void;
+}): React.JSX.Element {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const el = dialog.current;
+    if (el && !el.open) el.showModal();
+    return () => el?.close();
+  }, []);
+  return (
+    <dialog
+      ref={dialog}
+      className="confirm"
+      aria-labelledby={titleId}
+      // Not onClose: React's development double mount closes and reopens it.
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onCancel();
+      }}
+    >
+      <h2 id={titleId}>{props.title}</h2>
+      {props.children}
+      <div className="row end">{props.actions}</div>
+    </dialog>
+  );
+}
