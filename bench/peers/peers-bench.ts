@@ -36,7 +36,10 @@ export interface PeerPoint {
   diskMb: number;
   buildPeakRssMb: number;
   openMs: number;
+  /** The first pass over the questions in a fresh process. */
   search: { p50Ms: number; p95Ms: number };
+  /** The same questions again in the same process. */
+  warmSearch: { p50Ms: number; p95Ms: number };
   searchPeakRssMb: number;
 }
 
@@ -188,6 +191,7 @@ export async function runPeersBench(options: PeersOptions) {
           buildPeakRssMb: Math.round(build?.usage.peakRssMb ?? 0),
           openMs: Number(result.openMs),
           search: { p50Ms: Number(result.p50Ms), p95Ms: Number(result.p95Ms) },
+          warmSearch: { p50Ms: Number(result.warmP50Ms), p95Ms: Number(result.warmP95Ms) },
           searchPeakRssMb: Math.round(usage.peakRssMb),
         });
         log(`peers: ${JSON.stringify(points.at(-1))}`);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { folderBytes } from '../../src/core/storage/buffer-cache';
 import { percentile, round } from '../stats';
-import { readCorpus, type PeerCorpus } from './peer-data';
+import { queriesFile, readCorpus, type PeerCorpus } from './peer-data';
 import type { PeerRow, PeerSystem } from './systems/peer-store';
 
 const BATCH = 1000;
@@ -58,10 +58,14 @@ const { values } = parseArgs({
     k: { type: 'string', default: '10' },
   },
 });
-const corpus = readCorpus(values.corpus as string);
+// Searching needs only the questions (and the texts Locus embeds besides them).
+const corpus = readCorpus(
+  values.phase === 'search' ? queriesFile(values.corpus as string) : (values.corpus as string),
+);
 const vectors = new Map<string, Float32Array>();
 corpus.texts.forEach((t, i) => vectors.set(t, corpus.vectors[i] as Float32Array));
 corpus.queries.forEach((q) => vectors.set(q.text, q.vector));
+corpus.extra.forEach((e) => vectors.set(e.text, e.vector));
 const vectorOf = (text: string) => {
   const v = vectors.get(text);
   if (!v) throw new Error(`No cached vector for "${text.slice(0, 40)}"`);
@@ -96,16 +100,30 @@ if (values.phase === 'build') {
   const opened = performance.now();
   const store = await peer.open(dir, vectorOf);
   const openMs = performance.now() - opened;
-  const latencies: number[] = [];
+  // Two passes over the same questions: the first is what a fresh process
+  // sees (Locus's WebAssembly Postgres warms up over its first searches), the
+  // second what a long-running one does (the app keeps its store open).
+  const passes: number[][] = [[], []];
   const retrieved: string[][] = [];
-  for (const query of corpus.queries) {
-    const start = performance.now();
-    retrieved.push(await store.search(query, k));
-    latencies.push(performance.now() - start);
+  for (const latencies of passes) {
+    for (const [i, query] of corpus.queries.entries()) {
+      const start = performance.now();
+      const found = await store.search(query, k);
+      latencies.push(performance.now() - start);
+      retrieved[i] ??= found;
+    }
   }
   await store.close();
+  const [fresh, warm] = passes as [number[], number[]];
   process.stdout.write(
-    `${JSON.stringify({ openMs: Math.round(openMs), p50Ms: round(percentile(latencies, 50)), p95Ms: round(percentile(latencies, 95)), retrieved })}\n`,
+    `${JSON.stringify({
+      openMs: Math.round(openMs),
+      p50Ms: round(percentile(fresh, 50)),
+      p95Ms: round(percentile(fresh, 95)),
+      warmP50Ms: round(percentile(warm, 50)),
+      warmP95Ms: round(percentile(warm, 95)),
+      retrieved,
+    })}\n`,
   );
 } else {
   throw new Error(`Unknown phase ${values.phase}`);

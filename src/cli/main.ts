@@ -13,6 +13,7 @@ import { LocusError, serializeError } from '../shared/errors';
 import { USAGE, intOption, listOption, parseCli, type ParsedCli } from './args';
 import { agentsCommand } from './commands/agents';
 import { chatCommand, promptCommand } from './commands/chat';
+import { cancelRemoteTurnsOnSignals } from './remote-interrupt';
 import { dbCommand } from './commands/db';
 import { conversationsCommand, findConversation } from './commands/conversations';
 import { memoryCommand } from './commands/memory';
@@ -76,11 +77,13 @@ async function withCore(
   options: { ownSignals?: boolean } = {},
 ): Promise<void> {
   const { connectCliCore } = await import('./open-core');
-  const core = await connectCliCore(cliCoreOptions(cli), output);
-  // chat handles Ctrl+C itself (stops a reply). Through another process,
-  // Ctrl+C leaves at once; what that process was asked to do runs to its end.
-  const release =
-    options.ownSignals || !core.local ? () => undefined : stopOnSignals(core.local, output);
+  const connected = await connectCliCore(cliCoreOptions(cli), output);
+  // chat handles Ctrl+C itself (stops a reply, here or in the holder).
+  const { core, release } = options.ownSignals
+    ? { core: connected, release: () => undefined }
+    : connected.local
+      ? { core: connected, release: stopOnSignals(connected.local, output) }
+      : cancelRemoteTurnsOnSignals(connected, output);
   try {
     await run(core);
   } finally {

@@ -100,7 +100,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     embedder,
     // On a shared server the rebuild would block every device's writes.
     deferIndexes: database.backend === 'pglite',
-    afterDeferredBuild: () => autoAnalyze.check(),
+    afterDeferredBuild: (tables) => autoAnalyze.check(tables),
     ...(options.indexAfterIdleMs !== undefined
       ? { indexAfterIdleMs: options.indexAfterIdleMs }
       : {}),

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { lockPathFor } from '../../src/core/storage/lock';
 import { ownerFilePath, readOwner } from '../../src/core/host/owner-file';
 import { runCli } from '../helpers/run-cli';
 import { startServe } from '../helpers/serve-process';
-import { spawnTsx, waitForOutput } from '../helpers/spawn-tsx';
+import { repoRoot, spawnTsx, waitForExit, waitForOutput } from '../helpers/spawn-tsx';
 import { onCleanup, tempDir } from '../helpers/test-core';
 
 const ownerOf = (dataDir: string) =>
@@ -66,6 +67,32 @@ describe('one owner, many clients (CLI against a running locus serve)', () => {
     expect(direct.code).toBe(0);
     expect(direct.stdout).not.toContain('Served by');
     expect(direct.stdout).toContain('Archival passages: 2');
+  });
+
+  it('stops the reply in the holder when -p is interrupted with Ctrl+C', async () => {
+    const dataDir = tempDir();
+    // A slow stream, so the reply is still being written when Ctrl+C comes.
+    await startServe(dataDir, [], { LOCUS_SCRIPTED_CHUNK_MS: '50' });
+    const long = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ');
+    const cli = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'bin/locus.js'), '-p', long, '--data-dir', dataDir],
+      { cwd: repoRoot },
+    );
+    onCleanup(() => void cli.kill('SIGKILL'));
+    let stderr = '';
+    cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitForOutput(cli, 'You said');
+    cli.kill('SIGINT');
+    expect(await waitForExit(cli)).toBe(0);
+    expect(stderr).toContain('Stopping the reply');
+
+    const history = await runCli(['memory', 'history', '--json', '--data-dir', dataDir]);
+    expect(history.code).toBe(0);
+    const texts = (JSON.parse(history.stdout) as { items: Array<{ content: string }> }).items.map(
+      (m) => m.content,
+    );
+    expect(texts).toContain('Stopped by the user.');
   });
 
   it('is not misled by a publication its holder left behind when killed', async () => {

@@ -63,6 +63,28 @@ describe('database upkeep', () => {
     expect(await upkeep.check()).toEqual([]);
   });
 
+  it('analyses a table whose row estimate came from an index build, not from ANALYZE', async () => {
+    const db = await setup();
+    const upkeep = createAutoAnalyze(db.pg);
+    await chat(db, 150);
+    // CREATE INDEX sets pg_class.reltuples to the rows it saw, statistics untouched.
+    await db.pg.exec('CREATE INDEX messages_probe ON messages (created_at)');
+    expect(await upkeep.check()).toContain('messages');
+    const stats = await db.pg.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'messages'",
+    );
+    expect(stats.rows[0]?.n).toBeGreaterThan(0);
+  });
+
+  it('analyses a table a bulk load wrote even when its row estimate looks current', async () => {
+    const db = await setup();
+    const upkeep = createAutoAnalyze(db.pg);
+    await chat(db, 150);
+    expect(await upkeep.check()).toContain('messages');
+    expect(await upkeep.check()).toEqual([]);
+    expect(await upkeep.check(['messages'])).toEqual(['messages']);
+  });
+
   it('keeps the tables every message rewrites from growing without bound', async () => {
     const db = await setup();
     const upkeep = createAutoAnalyze(db.pg);

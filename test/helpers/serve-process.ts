@@ -12,7 +12,11 @@ export interface ServeProcess {
 }
 
 /** Runs `locus serve` in a real second process on a data folder, until the test ends. */
-export async function startServe(dataDir: string, args: string[] = []): Promise<ServeProcess> {
+export async function startServe(
+  dataDir: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -27,7 +31,7 @@ export async function startServe(dataDir: string, args: string[] = []): Promise<
       '--json',
       ...args,
     ],
-    { cwd: repoRoot, env: process.env },
+    { cwd: repoRoot, env: { ...process.env, ...env } },
   );
   onCleanup(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

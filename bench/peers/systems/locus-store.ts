@@ -6,10 +6,20 @@ import type { PeerStore, PeerSystem } from './peer-store';
 export const locusSystem: PeerSystem = {
   name: 'Locus archival hybrid (PGlite + pgvector)',
   async open(dir, vectorOf) {
+    // Locus swallows a failed query embedding and searches by words alone:
+    // a text without a cached vector must fail the run, not make it text-only.
+    let missing: unknown = null;
     const embedder: Embedder = {
       name: 'use-lite-512',
       dimensions: 512,
-      embed: async (texts) => texts.map(vectorOf),
+      embed: async (texts) => {
+        try {
+          return texts.map(vectorOf);
+        } catch (error) {
+          missing ??= error;
+          throw error;
+        }
+      },
       dispose: async () => undefined,
     };
     const core = await createCore({ dataDir: dir, embedder });
@@ -43,6 +53,7 @@ export const locusSystem: PeerSystem = {
           query: query.text,
           limit: k,
         });
+        if (missing) throw missing;
         return page.items.map((p) => p.source.ref ?? '');
       },
       close: () => core.dispose(),

@@ -62,7 +62,7 @@ export function createVectorUpkeep(options: {
    * statistics to this point instead of re-analysing the growing table after
    * every batch (an ANALYZE of a 10k-passage table costs ~0.1-0.2 s of CPU).
    */
-  afterDeferredBuild?: () => Promise<unknown>;
+  afterDeferredBuild?: (tables: VectorTable[]) => Promise<unknown>;
 }) {
   const { db, embedder } = options;
   const indexAfterIdleMs = options.indexAfterIdleMs ?? INDEX_AFTER_IDLE_MS;
@@ -71,8 +71,8 @@ export function createVectorUpkeep(options: {
   const reembedding = new Set<VectorTable>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let building: Promise<void> = Promise.resolve();
-  /** A load kept its index (deferIndexes false) and still wants afterDeferredBuild. */
-  let analyzeDue = false;
+  /** Loads that kept their index (deferIndexes false) and still want afterDeferredBuild. */
+  const analyzeDue = new Set<VectorTable>();
 
   /** Builds every index a bulk load dropped; later loads may drop them again. */
   function buildDeferred(): Promise<void> {
@@ -84,16 +84,16 @@ export function createVectorUpkeep(options: {
       .catch(() => undefined)
       .then(async () => {
         // A server keeps its index through loads, but the loads' statistics still wait for this.
-        let built = analyzeDue;
-        analyzeDue = false;
+        const built = new Set(analyzeDue);
+        analyzeDue.clear();
         for (const table of [...deferred]) {
           // Built mid-run, the graph would take every later batch row by row.
           if (reembedding.has(table)) continue;
           deferred.delete(table);
           await createVectorsRepo(db, table).createVectorIndex();
-          built = true;
+          built.add(table);
         }
-        if (built) await options.afterDeferredBuild?.();
+        if (built.size > 0) await options.afterDeferredBuild?.([...built]);
       });
     return building;
   }
@@ -107,7 +107,7 @@ export function createVectorUpkeep(options: {
      */
     async deferIndex(table: VectorTable): Promise<void> {
       await building.catch(() => undefined);
-      if (options.deferIndexes === false) analyzeDue = true;
+      if (options.deferIndexes === false) analyzeDue.add(table);
       else {
         deferred.add(table);
         await createVectorsRepo(db, table).dropVectorIndex();

@@ -134,7 +134,13 @@ export async function openChatModel(options: OpenModelOptions): Promise<ChatMode
     );
   }
   if (choice === SCRIPTED_MODEL) {
-    return createScriptedModel({ contextSize: options.settings.contextSize });
+    // LOCUS_SCRIPTED_CHUNK_MS slows the demo model's stream, so stopping a
+    // reply can be seen (and tested) from another process.
+    const chunkDelayMs = Number(process.env.LOCUS_SCRIPTED_CHUNK_MS ?? 0);
+    return createScriptedModel({
+      contextSize: options.settings.contextSize,
+      ...(chunkDelayMs > 0 ? { chunkDelayMs } : {}),
+    });
   }
   // Imported here, not at the top: node-llama-cpp takes ~1-2 s to load, and
   // the scripted model, model lists and downloads never need it.

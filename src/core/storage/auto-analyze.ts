@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { WAL_CHECKPOINT_BYTES } from './pglite-settings';
-import { GROWING_TABLES, createMaintenanceRepo } from './repos/maintenance-repo';
+import { GROWING_TABLES, createMaintenanceRepo, type GrowingTable } from './repos/maintenance-repo';
 import type { Sql } from './sql';
 
 /** Writes between checks. */
@@ -19,12 +19,19 @@ const GROWTH = 0.2;
 export function createAutoAnalyze(sql: Sql) {
   const repo = createMaintenanceRepo(sql);
   let writes = 0;
-  async function check(): Promise<string[]> {
+  /**
+   * `loaded`: tables a bulk load just wrote, analysed whatever their row
+   * estimate says: building an index sets the estimate to the new row count
+   * but leaves the statistics (how many agents, which words are common) as
+   * they were, so growth alone would never be seen.
+   */
+  async function check(loaded: readonly GrowingTable[] = []): Promise<string[]> {
     writes = 0;
     const analysed: string[] = [];
     for (const table of GROWING_TABLES) {
       const { rows, planned } = await repo.rowEstimate(table);
-      if (rows > 0 && (planned < 0 || rows > planned * (1 + GROWTH) + 100)) {
+      const stale = planned < 0 || rows > planned * (1 + GROWTH) + 100;
+      if (rows > 0 && (stale || loaded.includes(table))) {
         await repo.analyze(table);
         analysed.push(table);
       }
@@ -42,7 +49,7 @@ export function createAutoAnalyze(sql: Sql) {
     async maybeAnalyze(): Promise<string[]> {
       return writes >= CHECK_EVERY ? check() : [];
     },
-    /** Checks now, whatever the count (at open and after imports). */
+    /** Checks now, whatever the count (at open, after imports and bulk loads). */
     check,
   };
 }
