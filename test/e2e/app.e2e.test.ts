@@ -1,29 +1,19 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { buildTinyGguf } from '../fixtures/make-tiny-gguf';
-import { buildRenderer, launchChromium, openApp, screenshot } from '../helpers/browser-app';
+import { browserSuite, openApp, screenshot } from '../helpers/browser-app';
 import { serveSlowHub } from '../helpers/slow-hub';
 import { tempDir } from '../helpers/test-core';
 
 // The real renderer, built by Vite, in Debian's Chromium, against the core's
 // loopback HTTP host with the scripted model.
 describe('desktop UI in headless Chromium', () => {
-  let browser: Browser;
-  let renderer: { dir: string; dispose: () => void };
-
-  beforeAll(async () => {
-    renderer = await buildRenderer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    renderer?.dispose();
-  });
+  const suite = browserSuite();
 
   const start = (options: Parameters<typeof openApp>[2] = {}) =>
-    openApp(browser, renderer.dir, {
+    openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel({ chunkDelayMs: 15 }),
       ...options,
     });
@@ -211,7 +201,7 @@ describe('desktop UI in headless Chromium', () => {
   });
 
   it('explains a missing model and leads to the models view', async () => {
-    const { page } = await openApp(browser, renderer.dir);
+    const { page } = await openApp(suite.browser, suite.rendererDir);
     await send(page, 'Hello?');
     const alert = page.getByRole('alert');
     await alert.waitFor();
@@ -230,7 +220,7 @@ describe('desktop UI in headless Chromium', () => {
     // A slow mirror, so the progress bar is seen moving.
     await serveSlowHub(() => ({ body: gguf, headers: { 'x-linked-etag': `"${sha}"` } }), 60);
 
-    const { page } = await openApp(browser, renderer.dir, { modelsDir: tempDir() });
+    const { page } = await openApp(suite.browser, suite.rendererDir, { modelsDir: tempDir() });
     await page.getByRole('button', { name: 'Models & settings' }).click();
     const entry = page.locator('li[data-model="qwen3-1.7b"]');
     await entry.getByRole('button', { name: 'Download' }).click();

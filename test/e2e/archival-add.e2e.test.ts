@@ -1,30 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { buildRenderer, launchChromium, openApp } from '../helpers/browser-app';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, openApp } from '../helpers/browser-app';
 
 // The flake at app.e2e.test.ts "adds a passage…": the second "Add to memory"
 // stayed disabled because the first add, finishing after the second passage
 // was typed, cleared the box. Holding the first add open makes that order
 // certain instead of a matter of timing.
 describe('adding passages in the memory view', () => {
-  let browser: Browser;
-  let renderer: { dir: string; dispose: () => void };
-  beforeAll(async () => {
-    renderer = await buildRenderer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    renderer?.dispose();
-  });
+  const suite = browserSuite();
 
   it('keeps what was typed while the previous passage was being saved', async () => {
     let release = (): void => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     let inserts = 0;
     const { page, core } = await openApp(
-      browser,
-      renderer.dir,
+      suite.browser,
+      suite.rendererDir,
       {},
       {
         wrapHandlers: (handlers) => ({

@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { createScriptedModel, memoryDemoScript } from '../../src/core/models/scripted-model';
-import { buildRenderer, launchChromium, openApp } from '../helpers/browser-app';
+import { browserSuite, openApp } from '../helpers/browser-app';
 import { lookAt, sendMessage } from '../helpers/app-page';
 
 describe('chat', () => {
-  let browser: Browser;
-  let renderer: { dir: string; dispose: () => void };
-
-  beforeAll(async () => {
-    renderer = await buildRenderer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    renderer?.dispose();
-  });
+  const suite = browserSuite();
 
   const clipboard = async (page: Page) =>
     (await page.evaluate('navigator.clipboard.readText()')) as string;
 
   it('styles code blocks with a copy button, and copies a whole reply', async () => {
-    const { page } = await openApp(browser, renderer.dir, { chatModel: createScriptedModel() });
+    const { page } = await openApp(suite.browser, suite.rendererDir, {
+      chatModel: createScriptedModel(),
+    });
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await sendMessage(page, 'Try this:\n```python\nprint("hi")\nx = 1\n```');
     const block = page.locator('.message.assistant .code-block');
@@ -56,7 +48,7 @@ describe('chat', () => {
             }
           : memoryDemoScript(request, call),
     });
-    const { page } = await openApp(browser, renderer.dir, { chatModel: model });
+    const { page } = await openApp(suite.browser, suite.rendererDir, { chatModel: model });
     await sendMessage(page, 'Tell me a joke');
     await page.getByText('Joke number 1').waitFor();
     await page.getByRole('button', { name: 'Retry' }).click();
@@ -68,7 +60,7 @@ describe('chat', () => {
   });
 
   it('shows what the agent is doing while it works, and names the model', async () => {
-    const { page } = await openApp(browser, renderer.dir, {
+    const { page } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel({ chunkDelayMs: 40, name: 'qwen-test' }),
     });
     expect(await page.getByTestId('current-model').textContent()).toBe('Model: qwen-test');
@@ -91,7 +83,7 @@ describe('chat', () => {
   });
 
   it('says plainly that no model is set up, before anything is sent', async () => {
-    const { page } = await openApp(browser, renderer.dir);
+    const { page } = await openApp(suite.browser, suite.rendererDir);
     const notice = page.getByTestId('no-model');
     await notice.waitFor();
     expect(await notice.textContent()).toContain('No language model yet');

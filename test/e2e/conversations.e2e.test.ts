@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { buildRenderer, launchChromium, openApp } from '../helpers/browser-app';
+import { browserSuite, openApp } from '../helpers/browser-app';
 import { lookAt, openView, sendMessage } from '../helpers/app-page';
 
 describe('conversations in the app', () => {
-  let browser: Browser;
-  let renderer: { dir: string; dispose: () => void };
-
-  beforeAll(async () => {
-    renderer = await buildRenderer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    renderer?.dispose();
-  });
+  const suite = browserSuite();
 
   it('starts, lists, resumes, renames and deletes conversations over one memory', async () => {
-    const { page, core } = await openApp(browser, renderer.dir, {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel(),
     });
     const list = page.getByTestId('conversation-list');
@@ -67,7 +56,9 @@ describe('conversations in the app', () => {
   });
 
   it('opens a new conversation with Ctrl+Shift+O and the context view follows the one shown', async () => {
-    const { page } = await openApp(browser, renderer.dir, { chatModel: createScriptedModel() });
+    const { page } = await openApp(suite.browser, suite.rendererDir, {
+      chatModel: createScriptedModel(),
+    });
     await sendMessage(page, 'Remember that the boat is called Petrel');
     await page.getByText("Got it, I'll remember that.").waitFor();
     await page.keyboard.press('Control+Shift+O');

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { call } from '../../src/core/host/call';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { buildRenderer, launchChromium, openApp } from '../helpers/browser-app';
+import { browserSuite, openApp } from '../helpers/browser-app';
 import { lookAt, openView } from '../helpers/app-page';
 import { openSessionApp } from '../helpers/session-app';
 import { tempDir, testCore } from '../helpers/test-core';
@@ -35,21 +35,11 @@ async function dropFile(page: Page, selector: string, name: string, text: string
 }
 
 describe('files from the app', () => {
-  let browser: Browser;
-  let renderer: { dir: string; dispose: () => void };
-
-  beforeAll(async () => {
-    renderer = await buildRenderer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    renderer?.dispose();
-  });
+  const suite = browserSuite();
 
   it('imports an agent file from the file picker, shows the report, opens the agent', async () => {
     const text = await agentFile('Ada');
-    const { page, core } = await openApp(browser, renderer.dir, {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel(),
     });
     await openView(page, 'Files');
@@ -76,7 +66,7 @@ describe('files from the app', () => {
 
   it('imports a dropped file, and an invalid one changes nothing', async () => {
     const text = await agentFile('Grace');
-    const { page, core } = await openApp(browser, renderer.dir, {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel(),
     });
     await openView(page, 'Files');
@@ -94,7 +84,7 @@ describe('files from the app', () => {
   });
 
   it('exports the agent file and Markdown as downloads', async () => {
-    const { page, core } = await openApp(browser, renderer.dir, {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel(),
     });
     const agent = await core.agents.getOrCreateDefault();
@@ -120,7 +110,7 @@ describe('files from the app', () => {
 
   it('backs up now, lists backups with sizes, and restores one after confirming', async () => {
     const dataDir = tempDir();
-    const { page, session, opens } = await openSessionApp(browser, renderer.dir, {
+    const { page, session, opens } = await openSessionApp(suite.browser, suite.rendererDir, {
       dataDir,
       core: () => ({ chatModel: createScriptedModel() }),
     });

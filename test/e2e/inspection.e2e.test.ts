@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { buildRenderer, launchChromium, openApp } from '../helpers/browser-app';
+import { browserSuite, openApp } from '../helpers/browser-app';
 import { lookAt, openView, sendMessage } from '../helpers/app-page';
 
 const tokensOf = async (page: Page, section: string) =>
@@ -10,21 +10,11 @@ const tokensOf = async (page: Page, section: string) =>
   );
 
 describe('inspecting the context window', () => {
-  let browser: Browser;
-  let renderer: { dir: string; dispose: () => void };
-
-  beforeAll(async () => {
-    renderer = await buildRenderer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    renderer?.dispose();
-  });
+  const suite = browserSuite();
 
   it('shows each section in tokens, counted by the model, and the compiled prompt', async () => {
     const model = createScriptedModel({ contextSize: 3000 });
-    const { page, core } = await openApp(browser, renderer.dir, { chatModel: model });
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, { chatModel: model });
     const agent = await core.agents.getOrCreateDefault();
     const summaryTokens = async () =>
       (await core.handlers['chat.inspect']({ agentId: agent.id })).sections.find(
@@ -68,7 +58,7 @@ describe('inspecting the context window', () => {
   });
 
   it('labels the numbers as an estimate when no model is loaded', async () => {
-    const { page } = await openApp(browser, renderer.dir);
+    const { page } = await openApp(suite.browser, suite.rendererDir);
     await openView(page, 'Context');
     const usage = page.getByTestId('context-usage');
     await usage.waitFor();

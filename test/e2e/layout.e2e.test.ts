@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { buildRenderer, launchChromium, openApp } from '../helpers/browser-app';
+import { browserSuite, openApp } from '../helpers/browser-app';
 import { expectAccessible, lookAt, openView, sendMessage } from '../helpers/app-page';
 
 // Layout, keyboard and screen-reader behaviour of the whole app, and a look
 // (axe-core + screenshots at 1280 and 390 px) at every view.
 describe('layout and access', () => {
-  let browser: Browser;
-  let renderer: { dir: string; dispose: () => void };
-
-  beforeAll(async () => {
-    renderer = await buildRenderer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    renderer?.dispose();
-  });
+  const suite = browserSuite();
 
   it('every view passes axe (no serious or critical problems) at 1280 and 390 px', async () => {
-    const { page, core, appUrl } = await openApp(browser, renderer.dir, {
+    const { page, core, appUrl } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel(),
     });
     const agent = await core.agents.getOrCreateDefault();
@@ -56,7 +45,9 @@ describe('layout and access', () => {
   });
 
   it('the accessibility check itself fails on a real problem', async () => {
-    const { page } = await openApp(browser, renderer.dir, { chatModel: createScriptedModel() });
+    const { page } = await openApp(suite.browser, suite.rendererDir, {
+      chatModel: createScriptedModel(),
+    });
     await page.getByLabel('Message', { exact: true }).waitFor();
     await page.evaluate(`document.querySelector('main').append(document.createElement('button'))`);
     await expect(expectAccessible(page, 'a page with a nameless button')).rejects.toThrow(
@@ -66,8 +57,8 @@ describe('layout and access', () => {
 
   it('is usable from 360 px: the sidebar folds away and comes back', async () => {
     const { page } = await openApp(
-      browser,
-      renderer.dir,
+      suite.browser,
+      suite.rendererDir,
       { chatModel: createScriptedModel() },
       { viewport: { width: 360, height: 740 } },
     );
@@ -96,7 +87,9 @@ describe('layout and access', () => {
   });
 
   it('has keyboard shortcuts for views, the composer and the sidebar', async () => {
-    const { page } = await openApp(browser, renderer.dir, { chatModel: createScriptedModel() });
+    const { page } = await openApp(suite.browser, suite.rendererDir, {
+      chatModel: createScriptedModel(),
+    });
     await page.getByLabel('Message', { exact: true }).waitFor();
     await page.keyboard.press('Alt+2');
     await page.getByRole('heading', { name: 'Core memory' }).waitFor();
@@ -125,7 +118,9 @@ describe('layout and access', () => {
   });
 
   it('announces new messages and labels them by speaker', async () => {
-    const { page } = await openApp(browser, renderer.dir, { chatModel: createScriptedModel() });
+    const { page } = await openApp(suite.browser, suite.rendererDir, {
+      chatModel: createScriptedModel(),
+    });
     const log = page.getByRole('log', { name: 'Conversation with Locus' });
     expect(await log.getAttribute('aria-live')).toBe('polite');
     await sendMessage(page, 'Hello there');

@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { buildRenderer, launchChromium, openApp, screenshot } from '../helpers/browser-app';
+import { browserSuite, openApp, screenshot } from '../helpers/browser-app';
 
 // Memory surfacing as a person sees it: what a reply was given, folded under it.
 describe('memories used, in the app (headless Chromium)', () => {
-  let browser: Browser;
-  let renderer: { dir: string; dispose: () => void };
-
-  beforeAll(async () => {
-    renderer = await buildRenderer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    renderer?.dispose();
-  });
+  const suite = browserSuite();
 
   it('shows the memories a reply was given, collapsed until asked', async () => {
-    const { page, core } = await openApp(browser, renderer.dir, {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel({
         script: () => ({
           thinking: 'Answer.',

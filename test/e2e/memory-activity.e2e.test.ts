@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { buildRenderer, launchChromium, openApp, screenshot } from '../helpers/browser-app';
+import { browserSuite, openApp, screenshot } from '../helpers/browser-app';
 
 // The memory pipeline as a person sees it: the activity feed with undo,
 // consolidation on demand and its settings, past facts in archival memory.
 describe('memory activity in the app (headless Chromium)', () => {
-  let browser: Browser;
-  let renderer: { dir: string; dispose: () => void };
-
-  beforeAll(async () => {
-    renderer = await buildRenderer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    renderer?.dispose();
-  });
+  const suite = browserSuite();
 
   it('consolidates on demand, lists every change with who made it, and undoes one', async () => {
-    const { page, core } = await openApp(browser, renderer.dir, {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel(),
       consolidationDelayMs: 3_600_000,
     });
@@ -63,7 +52,7 @@ describe('memory activity in the app (headless Chromium)', () => {
   });
 
   it('shows a replaced fact as past, with the date it stopped being true', async () => {
-    const { page, core } = await openApp(browser, renderer.dir, {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel(),
       consolidationDelayMs: 3_600_000,
     });

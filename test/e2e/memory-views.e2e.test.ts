@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { buildRenderer, launchChromium, openApp } from '../helpers/browser-app';
+import { browserSuite, openApp } from '../helpers/browser-app';
 import { lookAt, openView, sendMessage } from '../helpers/app-page';
 
 const DAY = 24 * 60 * 60 * 1000;
 
 describe('memory views', () => {
-  let browser: Browser;
-  let renderer: { dir: string; dispose: () => void };
-
-  beforeAll(async () => {
-    renderer = await buildRenderer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    renderer?.dispose();
-  });
+  const suite = browserSuite();
 
   it('adds, renames and deletes core memory blocks, and the agent sees each change', async () => {
-    const { page, core } = await openApp(browser, renderer.dir, {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel(),
     });
     const agent = await core.agents.getOrCreateDefault();
@@ -60,7 +49,7 @@ describe('memory views', () => {
   });
 
   it('filters archival memory by tag and date, and shows scores and matched words', async () => {
-    const { page, core } = await openApp(browser, renderer.dir, {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel(),
     });
     const agent = await core.agents.getOrCreateDefault();
@@ -108,7 +97,9 @@ describe('memory views', () => {
   });
 
   it('shows history without tool plumbing, and with it on request', async () => {
-    const { page } = await openApp(browser, renderer.dir, { chatModel: createScriptedModel() });
+    const { page } = await openApp(suite.browser, suite.rendererDir, {
+      chatModel: createScriptedModel(),
+    });
     await sendMessage(page, 'Remember that the boat is called Petrel');
     await page
       .locator('.message.assistant:not(.streaming)')

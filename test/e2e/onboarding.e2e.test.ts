@@ -1,14 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { call } from '../../src/core/host/call';
 import { DEFAULT_EMBEDDING_MODEL } from '../../src/core/models/transformers-embedder';
 import { buildTinyGguf } from '../fixtures/make-tiny-gguf';
 import { writeTinyEmbedder } from '../fixtures/make-tiny-embedder';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { buildRenderer, launchChromium, openApp } from '../helpers/browser-app';
+import { browserSuite, openApp } from '../helpers/browser-app';
 import { lookAt, openView } from '../helpers/app-page';
 import { openSessionApp } from '../helpers/session-app';
 import { serveSlowHub } from '../helpers/slow-hub';
@@ -41,23 +40,13 @@ async function fakeHub(): Promise<string> {
 }
 
 describe('first run', () => {
-  let browser: Browser;
-  let renderer: { dir: string; dispose: () => void };
-
-  beforeAll(async () => {
-    renderer = await buildRenderer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    renderer?.dispose();
-  });
+  const suite = browserSuite();
 
   it('explains what Locus needs and what works already, then downloads the language model', async () => {
     await fakeHub();
     const { page } = await openApp(
-      browser,
-      renderer.dir,
+      suite.browser,
+      suite.rendererDir,
       { modelsDir: tempDir() },
       { firstRun: true },
     );
@@ -94,8 +83,8 @@ describe('first run', () => {
     await fakeHub();
     const dataDir = tempDir();
     const { page, session, opens } = await openSessionApp(
-      browser,
-      renderer.dir,
+      suite.browser,
+      suite.rendererDir,
       { dataDir },
       { firstRun: true },
     );
@@ -130,8 +119,8 @@ describe('first run', () => {
     const file = path.join(dir, 'my-model.gguf');
     fs.writeFileSync(file, buildTinyGguf());
     const { page, core } = await openApp(
-      browser,
-      renderer.dir,
+      suite.browser,
+      suite.rendererDir,
       { modelsDir: tempDir() },
       { firstRun: true },
     );
@@ -150,8 +139,8 @@ describe('first run', () => {
 
   it('does not stand in the way of someone who already chose a model', async () => {
     const { page, core } = await openApp(
-      browser,
-      renderer.dir,
+      suite.browser,
+      suite.rendererDir,
       { chatModel: createScriptedModel() },
       { firstRun: true },
     );

@@ -5,6 +5,7 @@ import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 import type { CreateCoreOptions } from '../../src/core/create-core';
 import type { Handlers } from '../../src/shared/contract';
 import { startHttpHost } from '../../src/core/host/http-host';
@@ -54,6 +55,41 @@ export async function buildRenderer(): Promise<{ dir: string; dispose: () => voi
     fs.rmSync(outDir, { recursive: true, force: true });
   }
   return keep;
+}
+
+/** What a describe block of browser tests shares; read its fields inside the tests. */
+export interface BrowserSuite {
+  readonly browser: Browser;
+  readonly rendererDir: string;
+}
+
+/**
+ * Builds the renderer and launches Chromium once for the enclosing describe
+ * block, and closes both after it.
+ */
+export function browserSuite(): BrowserSuite {
+  let browser: Browser | undefined;
+  let renderer: { dir: string; dispose: () => void } | undefined;
+  beforeAll(async () => {
+    renderer = await buildRenderer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    renderer?.dispose();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('browserSuite() is read before its beforeAll ran.');
+    return value;
+  };
+  return {
+    get browser() {
+      return ready(browser);
+    },
+    get rendererDir() {
+      return ready(renderer).dir;
+    },
+  };
 }
 
 export async function launchChromium(): Promise<Browser> {

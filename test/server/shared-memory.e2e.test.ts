@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/postgres/cluster';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { buildRenderer, launchChromium, openApp, screenshot } from '../helpers/browser-app';
+import { browserSuite, openApp, screenshot } from '../helpers/browser-app';
 import { tempDir, testCore } from '../helpers/test-core';
 
 // Two devices on one memory server: the app in Chromium on one core, and a
 // second core (another Locus) writing to the same database.
 describe('the app on a shared memory server', () => {
-  let browser: Browser;
-  let renderer: { dir: string; dispose: () => void };
-
-  beforeAll(async () => {
-    renderer = await buildRenderer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    renderer?.dispose();
-  });
+  const suite = browserSuite();
 
   it("shows another device's edits and turns without reloading", async () => {
-    const { page, core } = await openApp(browser, renderer.dir, {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel(),
     });
     const url = core.database.backend === 'postgres' ? core.database.server.target.url : '';
@@ -53,7 +42,7 @@ describe('the app on a shared memory server', () => {
   });
 
   it('shows the memory database in settings, and checks a server before saving it', async () => {
-    const { page } = await openApp(browser, renderer.dir, { dataDir: tempDir() });
+    const { page } = await openApp(suite.browser, suite.rendererDir, { dataDir: tempDir() });
     await page.getByRole('button', { name: 'Models & settings' }).click();
     const section = page.locator('.database-settings');
     await expect
