@@ -64,7 +64,9 @@ describe('chat', () => {
       chatModel: createScriptedModel({ chunkDelayMs: 40, name: 'qwen-test' }),
     });
     expect(await page.getByTestId('current-model').textContent()).toBe('Model: qwen-test');
-    // Record every state the status line shows, however briefly.
+    // Record every state the status line shows, however briefly; the chat
+    // view (and its status line) renders after the header, once the agent loads.
+    await page.getByTestId('activity').waitFor({ state: 'attached' });
     await page.evaluate(`(() => {
       const seen = [];
       window.activity = seen;
