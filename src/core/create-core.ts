@@ -31,7 +31,9 @@ import { createMessageIndexer } from './memory/message-indexer';
 import { createVectorUpkeep, type EmbedderSync } from './memory/vector-upkeep';
 import { createCoreMemory } from './memory/core-memory';
 import { createRecallMemory } from './memory/recall-memory';
+import { createMemoryBaseline } from './memory/surfacing/memory-baseline';
 import { createSurfacing } from './memory/surfacing/surfacing';
+import { createSearchTermsRepo } from './storage/repos/search-terms-repo';
 import type { Embedder } from './models/embedder';
 import { createFakeEmbedder } from './models/fake-embedder';
 import { createAutoAnalyze } from './storage/auto-analyze';
@@ -193,7 +195,12 @@ export async function createCore(options: CreateCoreOptions = {}) {
       consolidator.turnEnded(agentId);
     },
     lockTurn: (agentId) => coordination.lock(`turn:${agentId}`),
-    surfacing: createSurfacing({ archival, recall }),
+    surfacing: createSurfacing({
+      archival,
+      recall,
+      searchTerms: createSearchTermsRepo(db),
+      baseline: createMemoryBaseline({ archival, recall }),
+    }),
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });
   // Other processes' edits on a shared server, for every UI to refresh.

@@ -41,16 +41,51 @@ export function parseSurfacedBlock(content: string): SurfacedBlock | null {
 }
 
 const day = (iso: string) => iso.slice(0, 10);
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
+const when = (item: SurfacedMemory) =>
+  item.until ? `${day(item.at)}, true until ${item.until.slice(0, 7)}` : day(item.at);
 
-/** One line of the block: date, source, speaker, text; a replaced fact says until when it held. */
+/** One memory on its own line: date, source, speaker, text; a replaced fact says until when it held. */
 export function renderSurfacedMemory(item: SurfacedMemory): string {
-  const when = item.until ? `${day(item.at)}, true until ${item.until.slice(0, 7)}` : day(item.at);
   const who = item.speaker ? ` ${item.speaker}:` : '';
-  return `- [${when} · ${item.source}]${who} ${item.text.replace(/\s*\n\s*/g, ' ')}`;
+  return `- [${when(item)} · ${item.source}]${who} ${oneLine(item.text)}`;
 }
 
 const HEADER =
   '[memories] Possibly relevant, found in your memory for this message (check before relying on it):';
+
+/** Who said a remembered message, as the model reads it: the assistant is the model itself. */
+const SPEAKERS: Record<string, string> = { assistant: 'you' };
+
+/**
+ * The block's memories as lines, grouped: each date and source (and "true
+ * until" of a replaced fact) once, as a heading, then its memories, oldest
+ * group first. Repeating them on every line cost about a fifth of a block
+ * of short messages (docs/benchmarks.md, "Memory surfacing"); in date order
+ * the model also reads what happened in the order it happened. The stored
+ * order (best match first) is not the rendered one, so the rendering sorts.
+ */
+export function renderSurfacedLines(block: SurfacedBlock): string[] {
+  const heading = (item: SurfacedMemory) => `${when(item)} · ${item.source}:`;
+  const ordered = [...block.items].sort(
+    (a, b) =>
+      day(a.at).localeCompare(day(b.at)) ||
+      heading(a).localeCompare(heading(b)) ||
+      a.at.localeCompare(b.at) ||
+      a.id.localeCompare(b.id),
+  );
+  const lines: string[] = [];
+  let group: string | null = null;
+  for (const item of ordered) {
+    if (heading(item) !== group) {
+      group = heading(item);
+      lines.push(group);
+    }
+    const who = item.speaker ? `${SPEAKERS[item.speaker] ?? item.speaker}: ` : '';
+    lines.push(`- ${who}${oneLine(item.text)}`);
+  }
+  return lines;
+}
 
 /**
  * The block as the model reads it, placed before the user's words in their
@@ -58,7 +93,7 @@ const HEADER =
  * renders the same text. Its lines never hold a blank line.
  */
 export function renderSurfacedBlock(block: SurfacedBlock): string {
-  return [HEADER, ...block.items.map(renderSurfacedMemory)].join('\n');
+  return [HEADER, ...renderSurfacedLines(block)].join('\n');
 }
 
 /** A user turn's own words, without the surfaced block rendered before them. */

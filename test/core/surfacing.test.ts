@@ -5,6 +5,7 @@ import { parseSurfacedBlock, type SurfacedBlock } from '../../src/shared/surface
 import type { Message } from '../../src/shared/entities';
 import { createUseEmbedder } from '../../bench/use-embedder';
 import { createCore } from '../../src/core/create-core';
+import { SURFACED_ITEM_CHARS } from '../../src/core/memory/surfacing/surfacing';
 import { onCleanup, tempDir, testCore } from '../helpers/test-core';
 
 /** A model that answers every step at once; the requests it saw are kept. */
@@ -120,6 +121,50 @@ describe('memory surfacing', () => {
     );
     expect(texts).toContain('My daughter Lena starts violin lessons on Tuesdays.');
     expect(texts.filter((t) => t.includes('Tuesdays') && !t.includes('violin'))).toEqual([]);
+  });
+
+  it('reads scores against what this memory gives questions it cannot answer', async () => {
+    const { core, agent } = await seeded();
+    // A chatty memory: everyday words that any casual question shares.
+    const days = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+    await core.recall.appendMany(
+      agent.id,
+      days.flatMap((day) => [
+        { role: 'user' as const, content: `On ${day} I went to the market and bought new bread.` },
+        { role: 'assistant' as const, content: `Nice, how was the week going on ${day}?` },
+        { role: 'user' as const, content: `Last week my friend started a new job on ${day}.` },
+        { role: 'user' as const, content: `We watched a movie together on ${day} evening.` },
+      ]),
+    );
+    // Nobody called Marco, no boat: only "new", "week", "bought" are here.
+    await core.runtime.send(agent.id, 'What did Marco buy for his new boat last week?');
+    expect(blockOf(await core.runtime.contextMessages(agent.id))).toBeNull();
+    // The same memory still answers what it holds.
+    await core.runtime.send(agent.id, 'When was the boiler serviced, Hartmann?');
+    const texts = (blockOf(await core.runtime.contextMessages(agent.id))?.items ?? []).map(
+      (i) => i.text,
+    );
+    expect(texts).toContain('The boiler was serviced in March by Hartmann Heating.');
+  });
+
+  it('trims a long memory to the part that matched', async () => {
+    const { core, agent } = await seeded();
+    const filler = (n: number) => Array.from({ length: n }, () => 'We talked about the weather.');
+    await core.recall.appendMany(agent.id, [
+      {
+        role: 'user',
+        content: [
+          ...filler(20),
+          'The spare key hides under the blue flowerpot.',
+          ...filler(20),
+        ].join(' '),
+      },
+    ]);
+    await core.runtime.send(agent.id, 'Where is the spare key hidden, flowerpot?');
+    const items = blockOf(await core.runtime.contextMessages(agent.id))?.items ?? [];
+    const found = items.find((i) => i.text.includes('spare key'));
+    expect(found?.text).toContain('under the blue flowerpot');
+    expect(found?.text.length).toBeLessThanOrEqual(SURFACED_ITEM_CHARS + 2);
   });
 
   it('surfaces nothing for a query that matches nothing (fallback embedder)', async () => {

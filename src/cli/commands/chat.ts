@@ -3,7 +3,7 @@ import { call } from '../../core/host/call';
 import type { CoreAccess } from '../../core/host/connect-core';
 import type { AgentEvent } from '../../shared/contract';
 import type { Agent, Conversation, Message } from '../../shared/entities';
-import { parseSurfacedBlock, renderSurfacedMemory } from '../../shared/surfaced-memories';
+import { parseSurfacedBlock, renderSurfacedLines } from '../../shared/surfaced-memories';
 import { LocusError, serializeError } from '../../shared/errors';
 import { toolArgumentsText, toolResult } from '../../shared/tool-call-line';
 import { nextActivity, type TurnActivity } from '../../shared/turn-activity';
@@ -11,13 +11,13 @@ import { formatError, type Output } from '../output';
 import { createWorkingIndicator, type WorkingIndicator } from '../working-indicator';
 import { runSlashCommand } from './chat-slash';
 
-/** The memories surfacing gave a turn, as lines for stderr. */
+/** The memories surfacing gave a turn, as lines for stderr (grouped as the model read them). */
 export function memoryLines(message: Message): string[] {
   const block = parseSurfacedBlock(message.content);
   if (!block) return [];
   return [
     `  [memories] ${block.items.length} surfaced (~${block.tokens} tokens):`,
-    ...block.items.map((item) => `    ${renderSurfacedMemory(item)}`),
+    ...renderSurfacedLines(block).map((line) => `    ${line}`),
   ];
 }
 

@@ -3,12 +3,13 @@ import { spokenText } from '../../../shared/message-text';
 import {
   parseSurfacedBlock,
   renderSurfacedBlock,
-  renderSurfacedMemory,
   type SurfacedBlock,
   type SurfacedMemory,
 } from '../../../shared/surfaced-memories';
 import type { ArchivalMemory } from '../archival-memory';
 import type { RecallMemory } from '../recall-memory';
+import { snippetOf } from '../search-snippet';
+import type { MemoryBaseline } from './memory-baseline';
 import { estimateTokens } from './token-estimate';
 
 /** The message kind a surfaced block is stored as (after the user's message it was found for). */
@@ -18,18 +19,32 @@ export const MEMORIES_KIND = 'memories';
 export const DEFAULT_SURFACING_TOKENS = 1000;
 
 /**
- * The least score a memory needs to be surfaced: a text holding about a
- * third of the query's information by words (see Fusion in
- * storage/repos/fusion-sql.ts), or less with a close meaning. Search
- * returns anything sharing a word with the question; a block the model
- * reads every turn must be more selective. Scores depend on the memory's
- * size: in a new user's memory of a few items, a note holding three of a
- * question's four words scores about 0.38 (a word no note holds weighs
- * most), so the floor stays at 0.3 (the benchmark's 0.4 lost that note)
- * and the relative floor below does most of the cutting
- * (docs/benchmarks.md, "Memory surfacing").
+ * The least score a memory needs to be surfaced, whatever the memory: a
+ * text holding about a third of the query's information by words (see
+ * Fusion in storage/repos/fusion-sql.ts), or less with a close meaning. In
+ * a new user's memory of a few notes, a note holding three of a question's
+ * four words scores about 0.38 (a word no note holds weighs most), so this
+ * stays low; the floors read against the memory's baseline below do the
+ * cutting in a larger one (docs/benchmarks.md, "Memory surfacing").
  */
 export const SURFACING_FLOOR = 0.3;
+
+/**
+ * Nothing is surfaced unless the best match scores at least this many
+ * times the memory's baseline (what the same memory gives questions it
+ * cannot answer, memory-baseline.ts). On LoCoMo, a question asked of
+ * another conversation's memory has its best match at 1.4 times that
+ * baseline (median), a question asked of its own at 3.3; at 2, 16% of the
+ * former and 91% of the latter surface something.
+ */
+export const SURFACING_BEST_OVER_BASELINE = 2;
+
+/**
+ * Each memory surfaced must score at least this many times the baseline:
+ * a weaker one is what an unrelated question also finds here. It keeps
+ * blocks short when only one or two memories stand out.
+ */
+export const SURFACING_ITEM_OVER_BASELINE = 1.5;
 
 /**
  * A memory must also score at least this share of the best match it could
@@ -38,6 +53,14 @@ export const SURFACING_FLOOR = 0.3;
  * score search halves) still follows the current one that matches as well.
  */
 export const SURFACING_RELATIVE_FLOOR = 0.5;
+
+/**
+ * A surfaced memory shows at most this much of its text: the part that
+ * matched (search results show 300). Most conversation turns are shorter
+ * (LoCoMo's median is 109 characters); a long one past this is mostly
+ * context the model can search for.
+ */
+export const SURFACED_ITEM_CHARS = 200;
 
 /** Candidates read from each memory tier per turn. */
 const CANDIDATES = 50;
@@ -73,6 +96,8 @@ export interface Candidate {
   score: number;
   /** Texts that make it a duplicate: its own, and for a passage the message it came from. */
   keys: string[];
+  /** Its whole text (the memory's text is what search showed of it). */
+  whole: string;
 }
 
 /**
@@ -84,8 +109,14 @@ export interface Candidate {
  *
  * One entry point, called by the agent runtime at the start of a turn.
  */
-export function createSurfacing(options: { archival: ArchivalMemory; recall: RecallMemory }) {
-  const { archival, recall } = options;
+export function createSurfacing(options: {
+  archival: ArchivalMemory;
+  recall: RecallMemory;
+  /** The query's search terms (storage/repos/search-terms-repo), to trim long items to what matched. */
+  searchTerms: { of(text: string): Promise<string[]> };
+  baseline: MemoryBaseline;
+}) {
+  const { archival, recall, searchTerms, baseline } = options;
 
   /**
    * Everything worth surfacing for the request, best first: above the
@@ -121,16 +152,35 @@ export function createSurfacing(options: { archival: ArchivalMemory; recall: Rec
     // Relative to what could be given: the context's own messages (often on
     // the message's subject) would otherwise crowd out everything else.
     const best = Math.max(0, ...fresh.map((c) => c.score));
-    const floor = Math.max(SURFACING_FLOOR, SURFACING_RELATIVE_FLOOR * best);
+    if (best < SURFACING_FLOOR) return [];
+    // Read against what this memory gives questions it cannot answer.
+    const base = await baseline.of(request.agentId);
+    if (best < SURFACING_BEST_OVER_BASELINE * base) return [];
+    const floor = Math.max(
+      SURFACING_FLOOR,
+      SURFACING_ITEM_OVER_BASELINE * base,
+      SURFACING_RELATIVE_FLOOR * best,
+    );
     const found = fresh
       .filter((c) => c.score >= floor)
       .sort((a, b) => b.score - a.score || b.memory.at.localeCompare(a.memory.at));
     const taken = new Set<string>();
-    return found.filter((c) => {
+    const kept = found.filter((c) => {
       if (c.keys.some((key) => taken.has(key))) return false;
       for (const key of c.keys) taken.add(key);
       return true;
     });
+    return trimmed(kept, query);
+  }
+
+  /** Long items cut to the part that matched (SURFACED_ITEM_CHARS). */
+  async function trimmed(found: Candidate[], query: string): Promise<Candidate[]> {
+    if (!found.some((c) => c.whole.trim().length > SURFACED_ITEM_CHARS)) return found;
+    const terms = await searchTerms.of(query);
+    return found.map((c) => ({
+      ...c,
+      memory: { ...c.memory, text: snippetOf(c.whole, terms, { maxChars: SURFACED_ITEM_CHARS }) },
+    }));
   }
 
   return {
@@ -143,23 +193,24 @@ export function createSurfacing(options: { archival: ArchivalMemory; recall: Rec
   };
 }
 
-const EMPTY_BLOCK_TOKENS = estimateTokens(renderSurfacedBlock({ items: [], tokens: 0 }));
-
 /**
  * The best candidates that fit the budget, in order; one too long for
- * what is left is skipped for shorter ones after it.
+ * what is left is skipped for shorter ones after it. Costs are counted on
+ * the rendered block: an item joining a group of its date and source costs
+ * only its line.
  */
 export function fitBudget(
   candidates: readonly Candidate[],
   budgetTokens: number,
 ): SurfacedBlock | null {
   const items: SurfacedMemory[] = [];
-  let tokens = EMPTY_BLOCK_TOKENS;
+  let tokens = 0;
   for (const candidate of candidates) {
-    const cost = estimateTokens(renderSurfacedMemory(candidate.memory)) + 1;
-    if (tokens + cost > budgetTokens) continue;
+    const next = [...items, candidate.memory];
+    const cost = estimateTokens(renderSurfacedBlock({ items: next, tokens: 0 }));
+    if (cost > budgetTokens) continue;
     items.push(candidate.memory);
-    tokens += cost;
+    tokens = cost;
   }
   return items.length > 0 ? { items, tokens } : null;
 }
@@ -188,6 +239,7 @@ function fromMessage(message: ScoredMessage): Candidate {
     },
     score: message.score,
     keys: [message.id, normalized(spokenText(message))],
+    whole: spokenText(message),
   };
 }
 
@@ -210,5 +262,6 @@ function fromPassage(passage: ScoredPassage): Candidate {
       normalized(passage.text),
       ...(passage.source.kind === 'message' && passage.source.ref ? [passage.source.ref] : []),
     ],
+    whole: passage.text,
   };
 }
