@@ -5,7 +5,13 @@ import { parseSurfacedBlock, type SurfacedBlock } from '../../src/shared/surface
 import type { Message } from '../../src/shared/entities';
 import { createUseEmbedder } from '../../bench/use-embedder';
 import { createCore } from '../../src/core/create-core';
-import { SURFACED_ITEM_CHARS } from '../../src/core/memory/surfacing/surfacing';
+import {
+  createSurfacing,
+  SURFACED_ITEM_CHARS,
+  SURFACING_BEST_OVER_BASELINE,
+  SURFACING_ITEM_OVER_BASELINE,
+} from '../../src/core/memory/surfacing/surfacing';
+import { CHATTY_NOTES } from '../helpers/chatty-notes';
 import { onCleanup, tempDir, testCore } from '../helpers/test-core';
 
 /** A model that answers every step at once; the requests it saw are kept. */
@@ -123,28 +129,55 @@ describe('memory surfacing', () => {
     expect(texts.filter((t) => t.includes('Tuesdays') && !t.includes('violin'))).toEqual([]);
   });
 
-  it('reads scores against what this memory gives questions it cannot answer', async () => {
+  it('surfaces nothing from a chatty memory for a question about someone it never mentions', async () => {
     const { core, agent } = await seeded();
-    // A chatty memory: everyday words that any casual question shares.
-    const days = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+    // Everyday notes: they share words with any casual question.
     await core.recall.appendMany(
       agent.id,
-      days.flatMap((day) => [
-        { role: 'user' as const, content: `On ${day} I went to the market and bought new bread.` },
-        { role: 'assistant' as const, content: `Nice, how was the week going on ${day}?` },
-        { role: 'user' as const, content: `Last week my friend started a new job on ${day}.` },
-        { role: 'user' as const, content: `We watched a movie together on ${day} evening.` },
-      ]),
+      CHATTY_NOTES.map((content) => ({ role: 'user' as const, content })),
     );
-    // Nobody called Marco, no boat: only "new", "week", "bought" are here.
-    await core.runtime.send(agent.id, 'What did Marco buy for his new boat last week?');
+    // Nobody called Marco: "holiday", "brother" and "mountains" alone are not an answer.
+    await core.runtime.send(
+      agent.id,
+      'How was the holiday of Marco and his brother in the mountains?',
+    );
     expect(blockOf(await core.runtime.contextMessages(agent.id))).toBeNull();
-    // The same memory still answers what it holds.
-    await core.runtime.send(agent.id, 'When was the boiler serviced, Hartmann?');
+    // The same memory still gives what it holds.
+    await core.runtime.send(agent.id, 'Which day are the violin lessons?');
     const texts = (blockOf(await core.runtime.contextMessages(agent.id))?.items ?? []).map(
       (i) => i.text,
     );
-    expect(texts).toContain('The boiler was serviced in March by Hartmann Heating.');
+    expect(texts).toContain('My daughter Lena starts violin lessons on Tuesdays.');
+  });
+
+  it("reads scores against the memory's baseline: the best must stand out, and each item", async () => {
+    const { core, agent } = await seeded();
+    await core.recall.appendMany(
+      agent.id,
+      CHATTY_NOTES.map((content) => ({ role: 'user' as const, content })),
+    );
+    const withBaseline = (score: number) =>
+      createSurfacing({
+        archival: core.archival,
+        recall: core.recall,
+        searchTerms: { of: async () => [] },
+        baseline: { of: async () => score },
+      });
+    const request = { agentId: agent.id, text: 'Which day are the violin lessons?', context: [] };
+    const scores = async (score: number) =>
+      (await withBaseline(score).candidates(request)).map((c) => c.score);
+
+    const free = await scores(0);
+    const best = Math.max(...free);
+    // Nothing stands out from what unrelated questions get in this memory.
+    expect(await scores(best / SURFACING_BEST_OVER_BASELINE + 0.01)).toEqual([]);
+    // The best just stands out: weaker items must stand out as well.
+    const base = best / SURFACING_BEST_OVER_BASELINE;
+    expect(free.some((s) => s < SURFACING_ITEM_OVER_BASELINE * base)).toBe(true);
+    const kept = await scores(base);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(free.length);
+    expect(Math.min(...kept)).toBeGreaterThanOrEqual(SURFACING_ITEM_OVER_BASELINE * base);
   });
 
   it('trims a long memory to the part that matched', async () => {
