@@ -31,7 +31,6 @@ import { createMessageIndexer } from './memory/message-indexer';
 import { createVectorUpkeep, type EmbedderSync } from './memory/vector-upkeep';
 import { createCoreMemory } from './memory/core-memory';
 import { createRecallMemory } from './memory/recall-memory';
-import { createMemoryBaseline } from './memory/surfacing/memory-baseline';
 import { createSurfacing } from './memory/surfacing/surfacing';
 import { createSearchTermsRepo } from './storage/repos/search-terms-repo';
 import type { Embedder } from './models/embedder';
@@ -199,7 +198,6 @@ export async function createCore(options: CreateCoreOptions = {}) {
       archival,
       recall,
       searchTerms: createSearchTermsRepo(db),
-      baseline: createMemoryBaseline({ archival, recall }),
     }),
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });

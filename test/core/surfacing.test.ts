@@ -5,13 +5,7 @@ import { parseSurfacedBlock, type SurfacedBlock } from '../../src/shared/surface
 import type { Message } from '../../src/shared/entities';
 import { createUseEmbedder } from '../../bench/use-embedder';
 import { createCore } from '../../src/core/create-core';
-import {
-  createSurfacing,
-  SURFACED_ITEM_CHARS,
-  SURFACING_BEST_OVER_BASELINE,
-  SURFACING_ITEM_OVER_BASELINE,
-} from '../../src/core/memory/surfacing/surfacing';
-import { CHATTY_NOTES } from '../helpers/chatty-notes';
+import { SURFACED_ITEM_CHARS } from '../../src/core/memory/surfacing/surfacing';
 import { onCleanup, tempDir, testCore } from '../helpers/test-core';
 
 /** A model that answers every step at once; the requests it saw are kept. */
@@ -127,57 +121,6 @@ describe('memory surfacing', () => {
     );
     expect(texts).toContain('My daughter Lena starts violin lessons on Tuesdays.');
     expect(texts.filter((t) => t.includes('Tuesdays') && !t.includes('violin'))).toEqual([]);
-  });
-
-  it('surfaces nothing from a chatty memory for a question about someone it never mentions', async () => {
-    const { core, agent } = await seeded();
-    // Everyday notes: they share words with any casual question.
-    await core.recall.appendMany(
-      agent.id,
-      CHATTY_NOTES.map((content) => ({ role: 'user' as const, content })),
-    );
-    // Nobody called Marco: "holiday", "brother" and "mountains" alone are not an answer.
-    await core.runtime.send(
-      agent.id,
-      'How was the holiday of Marco and his brother in the mountains?',
-    );
-    expect(blockOf(await core.runtime.contextMessages(agent.id))).toBeNull();
-    // The same memory still gives what it holds.
-    await core.runtime.send(agent.id, 'Which day are the violin lessons?');
-    const texts = (blockOf(await core.runtime.contextMessages(agent.id))?.items ?? []).map(
-      (i) => i.text,
-    );
-    expect(texts).toContain('My daughter Lena starts violin lessons on Tuesdays.');
-  });
-
-  it("reads scores against the memory's baseline: the best must stand out, and each item", async () => {
-    const { core, agent } = await seeded();
-    await core.recall.appendMany(
-      agent.id,
-      CHATTY_NOTES.map((content) => ({ role: 'user' as const, content })),
-    );
-    const withBaseline = (score: number) =>
-      createSurfacing({
-        archival: core.archival,
-        recall: core.recall,
-        searchTerms: { of: async () => [] },
-        baseline: { of: async () => score },
-      });
-    const request = { agentId: agent.id, text: 'Which day are the violin lessons?', context: [] };
-    const scores = async (score: number) =>
-      (await withBaseline(score).candidates(request)).map((c) => c.score);
-
-    const free = await scores(0);
-    const best = Math.max(...free);
-    // Nothing stands out from what unrelated questions get in this memory.
-    expect(await scores(best / SURFACING_BEST_OVER_BASELINE + 0.01)).toEqual([]);
-    // The best just stands out: weaker items must stand out as well.
-    const base = best / SURFACING_BEST_OVER_BASELINE;
-    expect(free.some((s) => s < SURFACING_ITEM_OVER_BASELINE * base)).toBe(true);
-    const kept = await scores(base);
-    expect(kept.length).toBeGreaterThan(0);
-    expect(kept.length).toBeLessThan(free.length);
-    expect(Math.min(...kept)).toBeGreaterThanOrEqual(SURFACING_ITEM_OVER_BASELINE * base);
   });
 
   it('trims a long memory to the part that matched', async () => {

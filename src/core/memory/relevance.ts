@@ -31,8 +31,7 @@ const STRICT_DEVIATIONS = 10;
 /** Scales a median absolute deviation to a standard deviation (normal data). */
 const MAD_TO_SD = 1.4826;
 
-/** The middle value (of an even count, the mean of the two middle ones). */
-export function median(values: readonly number[]): number {
+function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2

@@ -9,7 +9,6 @@ import {
 import type { ArchivalMemory } from '../archival-memory';
 import type { RecallMemory } from '../recall-memory';
 import { snippetOf } from '../search-snippet';
-import type { MemoryBaseline } from './memory-baseline';
 import { estimateTokens } from './token-estimate';
 
 /** The message kind a surfaced block is stored as (after the user's message it was found for). */
@@ -19,32 +18,18 @@ export const MEMORIES_KIND = 'memories';
 export const DEFAULT_SURFACING_TOKENS = 1000;
 
 /**
- * The least score a memory needs to be surfaced, whatever the memory: a
- * text holding about a third of the query's information by words (see
- * Fusion in storage/repos/fusion-sql.ts), or less with a close meaning. In
- * a new user's memory of a few notes, a note holding three of a question's
- * four words scores about 0.38 (a word no note holds weighs most), so this
- * stays low; the floors read against the memory's baseline below do the
- * cutting in a larger one (docs/benchmarks.md, "Memory surfacing").
+ * The least score a memory needs to be surfaced: a text holding about a
+ * third of the query's information by words (see Fusion in
+ * storage/repos/fusion-sql.ts), or less with a close meaning. Search
+ * returns anything sharing a word with the question; a block the model
+ * reads every turn must be more selective. Scores depend on the memory's
+ * size: in a new user's memory of a few items, a note holding three of a
+ * question's four words scores about 0.38 (a word no note holds weighs
+ * most), so the floor stays at 0.3 (the benchmark's 0.4 lost that note)
+ * and the relative floor below does most of the cutting
+ * (docs/benchmarks.md, "Memory surfacing").
  */
 export const SURFACING_FLOOR = 0.3;
-
-/**
- * Nothing is surfaced unless the best match scores at least this many
- * times the memory's baseline (what the same memory gives questions it
- * cannot answer, memory-baseline.ts). On LoCoMo, a question asked of
- * another conversation's memory has its best match at 1.4 times that
- * baseline (median), a question asked of its own at 3.3; at 2, 16% of the
- * former and 91% of the latter surface something.
- */
-export const SURFACING_BEST_OVER_BASELINE = 2;
-
-/**
- * Each memory surfaced must score at least this many times the baseline:
- * a weaker one is what an unrelated question also finds here. It keeps
- * blocks short when only one or two memories stand out.
- */
-export const SURFACING_ITEM_OVER_BASELINE = 1.5;
 
 /**
  * A memory must also score at least this share of the best match it could
@@ -114,9 +99,8 @@ export function createSurfacing(options: {
   recall: RecallMemory;
   /** The query's search terms (storage/repos/search-terms-repo), to trim long items to what matched. */
   searchTerms: { of(text: string): Promise<string[]> };
-  baseline: MemoryBaseline;
 }) {
-  const { archival, recall, searchTerms, baseline } = options;
+  const { archival, recall, searchTerms } = options;
 
   /**
    * Everything worth surfacing for the request, best first: above the
@@ -152,15 +136,7 @@ export function createSurfacing(options: {
     // Relative to what could be given: the context's own messages (often on
     // the message's subject) would otherwise crowd out everything else.
     const best = Math.max(0, ...fresh.map((c) => c.score));
-    if (best < SURFACING_FLOOR) return [];
-    // Read against what this memory gives questions it cannot answer.
-    const base = await baseline.of(request.agentId);
-    if (best < SURFACING_BEST_OVER_BASELINE * base) return [];
-    const floor = Math.max(
-      SURFACING_FLOOR,
-      SURFACING_ITEM_OVER_BASELINE * base,
-      SURFACING_RELATIVE_FLOOR * best,
-    );
+    const floor = Math.max(SURFACING_FLOOR, SURFACING_RELATIVE_FLOOR * best);
     const found = fresh
       .filter((c) => c.score >= floor)
       .sort((a, b) => b.score - a.score || b.memory.at.localeCompare(a.memory.at));
