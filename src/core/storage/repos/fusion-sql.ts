@@ -120,8 +120,8 @@ export function scoreRanked(scores: string, candidates: string): string {
  *
  * The floor: a result must share a word with the query, unless the query
  * shares a word with something in the searched memory (then its nearest
- * rows by meaning are related context, ranked by their score below the
- * exact matches), or it is at least `strictSimilarity` similar. So a query
+ * rows by meaning are related context, ranked with the word matches by
+ * how close they come to the best by meaning), or it is at least `strictSimilarity` similar. So a query
  * that matches nothing returns nothing, whatever the embedder.
  */
 export function fusedPage(options: {
