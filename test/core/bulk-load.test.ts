@@ -142,3 +142,35 @@ describe('bulk writes of archival passages', () => {
     expect(await analysed()).toBe(1);
   });
 });
+
+describe('bulk writes into a large memory', () => {
+  it('keeps the vector graph for an import that is small beside it, and finds the new rows by meaning', async () => {
+    const core = await testCore({
+      indexAfterIdleMs: 10 * 60_000,
+      embedder: createFakeEmbedder({ dimensions: 384 }),
+    });
+    const agent = await core.agents.create({ name: 'Importer' });
+    const vectors = createVectorsRepo(core.database.pg, 'passages');
+    await core.archival.insertMany(
+      agent.id,
+      Array.from({ length: BULK_FROM * 4 }, (_, i) => ({ text: `old note ${word(i)}` })),
+    );
+    await core.upkeep.flush();
+    expect(await vectors.hasVectorIndex()).toBe(true);
+
+    const added = await core.archival.insertMany(
+      agent.id,
+      Array.from({ length: BULK_FROM }, (_, i) => ({ text: `new note ${word(5000 + i)}` })),
+    );
+    // Rebuilding would cost every old row again; the new ones go into the live graph.
+    expect(await vectors.hasVectorIndex()).toBe(true);
+    // A graph walk is approximate among 5,000 near-identical word-hash vectors: the top 10, not the top 1.
+    const found = await core.archival.search(agent.id, {
+      query: `new note ${word(5007)}`,
+      mode: 'vector',
+      limit: 10,
+    });
+    expect(found.items.map((p) => p.id)).toContain(added[7]!.id);
+    expect(await core.archival.count()).toEqual({ total: BULK_FROM * 5, pending: 0 });
+  });
+});
