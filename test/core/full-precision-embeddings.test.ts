@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { migrations } from '../../src/core/storage/migrations/registry';
 import { createVectorsRepo } from '../../src/core/storage/repos/vectors-repo';
+import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
 import { reopenTestDatabase, testCore, testDatabase } from '../helpers/test-core';
 
 const FULL = '1796565865905_full_precision_embeddings';
@@ -56,5 +57,19 @@ describe('single-precision embeddings', () => {
       limit: 1,
     });
     expect(found.items[0]?.text).toBe('the bees swarmed in june');
+  });
+
+  it('keeps a 512-d passage whole in its row, text and tsvector with it', async () => {
+    const core = await testCore({ embedder: createFakeEmbedder({ dimensions: 512 }) });
+    const agent = await core.agents.create({ name: 'Reader' });
+    // ~1.5 kB of words that do not compress away: with the vector the row is
+    // well over Postgres's 2 kB TOAST threshold and under a page.
+    const words = Array.from({ length: 200 }, (_, i) => `w${(i * 7919) % 100000}x${i}`);
+    await core.archival.insert(agent.id, { text: words.join(' ') });
+    const sizes = await core.database.pg.query<{ toast: number }>(
+      `SELECT pg_relation_size(reltoastrelid)::int AS toast FROM pg_class
+       WHERE oid = 'passages'::regclass`,
+    );
+    expect(sizes.rows[0]?.toast).toBe(0);
   });
 });
