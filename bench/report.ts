@@ -5,7 +5,10 @@ import type { RetrievalResult } from './retrieval/run-retrieval';
 import type { LatencySummary } from './stats';
 import type { BudgetScore } from './surfacing/surfacing-bench';
 
-const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
+// A mean over no rows (e.g. no step followed a memory edit) has no value to show.
+const cell = (value: string | number | null) =>
+  value === null || (typeof value === 'number' && Number.isNaN(value)) ? '–' : value;
+const row = (cells: Array<string | number | null>) => `| ${cells.map(cell).join(' | ')} |`;
 const header = (cells: string[]) => [row(cells), row(cells.map(() => '---'))];
 const lat = (l: LatencySummary) => `${l.p50Ms} / ${l.p95Ms}`;
 
@@ -232,7 +235,7 @@ export function renderMarkdown(results: BenchResults): string {
         t.changedMemory.reusedShare,
       ]),
       '',
-      `Surfacing: memories given on ${t.surfacing.turnsWithMemories} of ${t.turns} turns, costing ${t.surfacing.meanModelTokensPerTurn} prompt tokens per turn on average (${t.surfacing.meanEstimatedTokensPerTurn} by Locus's estimate); steps after a turn's first evaluate ${t.surfacing.laterStepsEvaluatedOverNew} tokens beyond the new ones.`,
+      `Surfacing: memories given on ${t.surfacing.turnsWithMemories} of ${t.turns} turns, costing ${t.surfacing.meanModelTokensPerTurn} prompt tokens per turn on average (${t.surfacing.meanEstimatedTokensPerTurn} by Locus's estimate); beyond the new tokens, a turn's first step (the block among them) evaluates ${t.surfacing.firstStepsEvaluatedOverNew} and later steps ${t.surfacing.laterStepsEvaluatedOverNew}: the status line and the previous reply, re-read after it.`,
       '',
     );
   }

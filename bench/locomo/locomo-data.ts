@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { findDataFile } from '../data-files';
 import type { Haystack } from '../retrieval/dataset';
+import { MONTH_NAMES as MONTHS } from '../../src/core/dates';
 
 /** Where LoCoMo lives on the development machines; never copied into the repo. */
 export const DEFAULT_LOCOMO_PATH = findDataFile('locomo10.json');
@@ -48,21 +49,6 @@ interface RawSample {
   conversation: Record<string, unknown>;
   qa: Array<{ question: string; category: number; evidence?: unknown[] }>;
 }
-
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
 
 /** LoCoMo writes session times as "1:56 pm on 8 May, 2023"; read them as UTC. */
 export function parseSessionTime(text: string): string {

@@ -10,6 +10,7 @@ import {
   renderSurfacedBlock,
   type SurfacedBlock,
 } from '../../src/shared/surfaced-memories';
+import { SEED_NOTES, seededTurnMessage } from './seed-notes';
 
 export interface TokenReuseOptions {
   turns: number;
@@ -52,7 +53,8 @@ const MEMORY_TOOLS = new Set([
 /**
  * Prompt tokens evaluated vs reused per step over a scripted conversation on
  * the tiny generated GGUF, through the real node-llama-cpp path. Its words are
- * noise, but the prompt layout and the KV cache are the real ones.
+ * noise, but the prompt layout and the KV cache are the real ones. The user
+ * asks about notes stored beforehand, so surfacing's cost is part of it.
  */
 export async function runTokenReuseBench(options: TokenReuseOptions) {
   const log = options.log ?? (() => undefined);
@@ -71,15 +73,26 @@ export async function runTokenReuseBench(options: TokenReuseOptions) {
   const surfaced: TurnSurfacing[] = [];
   try {
     let agent = await core.agents.getOrCreateDefault();
-    if (options.surfacingTokens !== undefined) {
-      agent = await core.agents.update(agent.id, {
-        model: { ...agent.model, surfacingTokens: options.surfacingTokens },
-      });
-    }
+    agent = await core.agents.update(agent.id, {
+      model: {
+        ...agent.model,
+        ...(options.surfacingTokens !== undefined
+          ? { surfacingTokens: options.surfacingTokens }
+          : {}),
+      },
+      // Consolidation edits core memory between turns, unseen by the step
+      // counters below; the tool-call and summary cases already measure
+      // what a memory edit costs.
+      memory: { ...agent.memory, consolidation: 'paused' },
+    });
+    await core.archival.insertMany(
+      agent.id,
+      SEED_NOTES.map((note) => ({ text: note.text, source: { kind: 'capture', ref: null } })),
+    );
     let previousTotal = 0;
     let memoryChanged = false;
     for (let turn = 1; turn <= options.turns; turn++) {
-      await core.runtime.send(agent.id, `Turn ${turn}: here is something about my day.`, {
+      await core.runtime.send(agent.id, seededTurnMessage(turn), {
         maxSteps: 2,
         onEvent: (event) => {
           if (event.type === 'message' && event.message.kind === 'memories') {
@@ -164,6 +177,14 @@ export async function runTokenReuseBench(options: TokenReuseOptions) {
        */
       laterStepsEvaluatedOverNew: Math.round(
         mean(steady.filter((s) => s.step > 1).map((s) => s.evaluatedTokens - s.newTokens)),
+      ),
+      /**
+       * The same on a turn's first step, whose new tokens include the block:
+       * about equal to the later steps' figure when the block costs only
+       * itself (it does not invalidate the cache before it).
+       */
+      firstStepsEvaluatedOverNew: Math.round(
+        mean(steady.filter((s) => s.step === 1).map((s) => s.evaluatedTokens - s.newTokens)),
       ),
     },
     perTurnSurfacing: surfaced,

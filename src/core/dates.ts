@@ -8,6 +8,22 @@
 export const MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
 export const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
+/** English month names, lower case, January first (for parsing dates written out). */
+export const MONTH_NAMES: readonly string[] = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
 const ISO_DATE = /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?=$|[T ])/;
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

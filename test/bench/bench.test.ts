@@ -310,6 +310,10 @@ describe('npm run bench -- --quick', () => {
     for (const step of results.tokens.perStep.slice(1))
       expect(step.reusedTokens).toBeGreaterThan(step.promptTokens / 4);
     expect(markdown).toContain('## Prompt tokens evaluated vs reused');
+    // Each turn asks about a stored note, so surfacing gives it memories and
+    // their cost is counted by the model's own tokenizer.
+    expect(results.tokens.surfacing.turnsWithMemories).toBeGreaterThanOrEqual(1);
+    expect(results.tokens.surfacing.meanModelTokensPerTurn).toBeGreaterThan(0);
 
     if (hasLocomo) {
       expect(results.locomo.questions).toBeGreaterThan(100);

@@ -33,6 +33,10 @@ describe('memory activity in the app (headless Chromium)', () => {
         expect.stringMatching(/agentAdded to human: "Name: Grace"Undo$/),
       ]);
     await screenshot(page, 'activity');
+    // The feed reads as lines across the view, not a column one letter wide
+    // (the chat's status-line style once applied to this view as well).
+    const summary = await items.first().locator('.activity-summary').boundingBox();
+    expect(summary?.width).toBeGreaterThan(300);
 
     const lena = items.filter({ hasText: 'Sister: Lena' });
     await lena.getByRole('button', { name: 'Undo' }).click();

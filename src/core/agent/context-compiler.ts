@@ -1,7 +1,7 @@
 import type { Agent, Message } from '../../shared/entities';
 import { parseSurfacedBlock, renderSurfacedBlock } from '../../shared/surfaced-memories';
 import type { ChatTurn } from '../models/chat-model';
-import { toolParams } from './response-format';
+import { plainToolGuide } from './tool-profiles';
 import type { ToolDefinition } from './tools/tool';
 
 export interface CompileInput {
@@ -20,17 +20,6 @@ export interface CompileInput {
 
 /** Above this share of the window the model is warned, as in MemGPT. */
 export const PRESSURE_WARNING = 0.75;
-
-function toolDocs(tools: readonly ToolDefinition[]): string {
-  return tools
-    .map((tool) => {
-      const params = Object.entries(toolParams(tool))
-        .map(([name, p]) => `    ${name}${p.optional ? ' (optional)' : ''}: ${p.description}`)
-        .join('\n');
-      return `- ${tool.name}: ${tool.description}\n${params}`;
-    })
-    .join('\n');
-}
 
 function blocksXml(agent: Agent): string {
   return agent.blocks
@@ -81,11 +70,7 @@ export function compileContext(input: CompileInput): ChatTurn[] {
   const system = [
     input.agent.system,
     '### Tools',
-    input.toolGuide ??
-      [
-        'Each step, reply with exactly one JSON object: {"thinking": "<private reasoning>", "tool": "<tool name>", "arguments": {...}}.',
-        toolDocs(input.tools),
-      ].join('\n\n'),
+    input.toolGuide ?? plainToolGuide(input.tools),
     '### Core memory (always visible; edit it with the memory tools)',
     blocksXml(input.agent),
     ...(summary

@@ -79,7 +79,12 @@ export const TOOL_PROFILES: Record<ToolProfileName, ToolProfile> = {
   letta: LETTA_PROFILE,
 };
 
+/** The reply format and every tool's full documentation, with no advice on when to use them. */
+export function plainToolGuide(tools: readonly ToolDefinition[]): string {
+  return [FORMAT, fullDocs(tools)].join('\n\n');
+}
+
 /** A profile with the caller's own tools (tests, embedders of the runtime). */
 export function customProfile(tools: readonly ToolDefinition[], rules: ToolRules): ToolProfile {
-  return { name: 'letta', tools, rules, guide: [FORMAT, fullDocs(tools)].join('\n\n') };
+  return { name: 'letta', tools, rules, guide: plainToolGuide(tools) };
 }

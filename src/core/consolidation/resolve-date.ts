@@ -1,3 +1,5 @@
+import { MONTH_NAMES as MONTHS } from '../dates';
+
 /**
  * Turns the date words of a fact ("yesterday", "next Friday", "two weeks
  * ago", "March 3") into a calendar date, counted from when the message was
@@ -12,20 +14,6 @@ export interface ResolvedDate {
 }
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
 const NUMBERS: Record<string, number> = {
   a: 1,
   an: 1,

@@ -168,7 +168,7 @@ export function ActivityView(props: { agentId: string }): React.JSX.Element {
   };
 
   return (
-    <section className="activity">
+    <section className="activity-view">
       <h2>Memory activity</h2>
       {agent && (
         <MemorySettingsBar

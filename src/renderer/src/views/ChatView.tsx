@@ -234,7 +234,7 @@ export function ChatView(props: {
           </div>
         )}
       </div>
-      <p className="activity muted" role="status" data-testid="activity">
+      <p className="turn-activity muted" role="status" data-testid="activity">
         {activity && activity !== 'writing' ? (
           <>
             <span className="pulse" aria-hidden="true" /> {ACTIVITY_LABELS[activity]}

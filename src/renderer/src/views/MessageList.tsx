@@ -1,24 +1,16 @@
 import type { Message } from '../../../shared/entities';
 import { messageReply } from '../../../shared/message-text';
+import { MEMORY_EDIT_TOOLS } from '../../../shared/tool-kinds';
 import { toolArgumentsText, toolResult } from '../../../shared/tool-call-line';
 import { CopyButton } from '../components/CopyButton';
 import { MemoriesUsed } from '../components/MemoriesUsed';
 import { Markdown } from '../components/Markdown';
 import { when } from '../components/format';
 
-const MEMORY_TOOLS = new Set([
-  'core_memory_append',
-  'core_memory_replace',
-  'memory_replace',
-  'memory_insert',
-  'memory_rethink',
-  'archival_memory_insert',
-]);
-
 function ToolCallItem(props: { message: Message; result: Message | undefined }) {
   const call = props.message.toolCalls?.[0];
   if (!call) return null;
-  const memory = MEMORY_TOOLS.has(call.name);
+  const memory = MEMORY_EDIT_TOOLS.has(call.name);
   const outcome = props.result ? toolResult(props.result) : null;
   const status = !outcome ? 'running…' : outcome.ok ? 'done' : 'failed';
   return (
