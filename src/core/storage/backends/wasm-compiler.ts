@@ -8,8 +8,9 @@ import v8 from 'node:v8';
  * every open and the first searches. Measured at 100k passages in the same
  * run (docs/benchmarks.md, speed and footprint): open 1.2 s -> 0.53-0.55 s,
  * peak RSS 326 -> 252-255 MB, a fresh process's p95 search 30-51 -> 26-28
- * ms; warm searches cost 15-40% more (12.7 -> 15-18 ms at 100k), far below
- * what a person notices next to a language model's reply. Must run before
+ * ms; warm searches cost 15-40% more (12.7 -> 15-18 ms at 100k) and a
+ * graph build after an import ~1.4x more, far below what a person notices
+ * next to a language model's reply or an import's own wait. Must run before
  * the first PGlite opens in the process; later compiles are unaffected.
  */
 export function useBaselineWasmCompiler(): void {
