@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { migrations } from '../../src/core/storage/migrations/registry';
 import { createVectorsRepo } from '../../src/core/storage/repos/vectors-repo';
-import { reopenTestDatabase, testCore, testDatabase } from '../helpers/test-core';
+import { reopenTestDatabase, testDatabase } from '../helpers/test-core';
 
 const HALFVEC = '1796533858950_halfvec_embeddings';
 
