@@ -11,6 +11,7 @@ export default tseslint.config(
       'test-output/**',
       'bench/results/**',
       'bench/peers/node_modules/**',
+      'bench/peers/.build/**',
       'coverage/**',
     ],
   },

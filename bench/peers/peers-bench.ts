@@ -6,6 +6,7 @@ import type { Embedder } from '../../src/core/models/embedder';
 import type { Conversation } from '../locomo/locomo-data';
 import { loadAverage, measureNode } from '../process/measure-process';
 import { round } from '../stats';
+import { bundleHarness } from './bundle-harness';
 import { locomoCorpus, locomoVectors, saveCorpus, syntheticCorpus } from './peer-data';
 
 export const PEER_SYSTEMS = ['locus', 'lancedb', 'sqlite', 'mem0'] as const;
@@ -82,25 +83,14 @@ function rotated<T>(items: readonly T[], round: number): T[] {
 }
 
 async function runPhase(
+  harness: string,
   system: PeerSystemId,
   phase: 'build' | 'search',
   dir: string,
   corpus: string,
 ) {
   const usage = await measureNode(
-    [
-      '--import',
-      'tsx',
-      path.join(HERE, 'run-system.ts'),
-      '--system',
-      system,
-      '--phase',
-      phase,
-      '--dir',
-      dir,
-      '--corpus',
-      corpus,
-    ],
+    [harness, '--system', system, '--phase', phase, '--dir', dir, '--corpus', corpus],
     { env: { MEM0_TELEMETRY: 'false' }, timeoutMs: 4 * 60 * 60 * 1000 },
   );
   const line = usage.stdout.trim().split('\n').at(-1) ?? '{}';
@@ -119,6 +109,7 @@ export async function runPeersBench(options: PeersOptions) {
   const queries = options.queries ?? 200;
   const mem0Max = options.mem0MaxSize ?? 10_000;
   ensurePeersInstalled(log);
+  const harness = await bundleHarness();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'locus-bench-peers-'));
   const loadBefore = loadAverage();
   const points: PeerPoint[] = [];
@@ -138,8 +129,8 @@ export async function runPeersBench(options: PeersOptions) {
     // LoCoMo recall: every turn stored, questions searched within their conversation.
     for (const system of systems) {
       const dir = path.join(work, `${system}-locomo`);
-      await runPhase(system, 'build', dir, locomoFile);
-      const { result } = await runPhase(system, 'search', dir, locomoFile);
+      await runPhase(harness, system, 'build', dir, locomoFile);
+      const { result } = await runPhase(harness, system, 'search', dir, locomoFile);
       const retrieved = result.retrieved as string[][];
       const at = (k: number) =>
         round(
@@ -174,12 +165,12 @@ export async function runPeersBench(options: PeersOptions) {
         log(`peers: ${size} rows into ${system} (${i + 1}/${active.length})`);
         built.set(
           system,
-          await runPhase(system, 'build', path.join(work, `${system}-${size}`), file),
+          await runPhase(harness, system, 'build', path.join(work, `${system}-${size}`), file),
         );
       }
       for (const system of rotated(active, size + 1)) {
         const dir = path.join(work, `${system}-${size}`);
-        const { usage, result } = await runPhase(system, 'search', dir, file);
+        const { usage, result } = await runPhase(harness, system, 'search', dir, file);
         const build = built.get(system);
         points.push({
           system,

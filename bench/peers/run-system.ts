@@ -14,10 +14,7 @@ const BATCH = 1000;
  * installed them, so they are loaded by path (the type checker skips them).
  */
 async function external(file: string, exported: string): Promise<PeerSystem> {
-  const module = (await import(new URL(`./external/${file}`, import.meta.url).href)) as Record<
-    string,
-    PeerSystem
-  >;
+  const module = (await import(`./external/${file}`)) as Record<string, PeerSystem>;
   return module[exported] as PeerSystem;
 }
 

@@ -22,7 +22,6 @@ import { createOutput, formatError, progressPrinter, type Output } from './outpu
 import type { CliCoreOptions } from './open-core';
 import { statusText } from './status-text';
 import { locusVersion } from './version';
-import { preferQuickStart } from './quick-start';
 
 function resolveAgent(core: { handlers: CoreAccess['handlers'] }, wanted: string | undefined) {
   return findAgent(core.handlers, wanted);
@@ -186,7 +185,6 @@ async function main(argv: string[]): Promise<number> {
       );
       return 0;
     }
-    preferQuickStart(cli.values.prompt !== undefined ? undefined : command);
     if (cli.values.prompt !== undefined) {
       // `-p -` takes the message from stdin (a file, a pipe), like most tools.
       const text =

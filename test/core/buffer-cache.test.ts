@@ -13,14 +13,12 @@ describe('buffer cache size', () => {
   it('gives small memories a small cache and grows with large ones, within bounds', () => {
     expect(sharedBuffersMb(1 * MB, 16 * GB)).toBe(16);
     expect(sharedBuffersMb(10 * MB, 16 * GB)).toBe(16);
-    // A memory the size of the cache fits in it whole: searches read no page twice from disk.
-    expect(sharedBuffersMb(42 * MB, 16 * GB)).toBe(42);
-    expect(sharedBuffersMb(100 * MB, 16 * GB)).toBe(100);
-    expect(sharedBuffersMb(300 * MB, 16 * GB)).toBe(128);
-    expect(sharedBuffersMb(900 * MB, 16 * GB)).toBe(128);
-    expect(sharedBuffersMb(10 * GB, 16 * GB)).toBe(128);
+    expect(sharedBuffersMb(24 * MB, 16 * GB)).toBe(24);
+    expect(sharedBuffersMb(42 * MB, 16 * GB)).toBe(32);
+    expect(sharedBuffersMb(900 * MB, 16 * GB)).toBe(32);
+    expect(sharedBuffersMb(10 * GB, 16 * GB)).toBe(32);
     // Never more than 1/16 of a small machine's memory, never below the minimum.
-    expect(sharedBuffersMb(10 * GB, 1 * GB)).toBe(64);
+    expect(sharedBuffersMb(10 * GB, 384 * MB)).toBe(24);
     expect(sharedBuffersMb(10 * GB, 128 * MB)).toBe(16);
   });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BULK_FROM } from '../../src/core/memory/archival-memory';
 import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
-import { toHalfBits } from '../../src/core/storage/repos/passages-bulk-load';
 import { createVectorsRepo } from '../../src/core/storage/repos/vectors-repo';
 import { onServer } from '../helpers/test-backend';
 import { testCore } from '../helpers/test-core';
@@ -13,17 +12,6 @@ const word = (i: number) =>
     .join('');
 
 describe('bulk writes of archival passages', () => {
-  it('encodes floats as IEEE half precision', () => {
-    expect(toHalfBits(1)).toBe(0x3c00);
-    expect(toHalfBits(-2)).toBe(0xc000);
-    expect(toHalfBits(0.5)).toBe(0x3800);
-    expect(toHalfBits(0)).toBe(0);
-    expect(toHalfBits(65504)).toBe(0x7bff);
-    expect(toHalfBits(1e6)).toBe(0x7c00);
-    expect(toHalfBits(2 ** -24)).toBe(1);
-    expect(toHalfBits(0.1)).toBe(0x2e66);
-  });
-
   it('stores an import of many passages exactly, with the vector index built once after', async () => {
     // Long enough that the index cannot be rebuilt behind the test's back.
     // At the default 64 dimensions the 1,005 word-hash vectors held about a
@@ -61,10 +49,10 @@ describe('bulk writes of archival passages', () => {
     });
     expect(await core.archival.count()).toEqual({ total: BULK_FROM + 5, pending: 0 });
 
-    // Found by words (the generated tsvector) and by meaning (the halfvec) alike.
+    // Found by words (the generated tsvector) and by meaning (the vector) alike.
     const byWords = await core.archival.search(agent.id, { query: 'café quotes', mode: 'text' });
     expect(byWords.items[0]?.id).toBe(stored[7]!.id);
-    // Each stored vector is the embedder's, to half precision.
+    // Each stored vector is the embedder's, to single precision.
     const [expected] = await core.embedder.embed([`imported note ${word(42)}`]);
     const vectorOf = async (id: string) => {
       const row = await core.database.pg.query<{ v: string }>(
@@ -76,7 +64,7 @@ describe('bulk writes of archival passages', () => {
     const matches = async (id: string | undefined) => {
       const actual = await vectorOf(id ?? '');
       expect(actual).toHaveLength(expected!.length);
-      actual.forEach((value, i) => expect(value).toBeCloseTo(expected![i]!, 3));
+      actual.forEach((value, i) => expect(value).toBeCloseTo(expected![i]!, 6));
     };
     await matches(stored[42]!.id);
     const byMeaning = await core.archival.search(agent.id, {
@@ -152,5 +140,37 @@ describe('bulk writes of archival passages', () => {
     // them the planner took the agent's rows for 0.5% of the table and
     // scanned them exactly instead of walking the vector index.
     expect(await analysed()).toBe(1);
+  });
+});
+
+describe('bulk writes into a large memory', () => {
+  it('keeps the vector graph for an import that is small beside it, with every new row embedded', async () => {
+    const core = await testCore({
+      indexAfterIdleMs: 10 * 60_000,
+      embedder: createFakeEmbedder({ dimensions: 384 }),
+    });
+    const agent = await core.agents.create({ name: 'Importer' });
+    const vectors = createVectorsRepo(core.database.pg, 'passages');
+    await core.archival.insertMany(
+      agent.id,
+      Array.from({ length: BULK_FROM * 4 }, (_, i) => ({ text: `old note ${word(i)}` })),
+    );
+    await core.upkeep.flush();
+    expect(await vectors.hasVectorIndex()).toBe(true);
+
+    const added = await core.archival.insertMany(
+      agent.id,
+      Array.from({ length: BULK_FROM }, (_, i) => ({ text: `new note ${word(5000 + i)}` })),
+    );
+    // Rebuilding would cost every old row again; the new ones go into the live graph.
+    expect(await vectors.hasVectorIndex()).toBe(true);
+    const found = await core.archival.search(agent.id, {
+      query: word(5007),
+      mode: 'text',
+      limit: 1,
+    });
+    expect(found.items[0]?.id).toBe(added[7]!.id);
+    // Every new row has its vector (in the live graph: the index was never dropped).
+    expect(await core.archival.count()).toEqual({ total: BULK_FROM * 5, pending: 0 });
   });
 });

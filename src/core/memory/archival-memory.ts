@@ -145,7 +145,7 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
       !opts.tx &&
       passages.every((p) => p.supersededBy === null && p.validUntil === null);
     // Before any transaction: the index is dropped through the database itself.
-    if (bulk) await upkeep.deferIndex('passages');
+    if (bulk) await upkeep.deferIndex('passages', rows.length);
     const write = async (sql: Sql) => {
       if (bulk) await bulkLoadPassages(sql, rows);
       else await createPassagesRepo(sql).insertMany(rows);

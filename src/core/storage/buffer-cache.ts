@@ -10,21 +10,23 @@ const MB = 2 ** 20;
  */
 export const MIN_SHARED_BUFFERS_MB = 16;
 /**
- * At most Postgres's default. 512 MB made cold searches at 100k passages
- * faster when that folder was 1.6 GB (p50/p95 34/51 -> 21/33 ms), but PGlite
- * commits the whole cache, so the process sat near 1 GB of RSS; with halfvec
- * vectors the folder is about half that size, and a laptop app should stay
- * well under 300 MB without a model (docs/benchmarks.md, peers suite).
+ * At most this. PGlite commits the whole cache when it starts (128 MB cost
+ * ~115 MB of RSS and ~0.1 s of CPU at every open), while a page it misses
+ * is copied in from the OS's file cache, which holds the folder anyway. On
+ * the peers suite's folders (single-precision vectors), search CPU was the
+ * same with 16, 32 or 72 MB at 10k passages (72 MB folder) and with 32, 128
+ * or 640 MB at 100k (627 MB): a search's pages are mostly the graph nodes
+ * and rows it visits once, which no laptop-sized cache keeps between
+ * searches (docs/benchmarks.md, speed and footprint). 512 MB had helped
+ * cold searches when the 100k folder was 1.6 GB of full-precision vectors
+ * and no statistics (see Cost at scale), at ~1 GB of RSS.
  */
-export const MAX_SHARED_BUFFERS_MB = 128;
+export const MAX_SHARED_BUFFERS_MB = 32;
 
 /**
  * How much buffer cache to give the database, in MB: as much as the
- * database, at least 16 MB, at most 128 MB and at most 1/16 of the
- * machine's memory. A search walks the vector index and reads the rows it
- * ranks: a cache of a third of a 10k-passage folder (16 of 42 MB) missed
- * 160 pages a search, each copied in from the file system, and searches
- * cost ~15% more CPU than with the whole folder cached (bench/peers data).
+ * database, at least 16 MB, at most 32 MB and at most 1/16 of the
+ * machine's memory.
  */
 export function sharedBuffersMb(databaseBytes: number, totalMemoryBytes: number): number {
   const wanted = Math.round(databaseBytes / MB);

@@ -4,6 +4,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { MIN_SHARED_BUFFERS_MB, folderBytes, sharedBuffersMb } from '../buffer-cache';
 import { INITDB_PARAMS, serverParams } from '../pglite-settings';
 import { SEARCH_SETTINGS } from '../session-settings';
+import { useBaselineWasmCompiler } from './wasm-compiler';
 
 /**
  * Starts the embedded database: PGlite with pgvector in `directory` (the
@@ -19,6 +20,7 @@ export async function openPglite(options: {
     location === undefined
       ? MIN_SHARED_BUFFERS_MB
       : sharedBuffersMb(folderBytes(location), os.totalmem());
+  useBaselineWasmCompiler();
   const pg = await PGlite.create(location, {
     extensions: { vector },
     startParams: [...PGlite.defaultStartParams, ...serverParams(buffersMb)],

@@ -8,6 +8,7 @@ import { messageReply } from './1764500000000_message_reply';
 import { messageEmbeddings } from './1764600000000_message_embeddings';
 import { conversations } from './1796530690761_conversations';
 import { halfvecEmbeddings } from './1796533858950_halfvec_embeddings';
+import { fullPrecisionEmbeddings } from './1796565865905_full_precision_embeddings';
 import { memoryPipeline } from './1796530949925_memory_pipeline';
 import { searchText } from './1796531569788_search_text';
 import { agentFileRecords } from './1796537536936_agent_file_records';
@@ -39,4 +40,5 @@ export const migrations: readonly Migration[] = [
   agentFileRecords,
   changeNotifications,
   searchFunctionPath,
+  fullPrecisionEmbeddings,
 ];

@@ -3,8 +3,8 @@ import { VECTOR_TYPE, type Params } from './rows';
 export type SearchMode = 'hybrid' | 'vector' | 'text';
 
 /**
- * How a result's word score and meaning score are combined: their sum, the
- * meaning score weighted (docs/benchmarks.md, "Fusion").
+ * How a result's word score and meaning score are combined (docs/benchmarks.md,
+ * issue 19).
  *
  * - Words: the BM25 score divided by the query's total word weight (the
  *   sum of its words' idf): about the share of the query's information the
@@ -14,13 +14,30 @@ export type SearchMode = 'hybrid' | 'vector' | 'text';
  *   similarity to unrelated text, in standard deviations (see
  *   VectorCalibration), divided by `vectorScale` and clipped to 0-1.5.
  *
- * Scores are on one scale whatever the mode (words alone score as words do
- * in the sum), so a floor means the same with any embedder. Reciprocal rank
- * fusion, used before, counted only ranks: with a weak embedder its top hits
- * (often unrelated) took places from exact word matches, and a strong word
- * match could not outrank them; hybrid search landed at or below meaning
- * alone on LongMemEval (issue 19). Scores keep each ranking's confidence: a
- * list whose best hit is weak adds little.
+ * RELATIVE_FUSION: results rank by the sum of each list's score over that
+ * list's best score among the candidates, the meaning weighted. Each list
+ * then counts by how close a result comes to its own best match, whatever
+ * the scale of its scores for this query. Summed as they were (words plus
+ * meaning, each on its absolute scale), a word list came to weigh more than
+ * meaning whenever a sentence model put the evidence a few deviations above
+ * unrelated text, which a good match usually is (far below the 10 at which
+ * meaning scores 1): in a small memory, long turns sharing a word or two
+ * with the question outranked the turn that answers it, and hybrid search
+ * fell below meaning alone on LongMemEval (conversation_search R@5 79.8 vs
+ * 82.9 on the oracle form). Reciprocal rank fusion, before that, counted
+ * only places, so a weak list's unrelated top hits took places from exact
+ * matches. Relative to each list's best, the same equal weights gain on
+ * all three dev sets (LongMemEval oracle and padded, LoCoMo, each half).
+ *
+ * The score returned keeps the absolute scale: the page's scores are the
+ * relative fusion rescaled so the best result scores what its words plus
+ * meaning give it on the absolute scale (at most 1.5 + the words' score).
+ * A query whose best match is weak still scores low, so floors on scores
+ * (surfacing's) mean what they did; ranking within a search is the
+ * relative one.
+ *
+ * Words alone, or meaning alone, score on the same absolute scale, so a
+ * floor means the same with any embedder.
  */
 export interface Fusion {
   /** Weight of the meaning score; words weigh 1. */
@@ -103,8 +120,8 @@ export function scoreRanked(scores: string, candidates: string): string {
  *
  * The floor: a result must share a word with the query, unless the query
  * shares a word with something in the searched memory (then its nearest
- * rows by meaning are related context, ranked by their score below the
- * exact matches), or it is at least `strictSimilarity` similar. So a query
+ * rows by meaning are related context, ranked with the word matches by
+ * how close they come to the best by meaning), or it is at least `strictSimilarity` similar. So a query
  * that matches nothing returns nothing, whatever the embedder.
  */
 export function fusedPage(options: {
@@ -175,10 +192,23 @@ export function fusedPage(options: {
       SELECT pool.id, pool.tiebreak, coalesce(pool.t, 0) AS t,
              coalesce(pool.sim, 1 - (x.embedding <=> ${options.vectorParam}::${VECTOR_TYPE}), 0) AS sim
       FROM pool LEFT JOIN ${table} x ON pool.sim IS NULL AND x.id = pool.id),
+    kept AS MATERIALIZED (
+      SELECT id, tiebreak, sim, t, ${meaning('sim', true)} AS v
+      FROM scored s WHERE t > 0 OR ${floor}),
+    -- Each list over its own best (see RELATIVE_FUSION); the page keeps
+    -- the absolute scale of its best absolute match.
+    tops AS MATERIALIZED (
+      SELECT greatest(max(t), 1e-12) AS tmax, greatest(max(v), 1e-12) AS vmax,
+             max(t + ${weight} * v) AS best FROM kept),
+    relative AS MATERIALIZED (
+      SELECT k.id, k.tiebreak, k.sim, k.t / tops.tmax + ${weight} * k.v / tops.vmax AS rel
+      FROM kept k CROSS JOIN tops),
     hits AS (
       SELECT id, tiebreak, score, row_number() OVER (ORDER BY score DESC, sim DESC, tiebreak DESC, id) AS rank
-      FROM (SELECT id, tiebreak, sim, ${weighed(`t + ${weight} * ${meaning('sim', true)}`, 's')} AS score
-            FROM scored s WHERE t > 0 OR ${floor}) fused
+      FROM (SELECT r.id, r.tiebreak, r.sim,
+                   ${weighed('tops.best * r.rel / greatest(top_rel.rel, 1e-12)', 'r')} AS score
+            FROM relative r CROSS JOIN tops
+              CROSS JOIN (SELECT max(rel) AS rel FROM relative) top_rel) fused
       ORDER BY rank ${page})`);
   return parts.join(',\n');
 }

@@ -71,10 +71,10 @@ class CopyWriter {
     this.view.setInt16(this.length, value);
     this.length += 2;
   }
-  uint16(value: number): void {
-    this.reserve(2);
-    this.view.setUint16(this.length, value);
-    this.length += 2;
+  float32(value: number): void {
+    this.reserve(4);
+    this.view.setFloat32(this.length, value);
+    this.length += 4;
   }
   int32(value: number): void {
     this.reserve(4);
@@ -92,26 +92,6 @@ class CopyWriter {
 }
 
 const utf8 = new TextEncoder();
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** IEEE half precision bits of a float (round half up; out of range saturates to infinity). */
-export function toHalfBits(value: number): number {
-  f32[0] = value;
-  const x = u32[0] as number;
-  const sign = (x >>> 16) & 0x8000;
-  const exponent = ((x >>> 23) & 0xff) - 127 + 15;
-  const mantissa = x & 0x7fffff;
-  if (exponent >= 31) return sign | 0x7c00;
-  if (exponent <= 0) {
-    if (exponent < -10) return sign;
-    const shifted = (mantissa | 0x800000) >>> (1 - exponent);
-    return sign | ((shifted + 0x1000) >>> 13);
-  }
-  // Adding the rounding bit may carry into the exponent, which is still correct.
-  return (sign | (exponent << 10) | (mantissa >>> 13)) + ((mantissa >>> 12) & 1);
-}
-
 function text(writer: CopyWriter, value: string | null): void {
   if (value === null) {
     writer.int32(-1);
@@ -145,16 +125,16 @@ function timestamp(writer: CopyWriter, iso: string): void {
   writer.int64(BigInt(ms - PG_EPOCH_MS) * 1000n);
 }
 
-/** pgvector's halfvec receive format: dimensions, a reserved int16, then big-endian halves. */
-function halfvec(writer: CopyWriter, vector: Float32Array | null): void {
-  if (vector === null) {
+/** pgvector's vector receive format: dimensions, a reserved int16, then big-endian float4s. */
+function vector(writer: CopyWriter, values: Float32Array | null): void {
+  if (values === null) {
     writer.int32(-1);
     return;
   }
-  writer.int32(4 + 2 * vector.length);
-  writer.int16(vector.length);
+  writer.int32(4 + 4 * values.length);
+  writer.int16(values.length);
   writer.int16(0);
-  for (const value of vector) writer.uint16(toHalfBits(value));
+  for (const value of values) writer.float32(value);
 }
 
 function encodePassages(
@@ -173,7 +153,7 @@ function encodePassages(
     text(writer, passage.source.kind);
     text(writer, passage.source.ref);
     timestamp(writer, passage.createdAt);
-    halfvec(writer, embedding);
+    vector(writer, embedding);
   }
   writer.int16(-1);
   return writer.result();

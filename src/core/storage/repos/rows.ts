@@ -13,12 +13,14 @@ export class Params {
 }
 
 /**
- * How embeddings are stored: pgvector's half-precision vectors. Half the
- * bytes of \`vector\` in every row and in the HNSW graph (a 100k-passage
- * folder was mostly vectors and graph), with cosine distances equal to a few
- * parts in 10,000 (docs/benchmarks.md: LoCoMo recall did not move).
+ * How embeddings are stored: pgvector's single-precision vectors. Half
+ * precision (halfvec) took a quarter less disk at 10k passages, but PGlite's
+ * WebAssembly has no hardware half-to-float conversion: a 512-d halfvec
+ * cosine distance cost ~15-19 µs against ~1.5-2.5 µs for \`vector\`, so
+ * building the HNSW graph over 10k passages took 48 s of CPU instead of 9 s
+ * and every graph walk and exact scan paid the same (docs/benchmarks.md).
  */
-export const VECTOR_TYPE = 'halfvec';
+export const VECTOR_TYPE = 'vector';
 
 /** pgvector's text form; JSON number formatting round-trips float32 exactly enough. */
 export function toVectorLiteral(vector: ArrayLike<number>): string {

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { normalize, type Embedder } from '../../src/core/models/embedder';
+import { testCore } from '../helpers/test-core';
+
+const DIMENSIONS = 64;
+
+/**
+ * A sentence model made deterministic: every text is noise in 63
+ * dimensions (seeded by the text) plus `topic` of its length along the
+ * first, so texts on the query's topic stand out of unrelated ones by a
+ * chosen margin, as a real model's do (by a few deviations, not by 10).
+ */
+function topicEmbedder(topic: Record<string, number>): Embedder {
+  return {
+    name: 'topic-test',
+    dimensions: DIMENSIONS,
+    async embed(texts) {
+      return texts.map((text) => {
+        const along = topic[text] ?? 0;
+        const seed = createHash('sha256').update(text).digest();
+        const noise = Array.from(
+          { length: DIMENSIONS - 1 },
+          (_, i) => ((seed[i % 32]! ^ (i * 37)) % 255) / 127 - 1,
+        );
+        const norm = Math.hypot(...noise);
+        const rest = Math.sqrt(1 - along * along);
+        return normalize(Float32Array.from([along, ...noise.map((x) => (x / norm) * rest)]));
+      });
+    },
+    async dispose() {},
+  };
+}
+
+const QUERY = 'which walking boots did I buy for the hiking trip';
+
+describe('hybrid search weighs each list by its own best match', () => {
+  it('puts the nearest match by meaning beside the best word match, above lesser word matches', async () => {
+    const texts = {
+      best: 'I bought the walking boots in the outdoor shop, ready for the hiking trip',
+      lesser: 'the hiking trip is planned for the second week of June',
+      meaning: 'got some sturdy Merrell trekking footwear for the mountains',
+    };
+    const core = await testCore({
+      embedder: topicEmbedder({ [QUERY]: 0.9, [texts.meaning]: 0.2 }),
+    });
+    const { id } = await core.agents.create({ name: 'Hiker' });
+    for (const filler of [
+      'the plumber is coming on monday',
+      'I repainted the kitchen a pale green',
+      'my neighbour lent me a ladder',
+      'we watched a documentary about volcanoes',
+    ]) {
+      await core.archival.insert(id, { text: filler });
+    }
+    for (const text of Object.values(texts)) await core.archival.insert(id, { text });
+
+    const page = await core.archival.search(id, { query: QUERY });
+    const order = page.items.map((p) => p.text);
+    // Each tops its own list, so they tie (the closer by meaning first).
+    expect(new Set(order.slice(0, 2))).toEqual(new Set([texts.best, texts.meaning]));
+    expect(order[2]).toBe(texts.lesser);
+
+    // Scores keep their absolute scale: the best of a weak match (one
+    // word of five) is weak, so floors on scores (surfacing) still hold.
+    const weak = await core.archival.search(id, {
+      query: 'a documentary about ice hockey tonight',
+    });
+    expect(weak.items[0]?.text).toBe('we watched a documentary about volcanoes');
+    expect(weak.items[0]?.score).toBeLessThan((page.items[0]?.score ?? 0) / 2);
+  });
+});
