@@ -109,6 +109,20 @@ describe('memory surfacing', () => {
     expect(new Set(last?.items.map((i) => i.id)).size).toBe(last?.items.length ?? 0);
   });
 
+  it('does not give back the same question asked before, only what answers it', async () => {
+    const { core, agent } = await seeded();
+    await core.recall.appendMany(agent.id, [
+      { role: 'user', content: 'When was the boiler serviced last?' },
+      { role: 'assistant', content: 'I do not know yet.' },
+    ]);
+    await core.runtime.send(agent.id, 'When was the boiler serviced last?');
+    const texts = (blockOf(await core.runtime.contextMessages(agent.id))?.items ?? []).map(
+      (i) => i.text,
+    );
+    expect(texts).toContain('The boiler was serviced in March by Hartmann Heating.');
+    expect(texts).not.toContain('When was the boiler serviced last?');
+  });
+
   it('leaves out hits far weaker than the best match (a shared word is not relevance)', async () => {
     const { core, agent } = await seeded();
     await core.recall.appendMany(agent.id, [

@@ -125,6 +125,9 @@ export function createSurfacing(options: {
         inContext.add(normalized(spokenText(message)));
       }
     }
+    // The same words asked before hold nothing this message does not (the
+    // answer given then may, and stays a candidate of its own).
+    inContext.add(normalized(request.text));
 
     const [messages, passages] = await Promise.all([
       recall.search(request.agentId, { query, roles: ['user', 'assistant'], limit: CANDIDATES }),
