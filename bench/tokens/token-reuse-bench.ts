@@ -11,6 +11,7 @@ import {
   type SurfacedBlock,
 } from '../../src/shared/surfaced-memories';
 import { SEED_NOTES, seededTurnMessage } from './seed-notes';
+import { MEMORY_EDIT_TOOLS } from '../../src/shared/tool-kinds';
 
 export interface TokenReuseOptions {
   turns: number;
@@ -42,13 +43,11 @@ export interface TurnSurfacing {
   estimatedTokens: number;
 }
 
-const MEMORY_TOOLS = new Set([
-  'core_memory_append',
-  'core_memory_replace',
-  'memory_insert',
-  'memory_replace',
-  'memory_rethink',
-]);
+// Edits of core memory change the prompt from that section on; an archival
+// insert changes nothing the model is shown.
+const MEMORY_TOOLS = new Set(
+  [...MEMORY_EDIT_TOOLS].filter((name) => name !== 'archival_memory_insert'),
+);
 
 /**
  * Prompt tokens evaluated vs reused per step over a scripted conversation on
