@@ -1,4 +1,4 @@
-import { VECTOR_TYPE, type Params } from './rows';
+import { VECTOR_OVERFETCH, VECTOR_TYPE, signBits, type Params } from './rows';
 
 export type SearchMode = 'hybrid' | 'vector' | 'text';
 
@@ -87,7 +87,12 @@ export function candidatesFor(end: number): number {
 
 /**
  * A vector ranking (id, tiebreak, sim): the `candidates` nearest rows of
- * `table` by cosine similarity, through its HNSW index, within `where`.
+ * `table` by cosine similarity, within `where`. The graph indexes each
+ * vector's signs only (vectors-repo: one bit a dimension, 64 bytes for
+ * 512-d instead of 2 kB); it yields VECTOR_OVERFETCH times the candidates
+ * by Hamming distance, which are then ranked by their exact cosine on the
+ * stored vectors, so a candidate's similarity is exact and only which rows
+ * are candidates depends on the bits.
  */
 export function nearestRanked(options: {
   table: 'passages' | 'messages';
@@ -95,14 +100,19 @@ export function nearestRanked(options: {
   tiebreak: string;
   where: string;
   vectorParam: string;
+  /** The query vector's length, which is the column's. */
+  dimensions: number;
   candidates: string;
 }): string {
   const { table, alias: a } = options;
+  const query = `${options.vectorParam}::${VECTOR_TYPE}`;
   return `SELECT id, tiebreak, 1 - distance AS sim FROM (
-      SELECT ${a}.id, ${a}.${options.tiebreak} AS tiebreak,
-             ${a}.embedding <=> ${options.vectorParam}::${VECTOR_TYPE} AS distance
-      FROM ${table} ${a}
-      WHERE ${a}.embedding IS NOT NULL AND ${options.where}
+      SELECT coarse.id, coarse.tiebreak, coarse.embedding <=> ${query} AS distance FROM (
+        SELECT ${a}.id, ${a}.${options.tiebreak} AS tiebreak, ${a}.embedding
+        FROM ${table} ${a}
+        WHERE ${a}.embedding IS NOT NULL AND ${options.where}
+        ORDER BY ${signBits(`${a}.embedding`, options.dimensions)} <~> ${signBits(query, options.dimensions)}
+        LIMIT ${options.candidates} * ${VECTOR_OVERFETCH}) coarse
       ORDER BY distance LIMIT ${options.candidates}) nearest`;
 }
 

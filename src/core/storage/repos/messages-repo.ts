@@ -271,16 +271,18 @@ export function createMessagesRepo(sql: Sql) {
       const vector = search.vector ?? null;
       const vectorParam =
         search.mode !== 'text' && vector !== null ? params.add(toVectorLiteral(vector)) : null;
-      const vec = vectorParam
-        ? nearestRanked({
-            table: 'messages',
-            alias: 'm',
-            tiebreak: 'seq',
-            where: filter('m'),
-            vectorParam,
-            candidates,
-          })
-        : null;
+      const vec =
+        vector && vectorParam
+          ? nearestRanked({
+              table: 'messages',
+              alias: 'm',
+              tiebreak: 'seq',
+              where: filter('m'),
+              vectorParam,
+              dimensions: vector.length,
+              candidates,
+            })
+          : null;
       let context = '';
       let fts: string | null = null;
       if (search.mode !== 'vector' || vec === null) {

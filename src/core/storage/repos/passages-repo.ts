@@ -239,20 +239,20 @@ export function createPassagesRepo(sql: Sql) {
       const params = new Params();
       const candidates = `${params.add(search.candidates)}::int`;
       const text = params.add(search.text);
-      const vectorParam =
-        search.mode !== 'text' && search.vector !== null
-          ? params.add(toVectorLiteral(search.vector))
+      const queryVector = search.mode !== 'text' ? search.vector : null;
+      const vectorParam = queryVector ? params.add(toVectorLiteral(queryVector)) : null;
+      const vec =
+        queryVector && vectorParam
+          ? nearestRanked({
+              table: 'passages',
+              alias: 'p',
+              tiebreak: 'created_at',
+              where: filterSql(search.filter, params),
+              vectorParam,
+              dimensions: queryVector.length,
+              candidates,
+            })
           : null;
-      const vec = vectorParam
-        ? nearestRanked({
-            table: 'passages',
-            alias: 'p',
-            tiebreak: 'created_at',
-            where: filterSql(search.filter, params),
-            vectorParam,
-            candidates,
-          })
-        : null;
       const fts =
         search.mode !== 'vector' || vec === null
           ? scoreRanked(

@@ -1,5 +1,5 @@
 import type { Sql } from '../sql';
-import { VECTOR_TYPE, toVectorLiteral } from './rows';
+import { VECTOR_TYPE, signBits, toVectorLiteral } from './rows';
 
 /** The tables whose rows carry an embedding from the current embedder. */
 export type VectorTable = 'passages' | 'messages';
@@ -24,13 +24,13 @@ interface TableSpec {
 
 const TABLES: Record<VectorTable, TableSpec> = {
   passages: {
-    index: 'passages_embedding_hnsw',
+    index: 'passages_embedding_bits',
     text: 'text',
     pending: 'embedding IS NULL',
     order: 'created_at, id',
   },
   messages: {
-    index: 'messages_embedding_hnsw',
+    index: 'messages_embedding_bits',
     text: 'coalesce(reply, content)',
     // A conversation the user asked not to remember is not embedded until it is remembered again.
     pending: `embedding IS NULL AND ${MESSAGE_SAID} AND NOT EXISTS (
@@ -54,17 +54,18 @@ function assertDimensions(dimensions: number): void {
 /** The embedding column of one table: its dimension, its HNSW index and the rows waiting for vectors. */
 export function createVectorsRepo(sql: Sql, table: VectorTable) {
   const spec = TABLES[table];
+  /** The dimension the vector column is fixed to, or null before any embedder was configured. */
+  async function columnDimensions(): Promise<number | null> {
+    const result = await sql.query<{ typmod: number }>(
+      `SELECT atttypmod AS typmod FROM pg_attribute
+       WHERE attrelid = '${table}'::regclass AND attname = 'embedding'`,
+    );
+    const typmod = result.rows[0]?.typmod ?? -1;
+    return typmod > 0 ? typmod : null;
+  }
   return {
     table,
-    /** The dimension the vector column is fixed to, or null before any embedder was configured. */
-    async columnDimensions(): Promise<number | null> {
-      const result = await sql.query<{ typmod: number }>(
-        `SELECT atttypmod AS typmod FROM pg_attribute
-         WHERE attrelid = '${table}'::regclass AND attname = 'embedding'`,
-      );
-      const typmod = result.rows[0]?.typmod ?? -1;
-      return typmod > 0 ? typmod : null;
-    },
+    columnDimensions,
     /**
      * Fixes the vector column to a new dimension. Existing vectors came from
      * another embedder and are meaningless now, so they are cleared (the rows
@@ -115,8 +116,15 @@ export function createVectorsRepo(sql: Sql, table: VectorTable) {
     async dropVectorIndex(): Promise<void> {
       await sql.exec(`DROP INDEX IF EXISTS ${spec.index}`);
     },
-    /** Built after bulk (re-)embedding: inserting into a live HNSW index is much slower. */
+    /**
+     * Built after bulk (re-)embedding: inserting into a live HNSW index is
+     * much slower. The graph is over each vector's signs (signBits), so it
+     * needs the column's dimension: a column without one (no embedder yet)
+     * holds no vectors and gets no index.
+     */
     async createVectorIndex(): Promise<void> {
+      const dimensions = await columnDimensions();
+      if (dimensions === null) return;
       // A graph that does not fit maintenance_work_mem is built on disk, ~4x
       // slower at 100k passages (docs/benchmarks.md). The setting is rolled
       // back with the statement if the build fails.
@@ -128,7 +136,8 @@ export function createVectorsRepo(sql: Sql, table: VectorTable) {
         SELECT pg_advisory_xact_lock(hashtextextended('locus:vector_index:${table}', 0));
         SET maintenance_work_mem = '${INDEX_BUILD_MEMORY}';
         CREATE INDEX IF NOT EXISTS ${spec.index} ON ${table}
-        USING hnsw (embedding ${VECTOR_TYPE}_cosine_ops) WITH (m = 16, ef_construction = 64);
+        USING hnsw ((${signBits('embedding', dimensions)}) bit_hamming_ops)
+        WITH (m = 16, ef_construction = 64);
         RESET maintenance_work_mem;
       `);
     },
