@@ -45,6 +45,8 @@ const CONFORMANCE = [
   'test/core/dont-remember.test.ts',
   'test/core/consolidation.test.ts',
   'test/core/tool-profiles.test.ts',
+  'test/core/sign-bit-index.test.ts',
+  'test/core/ascii-search-text.test.ts',
 ];
 /** What only a server has: several processes, connection failures, pg_dump, copying to and from it. */
 const SERVER_ONLY = ['test/server/**/*.test.ts'];

@@ -15,6 +15,7 @@ import { agentFileRecords } from './1796537536936_agent_file_records';
 import { changeNotifications } from './1796531494179_change_notifications';
 import { searchFunctionPath } from './1796552012497_search_function_path';
 import { signBitVectorIndex } from './1796575552245_sign_bit_vector_index';
+import { asciiSearchText } from './1796576322447_ascii_search_text';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -43,4 +44,5 @@ export const migrations: readonly Migration[] = [
   searchFunctionPath,
   fullPrecisionEmbeddings,
   signBitVectorIndex,
+  asciiSearchText,
 ];
