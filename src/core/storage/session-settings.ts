@@ -6,10 +6,12 @@ export const SEARCH_SETTINGS = [
   // Filtered vector searches (by agent, tag, date) keep scanning the HNSW
   // index until enough rows pass the filter instead of returning too few.
   "SET hnsw.iterative_scan = 'relaxed_order'",
-  // Hybrid search takes 100 vector candidates (archival-memory.ts); with
-  // pgvector's default of 40 the index's top 10 held only 85% of the true
-  // nearest 10 at 10k passages (bench/ scale suite).
-  'SET hnsw.ef_search = 100',
+  // Hybrid search takes 100 vector candidates (archival-memory.ts), and the
+  // sign-bit graph yields four times as many to be ranked by exact cosine
+  // (VECTOR_OVERFETCH): a walk as wide as that. At 100k passages it found
+  // 94.5% of the true top 10 (a walk of 1,000: 98%, 30% more CPU; the float
+  // graph's walk of 100 had found 75%; docs/benchmarks.md).
+  'SET hnsw.ef_search = 400',
 ];
 
 /**
