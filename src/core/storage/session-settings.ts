@@ -7,11 +7,11 @@ export const SEARCH_SETTINGS = [
   // index until enough rows pass the filter instead of returning too few.
   "SET hnsw.iterative_scan = 'relaxed_order'",
   // Hybrid search takes 100 vector candidates (archival-memory.ts), and the
-  // sign-bit graph yields four times as many to be ranked by exact cosine
-  // (VECTOR_OVERFETCH): a walk as wide as that. At 100k passages it found
-  // 94.5% of the true top 10 (a walk of 1,000: 98%, 30% more CPU; the float
-  // graph's walk of 100 had found 75%; docs/benchmarks.md).
-  'SET hnsw.ef_search = 400',
+  // sign-bit graph yields three times as many to be ranked by exact cosine
+  // (VECTOR_OVERFETCH): a walk as wide as that. At 100k passages a walk of
+  // 400 found 94.5% of the true top 10 (1,000: 98%, 30% more CPU), where the
+  // float graph's walk of 100 had found 75% (docs/benchmarks.md).
+  'SET hnsw.ef_search = 300',
 ];
 
 /**

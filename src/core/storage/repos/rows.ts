@@ -41,11 +41,12 @@ export function signBits(vector: string, dimensions: number): string {
 
 /**
  * How many rows the sign-bit graph yields per candidate wanted, to be
- * ranked by exact cosine: with 4, the true top 10 of an exact scan were all
- * found for 200 LoCoMo questions at 10k passages, and 98% of the top 100
- * (the float graph: 99% and 95%).
+ * ranked by exact cosine. With 3, for 200 LoCoMo questions at 10k passages,
+ * 99.95% of an exact scan's top 10 and 95.5% of its top 100 were found (the
+ * float graph: 99.1% and 95.4%) for the same CPU per search; 4 found 100%
+ * and 97.8% for ~15% more (docs/benchmarks.md).
  */
-export const VECTOR_OVERFETCH = 4;
+export const VECTOR_OVERFETCH = 3;
 
 /** pgvector's text form; JSON number formatting round-trips float32 exactly enough. */
 export function toVectorLiteral(vector: ArrayLike<number>): string {
