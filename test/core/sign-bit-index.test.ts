@@ -20,6 +20,9 @@ const FIXED: Record<string, number[]> = {
   'bee alpha': [1, 1, 1, -0.05],
   'bee beta': [0.1, 0.1, 0.1, 1],
   'bee gamma': [-1, 0.2, 0.3, 0.4],
+  // Mostly zeros, like a word-hash vector: zero and negative share a bit.
+  'bee sparse query': [0, 0, 0, 1],
+  'bee near': [0.001, 0.001, 0.001, 1],
 };
 
 function fixedEmbedder(): Embedder {
@@ -31,6 +34,9 @@ function fixedEmbedder(): Embedder {
     async embed(texts) {
       const hashed = await fallback.embed(texts);
       return texts.map((text, i) => {
+        const low = /^bee low (\d+)$/.exec(text);
+        // The sparse query's one positive sign, and a poor cosine.
+        if (low) return Float32Array.from([-0.5, -0.5, -0.5 - Number(low[1]) / 1000, 0.2]);
         const filler = /^bee filler (\d+)$/.exec(text);
         // Every sign of the query, and a poor cosine.
         if (filler) return Float32Array.from([0.1, 0.1, 0.1 + Number(filler[1]) / 1000, 1]);
@@ -69,6 +75,23 @@ describe('vector index over signs, ranked by exact cosine', () => {
       limit: 2,
     });
     expect(found.items.map((item) => item.text)).toEqual(['bee alpha', 'bee filler 149']);
+  });
+
+  it('ranks a mostly-zero query vector by exact cosine, whose signs say little', async () => {
+    const core = await testCore({ embedder: fixedEmbedder() });
+    const agent = await core.agents.create({ name: 'Bee keeper' });
+    // More rows with the sparse query's exact signs than the graph yields
+    // candidates (300): by Hamming distance "bee near" would not be among them.
+    await core.archival.insertMany(agent.id, [
+      ...Array.from({ length: 310 }, (_, i) => ({ text: `bee low ${i}` })),
+      { text: 'bee near' },
+    ]);
+    const found = await core.archival.search(agent.id, {
+      query: 'bee sparse query',
+      mode: 'vector',
+      limit: 1,
+    });
+    expect(found.items.map((item) => item.text)).toEqual(['bee near']);
   });
 
   it('indexes the signs of the vectors, and searches use that index', async () => {

@@ -92,7 +92,8 @@ export function candidatesFor(end: number): number {
  * 512-d instead of 2 kB); it yields VECTOR_OVERFETCH times the candidates
  * by Hamming distance, which are then ranked by their exact cosine on the
  * stored vectors, so a candidate's similarity is exact and only which rows
- * are candidates depends on the bits.
+ * are candidates depends on the bits. A vector whose signs say little
+ * (`exact`) is ranked against every row instead.
  */
 export function nearestRanked(options: {
   table: 'passages' | 'messages';
@@ -102,10 +103,19 @@ export function nearestRanked(options: {
   vectorParam: string;
   /** The query vector's length, which is the column's. */
   dimensions: number;
+  /** Rank every row within `where` by exact cosine, without the graph (signsCarryMeaning). */
+  exact?: boolean;
   candidates: string;
 }): string {
   const { table, alias: a } = options;
   const query = `${options.vectorParam}::${VECTOR_TYPE}`;
+  if (options.exact) {
+    return `SELECT id, tiebreak, 1 - distance AS sim FROM (
+      SELECT ${a}.id, ${a}.${options.tiebreak} AS tiebreak, ${a}.embedding <=> ${query} AS distance
+      FROM ${table} ${a}
+      WHERE ${a}.embedding IS NOT NULL AND ${options.where}
+      ORDER BY distance LIMIT ${options.candidates}) nearest`;
+  }
   return `SELECT id, tiebreak, 1 - distance AS sim FROM (
       SELECT coarse.id, coarse.tiebreak, coarse.embedding <=> ${query} AS distance FROM (
         SELECT ${a}.id, ${a}.${options.tiebreak} AS tiebreak, ${a}.embedding

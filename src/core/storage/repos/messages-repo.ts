@@ -13,7 +13,15 @@ import {
   type VectorCalibration,
 } from './fusion-sql';
 import { MESSAGE_CONVERSATION } from './conversations-repo';
-import { Params, anyWordMatches, bm25Scores, bm25TuningFor, iso, toVectorLiteral } from './rows';
+import {
+  Params,
+  anyWordMatches,
+  bm25Scores,
+  bm25TuningFor,
+  iso,
+  signsCarryMeaning,
+  toVectorLiteral,
+} from './rows';
 
 interface RawMessage {
   id: string;
@@ -280,6 +288,7 @@ export function createMessagesRepo(sql: Sql) {
               where: filter('m'),
               vectorParam,
               dimensions: vector.length,
+              exact: !signsCarryMeaning(vector),
               candidates,
             })
           : null;

@@ -13,6 +13,7 @@ import {
 import {
   Params,
   VECTOR_TYPE,
+  signsCarryMeaning,
   anyWordMatches,
   bm25Scores,
   bm25TuningFor,
@@ -250,6 +251,7 @@ export function createPassagesRepo(sql: Sql) {
               where: filterSql(search.filter, params),
               vectorParam,
               dimensions: queryVector.length,
+              exact: !signsCarryMeaning(queryVector),
               candidates,
             })
           : null;
