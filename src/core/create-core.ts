@@ -32,6 +32,7 @@ import { createVectorUpkeep, type EmbedderSync } from './memory/vector-upkeep';
 import { createCoreMemory } from './memory/core-memory';
 import { createRecallMemory } from './memory/recall-memory';
 import { createSurfacing } from './memory/surfacing/surfacing';
+import { createWordCoverage } from './memory/surfacing/word-coverage';
 import { createSearchTermsRepo } from './storage/repos/search-terms-repo';
 import type { Embedder } from './models/embedder';
 import { createFakeEmbedder } from './models/fake-embedder';
@@ -198,6 +199,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
       archival,
       recall,
       searchTerms: createSearchTermsRepo(db),
+      wordCoverage: createWordCoverage({ db }),
     }),
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });
