@@ -190,9 +190,23 @@ export function createSurfacing(options: {
 }
 
 /**
+ * Past this share of the budget, a memory must score at least
+ * SURFACING_FULL_RELATIVE_FLOOR of the best match: the relative floor
+ * rises as the block fills. The first half of the budget takes anything
+ * within half of the best match; weaker matches are worth their tokens only
+ * while the block is small. On LoCoMo this halved the median block (from
+ * ~970 to ~560 tokens at 1000) for 1.3 points of evidence, and cost
+ * LongMemEval's padded haystacks under one (docs/benchmarks.md).
+ */
+export const SURFACING_FULL_SHARE = 0.5;
+export const SURFACING_FULL_RELATIVE_FLOOR = 0.6;
+
+/**
  * The best candidates that fit the budget, in order; one too long for
- * what is left is skipped for shorter ones after it. Costs are counted on
- * the rendered block: an item joining a group of its date and source costs
+ * what is left is skipped for shorter ones after it, and past
+ * SURFACING_FULL_SHARE of the budget so is one under
+ * SURFACING_FULL_RELATIVE_FLOOR of the best. Costs are counted on the
+ * rendered block: an item joining a group of its date and source costs
  * only its line.
  */
 export function fitBudget(
@@ -200,8 +214,11 @@ export function fitBudget(
   budgetTokens: number,
 ): SurfacedBlock | null {
   const items: SurfacedMemory[] = [];
+  const best = Math.max(0, ...candidates.map((c) => c.score));
   let tokens = 0;
   for (const candidate of candidates) {
+    const filling = tokens >= SURFACING_FULL_SHARE * budgetTokens;
+    if (filling && candidate.score < SURFACING_FULL_RELATIVE_FLOOR * best) continue;
     const next = [...items, candidate.memory];
     const cost = estimateTokens(renderSurfacedBlock({ items: next, tokens: 0 }));
     if (cost > budgetTokens) continue;
