@@ -62,6 +62,12 @@ if (!installed && !required) {
 export default defineConfig({
   test: {
     setupFiles: ['test/helpers/no-egress.ts'],
+    // Every Locus a test starts (in process, or a CLI or server it spawns)
+    // finds memory with the deterministic word-hash embedder unless the test
+    // asks for another: the built-in sentence model is real, slower to load,
+    // and tested where it is the subject (builtin-embedder.test.ts and the
+    // tests that set LOCUS_EMBEDDER themselves).
+    env: { LOCUS_EMBEDDER: 'fake' },
     // PGlite (WASM) and the model runtimes are memory-hungry; two workers fit two cores.
     pool: 'forks',
     maxWorkers: 2,

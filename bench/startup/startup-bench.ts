@@ -56,9 +56,19 @@ export async function runStartupBench(options: StartupOptions = {}) {
     '--data-dir',
     dataDir,
   ];
+  // Each embedder on its own folder: one folder switched between them is re-embedded on every open.
   const commands: Array<{ label: string; args: string[]; cwd: string }> = [
     { label: 'node -e 0 (floor)', args: ['-e', '0'], cwd: REPO },
-    { label: 'locus -p, scripted model', args: locus(REPO), cwd: REPO },
+    {
+      label: 'locus -p, scripted model (built-in sentence model)',
+      args: [...locus(REPO), '--embedder', 'builtin'],
+      cwd: REPO,
+    },
+    {
+      label: 'locus -p, scripted model, --embedder fake (word matching)',
+      args: [...locus(REPO, path.join(root, 'fake')), '--embedder', 'fake'],
+      cwd: REPO,
+    },
   ];
   if (options.compare) {
     const other = path.resolve(options.compare);

@@ -39,7 +39,8 @@ Commands:
   models list                         recommended chat models and what is downloaded
   models download <id>                download a recommended model (resumes; checks size and hash)
   models use <id|file.gguf>           make a model the agent's default
-  models download-embedder            download the embedding model once (needs internet)
+  models download-embedder            download all-MiniLM-L6-v2 to use instead of the built-in
+                                      sentence model (once; needs internet; memory is re-embedded)
   export [--out file.af]              export the agent as a Letta Agent File (with archival memory)
   export --markdown [--conversations] memory as readable Markdown (blocks, notes by tag and date)
   import <file.af>                    import a Letta Agent File as a new agent (nothing changes if it is invalid)
@@ -59,7 +60,9 @@ Options:
   --data-dir <dir>     memory folder (default: the OS app-data folder, or $LOCUS_DATA_DIR)
   --database <url>     keep memory on a PostgreSQL server (postgres://user@host/db) instead
                        of the folder; default $LOCUS_DATABASE_URL, then "locus db use", else embedded
-  --embedder <kind>    auto | transformers | fake (default: auto)
+  --embedder <kind>    auto | builtin | transformers | fake (default: $LOCUS_EMBEDDER, else auto:
+                       a downloaded embedding model, else the built-in sentence model;
+                       fake finds memory by its words only)
   --embedder-model <id>
   --switch-embedder    on a shared server, re-embed all memory with this embedder (for every device)
   --agent <name|id>    which agent (default: the one last chosen; created on first run)

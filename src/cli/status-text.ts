@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Status } from '../shared/contract';
+import { embedderLabel } from '../shared/embedder-label';
 import type { Agent } from '../shared/entities';
 
 /** `locus status` for a person: which model answers, which embedder, how much is stored. */
@@ -12,8 +13,8 @@ export function statusText(status: Status, agent: Agent): string {
       : 'none chosen yet: run "locus models download qwen3-1.7b", then "locus models use qwen3-1.7b"';
   const embedder =
     status.embedder.kind === 'basic'
-      ? 'basic word matching (no embedding model yet: "locus models download-embedder")'
-      : `${status.embedder.name} (${status.embedder.dimensions}-d)`;
+      ? 'basic word matching (memory is found by its words only)'
+      : `${embedderLabel(status.embedder.name)} (${status.embedder.dimensions}-d)`;
   return [
     `Agent: ${agent.name}`,
     `Model: ${model}`,

@@ -33,6 +33,8 @@ import { createCoreMemory } from './memory/core-memory';
 import { createRecallMemory } from './memory/recall-memory';
 import { createSurfacing } from './memory/surfacing/surfacing';
 import { createWordCoverage } from './memory/surfacing/word-coverage';
+import { createRelevance } from './memory/relevance';
+import { relevanceCacheOf } from './memory/anchor-cache';
 import { createSearchTermsRepo } from './storage/repos/search-terms-repo';
 import type { Embedder } from './models/embedder';
 import { createFakeEmbedder } from './models/fake-embedder';
@@ -107,9 +109,20 @@ export async function createCore(options: CreateCoreOptions = {}) {
       ? { indexAfterIdleMs: options.indexAfterIdleMs }
       : {}),
   });
-  const archival = createArchivalMemory({ db, embedder, upkeep, clock, autoAnalyze });
+  const relevance = createRelevance(
+    embedder,
+    options.dataDir ? { cache: relevanceCacheOf(options.dataDir, embedder) } : {},
+  );
+  const archival = createArchivalMemory({ db, embedder, upkeep, clock, autoAnalyze, relevance });
   const conversations = createConversations({ db, clock });
-  const recall = createRecallMemory({ db, clock, embedder, autoAnalyze, conversations });
+  const recall = createRecallMemory({
+    db,
+    clock,
+    embedder,
+    autoAnalyze,
+    conversations,
+    relevance,
+  });
   const events = new EventBus();
   /** Aborted by interrupt(): long work (imports, embedding) stops between steps. */
   const stopping = new AbortController();

@@ -6,6 +6,7 @@ import { call } from '../../src/core/host/call';
 import { DEFAULT_EMBEDDING_MODEL } from '../../src/core/models/transformers-embedder';
 import { buildTinyGguf } from '../fixtures/make-tiny-gguf';
 import { writeTinyEmbedder } from '../fixtures/make-tiny-embedder';
+import { createBuiltinEmbedder } from '../../src/core/models/builtin-embedder';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { browserSuite, openApp } from '../helpers/browser-app';
 import { lookAt, openView } from '../helpers/app-page';
@@ -47,19 +48,18 @@ describe('first run', () => {
     const { page } = await openApp(
       suite.browser,
       suite.rendererDir,
-      { modelsDir: tempDir() },
+      { modelsDir: tempDir(), embedder: createBuiltinEmbedder() },
       { firstRun: true },
     );
     await page.getByRole('heading', { name: 'Welcome to Locus' }).waitFor();
     const text = await page.locator('main').textContent();
-    expect(text).toContain(
-      'It needs two models. Each is downloaded once; after that, Locus works offline',
-    );
-    expect(text).toContain('What works before they are here');
+    expect(text).toContain('It needs a language model, downloaded once; after that, Locus works');
+    expect(text).toContain('What works before the language model is here');
     expect(text).toContain('Chat needs the language model: until then a message gets no reply.');
-    // The fallback is named for what it is, not as if it were a model.
-    expect(text).toContain('Basic word matching');
-    expect(text).not.toContain('fake-hash');
+    // Memory is found by meaning from the first run: the built-in model, named for a person.
+    await page.getByRole('heading', { name: /2\. An embedding model.*ready/ }).waitFor();
+    expect(text).toContain('Built-in sentence model (Universal Sentence Encoder lite, English)');
+    expect(text).not.toContain('use-lite-512');
     await lookAt(page, 'onboarding');
 
     const entry = page.locator('li[data-model="qwen3-1.7b"]');
@@ -79,13 +79,14 @@ describe('first run', () => {
     expect(await page.getByTestId('current-model').textContent()).toMatch(/^Model: (?!No model)/);
   });
 
-  it('downloads the embedding model with progress and reopens memory with it', async () => {
+  it('downloads another embedding model with progress and reopens memory with it', async () => {
     await fakeHub();
     const dataDir = tempDir();
     const { page, session, opens } = await openSessionApp(
       suite.browser,
       suite.rendererDir,
-      { dataDir },
+      // As a user starts it: no embedder chosen.
+      { dataDir, env: { ...process.env, LOCUS_EMBEDDER: '' } },
       { firstRun: true },
     );
     const agent = await call(session.handlers, 'agents.getDefault', {});
@@ -95,11 +96,10 @@ describe('first run', () => {
     });
     await page.getByRole('heading', { name: 'Welcome to Locus' }).waitFor();
     const section = page.getByTestId('embedder');
-    await section.getByRole('button', { name: 'Download the embedding model' }).click();
+    expect(await section.textContent()).toContain('It comes with Locus: nothing to download.');
+    await section.getByRole('button', { name: 'Download all-MiniLM-L6-v2' }).click();
     await section.getByRole('progressbar').first().waitFor();
-    await page
-      .getByRole('heading', { name: /2\. An embedding model.*ready/ })
-      .waitFor({ timeout: 90_000 });
+    await expect.poll(() => section.textContent()).toContain('Xenova/all-MiniLM-L6-v2');
     expect(opens()).toBe(2);
     const status = await call(session.handlers, 'status.get', {});
     expect(status.embedder).toMatchObject({ kind: 'model', dimensions: 32 });

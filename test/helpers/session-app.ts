@@ -18,6 +18,8 @@ export async function openSessionApp(
   rendererDir: string,
   options: {
     dataDir: string;
+    /** The environment the app opens memory with (LOCUS_EMBEDDER); defaults to the test's. */
+    env?: NodeJS.ProcessEnv;
     core?: () =>
       | Omit<CreateCoreOptions, 'dataDir' | 'embedder'>
       | Promise<Omit<CreateCoreOptions, 'dataDir' | 'embedder'>>;
@@ -29,13 +31,15 @@ export async function openSessionApp(
   const session = await openCoreSession({
     dataDir: options.dataDir,
     clock,
-    // As the app and `locus serve` open it: the embedding model when it is on
-    // disk (else the fallback), memory re-embedded after a switch.
+    // As the app and `locus serve` open it: the embedder LOCUS_EMBEDDER names
+    // (auto: the downloaded model, else the built-in one), memory re-embedded
+    // after a switch.
     open: async (onProgress) => {
       opens++;
       const fresh = !fs.existsSync(dataDirLayout(options.dataDir).database);
       const { core } = await openAppCore({
         dataDir: options.dataDir,
+        ...(options.env ? { env: options.env } : {}),
         onProgress,
         coreOptions: {
           clock,

@@ -1,5 +1,5 @@
 import { createCore, type Core, type CreateCoreOptions } from '../create-core';
-import { selectEmbedder, type EmbedderChoice } from '../models/select-embedder';
+import { EMBEDDER_CHOICES, selectEmbedder, type EmbedderChoice } from '../models/select-embedder';
 import { dataDirLayout } from '../storage/data-dir';
 import { resolveDatabase } from '../storage/database-setting';
 import type { RestoreRecovery } from '../storage/restore-swap';
@@ -16,14 +16,13 @@ export interface OpenAppCoreOptions {
   env?: NodeJS.ProcessEnv;
   /** --switch-embedder: re-embed a shared server's memory with this embedder. */
   switchEmbedder?: boolean;
+  /** --embedder; without it LOCUS_EMBEDDER, else auto (see selectEmbedder). */
   embedder?: string;
   embedderModel?: string;
   onProgress?: (task: string, done: number, total: number) => void;
   /** More for createCore (a clock, a starting template); tests use it. */
   coreOptions?: Omit<CreateCoreOptions, 'dataDir' | 'embedder'>;
 }
-
-const CHOICES: EmbedderChoice[] = ['auto', 'fake', 'transformers'];
 
 /**
  * How every user-facing host (Electron, CLI, `locus serve`) opens the core:
@@ -33,11 +32,13 @@ const CHOICES: EmbedderChoice[] = ['auto', 'fake', 'transformers'];
 export async function openAppCore(
   options: OpenAppCoreOptions,
 ): Promise<{ core: Core; notice: string | undefined }> {
-  const choice = (options.embedder ?? 'auto') as EmbedderChoice;
-  if (!CHOICES.includes(choice)) {
+  const env = options.env ?? process.env;
+  const given = options.embedder ?? (env.LOCUS_EMBEDDER || undefined);
+  const choice = (given ?? 'auto') as EmbedderChoice;
+  if (!EMBEDDER_CHOICES.includes(choice)) {
     throw new LocusError(
       'INVALID_INPUT',
-      `--embedder must be one of ${CHOICES.join(', ')}, got "${options.embedder}".`,
+      `${options.embedder === undefined ? 'LOCUS_EMBEDDER' : '--embedder'} must be one of ${EMBEDDER_CHOICES.join(', ')}, got "${given}".`,
     );
   }
   const database = resolveDatabase({

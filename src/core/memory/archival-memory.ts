@@ -17,7 +17,7 @@ import type { AutoAnalyze } from '../storage/auto-analyze';
 import { createActivityRepo, quote } from '../storage/repos/activity-repo';
 import type { Db, Sql } from '../storage/sql';
 import type { EmbedPendingOptions, VectorUpkeep } from './vector-upkeep';
-import { createRelevance } from './relevance';
+import { createRelevance, type Relevance } from './relevance';
 import { withSnippets } from './search-hits';
 
 export interface ArchivalMemoryOptions {
@@ -28,6 +28,8 @@ export interface ArchivalMemoryOptions {
   clock: Clock;
   /** Told about bulk writes so the planner's statistics keep up. */
   autoAnalyze?: AutoAnalyze;
+  /** Shared with recall memory, so the reference sentences are embedded once. */
+  relevance?: Relevance;
 }
 
 export interface NewPassage {
@@ -100,7 +102,7 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
   const { db, embedder, upkeep, clock } = options;
   const repo = createPassagesRepo(db);
 
-  const relevance = createRelevance(embedder);
+  const relevance = options.relevance ?? createRelevance(embedder);
 
   /** A broken embedder must not break search: the words still rank (in every mode). */
   async function tryEmbedQuery(text: string): Promise<Float32Array | null> {

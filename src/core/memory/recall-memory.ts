@@ -18,7 +18,7 @@ import { createMessagesRepo } from '../storage/repos/messages-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Sql } from '../storage/sql';
 import type { Conversations } from './conversations';
-import { createRelevance } from './relevance';
+import { createRelevance, type Relevance } from './relevance';
 import { withSnippets } from './search-hits';
 
 export interface RecallMemoryOptions {
@@ -30,6 +30,8 @@ export interface RecallMemoryOptions {
   embedder: Embedder;
   /** Counts writes; the analysis itself runs later, outside any transaction. */
   autoAnalyze?: AutoAnalyze;
+  /** Shared with archival memory, so the reference sentences are embedded once. */
+  relevance?: Relevance;
 }
 
 export interface NewMessageInput {
@@ -80,7 +82,7 @@ export function createRecallMemory(options: RecallMemoryOptions) {
     }
   }
   const repo = createMessagesRepo(db);
-  const relevance = createRelevance(embedder);
+  const relevance = options.relevance ?? createRelevance(embedder);
 
   async function write(
     agentId: string,

@@ -1,4 +1,5 @@
 import type { Embedder } from '../models/embedder';
+import type { AnchorCache } from './anchor-cache';
 import type { VectorCalibration } from '../storage/repos/fusion-sql';
 import { UNRELATED_TEXTS } from './unrelated-texts';
 
@@ -39,15 +40,22 @@ function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-export function createRelevance(embedder: Embedder) {
+export function createRelevance(embedder: Embedder, options: { cache?: AnchorCache } = {}) {
   let anchors: Promise<Float32Array[]> | null = null;
+  const embedAnchors = async (): Promise<Float32Array[]> => {
+    const cached = options.cache?.read();
+    if (cached) return cached;
+    const vectors = await embedder.embed([...UNRELATED_TEXTS]);
+    options.cache?.write(vectors);
+    return vectors;
+  };
 
   return {
     /** The calibration of one query vector (see VectorCalibration). */
     async calibrate(vector: Float32Array): Promise<VectorCalibration> {
       // Hashed words have no meaning to calibrate: nothing is found by them alone.
       if (embedder.lexical) return { mean: 0, spread: MIN_SPREAD, strictSimilarity: null };
-      anchors ??= embedder.embed([...UNRELATED_TEXTS]).catch((error: unknown) => {
+      anchors ??= embedAnchors().catch((error: unknown) => {
         anchors = null; // try again on the next search
         throw error;
       });

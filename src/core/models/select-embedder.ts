@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { createBuiltinEmbedder } from './builtin-embedder';
 import type { Embedder, ProgressListener } from './embedder';
 import { createFakeEmbedder } from './fake-embedder';
 import { createLazyEmbedder, declaredDimensions } from './lazy-embedder';
@@ -9,10 +10,21 @@ import {
   transformersEmbedderName,
 } from './transformers-embedder';
 
-export type EmbedderChoice = 'auto' | 'fake' | 'transformers';
+export type EmbedderChoice = 'auto' | 'builtin' | 'fake' | 'transformers';
+
+export const EMBEDDER_CHOICES: readonly EmbedderChoice[] = [
+  'auto',
+  'builtin',
+  'fake',
+  'transformers',
+];
 
 export interface SelectEmbedderOptions {
-  /** auto: the transformers.js model when it is on disk, otherwise the word-hash fallback. Defaults to auto. */
+  /**
+   * auto: the transformers.js model when it is on disk, otherwise the
+   * built-in sentence model; builtin: always the built-in one; fake: the
+   * word-hash embedder (tests, or memory found by its words only). Defaults to auto.
+   */
   choice?: EmbedderChoice;
   modelsDir: string;
   /** Defaults to DEFAULT_EMBEDDING_MODEL. */
@@ -32,20 +44,19 @@ export interface SelectedEmbedder {
 }
 
 /**
- * Picks the embedder a host should run with. Offline-first: when the real model
- * has not been downloaded yet, Locus still works with a word-hash embedder and
- * says how to upgrade (switching later re-embeds everything automatically).
+ * Picks the embedder a host should run with. Offline-first: a downloaded
+ * transformers.js model when there is one, otherwise the sentence model
+ * shipped with Locus (builtin-embedder.ts), so memory is found by meaning
+ * without any download. Switching later re-embeds everything automatically.
  */
 export async function selectEmbedder(options: SelectEmbedderOptions): Promise<SelectedEmbedder> {
   const choice = options.choice ?? 'auto';
   const model = options.model ?? DEFAULT_EMBEDDING_MODEL;
   if (choice === 'fake') return { embedder: createFakeEmbedder({ dimensions: 384 }) };
+  if (choice === 'builtin') return { embedder: createBuiltinEmbedder() };
   const present = fs.existsSync(path.join(options.modelsDir, ...model.split('/'), 'config.json'));
   if (choice === 'auto' && !present && !options.allowDownload) {
-    return {
-      embedder: createFakeEmbedder({ dimensions: 384 }),
-      notice: `Semantic search is using a basic word-matching embedder because the embedding model "${model}" is not downloaded yet. Run "locus models download-embedder" once with internet for better recall.`,
-    };
+    return { embedder: createBuiltinEmbedder() };
   }
   const load = () =>
     createTransformersEmbedder({

@@ -33,9 +33,12 @@ export function dataDirLayout(dataDir: string): {
   models: string;
   backups: string;
   captureJournal: string;
+  /** Derived data any process may rebuild (relevance.ts's reference vectors). */
+  cache: string;
 } {
   return {
     captureJournal: path.join(dataDir, 'captures.journal'),
+    cache: path.join(dataDir, 'cache'),
     database: path.join(dataDir, 'pgdata'),
     models: path.join(dataDir, 'models'),
     backups: path.join(dataDir, 'backups'),

@@ -1,12 +1,16 @@
 import { useState } from 'react';
 import type { Status } from '../../../shared/contract';
+import { BUILTIN_EMBEDDER_NAME, embedderLabel } from '../../../shared/embedder-label';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { ProgressBar } from '../components/ProgressBar';
 import { useProgress } from '../hooks/useProgress';
 
-/** What finds memories by meaning: the embedding model, or the basic fallback until it is here. */
+/**
+ * What finds memories by meaning: the built-in sentence model, a downloaded
+ * one, or (started with --embedder fake) basic word matching.
+ */
 export function EmbedderSection(props: {
   status: Status | null;
   onChanged: () => void;
@@ -28,6 +32,11 @@ export function EmbedderSection(props: {
       setBusy(false);
     }
   };
+  const downloadButton = (label: string) => (
+    <button type="button" disabled={busy} onClick={() => void download()}>
+      {busy ? 'Downloading…' : label}
+    </button>
+  );
   const fetching = progress['embedder-download'];
   const reembedding = progress.reembed;
   return (
@@ -37,18 +46,27 @@ export function EmbedderSection(props: {
       ) : embedder.kind === 'basic' ? (
         <>
           <p>
-            <strong>Basic word matching</strong> (no embedding model yet). Memory is found by its
-            words only; the embedding model (about 25 MB, downloaded once) also finds it by meaning.
+            <strong>Basic word matching</strong>. Memory is found by its words only; an embedding
+            model also finds it by meaning.
           </p>
-          <button type="button" disabled={busy} onClick={() => void download()}>
-            {busy ? 'Downloading…' : 'Download the embedding model'}
-          </button>
+          {downloadButton('Download the embedding model (about 25 MB)')}
         </>
       ) : (
-        <p>
-          <strong>{embedder.name.replace(/^transformers:/, '').replace(/:q8$|:fp32$/, '')}</strong>{' '}
-          <span className="muted">({embedder.dimensions} dimensions, runs on this computer)</span>
-        </p>
+        <>
+          <p>
+            <strong>{embedderLabel(embedder.name)}</strong>{' '}
+            <span className="muted">({embedder.dimensions} dimensions, runs on this computer)</span>
+          </p>
+          {embedder.name === BUILTIN_EMBEDDER_NAME && (
+            <>
+              <p className="muted">
+                It comes with Locus: nothing to download. You can use all-MiniLM-L6-v2 instead
+                (about 25 MB, downloaded once); memory is then embedded again with it.
+              </p>
+              {downloadButton('Download all-MiniLM-L6-v2')}
+            </>
+          )}
+        </>
       )}
       {busy && fetching && fetching.total > 0 && (
         <ProgressBar label="Downloading" done={fetching.done} total={fetching.total} bytes />

@@ -4,9 +4,9 @@ import { EmbedderSection } from './EmbedderSection';
 import { LanguageModelSection } from './LanguageModelSection';
 
 /**
- * The first-run screen: what Locus needs (two models, each downloaded once,
- * then offline), both obtainable here with progress, and what already works
- * without them.
+ * The first-run screen: what Locus needs (a language model, downloaded once,
+ * then offline; the sentence model that finds memories by meaning comes
+ * with it), with progress, and what already works without the language model.
  */
 export function OnboardingView(props: {
   agent: Agent;
@@ -21,8 +21,8 @@ export function OnboardingView(props: {
       <h1>Welcome to Locus</h1>
       <p className="lead">
         Locus is an assistant that runs entirely on this computer and remembers what you tell it. It
-        needs two models. Each is downloaded once; after that, Locus works offline and nothing you
-        say leaves this computer.
+        needs a language model, downloaded once; after that, Locus works offline and nothing you say
+        leaves this computer. The model that finds memories by meaning comes with Locus.
       </p>
       <section className="step" aria-labelledby="step-llm">
         <h2 id="step-llm">
@@ -42,9 +42,9 @@ export function OnboardingView(props: {
         <EmbedderSection status={props.status} onChanged={props.onStatusChanged} />
       </section>
       <section className="step" aria-labelledby="step-now">
-        <h2 id="step-now">What works before they are here</h2>
+        <h2 id="step-now">What works before the language model is here</h2>
         <ul>
-          <li>Memory: write notes and core memory, and search them by their words.</li>
+          <li>Memory: write notes and core memory, and search them by their words and meaning.</li>
           <li>Files: import and export agents (Letta’s .af format), Markdown, backups.</li>
           <li>Quick notes from the tray or with “locus capture”.</li>
           <li>

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { openAppCore } from '../../src/core/host/open-app-core';
+import { BUILTIN_EMBEDDER, loadBuiltinEmbedder } from '../../src/core/models/builtin-embedder';
+import { selectEmbedder } from '../../src/core/models/select-embedder';
+import { runCli } from '../helpers/run-cli';
+import { onCleanup, tempDataDir, tempDir } from '../helpers/test-core';
+
+const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, v, i) => sum + v * (b[i] ?? 0), 0);
+
+/** As a user starts Locus: no embedder chosen (the tests' default is the word-hash one). */
+const asUser = { ...process.env, LOCUS_EMBEDDER: '' };
+
+describe('the built-in sentence model (no download)', () => {
+  it('is what Locus uses when no embedding model was downloaded, and it embeds by meaning', async () => {
+    const { embedder } = await selectEmbedder({ choice: 'auto', modelsDir: tempDir() });
+    onCleanup(() => embedder.dispose());
+    expect(embedder).toMatchObject(BUILTIN_EMBEDDER);
+    expect(embedder.basic).toBeFalsy();
+
+    const [question, answer, unrelated] = await embedder.embed([
+      'Which city is my sister in?',
+      'Ana moved to Porto last spring.',
+      'The printer on the second floor is out of toner.',
+    ]);
+    for (const v of [question, answer, unrelated]) {
+      expect(v).toHaveLength(512);
+      expect(dot(v as Float32Array, v as Float32Array)).toBeCloseTo(1, 4);
+    }
+    // No word in common, yet the answer is nearer than the unrelated sentence.
+    expect(dot(question as Float32Array, answer as Float32Array)).toBeGreaterThan(
+      dot(question as Float32Array, unrelated as Float32Array) + 0.05,
+    );
+  });
+
+  it('opens memory with it by default, and names a wrong LOCUS_EMBEDDER', async () => {
+    const dataDir = await tempDataDir();
+    const { core } = await openAppCore({ dataDir, env: asUser });
+    onCleanup(() => core.dispose());
+    const status = await core.handlers['status.get']({});
+    expect(status.embedder).toEqual({ ...BUILTIN_EMBEDDER, kind: 'model' });
+
+    await expect(
+      openAppCore({ dataDir: await tempDataDir(), env: { LOCUS_EMBEDDER: 'minilm' } }),
+    ).rejects.toThrow(/LOCUS_EMBEDDER must be one of auto, builtin, fake, transformers/);
+  });
+
+  it('surfaces a note for a question in other words, after re-embedding memory written by word matching', async () => {
+    const dataDir = await tempDataDir();
+    // Written before (basic word matching), as a folder from an older Locus.
+    for (const note of [
+      'My sister Ana lives in Porto and works as a nurse',
+      'The boat is called Petrel, moored at Vilamoura marina',
+    ]) {
+      const saved = await runCli(['capture', note, '--data-dir', dataDir, '--embedder', 'fake']);
+      expect(saved.code).toBe(0);
+    }
+
+    const status = await runCli(['status', '--data-dir', dataDir], { env: asUser });
+    expect(status.stdout).toMatch(
+      /^Embedder: Built-in sentence model \(Universal Sentence Encoder lite, English\) \(512-d\)$/m,
+    );
+    expect(status.stdout).toMatch(/^Archival passages: 2 \(0 waiting for embedding\)$/m);
+
+    // Most of its words are in no note: by words alone nothing clears the floor.
+    const asked = await runCli(
+      [
+        '-p',
+        'Hey, quick question before I call her: where does my sister live again?',
+        '--data-dir',
+        dataDir,
+        '--model',
+        'scripted',
+        '--show-memories',
+      ],
+      { env: asUser },
+    );
+    expect(asked.code).toBe(0);
+    const shown = asked.stdout + asked.stderr;
+    expect(shown).toMatch(/\[memories\] 1 surfaced/);
+    expect(shown).toContain('- My sister Ana lives in Porto and works as a nurse');
+    expect(shown).not.toContain('Petrel');
+  });
+});
+
+describe('the built-in model loaded directly (benchmarks)', () => {
+  it('batches long inputs and keeps their order', async () => {
+    const embedder = await loadBuiltinEmbedder(2);
+    onCleanup(() => embedder.dispose());
+    const texts = ['tea', 'boat', 'sister', 'tea'];
+    const vectors = await embedder.embed(texts);
+    expect(vectors).toHaveLength(4);
+    expect(dot(vectors[0] as Float32Array, vectors[3] as Float32Array)).toBeCloseTo(1, 4);
+    expect(dot(vectors[0] as Float32Array, vectors[1] as Float32Array)).toBeLessThan(0.99);
+  });
+});
