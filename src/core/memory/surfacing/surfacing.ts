@@ -39,8 +39,9 @@ export const SURFACING_FLOOR = 0.3;
  * tell "nothing here" from "a weak match": a question about someone the
  * memory never mentions still finds turns sharing its other words and
  * subject. On LoCoMo questions asked of another conversation's memory this
- * cut what surfaced from 624 to ~80 tokens a question (docs/benchmarks.md,
- * "Memory surfacing").
+ * cut what surfaced from 624 to under 100 tokens a question, for ~2.5
+ * points of LoCoMo's evidence and one padded LongMemEval question in 120
+ * (docs/benchmarks.md, "Memory surfacing").
  */
 export const COVERAGE_EXPONENT = 1.5;
 
@@ -194,9 +195,9 @@ export function createSurfacing(options: {
  * SURFACING_FULL_RELATIVE_FLOOR of the best match: the relative floor
  * rises as the block fills. The first half of the budget takes anything
  * within half of the best match; weaker matches are worth their tokens only
- * while the block is small. On LoCoMo this halved the median block (from
- * ~970 to ~560 tokens at 1000) for 1.3 points of evidence, and cost
- * LongMemEval's padded haystacks under one (docs/benchmarks.md).
+ * while the block is small. On LoCoMo this nearly halved the median block
+ * (from ~970 to ~560 tokens at 1000) for 1.3 points of evidence, and cost
+ * padded LongMemEval about one (docs/benchmarks.md).
  */
 export const SURFACING_FULL_SHARE = 0.5;
 export const SURFACING_FULL_RELATIVE_FLOOR = 0.6;
