@@ -145,6 +145,19 @@ describe('BM25 ranking', () => {
     expect(ranked.sort()).toEqual([...own].sort());
   });
 
+  it('weighs a long text by all its words, against the memory’s average length', async () => {
+    // The long text repeats two words: counted as distinct stemmed words it
+    // looked shorter than the short answer, and outranked it.
+    const long = `the garden ${'weeds '.repeat(200)}`.trim();
+    const answer = 'we planted the garden by the old stone wall';
+    const filler = Array.from(
+      { length: 20 },
+      (_, i) => `a note about the day ${i} and its errands`,
+    );
+    const db = await seed([long, answer, ...filler]);
+    expect(await rank(db, 'garden')).toEqual([answer, long]);
+  });
+
   it('scores more candidates for a deeper result list, within fixed bounds', () => {
     const budget = (limit: number) => bm25TuningFor(limit).maxHits;
     expect(budget(11)).toBe(300); // the agent's 10 results (+1 to see if more exist)

@@ -8,6 +8,7 @@ import { createPassagesRepo } from '../../src/core/storage/repos/passages-repo';
 import { reopenTestDatabase, testDatabase } from '../helpers/test-core';
 
 const COUNTS_MIGRATION = '1764300000000_memory_counts';
+const LENGTHS_MIGRATION = '1796575877662_search_lengths';
 
 async function addAgent(db: Database, id: string): Promise<void> {
   await db.pg.query(
@@ -85,4 +86,58 @@ describe('memory counts', () => {
     expect(await agents.memoryCounts('b')).toEqual({ messages: 0, passages: 0 });
     expect(await createMessagesRepo(db.pg).countAll()).toBe(1);
   });
+
+  it("keep each agent's total length of indexed text, before and after the lengths migration", async () => {
+    const before = migrationsBefore(LENGTHS_MIGRATION);
+    const old = await testDatabase({ migrations: before });
+    await addAgent(old, 'a');
+    await addAgent(old, 'empty');
+    await addMessages(old, 'a', 7);
+    await addPassages(old, 'a', 3);
+    await old.pg.query("UPDATE messages SET reply = 'a reply told to the user' WHERE id = 'a-m1'");
+
+    const db = await reopenTestDatabase(old);
+    expect(db.migration.applied[0]).toBe(LENGTHS_MIGRATION);
+    expect(await lengths(db, 'a')).toEqual(await measured(db, 'a'));
+    expect(await lengths(db, 'a')).toMatchObject({ passages: 3 * 'fact 1'.length });
+    expect(await lengths(db, 'empty')).toEqual({ messages: 0, passages: 0 });
+
+    await addAgent(db, 'b');
+    await addMessages(db, 'b', 120);
+    await addPassages(db, 'b', 12);
+    await db.pg.query("DELETE FROM passages WHERE id = 'a-p1'");
+    await db.pg.query("UPDATE passages SET text = text || ' and more words' WHERE id = 'a-p2'");
+    // Not the indexed text: nothing moves.
+    await db.pg.query("UPDATE passages SET tags = '{x}' WHERE id = 'a-p3'");
+    await db.pg.query(
+      "UPDATE messages SET reply = 'a much longer reply, told to the user' WHERE id = 'a-m1'",
+    );
+    await db.pg.query("UPDATE messages SET reply = 'short' WHERE id = 'b-m5'");
+    await db.pg.query("DELETE FROM messages WHERE agent_id = 'b' AND content LIKE 'hello 1%'");
+    for (const id of ['a', 'b']) expect(await lengths(db, id)).toEqual(await measured(db, id));
+    await createAgentsRepo(db.pg).delete('b');
+    expect(await lengths(db, 'b')).toEqual({ messages: 0, passages: 0 });
+  });
 });
+
+/** The trigger-kept length totals of an agent (0 when it has none). */
+async function lengths(db: Database, agentId: string) {
+  const result = await db.pg.query<{ messages: number; passages: number }>(
+    `SELECT coalesce(max(messages_length), 0)::int AS messages,
+            coalesce(max(passages_length), 0)::int AS passages
+     FROM memory_counts WHERE agent_id = $1`,
+    [agentId],
+  );
+  return result.rows[0];
+}
+
+/** The same totals measured over the rows: what full-text search indexes (a message's reply, else its content). */
+async function measured(db: Database, agentId: string) {
+  const result = await db.pg.query<{ messages: number; passages: number }>(
+    `SELECT (SELECT coalesce(sum(octet_length(coalesce(reply, content))), 0)::int
+             FROM messages WHERE agent_id = $1) AS messages,
+            (SELECT coalesce(sum(octet_length(text)), 0)::int FROM passages WHERE agent_id = $1) AS passages`,
+    [agentId],
+  );
+  return result.rows[0];
+}

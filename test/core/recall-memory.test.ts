@@ -146,6 +146,29 @@ describe('recall memory', () => {
     expect(contents).toContain('Filler message number 2 about nothing');
   });
 
+  it('lends a turn that matches on its own no more than its part of the two matches', async () => {
+    const core = await testCore();
+    const { id } = await core.agents.create({ name: 'Tester' });
+    const say = (content: string) => core.recall.append(id, { role: 'user', content });
+    const filler = (i: number) => say(`Filler message number ${i} about nothing`);
+    await filler(0);
+    await filler(1);
+    await say('My violin lessons start on Monday');
+    // Holds one of the query's words, right after the best match: lent the
+    // full share it rose above a second turn holding both.
+    await say('The violin was my grandfather’s');
+    for (let i = 2; i < 7; i++) await filler(i);
+    await say('Violin lessons with Anna went well');
+    for (let i = 7; i < 11; i++) await filler(i);
+
+    const found = (await core.recall.search(id, { query: 'violin lessons', limit: 5 })).items;
+    expect(found.slice(0, 3).map((m) => m.content)).toEqual([
+      'My violin lessons start on Monday',
+      'Violin lessons with Anna went well',
+      'The violin was my grandfather’s',
+    ]);
+  });
+
   it('finds messages by date range alone and combined with words', async () => {
     const { core, id } = await seeded();
     const april = await core.recall.search(id, { start: '2026-04-01', end: '2026-04-30' });

@@ -14,6 +14,7 @@ import { searchText } from './1796531569788_search_text';
 import { agentFileRecords } from './1796537536936_agent_file_records';
 import { changeNotifications } from './1796531494179_change_notifications';
 import { searchFunctionPath } from './1796552012497_search_function_path';
+import { searchLengths } from './1796575877662_search_lengths';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -41,4 +42,5 @@ export const migrations: readonly Migration[] = [
   changeNotifications,
   searchFunctionPath,
   fullPrecisionEmbeddings,
+  searchLengths,
 ];

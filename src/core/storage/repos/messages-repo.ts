@@ -90,22 +90,32 @@ const LATER_SHARE = 0.6;
 const EARLIER_SHARE = 0.5;
 
 /**
- * LENDING: a message lends its share scaled by its score over the query's
- * best match, so the best match lends all of it and a weak one (a word or
- * two in a long text) almost nothing. Summed unscaled, several weak matches
- * around a turn lifted it above a real match: on LongMemEval, whose
- * assistant turns are long and share words with any question by chance,
- * conversation_search ranked below meaning alone (R@5/10 79.0/92.0 against
- * 82.9/93.6 for exact vector search). Scaled, it reaches 79.8/93.0 there,
- * and on LoCoMo, where the turns after the question's words hold the answer,
- * it gains at every depth (R@5/10/25 61.1/71.9/81.9 -> 61.7/72.9/82.6;
- * words alone 61.4/71.2/79.9 -> 62.7/71.9/80.4), on each half. No constant:
- * the scale is the ratio itself. Letting a turn take only its largest share
- * met LongMemEval's figures but cost LoCoMo 3-5 points at R@10; damping
- * shares into long turns, or by the lender's and receiver's lengths, cost
- * LoCoMo more than it gave (docs/benchmarks.md, issue 19).
+ * LENDING: a message lends its share scaled twice, by ratios of scores, so
+ * no constant is added.
+ *
+ * - By its score over the query's best match: the best match lends all of
+ *   it and a weak one (a word or two in a long text) almost nothing. Summed
+ *   unscaled, several weak matches around a turn lifted it above a real
+ *   match: on LongMemEval, whose assistant turns are long and share words
+ *   with any question by chance, conversation_search ranked below meaning
+ *   alone (R@5/10 79.0/92.0 against 82.9/93.6 for exact vector search).
+ * - By its part of its own score and the neighbour's together (own / (own +
+ *   theirs)): a neighbour without the query's words (the reply that answers
+ *   it) takes the whole share, one that matches as well takes half, and one
+ *   that matches better hardly anything. Lent in full, shares lifted the
+ *   turns around a strong match past it and past other direct matches:
+ *   LongMemEval's evidence sits in the user's turns, next to long assistant
+ *   turns on the same subject, and conversation_search stayed under meaning
+ *   alone at R@5 on the oracle form (82.1 vs 82.9). With the second ratio:
+ *   oracle 83.3, padded 76.9 (from 75.8), LoCoMo R@1 28.8 -> 30.6 with R@5-50
+ *   within 0.7 of before and above the issue's reference on each half.
+ *
+ * Letting a turn take only its largest share met LongMemEval's figures but
+ * cost LoCoMo 3-5 points at R@10; damping shares into long turns, by the
+ * lender's and receiver's lengths, to the other speaker's turns only, or
+ * lending only what the lender's score exceeds the neighbour's, cost LoCoMo
+ * more than the issue allows (docs/benchmarks.md, issue 19).
  */
-
 export function createMessagesRepo(sql: Sql) {
   /**
    * Messages in one statement, in the order given (their seq follows it).
@@ -302,12 +312,16 @@ export function createMessagesRepo(sql: Sql) {
          best AS MATERIALIZED (SELECT max(score) AS score FROM own),
          -- Each matching message lends part of its score to the messages
          -- around it (see NEIGHBOURS), in proportion to how close it comes
-         -- to the best match (see LENDING); one row per lender and neighbour.
+         -- to the best match and to its part of its own and the
+         -- neighbour's own match together (see LENDING).
          lent AS MATERIALIZED (
            SELECT near.id, near.seq AS tiebreak,
-                  own.score * (own.score / greatest(best.score, 1e-12)) * near.share AS score
+                  own.score * (own.score / greatest(best.score, 1e-12))
+                    * (own.score / greatest(own.score + coalesce(theirs.score, 0), 1e-12))
+                    * near.share AS score
            FROM own CROSS JOIN best CROSS JOIN LATERAL (
-             (${side('<', 'DESC')}) UNION ALL (${side('>', 'ASC')})) near),`;
+             (${side('<', 'DESC')}) UNION ALL (${side('>', 'ASC')})) near
+             LEFT JOIN own theirs ON theirs.id = near.id),`;
         fts = scoreRanked(
           `SELECT id, max(tiebreak) AS tiebreak, sum(score) AS score FROM (
              SELECT id, tiebreak, score FROM own UNION ALL SELECT id, tiebreak, score FROM lent

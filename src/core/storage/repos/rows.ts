@@ -49,6 +49,23 @@ export const BM25_DEFAULTS: Bm25Tuning = {
   maxHits: 1000,
 };
 
+/**
+ * LENGTHS: a text's length is the length of the text it indexes (bytes, as
+ * octet_length reads them), over the agent's average, kept by triggers in
+ * memory_counts (migration search_lengths): textbook BM25's normalisation.
+ * It was the number of distinct stemmed words over the average of the rows
+ * the query matched. Long texts repeat their words and stop words are not
+ * indexed, so a 550-token reply counted barely longer than a one-line
+ * answer, and the average moved with the query. Measured on the LongMemEval
+ * dev split padded to 40 sessions, archival full text R@1/5/10 went from
+ * 34.5/69.2/79.5 to 35.4/70.6/80.4 (textbook BM25 38.0/69.9/80.1), with
+ * every LoCoMo figure within 0.5 of before on each half (docs/benchmarks.md,
+ * issue 19). b stays 0.3 (chosen on LoCoMo, where 0.4 and 0.5 lose 0.7-1.1).
+ */
+function indexedText(table: 'messages' | 'passages', alias: string): string {
+  return table === 'messages' ? `coalesce(${alias}.reply, ${alias}.content)` : `${alias}.text`;
+}
+
 const SCORED_PER_RESULT = 20;
 const MIN_SCORED = 300;
 
@@ -105,8 +122,7 @@ const TABLE_STATS_SHARE = 0.9;
  * rows (a word found that often takes the larger of the cap and the
  * planner's table-wide frequency scaled to the agent), and an agent holding
  * nearly the whole table is counted as the table (see TABLE_STATS_SHARE),
- * words the planner lists taking its frequency; the average length is that
- * of the matching rows.
+ * words the planner lists taking its frequency; lengths are as LENGTHS says.
  */
 export function bm25Scores(
   table: 'messages' | 'passages',
@@ -131,10 +147,16 @@ export function bm25Scores(
       -- planner's estimate: before the first ANALYZE that is -1, and every
       -- agent looked like it held the whole table, so word frequencies were
       -- counted over all agents (issue 19).
-      SELECT n, n >= table_n * ${TABLE_STATS_SHARE} AS dominant FROM (
-        SELECT greatest(coalesce((SELECT c.${table} FROM memory_counts c
-                                  WHERE c.agent_id = ${agentParam}), 0), 1)::float8 AS n,
-               greatest((SELECT sum(c.${table}) FROM memory_counts c), 1)::float8 AS table_n) sizes),
+      -- The average length is the agent's, from the same counters (see
+      -- LENGTHS).
+      SELECT n, n >= table_n * ${TABLE_STATS_SHARE} AS dominant,
+             greatest(total_length / n, 1) AS avgdl FROM (
+        SELECT greatest(coalesce(mine.n, 0), 1)::float8 AS n,
+               coalesce(mine.total_length, 0)::float8 AS total_length,
+               greatest((SELECT sum(c.${table}) FROM memory_counts c), 1)::float8 AS table_n
+        FROM (SELECT 1) one LEFT JOIN (
+          SELECT c.${table} AS n, c.${table}_length AS total_length FROM memory_counts c
+          WHERE c.agent_id = ${agentParam}) mine ON true) sizes),
     lexeme_stats AS MATERIALIZED (
       SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs
       FROM pg_stats WHERE schemaname = 'public' AND tablename = '${table}' AND attname = 'tsv'),
@@ -188,24 +210,23 @@ export function bm25Scores(
       WHERE rank = 1 OR running <= ${maxHits}),
     -- Only a query whose rarest word is common reaches the limit; which of
     -- its equally weak matches are scored then hardly matters.
-    -- The length is read here, from the table's row: length() of the copy
-    -- kept in this CTE cost more than the rest of the scoring (p95 98 vs 37
-    -- ms at 10k passages).
+    -- The length is read here, from the table's row (octet_length reads a
+    -- value's header, never the value).
     found AS MATERIALIZED (
-      SELECT ${alias}.id, ${alias}.tsv, length(${alias}.tsv) AS len,
+      SELECT ${alias}.id, ${alias}.tsv,
+             coalesce(octet_length(${indexedText(table, alias)}), 0)::float8 AS len,
              ${alias}.${tiebreak} AS tiebreak FROM ${table} ${alias}
       -- A scalar subquery, so the planner can take the GIN index with it.
       WHERE ${where} AND ${alias}.tsv @@ (SELECT tsq FROM selective)
-      LIMIT ${maxHits}),
-    lengths AS MATERIALIZED (SELECT greatest(avg(len), 1)::float8 AS avgdl FROM found)
+      LIMIT ${maxHits})
     -- Each query word is looked up in each found row's tsvector; term
     -- frequency is taken as 1 because unnesting every row's tsvector to count
     -- repeats doubled the cost of a search (and notes rarely repeat a word).
     -- Divided by the query's total weight (see Fusion in fusion-sql.ts): a
     -- text holding every query word once, at average length, scores 1.
     SELECT found.id, found.tiebreak, sum(w.idf * ${k1 + 1} /
-             (1 + ${k1} * (1 - ${b} + ${b} * found.len / lengths.avgdl))) / max(q.total) AS score
-    FROM found CROSS JOIN lengths
+             (1 + ${k1} * (1 - ${b} + ${b} * found.len / corpus.avgdl))) / max(q.total) AS score
+    FROM found CROSS JOIN corpus
       CROSS JOIN (SELECT greatest(sum(idf), 1e-9) AS total FROM weights) q
       JOIN weights w ON w.df > 0 AND found.tsv @@ w.tsq
     GROUP BY found.id, found.tiebreak, found.len`;
