@@ -32,6 +32,7 @@ import { createVectorUpkeep, type EmbedderSync } from './memory/vector-upkeep';
 import { createCoreMemory } from './memory/core-memory';
 import { createRecallMemory } from './memory/recall-memory';
 import { createSurfacing } from './memory/surfacing/surfacing';
+import { createWordCoverage } from './memory/surfacing/word-coverage';
 import { createRelevance } from './memory/relevance';
 import { relevanceCacheOf } from './memory/anchor-cache';
 import { createSearchTermsRepo } from './storage/repos/search-terms-repo';
@@ -211,6 +212,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
       archival,
       recall,
       searchTerms: createSearchTermsRepo(db),
+      wordCoverage: createWordCoverage({ db }),
     }),
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });

@@ -10,6 +10,7 @@ import type { ArchivalMemory } from '../archival-memory';
 import type { RecallMemory } from '../recall-memory';
 import { snippetOf } from '../search-snippet';
 import { estimateTokens } from './token-estimate';
+import type { WordCoverage } from './word-coverage';
 
 /** The message kind a surfaced block is stored as (after the user's message it was found for). */
 export const MEMORIES_KIND = 'memories';
@@ -30,6 +31,19 @@ export const DEFAULT_SURFACING_TOKENS = 1000;
  * (docs/benchmarks.md, "Memory surfacing").
  */
 export const SURFACING_FLOOR = 0.3;
+
+/**
+ * The floor rises as the query's words are missing from the memory: a
+ * memory holding a share c of the query's information (word-coverage.ts)
+ * must match at SURFACING_FLOOR / c^COVERAGE_EXPONENT. Scores alone do not
+ * tell "nothing here" from "a weak match": a question about someone the
+ * memory never mentions still finds turns sharing its other words and
+ * subject. On LoCoMo questions asked of another conversation's memory this
+ * cut what surfaced from 624 to under 100 tokens a question, for ~2.5
+ * points of LoCoMo's evidence and one padded LongMemEval question in 120
+ * (docs/benchmarks.md, "Memory surfacing").
+ */
+export const COVERAGE_EXPONENT = 1.5;
 
 /**
  * A memory must also score at least this share of the best match it could
@@ -99,8 +113,10 @@ export function createSurfacing(options: {
   recall: RecallMemory;
   /** The query's search terms (storage/repos/search-terms-repo), to trim long items to what matched. */
   searchTerms: { of(text: string): Promise<string[]> };
+  /** How much of the query the memory holds at all; without it the floor does not rise. */
+  wordCoverage?: Pick<WordCoverage, 'of'>;
 }) {
-  const { archival, recall, searchTerms } = options;
+  const { archival, recall, searchTerms, wordCoverage } = options;
 
   /**
    * Everything worth surfacing for the request, best first: above the
@@ -129,9 +145,10 @@ export function createSurfacing(options: {
     // answer given then may, and stays a candidate of its own).
     inContext.add(normalized(request.text));
 
-    const [messages, passages] = await Promise.all([
+    const [messages, passages, coverage] = await Promise.all([
       recall.search(request.agentId, { query, roles: ['user', 'assistant'], limit: CANDIDATES }),
       archival.search(request.agentId, { query, limit: CANDIDATES }),
+      wordCoverage ? wordCoverage.of(request.agentId, query) : 1,
     ]);
     const fresh = [...messages.items.map(fromMessage), ...passages.items.map(fromPassage)].filter(
       (c) => c.memory.text.trim() !== '' && !c.keys.some((key) => inContext.has(key)),
@@ -139,7 +156,8 @@ export function createSurfacing(options: {
     // Relative to what could be given: the context's own messages (often on
     // the message's subject) would otherwise crowd out everything else.
     const best = Math.max(0, ...fresh.map((c) => c.score));
-    const floor = Math.max(SURFACING_FLOOR, SURFACING_RELATIVE_FLOOR * best);
+    const absolute = coverage > 0 ? SURFACING_FLOOR / coverage ** COVERAGE_EXPONENT : Infinity;
+    const floor = Math.max(absolute, SURFACING_RELATIVE_FLOOR * best);
     const found = fresh
       .filter((c) => c.score >= floor)
       .sort((a, b) => b.score - a.score || b.memory.at.localeCompare(a.memory.at));
@@ -173,9 +191,23 @@ export function createSurfacing(options: {
 }
 
 /**
+ * Past this share of the budget, a memory must score at least
+ * SURFACING_FULL_RELATIVE_FLOOR of the best match: the relative floor
+ * rises as the block fills. The first half of the budget takes anything
+ * within half of the best match; weaker matches are worth their tokens only
+ * while the block is small. On LoCoMo this nearly halved the median block
+ * (from ~970 to ~560 tokens at 1000) for 1.3 points of evidence, and cost
+ * padded LongMemEval about one (docs/benchmarks.md).
+ */
+export const SURFACING_FULL_SHARE = 0.5;
+export const SURFACING_FULL_RELATIVE_FLOOR = 0.6;
+
+/**
  * The best candidates that fit the budget, in order; one too long for
- * what is left is skipped for shorter ones after it. Costs are counted on
- * the rendered block: an item joining a group of its date and source costs
+ * what is left is skipped for shorter ones after it, and past
+ * SURFACING_FULL_SHARE of the budget so is one under
+ * SURFACING_FULL_RELATIVE_FLOOR of the best. Costs are counted on the
+ * rendered block: an item joining a group of its date and source costs
  * only its line.
  */
 export function fitBudget(
@@ -183,8 +215,11 @@ export function fitBudget(
   budgetTokens: number,
 ): SurfacedBlock | null {
   const items: SurfacedMemory[] = [];
+  const best = Math.max(0, ...candidates.map((c) => c.score));
   let tokens = 0;
   for (const candidate of candidates) {
+    const filling = tokens >= SURFACING_FULL_SHARE * budgetTokens;
+    if (filling && candidate.score < SURFACING_FULL_RELATIVE_FLOOR * best) continue;
     const next = [...items, candidate.memory];
     const cost = estimateTokens(renderSurfacedBlock({ items: next, tokens: 0 }));
     if (cost > budgetTokens) continue;

@@ -134,7 +134,7 @@ function lexemeText(term: string): string {
   return `('''' || replace(replace(${term}, '\\', '\\\\'), '''', '''''') || '''')`;
 }
 
-function lexemeQuery(term: string): string {
+export function lexemeQuery(term: string): string {
   return `${lexemeText(term)}::tsquery`;
 }
 
