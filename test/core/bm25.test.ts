@@ -145,6 +145,36 @@ describe('BM25 ranking', () => {
     expect(ranked.sort()).toEqual([...own].sort());
   });
 
+  it('counts words itself while the statistics were taken on a much smaller table', async () => {
+    // Analysed when it held only the first note, every word of that note
+    // read as in all the rows: "sister" weighed a twentieth of "call".
+    const db = await seed(['My sister Ana lives in Porto and works as a nurse']);
+    await db.pg.query(
+      `INSERT INTO passages (id, agent_id, text, source_kind, created_at)
+       SELECT 'a-late-' || o, 'a', t, 'agent', now() FROM unnest($1::text[]) WITH ORDINALITY u(t, o)`,
+      [['The boat is called Petrel, moored at Vilamoura marina', 'Favourite tea: smoked lapsang']],
+    );
+    const params = new Params();
+    const agentParam = params.add('a');
+    const scores = bm25Scores(
+      'passages',
+      'p',
+      `p.agent_id = ${agentParam}`,
+      agentParam,
+      params.add('sister call'),
+      'created_at',
+      BM25_DEFAULTS,
+    );
+    const result = await db.pg.query<{ text: string; score: number }>(
+      `SELECT p.text, s.score FROM (${scores}) s JOIN passages p ON p.id = s.id ORDER BY p.text`,
+      params.values,
+    );
+    const [boat, sister] = result.rows.map((r) => r.score);
+    // One equally rare word each, texts of about the same length.
+    expect(sister).toBeGreaterThan((boat as number) * 0.8);
+    expect(boat).toBeGreaterThan((sister as number) * 0.8);
+  });
+
   it('weighs a long text by all its words, against the memory’s average length', async () => {
     // The long text repeats two words: counted as distinct stemmed words it
     // looked shorter than the short answer, and outranked it.

@@ -146,6 +146,21 @@ export function lexemeQuery(term: string): string {
 const TABLE_STATS_SHARE = 0.9;
 
 /**
+ * ...and only in a table of at least this many rows, whose frequencies were
+ * measured on at least FRESH_STATS_SHARE of the rows it holds now
+ * (pg_class.reltuples, which ANALYZE sets with them). A new user's first
+ * note was analysed alone: every word of it then read as in 100% of the
+ * rows for as long as the statistics stood (auto-analyze.ts re-analyses a
+ * table once it grew by 100 rows or more), so with three notes "sister"
+ * weighed a twentieth of "call" and a question naming both surfaced the
+ * boat note over the sister one. Below this size counting a word visits at
+ * most this many rows. (Building an index also sets reltuples, without new
+ * frequencies: the size floor covers the small memories that happens to.)
+ */
+const MIN_STATS_ROWS = 1000;
+const FRESH_STATS_SHARE = 0.5;
+
+/**
  * A query that ranks rows of `table` (aliased `alias`, limited by `where`)
  * against the query words with Okapi BM25 over the tsvector column, yielding
  * (id, tiebreak, score). Postgres's ts_rank has no inverse document frequency, so a
@@ -190,11 +205,14 @@ export function bm25Scores(
       -- counted over all agents (issue 19).
       -- The average length is the agent's, from the same counters (see
       -- LENGTHS).
-      SELECT n, n >= table_n * ${TABLE_STATS_SHARE} AS dominant,
+      SELECT n, n >= table_n * ${TABLE_STATS_SHARE} AND table_n >= ${MIN_STATS_ROWS}
+                AND stats_n >= table_n * ${FRESH_STATS_SHARE} AS dominant,
              greatest(total_length / n, 1) AS avgdl FROM (
         SELECT greatest(coalesce(mine.n, 0), 1)::float8 AS n,
                coalesce(mine.total_length, 0)::float8 AS total_length,
-               greatest((SELECT sum(c.${table}) FROM memory_counts c), 1)::float8 AS table_n
+               greatest((SELECT sum(c.${table}) FROM memory_counts c), 1)::float8 AS table_n,
+               (SELECT greatest(r.reltuples, 0) FROM pg_class r
+                WHERE r.oid = to_regclass('public.${table}'))::float8 AS stats_n
         FROM (SELECT 1) one LEFT JOIN (
           SELECT c.${table} AS n, c.${table}_length AS total_length FROM memory_counts c
           WHERE c.agent_id = ${agentParam}) mine ON true) sizes),
