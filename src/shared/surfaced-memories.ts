@@ -45,12 +45,6 @@ const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
 const when = (item: SurfacedMemory) =>
   item.until ? `${day(item.at)}, true until ${item.until.slice(0, 7)}` : day(item.at);
 
-/** One memory on its own line: date, source, speaker, text; a replaced fact says until when it held. */
-export function renderSurfacedMemory(item: SurfacedMemory): string {
-  const who = item.speaker ? ` ${item.speaker}:` : '';
-  return `- [${when(item)} · ${item.source}]${who} ${oneLine(item.text)}`;
-}
-
 const HEADER =
   '[memories] Possibly relevant, found in your memory for this message (check before relying on it):';
 
