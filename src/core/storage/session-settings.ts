@@ -1,3 +1,6 @@
+import { MIN_CANDIDATES } from './repos/fusion-sql';
+import { VECTOR_OVERFETCH } from './repos/rows';
+
 /**
  * Settings every connection to the memory database runs with, whichever the
  * backend: searches must rank alike on PGlite and on a server.
@@ -11,7 +14,7 @@ export const SEARCH_SETTINGS = [
   // (VECTOR_OVERFETCH): a walk as wide as that. At 100k passages a walk of
   // 400 found 94.5% of the true top 10 (1,000: 98%, 30% more CPU), where the
   // float graph's walk of 100 had found 75% (docs/benchmarks.md).
-  'SET hnsw.ef_search = 300',
+  `SET hnsw.ef_search = ${MIN_CANDIDATES * VECTOR_OVERFETCH}`,
 ];
 
 /**

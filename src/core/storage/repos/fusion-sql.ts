@@ -1,4 +1,4 @@
-import { VECTOR_OVERFETCH, VECTOR_TYPE, signBits, type Params } from './rows';
+import { VECTOR_OVERFETCH, VECTOR_TYPE, signBits, signsCarryMeaning, type Params } from './rows';
 
 export type SearchMode = 'hybrid' | 'vector' | 'text';
 
@@ -80,9 +80,12 @@ export interface VectorCalibration {
   strictSimilarity: number | null;
 }
 
+/** The fewest candidates a ranking contributes (candidatesFor). */
+export const MIN_CANDIDATES = 100;
+
 /** Candidates each ranking contributes for a page ending at `end`; at least 100, so pages agree. */
 export function candidatesFor(end: number): number {
-  return Math.max(100, end);
+  return Math.max(MIN_CANDIDATES, end);
 }
 
 /**
@@ -93,23 +96,23 @@ export function candidatesFor(end: number): number {
  * by Hamming distance, which are then ranked by their exact cosine on the
  * stored vectors, so a candidate's similarity is exact and only which rows
  * are candidates depends on the bits. A vector whose signs say little
- * (`exact`) is ranked against every row instead.
+ * (signsCarryMeaning) is ranked against every row instead.
  */
 export function nearestRanked(options: {
   table: 'passages' | 'messages';
   alias: string;
   tiebreak: string;
   where: string;
+  /** The query vector's placeholder. */
   vectorParam: string;
-  /** The query vector's length, which is the column's. */
-  dimensions: number;
-  /** Rank every row within `where` by exact cosine, without the graph (signsCarryMeaning). */
-  exact?: boolean;
+  /** The query vector: its length is the column's, and its signs decide whether the graph is used. */
+  vector: Float32Array;
   candidates: string;
 }): string {
   const { table, alias: a } = options;
   const query = `${options.vectorParam}::${VECTOR_TYPE}`;
-  if (options.exact) {
+  const dimensions = options.vector.length;
+  if (!signsCarryMeaning(options.vector)) {
     return `SELECT id, tiebreak, 1 - distance AS sim FROM (
       SELECT ${a}.id, ${a}.${options.tiebreak} AS tiebreak, ${a}.embedding <=> ${query} AS distance
       FROM ${table} ${a}
@@ -121,7 +124,7 @@ export function nearestRanked(options: {
         SELECT ${a}.id, ${a}.${options.tiebreak} AS tiebreak, ${a}.embedding
         FROM ${table} ${a}
         WHERE ${a}.embedding IS NOT NULL AND ${options.where}
-        ORDER BY ${signBits(`${a}.embedding`, options.dimensions)} <~> ${signBits(query, options.dimensions)}
+        ORDER BY ${signBits(`${a}.embedding`, dimensions)} <~> ${signBits(query, dimensions)}
         LIMIT ${options.candidates} * ${VECTOR_OVERFETCH}) coarse
       ORDER BY distance LIMIT ${options.candidates}) nearest`;
 }
