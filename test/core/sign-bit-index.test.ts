@@ -106,13 +106,14 @@ describe('vector index over signs, ranked by exact cosine', () => {
     // The search's expression must be the index's, or the planner scans.
     // (Unfiltered: with one agent's few rows it would rather take the agent index.)
     const params = new Params();
+    const vector = Float32Array.from([1, 1, 1, 0.01]);
     const sql = nearestRanked({
       table: 'passages',
       alias: 'p',
       tiebreak: 'created_at',
       where: 'true',
-      vectorParam: params.add(toVectorLiteral([1, 1, 1, 0.01])),
-      dimensions: 4,
+      vectorParam: params.add(toVectorLiteral(vector)),
+      vector,
       candidates: `${params.add(10)}::int`,
     });
     const pg = core.database.pg;

@@ -13,15 +13,7 @@ import {
   type VectorCalibration,
 } from './fusion-sql';
 import { MESSAGE_CONVERSATION } from './conversations-repo';
-import {
-  Params,
-  anyWordMatches,
-  bm25Scores,
-  bm25TuningFor,
-  iso,
-  signsCarryMeaning,
-  toVectorLiteral,
-} from './rows';
+import { Params, anyWordMatches, bm25Scores, bm25TuningFor, iso, toVectorLiteral } from './rows';
 
 interface RawMessage {
   id: string;
@@ -297,8 +289,7 @@ export function createMessagesRepo(sql: Sql) {
               tiebreak: 'seq',
               where: filter('m'),
               vectorParam,
-              dimensions: vector.length,
-              exact: !signsCarryMeaning(vector),
+              vector: vector,
               candidates,
             })
           : null;

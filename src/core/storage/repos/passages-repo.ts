@@ -13,7 +13,6 @@ import {
 import {
   Params,
   VECTOR_TYPE,
-  signsCarryMeaning,
   anyWordMatches,
   bm25Scores,
   bm25TuningFor,
@@ -250,8 +249,7 @@ export function createPassagesRepo(sql: Sql) {
               tiebreak: 'created_at',
               where: filterSql(search.filter, params),
               vectorParam,
-              dimensions: queryVector.length,
-              exact: !signsCarryMeaning(queryVector),
+              vector: queryVector,
               candidates,
             })
           : null;
