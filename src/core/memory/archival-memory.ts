@@ -81,6 +81,14 @@ export interface ArchivalQuery {
   offset?: number;
   /** Defaults to hybrid; vector/text exist for comparison and debugging. */
   mode?: SearchMode;
+  /**
+   * When the query's words find fewer results than asked for (words only:
+   * no sentence model), the rest of the memory that shares a common word
+   * with it ("my", "can") follows, weakest last (commonWordTail). Defaults
+   * to true; surfacing passes false (its floors and budget keep only clear
+   * matches).
+   */
+  commonWords?: boolean;
 }
 
 /**
@@ -374,6 +382,7 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
         offset,
         candidates: candidatesFor(offset + limit + 1),
         ...HYBRID_FUSION,
+        commonWords: query.commonWords ?? true,
       });
       return {
         items: await withSnippets(db, query.query, rows.slice(0, limit), (p) => p.text),

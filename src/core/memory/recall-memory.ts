@@ -60,6 +60,14 @@ export interface RecallQuery {
   /** Defaults to hybrid (words and meaning); text and vector exist for comparison. */
   mode?: SearchMode;
   /**
+   * When the query's words find fewer results than asked for (words only:
+   * no sentence model), the rest of the memory that shares a common word
+   * with it ("my", "can") follows, weakest last (commonWordTail). Defaults
+   * to true; surfacing passes false (its floors and budget keep only clear
+   * matches).
+   */
+  commonWords?: boolean;
+  /**
    * Also search conversations the user asked not to remember. Defaults to
    * false: only the person's own history view passes true, never the model.
    */
@@ -190,6 +198,7 @@ export function createRecallMemory(options: RecallMemoryOptions) {
         ...(start ? { start } : {}),
         ...(end ? { end } : {}),
         ...(query.roles ? { roles: query.roles } : {}),
+        commonWords: query.commonWords ?? true,
         limit: limit + 1,
         offset,
       });

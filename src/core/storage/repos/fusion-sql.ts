@@ -163,6 +163,14 @@ export function fusedPage(options: {
    * multiplied by this, so the current fact ranks first (see PAST_FACT_WEIGHT).
    */
   pastWeight?: number;
+  /**
+   * Words only: the rows sharing only common words with the query, (id,
+   * tiebreak, share) from the SQL this returns given the word matches' CTE
+   * name and the page's end (see commonWordTail). They rank after every
+   * word match and score a share of half the weakest one's score, so a
+   * floor on scores sees them as weaker still.
+   */
+  tail?: (head: string, end: string) => string;
   limit: number;
   offset: number;
 }): string {
@@ -177,9 +185,17 @@ export function fusedPage(options: {
   const page = `LIMIT ${params.add(options.limit)} OFFSET ${params.add(options.offset)}`;
   if (fts) parts.push(`fts AS MATERIALIZED (${fts})`);
   if (!vec) {
+    const tail = options.tail?.('fts', `${params.add(options.offset + options.limit)}::int`);
+    if (tail) parts.push(`tail AS MATERIALIZED (${tail})`);
+    const tailRows = tail
+      ? `UNION ALL SELECT id, tiebreak, ${weighed('(SELECT min(score) FROM fts) * t.share / 2', 't')}, 1
+         FROM tail t`
+      : '';
     parts.push(`hits AS (
-      SELECT id, tiebreak, score, row_number() OVER (ORDER BY score DESC, tiebreak DESC, id) AS rank
-      FROM (SELECT id, tiebreak, ${weighed('f.score', 'f')} AS score FROM fts f) weighed
+      SELECT id, tiebreak, score,
+             row_number() OVER (ORDER BY tier, score DESC, tiebreak DESC, id) AS rank
+      FROM (SELECT id, tiebreak, ${weighed('f.score', 'f')} AS score, 0 AS tier FROM fts f
+            ${tailRows}) weighed
       ORDER BY rank ${page})`);
     return parts.join(',\n');
   }

@@ -13,7 +13,15 @@ import {
   type VectorCalibration,
 } from './fusion-sql';
 import { MESSAGE_CONVERSATION } from './conversations-repo';
-import { Params, anyWordMatches, bm25Scores, bm25TuningFor, iso, toVectorLiteral } from './rows';
+import {
+  Params,
+  anyWordMatches,
+  bm25Scores,
+  bm25TuningFor,
+  commonWordTail,
+  iso,
+  toVectorLiteral,
+} from './rows';
 
 interface RawMessage {
   id: string;
@@ -68,6 +76,8 @@ export interface MessageSearch extends Partial<Fusion> {
   roles?: MessageRole[];
   /** Conversations left out (those the user asked not to remember). */
   excludeConversations?: string[];
+  /** Words only: messages sharing only common words follow the matches (commonWordTail). */
+  commonWords?: boolean;
   limit: number;
   offset: number;
 }
@@ -341,6 +351,20 @@ export function createMessagesRepo(sql: Sql) {
           ? { lexicalSupport: anyWordMatches('messages', 'w', filter('w'), text) }
           : {}),
         ...(search.calibration ? { calibration: search.calibration } : {}),
+        ...(search.commonWords && vec === null
+          ? {
+              tail: (head: string, end: string) =>
+                commonWordTail({
+                  table: 'messages',
+                  where: filter,
+                  textParam: text,
+                  tiebreak: 'seq',
+                  head,
+                  end,
+                  window: bm25TuningFor(search.limit).maxHits,
+                }),
+            }
+          : {}),
         fusion: { ...HYBRID_FUSION, ...search },
         limit: search.limit,
         offset: search.offset,

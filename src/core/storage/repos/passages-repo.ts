@@ -15,6 +15,7 @@ import {
   VECTOR_TYPE,
   anyWordMatches,
   bm25Scores,
+  commonWordTail,
   bm25TuningFor,
   iso,
   toVectorLiteral,
@@ -75,6 +76,8 @@ export interface PassageSearch extends Fusion {
   offset: number;
   /** How many candidates each ranker contributes to the fusion. */
   candidates: number;
+  /** Words only: rows sharing only common words follow the matches (commonWordTail). */
+  commonWords?: boolean;
 }
 
 function filterSql(filter: PassageFilter, params: Params, alias = 'p'): string {
@@ -285,6 +288,20 @@ export function createPassagesRepo(sql: Sql) {
             }
           : {}),
         ...(search.calibration ? { calibration: search.calibration } : {}),
+        ...(search.commonWords && vec === null
+          ? {
+              tail: (head: string, end: string) =>
+                commonWordTail({
+                  table: 'passages',
+                  where: (alias) => filterSql(search.filter, params, alias),
+                  textParam: text,
+                  tiebreak: 'created_at',
+                  head,
+                  end,
+                  window: bm25TuningFor(search.limit).maxHits,
+                }),
+            }
+          : {}),
         fusion: search,
         pastWeight: PAST_FACT_WEIGHT,
         limit: search.limit,

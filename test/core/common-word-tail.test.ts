@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { testCore } from '../helpers/test-core';
+
+const GUITAR = 'I play the guitar every evening after dinner';
+const PODCASTS = 'Can you suggest some podcasts for my commute?';
+const ZEBRAS = 'Zebras run fast across the plains';
+
+async function agentWith(texts: string[]) {
+  const core = await testCore();
+  const { id } = await core.agents.create({ name: 'Tail' });
+  await core.archival.insertMany(
+    id,
+    texts.map((text) => ({ text })),
+  );
+  for (const text of texts) await core.recall.append(id, { role: 'user', content: text });
+  return { core, id };
+}
+
+describe('common-word tail of a word search', () => {
+  it('follows the word matches with rows sharing only common words, weakest last', async () => {
+    const { core, id } = await agentWith([GUITAR, PODCASTS, ZEBRAS]);
+    const query = 'Can you find my guitar notes?';
+    const archival = await core.archival.search(id, { query, mode: 'text' });
+    expect(archival.items.map((p) => p.text)).toEqual([GUITAR, PODCASTS]);
+    const [match, tail] = archival.items;
+    expect(tail!.score).toBeGreaterThan(0);
+    expect(tail!.score).toBeLessThan(match!.score / 2 + 1e-9);
+    const recall = await core.recall.search(id, { query, mode: 'text' });
+    expect(recall.items[0]?.content).toBe(GUITAR);
+    // Zebras come as the guitar message's neighbour (conversation context).
+    expect(recall.items.map((m) => m.content)).toContain(PODCASTS);
+  });
+
+  it('stays empty when no content word matches, and when the caller opts out', async () => {
+    const { core, id } = await agentWith([GUITAR, PODCASTS, ZEBRAS]);
+    for (const query of ['xyzzy', 'can you xyzzy my']) {
+      expect((await core.archival.search(id, { query, mode: 'text' })).items, query).toEqual([]);
+      expect((await core.recall.search(id, { query, mode: 'text' })).items, query).toEqual([]);
+    }
+    const query = 'Can you find my guitar notes?';
+    const without = await core.archival.search(id, { query, mode: 'text', commonWords: false });
+    expect(without.items.map((p) => p.text)).toEqual([GUITAR]);
+  });
+
+  it('is not read when the word matches fill the page', async () => {
+    const { core, id } = await agentWith([GUITAR, 'my guitar has new strings', PODCASTS]);
+    const page = await core.archival.search(id, {
+      query: 'Can you find my guitar notes?',
+      mode: 'text',
+      limit: 1,
+    });
+    expect(page.items.map((p) => p.text)).toHaveLength(1);
+    const all = await core.archival.search(id, {
+      query: 'Can you find my guitar notes?',
+      mode: 'text',
+      limit: 2,
+      offset: 1,
+    });
+    // The second page continues the same ranking: the other match, then the tail.
+    expect(all.items.map((p) => p.text)[1]).toBe(PODCASTS);
+  });
+});
