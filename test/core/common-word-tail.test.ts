@@ -42,7 +42,7 @@ describe('common-word tail of a word search', () => {
     expect(without.items.map((p) => p.text)).toEqual([GUITAR]);
   });
 
-  it('is not read when the word matches fill the page', async () => {
+  it('keeps one ranking across pages: the matches, then the tail', async () => {
     const { core, id } = await agentWith([GUITAR, 'my guitar has new strings', PODCASTS]);
     const page = await core.archival.search(id, {
       query: 'Can you find my guitar notes?',
