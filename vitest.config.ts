@@ -47,6 +47,7 @@ const CONFORMANCE = [
   'test/core/tool-profiles.test.ts',
   'test/core/sign-bit-index.test.ts',
   'test/core/ascii-search-text.test.ts',
+  'test/core/common-word-tail.test.ts',
 ];
 /** What only a server has: several processes, connection failures, pg_dump, copying to and from it. */
 const SERVER_ONLY = ['test/server/**/*.test.ts'];
