@@ -65,14 +65,25 @@ export type LocusMethod = (
 
 export function archivalMethod(mode: SearchMode): LocusMethod {
   return async (core, data, query, top) => {
-    const page = await core.archival.search(data.agentId, { query: query.text, limit: top, mode });
+    // As the agent's tool and the person search (commonWordTail).
+    const page = await core.archival.search(data.agentId, {
+      query: query.text,
+      limit: top,
+      mode,
+      commonWords: true,
+    });
     return page.items.map((p) => p.source.ref ?? '');
   };
 }
 
 export function recallMethod(mode: SearchMode): LocusMethod {
   return async (core, data, query, top) => {
-    const page = await core.recall.search(data.agentId, { query: query.text, limit: top, mode });
+    const page = await core.recall.search(data.agentId, {
+      query: query.text,
+      limit: top,
+      mode,
+      commonWords: true,
+    });
     return page.items.map((m) => data.messageTurns.get(m.id) ?? '');
   };
 }

@@ -105,7 +105,9 @@ export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
         { actor: actor ?? 'user' },
       );
     },
-    'archival.search': ({ agentId, ...query }) => archival.search(agentId, query),
+    // The person's searches continue past the word matches (commonWordTail).
+    'archival.search': ({ agentId, ...query }) =>
+      archival.search(agentId, { ...query, commonWords: true }),
     'archival.update': async ({ passageId, agentId, actor, ...patch }) => {
       if (agentId) await passageOf(agentId, passageId);
       return archival.update(passageId, patch, { actor: actor ?? 'user' });
@@ -140,7 +142,7 @@ export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
 
     // The person's own history: conversations kept out of memory show too.
     'recall.search': ({ agentId, ...query }) =>
-      recall.search(agentId, { ...query, includeNotRemembered: true }),
+      recall.search(agentId, { ...query, includeNotRemembered: true, commonWords: true }),
     'recall.recent': ({ agentId, conversationId, limit, beforeSeq }) =>
       recall.recent(agentId, limit ?? 50, beforeSeq, conversationId),
   };

@@ -84,9 +84,9 @@ export interface ArchivalQuery {
   /**
    * When the query's words find fewer results than asked for (words only:
    * no sentence model), the rest of the memory that shares a common word
-   * with it ("my", "can") follows, weakest last (commonWordTail). Defaults
-   * to true; surfacing passes false (its floors and budget keep only clear
-   * matches).
+   * with it ("my", "can") follows, weakest last (commonWordTail). For the
+   * searches the agent and the person run (tools, app, CLI); defaults to
+   * false, so what surfacing and consolidation read stays clear matches.
    */
   commonWords?: boolean;
 }
@@ -382,7 +382,7 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
         offset,
         candidates: candidatesFor(offset + limit + 1),
         ...HYBRID_FUSION,
-        commonWords: query.commonWords ?? true,
+        commonWords: query.commonWords ?? false,
       });
       return {
         items: await withSnippets(db, query.query, rows.slice(0, limit), (p) => p.text),

@@ -62,9 +62,9 @@ export interface RecallQuery {
   /**
    * When the query's words find fewer results than asked for (words only:
    * no sentence model), the rest of the memory that shares a common word
-   * with it ("my", "can") follows, weakest last (commonWordTail). Defaults
-   * to true; surfacing passes false (its floors and budget keep only clear
-   * matches).
+   * with it ("my", "can") follows, weakest last (commonWordTail). For the
+   * searches the agent and the person run (tools, app, CLI); defaults to
+   * false, so what surfacing and consolidation read stays clear matches.
    */
   commonWords?: boolean;
   /**
@@ -198,7 +198,7 @@ export function createRecallMemory(options: RecallMemoryOptions) {
         ...(start ? { start } : {}),
         ...(end ? { end } : {}),
         ...(query.roles ? { roles: query.roles } : {}),
-        commonWords: query.commonWords ?? true,
+        commonWords: query.commonWords ?? false,
         limit: limit + 1,
         offset,
       });

@@ -66,6 +66,7 @@ export const archivalMemorySearch = defineTool({
       ...(args.tags?.length ? { tags: args.tags } : {}),
       ...(args.start_datetime ? { start: args.start_datetime } : {}),
       ...(args.end_datetime ? { end: args.end_datetime } : {}),
+      commonWords: true,
       limit: pageSize,
       offset: page * pageSize,
     });
@@ -109,6 +110,7 @@ export const conversationSearch = defineTool({
       ...(args.start_date ? { start: args.start_date } : {}),
       ...(args.end_date ? { end: args.end_date } : {}),
       roles: ['user', 'assistant'],
+      commonWords: true,
       limit: pageSize,
       offset: page * pageSize,
     });

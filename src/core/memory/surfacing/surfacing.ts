@@ -146,13 +146,8 @@ export function createSurfacing(options: {
     inContext.add(normalized(request.text));
 
     const [messages, passages, coverage] = await Promise.all([
-      recall.search(request.agentId, {
-        query,
-        roles: ['user', 'assistant'],
-        limit: CANDIDATES,
-        commonWords: false,
-      }),
-      archival.search(request.agentId, { query, limit: CANDIDATES, commonWords: false }),
+      recall.search(request.agentId, { query, roles: ['user', 'assistant'], limit: CANDIDATES }),
+      archival.search(request.agentId, { query, limit: CANDIDATES }),
       wordCoverage ? wordCoverage.of(request.agentId, query) : 1,
     ]);
     const fresh = [...messages.items.map(fromMessage), ...passages.items.map(fromPassage)].filter(
