@@ -449,7 +449,6 @@ async function main(argv: string[]): Promise<number> {
         await withCore(cli, output, async (core) => {
           const status = await call(core.handlers, 'status.get', {});
           const agent = await resolveAgent(core, cli.values.agent);
-          if (core.notice && !output.json) output.err(`Note: ${core.notice}`);
           const via = core.owner
             ? `Served by: ${describeOwner(core.owner)} at ${core.owner.url}\n`
             : '';

@@ -44,7 +44,7 @@ async function sayRestoreRecovery(core: Core, output: Output): Promise<void> {
 export async function openCliCore(
   options: CliCoreOptions,
   output: Output,
-): Promise<{ core: Core; notice: string | undefined }> {
+): Promise<{ core: Core }> {
   // A folder borrowed by locus mcp is handed over; any other holder refuses.
   const { openAppCoreTakingOver } = await import('../core/host/take-folder');
   const opened = await openAppCoreTakingOver(appCoreOptions(options, output));

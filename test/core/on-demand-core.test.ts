@@ -23,7 +23,6 @@ function fakeConnections(behaviour: (n: number) => 'ok' | 'refused' = () => 'ok'
       events: { on: () => () => undefined },
       local: null,
       owner: null,
-      notice: undefined,
       dispose: async () => {
         log.disposed++;
       },
@@ -74,7 +73,6 @@ describe('on-demand core (how locus mcp holds the data folder)', () => {
           events: { on: () => () => undefined },
           local: null,
           owner: null,
-          notice: undefined,
           dispose: async () => undefined,
         };
       },
@@ -106,7 +104,6 @@ describe('on-demand core (how locus mcp holds the data folder)', () => {
           events: { on: () => () => undefined },
           local: null,
           owner: null,
-          notice: undefined,
           dispose: async () => {
             disposed++;
           },

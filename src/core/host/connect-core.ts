@@ -18,8 +18,6 @@ export interface CoreAccess {
   readonly local: Core | null;
   /** The process whose core this is, when it is not this one. */
   readonly owner: OwnerInfo | null;
-  /** Something the user should know about how the core was opened (e.g. embedder fallback). */
-  readonly notice: string | undefined;
   dispose(): Promise<void>;
 }
 
@@ -68,7 +66,6 @@ function remoteAccess(found: NonNullable<Awaited<ReturnType<typeof findLiveOwner
     events: found.remote.events,
     local: null,
     owner: found.owner,
-    notice: undefined,
     async dispose() {
       found.remote.close();
     },
@@ -76,13 +73,12 @@ function remoteAccess(found: NonNullable<Awaited<ReturnType<typeof findLiveOwner
 }
 
 /** A core this process opened, seen through the same interface. */
-export function localCoreAccess(core: Core, notice?: string): CoreAccess {
+export function localCoreAccess(core: Core): CoreAccess {
   return {
     handlers: core.handlers,
     events: core.events,
     local: core,
     owner: null,
-    notice,
     dispose: () => core.dispose(),
   };
 }
@@ -106,8 +102,8 @@ export async function connectCore(options: ConnectCoreOptions): Promise<CoreAcce
   try {
     // Loaded only here: a command served by another process never needs PGlite.
     const { openAppCore } = await import('./open-app-core');
-    const { core, notice } = await openAppCore(options);
-    return localCoreAccess(core, notice);
+    const { core } = await openAppCore(options);
+    return localCoreAccess(core);
   } catch (error) {
     if (!isLocusError(error) || error.code !== 'DATA_DIR_LOCKED') throw error;
     const deadline = Date.now() + (options.waitForOwnerMs ?? 5000);

@@ -29,9 +29,7 @@ export interface OpenAppCoreOptions {
  * the best available embedder, and memory written with another embedder
  * re-embedded before use so semantic search never mixes models.
  */
-export async function openAppCore(
-  options: OpenAppCoreOptions,
-): Promise<{ core: Core; notice: string | undefined }> {
+export async function openAppCore(options: OpenAppCoreOptions): Promise<{ core: Core }> {
   const env = options.env ?? process.env;
   const given = options.embedder ?? (env.LOCUS_EMBEDDER || undefined);
   const choice = (given ?? 'auto') as EmbedderChoice;
@@ -46,7 +44,7 @@ export async function openAppCore(
     ...(options.env ? { env: options.env } : {}),
     dataDir: options.dataDir,
   });
-  const { embedder, notice } = await selectEmbedder({
+  const { embedder } = await selectEmbedder({
     choice,
     modelsDir: dataDirLayout(options.dataDir).models,
     ...(options.embedderModel ? { model: options.embedderModel } : {}),
@@ -69,7 +67,7 @@ export async function openAppCore(
       onProgress: (p) => options.onProgress?.('reembed', p.done, p.total),
     });
   }
-  return { core, notice };
+  return { core };
 }
 
 /**

@@ -25,7 +25,7 @@ export async function openAppCoreTakingOver(
      */
     publishWaitMs?: number;
   },
-): Promise<{ core: Core; notice: string | undefined }> {
+): Promise<{ core: Core }> {
   try {
     return await openAppCore(options);
   } catch (error) {

@@ -39,12 +39,6 @@ export interface SelectEmbedderOptions {
 
 export interface SelectedEmbedder {
   embedder: Embedder;
-  /**
-   * Something the user must be told about the choice. None needs it since the
-   * built-in model replaced the word-hash fallback (word hashing is only ever
-   * chosen explicitly); hosts still print one if a choice sets it.
-   */
-  notice?: string;
 }
 
 /**
