@@ -1,4 +1,25 @@
-import { defineTool, refusedWhileNotRemembered } from './tool';
+import type { Block } from '../../../shared/entities';
+import { defineTool, refusedWhileNotRemembered, type ToolOutcome } from './tool';
+import type { ToolContext } from './tool-context';
+
+/**
+ * Every block edit the agent makes: refused in a conversation the user asked
+ * not to remember, and answered with the block's fill so the model sees how
+ * close it is to the limit before its next edit.
+ */
+async function editBlock(
+  ctx: ToolContext,
+  done: string,
+  edit: () => Promise<Block>,
+): Promise<ToolOutcome> {
+  const refused = refusedWhileNotRemembered(ctx);
+  if (refused) return refused;
+  const block = await edit();
+  return {
+    ok: true,
+    message: `${done} "${block.label}" (${block.value.length}/${block.limit} characters).`,
+  };
+}
 
 /** Letta's core-memory editing tools; every edit is bound by the block's limit and read-only flag. */
 export const coreMemoryAppend = defineTool({
@@ -13,17 +34,12 @@ export const coreMemoryAppend = defineTool({
     },
     content: { type: 'string', description: 'Text to add on a new line.' },
   },
-  async run(args, ctx) {
-    const refused = refusedWhileNotRemembered(ctx);
-    if (refused) return refused;
-    const block = await ctx.coreMemory.append(ctx.agentId, args.label, args.content, 'agent', {
-      sourceMessageId: ctx.sourceMessageId,
-    });
-    return {
-      ok: true,
-      message: `Appended to "${block.label}" (${block.value.length}/${block.limit} characters).`,
-    };
-  },
+  run: (args, ctx) =>
+    editBlock(ctx, 'Appended to', () =>
+      ctx.coreMemory.append(ctx.agentId, args.label, args.content, 'agent', {
+        sourceMessageId: ctx.sourceMessageId,
+      }),
+    ),
 });
 
 export const coreMemoryReplace = defineTool({
@@ -36,23 +52,18 @@ export const coreMemoryReplace = defineTool({
     old_content: { type: 'string', description: 'Exact text to find (case-sensitive).' },
     new_content: { type: 'string', description: 'Text to put in its place.' },
   },
-  async run(args, ctx) {
-    const refused = refusedWhileNotRemembered(ctx);
-    if (refused) return refused;
-    const block = await ctx.coreMemory.replace(
-      ctx.agentId,
-      args.label,
-      args.old_content,
-      args.new_content,
-      'agent',
-      false,
-      { sourceMessageId: ctx.sourceMessageId },
-    );
-    return {
-      ok: true,
-      message: `Updated "${block.label}" (${block.value.length}/${block.limit} characters).`,
-    };
-  },
+  run: (args, ctx) =>
+    editBlock(ctx, 'Updated', () =>
+      ctx.coreMemory.replace(
+        ctx.agentId,
+        args.label,
+        args.old_content,
+        args.new_content,
+        'agent',
+        false,
+        { sourceMessageId: ctx.sourceMessageId },
+      ),
+    ),
 });
 
 export const memoryReplace = defineTool({
@@ -64,23 +75,12 @@ export const memoryReplace = defineTool({
     old_str: { type: 'string', description: 'Exact text to replace; must appear exactly once.' },
     new_str: { type: 'string', description: 'Replacement text.' },
   },
-  async run(args, ctx) {
-    const refused = refusedWhileNotRemembered(ctx);
-    if (refused) return refused;
-    const block = await ctx.coreMemory.replace(
-      ctx.agentId,
-      args.label,
-      args.old_str,
-      args.new_str,
-      'agent',
-      true,
-      { sourceMessageId: ctx.sourceMessageId },
-    );
-    return {
-      ok: true,
-      message: `Updated "${block.label}" (${block.value.length}/${block.limit} characters).`,
-    };
-  },
+  run: (args, ctx) =>
+    editBlock(ctx, 'Updated', () =>
+      ctx.coreMemory.replace(ctx.agentId, args.label, args.old_str, args.new_str, 'agent', true, {
+        sourceMessageId: ctx.sourceMessageId,
+      }),
+    ),
 });
 
 export const memoryInsert = defineTool({
@@ -97,22 +97,17 @@ export const memoryInsert = defineTool({
       min: -1,
     },
   },
-  async run(args, ctx) {
-    const refused = refusedWhileNotRemembered(ctx);
-    if (refused) return refused;
-    const block = await ctx.coreMemory.insert(
-      ctx.agentId,
-      args.label,
-      args.new_str,
-      args.insert_line ?? -1,
-      'agent',
-      { sourceMessageId: ctx.sourceMessageId },
-    );
-    return {
-      ok: true,
-      message: `Inserted into "${block.label}" (${block.value.length}/${block.limit} characters).`,
-    };
-  },
+  run: (args, ctx) =>
+    editBlock(ctx, 'Inserted into', () =>
+      ctx.coreMemory.insert(
+        ctx.agentId,
+        args.label,
+        args.new_str,
+        args.insert_line ?? -1,
+        'agent',
+        { sourceMessageId: ctx.sourceMessageId },
+      ),
+    ),
 });
 
 export const memoryRethink = defineTool({
@@ -123,15 +118,10 @@ export const memoryRethink = defineTool({
     label: { type: 'string', description: 'Label of the block to rewrite.' },
     new_memory: { type: 'string', description: 'The complete new contents of the block.' },
   },
-  async run(args, ctx) {
-    const refused = refusedWhileNotRemembered(ctx);
-    if (refused) return refused;
-    const block = await ctx.coreMemory.rewrite(ctx.agentId, args.label, args.new_memory, 'agent', {
-      sourceMessageId: ctx.sourceMessageId,
-    });
-    return {
-      ok: true,
-      message: `Rewrote "${block.label}" (${block.value.length}/${block.limit} characters).`,
-    };
-  },
+  run: (args, ctx) =>
+    editBlock(ctx, 'Rewrote', () =>
+      ctx.coreMemory.rewrite(ctx.agentId, args.label, args.new_memory, 'agent', {
+        sourceMessageId: ctx.sourceMessageId,
+      }),
+    ),
 });
