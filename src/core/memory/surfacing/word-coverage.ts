@@ -65,6 +65,9 @@ export function coverageOf(rows: number, words: WordPresence['words']): number {
   if (words.length === 0) return 1;
   const n = Math.max(rows, 1);
   // BM25's idf, a word the memory never used weighed as one it used once.
+  // Not equal weights: on LoCoMo they gained only through its speaker names
+  // (held by most rows, so idf gives them almost nothing), and nothing on
+  // padded LongMemEval (docs/benchmarks.md, "Memory surfacing", session 6).
   const weight = (held: number) =>
     Math.log(1 + Math.max(n - Math.max(held, 1) + 0.5, 0.5) / (Math.max(held, 1) + 0.5));
   let total = 0;
