@@ -103,7 +103,14 @@ export const BM25_DEFAULTS: Bm25Tuning = {
  * every LoCoMo figure within 0.5 of before on each half (docs/benchmarks.md,
  * issue 19). b stays 0.3 (chosen on LoCoMo, where 0.4 and 0.5 lose 0.7-1.1).
  */
-function indexedText(table: 'messages' | 'passages', alias: string): string {
+
+/**
+ * The text a row is searched, measured and embedded by: for a message, what
+ * it said to the user (send_message's text, in reply) rather than the
+ * agent's private thinking in content. The search_lengths migration keeps
+ * its own frozen copy.
+ */
+export function indexedText(table: 'messages' | 'passages', alias: string): string {
   return table === 'messages' ? `coalesce(${alias}.reply, ${alias}.content)` : `${alias}.text`;
 }
 

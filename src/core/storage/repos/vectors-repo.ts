@@ -1,5 +1,5 @@
 import type { Sql } from '../sql';
-import { VECTOR_TYPE, signBits, toVectorLiteral } from './rows';
+import { VECTOR_TYPE, indexedText, signBits, toVectorLiteral } from './rows';
 
 /** The tables whose rows carry an embedding from the current embedder. */
 export type VectorTable = 'passages' | 'messages';
@@ -15,8 +15,6 @@ const MESSAGE_SAID = `kind = 'chat' AND role IN ('user', 'assistant')
 
 interface TableSpec {
   index: string;
-  /** The text that is embedded. */
-  text: string;
   /** Rows that should have a vector and have none. */
   pending: string;
   order: string;
@@ -25,13 +23,11 @@ interface TableSpec {
 const TABLES: Record<VectorTable, TableSpec> = {
   passages: {
     index: 'passages_embedding_bits',
-    text: 'text',
     pending: 'embedding IS NULL',
     order: 'created_at, id',
   },
   messages: {
     index: 'messages_embedding_bits',
-    text: 'coalesce(reply, content)',
     // A conversation the user asked not to remember is not embedded until it is remembered again.
     pending: `embedding IS NULL AND ${MESSAGE_SAID} AND NOT EXISTS (
       SELECT 1 FROM conversations c
@@ -83,7 +79,7 @@ export function createVectorsRepo(sql: Sql, table: VectorTable) {
     /** Rows still waiting for an embedding from the current embedder, oldest first. */
     async listPending(limit: number): Promise<Array<{ id: string; text: string }>> {
       const result = await sql.query<{ id: string; text: string }>(
-        `SELECT id, ${spec.text} AS text FROM ${table} WHERE ${spec.pending}
+        `SELECT id, ${indexedText(table, table)} AS text FROM ${table} WHERE ${spec.pending}
          ORDER BY ${spec.order} LIMIT $1`,
         [limit],
       );
