@@ -70,10 +70,23 @@ describe('common-word tail of a word search', () => {
     // The search tools read only these.
     const ctx = { agentId: id, archival: core.archival, recall: core.recall } as ToolContext;
     const query = 'Can you find my guitar notes?';
-    const archival = await archivalMemorySearch.run({ query }, ctx);
+    const archival = await archivalMemorySearch.run(
+      {
+        query,
+        tags: undefined,
+        start_datetime: undefined,
+        end_datetime: undefined,
+        page: undefined,
+      },
+      ctx,
+    );
     expect(archival.message).toContain(GUITAR);
     expect(archival.message).toContain(PODCASTS);
     expect(archival.message).not.toContain(ZEBRAS);
-    expect((await conversationSearch.run({ query }, ctx)).message).toContain(PODCASTS);
+    const recall = await conversationSearch.run(
+      { query, start_date: undefined, end_date: undefined, page: undefined },
+      ctx,
+    );
+    expect(recall.message).toContain(PODCASTS);
   });
 });
