@@ -303,18 +303,13 @@ export function createMessagesRepo(sql: Sql) {
               candidates,
             })
           : null;
+      // One bound for the word search and its common-word tail: the tail
+      // reads as many recent rows as the words may match.
+      const tuning = bm25TuningFor(search.limit);
       let context = '';
       let fts: string | null = null;
       if (search.mode !== 'vector' || vec === null) {
-        const own = bm25Scores(
-          'messages',
-          'm',
-          filter('m'),
-          agent,
-          text,
-          'seq',
-          bm25TuningFor(search.limit),
-        );
+        const own = bm25Scores('messages', 'm', filter('m'), agent, text, 'seq', tuning);
         // One side's nearest NEIGHBOURS messages (same filter) with their share.
         const side = (op: '<' | '>', order: 'ASC' | 'DESC') =>
           `SELECT id, seq, ${op === '>' ? LATER_SHARE : EARLIER_SHARE}::float8 / row_number() OVER (ORDER BY seq ${order}) AS share FROM (
@@ -361,7 +356,7 @@ export function createMessagesRepo(sql: Sql) {
                   tiebreak: 'seq',
                   head,
                   end,
-                  window: bm25TuningFor(search.limit).maxHits,
+                  window: tuning.maxHits,
                 }),
             }
           : {}),

@@ -256,6 +256,9 @@ export function createPassagesRepo(sql: Sql) {
               candidates,
             })
           : null;
+      // One bound for the word search and its common-word tail: the tail
+      // reads as many recent rows as the words may match.
+      const tuning = bm25TuningFor(search.limit);
       const fts =
         search.mode !== 'vector' || vec === null
           ? scoreRanked(
@@ -266,7 +269,7 @@ export function createPassagesRepo(sql: Sql) {
                 params.add(search.filter.agentId),
                 text,
                 'created_at',
-                bm25TuningFor(search.limit),
+                tuning,
               ),
               candidates,
             )
@@ -298,7 +301,7 @@ export function createPassagesRepo(sql: Sql) {
                   tiebreak: 'created_at',
                   head,
                   end,
-                  window: bm25TuningFor(search.limit).maxHits,
+                  window: tuning.maxHits,
                 }),
             }
           : {}),
