@@ -213,7 +213,9 @@ export const SURFACING_FULL_RELATIVE_FLOOR = 0.6;
  * 38% of a block's items were replies, this lifted the evidence in a
  * 1000-token block from 87.2 to 88.4% (multi-session 77.3 to 78.4%,
  * temporal 82.1 to 85.7%) and LoCoMo's (two people, the second stored as
- * the assistant) from 74.2 to 74.4% (docs/benchmarks.md).
+ * the assistant) from 74.2 to 74.4%; at 250 and 500 tokens LoCoMo lost 1.1
+ * and 0.5 points. Placing replies lower gained more on LongMemEval and
+ * pushed LoCoMo's median block past 600 tokens (docs/benchmarks.md).
  */
 export const ASSISTANT_REPLY_PLACE = 0.9;
 
