@@ -95,9 +95,9 @@ function shardReader(dir: string, manifest: ModelJson['weightsManifest']): Weigh
     starts.push(total);
     total += fs.statSync(file).size;
   }
-  return (byteOffset, floats) => {
-    const out = new Float32Array(floats);
-    const bytes = new Uint8Array(out.buffer);
+  return (byteOffset, floats, into) => {
+    const out = into ?? new Float32Array(floats);
+    const bytes = new Uint8Array(out.buffer, out.byteOffset, floats * 4);
     let done = 0;
     files.forEach((file, i) => {
       const start = starts[i] ?? 0;

@@ -17,6 +17,7 @@
 /** The graph's name prefix of the transformer's tensors. */
 const K = 'module_apply_default/Encoder_en/KonaTransformer/';
 const STACK = `${K}Encode/TransformerStack/`;
+const EMBEDDINGS = 'module/Embeddings_en';
 /** The graph clips every text to its first 128 pieces (ClipToMaxLength). */
 export const MAX_PIECES = 128;
 const HEADS = 4;
@@ -67,8 +68,12 @@ export interface UseLiteWeights {
   tanh: Dense;
 }
 
-/** Reads `floats` numbers of the weights from `byteOffset` into a new array. */
-export type WeightReader = (byteOffset: number, floats: number) => Float32Array;
+/** Reads `floats` numbers of the weights from `byteOffset` into `into` (else a new array). */
+export type WeightReader = (
+  byteOffset: number,
+  floats: number,
+  into?: Float32Array,
+) => Float32Array;
 
 /**
  * The weights this pass needs, each read into an array of its own (kernels
@@ -83,15 +88,21 @@ export function useLiteWeights(specs: WeightSpec[], read: WeightReader): UseLite
     if (spec.dtype === 'float32') byName.set(spec.name, { shape: spec.shape, offset, size });
     offset += size * 4;
   }
-  const weight = (name: string) => {
+  const weight = (name: string, into?: Float32Array) => {
     const found = byName.get(name);
     if (!found) throw new Error(`model.json has no weight ${name}`);
-    return { shape: found.shape, data: read(found.offset, found.size) };
+    return { shape: found.shape, data: read(found.offset, found.size, into) };
   };
+  // Each kernel is read here, then transposed into its own array: one buffer for all.
+  const largest = Math.max(
+    ...[...byName].map(([name, w]) => (w.shape.length > 1 && name !== EMBEDDINGS ? w.size : 0)),
+  );
+  const raw = new Float32Array(largest);
   const vector = (name: string) => weight(name).data;
   const scalar = (name: string) => weight(name).data[0] ?? NaN;
   const dense = (kernelName: string, biasName: string): Dense => {
-    const { shape, data } = weight(kernelName);
+    const size = byName.get(kernelName)?.size ?? 0;
+    const { shape, data } = weight(kernelName, raw.subarray(0, size));
     const outputs = shape[shape.length - 1] ?? 0;
     const inputs = data.length / outputs;
     const kernelT = new Float32Array(data.length);
@@ -142,7 +153,7 @@ export function useLiteWeights(specs: WeightSpec[], read: WeightReader): UseLite
       queryScale: scalar(`${run}MultiheadAttention/mul/y`),
     };
   };
-  const table = weight('module/Embeddings_en');
+  const table = weight(EMBEDDINGS);
   return {
     embeddings: table.data,
     vocabularySize: table.shape[0] ?? 0,
@@ -161,9 +172,8 @@ export function useLiteWeights(specs: WeightSpec[], read: WeightReader): UseLite
  * outputs at a time: each weight read feeds four products, and the eight
  * sums stay in registers (V8 does not vectorise; this is ~2.5x a plain loop).
  */
-function applyDense(x: Float32Array, rows: number, layer: Dense): Float32Array {
+function applyDense(x: Float32Array, rows: number, layer: Dense, out: Float32Array): void {
   const { inputs: n, outputs: m, kernelT: w, bias } = layer;
-  const out = new Float32Array(rows * m);
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
     const x0 = r * n;
@@ -217,7 +227,6 @@ function applyDense(x: Float32Array, rows: number, layer: Dense): Float32Array {
   for (; r < rows; r++) {
     for (let o = 0; o < m; o++) out[r * m + o] = dot(x, r * n, w, o * n, n) + (bias[o] as number);
   }
-  return out;
 }
 
 function dot(a: Float32Array, aAt: number, b: Float32Array, bAt: number, n: number): number {
@@ -227,9 +236,14 @@ function dot(a: Float32Array, aAt: number, b: Float32Array, bAt: number, n: numb
 }
 
 /** Layer normalisation of each row (mean and variance over its width, as TF computes them). */
-function layerNorm(x: Float32Array, rows: number, width: number, norm: LayerNorm): Float32Array {
-  const out = new Float32Array(x.length);
-  const centred = new Float32Array(width);
+function layerNorm(
+  x: Float32Array,
+  rows: number,
+  width: number,
+  norm: LayerNorm,
+  work: Workspace,
+): void {
+  const { normed: out, centred } = work;
   for (let r = 0; r < rows; r++) {
     const at = r * width;
     let sum = 0;
@@ -246,15 +260,13 @@ function layerNorm(x: Float32Array, rows: number, width: number, norm: LayerNorm
         (norm.scale[i] as number) * inverse * (centred[i] as number) + (norm.bias[i] as number);
     }
   }
-  return out;
 }
 
 /** Multi-head self-attention over the rows' q, k and v (one qkv row per piece). */
-function attend(qkv: Float32Array, rows: number, width: number, scale: number): Float32Array {
+function attend(rows: number, width: number, scale: number, work: Workspace): void {
+  const { qkv, context: out, scores: weights } = work;
   const headWidth = width / HEADS;
   const stride = 3 * width;
-  const out = new Float32Array(rows * width);
-  const weights = new Float64Array(rows);
   for (let h = 0; h < HEADS; h++) {
     const q0 = h * headWidth;
     const k0 = width + q0;
@@ -285,23 +297,84 @@ function attend(qkv: Float32Array, rows: number, width: number, scale: number): 
       }
     }
   }
-  return out;
 }
 
-function addInto(target: Float32Array, other: Float32Array): void {
-  for (let i = 0; i < target.length; i++) target[i] = (target[i] as number) + (other[i] as number);
+function addInto(target: Float32Array, other: Float32Array, length: number): void {
+  for (let i = 0; i < length; i++) target[i] = (target[i] as number) + (other[i] as number);
 }
 
-function transformerLayer(x: Float32Array, rows: number, layer: TransformerLayer): Float32Array {
-  const normed = layerNorm(x, rows, layer.width, layer.attentionNorm);
-  const context = attend(applyDense(normed, rows, layer.qkv), rows, layer.width, layer.queryScale);
-  const hidden = applyDense(context, rows, layer.output);
-  addInto(hidden, layer.residual ? applyDense(x, rows, layer.residual) : x);
+/**
+ * Scratch arrays for one text of up to MAX_PIECES pieces, made once per set
+ * of weights: a forward pass allocates nothing but its result (fresh arrays
+ * each call left the process ~20 MB larger after 200 queries, memory the
+ * allocator kept).
+ */
+interface Workspace {
+  /** The layers' input and output, in turn. */
+  x: Float32Array;
+  y: Float32Array;
+  normed: Float32Array;
+  qkv: Float32Array;
+  context: Float32Array;
+  /** A dense residual, or the feed-forward block's output. */
+  added: Float32Array;
+  inner: Float32Array;
+  centred: Float32Array;
+  scores: Float64Array;
+  pooled: Float32Array;
+}
+
+const workspaces = new WeakMap<UseLiteWeights, Workspace>();
+
+function workspaceFor(weights: UseLiteWeights): Workspace {
+  let work = workspaces.get(weights);
+  if (!work) {
+    const widths = weights.layers.flatMap((l) => [l.width, l.output.outputs]);
+    const width = Math.max(weights.embeddingWidth, ...widths);
+    const inner = Math.max(...weights.layers.flatMap((l) => [l.qkv.outputs, l.ffnIn.outputs]));
+    const rows = (n: number) => new Float32Array(MAX_PIECES * n);
+    work = {
+      x: rows(width),
+      y: rows(width),
+      normed: rows(width),
+      qkv: rows(inner),
+      context: rows(width),
+      added: rows(width),
+      inner: rows(inner),
+      centred: new Float32Array(width),
+      scores: new Float64Array(MAX_PIECES),
+      pooled: new Float32Array(weights.tanh.inputs),
+    };
+    workspaces.set(weights, work);
+  }
+  return work;
+}
+
+/** One pre-norm transformer layer: `x` (rows x layer.width) in, `out` (rows x its output width). */
+function transformerLayer(
+  x: Float32Array,
+  rows: number,
+  layer: TransformerLayer,
+  out: Float32Array,
+  work: Workspace,
+): void {
+  layerNorm(x, rows, layer.width, layer.attentionNorm, work);
+  applyDense(work.normed, rows, layer.qkv, work.qkv);
+  attend(rows, layer.width, layer.queryScale, work);
+  applyDense(work.context, rows, layer.output, out);
   const width = layer.output.outputs;
-  const inner = applyDense(layerNorm(hidden, rows, width, layer.ffnNorm), rows, layer.ffnIn);
-  for (let i = 0; i < inner.length; i++) if ((inner[i] as number) < 0) inner[i] = 0;
-  addInto(hidden, applyDense(inner, rows, layer.ffnOut));
-  return hidden;
+  if (layer.residual) {
+    applyDense(x, rows, layer.residual, work.added);
+    addInto(out, work.added, rows * width);
+  } else {
+    addInto(out, x, rows * width);
+  }
+  layerNorm(out, rows, width, layer.ffnNorm, work);
+  applyDense(work.normed, rows, layer.ffnIn, work.inner);
+  const inner = rows * layer.ffnIn.outputs;
+  for (let i = 0; i < inner; i++) if ((work.inner[i] as number) < 0) work.inner[i] = 0;
+  applyDense(work.inner, rows, layer.ffnOut, work.added);
+  addInto(out, work.added, rows * width);
 }
 
 /** One text's piece ids -> its 512-d unit vector. */
@@ -310,8 +383,10 @@ export function embedPieces(weights: UseLiteWeights, pieceIds: readonly number[]
   const rows = ids.length;
   const width = weights.embeddingWidth;
   const half = weights.inverseTimescales.length;
+  const work = workspaceFor(weights);
   // The graph adds the timing signal to the embeddings and that sum to the embeddings again.
-  let x: Float32Array = new Float32Array(rows * width);
+  let x = work.x;
+  let y = work.y;
   for (let r = 0; r < rows; r++) {
     const id = ids[r] as number;
     if (!(id >= 0 && id < weights.vocabularySize))
@@ -323,15 +398,19 @@ export function embedPieces(weights: UseLiteWeights, pieceIds: readonly number[]
       x[r * width + i] = e + Math.fround(e + timing);
     }
   }
-  for (const layer of weights.layers) x = transformerLayer(x, rows, layer);
+  for (const layer of weights.layers) {
+    transformerLayer(x, rows, layer, y, work);
+    [x, y] = [y, x];
+  }
   const pooledWidth = weights.tanh.inputs;
-  const pooled = new Float32Array(pooledWidth);
+  const pooled = work.pooled;
   for (let i = 0; i < pooledWidth; i++) {
     let sum = 0;
     for (let r = 0; r < rows; r++) sum += x[r * pooledWidth + i] as number;
     pooled[i] = sum / Math.max(rows, 1);
   }
-  const out = applyDense(pooled, 1, weights.tanh);
+  const out = new Float32Array(weights.tanh.outputs);
+  applyDense(pooled, 1, weights.tanh, out);
   let squares = 0;
   for (let i = 0; i < out.length; i++) {
     out[i] = Math.tanh(out[i] as number);
