@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Clock } from '../../src/core/clock';
 import { createCore, type Core } from '../../src/core/create-core';
 import type { ChatModel } from '../../src/core/models/chat-model';
 import { migrations } from '../../src/core/storage/migrations/registry';
@@ -25,6 +26,8 @@ export async function withBatchCore(
     log?: (line: string) => void;
     /** For suites that run turns (surfacing). */
     chatModel?: ChatModel;
+    /** For suites that ask at the dataset's own dates (surfacing). */
+    clock?: Clock;
   },
   fn: (core: Core, ingested: Ingested[], ingestSeconds: number) => Promise<void>,
 ): Promise<void> {
@@ -37,6 +40,7 @@ export async function withBatchCore(
     embedder: { ...embedder, dispose: async () => undefined },
     ...(stored ? { dataDir: stored.dataDir } : {}),
     ...(options.chatModel ? { chatModel: options.chatModel } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   try {
     const started = performance.now();

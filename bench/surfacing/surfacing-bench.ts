@@ -1,11 +1,16 @@
+import { FakeClock } from '../../src/core/clock';
 import type { Core } from '../../src/core/create-core';
 import { DEFAULT_SURFACING_TOKENS, MEMORIES_KIND } from '../../src/core/memory/surfacing/surfacing';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { parseSurfacedBlock, type SurfacedBlock } from '../../src/shared/surfaced-memories';
 import type { CachingEmbedder } from '../embedding-cache';
 import { toHaystack, type Conversation } from '../locomo/locomo-data';
-import { paddedHaystacks, type RawLongMemEvalQuestion } from '../longmemeval/longmemeval-data';
-import type { Query } from '../retrieval/dataset';
+import {
+  paddedHaystacks,
+  parseLongMemEvalDate,
+  type RawLongMemEvalQuestion,
+} from '../longmemeval/longmemeval-data';
+import type { Haystack, Query } from '../retrieval/dataset';
 import type { Ingested } from '../retrieval/locus-methods';
 import { withBatchCore } from '../retrieval/stored-batches';
 import { percentile, round } from '../stats';
@@ -76,6 +81,16 @@ interface Asked {
   turns: Array<Set<string>>;
 }
 
+/**
+ * When a haystack's questions are asked: LongMemEval's own question date,
+ * else just after its last turn (LoCoMo's questions come after the
+ * conversation). Questions name times relative to it ("10 days ago").
+ */
+type AskedAt = (haystack: Haystack) => Date;
+
+const afterLastTurn: AskedAt = (haystack) =>
+  new Date(Date.parse(haystack.turns.at(-1)?.at ?? new Date().toISOString()) + 60_000);
+
 /** Enough window that the runtime's cap (a quarter of what is left) never binds below 2,000. */
 const CONTEXT_SIZE = 32_768;
 
@@ -105,6 +120,8 @@ export async function runSurfacingBench(options: SurfacingBenchOptions): Promise
         arguments: { message: 'OK.' },
       }),
     });
+  // Set to each question's date before it is asked (the core's clock seam).
+  const clock = new FakeClock();
 
   if (options.locomo) {
     const haystacks = options.locomo.map(toHaystack);
@@ -118,18 +135,20 @@ export async function runSurfacingBench(options: SurfacingBenchOptions): Promise
         embedder,
         name: 'locomo',
         chatModel: chatModel(),
+        clock,
         ...reuse(options),
         log,
       },
       async (core, ingested, storeSeconds) => {
         seconds.store = round(storeSeconds, 1);
         const started = performance.now();
-        asked = await askAll(core, ingested, (data) => data, budgets);
+        const ask = { core, clock, askedAt: afterLastTurn };
+        asked = await askAll(ask, ingested, (data) => data, budgets);
         log(`Surfacing [${label}]: LoCoMo asked (${elapsed(started)} s)`);
         // Questions of one conversation asked of the next one's memory, where
         // nothing relevant exists: what surfaces there is noise.
         cross = await askAll(
-          core,
+          ask,
           ingested,
           (_data, i) => ingested[(i + 1) % ingested.length] as Ingested,
           crossBudgets,
@@ -164,6 +183,13 @@ export async function runSurfacingBench(options: SurfacingBenchOptions): Promise
     const haystacks = all.slice(...(options.longmemevalSlice ?? [0, all.length]));
     const asked: Asked[] = [];
     const seconds = { store: 0, questions: 0 };
+    const questionDates = new Map(
+      options.longmemeval.map((q) => [q.question_id, q.question_date] as const),
+    );
+    const askedAt: AskedAt = (haystack) => {
+      const date = questionDates.get(haystack.id);
+      return date ? new Date(parseLongMemEvalDate(date)) : afterLastTurn(haystack);
+    };
     // The same batches as the retrieval suite, so a kept database serves both.
     for (let from = 0; from < haystacks.length; from += 40) {
       await withBatchCore(
@@ -173,13 +199,16 @@ export async function runSurfacingBench(options: SurfacingBenchOptions): Promise
           embedder,
           name: 'longmemeval-padded',
           chatModel: chatModel(),
+          clock,
           ...reuse(options),
           log,
         },
         async (core, ingested, storeSeconds) => {
           seconds.store += storeSeconds;
           const started = performance.now();
-          asked.push(...(await askAll(core, ingested, (data) => data, budgets)));
+          asked.push(
+            ...(await askAll({ core, clock, askedAt }, ingested, (data) => data, budgets)),
+          );
           seconds.questions += (performance.now() - started) / 1000;
         },
       );
@@ -207,11 +236,12 @@ function reuse(options: SurfacingBenchOptions) {
 }
 
 /**
- * Every haystack's questions asked of `target`'s memory at each budget.
- * Budget by budget, so each agent's setting changes once per budget.
+ * Every haystack's questions asked of `target`'s memory at each budget, at
+ * the question's own date. Budget by budget, so each agent's setting
+ * changes once per budget.
  */
 async function askAll(
-  core: Core,
+  { core, clock, askedAt }: { core: Core; clock: FakeClock; askedAt: AskedAt },
   ingested: readonly Ingested[],
   target: (data: Ingested, i: number) => Ingested,
   budgets: readonly number[],
@@ -225,6 +255,7 @@ async function askAll(
       const memory = target(data, i);
       await setBudget(core, memory.agentId, budget);
       for (const query of data.haystack.queries) {
+        clock.set(askedAt(data.haystack));
         const block = await askThroughTurn(core, memory.agentId, query.text);
         const entry = asked[q++] as Asked;
         entry.blocks[b] = block;
