@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveDate } from '../../src/core/consolidation/resolve-date';
+import { resolveDate } from '../../src/core/resolve-date';
 
 // Local noon on Wednesday 4 March 2026: dates are the user's calendar.
 const said = new Date(2026, 2, 4, 12);

@@ -330,6 +330,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         context: await contextMessages(thread.agentId, thread.conversationId),
         exclude,
         budgetTokens,
+        at: clock.now(),
       });
     } catch {
       return null;

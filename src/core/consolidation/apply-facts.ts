@@ -7,7 +7,7 @@ import { createBlocksRepo } from '../storage/repos/blocks-repo';
 import type { SaidMessage } from '../storage/repos/consolidation-repo';
 import type { Sql } from '../storage/sql';
 import type { ExtractedFact } from './extraction';
-import { formatResolved, resolveDate, resolvedStart } from './resolve-date';
+import { formatResolved, resolveDate, resolvedStart } from '../resolve-date';
 
 /** The block facts about the user go to. */
 export const HUMAN_BLOCK = 'human';

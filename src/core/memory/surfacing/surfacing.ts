@@ -9,6 +9,7 @@ import {
 import type { ArchivalMemory } from '../archival-memory';
 import type { RecallMemory } from '../recall-memory';
 import { snippetOf } from '../search-snippet';
+import { timeWindowOf, type TimeWindow } from './time-window';
 import { estimateTokens } from './token-estimate';
 import type { WordCoverage } from './word-coverage';
 
@@ -61,6 +62,21 @@ export const SURFACING_RELATIVE_FLOOR = 0.5;
  */
 export const SURFACED_ITEM_CHARS = 200;
 
+/**
+ * A memory dated inside the time the message names ("10 days ago", "last
+ * week", "in May 2023") scores this much more: it holds the part of the
+ * question its words cannot, since a memory keeps its date as a timestamp
+ * and the event it tells of is rarely worded as the question words it.
+ * It moves such memories up and past the floors (which read the raised
+ * score); search itself is unchanged. On the dev sets, asked at their own
+ * dates, 1.5 lifted padded LongMemEval's evidence at 1000 tokens from 88.4
+ * to 89.3% (temporal questions 85.7 to 88.8%) and LoCoMo's from 74.4 to
+ * 75.4%; 2 gained half a point more on LongMemEval and put more in front
+ * of other conversations' questions (docs/benchmarks.md, "Memory
+ * surfacing").
+ */
+export const TIME_MATCH_BOOST = 1.5;
+
 /** Candidates read from each memory tier per turn. */
 const CANDIDATES = 50;
 
@@ -86,6 +102,8 @@ export interface SurfaceRequest {
   exclude?: readonly string[];
   /** Budget of the block in estimated tokens; 0 surfaces nothing. */
   budgetTokens: number;
+  /** When the message is sent, for the times it names ("yesterday"); without it they play no part. */
+  at?: Date;
 }
 
 const normalized = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
@@ -150,9 +168,12 @@ export function createSurfacing(options: {
       archival.search(request.agentId, { query, limit: CANDIDATES }),
       wordCoverage ? wordCoverage.of(request.agentId, query) : 1,
     ]);
-    const fresh = [...messages.items.map(fromMessage), ...passages.items.map(fromPassage)].filter(
-      (c) => c.memory.text.trim() !== '' && !c.keys.some((key) => inContext.has(key)),
-    );
+    const window = request.at ? timeWindowOf(request.text, request.at) : null;
+    const fresh = [...messages.items.map(fromMessage), ...passages.items.map(fromPassage)]
+      .filter((c) => c.memory.text.trim() !== '' && !c.keys.some((key) => inContext.has(key)))
+      .map((c) =>
+        window && within(window, c.memory.at) ? { ...c, score: c.score * TIME_MATCH_BOOST } : c,
+      );
     // Relative to what could be given: the context's own messages (often on
     // the message's subject) would otherwise crowd out everything else.
     const best = Math.max(0, ...fresh.map((c) => c.score));
@@ -264,6 +285,12 @@ function searchText(text: string, context: readonly Message[]): string {
   if (text.trim().split(/\s+/).length >= SHORT_MESSAGE_WORDS) return text;
   const previous = context.findLast((m) => m.role === 'user' && m.kind === 'chat');
   return previous ? `${previous.content}\n${text}` : text;
+}
+
+/** Whether a memory's date falls inside the time the message names. */
+function within(window: TimeWindow, at: string): boolean {
+  const time = Date.parse(at);
+  return time >= window.start.getTime() && time < window.end.getTime();
 }
 
 function fromMessage(message: ScoredMessage): Candidate {

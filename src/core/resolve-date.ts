@@ -1,4 +1,4 @@
-import { MONTH_NAMES as MONTHS } from '../dates';
+import { MONTH_NAMES as MONTHS } from './dates';
 
 /**
  * Turns the date words of a fact ("yesterday", "next Friday", "two weeks
@@ -94,26 +94,49 @@ export function resolveDate(
   expression: string | null | undefined,
   said: Date,
 ): ResolvedDate | null {
+  return findDate(expression, said)?.resolved ?? null;
+}
+
+/** A date named in a text: what it resolves to, and the words that named it (lower case). */
+export interface FoundDate {
+  resolved: ResolvedDate;
+  words: string;
+}
+
+/**
+ * The first date a text names (see resolveDate), with the words naming it,
+ * so a caller can tell them from the rest of the text.
+ */
+export function findDate(expression: string | null | undefined, said: Date): FoundDate | null {
   if (!expression) return null;
-  const text = ` ${expression.toLowerCase().replace(/[,]/g, ' ').replace(/\s+/g, ' ').trim()} `;
-  const has = (pattern: string) => new RegExp(pattern).exec(text);
+  const text = ` ${expression
+    .toLowerCase()
+    .replace(/[,?!;]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()} `;
+  let m: RegExpExecArray | null = null;
+  const has = (pattern: string) => (m = new RegExp(pattern).exec(text));
+  const found = (resolved: ResolvedDate): FoundDate => ({
+    resolved,
+    words: (m?.[0] ?? '').trim(),
+  });
 
-  let m = has(String.raw`\b(\d{4})-(\d{2})-(\d{2})\b`);
-  if (m) return dayOf(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  m = has(String.raw`\b(\d{4})-(\d{2})-(\d{2})\b`);
+  if (m) return found(dayOf(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
   m = has(String.raw`\b(\d{4})-(\d{2})\b`);
-  if (m) return monthOf(new Date(Number(m[1]), Number(m[2]) - 1, 1));
+  if (m) return found(monthOf(new Date(Number(m[1]), Number(m[2]) - 1, 1)));
 
-  if (has(String.raw`\bday before yesterday\b`)) return dayOf(addDays(said, -2));
-  if (has(String.raw`\bday after tomorrow\b`)) return dayOf(addDays(said, 2));
-  if (has(String.raw`\b(yesterday|last night)\b`)) return dayOf(addDays(said, -1));
-  if (has(String.raw`\btomorrow\b`)) return dayOf(addDays(said, 1));
+  if (has(String.raw`\bday before yesterday\b`)) return found(dayOf(addDays(said, -2)));
+  if (has(String.raw`\bday after tomorrow\b`)) return found(dayOf(addDays(said, 2)));
+  if (has(String.raw`\b(yesterday|last night)\b`)) return found(dayOf(addDays(said, -1)));
+  if (has(String.raw`\btomorrow\b`)) return found(dayOf(addDays(said, 1)));
   if (has(String.raw`\b(today|tonight|this (morning|afternoon|evening)|right now|now)\b`))
-    return dayOf(said);
+    return found(dayOf(said));
 
   m = has(String.raw`\b${NUMBER} (days?|weeks?|months?|years?) ago\b`);
-  if (m) return shift(said, -count(m[1] as string), m[2] as string);
+  if (m) return found(shift(said, -count(m[1] as string), m[2] as string));
   m = has(String.raw`\bin ${NUMBER} (days?|weeks?|months?|years?)\b`);
-  if (m) return shift(said, count(m[1] as string), m[2] as string);
+  if (m) return found(shift(said, count(m[1] as string), m[2] as string));
 
   m = has(String.raw`\b(last|next|this|coming|past)? ?(${WEEKDAYS.join('|')})\b`);
   if (m) {
@@ -122,10 +145,10 @@ export function resolveDate(
     const which = m[1];
     if (which === 'next' || which === 'coming' || which === 'this') {
       const ahead = (target - today + 7) % 7 || 7;
-      return dayOf(addDays(said, which === 'this' && target === today ? 0 : ahead));
+      return found(dayOf(addDays(said, which === 'this' && target === today ? 0 : ahead)));
     }
     const back = (today - target + 7) % 7 || 7;
-    return dayOf(addDays(said, which === undefined && target === today ? 0 : -back));
+    return found(dayOf(addDays(said, which === undefined && target === today ? 0 : -back)));
   }
 
   m = has(String.raw`\b(last|next|this|past|coming) (week|weekend|month|year)\b`);
@@ -133,18 +156,18 @@ export function resolveDate(
     const step = m[1] === 'last' || m[1] === 'past' ? -1 : m[1] === 'this' ? 0 : 1;
     switch (m[2]) {
       case 'week':
-        return { date: dayOf(mondayOf(addDays(said, 7 * step))).date, precision: 'week' };
+        return found({ date: dayOf(mondayOf(addDays(said, 7 * step))).date, precision: 'week' });
       case 'weekend': {
         // Saturday of this week's weekend; a weekend day belongs to its own.
         const saturday = addDays(mondayOf(said), 5);
         const onWeekend = said.getDay() === 0 || said.getDay() === 6;
-        if (step < 0) return dayOf(addDays(saturday, -7));
-        return dayOf(step > 0 && onWeekend ? addDays(saturday, 7) : saturday);
+        if (step < 0) return found(dayOf(addDays(saturday, -7)));
+        return found(dayOf(step > 0 && onWeekend ? addDays(saturday, 7) : saturday));
       }
       case 'month':
-        return monthOf(addMonths(said, step));
+        return found(monthOf(addMonths(said, step)));
       default:
-        return yearOf(new Date(said.getFullYear() + step, 0, 1));
+        return found(yearOf(new Date(said.getFullYear() + step, 0, 1)));
     }
   }
 
@@ -154,23 +177,23 @@ export function resolveDate(
     const month = monthIndex(m[1] as string);
     const day = Number(m[2]);
     const year = m[3] ? Number(m[3]) : nearestYear(said, month, day);
-    if (day >= 1 && day <= 31) return dayOf(new Date(year, month, day));
+    if (day >= 1 && day <= 31) return found(dayOf(new Date(year, month, day)));
   }
   m = has(String.raw`\b(\d{1,2})(?:st|nd|rd|th)? (?:of )?${MONTH}(?: (\d{4}))?\b`);
   if (m) {
     const month = monthIndex(m[2] as string);
     const day = Number(m[1]);
     const year = m[3] ? Number(m[3]) : nearestYear(said, month, day);
-    if (day >= 1 && day <= 31) return dayOf(new Date(year, month, day));
+    if (day >= 1 && day <= 31) return found(dayOf(new Date(year, month, day)));
   }
-  m = has(String.raw`\b${MONTH}(?: (?:of )?(\d{4}))?\b`);
-  if (m && (m[2] || has(String.raw`\b(in|since|during|until|last|next|this) ${MONTH}`))) {
-    const month = monthIndex(m[1] as string);
-    const year = m[2] ? Number(m[2]) : nearestYear(said, month, 15);
-    return monthOf(new Date(year, month, 1));
+  const named = has(String.raw`\b${MONTH}(?: (?:of )?(\d{4}))?\b`);
+  if (named && (named[2] || has(String.raw`\b(in|since|during|until|last|next|this) ${MONTH}`))) {
+    const month = monthIndex(named[1] as string);
+    const year = named[2] ? Number(named[2]) : nearestYear(said, month, 15);
+    return found(monthOf(new Date(year, month, 1)));
   }
   m = has(String.raw`\b(19\d{2}|20\d{2})\b`);
-  if (m) return yearOf(new Date(Number(m[1]), 0, 1));
+  if (m) return found(yearOf(new Date(Number(m[1]), 0, 1)));
   return null;
 }
 
