@@ -35,6 +35,7 @@ describe('the time a message names', () => {
   it('is none for a message that names no time', () => {
     expect(timeWindowOf('What is my sister called?', now)).toBeNull();
     expect(timeWindowOf('I may come along', now)).toBeNull();
+    expect(timeWindowOf('Do you think this may help?', now)).toBeNull();
   });
 });
 

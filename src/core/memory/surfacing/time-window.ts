@@ -35,7 +35,8 @@ function endOf(resolved: ResolvedDate, start: Date): Date {
  */
 export function timeWindowOf(text: string, said: Date): TimeWindow | null {
   const found = findDate(text, said);
-  if (!found) return null;
+  // "this may help": in a chat message, far more often a verb than the month.
+  if (!found || found.words === 'this may') return null;
   const start = new Date(resolvedStart(found.resolved));
   return { start, end: endOf(found.resolved, start), words: found.words };
 }
