@@ -76,8 +76,6 @@ export interface CreateCoreOptions {
   openModel?: ModelHandlerDeps['openModel'];
   /** How long bulk imports must pause before the vector index is rebuilt; tests lengthen it. */
   indexAfterIdleMs?: number;
-  /** Embedded rows from which a table gets its vector graph (vectors-repo GRAPH_FROM_ROWS); tests lower it. */
-  graphFromRows?: number;
   /** Caps strings in tool-call grammars; only for tiny test models. */
   maxStringLength?: number;
   /** How long the model stays idle after a turn before consolidation runs; defaults to 20 s. */
@@ -110,7 +108,6 @@ export async function createCore(options: CreateCoreOptions = {}) {
     ...(options.indexAfterIdleMs !== undefined
       ? { indexAfterIdleMs: options.indexAfterIdleMs }
       : {}),
-    ...(options.graphFromRows !== undefined ? { graphFromRows: options.graphFromRows } : {}),
   });
   const relevance = createRelevance(
     embedder,

@@ -20,7 +20,7 @@ describe('bulk writes of archival passages', () => {
     // the nearest one now and then (its graph is random, on a server from
     // one build to the next); 384 keeps the test about storage, not recall.
     const embedder = createFakeEmbedder({ dimensions: 384 });
-    const core = await testCore({ indexAfterIdleMs: 10 * 60_000, embedder, graphFromRows: 0 });
+    const core = await testCore({ indexAfterIdleMs: 10 * 60_000, embedder });
     const agent = await core.agents.create({ name: 'Importer' });
     const inputs = Array.from({ length: BULK_FROM + 5 }, (_, i) => ({
       text: i === 7 ? 'Zoë’s café — naïve “quotes” 🐝 in June' : `imported note ${word(i)}`,
@@ -99,7 +99,7 @@ describe('bulk writes of archival passages', () => {
   });
 
   it('builds the deferred index by itself once the writes pause', async () => {
-    const core = await testCore({ indexAfterIdleMs: 0, graphFromRows: 0 });
+    const core = await testCore({ indexAfterIdleMs: 0 });
     const agent = await core.agents.create({ name: 'Importer' });
     await core.archival.insertMany(
       agent.id,
@@ -111,7 +111,7 @@ describe('bulk writes of archival passages', () => {
   });
 
   it('leaves the full-text index merged and the statistics fresh once the index is built', async () => {
-    const core = await testCore({ indexAfterIdleMs: 10 * 60_000, graphFromRows: 0 });
+    const core = await testCore({ indexAfterIdleMs: 10 * 60_000 });
     const pg = core.database.pg;
     const agent = await core.agents.create({ name: 'Importer' });
     const planned = async () =>
@@ -154,7 +154,6 @@ describe('bulk writes into a large memory', () => {
     const core = await testCore({
       indexAfterIdleMs: 10 * 60_000,
       embedder: createFakeEmbedder({ dimensions: 384 }),
-      graphFromRows: 0,
     });
     const agent = await core.agents.create({ name: 'Importer' });
     const vectors = createVectorsRepo(core.database.pg, 'passages');
@@ -227,9 +226,7 @@ describe('the agent check of a bulk write', () => {
         )
       ).rows[0]?.n;
     expect(await count('passages')).toBe(BULK_FROM);
-    expect(await count('passage_signs')).toBe(BULK_FROM);
     await core.agents.remove(agent.id);
     expect(await count('passages')).toBe(0);
-    expect(await count('passage_signs')).toBe(0);
   });
 });

@@ -95,7 +95,7 @@ describe('vector index over signs, ranked by exact cosine', () => {
   });
 
   it('indexes the signs of the vectors, and searches use that index', async () => {
-    const core = await testCore({ embedder: fixedEmbedder(), graphFromRows: 1 });
+    const core = await testCore({ embedder: fixedEmbedder() });
     const agent = await core.agents.create({ name: 'Bee keeper' });
     await core.archival.insert(agent.id, { text: 'bee alpha' });
     await core.upkeep.flush();
@@ -112,8 +112,6 @@ describe('vector index over signs, ranked by exact cosine', () => {
       alias: 'p',
       tiebreak: 'created_at',
       where: 'true',
-      signWhere: () => 'true',
-      rowOnly: false,
       vectorParam: params.add(toVectorLiteral(vector)),
       vector,
       candidates: `${params.add(10)}::int`,

@@ -182,8 +182,6 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
     else if (opts.record === false || bulk) await write(db);
     else await db.transaction(write);
     options.autoAnalyze?.noteWrites(passages.length);
-    // A bulk load has its own graph upkeep (deferIndex).
-    if (!bulk) upkeep.noteWrites('passages', passages.length);
     // Analysing waits for the database, which an open transaction holds; a
     // bulk load is analysed once, with its deferred index (create-core).
     if (!opts.tx && !bulk) await options.autoAnalyze?.maybeAnalyze();

@@ -3,11 +3,7 @@ import { yieldToEventLoop } from '../event-loop';
 import type { Embedder, ProgressListener } from '../models/embedder';
 import { createMaintenanceRepo } from '../storage/repos/maintenance-repo';
 import { createSettingsRepo } from '../storage/repos/settings-repo';
-import {
-  GRAPH_FROM_ROWS,
-  createVectorsRepo,
-  type VectorTable,
-} from '../storage/repos/vectors-repo';
+import { createVectorsRepo, type VectorTable } from '../storage/repos/vectors-repo';
 import type { Db } from '../storage/sql';
 
 export interface EmbedderSync {
@@ -47,8 +43,6 @@ const MIN_ANALYZED = 100;
  * than building one, but a rebuild pays for every row already there.
  */
 const KEEP_GRAPH_RATIO = 4;
-/** How many rows written one by one (noteWrites) between checks of a table's size. */
-const GROWTH_CHECK = 500;
 /** A deferred index is built once bulk writes have paused this long. */
 const INDEX_AFTER_IDLE_MS = 2000;
 
@@ -75,17 +69,9 @@ export function createVectorUpkeep(options: {
    * every batch (an ANALYZE of a 10k-passage table costs ~0.1-0.2 s of CPU).
    */
   afterDeferredBuild?: (tables: VectorTable[]) => Promise<unknown>;
-  /** Embedded rows from which a table gets its vector graph; defaults to GRAPH_FROM_ROWS. */
-  graphFromRows?: number;
 }) {
   const { db, embedder } = options;
   const indexAfterIdleMs = options.indexAfterIdleMs ?? INDEX_AFTER_IDLE_MS;
-  const graphFromRows = options.graphFromRows ?? GRAPH_FROM_ROWS;
-  /** Rows written one by one since each table's size was last checked against graphFromRows. */
-  const grown: Record<VectorTable, number> = { passages: 0, messages: 0 };
-  /** Builds `table`'s graph if it has grown large enough for one (keeps any it has). */
-  const ensureGraph = (table: VectorTable) =>
-    createVectorsRepo(db, table).ensureVectorIndex(graphFromRows);
   const deferred = new Set<VectorTable>();
   /** Tables being re-embedded without their index: the run builds it when it ends. */
   const reembedding = new Set<VectorTable>();
@@ -110,21 +96,12 @@ export function createVectorUpkeep(options: {
           // Built mid-run, the graph would take every later batch row by row.
           if (reembedding.has(table)) continue;
           deferred.delete(table);
-          if (await ensureGraph(table)) built.add(table);
+          await createVectorsRepo(db, table).createVectorIndex();
+          built.add(table);
         }
         if (built.size > 0) await options.afterDeferredBuild?.([...built]);
       });
     return building;
-  }
-
-  function scheduleBuild(): void {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      buildDeferred().catch(() => {
-        // Left for the next flush or open (vector upkeep builds a missing index).
-      });
-    }, indexAfterIdleMs);
-    timer.unref?.();
   }
 
   /** Whether `table`'s graph exists and already holds many times `rows` (see deferIndex). */
@@ -155,20 +132,13 @@ export function createVectorUpkeep(options: {
         deferred.add(table);
         await createVectorsRepo(db, table).dropVectorIndex();
       }
-      scheduleBuild();
-    },
-
-    /**
-     * Told about rows written outside bulk loads, so a table that grows past
-     * graphFromRows one write at a time gets its graph (when writes pause,
-     * as after a load); the size is checked every GROWTH_CHECK rows.
-     */
-    noteWrites(table: VectorTable, rows: number): void {
-      grown[table] += rows;
-      if (grown[table] < Math.min(GROWTH_CHECK, graphFromRows)) return;
-      grown[table] = 0;
-      deferred.add(table);
-      scheduleBuild();
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        buildDeferred().catch(() => {
+          // Left for the next flush or open (vector upkeep builds a missing index).
+        });
+      }, indexAfterIdleMs);
+      timer.unref?.();
     },
 
     /** Builds any index a bulk load deferred now; the core calls it before closing. */
@@ -219,7 +189,7 @@ export function createVectorUpkeep(options: {
       for (const table of TABLES) {
         const repo = createVectorsRepo(db, table);
         counts[table] = await repo.countPending();
-        if (counts[table] === 0) await ensureGraph(table);
+        if (counts[table] === 0) await repo.createVectorIndex();
       }
       return {
         switched: switched && stored !== undefined,
@@ -241,7 +211,7 @@ export function createVectorUpkeep(options: {
       const batchSize = run.batchSize ?? 64;
       const total = await repo.countPending();
       if (total === 0) {
-        await ensureGraph(table);
+        await repo.createVectorIndex();
         return { embedded: 0 };
       }
       // Writing rows into a live HNSW index one by one is several times
@@ -289,8 +259,8 @@ export function createVectorUpkeep(options: {
         total: Math.max(total, embedded),
       });
     }
-    await ensureGraph(table);
-    // Built now if the table is large enough: a load's deferred build has nothing left to do here.
+    await repo.createVectorIndex();
+    // Built now: a load's deferred build has nothing left to do here.
     deferred.delete(table);
     const maintenance = createMaintenanceRepo(db);
     const { rows } = await maintenance.rowEstimate(table);

@@ -23,10 +23,10 @@ export interface CopyReport {
 const VECTOR_TABLES: readonly VectorTable[] = ['passages', 'messages'];
 /**
  * Tables the destination's triggers fill as the others are copied (counts
- * per agent, each vector's signs): copied last, their rows replace what the triggers wrote, so
+ * per agent): copied last, their rows replace what the triggers wrote, so
  * both ends agree exactly.
  */
-const DERIVED_TABLES = ['memory_counts', 'passage_signs', 'message_signs'];
+const DERIVED_TABLES = ['memory_counts'];
 
 /** Tables ordered so that every table comes after those its foreign keys point at. */
 function dependencyOrder(tables: TableShape[]): TableShape[] {
@@ -140,7 +140,7 @@ export async function copyDatabase(
 
   for (const table of VECTOR_TABLES) {
     if (dimensions.get(table) != null)
-      await createVectorsRepo(destination.pg, table).ensureVectorIndex();
+      await createVectorsRepo(destination.pg, table).createVectorIndex();
   }
   await to.analyze();
   const copied = await counts(to, tables);

@@ -17,7 +17,6 @@ import { searchFunctionPath } from './1796552012497_search_function_path';
 import { searchLengths } from './1796575877662_search_lengths';
 import { signBitVectorIndex } from './1796575552245_sign_bit_vector_index';
 import { asciiSearchText } from './1796576322447_ascii_search_text';
-import { vectorSigns } from './1796594718177_vector_signs';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -48,5 +47,4 @@ export const migrations: readonly Migration[] = [
   searchLengths,
   signBitVectorIndex,
   asciiSearchText,
-  vectorSigns,
 ];

@@ -1,12 +1,4 @@
-import {
-  SIGN_TABLE,
-  VECTOR_GRAPH,
-  VECTOR_OVERFETCH,
-  VECTOR_TYPE,
-  signBits,
-  signsCarryMeaning,
-  type Params,
-} from './rows';
+import { VECTOR_OVERFETCH, VECTOR_TYPE, signBits, signsCarryMeaning, type Params } from './rows';
 
 export type SearchMode = 'hybrid' | 'vector' | 'text';
 
@@ -98,33 +90,19 @@ export function candidatesFor(end: number): number {
 
 /**
  * A vector ranking (id, tiebreak, sim): the `candidates` nearest rows of
- * `table` by cosine similarity, within `where`. Candidates are found by
- * the Hamming distance of each vector's signs (rows.ts signBits: one bit a
- * dimension, 64 bytes for 512-d instead of 2 kB), VECTOR_OVERFETCH times as
- * many as wanted, which are then ranked by their exact cosine on the stored
- * vectors, so a candidate's similarity is exact and only which rows are
- * candidates depends on the bits. The signs come from the table's graph
- * when it has one (a large memory, vectors-repo), else from an exact scan
- * of its narrow sign table (SIGN_TABLE), which costs about what a graph
- * walk does at 10k rows and finds at least as many of the true nearest
- * (docs/benchmarks.md, issue 20); which one runs is decided in the
- * statement, so it is right whoever built or dropped the graph. A vector
- * whose signs say little (signsCarryMeaning) is ranked against every row.
+ * `table` by cosine similarity, within `where`. The graph indexes each
+ * vector's signs only (vectors-repo: one bit a dimension, 64 bytes for
+ * 512-d instead of 2 kB); it yields VECTOR_OVERFETCH times the candidates
+ * by Hamming distance, which are then ranked by their exact cosine on the
+ * stored vectors, so a candidate's similarity is exact and only which rows
+ * are candidates depends on the bits. A vector whose signs say little
+ * (signsCarryMeaning) is ranked against every row instead.
  */
 export function nearestRanked(options: {
   table: 'passages' | 'messages';
   alias: string;
   tiebreak: string;
-  /** The filter on `alias`'s row. */
   where: string;
-  /**
-   * The same filter on the sign table's row (alias `s`: agent_id,
-   * created_at), as far as it can say it; `rowOnly` when `where` also needs
-   * the row's other columns (tags, roles...), which the scan then checks.
-   * Called only when the sign table is searched (its parameters must all be used).
-   */
-  signWhere: () => string;
-  rowOnly: boolean;
   /** The query vector's placeholder. */
   vectorParam: string;
   /** The query vector: its length is the column's, and its signs decide whether the graph is used. */
@@ -141,24 +119,13 @@ export function nearestRanked(options: {
       WHERE ${a}.embedding IS NOT NULL AND ${options.where}
       ORDER BY distance LIMIT ${options.candidates}) nearest`;
   }
-  const graph = `to_regclass('${VECTOR_GRAPH[table]}') IS NOT NULL`;
-  const rowCheck = options.rowOnly
-    ? `AND EXISTS (SELECT 1 FROM ${table} ${a} WHERE ${a}.id = s.id AND ${options.where})`
-    : '';
   return `SELECT id, tiebreak, 1 - distance AS sim FROM (
-      SELECT coarse.id, coarse.tiebreak, coarse.embedding <=> ${query} AS distance FROM ((
+      SELECT coarse.id, coarse.tiebreak, coarse.embedding <=> ${query} AS distance FROM (
         SELECT ${a}.id, ${a}.${options.tiebreak} AS tiebreak, ${a}.embedding
         FROM ${table} ${a}
-        WHERE ${graph} AND ${a}.embedding IS NOT NULL AND ${options.where}
+        WHERE ${a}.embedding IS NOT NULL AND ${options.where}
         ORDER BY ${signBits(`${a}.embedding`, dimensions)} <~> ${signBits(query, dimensions)}
-        LIMIT ${options.candidates} * ${VECTOR_OVERFETCH}
-      ) UNION ALL (
-        SELECT ${a}.id, ${a}.${options.tiebreak} AS tiebreak, ${a}.embedding
-        FROM (SELECT s.id FROM ${SIGN_TABLE[table]} s
-              WHERE NOT ${graph} AND ${options.signWhere()} ${rowCheck}
-              ORDER BY s.sign <~> ${signBits(query, dimensions)}
-              LIMIT ${options.candidates} * ${VECTOR_OVERFETCH}) near
-        JOIN ${table} ${a} ON ${a}.id = near.id)) coarse
+        LIMIT ${options.candidates} * ${VECTOR_OVERFETCH}) coarse
       ORDER BY distance LIMIT ${options.candidates}) nearest`;
 }
 

@@ -298,14 +298,6 @@ export function createMessagesRepo(sql: Sql) {
               alias: 'm',
               tiebreak: 'seq',
               where: filter('m'),
-              // Only chat is embedded, so `kind <> 'memories'` holds for every signed row.
-              signWhere: () =>
-                [
-                  `s.agent_id = ${agent}`,
-                  ...(start ? [`s.created_at >= ${start}`] : []),
-                  ...(end ? [`s.created_at < ${end}`] : []),
-                ].join(' AND '),
-              rowOnly: roles !== null || hidden !== null,
               vectorParam,
               vector: vector,
               candidates,

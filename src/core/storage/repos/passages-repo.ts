@@ -91,22 +91,6 @@ function filterSql(filter: PassageFilter, params: Params, alias = 'p'): string {
   return clauses.join(' AND ');
 }
 
-/** filterSql on a sign table's row (nearestRanked): all of it but the tags, which only the passage holds. */
-function signFilterSql(
-  filter: PassageFilter,
-  params: Params,
-): { signWhere: () => string; rowOnly: boolean } {
-  return {
-    signWhere: () => {
-      const clauses = [`s.agent_id = ${params.add(filter.agentId)}`];
-      if (filter.start) clauses.push(`s.created_at >= ${params.add(filter.start)}`);
-      if (filter.end) clauses.push(`s.created_at < ${params.add(filter.end)}`);
-      return clauses.join(' AND ');
-    },
-    rowOnly: (filter.tags?.length ?? 0) > 0,
-  };
-}
-
 export function createPassagesRepo(sql: Sql) {
   /** Many rows in one statement: per-row round trips dominated bulk writes. */
   async function insertMany(
@@ -267,7 +251,6 @@ export function createPassagesRepo(sql: Sql) {
               alias: 'p',
               tiebreak: 'created_at',
               where: filterSql(search.filter, params),
-              ...signFilterSql(search.filter, params),
               vectorParam,
               vector: queryVector,
               candidates,

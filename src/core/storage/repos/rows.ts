@@ -40,18 +40,6 @@ export function signBits(vector: string, dimensions: number): string {
 }
 
 /**
- * Each vector table's graph (an HNSW index over signBits of its vectors,
- * built by vectors-repo once the table is large enough) and the narrow
- * table holding each embedded row's signs (migration vector_signs), which
- * a search scans exactly while there is no graph.
- */
-export const VECTOR_GRAPH = {
-  passages: 'passages_embedding_bits',
-  messages: 'messages_embedding_bits',
-};
-export const SIGN_TABLE = { passages: 'passage_signs', messages: 'message_signs' };
-
-/**
  * Whether a query vector's signs say where it points: not when most of its
  * components are exactly zero, as in the word-hash fallback's vectors (a
  * few hashed words in 384 dimensions), where zero and negative share a bit

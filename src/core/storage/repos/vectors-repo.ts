@@ -1,12 +1,5 @@
 import type { Sql } from '../sql';
-import {
-  SIGN_TABLE,
-  VECTOR_GRAPH,
-  VECTOR_TYPE,
-  indexedText,
-  signBits,
-  toVectorLiteral,
-} from './rows';
+import { VECTOR_TYPE, indexedText, signBits, toVectorLiteral } from './rows';
 
 /** The tables whose rows carry an embedding from the current embedder. */
 export type VectorTable = 'passages' | 'messages';
@@ -29,12 +22,12 @@ interface TableSpec {
 
 const TABLES: Record<VectorTable, TableSpec> = {
   passages: {
-    index: VECTOR_GRAPH.passages,
+    index: 'passages_embedding_bits',
     pending: 'embedding IS NULL',
     order: 'created_at, id',
   },
   messages: {
-    index: VECTOR_GRAPH.messages,
+    index: 'messages_embedding_bits',
     // A conversation the user asked not to remember is not embedded until it is remembered again.
     pending: `embedding IS NULL AND ${MESSAGE_SAID} AND NOT EXISTS (
       SELECT 1 FROM conversations c
@@ -42,21 +35,6 @@ const TABLES: Record<VectorTable, TableSpec> = {
     order: 'seq',
   },
 };
-
-/**
- * A table gets its vector graph once it holds this many embedded rows;
- * below, a search scans the narrow sign table exactly (fusion-sql.ts
- * nearestRanked). Measured in PGlite's WebAssembly (baseline compiler, the
- * peers suite's corpus, CPU of one vector search, 300 candidates, exact
- * rerank; docs/benchmarks.md issue 20): the scan costs about what a graph
- * walk does at 10k rows and grows ~0.35 ms per 1k rows beyond, while the
- * graph costs ~0.33 ms of CPU a row to build, during which PGlite answers
- * nothing else. At this size the scan costs about twice a graph walk (a
- * hybrid search a few ms more), and an import up to it counts its writes
- * only; its recall is that of an exact scan of the signs, at least the
- * graph's.
- */
-export const GRAPH_FROM_ROWS = 25_000;
 
 const INDEX_BUILD_MEMORY = '512MB';
 
@@ -81,7 +59,7 @@ export function createVectorsRepo(sql: Sql, table: VectorTable) {
     const typmod = result.rows[0]?.typmod ?? -1;
     return typmod > 0 ? typmod : null;
   }
-  const repo = {
+  return {
     table,
     columnDimensions,
     /**
@@ -123,24 +101,6 @@ export function createVectorsRepo(sql: Sql, table: VectorTable) {
         [rows.map((r) => r.id), rows.map((r) => toVectorLiteral(r.embedding))],
       );
     },
-    /** Rows with a vector (counted in the narrow sign table the triggers keep). */
-    async signedRows(): Promise<number> {
-      const result = await sql.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM ${SIGN_TABLE[table]}`,
-      );
-      return result.rows[0]?.n ?? 0;
-    },
-    /**
-     * Builds the graph once the table holds `fromRows` embedded rows
-     * (GRAPH_FROM_ROWS); a smaller table is searched by scanning its signs.
-     * An existing graph is kept whatever the size. True when there is one.
-     */
-    async ensureVectorIndex(fromRows: number = GRAPH_FROM_ROWS): Promise<boolean> {
-      if (await repo.hasVectorIndex()) return true;
-      if ((await repo.signedRows()) < fromRows) return false;
-      await repo.createVectorIndex();
-      return true;
-    },
     async hasVectorIndex(): Promise<boolean> {
       const result = await sql.query(
         'SELECT 1 FROM pg_indexes WHERE tablename = $1 AND indexname = $2',
@@ -178,6 +138,5 @@ export function createVectorsRepo(sql: Sql, table: VectorTable) {
       `);
     },
   };
-  return repo;
 }
 export type VectorsRepo = ReturnType<typeof createVectorsRepo>;
