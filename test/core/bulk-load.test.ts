@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BULK_FROM } from '../../src/core/memory/archival-memory';
 import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
-import { bulkLoadPassages } from '../../src/core/storage/repos/passages-bulk-load';
 import { createVectorsRepo } from '../../src/core/storage/repos/vectors-repo';
 import { onServer } from '../helpers/test-backend';
 import { testCore } from '../helpers/test-core';
@@ -178,55 +177,5 @@ describe('bulk writes into a large memory', () => {
     expect(found.items[0]?.id).toBe(added[7]!.id);
     // Every new row has its vector (in the live graph: the index was never dropped).
     expect(await core.archival.count()).toEqual({ total: BULK_FROM * 5, pending: 0 });
-  });
-});
-
-describe('the agent check of a bulk write', () => {
-  it('still refuses rows of a missing agent, leaves the check on, and an agent takes its rows with it', async () => {
-    const core = await testCore({ indexAfterIdleMs: 10 * 60_000 });
-    const pg = core.database.pg;
-    const agent = await core.agents.create({ name: 'Importer' });
-    const rows = (n: number) =>
-      Array.from({ length: n }, (_, i) => ({
-        passage: {
-          id: `bulk-${i}`,
-          agentId: 'no-such-agent',
-          text: `note ${word(i)}`,
-          tags: [],
-          source: { kind: 'import' as const, ref: null },
-          createdAt: new Date(Date.UTC(2024, 0, 1)).toISOString(),
-          embedded: false,
-          supersededBy: null,
-          validUntil: null,
-        },
-        embedding: null,
-      }));
-    await expect(bulkLoadPassages(pg, rows(BULK_FROM))).rejects.toThrow(/foreign key/);
-    await core.archival.insertMany(
-      agent.id,
-      Array.from({ length: BULK_FROM }, (_, i) => ({ text: `note ${word(i)}` })),
-    );
-    // The per-row check is switched on again after the load (on PGlite it is off during it).
-    const disabled = await pg.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_trigger
-       WHERE tgrelid = 'passages'::regclass AND tgenabled = 'D'`,
-    );
-    expect(disabled.rows[0]?.n).toBe(0);
-    await expect(
-      pg.query(
-        `INSERT INTO passages (id, agent_id, text, source_kind, created_at)
-         VALUES ('loose', 'no-such-agent', 'x', 'user', now())`,
-      ),
-    ).rejects.toThrow(/foreign key/);
-    const count = async (table: string) =>
-      (
-        await pg.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM ${table} WHERE agent_id = $1`,
-          [agent.id],
-        )
-      ).rows[0]?.n;
-    expect(await count('passages')).toBe(BULK_FROM);
-    await core.agents.remove(agent.id);
-    expect(await count('passages')).toBe(0);
   });
 });

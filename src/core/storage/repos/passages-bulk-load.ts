@@ -23,16 +23,11 @@ export async function bulkLoadPassages(
   // load leaves a correct index that merges at the next load.
   await sql.exec('ALTER INDEX passages_tsv SET (fastupdate = on)');
   try {
-    const data = encodePassages(rows);
-    const copy = (into: Sql) =>
-      copyInBinary(
-        into,
-        'passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)',
-        data,
-      );
-    if (sql instanceof PGlite) {
-      await copyCheckingAgentsOnce(sql, [...new Set(rows.map((r) => r.passage.agentId))], copy);
-    } else await copy(sql);
+    await copyInBinary(
+      sql,
+      'passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)',
+      encodePassages(rows),
+    );
     await sql.query("SELECT gin_clean_pending_list('passages_tsv'::regclass)");
   } finally {
     await sql.exec('ALTER INDEX passages_tsv SET (fastupdate = off)');
@@ -41,46 +36,6 @@ export async function bulkLoadPassages(
   if (sql instanceof PGlite) {
     await createMaintenanceRepo(sql).checkpointIfWalOver(WAL_CHECKPOINT_BYTES);
   }
-}
-
-/**
- * Runs `copy` with the foreign key's per-row check on passages.agent_id
- * switched off, its agents checked once instead. For every row Postgres
- * looked the same agent up again (SELECT ... FOR KEY SHARE through SPI), the
- * largest removable part of a bulk write (~0.2-0.4 s of CPU per 10k rows,
- * docs/benchmarks.md issue 20). Only on PGlite: one connection, so no agent
- * can be deleted between the check and the commit, and its user is a
- * superuser, which switching an internal trigger needs (a server keeps the
- * check). The switch is part of the transaction: a crash or a failed COPY
- * rolls it back with the rows. If an agent is missing, the check stays on
- * and fails the COPY as it always did. The cascade on deletion is another
- * trigger, untouched.
- */
-async function copyCheckingAgentsOnce(
-  pg: PGlite,
-  agentIds: string[],
-  copy: (tx: Sql) => Promise<void>,
-): Promise<void> {
-  await pg.transaction(async (tx) => {
-    const found = await tx.query<{ n: number; trigger: string | null }>(
-      `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM agents WHERE id = ANY($1::text[])
-                                          FOR KEY SHARE) a) AS n,
-              (SELECT t.tgname FROM pg_trigger t JOIN pg_constraint c ON c.oid = t.tgconstraint
-               WHERE t.tgrelid = 'passages'::regclass AND c.contype = 'f'
-                 AND c.confrelid = 'agents'::regclass
-                 AND t.tgfoid = 'pg_catalog."RI_FKey_check_ins"'::regproc) AS trigger`,
-      [agentIds],
-    );
-    const { n, trigger } = found.rows[0] ?? { n: 0, trigger: null };
-    if (n !== agentIds.length || trigger === null) {
-      await copy(tx);
-      return;
-    }
-    const name = `"${trigger.replace(/"/g, '""')}"`;
-    await tx.exec(`ALTER TABLE passages DISABLE TRIGGER ${name}`);
-    await copy(tx);
-    await tx.exec(`ALTER TABLE passages ENABLE TRIGGER ${name}`);
-  });
 }
 
 const TEXT_OID = 25;
