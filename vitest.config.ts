@@ -70,7 +70,10 @@ export default defineConfig({
     // asks for another: the built-in sentence model is real, slower to load,
     // and tested where it is the subject (builtin-embedder.test.ts and the
     // tests that set LOCUS_EMBEDDER themselves).
-    env: { LOCUS_EMBEDDER: 'fake' },
+    // They also run bin/locus.js from the TypeScript sources, never from a
+    // CLI bundle an earlier install or build left (cli-bundle.test.ts drives
+    // the bundle itself).
+    env: { LOCUS_EMBEDDER: 'fake', LOCUS_CLI_FROM_SOURCE: '1' },
     // PGlite (WASM) and the model runtimes are memory-hungry; two workers fit two cores.
     pool: 'forks',
     maxWorkers: 2,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadAverage, measureNode, type ProcessUsage } from '../process/measure-process';
 import { percentile, round } from '../stats';
+import { buildCli } from '../../scripts/build/build-cli.mjs';
 
 export interface StartupOptions {
   /** Runs of each command (interleaved). Defaults to 7. */
@@ -21,6 +22,8 @@ export interface StartupRow {
 }
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
+/** bin/locus.js runs its bundle unless told to run the sources (the tests tell it to). */
+const BUNDLED = { LOCUS_CLI_FROM_SOURCE: '0' };
 
 function summarise(command: string, samples: ProcessUsage[]): StartupRow {
   const of = (pick: (u: ProcessUsage) => number) => {
@@ -57,17 +60,27 @@ export async function runStartupBench(options: StartupOptions = {}) {
     dataDir,
   ];
   // Each embedder on its own folder: one folder switched between them is re-embedded on every open.
-  const commands: Array<{ label: string; args: string[]; cwd: string }> = [
+  // What a user runs after `npm install`: bin/locus.js on a fresh CLI bundle.
+  await buildCli();
+  const commands: Array<{ label: string; args: string[]; cwd: string; env?: NodeJS.ProcessEnv }> = [
     { label: 'node -e 0 (floor)', args: ['-e', '0'], cwd: REPO },
     {
       label: 'locus -p, scripted model (built-in sentence model)',
       args: [...locus(REPO), '--embedder', 'builtin'],
       cwd: REPO,
+      env: BUNDLED,
     },
     {
       label: 'locus -p, scripted model, --embedder fake (word matching)',
       args: [...locus(REPO, path.join(root, 'fake')), '--embedder', 'fake'],
       cwd: REPO,
+      env: BUNDLED,
+    },
+    {
+      label: 'locus -p, scripted model (built-in sentence model), sources through tsx',
+      args: [...locus(REPO), '--embedder', 'builtin'],
+      cwd: REPO,
+      env: { LOCUS_CLI_FROM_SOURCE: '1' },
     },
   ];
   if (options.compare) {
@@ -82,10 +95,11 @@ export async function runStartupBench(options: StartupOptions = {}) {
   const loadBefore = loadAverage();
   try {
     // The first run creates the database (initdb): an install-time cost.
-    for (const command of commands) await measureNode(command.args, { cwd: command.cwd });
+    for (const command of commands)
+      await measureNode(command.args, { cwd: command.cwd, env: command.env });
     for (let run = 0; run < runs; run++) {
       for (const command of commands) {
-        const usage = await measureNode(command.args, { cwd: command.cwd });
+        const usage = await measureNode(command.args, { cwd: command.cwd, env: command.env });
         samples.get(command.label)?.push(usage);
       }
       log(`startup: run ${run + 1}/${runs}`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import {
+  ASSISTANT_REPLY_PLACE,
   fitBudget,
   SURFACING_FULL_RELATIVE_FLOOR,
   type Candidate,
@@ -87,13 +88,17 @@ describe('surfacing against what the memory holds at all', () => {
 });
 
 describe('the block filling up', () => {
-  const candidate = (id: string, score: number): Candidate => ({
+  const candidate = (
+    id: string,
+    score: number,
+    speaker: 'user' | 'assistant' = 'user',
+  ): Candidate => ({
     memory: {
       id,
       tier: 'recall',
       source: 'conversation',
       at: '2026-01-01T00:00:00.000Z',
-      speaker: 'user',
+      speaker,
       text: `Memory ${id} with some words in it to take a few tokens of the budget.`,
       until: null,
     },
@@ -118,5 +123,33 @@ describe('the block filling up', () => {
     expect(ids.filter((id) => id.startsWith('w')).length).toBeLessThan(10);
     expect(ids).toContain('s');
     expect(block?.tokens ?? 0).toBeLessThanOrEqual(240);
+  });
+
+  it("places the assistant's replies after the person's own turns that match nearly as well", () => {
+    const nearly = 1 - (1 - ASSISTANT_REPLY_PLACE) / 2;
+    // Room for one item: the reply restating the person's words matched a
+    // little better, but what they said is what memory is for.
+    const one = fitBudget([candidate('reply', 1, 'assistant'), candidate('said', nearly)], 70);
+    expect(one?.items.map((i) => i.id)).toEqual(['said']);
+    // A reply matching clearly better still comes first.
+    const clear = fitBudget(
+      [candidate('reply', 1, 'assistant'), candidate('said', ASSISTANT_REPLY_PLACE - 0.05)],
+      70,
+    );
+    expect(clear?.items.map((i) => i.id)).toEqual(['reply']);
+  });
+
+  it("reads a reply's own score against the floor as the block fills", () => {
+    // Three items fill past half the budget; placed, the reply would fall
+    // under the raised floor, its own score clears it.
+    const reply = SURFACING_FULL_RELATIVE_FLOOR / ASSISTANT_REPLY_PLACE - 0.01;
+    const candidates = [
+      candidate('a', 1),
+      candidate('b', 0.99),
+      candidate('c', 0.98),
+      candidate('r', reply, 'assistant'),
+    ];
+    const ids = fitBudget(candidates, 200)?.items.map((i) => i.id) ?? [];
+    expect(ids).toContain('r');
   });
 });

@@ -1,6 +1,26 @@
 import { createCore } from '../../../src/core/create-core';
 import type { Embedder } from '../../../src/core/models/embedder';
+import { loadBuiltinEmbedder } from '../../../src/core/models/builtin-embedder';
 import type { PeerStore, PeerSystem } from './peer-store';
+
+/**
+ * What embeds the texts Locus embeds itself (queries, and its reference
+ * sentences unless the folder's cache holds them): the suite's cached
+ * vectors, or with LOCUS_BENCH_QUERY_MODEL the built-in sentence model as the
+ * app runs it (`builtin`), or with TF.js loaded from the start (`builtin-tfjs`,
+ * as every call ran before the JavaScript forward pass), to measure what the
+ * model adds to a search process. Same model as the cached vectors, so the
+ * stored ones stay valid.
+ */
+async function queryEmbedder(cached: Embedder): Promise<Embedder> {
+  const mode = process.env.LOCUS_BENCH_QUERY_MODEL;
+  if (!mode) return cached;
+  const model = await loadBuiltinEmbedder();
+  // A call past the forward pass's 256 pieces loads TF.js for every later call.
+  if (mode === 'builtin-tfjs')
+    await model.embed(Array.from({ length: 4 }, () => 'tea '.repeat(128)));
+  return { ...model, name: cached.name };
+}
 
 /** Locus through its public core API: archival memory, one agent per group, hybrid search. */
 export const locusSystem: PeerSystem = {
@@ -22,7 +42,7 @@ export const locusSystem: PeerSystem = {
       },
       dispose: async () => undefined,
     };
-    const core = await createCore({ dataDir: dir, embedder });
+    const core = await createCore({ dataDir: dir, embedder: await queryEmbedder(embedder) });
     const agents = new Map<number, string>();
     for (const agent of await core.agents.list()) {
       const group = /^group-(\d+)$/.exec(agent.name)?.[1];

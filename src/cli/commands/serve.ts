@@ -4,10 +4,11 @@ import type { EventBus } from '../../core/events';
 import { startOwnerHost } from '../../core/host/owner-host';
 import type { Handlers } from '../../shared/contract';
 import type { Output } from '../output';
+import { packageRoot } from '../package-root';
 
 /** The built renderer, next to the sources (npm run build writes it). */
 export function defaultRendererDir(): string {
-  return path.resolve(import.meta.dirname, '../../../out/renderer');
+  return path.join(packageRoot(), 'out', 'renderer');
 }
 
 export interface ServeOptions {

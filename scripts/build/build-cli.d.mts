@@ -1,0 +1,2 @@
+export const DEFAULT_OUT_DIR: string;
+export function buildCli(outDir?: string): Promise<{ outDir: string; sources: number }>;
