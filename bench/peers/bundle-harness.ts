@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { build } from 'esbuild';
+import { EXTERNAL as LOCUS_EXTERNAL } from '../../scripts/build/build-cli.mjs';
 
 const HERE = import.meta.dirname;
 
@@ -14,19 +15,7 @@ const HERE = import.meta.dirname;
  * else, Locus's own zod among it, is inside the bundle, so the peers'
  * different versions of shared packages cannot be picked up instead.
  */
-const EXTERNAL = [
-  '@electric-sql/*',
-  'pg',
-  'node-llama-cpp',
-  '@huggingface/*',
-  'onnxruntime-node',
-  '@energetic-ai/*',
-  '@tensorflow/*',
-  '@lancedb/*',
-  'better-sqlite3',
-  'sqlite-vec',
-  'mem0ai',
-];
+const EXTERNAL = [...LOCUS_EXTERNAL, '@lancedb/*', 'better-sqlite3', 'sqlite-vec', 'mem0ai'];
 
 /** Builds bench/peers/.build/run-system.mjs (gitignored) and returns its path. */
 export async function bundleHarness(): Promise<string> {

@@ -17,9 +17,10 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
  * Packages loaded from node_modules as usual: native add-ons and WebAssembly
- * runtimes find their files relative to their own modules.
+ * runtimes find their files relative to their own modules. The peers
+ * benchmark's bundle keeps the same ones out (bench/peers/bundle-harness.ts).
  */
-const EXTERNAL = [
+export const EXTERNAL = [
   '@electric-sql/*',
   'pg',
   'node-llama-cpp',

@@ -71,10 +71,16 @@ class CopyWriter {
     this.view.setInt16(this.length, value);
     this.length += 2;
   }
-  float32(value: number): void {
-    this.reserve(4);
-    this.view.setFloat32(this.length, value);
-    this.length += 4;
+  /** All of `values`, room reserved once: a check per float was most of encoding a vector. */
+  float32s(values: Float32Array): void {
+    this.reserve(4 * values.length);
+    const view = this.view;
+    let at = this.length;
+    for (let i = 0; i < values.length; i++) {
+      view.setFloat32(at, values[i] as number);
+      at += 4;
+    }
+    this.length = at;
   }
   int32(value: number): void {
     this.reserve(4);
@@ -134,7 +140,7 @@ function vector(writer: CopyWriter, values: Float32Array | null): void {
   writer.int32(4 + 4 * values.length);
   writer.int16(values.length);
   writer.int16(0);
-  for (const value of values) writer.float32(value);
+  writer.float32s(values);
 }
 
 function encodePassages(

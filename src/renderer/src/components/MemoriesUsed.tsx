@@ -10,7 +10,15 @@ export function MemoriesUsed(props: { message: Message }): React.JSX.Element | n
   const block = parseSurfacedBlock(props.message.content);
   if (!block || block.items.length === 0) return null;
   return (
-    <details className="memories-used" data-seq={props.message.seq}>
+    <details
+      className="memories-used"
+      data-seq={props.message.seq}
+      // Opened under the last reply, the list would unfold below the fold of
+      // the scrolled chat: bring it into view.
+      onToggle={(event) => {
+        if (event.currentTarget.open) event.currentTarget.scrollIntoView?.({ block: 'nearest' });
+      }}
+    >
       <summary>
         Memories used <span className="muted">({block.items.length})</span>
       </summary>
