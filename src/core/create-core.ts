@@ -28,6 +28,7 @@ import { createForget } from './memory/forget';
 import { createArchivalMemory } from './memory/archival-memory';
 import { createConversations } from './memory/conversations';
 import { createMessageIndexer } from './memory/message-indexer';
+import { createSignIndex } from './memory/sign-index';
 import { createVectorUpkeep, type EmbedderSync } from './memory/vector-upkeep';
 import { createCoreMemory } from './memory/core-memory';
 import { createRecallMemory } from './memory/recall-memory';
@@ -102,9 +103,9 @@ export async function createCore(options: CreateCoreOptions = {}) {
   const upkeep = createVectorUpkeep({
     db,
     embedder,
-    // On a shared server the rebuild would block every device's writes.
-    deferIndexes: database.backend === 'pglite',
-    afterDeferredBuild: (tables) => autoAnalyze.check(tables),
+    // PGlite's one process ranks the signs itself (sign-index.ts).
+    signGraphs: database.backend !== 'pglite',
+    afterBulkLoads: (tables) => autoAnalyze.check(tables),
     ...(options.indexAfterIdleMs !== undefined
       ? { indexAfterIdleMs: options.indexAfterIdleMs }
       : {}),
@@ -113,7 +114,18 @@ export async function createCore(options: CreateCoreOptions = {}) {
     embedder,
     options.dataDir ? { cache: relevanceCacheOf(options.dataDir, embedder) } : {},
   );
-  const archival = createArchivalMemory({ db, embedder, upkeep, clock, autoAnalyze, relevance });
+  // PGlite serves this process alone, so the signs can be held here; a
+  // server's other processes write behind its back: it walks its graph.
+  const signs = database.backend === 'pglite' ? createSignIndex(db) : null;
+  const archival = createArchivalMemory({
+    db,
+    embedder,
+    upkeep,
+    clock,
+    autoAnalyze,
+    relevance,
+    signs,
+  });
   const conversations = createConversations({ db, clock });
   const recall = createRecallMemory({
     db,
@@ -122,6 +134,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     autoAnalyze,
     conversations,
     relevance,
+    signs,
   });
   const events = new EventBus();
   /** Aborted by interrupt(): long work (imports, embedding) stops between steps. */
@@ -410,6 +423,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
         await model?.dispose();
         await embedder.dispose();
       } finally {
+        signs?.dispose();
         await database.close();
       }
     },

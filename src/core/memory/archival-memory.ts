@@ -11,6 +11,7 @@ import { newId } from '../ids';
 import { parseDateBound } from './date-bounds';
 import type { Embedder } from '../models/embedder';
 import { HYBRID_FUSION, candidatesFor } from '../storage/repos/fusion-sql';
+import { VECTOR_OVERFETCH } from '../storage/repos/rows';
 import { bulkLoadPassages } from '../storage/repos/passages-bulk-load';
 import { createPassagesRepo, type SearchMode } from '../storage/repos/passages-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
@@ -19,6 +20,7 @@ import type { Db, Sql } from '../storage/sql';
 import type { EmbedPendingOptions, VectorUpkeep } from './vector-upkeep';
 import { createRelevance, type Relevance } from './relevance';
 import { withSnippets } from './search-hits';
+import type { SignIndex } from './sign-index';
 
 export interface ArchivalMemoryOptions {
   db: Db;
@@ -30,6 +32,8 @@ export interface ArchivalMemoryOptions {
   autoAnalyze?: AutoAnalyze;
   /** Shared with recall memory, so the reference sentences are embedded once. */
   relevance?: Relevance;
+  /** PGlite's: the candidates by signs come from the process (see sign-index.ts). */
+  signs?: SignIndex | null;
 }
 
 export interface NewPassage {
@@ -93,8 +97,8 @@ export interface ArchivalQuery {
 
 /**
  * From this many passages in one call (an import), rows are written with one
- * binary COPY and the vector index is built once after the writes instead of
- * row by row (see VectorUpkeep.deferIndex).
+ * binary COPY and the statistics are refreshed once the writes pause (see
+ * VectorUpkeep.noteBulkLoad).
  */
 export const BULK_FROM = 1000;
 
@@ -154,8 +158,7 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
       rows.length >= BULK_FROM &&
       !opts.tx &&
       passages.every((p) => p.supersededBy === null && p.validUntil === null);
-    // Before any transaction: the index is dropped through the database itself.
-    if (bulk) await upkeep.deferIndex('passages', rows.length);
+    if (bulk) upkeep.noteBulkLoad('passages');
     const write = async (sql: Sql) => {
       if (bulk) await bulkLoadPassages(sql, rows);
       else await createPassagesRepo(sql).insertMany(rows);
@@ -372,6 +375,11 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
       const embedded = useVector ? await tryEmbedQuery(query.query) : null;
       const calibration = embedded ? await relevance.calibrate(embedded).catch(() => null) : null;
       const vector = calibration ? embedded : null;
+      const candidates = candidatesFor(offset + limit + 1);
+      const nearest =
+        vector && mode !== 'text' && options.signs
+          ? await options.signs.nearest('passages', agentId, vector, candidates * VECTOR_OVERFETCH)
+          : null;
       const rows = await repo.search({
         filter,
         text: query.query,
@@ -380,7 +388,8 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
         mode,
         limit: limit + 1,
         offset,
-        candidates: candidatesFor(offset + limit + 1),
+        candidates,
+        nearest,
         ...HYBRID_FUSION,
         commonWords: query.commonWords ?? false,
       });

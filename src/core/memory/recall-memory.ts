@@ -10,7 +10,8 @@ import { spokenText } from '../../shared/message-text';
 import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
 import type { Embedder } from '../models/embedder';
-import type { SearchMode } from '../storage/repos/fusion-sql';
+import { candidatesFor, type SearchMode } from '../storage/repos/fusion-sql';
+import { VECTOR_OVERFETCH } from '../storage/repos/rows';
 import { newId } from '../ids';
 import { parseDateBound } from './date-bounds';
 import { createConversationsRepo } from '../storage/repos/conversations-repo';
@@ -20,6 +21,7 @@ import type { Sql } from '../storage/sql';
 import type { Conversations } from './conversations';
 import { createRelevance, type Relevance } from './relevance';
 import { withSnippets } from './search-hits';
+import type { SignIndex } from './sign-index';
 
 export interface RecallMemoryOptions {
   db: Sql;
@@ -32,6 +34,8 @@ export interface RecallMemoryOptions {
   autoAnalyze?: AutoAnalyze;
   /** Shared with archival memory, so the reference sentences are embedded once. */
   relevance?: Relevance;
+  /** PGlite's: the candidates by signs come from the process (see sign-index.ts). */
+  signs?: SignIndex | null;
 }
 
 export interface NewMessageInput {
@@ -185,6 +189,12 @@ export function createRecallMemory(options: RecallMemoryOptions) {
       // Without its calibration a vector's similarities mean nothing: words only.
       const calibration = embedded ? await relevance.calibrate(embedded).catch(() => null) : null;
       const vector = calibration ? embedded : null;
+      // The messages repo's own default: at least 100, or the page's end.
+      const candidates = candidatesFor(offset + limit + 1);
+      const nearest =
+        vector && mode !== 'text' && options.signs
+          ? await options.signs.nearest('messages', agentId, vector, candidates * VECTOR_OVERFETCH)
+          : null;
       const hidden = query.includeNotRemembered
         ? []
         : await createConversationsRepo(db).notRemembered(agentId);
@@ -199,6 +209,8 @@ export function createRecallMemory(options: RecallMemoryOptions) {
         ...(end ? { end } : {}),
         ...(query.roles ? { roles: query.roles } : {}),
         commonWords: query.commonWords ?? false,
+        candidates,
+        nearest,
         limit: limit + 1,
         offset,
       });

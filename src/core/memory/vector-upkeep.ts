@@ -25,7 +25,7 @@ export interface EmbedPendingOptions {
 
 const EMBEDDER_KEY = 'embedder';
 const TABLES: readonly VectorTable[] = ['passages', 'messages'];
-/** Embedding at least this many rows rebuilds the vector index instead of updating it. */
+/** Embedding at least this many rows rebuilds a server's sign graph instead of updating it. */
 const REBUILD_INDEX_FROM = 1000;
 /**
  * A run that gave vectors to at least this share of a table (and at least
@@ -37,14 +37,8 @@ const REBUILD_INDEX_FROM = 1000;
  */
 const ANALYZE_SHARE = 0.2;
 const MIN_ANALYZED = 100;
-/**
- * A bulk load keeps the vector index when the table already holds this many
- * times its rows. Inserting into a live graph costs a few times more per row
- * than building one, but a rebuild pays for every row already there.
- */
-const KEEP_GRAPH_RATIO = 4;
-/** A deferred index is built once bulk writes have paused this long. */
-const INDEX_AFTER_IDLE_MS = 2000;
+/** A bulk load's tables are analysed once bulk writes have paused this long. */
+const ANALYZE_AFTER_IDLE_MS = 2000;
 
 /**
  * Keeps every stored vector (passages and messages) from the current
@@ -53,97 +47,71 @@ const INDEX_AFTER_IDLE_MS = 2000;
 export function createVectorUpkeep(options: {
   db: Db;
   embedder: Embedder;
-  /** How long bulk writes must pause before a deferred index is built. Defaults to 2 s. */
+  /** How long bulk writes must pause before their tables are analysed. Defaults to 2 s. */
   indexAfterIdleMs?: number;
   /**
-   * Whether bulk loads drop the vector index and build it again after.
-   * Defaults to true (PGlite, one process). A server keeps it: building an
-   * index holds a lock that makes every other device's writes to the table
-   * wait until it is done, and its searches scan exactly meanwhile; and a
-   * native server inserts into a live graph quickly.
+   * Whether each table keeps an HNSW graph over its vectors' signs. Defaults
+   * to true: a server, where every process searches through it and a native
+   * build is quick. PGlite has none (false): its one process holds the signs
+   * and ranks them itself (sign-index.ts), where a graph cost ~0.3 ms of
+   * CPU a row to build in WebAssembly after every bulk load and held up
+   * every other query meanwhile; a graph an earlier version built is dropped.
    */
-  deferIndexes?: boolean;
+  signGraphs?: boolean;
   /**
-   * Runs after deferred indexes were built: bulk loads leave the planner's
-   * statistics to this point instead of re-analysing the growing table after
-   * every batch (an ANALYZE of a 10k-passage table costs ~0.1-0.2 s of CPU).
+   * Runs once bulk loads have paused: they leave the planner's statistics to
+   * this point instead of re-analysing the growing table after every batch
+   * (an ANALYZE of a 10k-passage table costs ~0.1-0.2 s of CPU).
    */
-  afterDeferredBuild?: (tables: VectorTable[]) => Promise<unknown>;
+  afterBulkLoads?: (tables: VectorTable[]) => Promise<unknown>;
 }) {
   const { db, embedder } = options;
-  const indexAfterIdleMs = options.indexAfterIdleMs ?? INDEX_AFTER_IDLE_MS;
-  const deferred = new Set<VectorTable>();
-  /** Tables being re-embedded without their index: the run builds it when it ends. */
-  const reembedding = new Set<VectorTable>();
+  const idleMs = options.indexAfterIdleMs ?? ANALYZE_AFTER_IDLE_MS;
+  const signGraphs = options.signGraphs ?? true;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let building: Promise<void> = Promise.resolve();
-  /** Loads that kept their index (deferIndexes false) and still want afterDeferredBuild. */
+  let settling: Promise<void> = Promise.resolve();
+  /** Tables bulk-loaded since their last analysis. */
   const analyzeDue = new Set<VectorTable>();
 
-  /** Builds every index a bulk load dropped; later loads may drop them again. */
-  function buildDeferred(): Promise<void> {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    // A failed build leaves the table in `deferred`'s past: the next open
-    // builds a missing index, and later loads must not inherit the failure.
-    building = building
-      .catch(() => undefined)
-      .then(async () => {
-        // A server keeps its index through loads, but the loads' statistics still wait for this.
-        const built = new Set(analyzeDue);
-        analyzeDue.clear();
-        for (const table of [...deferred]) {
-          // Built mid-run, the graph would take every later batch row by row.
-          if (reembedding.has(table)) continue;
-          deferred.delete(table);
-          await createVectorsRepo(db, table).createVectorIndex();
-          built.add(table);
-        }
-        if (built.size > 0) await options.afterDeferredBuild?.([...built]);
-      });
-    return building;
+  /** The table's graph where there is one, dropped where there is none. */
+  function settleGraph(repo: ReturnType<typeof createVectorsRepo>): Promise<void> {
+    return signGraphs ? repo.createVectorIndex() : repo.dropVectorIndex();
   }
 
-  /** Whether `table`'s graph exists and already holds many times `rows` (see deferIndex). */
-  async function graphDwarfs(table: VectorTable, rows: number): Promise<boolean> {
-    if (!(await createVectorsRepo(db, table).hasVectorIndex())) return false;
-    const { rows: stored } = await createMaintenanceRepo(db).rowEstimate(table);
-    return stored >= rows * KEEP_GRAPH_RATIO;
+  function settleLoads(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    settling = settling
+      .catch(() => undefined)
+      .then(async () => {
+        const due = [...analyzeDue];
+        analyzeDue.clear();
+        if (due.length > 0) await options.afterBulkLoads?.(due);
+      });
+    return settling;
   }
 
   return {
     /**
-     * Drops `table`'s vector index ahead of a bulk load: writing thousands of
-     * rows into a live HNSW graph runs at ~100 rows/s in WebAssembly, building
-     * the graph once afterwards is many times faster. It is built when the
-     * writes pause (or at flush/close); until then vector search scans exactly.
-     * A load of `rows` that is small beside the rows already in the graph
-     * keeps it: rebuilding it costs every existing row again (~2 minutes of
-     * CPU at 100k passages, during which the database answers nothing else),
-     * inserting into it only the new ones.
+     * A bulk load into `table` is under way: its statistics are refreshed
+     * once the writes pause (or at flush). A server's graph stays through it
+     * (rebuilding it would hold up every other device's writes, and a native
+     * server inserts into a live graph quickly).
      */
-    async deferIndex(table: VectorTable, rows?: number): Promise<void> {
-      await building.catch(() => undefined);
-      const keep =
-        options.deferIndexes === false ||
-        (rows !== undefined && !deferred.has(table) && (await graphDwarfs(table, rows)));
-      if (keep) analyzeDue.add(table);
-      else {
-        deferred.add(table);
-        await createVectorsRepo(db, table).dropVectorIndex();
-      }
+    noteBulkLoad(table: VectorTable): void {
+      analyzeDue.add(table);
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
-        buildDeferred().catch(() => {
-          // Left for the next flush or open (vector upkeep builds a missing index).
+        settleLoads().catch(() => {
+          // Left to auto-analyze.
         });
-      }, indexAfterIdleMs);
+      }, idleMs);
       timer.unref?.();
     },
 
-    /** Builds any index a bulk load deferred now; the core calls it before closing. */
+    /** Finishes what bulk loads left for their pause now; the core calls it before closing. */
     flush(): Promise<void> {
-      return buildDeferred();
+      return settleLoads();
     },
 
     /**
@@ -189,7 +157,7 @@ export function createVectorUpkeep(options: {
       for (const table of TABLES) {
         const repo = createVectorsRepo(db, table);
         counts[table] = await repo.countPending();
-        if (counts[table] === 0) await repo.createVectorIndex();
+        if (counts[table] === 0 || !signGraphs) await settleGraph(repo);
       }
       return {
         switched: switched && stored !== undefined,
@@ -211,24 +179,14 @@ export function createVectorUpkeep(options: {
       const batchSize = run.batchSize ?? 64;
       const total = await repo.countPending();
       if (total === 0) {
-        await repo.createVectorIndex();
+        await settleGraph(repo);
         return { embedded: 0 };
       }
       // Writing rows into a live HNSW index one by one is several times
       // slower than building it once afterwards (bench/ scale suite). If the
       // run is cancelled, search scans exactly until the next run ends.
-      const rebuild = total >= REBUILD_INDEX_FROM;
-      if (rebuild) {
-        reembedding.add(table);
-        // A build already under way would otherwise finish after the drop.
-        await building.catch(() => undefined);
-        await repo.dropVectorIndex();
-      }
-      try {
-        return await embedAll(repo, table, run, batchSize, total);
-      } finally {
-        if (rebuild) reembedding.delete(table);
-      }
+      if (signGraphs && total >= REBUILD_INDEX_FROM) await repo.dropVectorIndex();
+      return embedAll(repo, table, run, batchSize, total);
     },
   };
 
@@ -259,9 +217,7 @@ export function createVectorUpkeep(options: {
         total: Math.max(total, embedded),
       });
     }
-    await repo.createVectorIndex();
-    // Built now: a load's deferred build has nothing left to do here.
-    deferred.delete(table);
+    await settleGraph(repo);
     const maintenance = createMaintenanceRepo(db);
     const { rows } = await maintenance.rowEstimate(table);
     if (embedded >= Math.max(MIN_ANALYZED, rows * ANALYZE_SHARE)) await maintenance.analyze(table);

@@ -138,8 +138,9 @@ export async function copyDatabase(
     });
   });
 
+  // PGlite has no sign graph: its one process ranks the signs itself (memory/sign-index.ts).
   for (const table of VECTOR_TABLES) {
-    if (dimensions.get(table) != null)
+    if (dimensions.get(table) != null && destination.backend === 'postgres')
       await createVectorsRepo(destination.pg, table).createVectorIndex();
   }
   await to.analyze();

@@ -17,6 +17,7 @@ import { searchFunctionPath } from './1796552012497_search_function_path';
 import { searchLengths } from './1796575877662_search_lengths';
 import { signBitVectorIndex } from './1796575552245_sign_bit_vector_index';
 import { asciiSearchText } from './1796576322447_ascii_search_text';
+import { vectorRevisions } from './1796606180266_vector_revisions';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -47,4 +48,5 @@ export const migrations: readonly Migration[] = [
   searchLengths,
   signBitVectorIndex,
   asciiSearchText,
+  vectorRevisions,
 ];

@@ -13,7 +13,7 @@ export interface TableShape {
 }
 
 /** Locus's own bookkeeping: each database keeps its own, the copy checks they agree. */
-const NOT_COPIED = ['locus_migrations'];
+const NOT_COPIED = ['locus_migrations', 'vector_removals'];
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 

@@ -108,16 +108,50 @@ export function nearestRanked(options: {
   /** The query vector: its length is the column's, and its signs decide whether the graph is used. */
   vector: Float32Array;
   candidates: string;
+  /**
+   * Rows already chosen by their signs (memory/sign-index.ts): the
+   * placeholder of their ids, ranked here by exact cosine within `where`
+   * instead of walking the graph.
+   */
+  picked?: {
+    idsParam: string;
+    /**
+     * Whether the ids may not hold enough rows within `where`: they are not
+     * every row of the agent, and `where` filters more than the agent.
+     * Then, when fewer than `candidates` of them pass, every row within
+     * `where` is ranked instead, so a narrow filter still finds its rows.
+     */
+    narrow: boolean;
+  };
 }): string {
   const { table, alias: a } = options;
   const query = `${options.vectorParam}::${VECTOR_TYPE}`;
   const dimensions = options.vector.length;
-  if (!signsCarryMeaning(options.vector)) {
-    return `SELECT id, tiebreak, 1 - distance AS sim FROM (
-      SELECT ${a}.id, ${a}.${options.tiebreak} AS tiebreak, ${a}.embedding <=> ${query} AS distance
+  const exact = `SELECT ${a}.id, ${a}.${options.tiebreak} AS tiebreak, ${a}.embedding <=> ${query} AS distance
       FROM ${table} ${a}
       WHERE ${a}.embedding IS NOT NULL AND ${options.where}
-      ORDER BY distance LIMIT ${options.candidates}) nearest`;
+      ORDER BY distance LIMIT ${options.candidates}`;
+  if (options.picked) {
+    const picked = `SELECT ${a}.id, ${a}.${options.tiebreak} AS tiebreak, ${a}.embedding <=> ${query} AS distance
+      FROM ${table} ${a}
+      WHERE ${a}.id = ANY(${options.picked.idsParam}::text[]) AND ${a}.embedding IS NOT NULL
+        AND ${options.where}
+      ORDER BY distance LIMIT ${options.candidates}`;
+    if (!options.picked.narrow) {
+      return `SELECT id, tiebreak, 1 - distance AS sim FROM (${picked}) nearest`;
+    }
+    // Both branches are gated on a count the planner evaluates once, so the
+    // exact ranking runs only when the chosen rows fall short.
+    return `SELECT id, tiebreak, 1 - distance AS sim FROM (
+      WITH picked AS MATERIALIZED (${picked})
+      SELECT id, tiebreak, distance FROM picked
+      WHERE (SELECT count(*) FROM picked) >= ${options.candidates}
+      UNION ALL
+      SELECT id, tiebreak, distance FROM (${exact}) exact
+      WHERE (SELECT count(*) FROM picked) < ${options.candidates}) nearest`;
+  }
+  if (!signsCarryMeaning(options.vector)) {
+    return `SELECT id, tiebreak, 1 - distance AS sim FROM (${exact}) nearest`;
   }
   return `SELECT id, tiebreak, 1 - distance AS sim FROM (
       SELECT coarse.id, coarse.tiebreak, coarse.embedding <=> ${query} AS distance FROM (

@@ -78,6 +78,8 @@ export interface MessageSearch extends Partial<Fusion> {
   excludeConversations?: string[];
   /** Words only: messages sharing only common words follow the matches (commonWordTail). */
   commonWords?: boolean;
+  /** The messages nearest the vector by their signs (see PassageSearch.nearest). */
+  nearest?: { ids: string[]; exhaustive: boolean } | null;
   limit: number;
   offset: number;
 }
@@ -301,6 +303,17 @@ export function createMessagesRepo(sql: Sql) {
               vectorParam,
               vector: vector,
               candidates,
+              ...(search.nearest
+                ? {
+                    picked: {
+                      idsParam: params.add(search.nearest.ids),
+                      // Surfaced blocks (kind 'memories') are never embedded: not a narrowing.
+                      narrow:
+                        !search.nearest.exhaustive &&
+                        (start !== null || end !== null || roles !== null || hidden !== null),
+                    },
+                  }
+                : {}),
             })
           : null;
       // One bound for the word search and its common-word tail: the tail

@@ -78,6 +78,12 @@ export interface PassageSearch extends Fusion {
   candidates: number;
   /** Words only: rows sharing only common words follow the matches (commonWordTail). */
   commonWords?: boolean;
+  /**
+   * The rows nearest the vector by their signs, chosen in the process
+   * (memory/sign-index.ts), and whether they are every embedded row of the
+   * agent; without them the sign graph (a server's) is walked.
+   */
+  nearest?: { ids: string[]; exhaustive: boolean } | null;
 }
 
 function filterSql(filter: PassageFilter, params: Params, alias = 'p'): string {
@@ -254,6 +260,18 @@ export function createPassagesRepo(sql: Sql) {
               vectorParam,
               vector: queryVector,
               candidates,
+              ...(search.nearest
+                ? {
+                    picked: {
+                      idsParam: params.add(search.nearest.ids),
+                      narrow:
+                        !search.nearest.exhaustive &&
+                        (Boolean(search.filter.tags?.length) ||
+                          search.filter.start !== undefined ||
+                          search.filter.end !== undefined),
+                    },
+                  }
+                : {}),
             })
           : null;
       // One bound for the word search and its common-word tail: the tail
