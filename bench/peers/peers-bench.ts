@@ -37,6 +37,8 @@ export interface PeerPoint {
   diskMb: number;
   buildPeakRssMb: number;
   openMs: number;
+  /** The first search in a fresh process. */
+  firstSearchMs: number;
   /** The first pass over the questions in a fresh process. */
   search: { p50Ms: number; p95Ms: number };
   /** The same questions again in the same process. */
@@ -181,6 +183,7 @@ export async function runPeersBench(options: PeersOptions) {
           diskMb: Number(build?.result.diskMb),
           buildPeakRssMb: Math.round(build?.usage.peakRssMb ?? 0),
           openMs: Number(result.openMs),
+          firstSearchMs: Number(result.firstMs),
           search: { p50Ms: Number(result.p50Ms), p95Ms: Number(result.p95Ms) },
           warmSearch: { p50Ms: Number(result.warmP50Ms), p95Ms: Number(result.warmP95Ms) },
           searchPeakRssMb: Math.round(usage.peakRssMb),

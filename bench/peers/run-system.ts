@@ -115,6 +115,8 @@ if (values.phase === 'build') {
   process.stdout.write(
     `${JSON.stringify({
       openMs: Math.round(openMs),
+      // Locus reads its copy of the signs on the first search (memory/sign-index.ts).
+      firstMs: round(fresh[0] ?? 0),
       p50Ms: round(percentile(fresh, 50)),
       p95Ms: round(percentile(fresh, 95)),
       warmP50Ms: round(percentile(warm, 50)),

@@ -4,8 +4,15 @@ import type { VectorTable } from '../storage/repos/vectors-repo';
 import type { Sql } from '../storage/sql';
 import { SignTable, packSigns, wordsFor } from './sign-table';
 
-/** Rows read per statement while loading: the results of one are held at once, in JS and in PGlite. */
+/** Rows read per statement when catching up: the results of one are held at once, in JS and in PGlite. */
 const PAGE_ROWS = 5000;
+/**
+ * Table blocks (8 kB) read per statement when loading: ~3 rows of 512-d
+ * vectors each, so ~6k rows and ~0.5 MB of results a statement.
+ */
+const PAGE_BLOCKS = 2048;
+/** A first guess at the rows a block holds, to size the arrays once. */
+const ROWS_PER_BLOCK = 3;
 /**
  * Deleted rows the copy may still hold before it is read again. Until then
  * each search takes that many more candidates, so the rows deleted cannot
@@ -68,20 +75,29 @@ export function createSignIndex(db: Sql) {
   }
 
   async function load(repo: SignsRepo): Promise<Loaded> {
-    // Read first: whatever is written during the load has a newer revision or count.
+    // Read first: whatever is written during the load has a newer revision or
+    // count, or lies past these blocks (and has a newer revision).
     const { rev, removed } = await repo.state();
+    const { blocks, dimensions } = await repo.extent();
+    const bytes = Math.ceil(dimensions / 8);
     const state: Loaded = { signs: null, rev, removed, overfetch: 0 };
-    let after = '';
-    for (;;) {
-      const rows = await repo.page(after, PAGE_ROWS);
-      for (const row of rows) {
-        if (row.signs === null) continue;
-        state.signs ??= new SignTable(row.signs.length, PAGE_ROWS);
-        if (wordsFor(row.signs.length) !== state.signs.words) throw new Reload();
-        state.signs.set(row.id, row.agent, row.signs);
+    const add = (id: string, agent: string, signs: Uint8Array) => {
+      state.signs ??= new SignTable(signs.length, Math.max(1024, blocks * ROWS_PER_BLOCK));
+      if (wordsFor(signs.length) !== state.signs.words) throw new Reload();
+      state.signs.set(id, agent, signs);
+    };
+    for (let from = 0; from < blocks; from += PAGE_BLOCKS) {
+      const to = Math.min(blocks, from + PAGE_BLOCKS);
+      for (const batch of await repo.blocks(from, to)) {
+        if (batch.signs.length !== batch.ids.length * bytes) {
+          // An id with a space in it split in two: these blocks row by row.
+          for (const row of await repo.blockRows(from, to)) add(row.id, row.agent, row.signs!);
+          break;
+        }
+        batch.ids.forEach((id, i) =>
+          add(id, batch.agent, batch.signs.subarray(i * bytes, (i + 1) * bytes)),
+        );
       }
-      if (rows.length < PAGE_ROWS) break;
-      after = (rows.at(-1) as { id: string }).id;
     }
     await catchUp(repo, state);
     return state;

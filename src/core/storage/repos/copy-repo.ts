@@ -12,7 +12,11 @@ export interface TableShape {
   sequenced: string[];
 }
 
-/** Locus's own bookkeeping: each database keeps its own, the copy checks they agree. */
+/**
+ * Locus's own bookkeeping, each database keeping its own: the migrations
+ * applied (the copy checks they agree), and the count of deleted vectors
+ * that a process's copy of the signs compares against (memory/sign-index.ts).
+ */
 const NOT_COPIED = ['locus_migrations', 'vector_removals'];
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -90,13 +90,14 @@ export function candidatesFor(end: number): number {
 
 /**
  * A vector ranking (id, tiebreak, sim): the `candidates` nearest rows of
- * `table` by cosine similarity, within `where`. The graph indexes each
- * vector's signs only (vectors-repo: one bit a dimension, 64 bytes for
- * 512-d instead of 2 kB); it yields VECTOR_OVERFETCH times the candidates
- * by Hamming distance, which are then ranked by their exact cosine on the
- * stored vectors, so a candidate's similarity is exact and only which rows
- * are candidates depends on the bits. A vector whose signs say little
- * (signsCarryMeaning) is ranked against every row instead.
+ * `table` by cosine similarity, within `where`. VECTOR_OVERFETCH times the
+ * candidates are chosen by the Hamming distance of each vector's signs (one
+ * bit a dimension, 64 bytes for 512-d instead of 2 kB) and then ranked by
+ * their exact cosine on the stored vectors, so a candidate's similarity is
+ * exact and only which rows are candidates depends on the bits. PGlite's
+ * process chooses them itself (`picked`, memory/sign-index.ts); a server
+ * walks its graph over the signs (vectors-repo). A vector whose signs say
+ * little (signsCarryMeaning) is ranked against every row instead.
  */
 export function nearestRanked(options: {
   table: 'passages' | 'messages';

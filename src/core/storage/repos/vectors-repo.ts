@@ -113,10 +113,11 @@ export function createVectorsRepo(sql: Sql, table: VectorTable) {
       await sql.exec(`DROP INDEX IF EXISTS ${spec.index}`);
     },
     /**
-     * Built after bulk (re-)embedding: inserting into a live HNSW index is
-     * much slower. The graph is over each vector's signs (signBits), so it
-     * needs the column's dimension: a column without one (no embedder yet)
-     * holds no vectors and gets no index.
+     * A server's: PGlite's one process ranks the signs itself
+     * (memory/sign-index.ts). Built after bulk (re-)embedding: inserting
+     * into a live HNSW index is much slower. The graph is over each
+     * vector's signs (signBits), so it needs the column's dimension: a
+     * column without one (no embedder yet) holds no vectors and gets no index.
      */
     async createVectorIndex(): Promise<void> {
       const dimensions = await columnDimensions();
