@@ -40,14 +40,19 @@ export function createSignsRepo(sql: Sql, table: VectorTable) {
       );
       return result.rows[0] ?? { rev: 0, removed: 0 };
     },
-    /** What a whole load needs first: the table's size in blocks, and the vectors' dimension (0 before any). */
-    async extent(): Promise<{ blocks: number; dimensions: number }> {
-      const result = await sql.query<{ blocks: number; dimensions: number }>(
+    /**
+     * What a whole load needs first: the table's size in blocks, the
+     * planner's estimate of its rows (-1 before any analysis) and the
+     * vectors' dimension (0 before any).
+     */
+    async extent(): Promise<{ blocks: number; rows: number; dimensions: number }> {
+      const result = await sql.query<{ blocks: number; rows: number; dimensions: number }>(
         `SELECT (pg_relation_size('${table}') / current_setting('block_size')::int)::float8 AS blocks,
+                (SELECT reltuples FROM pg_class WHERE oid = '${table}'::regclass)::float8 AS rows,
                 greatest((SELECT atttypmod FROM pg_attribute
                           WHERE attrelid = '${table}'::regclass AND attname = 'embedding'), 0) AS dimensions`,
       );
-      return result.rows[0] ?? { blocks: 0, dimensions: 0 };
+      return result.rows[0] ?? { blocks: 0, rows: -1, dimensions: 0 };
     },
     /**
      * The embedded rows stored in blocks [from, to) of the table, per agent.
