@@ -10,8 +10,8 @@ const MB = 2 ** 20;
  */
 export const MIN_SHARED_BUFFERS_MB = 16;
 /**
- * At most this. PGlite commits the whole cache when it starts (128 MB cost
- * ~115 MB of RSS and ~0.1 s of CPU at every open), while a page it misses
+ * At most this. Every page of the cache a process touches stays in its RSS
+ * (128 MB cost ~115 MB at every open, when PGlite committed it whole), while a page it misses
  * is copied in from the OS's file cache, which holds the folder anyway. On
  * the peers suite's folders (single-precision vectors), search CPU was the
  * same with 16, 32 or 72 MB at 10k passages (72 MB folder) and with 32, 128
@@ -19,9 +19,12 @@ export const MIN_SHARED_BUFFERS_MB = 16;
  * and rows it visits once, which no laptop-sized cache keeps between
  * searches (docs/benchmarks.md, speed and footprint). 512 MB had helped
  * cold searches when the 100k folder was 1.6 GB of full-precision vectors
- * and no statistics (see Cost at scale), at ~1 GB of RSS.
+ * and no statistics (see Cost at scale), at ~1 GB of RSS. Since the
+ * process reads every row's signs once (memory/sign-index.ts), the whole
+ * cache is touched: 32 MB left a 100k-passage process with the built-in
+ * model ~17 MB higher than 16 MB, for the same search time (eighth session).
  */
-export const MAX_SHARED_BUFFERS_MB = 32;
+export const MAX_SHARED_BUFFERS_MB = 16;
 
 /**
  * How much buffer cache to give the database, in MB: as much as the
