@@ -107,6 +107,21 @@ describe('a table of signs held in the process', () => {
     expect(table.nearest('a', query, 5000).ids.filter((id) => id === 'r5')).toHaveLength(1);
   });
 
+  it('gives back every id as it was stored, compact or not', () => {
+    const table = new SignTable(4);
+    const ids = [
+      'passage-0f949cdc-b232-4dfd-95cd-5ad6da3601c5',
+      'message-7d709662-21bb-431a-9d9a-4c26219d34dd',
+      'passage-0F949CDC-B232-4DFD-95CD-5AD6DA3601C5',
+      'imported id with spaces',
+      'Zoë’s',
+    ];
+    ids.forEach((id, i) => table.set(id, 'a', Uint8Array.from([i, 0, 0, 0])));
+    table.set(ids[1]!, 'a', Uint8Array.from([9, 0, 0, 0]));
+    expect(table.nearest('a', new Uint32Array(1), 10).ids.sort()).toEqual([...ids].sort());
+    expect(table.deadSlots).toBe(1);
+  });
+
   it('packs a vector as pgvector packs its signs', async () => {
     const core = await testCore({ embedder: denseEmbedder() });
     const [vector] = await core.embedder.embed(['pack me']);

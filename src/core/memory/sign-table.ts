@@ -6,6 +6,37 @@ function popcount(word: number): number {
   return Math.imul(x, 0x01010101) >>> 24;
 }
 
+/**
+ * Locus's own ids (ids.ts: a prefix and a UUID) are kept as a tag byte and
+ * the UUID's 16 bytes instead of 44 characters (~3 MB at 100k passages);
+ * any other id as a zero byte and its UTF-8.
+ */
+const PREFIXES = ['passage-', 'message-'] as const;
+const UUID_ID =
+  /^(passage|message)-([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/;
+
+function encodeId(id: string): Uint8Array {
+  const match = UUID_ID.exec(id);
+  if (!match) {
+    const text = Buffer.from(id, 'utf8');
+    const bytes = new Uint8Array(text.length + 1);
+    bytes.set(text, 1);
+    return bytes;
+  }
+  const bytes = new Uint8Array(17);
+  bytes[0] = match[1] === 'passage' ? 1 : 2;
+  bytes.set(Buffer.from(match.slice(2).join(''), 'hex'), 1);
+  return bytes;
+}
+
+function decodeId(bytes: Uint8Array): string {
+  const tag = bytes[0] as number;
+  if (tag === 0)
+    return Buffer.from(bytes.buffer, bytes.byteOffset + 1, bytes.length - 1).toString('utf8');
+  const hex = Buffer.from(bytes.buffer, bytes.byteOffset + 1, 16).toString('hex');
+  return `${PREFIXES[tag - 1] as string}${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 const DEAD = -1;
 const EMPTY = 0;
 const NO_DISTANCE = 0xffff;
@@ -43,8 +74,8 @@ export function wordsFor(bytes: number): number {
 
 /**
  * The signs of one table's embedded rows, with their ids and agents, in
- * typed arrays: 64 bytes of signs, the id's bytes and ~20 bytes of
- * bookkeeping a row (~13 MB at 100k passages, where JS strings and a Map
+ * typed arrays: 64 bytes of signs, the id's 17 bytes and ~20 bytes of
+ * bookkeeping a row (~11 MB at 100k passages, where JS strings and a Map
  * would take about as much again and give the collector 200k objects).
  * Rows are only appended; a row written again (re-embedded, or its
  * embedding cleared) leaves a dead slot behind, found through the id's hash.
@@ -65,8 +96,6 @@ export class SignTable {
   private readonly agentIndex = new Map<string, number>();
   private readonly agentLive: number[] = [];
   private distances = new Uint16Array(0);
-  private readonly encoder = new TextEncoder();
-  private readonly decoder = new TextDecoder();
 
   constructor(signBytes: number, capacity = 1024) {
     this.words = wordsFor(signBytes);
@@ -74,7 +103,7 @@ export class SignTable {
     this.signs = new Uint32Array(size * this.words);
     this.agents = new Int32Array(size);
     this.idEnds = new Uint32Array(size);
-    this.idBytes = new Uint8Array(size * 48);
+    this.idBytes = new Uint8Array(size * 17);
     this.hash = new Int32Array(tableSizeFor(size));
   }
 
@@ -90,7 +119,7 @@ export class SignTable {
 
   /** Stores (or replaces) the signs of `id`; `signs` null drops the row (its embedding was cleared). */
   set(id: string, agentId: string, signs: Uint8Array | null): void {
-    const encoded = this.encoder.encode(id);
+    const encoded = encodeId(id);
     const found = this.lookup(encoded);
     if (found.slot >= 0) this.kill(found.slot);
     if (signs === null) return;
@@ -152,8 +181,7 @@ export class SignTable {
   }
 
   private idOf(slot: number): string {
-    const start = slot === 0 ? 0 : (this.idEnds[slot - 1] as number);
-    return this.decoder.decode(this.idBytes.subarray(start, this.idEnds[slot]));
+    return decodeId(this.bytesOf(slot));
   }
 
   private kill(slot: number): void {
