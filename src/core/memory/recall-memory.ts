@@ -69,6 +69,8 @@ export interface RecallQuery {
    * with it ("my", "can") follows, weakest last (commonWordTail). For the
    * searches the agent and the person run (tools, app, CLI); defaults to
    * false, so what surfacing and consolidation read stays clear matches.
+   * The same searches count query words that stand together as a phrase
+   * where the text has them so (rows.ts, PHRASES), in any mode.
    */
   commonWords?: boolean;
   /**

@@ -76,7 +76,11 @@ export interface MessageSearch extends Partial<Fusion> {
   roles?: MessageRole[];
   /** Conversations left out (those the user asked not to remember). */
   excludeConversations?: string[];
-  /** Words only: messages sharing only common words follow the matches (commonWordTail). */
+  /**
+   * The searches the agent and the person run: words only, messages sharing
+   * only common words follow the matches (commonWordTail); and query
+   * phrases count (rows.ts, PHRASES).
+   */
   commonWords?: boolean;
   /** The messages nearest the vector by their signs (see PassageSearch.nearest). */
   nearest?: { ids: string[]; exhaustive: boolean } | null;
@@ -317,8 +321,10 @@ export function createMessagesRepo(sql: Sql) {
             })
           : null;
       // One bound for the word search and its common-word tail: the tail
-      // reads as many recent rows as the words may match.
-      const tuning = bm25TuningFor(search.limit);
+      // reads as many recent rows as the words may match. Phrases ride with
+      // the tail: both are for the searches the agent and the person run
+      // (rows.ts, PHRASES).
+      const tuning = { ...bm25TuningFor(search.limit), phrases: search.commonWords ?? false };
       let context = '';
       let fts: string | null = null;
       if (search.mode !== 'vector' || vec === null) {

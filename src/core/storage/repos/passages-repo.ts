@@ -76,7 +76,11 @@ export interface PassageSearch extends Fusion {
   offset: number;
   /** How many candidates each ranker contributes to the fusion. */
   candidates: number;
-  /** Words only: rows sharing only common words follow the matches (commonWordTail). */
+  /**
+   * The searches the agent and the person run: words only, rows sharing
+   * only common words follow the matches (commonWordTail); and query
+   * phrases count (rows.ts, PHRASES).
+   */
   commonWords?: boolean;
   /**
    * The rows nearest the vector by their signs, chosen in the process
@@ -275,8 +279,10 @@ export function createPassagesRepo(sql: Sql) {
             })
           : null;
       // One bound for the word search and its common-word tail: the tail
-      // reads as many recent rows as the words may match.
-      const tuning = bm25TuningFor(search.limit);
+      // reads as many recent rows as the words may match. Phrases ride with
+      // the tail: both are for the searches the agent and the person run
+      // (rows.ts, PHRASES).
+      const tuning = { ...bm25TuningFor(search.limit), phrases: search.commonWords ?? false };
       const fts =
         search.mode !== 'vector' || vec === null
           ? scoreRanked(
