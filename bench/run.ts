@@ -61,6 +61,7 @@ const USAGE = `npm run bench -- [options]
   --surfacing-conversations <n>  surfacing: the first n LoCoMo conversations (default: all)
   --surfacing-haystacks <n>      surfacing: the first n padded LongMemEval haystacks, or a range
                                  from-to (0-based, to excluded; default: all)
+  --surfacing-budgets a,b        surfacing: budgets asked at (default: 250,500,1000,2000)
   --systems a,b           peers: any of locus, lancedb, sqlite, mem0 (default: all)
                           (--sizes also sets the peers suite's sizes; default 10000,100000)
 `;
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
       'surfacing-sets': { type: 'string' },
       'surfacing-conversations': { type: 'string' },
       'surfacing-haystacks': { type: 'string' },
+      'surfacing-budgets': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -249,6 +251,9 @@ async function main(): Promise<void> {
             }
           : {}),
         paddedSessions: Number(values['padded-sessions'] ?? (quick ? 10 : 40)),
+        ...(values['surfacing-budgets']
+          ? { budgets: values['surfacing-budgets'].split(',').map(Number) }
+          : {}),
         ...reuse,
         log,
       });

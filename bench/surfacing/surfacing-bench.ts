@@ -26,6 +26,8 @@ export interface BudgetScore {
   meanTokens: number;
   /** Share of questions given any memory at all (%). */
   surfaced: number;
+  /** Evidence in block (%) and questions, by the dataset's category or question type. */
+  byKind: Record<string, { questions: number; evidence: number }>;
 }
 
 export interface SurfacingSetResult {
@@ -71,6 +73,8 @@ export interface SurfacingBenchOptions {
    */
   longmemevalSlice?: [number, number];
   reuseDir?: string;
+  /** Budgets asked at; defaults to SURFACING_BUDGETS (fewer make a development run shorter). */
+  budgets?: readonly number[];
   log?: (line: string) => void;
 }
 
@@ -108,7 +112,7 @@ export async function runSurfacingBench(options: SurfacingBenchOptions): Promise
   const log = options.log ?? (() => undefined);
   const { label, embedder } = options.embedder;
   const result: SurfacingResult = { embedder: label };
-  const budgets = [...SURFACING_BUDGETS];
+  const budgets = [...(options.budgets ?? SURFACING_BUDGETS)];
   // Precision is the default budget's (the others would double the run).
   const crossBudgets = [DEFAULT_SURFACING_TOKENS];
   const chatModel = () =>
@@ -327,6 +331,11 @@ function score(asked: readonly Asked[], budgets: readonly number[]): SurfacingSe
         (a) =>
           a.query.evidence.filter((id) => a.turns[b]?.has(id)).length / a.query.evidence.length,
       );
+      const byKind: BudgetScore['byKind'] = {};
+      for (const kind of new Set(asked.map((a) => a.query.kind))) {
+        const of = evidence.filter((_, i) => asked[i]?.query.kind === kind);
+        byKind[kind] = { questions: of.length, evidence: round(100 * mean(of), 1) };
+      }
       return {
         budget,
         questions: asked.length,
@@ -334,6 +343,7 @@ function score(asked: readonly Asked[], budgets: readonly number[]): SurfacingSe
         medianTokens: percentile(tokens, 50),
         meanTokens: round(mean(tokens), 1),
         surfaced: round((100 * asked.filter((a) => a.blocks[b] !== null).length) / asked.length, 1),
+        byKind,
       };
     }),
   };
