@@ -160,7 +160,6 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
       rows.length >= BULK_FROM &&
       !opts.tx &&
       passages.every((p) => p.supersededBy === null && p.validUntil === null);
-    if (bulk) upkeep.noteBulkLoad('passages');
     const write = async (sql: Sql) => {
       if (bulk) await bulkLoadPassages(sql, rows);
       else await createPassagesRepo(sql).insertMany(rows);
@@ -186,6 +185,9 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
     if (opts.tx) await write(opts.tx);
     else if (opts.record === false || bulk) await write(db);
     else await db.transaction(write);
+    // Noted once the rows are written: on a server the pause's analysis runs
+    // on another connection, and started with the write it counted no rows.
+    if (bulk) upkeep.noteBulkLoad('passages');
     options.autoAnalyze?.noteWrites(passages.length);
     // Analysing waits for the database, which an open transaction holds; a
     // bulk load is analysed once, with its deferred index (create-core).
