@@ -190,7 +190,7 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
     if (bulk) upkeep.noteBulkLoad('passages');
     options.autoAnalyze?.noteWrites(passages.length);
     // Analysing waits for the database, which an open transaction holds; a
-    // bulk load is analysed once, with its deferred index (create-core).
+    // bulk load is analysed once the bulk writes pause (noteBulkLoad above).
     if (!opts.tx && !bulk) await options.autoAnalyze?.maybeAnalyze();
     return passages;
   }
