@@ -1,3 +1,4 @@
+import type { ChosenRows } from '../storage/repos/fusion-sql';
 import { signsCarryMeaning } from '../storage/repos/rows';
 import { createSignsRepo, type SignsRepo } from '../storage/repos/signs-repo';
 import type { VectorTable } from '../storage/repos/vectors-repo';
@@ -25,10 +26,7 @@ const ROWS_PER_BLOCK = 3;
 const RELOAD_AFTER_REMOVED = 256;
 
 /** The candidates of one search: row ids, and whether they are every embedded row of the agent. */
-export interface NearestSigns {
-  ids: string[];
-  exhaustive: boolean;
-}
+export type NearestSigns = ChosenRows;
 
 interface Loaded {
   signs: SignTable | null;

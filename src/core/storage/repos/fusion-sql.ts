@@ -164,6 +164,27 @@ export function nearestRanked(options: {
       ORDER BY distance LIMIT ${options.candidates}) nearest`;
 }
 
+/** Rows a search's caller already chose by their signs (memory/sign-index.ts). */
+export interface ChosenRows {
+  ids: string[];
+  /** Whether they are every embedded row of the agent. */
+  exhaustive: boolean;
+}
+
+/**
+ * nearestRanked's `picked` for `chosen` (nothing without them): narrow when
+ * the ids are not every row of the agent and the search filters more than
+ * the agent (`filtered`).
+ */
+export function pickedOption(
+  chosen: ChosenRows | null | undefined,
+  params: Params,
+  filtered: boolean,
+): { picked?: { idsParam: string; narrow: boolean } } {
+  if (!chosen) return {};
+  return { picked: { idsParam: params.add(chosen.ids), narrow: !chosen.exhaustive && filtered } };
+}
+
 /** The best `candidates` rows of a (id, tiebreak, score) query. */
 export function scoreRanked(scores: string, candidates: string): string {
   return `SELECT s.id, s.tiebreak, s.score FROM (${scores}) s

@@ -7,6 +7,8 @@ import {
   candidatesFor,
   fusedPage,
   nearestRanked,
+  pickedOption,
+  type ChosenRows,
   scoreRanked,
   type Fusion,
   type SearchMode,
@@ -83,7 +85,7 @@ export interface MessageSearch extends Partial<Fusion> {
    */
   commonWords?: boolean;
   /** The messages nearest the vector by their signs (see PassageSearch.nearest). */
-  nearest?: { ids: string[]; exhaustive: boolean } | null;
+  nearest?: ChosenRows | null;
   limit: number;
   offset: number;
 }
@@ -307,17 +309,12 @@ export function createMessagesRepo(sql: Sql) {
               vectorParam,
               vector: vector,
               candidates,
-              ...(search.nearest
-                ? {
-                    picked: {
-                      idsParam: params.add(search.nearest.ids),
-                      // Surfaced blocks (kind 'memories') are never embedded: not a narrowing.
-                      narrow:
-                        !search.nearest.exhaustive &&
-                        (start !== null || end !== null || roles !== null || hidden !== null),
-                    },
-                  }
-                : {}),
+              // Surfaced blocks (kind 'memories') are never embedded: not a narrowing.
+              ...pickedOption(
+                search.nearest,
+                params,
+                start !== null || end !== null || roles !== null || hidden !== null,
+              ),
             })
           : null;
       // One bound for the word search and its common-word tail: the tail

@@ -5,6 +5,8 @@ import {
   PAST_FACT_WEIGHT,
   fusedPage,
   nearestRanked,
+  pickedOption,
+  type ChosenRows,
   scoreRanked,
   type Fusion,
   type SearchMode,
@@ -87,7 +89,7 @@ export interface PassageSearch extends Fusion {
    * (memory/sign-index.ts), and whether they are every embedded row of the
    * agent; without them the sign graph (a server's) is walked.
    */
-  nearest?: { ids: string[]; exhaustive: boolean } | null;
+  nearest?: ChosenRows | null;
 }
 
 function filterSql(filter: PassageFilter, params: Params, alias = 'p'): string {
@@ -264,18 +266,13 @@ export function createPassagesRepo(sql: Sql) {
               vectorParam,
               vector: queryVector,
               candidates,
-              ...(search.nearest
-                ? {
-                    picked: {
-                      idsParam: params.add(search.nearest.ids),
-                      narrow:
-                        !search.nearest.exhaustive &&
-                        (Boolean(search.filter.tags?.length) ||
-                          search.filter.start !== undefined ||
-                          search.filter.end !== undefined),
-                    },
-                  }
-                : {}),
+              ...pickedOption(
+                search.nearest,
+                params,
+                Boolean(search.filter.tags?.length) ||
+                  search.filter.start !== undefined ||
+                  search.filter.end !== undefined,
+              ),
             })
           : null;
       // One bound for the word search and its common-word tail: the tail
