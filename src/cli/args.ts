@@ -26,6 +26,7 @@ Commands:
   memory search <query>               search archival memory (query optional with --tags/--start/--end)
          [--tags a,b] [--all-tags] [--start DATE] [--end DATE] [--limit N] [--mode hybrid|vector|text]
   memory history [query]              search conversation history [--start DATE] [--end DATE] [--limit N]
+         [--roles user,assistant,system,tool] (default: all but tool results)
   memory reembed                      embed passages and messages waiting for the current embedder
   memory activity [--limit N]         every memory change: what, when, by whom (agent, you, consolidation, import, mcp, api)
   memory activity --undo <id>         undo one change (a consolidation entry undoes its whole pass)
@@ -110,6 +111,7 @@ export function parseCli(argv: string[]) {
         'show-memories': { type: 'boolean', default: false },
         'surfacing-tokens': { type: 'string' },
         tags: { type: 'string' },
+        roles: { type: 'string' },
         'all-tags': { type: 'boolean', default: false },
         start: { type: 'string' },
         end: { type: 'string' },

@@ -108,6 +108,29 @@ describe('locus chat and -p: what a terminal user sees', () => {
       .filter((m) => m.role === 'user')
       .map((m) => m.content);
     expect(said).toEqual(['Hi, my name is Ada']);
+    // The turn's tool results (core_memory_append's, send_message's) are
+    // stored, but history leaves them out unless asked for.
+    const roles = (JSON.parse(history.stdout) as { items: Array<{ role: string }> }).items.map(
+      (m) => m.role,
+    );
+    expect(roles).toContain('assistant');
+    expect(roles).not.toContain('tool');
+    const tools = await runCli([
+      'memory',
+      'history',
+      '--roles',
+      'tool',
+      '--json',
+      ...base(dataDir),
+    ]);
+    const toolRoles = (JSON.parse(tools.stdout) as { items: Array<{ role: string }> }).items.map(
+      (m) => m.role,
+    );
+    expect(toolRoles.length).toBeGreaterThan(0);
+    expect(new Set(toolRoles)).toEqual(new Set(['tool']));
+    const bad = await runCli(['memory', 'history', '--roles', 'robot', ...base(dataDir)]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('Unknown role "robot" in --roles');
   });
 
   it('starts, lists, resumes, renames and deletes conversations', async () => {

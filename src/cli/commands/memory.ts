@@ -1,6 +1,6 @@
 import type { CoreAccess } from '../../core/host/connect-core';
 import { call } from '../../core/host/call';
-import type { Agent } from '../../shared/entities';
+import { MessageRoles, type Agent, type MessageRole } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import { pastLabel } from '../../shared/past-facts';
 import { memoryActivityCommand } from './memory-activity';
@@ -13,6 +13,26 @@ function need(value: string | undefined, what: string): string {
     throw new LocusError('INVALID_INPUT', `Missing ${what}. Run "locus --help" for usage.`);
   }
   return value;
+}
+
+/**
+ * What was said and what happened, without tool results by default: most are
+ * the agent's own bookkeeping (every reply leaves a send_message
+ * acknowledgement), and they crowded the matches they sit next to.
+ */
+const HISTORY_ROLES: MessageRole[] = ['user', 'assistant', 'system'];
+
+function historyRoles(value: string | undefined): MessageRole[] {
+  const asked = listOption(value);
+  if (!asked || asked.length === 0) return HISTORY_ROLES;
+  const unknown = asked.filter((r) => !(MessageRoles as readonly string[]).includes(r));
+  if (unknown.length > 0) {
+    throw new LocusError(
+      'INVALID_INPUT',
+      `Unknown role "${unknown[0]}" in --roles. Use any of ${MessageRoles.join(', ')}, comma-separated.`,
+    );
+  }
+  return asked as MessageRole[];
 }
 
 const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
@@ -98,6 +118,7 @@ export async function memoryCommand(
       const page = await call(h, 'recall.search', {
         agentId: agent.id,
         query: rest.join(' '),
+        roles: historyRoles(values.roles),
         ...(values.start ? { start: values.start } : {}),
         ...(values.end ? { end: values.end } : {}),
         ...(limit !== undefined ? { limit } : {}),
