@@ -49,8 +49,10 @@ export function createMaintenanceRepo(sql: Sql) {
      * merged in one sorted pass at the pause (settleWordIndex), where
      * inserting each row's ~15 words into the tree one by one was half of a
      * bulk load's CPU (10k passages: 2.4 -> 1.7 s), and merging the list
-     * after every batch of 1,000 another ~3 s of 21 at 100k. Checked first:
-     * each ALTER INDEX takes a lock and re-plans every statement on passages.
+     * after every batch of 1,000 another ~3 s of 21 at 100k. Until then
+     * searches read the list too: at most 4 MB, past which Postgres merges it
+     * itself (gin_pending_list_limit). Checked first: each ALTER INDEX takes
+     * a lock and re-plans every statement on passages.
      */
     async openWordIndexPendingList(): Promise<void> {
       if (!(await wordIndexFastUpdate(sql))) {
@@ -61,7 +63,7 @@ export function createMaintenanceRepo(sql: Sql) {
      * Merges the word index's pending list and sends later rows straight into
      * the tree again, so searches never scan a list: run when bulk loads
      * pause and at open (a process that stopped mid-import left it open).
-     * Returns whether there was a list to merge.
+     * Returns whether the list was open.
      */
     async settleWordIndex(): Promise<boolean> {
       if (!(await wordIndexFastUpdate(sql))) return false;
@@ -84,7 +86,7 @@ export function createMaintenanceRepo(sql: Sql) {
      * buffer cache and not yet written. The first reader after that (the
      * pause's ANALYZE, a search reading the signs) did it instead, dirtying
      * and writing every page of the table again: at 100k passages that ANALYZE
-     * cost ~3 s of CPU instead of ~1.3, and this read ~0.5-1 s, in the load.
+     * cost ~3 s of CPU instead of ~1.3, against ~0.2-1 s for these reads.
      */
     async markCommitted(table: GrowingTable, from: number): Promise<void> {
       await sql.query(
