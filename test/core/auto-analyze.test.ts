@@ -85,6 +85,29 @@ describe('database upkeep', () => {
     expect(await upkeep.check(['messages'])).toEqual(['messages']);
   });
 
+  it('merges a word index a stopped bulk load left taking rows into its pending list', async () => {
+    const db = await setup();
+    // What a process that stopped between a bulk load and its pause leaves behind.
+    await db.pg.exec('ALTER INDEX passages_tsv SET (fastupdate = on)');
+    await db.pg.query(
+      `INSERT INTO passages (id, agent_id, text, source_kind, created_at)
+       SELECT 'p' || i, 'a', 'pending note ' || i, 'agent', now() FROM generate_series(1, 200) AS i`,
+    );
+    await createAutoAnalyze(db.pg).check();
+    const options = await db.pg.query<{ reloptions: string[] }>(
+      "SELECT reloptions FROM pg_class WHERE oid = 'passages_tsv'::regclass",
+    );
+    expect(options.rows[0]?.reloptions).toEqual(['fastupdate=off']);
+    const left = await db.pg.query<{ pages: number }>(
+      "SELECT gin_clean_pending_list('passages_tsv'::regclass)::int AS pages",
+    );
+    expect(left.rows[0]?.pages).toBe(0);
+    const found = await db.pg.query<{ id: string }>(
+      "SELECT id FROM passages WHERE tsv @@ plainto_tsquery('english', 'pending') ORDER BY id LIMIT 1",
+    );
+    expect(found.rows.map((r) => r.id)).toEqual(['p1']);
+  });
+
   it('keeps the tables every message rewrites from growing without bound', async () => {
     const db = await setup();
     const upkeep = createAutoAnalyze(db.pg);

@@ -128,11 +128,14 @@ describe('bulk writes of archival passages', () => {
       agent.id,
       Array.from({ length: BULK_FROM * 2 }, (_, i) => ({ text: `note ${word(i)}` })),
     );
-    // The index took the rows in bulk and is back to inserting row by row.
-    const options = await pg.query<{ reloptions: string[] }>(
-      "SELECT reloptions FROM pg_class WHERE oid = 'passages_tsv'::regclass",
-    );
-    expect(options.rows[0]?.reloptions).toEqual(['fastupdate=off']);
+    // The word index took the rows into its pending list, which searches read until it is merged.
+    const fastUpdate = async () =>
+      (
+        await pg.query<{ reloptions: string[] }>(
+          "SELECT reloptions FROM pg_class WHERE oid = 'passages_tsv'::regclass",
+        )
+      ).rows[0]?.reloptions;
+    expect(await fastUpdate()).toEqual(['fastupdate=on']);
     const found = await core.archival.search(agent.id, { query: word(1234), mode: 'text' });
     expect(found.items.map((p) => p.text)).toEqual([`note ${word(1234)}`]);
     // Analysed once the writes pause, not after every batch.
@@ -145,6 +148,14 @@ describe('bulk writes of archival passages', () => {
     expect(await planned()).not.toBe(BULK_FROM * 2);
     expect(await analysed()).toBe(0);
     await core.upkeep.flush();
+    // Merged once the writes pause (nothing left to clean), and back to inserting row by row.
+    expect(await fastUpdate()).toEqual(['fastupdate=off']);
+    const left = await pg.query<{ pages: number }>(
+      "SELECT gin_clean_pending_list('passages_tsv'::regclass)::int AS pages",
+    );
+    expect(left.rows[0]?.pages).toBe(0);
+    const again = await core.archival.search(agent.id, { query: word(1234), mode: 'text' });
+    expect(again.items.map((p) => p.text)).toEqual([`note ${word(1234)}`]);
     expect(await planned()).toBe(BULK_FROM * 2);
     // Statistics, not just the row count the index build leaves: without
     // them the planner took the agent's rows for 0.5% of the table and

@@ -99,8 +99,8 @@ export interface ArchivalQuery {
 
 /**
  * From this many passages in one call (an import), rows are written with one
- * binary COPY and the statistics are refreshed once the writes pause (see
- * VectorUpkeep.noteBulkLoad).
+ * binary COPY, and the word index's pending list is merged and the
+ * statistics refreshed once the writes pause (see VectorUpkeep.noteBulkLoad).
  */
 export const BULK_FROM = 1000;
 

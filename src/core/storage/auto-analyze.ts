@@ -27,6 +27,8 @@ export function createAutoAnalyze(sql: Sql) {
    */
   async function check(loaded: readonly GrowingTable[] = []): Promise<string[]> {
     writes = 0;
+    // Bulk loads leave the word index's pending list to this point (maintenance-repo.ts).
+    await repo.settleWordIndex();
     const analysed: string[] = [];
     for (const table of GROWING_TABLES) {
       const { rows, planned } = await repo.rowEstimate(table);
