@@ -321,7 +321,11 @@ export function createMessagesRepo(sql: Sql) {
       // reads as many recent rows as the words may match. Phrases ride with
       // the tail: both are for the searches the agent and the person run
       // (rows.ts, PHRASES).
-      const tuning = { ...bm25TuningFor(search.limit), phrases: search.commonWords ?? false };
+      const tuning = {
+        ...bm25TuningFor(search.limit),
+        phrases: search.commonWords ?? false,
+        self: search.commonWords ?? false,
+      };
       let context = '';
       let fts: string | null = null;
       if (search.mode !== 'vector' || vec === null) {

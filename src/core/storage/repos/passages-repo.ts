@@ -279,7 +279,11 @@ export function createPassagesRepo(sql: Sql) {
       // reads as many recent rows as the words may match. Phrases ride with
       // the tail: both are for the searches the agent and the person run
       // (rows.ts, PHRASES).
-      const tuning = { ...bm25TuningFor(search.limit), phrases: search.commonWords ?? false };
+      const tuning = {
+        ...bm25TuningFor(search.limit),
+        phrases: search.commonWords ?? false,
+        self: search.commonWords ?? false,
+      };
       const fts =
         search.mode !== 'vector' || vec === null
           ? scoreRanked(

@@ -83,6 +83,8 @@ export interface Bm25Tuning {
   maxHits: number;
   /** Query words that stand together count again where the text has them so (see PHRASES). */
   phrases: boolean;
+  /** A question in the first person counts the person's own words as a word (see SELF). */
+  self: boolean;
 }
 
 export const BM25_DEFAULTS: Bm25Tuning = {
@@ -91,6 +93,7 @@ export const BM25_DEFAULTS: Bm25Tuning = {
   maxTermRows: 1000,
   maxHits: 1000,
   phrases: false,
+  self: false,
 };
 
 /**
@@ -111,6 +114,42 @@ export const BM25_DEFAULTS: Bm25Tuning = {
  * on the scores without it.
  */
 const PHRASE_SPAN = 3;
+
+/**
+ * SELF: a question the person asks in the first person ("where did I buy
+ * my bookshelf?") is about what they said themselves, and a text in their
+ * own first person ("the new bookshelf is from IKEA, I'm happy with it")
+ * is where they said it. "I", "me", "my", "myself" are stop words, so the
+ * search column never holds them, and a long reply using the question's
+ * content words outranked the person's own short turn. Each of these words
+ * the query holds counts, in a scored text that holds it too, as one more
+ * query word, as textbook BM25 counts it: for a message only in the
+ * person's own (role user: the assistant's "I" is the assistant), for a
+ * passage in any text. Its idf is taken from the share of the scored rows
+ * that hold it, so it counts little where nearly every text is in the
+ * first person, and it adds to the query's total weight like a word. A
+ * question about someone else ("what did Caroline research?") scores as
+ * before. The other stop words stay out: counted too (as textbook BM25
+ * does) they cost LoCoMo 3.6 points at R@5, whose questions are about
+ * others; these four name the person asking. Measured on the LongMemEval
+ * dev split and LoCoMo (docs/benchmarks.md, issue 19). Only for the
+ * searches the agent and the person run, as PHRASES; they are looked for
+ * in a text's first TAIL_TEXT_CHARS characters, by whole word (\m, \M:
+ * "my" is not "myself").
+ */
+const SELF_WORDS = `ARRAY['i', 'me', 'my', 'myself']`;
+
+/**
+ * The query's first-person words (see SELF) that row `alias` of `table`
+ * holds in the person's own words, as text[] (empty when none).
+ */
+function ownWords(table: 'messages' | 'passages', alias: string): string {
+  const held = `ARRAY(SELECT w FROM unnest((SELECT words FROM self_query)) w
+      WHERE left(${indexedText(table, alias)}, ${TAIL_TEXT_CHARS}) ~* ('\\m' || w || '\\M'))`;
+  return table === 'messages'
+    ? `CASE WHEN ${alias}.role = 'user' THEN ${held} ELSE '{}'::text[] END`
+    : held;
+}
 
 /**
  * LENGTHS: a text's length is the length of the text it indexes (bytes, as
@@ -226,6 +265,14 @@ export function bm25Scores(
   // MATERIALIZED: each step runs once, never per matching row.
   return `WITH query AS MATERIALIZED (
       SELECT tsvector_to_array(locus_search_tsv(${textParam}::text)) AS terms),
+    ${
+      tuning.self
+        ? `self_query AS MATERIALIZED (
+      SELECT array_agg(w) AS words
+      FROM unnest(tsvector_to_array(to_tsvector('simple', ${textParam}::text))) w
+      WHERE w = ANY (${SELF_WORDS})),`
+        : ''
+    }
     -- memory_counts has one counter column per table, named after it.
     corpus AS MATERIALIZED (
       -- The table's size is the sum of the agents' counts, never the
@@ -303,6 +350,7 @@ export function bm25Scores(
     found AS MATERIALIZED (
       SELECT ${alias}.id, ${alias}.tsv,
              coalesce(octet_length(${indexedText(table, alias)}), 0)::float8 AS len,
+             ${tuning.self ? `CASE WHEN (SELECT words FROM self_query) IS NULL THEN '{}'::text[] ELSE ${ownWords(table, alias)} END` : `'{}'::text[]`} AS own,
              ${alias}.${tiebreak} AS tiebreak FROM ${table} ${alias}
       -- A scalar subquery, so the planner can take the GIN index with it.
       WHERE ${where} AND ${alias}.tsv @@ (SELECT tsq FROM selective)
@@ -312,17 +360,19 @@ export function bm25Scores(
     -- repeats doubled the cost of a search (and notes rarely repeat a word).
     -- Divided by the query's total weight (see Fusion in fusion-sql.ts): a
     -- text holding every query word once, at average length, scores 1.
-    ${tuning.phrases ? `, ${phrasePairs(textParam)}` : ''},
+    ${tuning.phrases ? `, ${phrasePairs(textParam)}` : ''}
+    ${tuning.self ? `, ${selfWeight()}` : ''},
     terms AS (
       SELECT tsq, idf FROM weights WHERE df > 0
       ${tuning.phrases ? 'UNION ALL SELECT tsq, idf FROM pairs' : ''})
-    SELECT found.id, found.tiebreak, sum(w.idf * ${k1 + 1} /
-             (1 + ${k1} * (1 - ${b} + ${b} * found.len / corpus.avgdl))) / max(q.total) AS score
+    SELECT found.id, found.tiebreak, (sum(w.idf) ${tuning.self ? '+ coalesce((SELECT sum(o.idf) FROM own_weight o WHERE o.word = ANY (found.own)), 0)' : ''}) * ${k1 + 1} /
+             (1 + ${k1} * (1 - ${b} + ${b} * found.len / corpus.avgdl)) / max(q.total) AS score
     FROM found CROSS JOIN corpus
       CROSS JOIN (SELECT greatest(sum(idf), 1e-9) AS total FROM (
-        SELECT idf FROM weights ${tuning.phrases ? 'UNION ALL SELECT idf FROM pairs' : ''}) all_terms) q
+        SELECT idf FROM weights ${tuning.phrases ? 'UNION ALL SELECT idf FROM pairs' : ''}
+        ${tuning.self ? 'UNION ALL SELECT idf FROM own_weight' : ''}) all_terms) q
       JOIN terms w ON found.tsv @@ w.tsq
-    GROUP BY found.id, found.tiebreak, found.len`;
+    GROUP BY found.id, found.tiebreak, found.len, found.own, corpus.avgdl`;
 }
 
 /**
@@ -345,6 +395,21 @@ function phrasePairs(textParam: string): string {
       JOIN weights wa ON wa.term = x.term AND wa.df > 0
       JOIN weights wb ON wb.term = x.next_term AND wb.df > 0
       WHERE x.next_term <> x.term AND x.next_pos - x.pos <= ${PHRASE_SPAN})`;
+}
+
+/**
+ * The CTE `own_weight` (word, idf) for SELF: a row for each of the query's
+ * first-person words some scored row holds (`found.own`), its document
+ * frequency their share of the scored rows taken over the agent's rows.
+ */
+function selfWeight(): string {
+  return `own_weight AS MATERIALIZED (
+      SELECT held.word, ln(1 + greatest(corpus.n - held.df + 0.5, 0.5) / (held.df + 0.5)) AS idf
+      FROM corpus, (
+        SELECT u.word, count(*)::float8 / max(scored.n) * max(c.n) AS df
+        FROM found CROSS JOIN unnest(found.own) AS u(word)
+          CROSS JOIN (SELECT count(*)::float8 AS n FROM found) scored CROSS JOIN corpus c
+        GROUP BY u.word) held)`;
 }
 
 /**
