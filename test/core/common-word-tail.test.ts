@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { archivalMemorySearch, conversationSearch } from '../../src/core/agent/tools/search-tools';
 import type { ToolContext } from '../../src/core/agent/tools/tool-context';
-import { testCore } from '../helpers/test-core';
+import { agentWithTexts } from '../helpers/agent-with-texts';
 
 const GUITAR = 'I play the guitar every evening after dinner';
 const PODCASTS = 'Can you suggest some podcasts for my commute?';
 const ZEBRAS = 'Zebras run fast across the plains';
 
-async function agentWith(texts: string[]) {
-  const core = await testCore();
-  const { id } = await core.agents.create({ name: 'Tail' });
-  await core.archival.insertMany(
-    id,
-    texts.map((text) => ({ text })),
-  );
-  for (const text of texts) await core.recall.append(id, { role: 'user', content: text });
-  return { core, id };
-}
+const agentWith = (texts: string[]) => agentWithTexts('Tail', texts);
 
 describe('common-word tail of a word search', () => {
   it('follows the word matches with rows sharing only common words, weakest last', async () => {

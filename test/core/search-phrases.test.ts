@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testCore } from '../helpers/test-core';
+import { agentWithTexts } from '../helpers/agent-with-texts';
 
 // Both hold "support" and "group"; only the first holds them as the query
 // puts them. The second is shorter, so by words alone it ranks first.
@@ -7,16 +7,7 @@ const TOGETHER = 'The support group meets on Tuesday evenings at the old library
 const APART = 'Group work needs support';
 const OTHER = 'Zebras run fast across the plains';
 
-async function agentWith(texts: string[]) {
-  const core = await testCore();
-  const { id } = await core.agents.create({ name: 'Phrases' });
-  await core.archival.insertMany(
-    id,
-    texts.map((text) => ({ text })),
-  );
-  for (const text of texts) await core.recall.append(id, { role: 'user', content: text });
-  return { core, id };
-}
+const agentWith = (texts: string[]) => agentWithTexts('Phrases', texts);
 
 describe('query phrases in word search', () => {
   it('ranks the text holding the query words together above one holding them apart', async () => {

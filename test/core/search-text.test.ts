@@ -2,18 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { migrations } from '../../src/core/storage/migrations/registry';
 import { openDatabase } from '../../src/core/storage/open-database';
 import { snippetOf } from '../../src/core/memory/search-snippet';
+import { agentWithTexts } from '../helpers/agent-with-texts';
 import { testCore } from '../helpers/test-core';
 
 const SEARCH_TEXT_MIGRATION = '1796531569788_search_text';
 
 async function agentWith(texts: string[]) {
-  const core = await testCore();
-  const { id } = await core.agents.create({ name: 'Words' });
-  await core.archival.insertMany(
-    id,
-    texts.map((text) => ({ text })),
-  );
-  for (const text of texts) await core.recall.append(id, { role: 'user', content: text });
+  const { core, id } = await agentWithTexts('Words', texts);
   const find = async (query: string) => {
     const archival = await core.archival.search(id, { query, mode: 'text' });
     const recall = await core.recall.search(id, { query, mode: 'text' });
