@@ -318,14 +318,10 @@ export function createMessagesRepo(sql: Sql) {
             })
           : null;
       // One bound for the word search and its common-word tail: the tail
-      // reads as many recent rows as the words may match. Phrases ride with
-      // the tail: both are for the searches the agent and the person run
-      // (rows.ts, PHRASES).
-      const tuning = {
-        ...bm25TuningFor(search.limit),
-        phrases: search.commonWords ?? false,
-        self: search.commonWords ?? false,
-      };
+      // reads as many recent rows as the words may match. Phrases and the
+      // person's own words ride with the tail: all are for the searches the
+      // agent and the person run (rows.ts, bm25TuningFor).
+      const tuning = bm25TuningFor(search.limit, search.commonWords ?? false);
       let context = '';
       let fts: string | null = null;
       if (search.mode !== 'vector' || vec === null) {

@@ -183,13 +183,17 @@ const MIN_SCORED = 300;
  * candidates scored. The agent's usual 10 results score at most 300 rows
  * (LoCoMo R@5/10 unchanged; BM25 p95 at 100k passages about halved), a list
  * of 50 scores 1000 (with 300, R@25/50 lost 1.4/3.6 points). It ignores the
- * offset so the pages of one search agree.
+ * offset so the pages of one search agree. `commonWords` marks the
+ * searches the agent and the person run: query phrases (PHRASES) and the
+ * person's own words (SELF) count there, and nowhere else.
  */
-export function bm25TuningFor(limit: number): Bm25Tuning {
+export function bm25TuningFor(limit: number, commonWords = false): Bm25Tuning {
   const wanted = Math.ceil(limit) * SCORED_PER_RESULT;
   return {
     ...BM25_DEFAULTS,
     maxHits: Math.min(BM25_DEFAULTS.maxHits, Math.max(MIN_SCORED, wanted)),
+    phrases: commonWords,
+    self: commonWords,
   };
 }
 
