@@ -92,7 +92,8 @@ export interface ArchivalQuery {
    * searches the agent and the person run (tools, app, CLI); defaults to
    * false, so what surfacing and consolidation read stays clear matches.
    * The same searches count query words that stand together as a phrase
-   * where the text has them so (rows.ts, PHRASES), in any mode.
+   * where the text has them so (rows.ts, PHRASES), and a question's "I",
+   * "me", "my", "myself" as words of the person's own (SELF), in any mode.
    */
   commonWords?: boolean;
 }
