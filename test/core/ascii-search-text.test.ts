@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Sql } from '../../src/core/storage/sql';
 import { testCore } from '../helpers/test-core';
 
 /** ASCII texts of every shape the english parser treats specially. */
@@ -44,11 +45,38 @@ describe('search vectors of plain ASCII text', () => {
     expect(await find('garden')).toEqual(['plain text about the garden']);
   });
 
-  it('keep the pinned search path, so a restore computes them too', async () => {
+  it('are computed under any search path, so a restore computes them too', async () => {
     const core = await testCore();
-    const result = await core.database.pg.query<{ config: string[] | null }>(
-      "SELECT proconfig AS config FROM pg_proc WHERE proname = 'locus_search_tsv'",
+    const pg = core.database.pg;
+    const text = 'We met at the Café de Flore 🍕 我喜欢吃寿司, the dogs were running';
+    const vector = async (sql: Sql) =>
+      (await sql.query<{ v: string }>('SELECT public.locus_search_tsv($1)::text AS v', [text]))
+        .rows[0]?.v;
+    const usual = await vector(pg);
+    // What pg_restore computes generated columns under.
+    const restored = await pg.transaction(async (tx) => {
+      await tx.exec("SET LOCAL search_path = ''");
+      return vector(tx);
+    });
+    expect(restored).toBe(usual);
+    expect(usual).toContain("'cafe'");
+  });
+
+  it('are computed inline, without a call into plpgsql for plain text', async () => {
+    const core = await testCore();
+    const plan = await core.database.pg.query<{ line: string }>(
+      'EXPLAIN (VERBOSE) SELECT locus_search_tsv(text) AS line FROM passages',
     );
-    expect(result.rows[0]?.config).toEqual(['search_path=public, pg_catalog']);
+    const output = plan.rows.map((row) => Object.values(row).join('')).join('\n');
+    expect(output).toContain("to_tsvector('english'::regconfig, text)");
+    expect(output).not.toMatch(/[^_]locus_search_tsv\(/);
+  });
+
+  it('are null for a null text, as before', async () => {
+    const core = await testCore();
+    const result = await core.database.pg.query<{ none: boolean }>(
+      'SELECT locus_search_tsv(NULL) IS NULL AS none',
+    );
+    expect(result.rows[0]?.none).toBe(true);
   });
 });

@@ -18,6 +18,7 @@ import { searchLengths } from './1796575877662_search_lengths';
 import { signBitVectorIndex } from './1796575552245_sign_bit_vector_index';
 import { asciiSearchText } from './1796576322447_ascii_search_text';
 import { vectorRevisions } from './1796606180266_vector_revisions';
+import { inlineSearchText } from './1796629828636_inline_search_text';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -49,4 +50,5 @@ export const migrations: readonly Migration[] = [
   signBitVectorIndex,
   asciiSearchText,
   vectorRevisions,
+  inlineSearchText,
 ];
