@@ -36,6 +36,7 @@ export async function bulkLoadPassages(
   }
 }
 
+const utf8 = new TextEncoder();
 const TEXT_OID = 25;
 /** "PGCOPY\n\377\r\n\0": the binary COPY signature. */
 const SIGNATURE = new Uint8Array([
@@ -46,9 +47,15 @@ const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 
 /** A growing byte buffer for Postgres's binary COPY format (big-endian throughout). */
 class CopyWriter {
-  private buffer = new Uint8Array(1 << 16);
-  private view = new DataView(this.buffer.buffer);
+  private buffer: Uint8Array;
+  private view: DataView;
   length = 0;
+
+  /** `capacity`: the expected size, so a batch's buffer is not grown and copied again and again. */
+  constructor(capacity: number) {
+    this.buffer = new Uint8Array(Math.max(1 << 16, capacity));
+    this.view = new DataView(this.buffer.buffer);
+  }
 
   private reserve(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return;
@@ -63,6 +70,13 @@ class CopyWriter {
     this.reserve(data.length);
     this.buffer.set(data, this.length);
     this.length += data.length;
+  }
+  /** `value` as UTF-8 after its length, encoded in place (no array per string). */
+  utf8(value: string): void {
+    this.reserve(4 + 3 * value.length);
+    const { written } = utf8.encodeInto(value, this.buffer.subarray(this.length + 4));
+    this.view.setInt32(this.length, written);
+    this.length += 4 + written;
   }
   int16(value: number): void {
     this.reserve(2);
@@ -95,15 +109,9 @@ class CopyWriter {
   }
 }
 
-const utf8 = new TextEncoder();
 function text(writer: CopyWriter, value: string | null): void {
-  if (value === null) {
-    writer.int32(-1);
-    return;
-  }
-  const data = utf8.encode(value);
-  writer.int32(data.length);
-  writer.bytes(data);
+  if (value === null) writer.int32(-1);
+  else writer.utf8(value);
 }
 
 function textArray(writer: CopyWriter, values: readonly string[]): void {
@@ -144,7 +152,8 @@ function vector(writer: CopyWriter, values: Float32Array | null): void {
 function encodePassages(
   rows: ReadonlyArray<{ passage: Passage; embedding: Float32Array | null }>,
 ): Uint8Array {
-  const writer = new CopyWriter();
+  const dimensions = rows.find((row) => row.embedding)?.embedding?.length ?? 0;
+  const writer = new CopyWriter(rows.length * (4 * dimensions + 512));
   writer.bytes(SIGNATURE);
   writer.int32(0); // flags
   writer.int32(0); // header extension
