@@ -20,9 +20,10 @@ export async function bulkLoadPassages(
   // The word index takes the rows into its pending list, merged once the
   // bulk loads pause (auto-analyze.ts): an interrupted load leaves a correct
   // index whose list is merged at the next pause or open.
-  await maintenance.openWordIndexPendingList();
   const pglite = sql instanceof PGlite;
-  const firstBlock = pglite ? await maintenance.tableBlocks('passages') : 0;
+  let firstBlock = 0;
+  if (pglite) firstBlock = (await maintenance.prepareBulkLoad('passages')).blocks;
+  else await maintenance.openWordIndexPendingList();
   await copyInBinary(
     sql,
     'passages (id, agent_id, text, tags, source_kind, source_ref, created_at, embedding)',
@@ -31,8 +32,7 @@ export async function bulkLoadPassages(
   // A server sets its rows' hint bits in autovacuum; PGlite has none, and
   // PGlite never checkpoints by itself (CHECKPOINT needs a superuser on a server).
   if (pglite) {
-    await maintenance.markCommitted('passages', Math.max(0, firstBlock - 1));
-    await maintenance.checkpointIfWalOver(WAL_CHECKPOINT_BYTES);
+    await maintenance.settleBulkLoad('passages', Math.max(0, firstBlock - 1), WAL_CHECKPOINT_BYTES);
   }
 }
 
