@@ -3,15 +3,16 @@ import type { Migration } from './registry';
 /**
  * locus_search_tsv() as a one-expression SQL function Postgres can inline:
  * plain ASCII text takes to_tsvector('english', text) straight, anything
- * else locus_search_tsv_full(), the folding path as before. The plpgsql
- * wrapper with its pinned search_path cost ~7 µs of CPU a row in PGlite's
- * WebAssembly on top of to_tsvector's ~33 (a call into plpgsql, a search
- * path set and reset each time): ~0.6 s of a 100k bulk load
- * (docs/benchmarks.md, issue 20). A SQL-standard body (RETURN) is bound when
- * it is created, so a restore's empty search_path still finds every
- * function; not STRICT, as a strict function is only inlined when its body
- * is strict too (a NULL text still gives NULL: the full path is strict). The
- * same values as before for every text, so nothing stored is recomputed.
+ * else locus_search_tsv_full(), the folding path as before. In PGlite's
+ * WebAssembly the plpgsql wrapper with its pinned search_path (a call into
+ * plpgsql, the path set and reset each time) cost ~6 µs of CPU a row on
+ * top of to_tsvector's ~35; inlined, ~3 (the ASCII check): ~0.3 s less of
+ * a 100k bulk load (docs/benchmarks.md, issue 20). A SQL-standard body
+ * (RETURN) is bound when it is created, so a restore's empty search_path
+ * still finds every function; not STRICT, as a strict function is only
+ * inlined when its body is strict too (a NULL text still gives NULL: the
+ * full path is strict). The same values as before for every text, so
+ * nothing stored is recomputed.
  */
 export const inlineSearchText: Migration = {
   id: '1796629828636_inline_search_text',
