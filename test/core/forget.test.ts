@@ -84,6 +84,48 @@ describe('forget', () => {
     expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('Lives in Paris');
   });
 
+  it('keeps the changes a forgotten line was merely beside: their entries, and their undo', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.runtime.send(agent.id, 'I live in Paris.');
+    await core.runtime.send(agent.id, 'My sister is called Lena.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    const message = await userMessage(core, agent.id, 'live Paris');
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: message.id },
+    });
+    expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('Sister: Lena');
+    expect(await copiesOf(core, 'Paris')).toEqual([]);
+
+    // The line added after the forgotten one is still said, and still undoable.
+    const feed = await core.handlers['activity.list']({ agentId: agent.id });
+    const lena = feed.find((e) => e.summary.includes('Sister: Lena'));
+    expect(lena).toMatchObject({ undoable: true });
+    await core.handlers['activity.undo']({ activityId: lena!.id });
+    expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('');
+    expect(await copiesOf(core, 'Paris')).toEqual([]);
+  });
+
+  it('refuses to undo a pass whose every change was forgotten, rather than claim it', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.runtime.send(agent.id, 'I live in Paris.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    const message = await userMessage(core, agent.id, 'live Paris');
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: message.id },
+    });
+    const feed = await core.handlers['activity.list']({ agentId: agent.id });
+    const pass = feed.find((e) => e.summary.startsWith('Consolidated'));
+    expect(pass).toMatchObject({ undoable: false });
+    const refused = await core.handlers['activity.undo']({ activityId: pass!.id }).catch(
+      (e: { code: string }) => e.code,
+    );
+    expect(refused).toBe('UNDO_NOT_POSSIBLE');
+  });
+
   it('forgets one line of a block and its copies in archival memory', async () => {
     const core = await testCore({ chatModel: replyOnlyModel() });
     const agent = await core.agents.create({ name: 'Tester' });
