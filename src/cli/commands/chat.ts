@@ -26,6 +26,13 @@ export interface ChatDisplay {
   showMemories?: boolean;
 }
 
+/** What --show-memories prints for a turn given none: why, when surfacing is off. */
+export function noMemoriesLine(agent: Agent): string {
+  return agent.model.surfacingTokens === 0
+    ? '  [memories] none: surfacing is off (--surfacing-tokens 1000 turns it back on).'
+    : '  [memories] none surfaced (nothing stored matched well enough, or it is in the context already).';
+}
+
 /**
  * Prints a turn as it happens: reply tokens to stdout; memory activity, one
  * readable line per tool call, and the working indicator to stderr.
@@ -35,8 +42,10 @@ function turnPrinter(
   indicator: WorkingIndicator,
   display: ChatDisplay,
   onMemories: (message: Message | null) => void,
+  agent: Agent,
 ): (event: AgentEvent) => void {
   let streamed = false;
+  let surfaced = false;
   let activity: TurnActivity | null = null;
   const calls = new Map<string, string>();
   return (event) => {
@@ -53,6 +62,7 @@ function turnPrinter(
       case 'message': {
         const { message } = event;
         if (message.kind === 'memories') {
+          surfaced = true;
           if (display.showMemories) {
             indicator.clear();
             for (const line of memoryLines(message)) output.err(line);
@@ -80,6 +90,8 @@ function turnPrinter(
         break;
       case 'done':
         indicator.stop();
+        if (display.showMemories && !surfaced) output.err(noMemoriesLine(agent));
+        surfaced = false;
         if (streamed) process.stdout.write('\n');
         else if (event.reply === null && event.stopReason !== 'replied')
           output.err(`  (no reply: ${event.stopReason})`);
@@ -102,7 +114,7 @@ async function runTurn(
   onMemories: (message: Message | null) => void = () => undefined,
 ): Promise<void> {
   const indicator = createWorkingIndicator();
-  const print = turnPrinter(output, indicator, display, onMemories);
+  const print = turnPrinter(output, indicator, display, onMemories, agent);
   const off = core.events.on('agent', (e) => {
     if (e.turnId === turnId) print(e.event);
   });
