@@ -239,7 +239,10 @@ describe('agent files: encodings, names and notes', () => {
   it('tells a Markdown export from a broken agent file, and says which file to import', async () => {
     const core = await testCore();
     const agent = await core.agents.getOrCreateDefault();
-    const markdown = await core.handlers['agentfile.exportMarkdown']({ agentId: agent.id });
+    const markdown = await core.handlers['agentfile.exportMarkdown']({
+      agentId: agent.id,
+      conversations: false,
+    });
     const result = await importText(core, markdown.text);
     expect(result).toMatchObject({ ok: false, error: { code: 'AGENT_FILE_INVALID' } });
     if (result.ok) return;
