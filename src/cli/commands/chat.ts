@@ -7,6 +7,7 @@ import { parseSurfacedBlock, renderSurfacedLines } from '../../shared/surfaced-m
 import { LocusError, serializeError } from '../../shared/errors';
 import { toolArgumentsText, toolResult } from '../../shared/tool-call-line';
 import { nextActivity, type TurnActivity } from '../../shared/turn-activity';
+import { watchConsolidation } from '../consolidation-notices';
 import { formatError, type Output } from '../output';
 import { createWorkingIndicator, type WorkingIndicator } from '../working-indicator';
 import { runSlashCommand } from './chat-slash';
@@ -191,6 +192,14 @@ export async function chatCommand(
     }
   });
   rl.setPrompt('you> ');
+  const stopNotices = await watchConsolidation(core, agent.id, (line) => {
+    if (process.stdout.isTTY) {
+      readline.clearLine(process.stdout, 0);
+      readline.cursorTo(process.stdout, 0);
+    }
+    output.err(line);
+    if (process.stdout.isTTY && current === null) rl.prompt(true);
+  });
   rl.prompt();
   for await (const line of rl) {
     const text = line.trim();
@@ -227,5 +236,6 @@ export async function chatCommand(
     }
     rl.prompt();
   }
+  stopNotices();
   rl.close();
 }
