@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/create-core';
+import { scrubUndo } from '../../src/core/memory/forget';
+import type { UndoData } from '../../src/core/storage/repos/activity-repo';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { replyOnlyModel } from '../helpers/consolidation-models';
 import { testCore } from '../helpers/test-core';
@@ -175,5 +177,41 @@ describe('forget', () => {
       target: { kind: 'passage', id: passage.id },
     }).catch((e: { code: string }) => e.code);
     expect(missing).toBe('PASSAGE_NOT_FOUND');
+  });
+});
+
+describe('what is left to undo once a text is forgotten', () => {
+  const block = (before: string, after: string): UndoData => ({
+    type: 'block',
+    blockId: 'b',
+    label: 'human',
+    before,
+    after,
+  });
+
+  it('keeps a correction beside a forgotten line undoable, its snapshots without the line', () => {
+    const ids: UndoData[] = [
+      { type: 'passage.insert', passageIds: ['p1'] },
+      {
+        type: 'passage.supersede',
+        passageId: 'p0',
+        before: { supersededBy: null, validUntil: null },
+      },
+    ];
+    const correction: UndoData = {
+      type: 'compound',
+      parts: [block('Dog: Rex\nLives in Paris', 'Dog: Rex\nLives in Rome'), ...ids],
+    };
+    expect(scrubUndo(correction, ['Dog: Rex'])).toEqual({
+      type: 'compound',
+      parts: [block('Lives in Paris', 'Lives in Rome'), ...ids],
+    });
+  });
+
+  it('leaves nothing of a change that only made the forgotten line, or held a passage text', () => {
+    expect(scrubUndo(block('Name: Ada', 'Name: Ada\nDog: Rex'), ['Dog: Rex'])).toBeNull();
+    expect(
+      scrubUndo({ type: 'passage.update', passageId: 'p', before: { text: 'x', tags: [] } }, ['x']),
+    ).toBeNull();
   });
 });

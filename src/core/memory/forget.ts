@@ -30,14 +30,17 @@ export interface ForgetOptions {
 /**
  * What is left to undo of a change once `texts` are forgotten: a block
  * change made beside a forgotten line still adds or removes its own lines
- * (its snapshots lose the forgotten text, as block history does); a change
- * to a passage, or one left with nothing to do, has nothing left.
+ * (its snapshots lose the forgotten text, as block history does), and so
+ * do changes that name passages by id only; a change holding a passage's
+ * text, or one left with nothing to do, has nothing left.
  */
 export function scrubUndo(undo: UndoData, texts: string[]): UndoData | null {
   if (undo.type === 'compound') {
     const parts = undo.parts.map((part) => scrubUndo(part, texts));
     return parts.every((part) => part !== null) ? { ...undo, parts } : null;
   }
+  // These hold ids only: undoing them touches no forgotten text.
+  if (undo.type === 'passage.insert' || undo.type === 'passage.supersede') return undo;
   if (undo.type !== 'block') return null;
   const scrub = (value: string) =>
     texts.reduce((rest, text) => (text.trim() ? withoutText(rest, text) : rest), value);
