@@ -449,6 +449,9 @@ async function main(argv: string[]): Promise<number> {
         await withCore(cli, output, async (core) => {
           const status = await call(core.handlers, 'status.get', {});
           const agent = await resolveAgent(core, cli.values.agent);
+          const consolidation = await call(core.handlers, 'consolidation.status', {
+            agentId: agent.id,
+          });
           const via = core.owner
             ? `Served by: ${describeOwner(core.owner)} at ${core.owner.url}\n`
             : '';
@@ -458,11 +461,12 @@ async function main(argv: string[]): Promise<number> {
                   {
                     ...status,
                     agent: { id: agent.id, name: agent.name, model: agent.model.modelPath },
+                    consolidation,
                   },
                   null,
                   2,
                 )
-              : `${via}${statusText(status, agent)}`,
+              : `${via}${statusText(status, agent, consolidation)}`,
           );
         });
         return 0;

@@ -1,10 +1,26 @@
 import path from 'node:path';
-import type { Status } from '../shared/contract';
+import type { ConsolidationStatus, Status } from '../shared/contract';
 import { embedderLabel } from '../shared/embedder-label';
 import type { Agent } from '../shared/entities';
 
 /** `locus status` for a person: which model answers, which embedder, how much is stored. */
-export function statusText(status: Status, agent: Agent): string {
+/** Background consolidation's state: on or paused, what waits, and why the last pass failed. */
+export function consolidationText(state: ConsolidationStatus): string {
+  const waiting = `${state.pending} message${state.pending === 1 ? '' : 's'} waiting`;
+  const now = state.paused
+    ? `paused (${waiting}; "locus memory resume" turns it on)`
+    : state.running
+      ? `running now (${waiting})`
+      : `on (${waiting})`;
+  const failed = state.lastError ? `; the last pass failed: ${state.lastError}` : '';
+  return `Background consolidation: ${now}${failed}`;
+}
+
+export function statusText(
+  status: Status,
+  agent: Agent,
+  consolidation?: ConsolidationStatus,
+): string {
   const saved = agent.model.modelPath;
   const model = status.model
     ? `${status.model.name} (loaded, ${status.model.contextSize} tokens of context)`
@@ -23,5 +39,6 @@ export function statusText(status: Status, agent: Agent): string {
     `Memory database: ${status.database.backend === 'postgres' ? `PostgreSQL server ${status.database.location}` : 'embedded (in the data folder)'}`,
     `Archival passages: ${status.passages.total} (${status.passages.pending} waiting for embedding)`,
     `Messages: ${status.messages.total} (${status.messages.pending} waiting for embedding)`,
+    ...(consolidation ? [consolidationText(consolidation)] : []),
   ].join('\n');
 }

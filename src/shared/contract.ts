@@ -164,7 +164,13 @@ export const contract = {
     agentId,
     /** Defaults to the agent's most recently active conversation. */
     conversationId: conversationId.optional(),
-    text: text(100_000).min(1),
+    text: z
+      .string()
+      .min(1)
+      .max(
+        100_000,
+        'the message is too long: one message holds at most 100,000 characters; send it in parts',
+      ),
     /** Chosen by the caller so it can cancel the turn while it runs. */
     turnId: z.string().min(1).max(100).optional(),
   }),

@@ -87,9 +87,20 @@ describe('locus chat and -p (CLI, scripted model, no Electron)', () => {
     ]);
     expect(off.code).toBe(0);
     expect(off.stderr).not.toMatch(/\[memories\] \d+ surfaced/);
+    // Asked to show them, it says why there are none rather than print nothing.
+    expect(off.stderr).toContain('[memories] none: surfacing is off (--surfacing-tokens 1000');
     // Saved for the agent: later runs stay off.
     const later = await runCli(['-p', 'Petrel?', '--show-memories', ...base]);
     expect(later.stderr).not.toMatch(/\[memories\] \d+ surfaced/);
+    const on = await runCli([
+      '-p',
+      'xyzzy',
+      '--show-memories',
+      '--surfacing-tokens',
+      '1000',
+      ...base,
+    ]);
+    expect(on.stderr).toContain('[memories] none surfaced');
   });
 
   it('tells the user how to get a model when none is chosen or the file is bad', async () => {

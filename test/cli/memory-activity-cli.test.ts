@@ -42,7 +42,7 @@ describe('locus memory activity, consolidate, forget (CLI)', () => {
     expect(again.stderr).toMatch(/UNDO_NOT_POSSIBLE/);
 
     const forgot = await runCli(['memory', 'forget', 'line', 'human', 'Sister: Lena', ...base]);
-    expect(forgot.stdout.trim()).toBe('Forgotten for good: 0 messages, 0 passages, 1 block lines.');
+    expect(forgot.stdout.trim()).toBe('Forgotten for good: 1 block line.');
     const after = await runCli(['memory', 'activity', '--limit', '1', ...base]);
     expect(after.stdout).toMatch(/user {11}Forgot a line\n/);
     expect((await runCli(['memory', 'blocks', ...base])).stdout).not.toContain('Lena');
@@ -61,8 +61,15 @@ describe('locus memory activity, consolidate, forget (CLI)', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/Use "small".*or "letta"/);
     expect((await runCli(['memory', 'pause', ...base])).stdout).toMatch(/paused/);
+    // What consolidation is doing, where a person looks first.
+    expect((await runCli(['status', ...base])).stdout).toMatch(
+      /^Background consolidation: paused \(0 messages waiting; "locus memory resume" turns it on\)$/m,
+    );
     const settings = JSON.parse((await runCli(['memory', 'resume', '--json', ...base])).stdout);
     expect(settings).toEqual({ toolProfile: 'letta', consolidation: 'on' });
+    expect((await runCli(['status', ...base])).stdout).toMatch(
+      /^Background consolidation: on \(0 messages waiting\)$/m,
+    );
     const off = await runCli(['memory', 'remember', 'off', ...base]);
     expect(off.stdout).toMatch(/^"Conversation 1" is not remembered: its messages stay as history/);
     const on = JSON.parse((await runCli(['memory', 'remember', 'on', '--json', ...base])).stdout);

@@ -236,6 +236,22 @@ describe('agent files: encodings, names and notes', () => {
     expect(await importText(core, `\ufeff${JSON.stringify(letta())}`)).toMatchObject({ ok: true });
   });
 
+  it('tells a Markdown export from a broken agent file, and says which file to import', async () => {
+    const core = await testCore();
+    const agent = await core.agents.getOrCreateDefault();
+    const markdown = await core.handlers['agentfile.exportMarkdown']({
+      agentId: agent.id,
+      conversations: false,
+    });
+    const result = await importText(core, markdown.text);
+    expect(result).toMatchObject({ ok: false, error: { code: 'AGENT_FILE_INVALID' } });
+    if (result.ok) return;
+    expect(result.error.message).toMatch(/Markdown/);
+    expect(result.error.message).toMatch(/\.af/);
+    expect(result.error.message).not.toMatch(/Unexpected token/);
+    expect(await core.agents.count()).toBe(1);
+  });
+
   it('removes bidirectional overrides and invisible characters from names', async () => {
     const core = await testCore();
     const result = await importJson(core, letta({ name: 'Invoice\u202Efdp.exe\u200B' }));

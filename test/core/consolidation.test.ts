@@ -177,6 +177,27 @@ describe('background consolidation', () => {
     expect(after.filter((a) => a.batchId === pass!.batchId).every((a) => !a.undoable)).toBe(true);
   });
 
+  it('refuses to undo a pass whose changes were each undone already', async () => {
+    const { core, agent, human } = await setup();
+    await core.runtime.send(agent.id, 'I live in Paris.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    const [pass, line] = await core.handlers['activity.list']({ agentId: agent.id });
+    expect(line).toMatchObject({ batchId: pass!.batchId, undoable: true });
+    await core.handlers['activity.undo']({ activityId: line!.id });
+    expect(await human()).toBe('');
+
+    const feed = await core.handlers['activity.list']({ agentId: agent.id });
+    expect(feed.find((a) => a.id === pass!.id)).toMatchObject({ undoable: false });
+    const refused = await core.handlers['activity.undo']({ activityId: pass!.id }).catch(
+      (e: { code: string; message: string }) => e,
+    );
+    expect(refused).toMatchObject({
+      code: 'UNDO_NOT_POSSIBLE',
+      message: expect.stringContaining('undone or forgotten since'),
+    });
+    expect((await core.handlers['activity.list']({ agentId: agent.id })).length).toBe(feed.length);
+  });
+
   it('waits while paused, and runs on demand', async () => {
     const { core, agent, human } = await setup({ delayMs: 0 });
     await core.handlers['agents.update']({

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/create-core';
+import { scrubUndo } from '../../src/core/memory/forget';
+import type { UndoData } from '../../src/core/storage/repos/activity-repo';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { replyOnlyModel } from '../helpers/consolidation-models';
 import { testCore } from '../helpers/test-core';
@@ -84,6 +86,48 @@ describe('forget', () => {
     expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('Lives in Paris');
   });
 
+  it('keeps the changes a forgotten line was merely beside: their entries, and their undo', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.runtime.send(agent.id, 'I live in Paris.');
+    await core.runtime.send(agent.id, 'My sister is called Lena.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    const message = await userMessage(core, agent.id, 'live Paris');
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: message.id },
+    });
+    expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('Sister: Lena');
+    expect(await copiesOf(core, 'Paris')).toEqual([]);
+
+    // The line added after the forgotten one is still said, and still undoable.
+    const feed = await core.handlers['activity.list']({ agentId: agent.id });
+    const lena = feed.find((e) => e.summary.includes('Sister: Lena'));
+    expect(lena).toMatchObject({ undoable: true });
+    await core.handlers['activity.undo']({ activityId: lena!.id });
+    expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('');
+    expect(await copiesOf(core, 'Paris')).toEqual([]);
+  });
+
+  it('refuses to undo a pass whose every change was forgotten, rather than claim it', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.runtime.send(agent.id, 'I live in Paris.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    const message = await userMessage(core, agent.id, 'live Paris');
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: message.id },
+    });
+    const feed = await core.handlers['activity.list']({ agentId: agent.id });
+    const pass = feed.find((e) => e.summary.startsWith('Consolidated'));
+    expect(pass).toMatchObject({ undoable: false });
+    const refused = await core.handlers['activity.undo']({ activityId: pass!.id }).catch(
+      (e: { code: string }) => e.code,
+    );
+    expect(refused).toBe('UNDO_NOT_POSSIBLE');
+  });
+
   it('forgets one line of a block and its copies in archival memory', async () => {
     const core = await testCore({ chatModel: replyOnlyModel() });
     const agent = await core.agents.create({ name: 'Tester' });
@@ -133,5 +177,41 @@ describe('forget', () => {
       target: { kind: 'passage', id: passage.id },
     }).catch((e: { code: string }) => e.code);
     expect(missing).toBe('PASSAGE_NOT_FOUND');
+  });
+});
+
+describe('what is left to undo once a text is forgotten', () => {
+  const block = (before: string, after: string): UndoData => ({
+    type: 'block',
+    blockId: 'b',
+    label: 'human',
+    before,
+    after,
+  });
+
+  it('keeps a correction beside a forgotten line undoable, its snapshots without the line', () => {
+    const ids: UndoData[] = [
+      { type: 'passage.insert', passageIds: ['p1'] },
+      {
+        type: 'passage.supersede',
+        passageId: 'p0',
+        before: { supersededBy: null, validUntil: null },
+      },
+    ];
+    const correction: UndoData = {
+      type: 'compound',
+      parts: [block('Dog: Rex\nLives in Paris', 'Dog: Rex\nLives in Rome'), ...ids],
+    };
+    expect(scrubUndo(correction, ['Dog: Rex'])).toEqual({
+      type: 'compound',
+      parts: [block('Lives in Paris', 'Lives in Rome'), ...ids],
+    });
+  });
+
+  it('leaves nothing of a change that only made the forgotten line, or held a passage text', () => {
+    expect(scrubUndo(block('Name: Ada', 'Name: Ada\nDog: Rex'), ['Dog: Rex'])).toBeNull();
+    expect(
+      scrubUndo({ type: 'passage.update', passageId: 'p', before: { text: 'x', tags: [] } }, ['x']),
+    ).toBeNull();
   });
 });

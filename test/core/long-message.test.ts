@@ -43,6 +43,20 @@ describe('a message longer than the context window', () => {
     expect(Math.max(...sizes)).toBeLessThan(model.contextSize * 4);
   });
 
+  it('refuses a message over the limit saying the limit and what to do, storing nothing', async () => {
+    const core = await testCore({ chatModel: createScriptedModel() });
+    const agent = await core.agents.create({ name: 'Reader' });
+    const refused = await call(core.handlers, 'chat.send', {
+      agentId: agent.id,
+      text: longText(100_001),
+    }).catch((e: { code: string; message: string }) => e);
+    expect(refused).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/at most 100,000 characters.*send it in parts/),
+    });
+    expect(await core.recall.count(agent.id)).toBe(0);
+  });
+
   it('keeps summaries bounded when evicted messages are huge', async () => {
     const model = createScriptedModel({ contextSize: 4096 });
     const core = await testCore({ chatModel: model });

@@ -55,6 +55,41 @@ describe('memory activity in the app (headless Chromium)', () => {
       .toEqual({ toolProfile: 'letta', consolidation: 'paused' });
   });
 
+  it('forgets a message from history; the feed keeps the unrelated change beside it, undoable', async () => {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
+      chatModel: createScriptedModel(),
+      consolidationDelayMs: 3_600_000,
+    });
+    const agent = await core.agents.getOrCreateDefault();
+    await core.runtime.send(agent.id, 'I am allergic to peanuts.');
+    await core.runtime.send(agent.id, 'My dog is called Rex.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+
+    await page.getByRole('button', { name: 'History' }).click();
+    await page.getByLabel('Search history').fill('peanuts');
+    await page.getByLabel('Search history').press('Enter');
+    const told = page.locator('li').filter({ hasText: 'I am allergic to peanuts' });
+    await told.getByRole('button', { name: 'Forget…' }).click();
+    await page.getByRole('button', { name: 'Forget it and what came from it' }).click();
+
+    await page.getByRole('button', { name: 'Activity' }).click();
+    const items = page.locator('.activity-item');
+    await items
+      .first()
+      .getByText(/^Forgot a message and what came from it/)
+      .waitFor();
+    const texts = await items.allTextContents();
+    expect(texts.join('\n')).not.toContain('peanuts');
+    const rex = items.filter({ hasText: 'Added to human: "Dog: Rex"' });
+    await rex.getByRole('button', { name: 'Undo' }).click();
+    await items.first().getByText('Undid: Added to human: "Dog: Rex"').waitFor();
+    expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('');
+    // The pass has nothing left to undo, so it offers none.
+    const pass = items.filter({ hasText: 'Consolidated 4 messages' });
+    expect(await pass.getByRole('button', { name: 'Undo' }).count()).toBe(0);
+    await screenshot(page, 'activity-after-forget');
+  });
+
   it('shows a replaced fact as past, with the date it stopped being true', async () => {
     const { page, core } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel(),

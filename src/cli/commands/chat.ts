@@ -7,6 +7,7 @@ import { parseSurfacedBlock, renderSurfacedLines } from '../../shared/surfaced-m
 import { LocusError, serializeError } from '../../shared/errors';
 import { toolArgumentsText, toolResult } from '../../shared/tool-call-line';
 import { nextActivity, type TurnActivity } from '../../shared/turn-activity';
+import { watchConsolidation } from '../consolidation-notices';
 import { formatError, type Output } from '../output';
 import { createWorkingIndicator, type WorkingIndicator } from '../working-indicator';
 import { runSlashCommand } from './chat-slash';
@@ -26,6 +27,13 @@ export interface ChatDisplay {
   showMemories?: boolean;
 }
 
+/** What --show-memories prints for a turn given none: why, when surfacing is off. */
+export function noMemoriesLine(agent: Agent): string {
+  return agent.model.surfacingTokens === 0
+    ? '  [memories] none: surfacing is off (--surfacing-tokens 1000 turns it back on).'
+    : '  [memories] none surfaced (nothing stored matched well enough, or it is in the context already).';
+}
+
 /**
  * Prints a turn as it happens: reply tokens to stdout; memory activity, one
  * readable line per tool call, and the working indicator to stderr.
@@ -35,8 +43,10 @@ function turnPrinter(
   indicator: WorkingIndicator,
   display: ChatDisplay,
   onMemories: (message: Message | null) => void,
+  agent: Agent,
 ): (event: AgentEvent) => void {
   let streamed = false;
+  let surfaced = false;
   let activity: TurnActivity | null = null;
   const calls = new Map<string, string>();
   return (event) => {
@@ -53,6 +63,7 @@ function turnPrinter(
       case 'message': {
         const { message } = event;
         if (message.kind === 'memories') {
+          surfaced = true;
           if (display.showMemories) {
             indicator.clear();
             for (const line of memoryLines(message)) output.err(line);
@@ -80,6 +91,8 @@ function turnPrinter(
         break;
       case 'done':
         indicator.stop();
+        if (display.showMemories && !surfaced) output.err(noMemoriesLine(agent));
+        surfaced = false;
         if (streamed) process.stdout.write('\n');
         else if (event.reply === null && event.stopReason !== 'replied')
           output.err(`  (no reply: ${event.stopReason})`);
@@ -102,7 +115,7 @@ async function runTurn(
   onMemories: (message: Message | null) => void = () => undefined,
 ): Promise<void> {
   const indicator = createWorkingIndicator();
-  const print = turnPrinter(output, indicator, display, onMemories);
+  const print = turnPrinter(output, indicator, display, onMemories, agent);
   const off = core.events.on('agent', (e) => {
     if (e.turnId === turnId) print(e.event);
   });
@@ -179,6 +192,14 @@ export async function chatCommand(
     }
   });
   rl.setPrompt('you> ');
+  const stopNotices = await watchConsolidation(core, agent.id, (line) => {
+    if (process.stdout.isTTY) {
+      readline.clearLine(process.stdout, 0);
+      readline.cursorTo(process.stdout, 0);
+    }
+    output.err(line);
+    if (process.stdout.isTTY && current === null) rl.prompt(true);
+  });
   rl.prompt();
   for await (const line of rl) {
     const text = line.trim();
@@ -215,5 +236,6 @@ export async function chatCommand(
     }
     rl.prompt();
   }
+  stopNotices();
   rl.close();
 }

@@ -144,14 +144,23 @@ export async function memoryActivityCommand(
         );
       }
       const report = await call(h, 'memory.forget', { agentId: agent.id, target });
-      print(
-        report,
-        () =>
-          `Forgotten for good: ${report.messages} messages, ${report.passages} passages, ${report.lines} block lines.`,
-      );
+      print(report, () => `Forgotten for good: ${forgottenText(report)}.`);
       return true;
     }
     default:
       return false;
   }
+}
+
+/** "3 messages, 1 passage and 1 block line": what a forget took, without the parts it took none of. */
+export function forgottenText(report: { messages: number; passages: number; lines: number }) {
+  const parts = [
+    [report.messages, 'message'],
+    [report.passages, 'passage'],
+    [report.lines, 'block line'],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, word]) => `${n} ${word as string}${n === 1 ? '' : 's'}`);
+  if (parts.length === 0) return 'nothing';
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }

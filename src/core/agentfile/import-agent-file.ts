@@ -55,6 +55,12 @@ export function parseAgentFile(text: string) {
     value = JSON.parse(body);
     if (typeof value === 'string') value = JSON.parse(value);
   } catch (error) {
+    // The Markdown export is the other file Locus writes; it is for reading.
+    if (/^\s*#/.test(body)) {
+      fail(
+        'it is Markdown (like "locus export --markdown" writes), which is for reading; import an Agent File (.af) instead, exported with "locus export --out <file>.af" or from the Files view',
+      );
+    }
     fail(`it is not valid JSON (${(error as Error).message})`);
   }
   if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {

@@ -119,7 +119,13 @@ export function createMemoryActivity(options: MemoryActivityOptions) {
           );
         }
         if (row.undoneBy !== null) throw cannot('it was already undone');
-        if (!row.undo) throw cannot('this kind of change has nothing to restore');
+        if (!row.undo) {
+          throw cannot(
+            row.batchId
+              ? 'each of its changes was undone or forgotten since'
+              : 'this kind of change has nothing to restore',
+          );
+        }
         await revert(tx, row, row.undo, actor);
         const at = clock.now().toISOString();
         const undoId = await repo.insert({

@@ -1,8 +1,8 @@
 import type { MemoryActor } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
-import { createActivityRepo } from '../storage/repos/activity-repo';
-import { createBlocksRepo } from '../storage/repos/blocks-repo';
+import { createActivityRepo, type UndoData } from '../storage/repos/activity-repo';
+import { createBlocksRepo, withoutText } from '../storage/repos/blocks-repo';
 import { createForgetRepo } from '../storage/repos/forget-repo';
 import { createPassagesRepo } from '../storage/repos/passages-repo';
 import type { Db } from '../storage/sql';
@@ -25,6 +25,27 @@ export interface ForgetOptions {
   db: Db;
   clock: Clock;
   coreMemory: CoreMemory;
+}
+
+/**
+ * What is left to undo of a change once `texts` are forgotten: a block
+ * change made beside a forgotten line still adds or removes its own lines
+ * (its snapshots lose the forgotten text, as block history does), and so
+ * do changes that name passages by id only; a change holding a passage's
+ * text, or one left with nothing to do, has nothing left.
+ */
+export function scrubUndo(undo: UndoData, texts: string[]): UndoData | null {
+  if (undo.type === 'compound') {
+    const parts = undo.parts.map((part) => scrubUndo(part, texts));
+    return parts.every((part) => part !== null) ? { ...undo, parts } : null;
+  }
+  // These hold ids only: undoing them touches no forgotten text.
+  if (undo.type === 'passage.insert' || undo.type === 'passage.supersede') return undo;
+  if (undo.type !== 'block') return null;
+  const scrub = (value: string) =>
+    texts.reduce((rest, text) => (text.trim() ? withoutText(rest, text) : rest), value);
+  const [before, after] = [scrub(undo.before), scrub(undo.after)];
+  return before === after ? null : { ...undo, before, after };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -110,7 +131,7 @@ export function createForget(options: ForgetOptions) {
       await passagesRepo.deleteMany(passages.map((p) => p.id));
       if (messageIds.length > 0) await forgetRepo.deleteMessages(agentId, messageIds);
       for (const text of texts) if (text.trim()) await blocks.scrubHistory(agentId, text);
-      await createActivityRepo(tx).redact(agentId, ids, texts);
+      await createActivityRepo(tx).redact(agentId, ids, texts, (undo) => scrubUndo(undo, texts));
 
       const report = {
         messages: messageIds.length,

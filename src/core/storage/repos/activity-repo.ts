@@ -74,8 +74,18 @@ export function quote(text: string): string {
   return `"${flat.length > QUOTED ? `${flat.slice(0, QUOTED)}…` : flat}"`;
 }
 
-const COLUMNS =
-  'id, agent_id, at, actor, action, target_kind, target_id, label, summary, undo, batch_id, undone_by';
+/**
+ * A batch entry (a consolidation pass) has something to undo only while one
+ * of its changes does: once each was undone or forgotten, undoing the pass
+ * would change nothing.
+ */
+const UNDO = `CASE WHEN undo->>'type' = 'batch' AND NOT EXISTS (
+    SELECT 1 FROM memory_activity m
+    WHERE m.batch_id = memory_activity.batch_id AND m.id <> memory_activity.id
+      AND m.undo IS NOT NULL AND m.undone_by IS NULL)
+  THEN NULL ELSE undo END AS undo`;
+
+const COLUMNS = `id, agent_id, at, actor, action, target_kind, target_id, label, summary, ${UNDO}, batch_id, undone_by`;
 
 function toActivity(row: RawActivity): ActivityRow {
   return {
@@ -148,17 +158,32 @@ export function createActivityRepo(sql: Sql) {
       ]);
     },
     /**
-     * Forgetting: every entry about one of `targetIds`, or whose summary or
-     * undo data holds one of `texts`, keeps only that something happened.
-     * Returns how many entries were scrubbed.
+     * Forgetting: every entry about one of `targetIds`, or whose summary
+     * holds one of `texts`, keeps only that something happened. An entry
+     * whose undo data alone holds one (a block snapshot beside a forgotten
+     * line) keeps its summary and whatever `scrub` leaves of its undo, or
+     * no undo when a text is still in it. Returns how many entries changed.
      */
-    async redact(agentId: string, targetIds: string[], texts: string[]): Promise<number> {
+    async redact(
+      agentId: string,
+      targetIds: string[],
+      texts: string[],
+      scrub: (undo: UndoData) => UndoData | null = () => null,
+    ): Promise<number> {
       const wanted = texts.filter((t) => t.trim() !== '');
       // Summaries quote a flattened start of the text; undo data holds it as a JSON string.
       const quoted = wanted.map((t) => flatten(t).slice(0, QUOTE_MATCH));
       const escaped = wanted.map((t) => JSON.stringify(t).slice(1, -1));
-      const result = await sql.query(
-        `UPDATE memory_activity SET summary = '(forgotten)', undo = NULL, target_id = NULL
+      const result = await sql.query<{
+        id: string | number;
+        about: boolean;
+        undo: UndoData | null;
+      }>(
+        `SELECT id, undo,
+           (target_id = ANY($2::text[])
+            OR EXISTS (SELECT 1 FROM unnest($3::text[]) q(text) WHERE strpos(summary, q.text) > 0))
+             AS about
+         FROM memory_activity
          WHERE agent_id = $1 AND (
            target_id = ANY($2::text[])
            OR EXISTS (SELECT 1 FROM unnest($3::text[]) q(text) WHERE strpos(summary, q.text) > 0)
@@ -166,7 +191,24 @@ export function createActivityRepo(sql: Sql) {
                       WHERE strpos(coalesce(undo::text, ''), e.text) > 0))`,
         [agentId, targetIds, quoted, escaped],
       );
-      return result.affectedRows ?? 0;
+      for (const row of result.rows) {
+        if (row.about || !row.undo) {
+          await sql.query(
+            `UPDATE memory_activity SET summary = '(forgotten)', undo = NULL, target_id = NULL
+             WHERE id = $1`,
+            [row.id],
+          );
+          continue;
+        }
+        const kept = scrub(row.undo);
+        const json = kept ? JSON.stringify(kept) : null;
+        const clean = json !== null && !escaped.some((e) => json.includes(e));
+        await sql.query('UPDATE memory_activity SET undo = $2::jsonb WHERE id = $1', [
+          row.id,
+          clean ? json : null,
+        ]);
+      }
+      return result.rows.length;
     },
   };
 }
