@@ -25,8 +25,9 @@ Commands:
   memory add <text> [--tags a,b]      add a passage to archival memory
   memory search <query>               search archival memory (query optional with --tags/--start/--end)
          [--tags a,b] [--all-tags] [--start DATE] [--end DATE] [--limit N] [--mode hybrid|vector|text]
+         [--ids] (each passage's id first, for memory forget)
   memory history [query]              search conversation history [--start DATE] [--end DATE] [--limit N]
-         [--roles user,assistant,system,tool] (default: all but tool results)
+         [--roles user,assistant,system,tool] (default: all but tool results) [--ids]
   memory reembed                      embed passages and messages waiting for the current embedder
   memory activity [--limit N]         every memory change: what, when, by whom (agent, you, consolidation, import, mcp, api)
   memory activity --undo <id>         undo one change (a consolidation entry undoes its whole pass)
@@ -35,7 +36,8 @@ Commands:
   memory profile [small|letta]        show or set the tool profile (small: for 1-4B models; letta: all tools)
   memory remember on|off [<conv id>]  "don't remember" a conversation (default: the latest): kept as history only
   memory forget message <id>          forget a message, the agent's answer and what came from them
-  memory forget passage <id>          forget an archival passage (ids: --json output)
+                                      (ids: memory history --ids)
+  memory forget passage <id>          forget an archival passage (ids: memory search --ids)
   memory forget line <label> <text>   forget one line of a core memory block
   models list                         recommended chat models and what is downloaded
   models download <id>                download a recommended model (resumes; checks size and hash)
@@ -108,6 +110,7 @@ export function parseCli(argv: string[]) {
         markdown: { type: 'boolean', default: false },
         conversations: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        ids: { type: 'boolean', default: false },
         'show-memories': { type: 'boolean', default: false },
         'surfacing-tokens': { type: 'string' },
         tags: { type: 'string' },

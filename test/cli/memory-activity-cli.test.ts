@@ -76,6 +76,34 @@ describe('locus memory activity, consolidate, forget (CLI)', () => {
     expect(on).toMatchObject({ name: 'Conversation 1', remember: true });
     const usage = await runCli(['memory', 'forget', 'passage', ...base]);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/Say what to forget/);
+    expect(usage.stderr).toMatch(/Say what to forget.*"locus memory history --ids"/);
+  });
+
+  it('shows the ids forget needs with --ids, and forgets by them', async () => {
+    const dataDir = tempDir();
+    const base = ['--data-dir', dataDir, '--embedder', 'fake'];
+    await runCli(['memory', 'add', 'The spare key is under the blue flowerpot', ...base]);
+    await runCli(['-p', 'My locker code is 4512', '--model', 'scripted', ...base]);
+
+    const plain = await runCli(['memory', 'search', 'flowerpot', ...base]);
+    expect(plain.stdout).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} {2}The spare key/m);
+    const found = await runCli(['memory', 'search', 'flowerpot', '--ids', ...base]);
+    const passageId = /^(\S+) {2}\d{4}-\d{2}-\d{2} \d{2}:\d{2} {2}The spare key/m.exec(
+      found.stdout,
+    )?.[1];
+    expect(passageId).toBeDefined();
+    const forgotPassage = await runCli(['memory', 'forget', 'passage', passageId!, ...base]);
+    expect(forgotPassage.stdout.trim()).toBe('Forgotten for good: 1 passage.');
+    expect((await runCli(['memory', 'search', 'flowerpot', ...base])).stdout.trim()).toBe(
+      'No matching passages.',
+    );
+
+    const history = await runCli(['memory', 'history', 'locker', '--ids', ...base]);
+    const messageId = /^(\S+) {2}\S+ \S+ {2}user: My locker code/m.exec(history.stdout)?.[1];
+    expect(messageId).toBeDefined();
+    const forgotMessage = await runCli(['memory', 'forget', 'message', messageId!, ...base]);
+    expect(forgotMessage.code).toBe(0);
+    expect(forgotMessage.stdout).toMatch(/^Forgotten for good: \d+ messages?/);
+    expect((await runCli(['memory', 'history', 'locker', ...base])).stdout).not.toContain('4512');
   });
 });

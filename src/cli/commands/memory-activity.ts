@@ -140,7 +140,7 @@ export async function memoryActivityCommand(
       if (!target) {
         throw new LocusError(
           'INVALID_INPUT',
-          'Say what to forget: locus memory forget message <id> | passage <id> | line <label> <text>.',
+          'Say what to forget: locus memory forget message <id> | passage <id> | line <label> <text>. "locus memory history --ids" and "locus memory search --ids" show the ids.',
         );
       }
       const report = await call(h, 'memory.forget', { agentId: agent.id, target });

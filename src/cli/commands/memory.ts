@@ -48,6 +48,8 @@ export async function memoryCommand(
   const { values } = cli;
   const print = (value: unknown, human: () => string): void =>
     output.out(output.json ? JSON.stringify(value, null, 2) : human());
+  // What "memory forget message|passage <id>" needs, without reading --json.
+  const idColumn = (id: string): string => (values.ids ? `${id}  ` : '');
 
   switch (sub) {
     case 'blocks': {
@@ -106,7 +108,7 @@ export async function memoryCommand(
           : page.items
               .map((p) => {
                 const past = pastLabel(p);
-                return `${day(p.createdAt)}  ${p.tags.length ? `[${p.tags.join(', ')}] ` : ''}${p.snippet}${past ? `  (${past})` : ''}`;
+                return `${idColumn(p.id)}${day(p.createdAt)}  ${p.tags.length ? `[${p.tags.join(', ')}] ` : ''}${p.snippet}${past ? `  (${past})` : ''}`;
               })
               .join('\n'),
       );
@@ -127,7 +129,9 @@ export async function memoryCommand(
       print(page, () =>
         page.items.length === 0
           ? 'No matching messages.'
-          : page.items.map((m) => `${day(m.createdAt)}  ${m.role}: ${m.snippet}`).join('\n'),
+          : page.items
+              .map((m) => `${idColumn(m.id)}${day(m.createdAt)}  ${m.role}: ${m.snippet}`)
+              .join('\n'),
       );
       return;
     }
