@@ -313,10 +313,15 @@ async function main(argv: string[]): Promise<number> {
         const { decodeAgentFileBytes } = await import('../core/agentfile/decode-file');
         const { text, note } = decodeAgentFileBytes(bytes);
         await withCore(cli, output, async (core) => {
-          const show = progressPrinter('Importing messages');
+          // One bar a phase, and none for a phase with nothing to write (a file of
+          // passages only said "Importing messages 100% (0/0)" and then nothing).
+          const bars = {
+            messages: progressPrinter('Importing messages'),
+            passages: progressPrinter('Importing passages'),
+          };
           const off = core.events.on('progress', (p) => {
-            if (p.task === 'import' && p.phase === 'messages' && !output.json)
-              show(p.done, p.total);
+            if (p.task !== 'import' || output.json || p.total === 0) return;
+            if (p.phase === 'messages' || p.phase === 'passages') bars[p.phase](p.done, p.total);
           });
           const report = await call(core.handlers, 'agentfile.import', { text }).finally(off);
           if (output.json)

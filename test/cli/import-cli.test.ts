@@ -103,4 +103,54 @@ describe('locus import: encodings, sizes and Ctrl+C', () => {
       await core.dispose();
     }
   });
+  it('shows progress while it writes passages, and stops there on SIGTERM with nothing imported', async () => {
+    const dataDir = await tempDataDir();
+    const big = path.join(dataDir, 'notes.af');
+    const af = file('Notes');
+    const archival = Array.from({ length: 50_000 }, (_, i) => ({
+      id: `archival-${i}`,
+      text: `note ${i} about the garden and the keys`,
+      tags: [],
+      created_at: '2026-01-01T00:00:00.000Z',
+      source: { kind: 'user', ref: null },
+    }));
+    Object.assign(af.agents[0] as object, { metadata: { locus: { formatVersion: 1, archival } } });
+    fs.writeFileSync(big, JSON.stringify(af));
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(repoRoot, 'bin/locus.js'),
+        'import',
+        big,
+        '--data-dir',
+        dataDir,
+        '--embedder',
+        'fake',
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    let signalled = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!signalled && stderr.includes('Importing passages')) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
+    });
+    const [code] = await new Promise<[number | null, string | null]>((resolve) =>
+      child.on('exit', (c, s) => resolve([c, s])),
+    );
+    // A file of passages only used to say "Importing messages 100% (0/0)" and nothing more.
+    expect(stderr).not.toContain('(0/0)');
+    expect(signalled).toBe(true);
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/CANCELLED.*nothing was imported/);
+    const core = await createCore({ dataDir });
+    try {
+      expect((await core.agents.list()).map((a) => a.name)).not.toContain('Notes');
+    } finally {
+      await core.dispose();
+    }
+  });
 });

@@ -81,6 +81,39 @@ describe('the built-in sentence model (no download)', () => {
     expect(shown).toContain('- My sister Ana lives in Porto and works as a nurse');
     expect(shown).not.toContain('Petrel');
   });
+
+  it('finds text it cannot read (CJK, emoji) only where its characters are, not everywhere', async () => {
+    // The model's vocabulary holds no CJK piece or emoji: each such text is one
+    // unknown piece, so all of them used to share one vector, equal for every
+    // Chinese or Japanese text and close to many English queries.
+    const dataDir = await tempDataDir();
+    for (const note of [
+      '東京で寿司を食べました',
+      '我喜欢在北京吃饺子',
+      'That was a naïve plan by Zoë',
+      '🎉🎂',
+    ]) {
+      const saved = await runCli(['memory', 'add', note, '--data-dir', dataDir], { env: asUser });
+      expect(saved.code).toBe(0);
+    }
+    const found = async (query: string, ...options: string[]) => {
+      const out = await runCli(
+        ['memory', 'search', query, '--json', '--data-dir', dataDir, ...options],
+        { env: asUser },
+      );
+      expect(out.code).toBe(0);
+      return (JSON.parse(out.stdout) as { items: Array<{ text: string; score: number }> }).items;
+    };
+    // By meaning alone, a nonsense word used to match every CJK text (similarity 1.0).
+    expect(await found('zzqv', '--mode', 'vector')).toEqual([]);
+    expect(await found('上海')).toEqual([]);
+    expect((await found('寿司'))[0]?.text).toBe('東京で寿司を食べました');
+    expect((await found('北京'))[0]?.text).toBe('我喜欢在北京吃饺子');
+    // An English word found the CJK texts next, at 0.74 of its match's score.
+    const [match, ...rest] = await found('naive');
+    expect(match?.text).toBe('That was a naïve plan by Zoë');
+    for (const other of rest) expect(other.score).toBeLessThan((match?.score ?? 0) / 10);
+  });
 });
 
 describe('the built-in model loaded directly (benchmarks)', () => {

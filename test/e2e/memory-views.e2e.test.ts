@@ -96,6 +96,30 @@ describe('memory views', () => {
     await lookAt(page, 'memory-search');
   });
 
+  it('marks the words search matched with or without accents, and inside Chinese text', async () => {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {});
+    const agent = await core.agents.getOrCreateDefault();
+    for (const text of ['That was a naïve plan', 'Opa wohnt an der Straße', '我喜欢在北京吃饺子']) {
+      await core.archival.insert(agent.id, { text });
+    }
+    await openView(page, 'Memory');
+    const marked = async (query: string) => {
+      await page.getByLabel('Search archival memory').fill(query);
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      const first = page.locator('.passage').first();
+      await first
+        .locator('mark')
+        .first()
+        .waitFor({ timeout: 5000 })
+        .catch(() => undefined);
+      return first.locator('mark').allTextContents();
+    };
+    // Search finds each of these; the result must show which word it was.
+    expect(await marked('naive')).toEqual(['naïve']);
+    expect(await marked('STRASSE')).toEqual(['Straße']);
+    expect(await marked('北京')).toEqual(['北京']);
+  });
+
   it('shows history without tool plumbing, and with it on request', async () => {
     const { page } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel(),

@@ -10,31 +10,9 @@
  * forms, case) word by word, so offsets stay those of the original.
  */
 
-/** Combining accents, as removed by the search column. */
-// The class is of lone combining marks on purpose (the same ranges as the migration's).
-// eslint-disable-next-line no-misleading-character-class
-const MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
-const LETTERS: Record<string, string> = {
-  ß: 'ss',
-  æ: 'ae',
-  œ: 'oe',
-  ø: 'o',
-  ł: 'l',
-  đ: 'd',
-  ħ: 'h',
-  ı: 'i',
-  ŀ: 'l',
-};
+import { foldWord } from '../../shared/fold-word';
 
-/** Folds a word as the search column does, lower-cased. */
-export function foldWord(word: string): string {
-  return word
-    .normalize('NFKD')
-    .replace(MARKS, '')
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/[ßæœøłđħıŀ]/g, (c) => LETTERS[c] ?? c);
-}
+export { foldWord };
 
 /** Words, runs of unspaced scripts, and single pictographs, with their offsets. */
 const TOKEN = /[\p{L}\p{N}\p{M}]+|\p{Extended_Pictographic}/gu;

@@ -12,6 +12,10 @@ import {
   type UseLiteWeights,
   type WeightReader,
 } from './use-lite-forward';
+import { unreadableTextVector } from './unreadable-text-vector';
+
+/** The model's output size. */
+const DIMENSIONS = 512;
 
 interface WeightSpec {
   name: string;
@@ -236,9 +240,14 @@ export async function loadBuiltinModel(): Promise<BuiltinModel> {
       }
       const missing = [...new Set(texts.filter((text) => !known.has(text)))];
       if (missing.length > 0) {
-        const vectors = await run(missing.map((text) => tokenizer.encode(text)));
+        const encodings = missing.map((text) => tokenizer.encode(text));
+        const read = encodings.filter((ids) => tokenizer.reads(ids));
+        const vectors = read.length > 0 ? await run(read) : [];
+        let next = 0;
         missing.forEach((text, i) => {
-          const vector = vectors[i] as ArrayLike<number>;
+          const vector = tokenizer.reads(encodings[i] as number[])
+            ? (vectors[next++] as ArrayLike<number>)
+            : unreadableTextVector(text, DIMENSIONS);
           known.set(text, vector);
           if (remembered.size >= REMEMBERED_TEXTS) {
             remembered.delete(remembered.keys().next().value as string);

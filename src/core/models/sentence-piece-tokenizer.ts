@@ -29,8 +29,17 @@ export function createSentencePieceTokenizer(vocabulary: SentencePieceVocabulary
     longest = Math.max(longest, [...piece].length);
   }
   const unitLength = (id: number) => (vocabulary[id]?.[0] ?? '').length;
+  const boundaryId = pieces.get(BOUNDARY)?.id;
 
   return {
+    /**
+     * Whether the model reads anything of an encoding: false when it is only
+     * unknown pieces and word boundaries (CJK, emoji), whose vector would be
+     * the same for every such text.
+     */
+    reads(ids: readonly number[]): boolean {
+      return !ids.includes(UNKNOWN_ID) || ids.some((id) => id !== UNKNOWN_ID && id !== boundaryId);
+    },
     encode(text: string): number[] {
       const normalized = text.normalize('NFKC');
       const input = normalized.length > 0 ? BOUNDARY + normalized.replace(/ /g, BOUNDARY) : '';
