@@ -15,21 +15,25 @@ export interface CliCoreOptions {
 }
 
 function appCoreOptions(options: CliCoreOptions, output: Output): OpenAppCoreOptions {
-  const show = progressPrinter('Re-embedding archival memory');
-  let announced = false;
+  let show = progressPrinter('Re-embedding archival memory');
   return {
     dataDir: options.dataDir ?? defaultDataDir(),
     ...(options.database ? { database: options.database } : {}),
     ...(options.switchEmbedder ? { switchEmbedder: true } : {}),
     ...(options.embedder ? { embedder: options.embedder } : {}),
     ...(options.embedderModel ? { embedderModel: options.embedderModel } : {}),
-    onProgress: (_task, done, total) => {
-      if (!announced && !output.json) {
+    onEmbedAtOpen: ({ switched, passages }) => {
+      if (output.json) return;
+      if (switched) {
         output.err('Memory was embedded with another model; re-embedding it now.');
-        announced = true;
+        return;
       }
-      show(done, total);
+      output.err(
+        `${passages} ${passages === 1 ? 'passage is' : 'passages are'} waiting to be embedded (after an import, for example); embedding ${passages === 1 ? 'it' : 'them'} now.`,
+      );
+      show = progressPrinter('Embedding archival memory');
     },
+    onProgress: (_task, done, total) => show(done, total),
   };
 }
 

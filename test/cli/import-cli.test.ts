@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../../src/core/create-core';
+import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
 import { runCli } from '../helpers/run-cli';
 import { repoRoot } from '../helpers/spawn-tsx';
 import { tempDataDir, tempDir } from '../helpers/test-core';
@@ -152,5 +153,26 @@ describe('locus import: encodings, sizes and Ctrl+C', () => {
     } finally {
       await core.dispose();
     }
+  });
+
+  it('says passages are waiting to be embedded, not that another model embedded them', async () => {
+    const dataDir = await tempDataDir();
+    const base = ['--data-dir', dataDir, '--embedder', 'fake'];
+    await runCli(['memory', 'add', 'the spare key is in the shed', ...base]);
+    await runCli(['memory', 'add', 'the garden tap leaks', ...base]);
+    // As an interrupted import or embedding leaves them: stored, no vector yet.
+    // The CLI's --embedder fake, so the vectors are not another model's.
+    const core = await createCore({ dataDir, embedder: createFakeEmbedder({ dimensions: 384 }) });
+    try {
+      await core.database.pg.query('UPDATE passages SET embedding = NULL');
+    } finally {
+      await core.dispose();
+    }
+    const next = await runCli(['memory', 'blocks', ...base]);
+    expect(next.code).toBe(0);
+    expect(next.stderr).toContain('2 passages are waiting to be embedded');
+    expect(next.stderr).not.toContain('another model');
+    // Embedded once: the command after says nothing about it.
+    expect((await runCli(['memory', 'blocks', ...base])).stderr).not.toContain('embedd');
   });
 });

@@ -20,6 +20,12 @@ export interface OpenAppCoreOptions {
   embedder?: string;
   embedderModel?: string;
   onProgress?: (task: string, done: number, total: number) => void;
+  /**
+   * Called once before memory is embedded at open: `switched` when its
+   * vectors came from another embedder, else rows were only waiting for one
+   * (an import, or writes made while no embedder could run).
+   */
+  onEmbedAtOpen?: (reason: { switched: boolean; passages: number }) => void;
   /** More for createCore (a clock, a starting template); tests use it. */
   coreOptions?: Omit<CreateCoreOptions, 'dataDir' | 'embedder'>;
 }
@@ -63,6 +69,10 @@ export async function openAppCore(options: OpenAppCoreOptions): Promise<{ core: 
     throw error;
   }
   if (core.embedderSync.pending > 0) {
+    options.onEmbedAtOpen?.({
+      switched: core.embedderSync.switched,
+      passages: core.embedderSync.pending,
+    });
     await core.archival.reembed({
       onProgress: (p) => options.onProgress?.('reembed', p.done, p.total),
     });
