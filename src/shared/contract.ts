@@ -30,7 +30,17 @@ const conversationId = z.string().min(1).max(200);
 const isoDate = z.string().max(40);
 const limit = z.number().int().min(1).max(200).optional();
 const offset = z.number().int().min(0).max(1_000_000).optional();
-const text = (max: number) => z.string().max(max);
+/** A quick note's limit, after trimming (core/capture/captures.ts). */
+export const MAX_CAPTURE_CHARS = 100_000;
+
+// zod's own words ("Too big: expected string to have <=2000 characters") read as a bug to a person.
+const text = (max: number) =>
+  z
+    .string()
+    .max(
+      max,
+      `too long: at most ${max.toLocaleString('en-US')} characters; shorten it or split it into parts`,
+    );
 /**
  * Who makes a memory edit, named by the host that takes it: a person
  * (default), an MCP client, or an API client (OpenAI/Letta). The activity
@@ -186,8 +196,14 @@ export const contract = {
   /** A quick note: durable before this returns, stored in archival memory tagged "note". */
   'captures.add': z.object({
     agentId: agentId.optional(),
-    // Longer than the core limit so the core, not zod, explains the limit.
-    text: text(1_000_000),
+    // Longer than the core's limit, which applies to the trimmed note; past
+    // this one the same words as the core's.
+    text: z
+      .string()
+      .max(
+        1_000_000,
+        `the note is too long: notes can be at most ${MAX_CAPTURE_CHARS.toLocaleString('en-US')} characters. Split it or add it as a file.`,
+      ),
     source: z.enum(['tray', 'app', 'cli', 'mcp']).default('app'),
     /** Besides "note". */
     tags: z.array(text(64).min(1)).max(32).optional(),

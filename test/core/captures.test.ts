@@ -34,7 +34,21 @@ describe('quick capture', () => {
     expect(empty).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     const huge = await dispatch(core.handlers, 'captures.add', { text: 'x'.repeat(100_001) });
     expect(huge).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(huge.ok === false && huge.error.message).toMatch(/at most 100000/);
+    expect(huge.ok === false && huge.error.message).toMatch(/at most 100,000 characters/);
+    // Past the contract's own bound, the same words, not the validator's.
+    const vast = await dispatch(core.handlers, 'captures.add', { text: 'x'.repeat(1_000_001) });
+    expect(vast).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(vast.ok === false && vast.error.message).toMatch(
+      /at most 100,000 characters\. Split it or add it as a file/,
+    );
+    expect(vast.ok === false && vast.error.message).not.toMatch(/Too big|expected string/);
+    // Every other text's bound says the limit in words too.
+    const agent = await core.agents.getOrCreateDefault();
+    const query = await dispatch(core.handlers, 'archival.search', {
+      agentId: agent.id,
+      query: 'q'.repeat(2001),
+    });
+    expect(query.ok === false && query.error.message).toMatch(/at most 2,000 characters/);
     expect((await core.archival.count()).total).toBe(0);
   });
 

@@ -1,3 +1,4 @@
+import { MAX_CAPTURE_CHARS } from '../../shared/contract';
 import type { Passage } from '../../shared/entities';
 import { LocusError, isLocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
@@ -7,7 +8,6 @@ import type { createArchivalMemory } from '../memory/archival-memory';
 import type { CaptureJournal } from './capture-journal';
 
 export const CAPTURE_TAG = 'note';
-export const MAX_CAPTURE_CHARS = 100_000;
 
 export interface CapturesDeps {
   archival: ReturnType<typeof createArchivalMemory>;
@@ -59,7 +59,7 @@ export function createCaptures(deps: CapturesDeps) {
       if (trimmed.length > MAX_CAPTURE_CHARS) {
         throw new LocusError(
           'INVALID_INPUT',
-          `The note is ${trimmed.length} characters; notes can be at most ${MAX_CAPTURE_CHARS}. Split it or add it as a file.`,
+          `The note is ${trimmed.length} characters; notes can be at most ${MAX_CAPTURE_CHARS.toLocaleString('en-US')} characters. Split it or add it as a file.`,
         );
       }
       // Checked before the journal: a note the database cannot take must
