@@ -22,7 +22,7 @@ Commands:
                                       (the way back if every turn fails)
   memory blocks                       show core memory blocks
   memory set <label> <text>           replace a block's text (as the user)
-  memory add <text> [--tags a,b]      add a passage to archival memory
+  memory add <text|-> [--tags a,b]    add a passage to archival memory (-: read it from stdin)
   memory search <query>               search archival memory (query optional with --tags/--start/--end)
          [--tags a,b] [--all-tags] [--start DATE] [--end DATE] [--limit N] [--mode hybrid|vector|text]
          [--ids] (each passage's id first, for memory forget)

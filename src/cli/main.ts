@@ -217,7 +217,15 @@ async function main(argv: string[]): Promise<number> {
           conversationsCommand(core, await resolveAgent(core, cli.values.agent), cli, output),
         );
         return 0;
-      case 'memory':
+      case 'memory': {
+        // `memory add -` takes the text from stdin, as `-p -` does; read
+        // before the core opens, so a pipe's writer is never kept waiting.
+        if (sub === 'add' && rest.length === 1 && rest[0] === '-') {
+          const piped = await readStdin(
+            'With memory add -, pipe the text in: echo "…" | locus memory add -',
+          );
+          cli.positionals.splice(2, 1, piped);
+        }
         await withCore(cli, output, async (core) => {
           const agent = await resolveAgent(core, cli.values.agent);
           // Consolidation runs on the chat model.
@@ -225,6 +233,7 @@ async function main(argv: string[]): Promise<number> {
           await memoryCommand(core, agent, cli, output);
         });
         return 0;
+      }
       case 'chat':
         await withCore(
           cli,

@@ -20,7 +20,14 @@ describe('locus memory (CLI, no Electron)', () => {
     expect(added.code).toBe(0);
     expect(added.stdout).toMatch(/Saved to archival memory \(passage-/);
 
-    await runCli(['memory', 'add', 'The dentist appointment is on Tuesday', ...base]);
+    // "-" reads the text from stdin, as -p - does; it used to save a passage "-".
+    const piped = await runCli(['memory', 'add', '-', '--json', ...base], {
+      stdin: 'The dentist appointment is on Tuesday\nat 9, bring the card',
+    });
+    expect(piped.code).toBe(0);
+    expect((JSON.parse(piped.stdout) as { text: string }).text).toBe(
+      'The dentist appointment is on Tuesday\nat 9, bring the card',
+    );
     const found = await runCli(['memory', 'search', 'who keeps bees?', '--json', ...base]);
     expect(found.code).toBe(0);
     const page = JSON.parse(found.stdout) as { items: Array<{ text: string; tags: string[] }> };
