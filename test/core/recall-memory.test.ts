@@ -179,6 +179,25 @@ describe('recall memory', () => {
       'I booked flights to Lisbon for the conference',
       'Great, enjoy Lisbon!',
     ]);
+    // One day is a range; swapped bounds hold nothing, and say so.
+    const oneDay = await core.recall.search(id, { start: '2026-04-30', end: '2026-04-30' });
+    expect(oneDay.items).toEqual([]);
+    await expect(
+      core.recall.search(id, { start: '2026-04-30', end: '2026-04-01' }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/date range is empty.*2026-04-30.*2026-04-01.*Swap them/),
+    });
+    await expect(
+      core.archival.search(id, {
+        query: 'Lisbon',
+        start: '2026-05-01T10:00',
+        end: '2026-05-01T09:00',
+      }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/date range is empty/),
+    });
   });
 
   it('paginates', async () => {

@@ -8,7 +8,7 @@ import type {
 import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
-import { parseDateBound } from './date-bounds';
+import { parseDateRange } from './date-bounds';
 import type { Embedder } from '../models/embedder';
 import { HYBRID_FUSION, candidatesFor } from '../storage/repos/fusion-sql';
 import { VECTOR_OVERFETCH } from '../storage/repos/rows';
@@ -354,8 +354,7 @@ export function createArchivalMemory(options: ArchivalMemoryOptions) {
         tags: normalizeTags(query.tags),
         tagMode: query.tagMode ?? 'any',
       };
-      const start = parseDateBound(query.start, 'start');
-      const end = parseDateBound(query.end, 'end');
+      const { start, end } = parseDateRange(query);
       const filter = {
         ...baseFilter,
         ...(start ? { start } : {}),

@@ -27,3 +27,24 @@ export function parseDateBound(
     return new Date(date.getTime() + DAY_MS);
   return date;
 }
+
+/**
+ * Both bounds of a search. A range that holds no moment (start at or after
+ * the end, e.g. the two swapped) is refused rather than answered with
+ * nothing: "no matching passages" would read as memory missing.
+ */
+export function parseDateRange(query: { start?: string | undefined; end?: string | undefined }): {
+  start?: Date;
+  end?: Date;
+} {
+  const start = parseDateBound(query.start, 'start');
+  const end = parseDateBound(query.end, 'end');
+  if (start && end && start.getTime() >= end.getTime()) {
+    throw new LocusError(
+      'INVALID_INPUT',
+      `The date range is empty: the start (${query.start?.trim()}) is not before the end (${query.end?.trim()}). Swap them, or widen the range.`,
+      { field: 'start' },
+    );
+  }
+  return { ...(start ? { start } : {}), ...(end ? { end } : {}) };
+}

@@ -13,7 +13,7 @@ import type { Embedder } from '../models/embedder';
 import { candidatesFor, type SearchMode } from '../storage/repos/fusion-sql';
 import { VECTOR_OVERFETCH } from '../storage/repos/rows';
 import { newId } from '../ids';
-import { parseDateBound } from './date-bounds';
+import { parseDateRange } from './date-bounds';
 import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
@@ -180,8 +180,7 @@ export function createRecallMemory(options: RecallMemoryOptions) {
     async search(agentId: string, query: RecallQuery): Promise<Page<ScoredMessage>> {
       const limit = query.limit ?? 10;
       const offset = query.offset ?? 0;
-      const start = parseDateBound(query.start, 'start');
-      const end = parseDateBound(query.end, 'end');
+      const { start, end } = parseDateRange(query);
       const text = query.query ?? '';
       const mode = query.mode ?? 'hybrid';
       // The fallback embedder's vectors hash the same words full text ranks:
