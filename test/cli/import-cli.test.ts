@@ -24,6 +24,36 @@ const file = (name: string, messages: Array<Record<string, unknown>> = []) => ({
   tools: [],
 });
 
+/** Runs `locus import file` and sends SIGTERM once stderr shows `progress`. */
+async function importStoppedAt(file: string, dataDir: string, progress: string) {
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(repoRoot, 'bin/locus.js'),
+      'import',
+      file,
+      '--data-dir',
+      dataDir,
+      '--embedder',
+      'fake',
+    ],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  let signalled = false;
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (!signalled && stderr.includes(progress)) {
+      signalled = true;
+      child.kill('SIGTERM');
+    }
+  });
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+    child.on('exit', (c, s) => resolve([c, s])),
+  );
+  return { code, signal, stderr, signalled };
+}
+
 describe('locus import: encodings, sizes and Ctrl+C', () => {
   it('reads Latin-1 and UTF-16 files, saying how they were read', async () => {
     const dataDir = await tempDataDir();
@@ -65,31 +95,11 @@ describe('locus import: encodings, sizes and Ctrl+C', () => {
       content: `message ${i} about the garden and the keys`,
     }));
     fs.writeFileSync(big, JSON.stringify(file('Big', messages)));
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(repoRoot, 'bin/locus.js'),
-        'import',
-        big,
-        '--data-dir',
-        dataDir,
-        '--embedder',
-        'fake',
-      ],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    let signalled = false;
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      // The first progress line: the rows are being written now.
-      if (!signalled && stderr.includes('Importing messages')) {
-        signalled = true;
-        child.kill('SIGTERM');
-      }
-    });
-    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
-      child.on('exit', (c, s) => resolve([c, s])),
+    // The first progress line: the rows are being written now.
+    const { code, signal, stderr, signalled } = await importStoppedAt(
+      big,
+      dataDir,
+      'Importing messages',
     );
     expect(signalled).toBe(true);
     // Handled by Locus (not killed by the signal): it said so and exited with 130.
@@ -117,31 +127,7 @@ describe('locus import: encodings, sizes and Ctrl+C', () => {
     }));
     Object.assign(af.agents[0] as object, { metadata: { locus: { formatVersion: 1, archival } } });
     fs.writeFileSync(big, JSON.stringify(af));
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(repoRoot, 'bin/locus.js'),
-        'import',
-        big,
-        '--data-dir',
-        dataDir,
-        '--embedder',
-        'fake',
-      ],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    let signalled = false;
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (!signalled && stderr.includes('Importing passages')) {
-        signalled = true;
-        child.kill('SIGTERM');
-      }
-    });
-    const [code] = await new Promise<[number | null, string | null]>((resolve) =>
-      child.on('exit', (c, s) => resolve([c, s])),
-    );
+    const { code, stderr, signalled } = await importStoppedAt(big, dataDir, 'Importing passages');
     // A file of passages only used to say "Importing messages 100% (0/0)" and nothing more.
     expect(stderr).not.toContain('(0/0)');
     expect(signalled).toBe(true);

@@ -1,4 +1,5 @@
 import { normalize, type Embedder } from './embedder';
+import { featureHashVector } from './feature-hashing';
 
 export interface FakeEmbedderOptions {
   /** Defaults to 64. */
@@ -20,15 +21,6 @@ export function fakeTokens(text: string): string[] {
     .map((word) => (word.length > 3 && word.endsWith('s') ? word.slice(0, -1) : word));
 }
 
-function hash(word: string, seed: number): number {
-  let h = 2166136261 ^ seed;
-  for (let i = 0; i < word.length; i++) {
-    h ^= word.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return h >>> 0;
-}
-
 /**
  * A deterministic embedder for tests, the CLI's --fake mode and e2e runs: a
  * signed feature-hashing bag of words. Texts that share words are close, which
@@ -43,15 +35,7 @@ export function createFakeEmbedder(options: FakeEmbedderOptions = {}): Embedder 
     lexical: true,
     basic: true,
     async embed(texts) {
-      return texts.map((text) => {
-        const vector = new Float32Array(dimensions);
-        for (const word of fakeTokens(text)) {
-          const h = hash(word, 0);
-          vector[h % dimensions] =
-            (vector[h % dimensions] as number) + (hash(word, 1) & 1 ? 1 : -1);
-        }
-        return normalize(vector);
-      });
+      return texts.map((text) => normalize(featureHashVector(fakeTokens(text), dimensions)));
     },
     async dispose() {},
   };
