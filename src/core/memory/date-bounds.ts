@@ -7,10 +7,7 @@ const DAY_MS = 86_400_000;
  * Parses a search bound. `start` is inclusive, `end` exclusive, and a bare
  * date as `end` ("until 2026-05-01") means through the whole of that day.
  */
-export function parseDateBound(
-  value: string | undefined,
-  field: 'start' | 'end',
-): Date | undefined {
+function parseDateBound(value: string | undefined, field: 'start' | 'end'): Date | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const problem = dateProblem(value);
   if (problem !== null) {

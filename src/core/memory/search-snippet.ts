@@ -12,8 +12,6 @@
 
 import { foldWord } from '../../shared/fold-word';
 
-export { foldWord };
-
 /** Words, runs of unspaced scripts, and single pictographs, with their offsets. */
 const TOKEN = /[\p{L}\p{N}\p{M}]+|\p{Extended_Pictographic}/gu;
 

@@ -108,9 +108,7 @@ export function createMaintenanceRepo(sql: Sql) {
                 ${WAL_SINCE_CHECKPOINT} AS bytes`,
         [from],
       );
-      if ((result.rows[0]?.bytes ?? 0) <= maxBytes) return false;
-      await sql.exec('CHECKPOINT');
-      return true;
+      return checkpointPast(sql, result.rows[0]?.bytes ?? 0, maxBytes);
     },
     async analyze(table: GrowingTable): Promise<void> {
       await sql.exec(`ANALYZE ${table}`);
@@ -126,13 +124,18 @@ export function createMaintenanceRepo(sql: Sql) {
      */
     async checkpointIfWalOver(maxBytes: number): Promise<boolean> {
       const result = await sql.query<{ bytes: number }>(`SELECT ${WAL_SINCE_CHECKPOINT} AS bytes`);
-      if ((result.rows[0]?.bytes ?? 0) <= maxBytes) return false;
-      await sql.exec('CHECKPOINT');
-      return true;
+      return checkpointPast(sql, result.rows[0]?.bytes ?? 0, maxBytes);
     },
   };
 }
 
 async function openPendingList(sql: Sql): Promise<void> {
   await sql.exec('ALTER INDEX passages_tsv SET (fastupdate = on)');
+}
+
+/** Checkpoints when `bytes` of log since the last checkpoint passed `maxBytes`; returns whether it did. */
+async function checkpointPast(sql: Sql, bytes: number, maxBytes: number): Promise<boolean> {
+  if (bytes <= maxBytes) return false;
+  await sql.exec('CHECKPOINT');
+  return true;
 }
