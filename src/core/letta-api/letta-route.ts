@@ -521,7 +521,7 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
             res,
             404,
             'NOT_FOUND',
-            'The Letta-compatible API is off. Turn it on in Locus settings or run "locus serve --letta".',
+            'The Letta-compatible API is off. Turn it on with "locus api letta on" (a running app picks it up at once), or for one run with "locus serve --letta".',
           );
           return;
         }
