@@ -41,7 +41,9 @@ describe('connecting to a PostgreSQL server', () => {
     const server = testServer();
     vi.stubEnv('PGPASSWORD', undefined);
     vi.stubEnv('PGPASSFILE', '/nonexistent/locus-test.pgpass');
-    onCleanup(() => vi.unstubAllEnvs());
+    onCleanup(() => {
+      vi.unstubAllEnvs();
+    });
     const error = await openDatabase({
       url: `postgres://${encodeURIComponent(server.user)}@127.0.0.1:${server.port}/postgres`,
     }).catch((e: unknown) => e);
