@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeAgentFileBytes } from '../../src/core/agentfile/decode-file';
+import { decodeAgentFileBytes } from '../../src/shared/decode-agent-file';
 import { createCore, type Core } from '../../src/core/create-core';
 import { dispatch } from '../../src/core/host/dispatch';
 import { createScriptedModel } from '../../src/core/models/scripted-model';

@@ -319,7 +319,7 @@ async function main(argv: string[]): Promise<number> {
           if (error instanceof LocusError) throw error;
           throw new LocusError('NOT_FOUND', `Cannot read ${path.resolve(file)}.`);
         }
-        const { decodeAgentFileBytes } = await import('../core/agentfile/decode-file');
+        const { decodeAgentFileBytes } = await import('../shared/decode-agent-file');
         const { text, note } = decodeAgentFileBytes(bytes);
         await withCore(cli, output, async (core) => {
           // One bar a phase, and none for a phase with nothing to write (a file of

@@ -363,7 +363,13 @@ export interface CallOutputs {
   'preferences.get': Preferences;
   'preferences.update': Preferences;
   'dialogs.saveFile': { path: string | null };
-  'dialogs.openFile': { path: string; name: string; text: string | null } | null;
+  /** note: how an agent file that was not plain UTF-8 was read (decodeAgentFileBytes). */
+  'dialogs.openFile': {
+    path: string;
+    name: string;
+    text: string | null;
+    note?: string | null;
+  } | null;
 }
 
 export interface AgentTemplateInfo {

@@ -34,6 +34,7 @@ describe("the desktop shell's file dialogs (decisions, without Electron)", () =>
       path: af,
       name: 'ada.af',
       text: '{"agents":[]}',
+      note: null,
     });
     expect(readPickedFile('gguf', '/models/m.gguf')).toEqual({
       path: '/models/m.gguf',

@@ -175,6 +175,8 @@ describe('Letta-compatible API (@letta-ai/letta-client, scripted model)', () => 
       .catch((error: unknown) => error);
     expect(off).toBeInstanceOf(Letta.NotFoundError);
     expect(String((off as Error).message)).toContain('locus serve --letta');
+    expect(String((off as Error).message)).toContain('locus api letta on');
+    expect(String((off as Error).message)).not.toMatch(/settings/i);
 
     await core.handlers['interfaces.update']({ lettaApi: true });
     const tools = await client()

@@ -208,15 +208,16 @@ describe('model downloader', () => {
     expect((missing as LocusError).code).toBe('DOWNLOAD_FAILED');
     expect((missing as LocusError).message).toMatch(/404.*pick a local \.gguf/);
 
-    const unreachable = await codeOf(
-      downloadModelFile({
-        url: 'http://127.0.0.1:9/nothing.gguf',
-        destination: path.join(dir, 'x.gguf'),
-        retries: 1,
-        retryDelayMs: 5,
-      }),
-    );
-    expect(unreachable).toBe('DOWNLOAD_FAILED');
+    const unreachable = await downloadModelFile({
+      url: 'http://127.0.0.1:9/nothing.gguf',
+      destination: path.join(dir, 'x.gguf'),
+      retries: 1,
+      retryDelayMs: 5,
+    }).catch((e: LocusError) => e);
+    expect(unreachable).toMatchObject({ code: 'DOWNLOAD_FAILED' });
+    // Offline is when a .gguf the user already has matters most: say how to use it.
+    expect((unreachable as LocusError).message).toMatch(/internet connection/);
+    expect((unreachable as LocusError).message).toContain('locus models use <file.gguf>');
   });
 
   it('pauses on cancel and keeps what arrived', async () => {

@@ -22,9 +22,11 @@ describe('OpenAI-compatible endpoint (the official openai client, scripted model
       .models.list()
       .catch((error: unknown) => error);
     expect(off).toBeInstanceOf(OpenAI.NotFoundError);
-    expect((off as InstanceType<typeof OpenAI.NotFoundError>).message).toContain(
-      'locus serve --openai',
-    );
+    const said = (off as InstanceType<typeof OpenAI.NotFoundError>).message;
+    expect(said).toContain('locus serve --openai');
+    // For good: the command that exists (the app has no such switch in its settings).
+    expect(said).toContain('locus api openai on');
+    expect(said).not.toMatch(/settings/i);
     await core.handlers['interfaces.update']({ openaiApi: true });
     const models = await client().models.list();
     expect(models.data.map((m) => m.id)).toEqual(['Locus']);

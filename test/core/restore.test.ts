@@ -52,7 +52,11 @@ describe('backup restore is crash-safe', () => {
     const { dataDir, backup, agentId } = await folderWithBackup();
     const database = dataDirLayout(dataDir).database;
     fs.writeFileSync(path.join(database, 'global', 'pg_control'), 'damaged');
-    await expect(createCore({ dataDir })).rejects.toMatchObject({ code: 'DATABASE_OPEN_FAILED' });
+    // The way back is named: the newest backup, with the command that puts it in place.
+    await expect(createCore({ dataDir })).rejects.toMatchObject({
+      code: 'DATABASE_OPEN_FAILED',
+      message: expect.stringContaining(`locus backup restore "${backup}"`),
+    });
 
     const result = await restoreBackup(dataDir, backup, new FakeClock());
     expect(result.previous).toMatch(/pgdata\.before-restore-/);
@@ -60,6 +64,17 @@ describe('backup restore is crash-safe', () => {
       'damaged',
     );
     expect(await texts(dataDir, agentId)).toEqual(['backed up']);
+  });
+
+  it('says how to start over when a database that no longer opens has no backup', async () => {
+    const { dataDir, backup } = await folderWithBackup();
+    fs.rmSync(backup);
+    const database = dataDirLayout(dataDir).database;
+    fs.writeFileSync(path.join(database, 'global', 'pg_control'), 'damaged');
+    const error = await createCore({ dataDir }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DATABASE_OPEN_FAILED' });
+    expect((error as Error).message).toContain('There is no backup');
+    expect((error as Error).message).toContain(database);
   });
 
   it('undoes a restore interrupted while unpacking: the old memory stays', async () => {

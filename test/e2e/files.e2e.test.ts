@@ -83,6 +83,42 @@ describe('files from the app', () => {
     expect(found.items.map((p) => p.text)).toEqual(['Grace grows tomatoes on the balcony']);
   });
 
+  it('reads a UTF-16 file as the command line does, and trusts valid UTF-8', async () => {
+    // Windows Notepad's "Unicode" is UTF-16 with a byte-order mark; older
+    // editors write Latin-1. The app read every file as UTF-8: UTF-16 was
+    // "not valid JSON", Latin-1 lost its accents, and a valid file whose text
+    // held a U+FFFD (a small model's broken character) was called "not UTF-8".
+    const text = await agentFile('Zoë');
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
+      chatModel: createScriptedModel(),
+    });
+    await openView(page, 'Files');
+    const pick = async (name: string, buffer: Buffer) => {
+      const [chooser] = await Promise.all([
+        page.waitForEvent('filechooser'),
+        page.getByRole('button', { name: 'Choose a file…' }).click(),
+      ]);
+      await chooser.setFiles({ name, mimeType: 'application/json', buffer });
+    };
+    const report = page.getByTestId('import-report');
+
+    await pick(
+      'zoe-utf16.af',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+    );
+    await report.getByText('Imported “Zoë”').waitFor();
+    expect(await report.textContent()).toContain('The file is UTF-16 (little-endian)');
+
+    await pick('zoe-fffd.af', Buffer.from(text.replaceAll('"Zoë"', '"Zo\ufffd"'), 'utf8'));
+    await report.getByText('Imported “Zo\ufffd”').waitFor();
+    expect(await report.textContent()).not.toMatch(/could not be read|not UTF-8/);
+    expect((await core.agents.list()).map((a) => a.name).sort()).toEqual([
+      'Locus',
+      'Zoë',
+      'Zo\ufffd',
+    ]);
+  });
+
   it('exports the agent file and Markdown as downloads', async () => {
     const { page, core } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: createScriptedModel(),

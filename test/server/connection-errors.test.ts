@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../scripts/postgres/cluster';
 import { openDatabase } from '../../src/core/storage/open-database';
 import { adminQuery, createServerDatabase, testServer } from '../helpers/test-backend';
@@ -32,6 +32,26 @@ describe('connecting to a PostgreSQL server', () => {
     expect(error).toMatchObject({ code: 'DATABASE_AUTH_FAILED' });
     expect((error as Error).message).not.toContain('not-the-password');
     expect((error as Error).message).toContain('***');
+  });
+
+  it('names a server that wants a password, when none was given, DATABASE_AUTH_FAILED and says where to put it', async () => {
+    // The README's advice: the password in ~/.pgpass or PGPASSWORD, not in the URL.
+    // Forgetting both gave node-postgres's own "SASL: SCRAM-SERVER-FIRST-MESSAGE:
+    // client password must be a string" as DATABASE_OPEN_FAILED.
+    const server = testServer();
+    vi.stubEnv('PGPASSWORD', undefined);
+    vi.stubEnv('PGPASSFILE', '/nonexistent/locus-test.pgpass');
+    onCleanup(() => {
+      vi.unstubAllEnvs();
+    });
+    const error = await openDatabase({
+      url: `postgres://${encodeURIComponent(server.user)}@127.0.0.1:${server.port}/postgres`,
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DATABASE_AUTH_FAILED' });
+    expect((error as Error).message).toMatch(/asks for a password/);
+    expect((error as Error).message).toContain('~/.pgpass');
+    expect((error as Error).message).toContain('PGPASSWORD');
+    expect((error as Error).message).not.toMatch(/SASL|must be a string/);
   });
 
   it('names a missing database DATABASE_NOT_FOUND, saying how to create it', async () => {

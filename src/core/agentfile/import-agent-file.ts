@@ -151,11 +151,8 @@ export async function importAgentFile(
   const notes: string[] = [];
   // The other agents are carried to the export; the report says so (fidelityNotes).
   const raw = rawFiles.get(file);
-  if (text.includes('\ufffd')) {
-    notes.push(
-      'Some characters in the file could not be read (shown as \ufffd); it was probably not saved as UTF-8.',
-    );
-  }
+  // How the bytes were read is the caller's note (decodeAgentFileBytes): a
+  // U+FFFD in the text is data (a small model's broken character), not a sign.
 
   const extensionRaw = (agent.metadata as { locus?: unknown } | null | undefined)?.locus;
   const extension =

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LocusError } from '../../shared/errors';
+import { decodeAgentFileBytes } from '../../shared/decode-agent-file';
 
 /**
  * What the Electron shell's native file dialogs ask and do, kept here so it
@@ -58,7 +59,7 @@ export function writeChosenFile(target: string, text: string): void {
 export function readPickedFile(
   kind: PickKind,
   file: string,
-): { path: string; name: string; text: string | null } {
+): { path: string; name: string; text: string | null; note?: string | null } {
   const name = path.basename(file);
   if (kind === 'gguf') {
     if (!/\.gguf$/i.test(name)) {
@@ -73,5 +74,5 @@ export function readPickedFile(
       `${name} is ${Math.round(size / 1024 / 1024)} MB; agent files up to 200 MB can be imported.`,
     );
   }
-  return { path: file, name, text: fs.readFileSync(file, 'utf8') };
+  return { path: file, name, ...decodeAgentFileBytes(fs.readFileSync(file)) };
 }

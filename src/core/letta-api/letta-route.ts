@@ -3,6 +3,7 @@ import type http from 'node:http';
 import { z } from 'zod';
 import type { AgentEvent, Handlers } from '../../shared/contract';
 import type { Agent, Message, Page, Passage, ScoredPassage } from '../../shared/entities';
+import { decodeAgentFileBytes } from '../../shared/decode-agent-file';
 import { LocusError } from '../../shared/errors';
 import type { EventBus } from '../events';
 import { call } from '../host/call';
@@ -432,8 +433,8 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
       if (!file || typeof file === 'string') {
         throw new LocusError('INVALID_INPUT', 'Send the Agent File as the "file" field.');
       }
-      text = await file.text();
-    } else text = raw.toString('utf8');
+      text = decodeAgentFileBytes(new Uint8Array(await file.arrayBuffer())).text;
+    } else text = decodeAgentFileBytes(raw).text;
     const report = await call(handlers, 'agentfile.import', { text });
     sendJson(res, 200, { agent_ids: [report.agentId] });
   });
@@ -521,7 +522,7 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
             res,
             404,
             'NOT_FOUND',
-            'The Letta-compatible API is off. Turn it on in Locus settings or run "locus serve --letta".',
+            'The Letta-compatible API is off. Turn it on with "locus api letta on" (a running app picks it up at once), or for one run with "locus serve --letta".',
           );
           return;
         }

@@ -65,7 +65,7 @@ function sizeOf(file: string): number {
 function failed(message: string, details?: Record<string, unknown>): LocusError {
   return new LocusError(
     'DOWNLOAD_FAILED',
-    `${message} Check your internet connection and try again; the download resumes where it stopped.`,
+    `${message} Check your internet connection and try again (the download resumes where it stopped), or use a .gguf file you already have: the file field in Models & settings, or "locus models use <file.gguf>".`,
     details,
   );
 }

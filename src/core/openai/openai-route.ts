@@ -231,7 +231,7 @@ export function openAiRoute(options: OpenAiRouteOptions): HostRoute {
             res,
             404,
             'NOT_FOUND',
-            'The OpenAI-compatible endpoint is off. Turn it on in Locus settings or run "locus serve --openai".',
+            'The OpenAI-compatible endpoint is off. Turn it on with "locus api openai on" (a running app picks it up at once), or for one run with "locus serve --openai".',
           );
           return;
         }

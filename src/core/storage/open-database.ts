@@ -163,12 +163,36 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     if (isLocusError(error)) throw error;
     const mapped = fileSystemError(error, options.dataDir ?? 'the database');
     if (isLocusError(mapped)) throw mapped;
+    const reason = (error as Error).message.replace(/[.\s]+$/, '');
     throw new LocusError(
       'DATABASE_OPEN_FAILED',
-      `Locus could not open its memory database${options.dataDir ? ` in ${options.dataDir}` : ''}: ${(error as Error).message}. If the folder was copied or edited by hand, restore it from a backup.`,
+      `Locus could not open its memory database${options.dataDir ? ` in ${options.dataDir}` : ''}: ${reason}. ${options.dataDir ? wayBack(options.dataDir) : 'If the folder was copied or edited by hand, restore it from a backup.'}`,
       options.dataDir ? { dataDir: options.dataDir } : undefined,
     );
   }
+}
+
+/**
+ * What to do about a database that no longer opens: "restore it from a
+ * backup" left the user to find out how, and whether there was one.
+ */
+function wayBack(dataDir: string): string {
+  const layout = dataDirLayout(dataDir);
+  let newest: { file: string; time: number } | undefined;
+  try {
+    for (const name of fs.readdirSync(layout.backups)) {
+      if (!/^locus-.*\.tar\.gz$/.test(name)) continue;
+      const file = path.join(layout.backups, name);
+      const time = fs.statSync(file).mtimeMs;
+      if (!newest || time > newest.time) newest = { file, time };
+    }
+  } catch {
+    // No backups folder: no backup.
+  }
+  if (newest) {
+    return `Put a backup in its place (the damaged one is kept aside): locus backup restore "${newest.file}" is the newest; locus backup list shows them all.`;
+  }
+  return `There is no backup in ${layout.backups}. To start with an empty memory, move ${layout.database} aside (keep it: it may still be recoverable).`;
 }
 
 /**

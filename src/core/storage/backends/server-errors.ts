@@ -67,6 +67,15 @@ export function connectError(error: unknown, target: DatabaseTarget): LocusError
       details,
     );
   }
+  // node-postgres's own words when the server asks for a password and none was
+  // given (not in the URL, PGPASSWORD or ~/.pgpass): it has no SQLSTATE.
+  if (/password must be a string/i.test(detail)) {
+    return new LocusError(
+      'DATABASE_AUTH_FAILED',
+      `${Where} asks for a password and none was given for ${target.display}. Put it in ~/.pgpass (host:port:database:user:password, readable only by you) or in PGPASSWORD, or in the URL.`,
+      details,
+    );
+  }
   if (e.code === '3D000') {
     return new LocusError(
       'DATABASE_NOT_FOUND',

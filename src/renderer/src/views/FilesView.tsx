@@ -6,6 +6,7 @@ import type {
   Status,
 } from '../../../shared/contract';
 import type { Agent } from '../../../shared/entities';
+import { decodeAgentFileBytes } from '../../../shared/decode-agent-file';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -55,13 +56,13 @@ function ImportSection(props: {
   const [report, setReport] = useState<AgentFileImportReport | null>(null);
   const [error, setError] = useState<CallError | null>(null);
 
-  const importText = async (name: string, text: string) => {
+  const importText = async (name: string, text: string, note: string | null = null) => {
     setBusy(name);
     setError(null);
     setReport(null);
     try {
       const done = await client.call('agentfile.import', { text });
-      setReport(done);
+      setReport(note ? { ...done, notes: [note, ...done.notes] } : done);
       props.onImported(done);
     } catch (e) {
       setError(toCallError(e));
@@ -70,7 +71,10 @@ function ImportSection(props: {
     }
   };
   const importFile = async (file: File | undefined) => {
-    if (file) await importText(file.name, await file.text());
+    if (!file) return;
+    // Bytes, not file.text(): UTF-16 and Latin-1 files are read as the CLI reads them.
+    const { text, note } = decodeAgentFileBytes(new Uint8Array(await file.arrayBuffer()));
+    await importText(file.name, text, note);
   };
   const choose = async () => {
     if (!inDesktopShell()) {
@@ -79,7 +83,7 @@ function ImportSection(props: {
     }
     try {
       const picked = await client.call('dialogs.openFile', { kind: 'agentfile' });
-      if (picked?.text) await importText(picked.name, picked.text);
+      if (picked?.text) await importText(picked.name, picked.text, picked.note ?? null);
     } catch (e) {
       setError(toCallError(e));
     }
