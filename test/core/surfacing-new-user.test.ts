@@ -65,6 +65,25 @@ describe("surfacing in a new user's memory of a few facts", () => {
     for (const { question, answer } of ASKED) expect(given[question]).toEqual([answer]);
   });
 
+  it.each([
+    ['fallback embedder', () => Promise.resolve(undefined)],
+    ['built-in sentence model', createUseEmbedder],
+  ])('never gives an acknowledgement between two facts that both match (%s)', async (_, load) => {
+    const embedder = await load();
+    const { core, agent } = await newUser(embedder ? { embedder } : {});
+    await core.runtime.send(agent.id, 'Where do I live and where do I work?');
+    const stored = (await core.runtime.contextMessages(agent.id)).filter(
+      (m) => m.kind === 'memories',
+    );
+    const texts = (parseSurfacedBlock(stored.at(-1)?.content ?? '')?.items ?? []).map(
+      (i) => i.text,
+    );
+    expect(texts.sort()).toEqual([
+      'I live in Leipzig, near the zoo.',
+      'I work as a nurse at the city hospital.',
+    ]);
+  });
+
   it('does the same with the built-in sentence model', async () => {
     const given = await givenFor({ embedder: await createUseEmbedder() });
     for (const { question, answer } of ASKED) expect(given[question]).toEqual([answer]);

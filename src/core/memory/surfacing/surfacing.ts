@@ -89,7 +89,9 @@ export const TIME_MATCH_BOOST = 1.5;
  * not tuned; on the dev sets' dumps it kept LoCoMo's and padded
  * LongMemEval's evidence (+0.1 and +0.2 points at 1000 tokens) and took
  * 2 tokens off cross-conversation blocks (docs/benchmarks.md, "Memory
- * surfacing", session 11).
+ * surfacing", session 11). With an embedder that only hashes words, such
+ * a memory is never surfaced: between two matching facts, the "Got it!"
+ * after one took shares from both and cleared this floor too.
  */
 export const UNWORDED_RELATIVE_FLOOR = 0.75;
 
@@ -147,10 +149,17 @@ export function createSurfacing(options: {
   recall: RecallMemory;
   /** The query's search terms (storage/repos/search-terms-repo): what an item holds of them, and where. */
   searchTerms: { of(text: string): Promise<string[]> };
+  /**
+   * The embedder only hashes words (Embedder.lexical): a memory holding none
+   * of the message's words then has no match of meaning either, only what
+   * its neighbours lent it, and is never surfaced.
+   */
+  lexical?: boolean;
   /** How much of the query the memory holds at all; without it the floor does not rise. */
   wordCoverage?: Pick<WordCoverage, 'of'>;
 }) {
   const { archival, recall, searchTerms, wordCoverage } = options;
+  const unwordedFloor = options.lexical ? Infinity : UNWORDED_RELATIVE_FLOOR;
 
   /**
    * Everything worth surfacing for the request, best first: above the
@@ -199,8 +208,7 @@ export function createSurfacing(options: {
     const found = fresh
       .filter(
         (c) =>
-          c.score >= floor &&
-          (c.score >= UNWORDED_RELATIVE_FLOOR * best || holdsAnyTerm(c.whole, terms)),
+          c.score >= floor && (c.score >= unwordedFloor * best || holdsAnyTerm(c.whole, terms)),
       )
       .sort((a, b) => b.score - a.score || b.memory.at.localeCompare(a.memory.at));
     const taken = new Set<string>();
