@@ -226,6 +226,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
       recall,
       searchTerms: createSearchTermsRepo(db),
       wordCoverage: createWordCoverage({ db }),
+      lexical: embedder.lexical === true,
     }),
     ...(options.maxStringLength ? { maxStringLength: options.maxStringLength } : {}),
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { migrations } from '../../src/core/storage/migrations/registry';
 import { openDatabase } from '../../src/core/storage/open-database';
-import { snippetOf } from '../../src/core/memory/search-snippet';
+import { holdsAnyTerm, snippetOf } from '../../src/core/memory/search-snippet';
 import { agentWithTexts } from '../helpers/agent-with-texts';
 import { testCore } from '../helpers/test-core';
 
@@ -154,6 +154,15 @@ describe('snippets', () => {
     const snippet = snippetOf(long, []);
     expect(snippet.startsWith('The quarterly report')).toBe(true);
     expect(snippet.endsWith('…')).toBe(true);
+  });
+
+  it('tells whether a text holds any search term, matched as snippets match', () => {
+    expect(holdsAnyTerm('I was so happy at the Café Müller', ['happi'])).toBe(true);
+    expect(holdsAnyTerm('I was so happy at the Café Müller', ['muller', 'zebra'])).toBe(true);
+    expect(holdsAnyTerm('東京タワー', ['東京'])).toBe(true);
+    // An acknowledgement holds none of a question's words.
+    expect(holdsAnyTerm('Got it!', ['live'])).toBe(false);
+    expect(holdsAnyTerm('Got it!', [])).toBe(false);
   });
 
   it('carries a snippet and a score on every archival and recall result', async () => {

@@ -23,6 +23,17 @@ function matches(word: string, term: string): boolean {
   return term.length <= 2 && /[^\p{Script=Latin}\p{N}]/u.test(term) && word.includes(term);
 }
 
+/** Whether the text holds any of the search terms, matched as snippets match them. */
+export function holdsAnyTerm(text: string, terms: readonly string[]): boolean {
+  const wanted = terms.map((t) => t.toLowerCase()).filter((t) => t.length > 0);
+  if (wanted.length === 0) return false;
+  for (const match of text.matchAll(TOKEN)) {
+    const folded = foldWord(match[0]);
+    if (wanted.some((t) => matches(folded, t))) return true;
+  }
+  return false;
+}
+
 export interface SnippetOptions {
   /** Defaults to 300 characters. */
   maxChars?: number;

@@ -8,7 +8,7 @@ import {
 } from '../../../shared/surfaced-memories';
 import type { ArchivalMemory } from '../archival-memory';
 import type { RecallMemory } from '../recall-memory';
-import { snippetOf } from '../search-snippet';
+import { holdsAnyTerm, snippetOf } from '../search-snippet';
 import { timeWindowOf, type TimeWindow } from './time-window';
 import { estimateTokens } from './token-estimate';
 import type { WordCoverage } from './word-coverage';
@@ -77,6 +77,24 @@ export const SURFACED_ITEM_CHARS = 200;
  */
 export const TIME_MATCH_BOOST = 1.5;
 
+/**
+ * A memory holding none of the message's search terms must score at least
+ * this share of the best match. Its score is then only lent or meant:
+ * recall search lends a turn's neighbours up to 0.6 of its score (the reply
+ * that answers a question lacks its words), and meaning alone is weak
+ * evidence in a memory of a few items. In a new user's memory of a handful
+ * of facts, the acknowledgement after the matching fact ("Got it!", 0.6 of
+ * it) and the fact told just before it (0.5) cleared the relative floor and
+ * were surfaced for "Where do I live?". Set above the largest share lent,
+ * not tuned; on the dev sets' dumps it kept LoCoMo's and padded
+ * LongMemEval's evidence (+0.1 and +0.2 points at 1000 tokens) and took
+ * 2 tokens off cross-conversation blocks (docs/benchmarks.md, "Memory
+ * surfacing", session 11). With an embedder that only hashes words, such
+ * a memory is never surfaced: between two matching facts, the "Got it!"
+ * after one took shares from both and cleared this floor too.
+ */
+export const UNWORDED_RELATIVE_FLOOR = 0.75;
+
 /** Candidates read from each memory tier per turn. */
 const CANDIDATES = 50;
 
@@ -129,12 +147,19 @@ export interface Candidate {
 export function createSurfacing(options: {
   archival: ArchivalMemory;
   recall: RecallMemory;
-  /** The query's search terms (storage/repos/search-terms-repo), to trim long items to what matched. */
+  /** The query's search terms (storage/repos/search-terms-repo): what an item holds of them, and where. */
   searchTerms: { of(text: string): Promise<string[]> };
+  /**
+   * The embedder only hashes words (Embedder.lexical): a memory holding none
+   * of the message's words then has no match of meaning either, only what
+   * its neighbours lent it, and is never surfaced.
+   */
+  lexical?: boolean;
   /** How much of the query the memory holds at all; without it the floor does not rise. */
   wordCoverage?: Pick<WordCoverage, 'of'>;
 }) {
   const { archival, recall, searchTerms, wordCoverage } = options;
+  const unwordedFloor = options.lexical ? Infinity : UNWORDED_RELATIVE_FLOOR;
 
   /**
    * Everything worth surfacing for the request, best first: above the
@@ -163,10 +188,11 @@ export function createSurfacing(options: {
     // answer given then may, and stays a candidate of its own).
     inContext.add(normalized(request.text));
 
-    const [messages, passages, coverage] = await Promise.all([
+    const [messages, passages, coverage, terms] = await Promise.all([
       recall.search(request.agentId, { query, roles: ['user', 'assistant'], limit: CANDIDATES }),
       archival.search(request.agentId, { query, limit: CANDIDATES }),
       wordCoverage ? wordCoverage.of(request.agentId, query) : 1,
+      searchTerms.of(query),
     ]);
     const window = request.at ? timeWindowOf(request.text, request.at) : null;
     const fresh = [...messages.items.map(fromMessage), ...passages.items.map(fromPassage)]
@@ -180,7 +206,10 @@ export function createSurfacing(options: {
     const absolute = coverage > 0 ? SURFACING_FLOOR / coverage ** COVERAGE_EXPONENT : Infinity;
     const floor = Math.max(absolute, SURFACING_RELATIVE_FLOOR * best);
     const found = fresh
-      .filter((c) => c.score >= floor)
+      .filter(
+        (c) =>
+          c.score >= floor && (c.score >= unwordedFloor * best || holdsAnyTerm(c.whole, terms)),
+      )
       .sort((a, b) => b.score - a.score || b.memory.at.localeCompare(a.memory.at));
     const taken = new Set<string>();
     const kept = found.filter((c) => {
@@ -188,13 +217,12 @@ export function createSurfacing(options: {
       for (const key of c.keys) taken.add(key);
       return true;
     });
-    return trimmed(kept, query);
+    return trimmed(kept, terms);
   }
 
   /** Long items cut to the part that matched (SURFACED_ITEM_CHARS). */
-  async function trimmed(found: Candidate[], query: string): Promise<Candidate[]> {
+  function trimmed(found: Candidate[], terms: readonly string[]): Candidate[] {
     if (!found.some((c) => c.whole.trim().length > SURFACED_ITEM_CHARS)) return found;
-    const terms = await searchTerms.of(query);
     return found.map((c) => ({
       ...c,
       memory: { ...c.memory, text: snippetOf(c.whole, terms, { maxChars: SURFACED_ITEM_CHARS }) },
