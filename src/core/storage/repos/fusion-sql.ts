@@ -279,7 +279,6 @@ export function fusedPage(options: {
       ? `least(${VECTOR_CAP}, greatest(0, (${sim} - ${mean}) / ${spread}))`
       : `greatest(0, (${sim} - ${mean}) / ${spread})`;
   const weight = `${params.add(fusion.vectorWeight)}::float8`;
-  const weak = `${params.add(WEAK_MEANING_DEVIATIONS / fusion.vectorScale)}::float8`;
   parts.push(`vec AS MATERIALIZED (${vec})`);
   const lexical = fts ? 'EXISTS (SELECT 1 FROM fts)' : (options.lexicalSupport ?? 'false');
   const floor = `(${lexical} OR sim >= ${strict})`;
@@ -293,6 +292,7 @@ export function fusedPage(options: {
     return parts.join(',\n');
   }
   if (!options.vectorParam) throw new RangeError('a hybrid search needs the query vector');
+  const weak = `${params.add(WEAK_MEANING_DEVIATIONS / fusion.vectorScale)}::float8`;
   parts.push(`pool AS (
       SELECT id, max(tiebreak) AS tiebreak, max(t) AS t, max(sim) AS sim FROM (
         SELECT id, tiebreak, score AS t, NULL::float8 AS sim FROM fts
