@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { createCore } from '../../src/core/create-core';
+import { replyOnlyModel } from '../helpers/consolidation-models';
 import { runCli } from '../helpers/run-cli';
-import { tempDir } from '../helpers/test-core';
+import { tempDataDir, tempDir } from '../helpers/test-core';
 
 describe('locus memory activity, consolidate, forget (CLI)', () => {
   it('consolidates what was said, shows the change in the feed, undoes it and forgets a line', async () => {
@@ -46,6 +48,38 @@ describe('locus memory activity, consolidate, forget (CLI)', () => {
     const after = await runCli(['memory', 'activity', '--limit', '1', ...base]);
     expect(after.stdout).toMatch(/user {11}Forgot a line\n/);
     expect((await runCli(['memory', 'blocks', ...base])).stdout).not.toContain('Lena');
+  });
+
+  it("shows why the app's last consolidation pass failed, until a pass succeeds", async () => {
+    const dataDir = await tempDataDir();
+    const base = ['--data-dir', dataDir, '--embedder', 'fake'];
+    // The app's process: its model fails on consolidation only.
+    const inner = replyOnlyModel();
+    const app = await createCore({
+      dataDir,
+      chatModel: {
+        name: inner.name,
+        contextSize: inner.contextSize,
+        countTokens: (turns) => inner.countTokens(turns),
+        async generate(request, options) {
+          if (request.purpose === 'consolidate') throw new Error('the model ran out of memory');
+          return inner.generate(request, options);
+        },
+        dispose: () => inner.dispose(),
+      },
+    });
+    const agent = await app.agents.getOrCreateDefault();
+    await app.runtime.send(agent.id, 'I live in Oslo.');
+    await expect(app.handlers['consolidation.run']({ agentId: agent.id })).rejects.toThrow();
+    await app.dispose();
+
+    expect((await runCli(['status', ...base])).stdout).toMatch(
+      /^Background consolidation: on \(2 messages waiting\); the last pass failed: the model ran out of memory$/m,
+    );
+    await runCli(['memory', 'consolidate', '--model', 'scripted', ...base]);
+    expect((await runCli(['status', ...base])).stdout).toMatch(
+      /^Background consolidation: on \(0 messages waiting\)$/m,
+    );
   });
 
   it('pauses and resumes consolidation and switches the tool profile', async () => {

@@ -114,6 +114,28 @@ describe('the built-in sentence model (no download)', () => {
     expect(match?.text).toBe('That was a naïve plan by Zoë');
     for (const other of rest) expect(other.score).toBeLessThan((match?.score ?? 0) / 10);
   });
+
+  it('ranks the text holding a pictograph first, far above unreadable texts without it', async () => {
+    // "🎉" is unreadable to the model, and so are the CJK texts: their
+    // character-hashed vectors sit a hair above unrelated text for it, while
+    // the readable match sits at it. Rescaled against its own best row, that
+    // hair counted as much as the match's words, and they tied.
+    const { core } = await openAppCore({ dataDir: await tempDataDir(), env: asUser });
+    onCleanup(() => core.dispose());
+    const { id } = await core.agents.getOrCreateDefault();
+    const match = 'Party tonight 🎉 at the lake';
+    for (const text of [
+      '東京で寿司を食べました',
+      '我喜欢在北京吃饺子',
+      match,
+      'That was a naïve plan',
+    ]) {
+      await core.archival.insert(id, { text });
+    }
+    const [first, ...rest] = (await core.archival.search(id, { query: '🎉' })).items;
+    expect(first?.text).toBe(match);
+    for (const other of rest) expect(other.score).toBeLessThan((first?.score ?? 0) / 5);
+  });
 });
 
 describe('the built-in model loaded directly (benchmarks)', () => {

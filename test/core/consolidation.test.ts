@@ -3,7 +3,8 @@ import { FakeClock } from '../../src/core/clock';
 import { createCore } from '../../src/core/create-core';
 import { createBlocksRepo } from '../../src/core/storage/repos/blocks-repo';
 import { eventually, gatedModel, replyOnlyModel } from '../helpers/consolidation-models';
-import { onCleanup, tempDir, testCore } from '../helpers/test-core';
+import type { ChatModel } from '../../src/core/models/chat-model';
+import { onCleanup, restartCore, tempDir, testCore } from '../helpers/test-core';
 
 /** Wednesday noon: date words resolve against it. */
 const WEDNESDAY = '2026-03-04T12:00:00.000Z';
@@ -213,6 +214,45 @@ describe('background consolidation', () => {
     });
     await core.handlers['consolidation.run']({ agentId: agent.id });
     expect(await human()).toBe('Lives in Oslo');
+  });
+
+  it('keeps why the last pass failed for another process to see, until a pass succeeds', async () => {
+    // The model fails on consolidation only, as one out of memory might.
+    const inner = replyOnlyModel();
+    const failing: ChatModel = {
+      name: inner.name,
+      contextSize: inner.contextSize,
+      countTokens: (turns) => inner.countTokens(turns),
+      async generate(request, options) {
+        if (request.purpose === 'consolidate') throw new Error('the model ran out of memory');
+        return inner.generate(request, options);
+      },
+      dispose: () => inner.dispose(),
+    };
+    const core = await testCore({
+      chatModel: failing,
+      clock: new FakeClock(WEDNESDAY),
+      consolidationDelayMs: 3_600_000,
+    });
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.runtime.send(agent.id, 'I live in Oslo.');
+    await expect(core.handlers['consolidation.run']({ agentId: agent.id })).rejects.toThrow(
+      'the model ran out of memory',
+    );
+
+    // A separate `locus status` opens its own core on the same memory.
+    const later = await restartCore(core, { chatModel: replyOnlyModel() });
+    const status = () => later.handlers['consolidation.status']({ agentId: agent.id });
+    expect(await status()).toMatchObject({
+      pending: 2,
+      lastError: 'the model ran out of memory',
+    });
+    await later.handlers['consolidation.run']({ agentId: agent.id });
+    expect(await status()).toMatchObject({ pending: 0, lastError: null });
+    const again = await restartCore(later);
+    expect(await again.handlers['consolidation.status']({ agentId: agent.id })).toMatchObject({
+      lastError: null,
+    });
   });
 });
 

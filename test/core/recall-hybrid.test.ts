@@ -87,6 +87,51 @@ describe('recall search by meaning', () => {
     expect(literal.items[0]?.content).toBe('the crossword had a plumber clue');
   });
 
+  it('ranks a word match first when the best row by meaning stands barely above unrelated text', async () => {
+    // As the built-in model does for a query it cannot read (one emoji): the
+    // query's vector is orthogonal to everyday sentences and to the readable
+    // match, and CJK texts (hashed too) sit a collision (0.01) above it.
+    // Rescaled against that best row, the collision counted as much as the
+    // match's words, and the unrelated rows tied with it.
+    const query = '🎉';
+    const match = 'party tonight 🎉 at the lake';
+    const unreadable = ['東京で寿司を食べました', '我喜欢在北京吃饺子'];
+    const embedder: Embedder = {
+      name: 'unreadable-test',
+      dimensions: 3,
+      async embed(texts) {
+        return texts.map((text) =>
+          normalize(
+            Float32Array.from(
+              text === query ? [1, 0, 0] : unreadable.includes(text) ? [0.01, 1, 0] : [0, 0, 1],
+            ),
+          ),
+        );
+      },
+      async dispose() {},
+    };
+    const core = await testCore({ embedder });
+    const { id } = await core.agents.create({ name: 'Party' });
+    // Far enough from the match that recall lends them none of its score.
+    for (const text of [...unreadable, ...FILLER, match]) {
+      await core.archival.insert(id, { text });
+      await core.recall.append(id, { role: 'user', content: text });
+    }
+    await core.indexer.drain();
+
+    const archival = (await core.archival.search(id, { query })).items;
+    const recall = (await core.recall.search(id, { query })).items;
+    for (const [first, ...rest] of [
+      archival.map((p) => ({ text: p.text, score: p.score })),
+      recall.map((m) => ({ text: m.content, score: m.score })),
+    ]) {
+      expect(first?.text).toBe(match);
+      for (const other of rest.filter((row) => unreadable.includes(row.text))) {
+        expect(other.score).toBeLessThan((first?.score ?? 0) / 5);
+      }
+    }
+  });
+
   it("embeds a turn's messages after the turn, and finds them by their words meanwhile", async () => {
     let release: () => void = () => undefined;
     let held = true;

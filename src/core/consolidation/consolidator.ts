@@ -25,7 +25,7 @@ export interface ConsolidationStatus {
   pending: number;
   running: boolean;
   paused: boolean;
-  /** Why the last background pass failed, if it did. */
+  /** Why the agent's last pass failed, if it did (in any process sharing the database). */
   lastError: string | null;
 }
 
@@ -47,7 +47,13 @@ export function createConsolidator(options: ConsolidatorOptions) {
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Agents with messages that may still need a pass. */
   const wanted = new Set<string>();
-  const errors = new Map<string, string>();
+  const repo = createConsolidationRepo(options.db);
+  /**
+   * Failures the database could not take (it may be why the pass failed):
+   * this process still reports them. The database's row is what other
+   * processes (a separate `locus status`) see.
+   */
+  const unrecorded = new Map<string, string>();
 
   function enqueue(agentId: string, background: boolean): Promise<PassResult | null> {
     const run = chain.then(async (): Promise<PassResult | null> => {
@@ -70,10 +76,22 @@ export function createConsolidator(options: ConsolidatorOptions) {
           onBatch: (progress) => options.onApplied?.(agentId, progress),
         });
         if (result.stopped !== 'aborted') wanted.delete(agentId);
-        errors.delete(agentId);
+        // Only a pass that got through says the failure is over: one stopped
+        // by a turn, or with no model, before applying anything says nothing.
+        if (result.stopped === 'done' || result.batches > 0) {
+          unrecorded.delete(agentId);
+          // Failing to clear it must not turn this pass into a failure.
+          await repo.clearError(agentId).catch(() => undefined);
+        }
         return result;
       } catch (error) {
-        errors.set(agentId, (error as Error).message);
+        const message = (error as Error).message;
+        try {
+          await repo.recordError(agentId, message, options.clock.now().toISOString());
+          unrecorded.delete(agentId);
+        } catch {
+          unrecorded.set(agentId, message);
+        }
         if (!background) throw error;
         return null;
       } finally {
@@ -129,10 +147,10 @@ export function createConsolidator(options: ConsolidatorOptions) {
     },
     async status(agentId: string): Promise<ConsolidationStatus> {
       return {
-        pending: await createConsolidationRepo(options.db).pending(agentId),
+        pending: await repo.pending(agentId),
         running: current?.agentId === agentId,
         paused: await options.isPaused(agentId),
-        lastError: errors.get(agentId) ?? null,
+        lastError: unrecorded.get(agentId) ?? (await repo.lastError(agentId)),
       };
     },
     /** Resolves once no pass is waiting or running (tests and benchmarks). */

@@ -19,6 +19,8 @@ import { signBitVectorIndex } from './1796575552245_sign_bit_vector_index';
 import { asciiSearchText } from './1796576322447_ascii_search_text';
 import { vectorRevisions } from './1796606180266_vector_revisions';
 import { inlineSearchText } from './1796629828636_inline_search_text';
+import { consolidationErrors } from './1796640487612_consolidation_errors';
+import { searchGramsLinear } from './1796641776120_search_grams_linear';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -51,4 +53,6 @@ export const migrations: readonly Migration[] = [
   asciiSearchText,
   vectorRevisions,
   inlineSearchText,
+  consolidationErrors,
+  searchGramsLinear,
 ];

@@ -104,6 +104,26 @@ export function createConsolidationRepo(sql: Sql) {
       );
       return result.rows[0]?.n ?? 0;
     },
+    /** Keeps why the agent's last pass failed (one row per agent, the newest failure). */
+    async recordError(agentId: string, message: string, at: string): Promise<void> {
+      await sql.query(
+        `INSERT INTO consolidation_errors (agent_id, message, at) VALUES ($1, $2, $3)
+         ON CONFLICT (agent_id) DO UPDATE SET message = EXCLUDED.message, at = EXCLUDED.at`,
+        [agentId, message, at],
+      );
+    },
+    /** A pass succeeded: the last failure no longer describes the agent's consolidation. */
+    async clearError(agentId: string): Promise<void> {
+      await sql.query('DELETE FROM consolidation_errors WHERE agent_id = $1', [agentId]);
+    },
+    /** Why the agent's last pass failed, or null when the last one succeeded (or none ran). */
+    async lastError(agentId: string): Promise<string | null> {
+      const result = await sql.query<{ message: string }>(
+        'SELECT message FROM consolidation_errors WHERE agent_id = $1',
+        [agentId],
+      );
+      return result.rows[0]?.message ?? null;
+    },
   };
 }
 export type ConsolidationRepo = ReturnType<typeof createConsolidationRepo>;

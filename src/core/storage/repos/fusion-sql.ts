@@ -63,6 +63,18 @@ export const PAST_FACT_WEIGHT = 0.5;
 const VECTOR_CAP = 1.5;
 
 /**
+ * WEAK_MEANING: the meaning list is read relative to its best row only when
+ * that row stands at least this many standard deviations above unrelated
+ * text; a weaker list is read relative to this level instead. Rescaled
+ * against its own best, a list of rows a hair above unrelated text counted
+ * as much as the best word match: for a query the model cannot read (one
+ * emoji, whose vector is hashed), unrelated CJK passages a collision above
+ * it tied with the passage holding the emoji. A real match stands a few
+ * deviations above unrelated text (relevance.ts), so this rarely binds.
+ */
+const WEAK_MEANING_DEVIATIONS = 2;
+
+/**
  * What a cosine similarity means for this query and embedder: the mean and
  * spread of the query's similarity to unrelated text (memory/relevance.ts).
  * Embedders differ wildly (one puts unrelated sentences at 0.1, another at
@@ -278,6 +290,7 @@ export function fusedPage(options: {
     return parts.join(',\n');
   }
   if (!options.vectorParam) throw new RangeError('a hybrid search needs the query vector');
+  const weak = `${params.add(WEAK_MEANING_DEVIATIONS / fusion.vectorScale)}::float8`;
   parts.push(`pool AS (
       SELECT id, max(tiebreak) AS tiebreak, max(t) AS t, max(sim) AS sim FROM (
         SELECT id, tiebreak, score AS t, NULL::float8 AS sim FROM fts
@@ -290,10 +303,11 @@ export function fusedPage(options: {
     kept AS MATERIALIZED (
       SELECT id, tiebreak, sim, t, ${meaning('sim', true)} AS v
       FROM scored s WHERE t > 0 OR ${floor}),
-    -- Each list over its own best (see RELATIVE_FUSION); the page keeps
-    -- the absolute scale of its best absolute match.
+    -- Each list over its own best (see RELATIVE_FUSION), meaning over no
+    -- less than a weak match (WEAK_MEANING); the page keeps the absolute
+    -- scale of its best absolute match.
     tops AS MATERIALIZED (
-      SELECT greatest(max(t), 1e-12) AS tmax, greatest(max(v), 1e-12) AS vmax,
+      SELECT greatest(max(t), 1e-12) AS tmax, greatest(max(v), ${weak}) AS vmax,
              max(t + ${weight} * v) AS best FROM kept),
     relative AS MATERIALIZED (
       SELECT k.id, k.tiebreak, k.sim, k.t / tops.tmax + ${weight} * k.v / tops.vmax AS rel
