@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../../src/core/create-core';
-import { replyOnlyModel } from '../helpers/consolidation-models';
+import { consolidationFailingModel } from '../helpers/consolidation-models';
 import { runCli } from '../helpers/run-cli';
 import { tempDataDir, tempDir } from '../helpers/test-core';
 
@@ -54,20 +54,7 @@ describe('locus memory activity, consolidate, forget (CLI)', () => {
     const dataDir = await tempDataDir();
     const base = ['--data-dir', dataDir, '--embedder', 'fake'];
     // The app's process: its model fails on consolidation only.
-    const inner = replyOnlyModel();
-    const app = await createCore({
-      dataDir,
-      chatModel: {
-        name: inner.name,
-        contextSize: inner.contextSize,
-        countTokens: (turns) => inner.countTokens(turns),
-        async generate(request, options) {
-          if (request.purpose === 'consolidate') throw new Error('the model ran out of memory');
-          return inner.generate(request, options);
-        },
-        dispose: () => inner.dispose(),
-      },
-    });
+    const app = await createCore({ dataDir, chatModel: consolidationFailingModel() });
     const agent = await app.agents.getOrCreateDefault();
     await app.runtime.send(agent.id, 'I live in Oslo.');
     await expect(app.handlers['consolidation.run']({ agentId: agent.id })).rejects.toThrow();

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/core/clock';
 import { createCore } from '../../src/core/create-core';
 import { createBlocksRepo } from '../../src/core/storage/repos/blocks-repo';
-import { eventually, gatedModel, replyOnlyModel } from '../helpers/consolidation-models';
-import type { ChatModel } from '../../src/core/models/chat-model';
+import {
+  consolidationFailingModel,
+  eventually,
+  gatedModel,
+  replyOnlyModel,
+} from '../helpers/consolidation-models';
 import { onCleanup, restartCore, tempDir, testCore } from '../helpers/test-core';
 
 /** Wednesday noon: date words resolve against it. */
@@ -217,18 +221,7 @@ describe('background consolidation', () => {
   });
 
   it('keeps why the last pass failed for another process to see, until a pass succeeds', async () => {
-    // The model fails on consolidation only, as one out of memory might.
-    const inner = replyOnlyModel();
-    const failing: ChatModel = {
-      name: inner.name,
-      contextSize: inner.contextSize,
-      countTokens: (turns) => inner.countTokens(turns),
-      async generate(request, options) {
-        if (request.purpose === 'consolidate') throw new Error('the model ran out of memory');
-        return inner.generate(request, options);
-      },
-      dispose: () => inner.dispose(),
-    };
+    const failing = consolidationFailingModel();
     const core = await testCore({
       chatModel: failing,
       clock: new FakeClock(WEDNESDAY),

@@ -18,6 +18,21 @@ export function replyOnlyModel(options: { contextSize?: number } = {}) {
   });
 }
 
+/** A reply-only model whose consolidation calls fail, as a model out of memory might. */
+export function consolidationFailingModel(): ChatModel {
+  const inner = replyOnlyModel();
+  return {
+    name: inner.name,
+    contextSize: inner.contextSize,
+    countTokens: (turns) => inner.countTokens(turns),
+    async generate(request, options) {
+      if (request.purpose === 'consolidate') throw new Error('the model ran out of memory');
+      return inner.generate(request, options);
+    },
+    dispose: () => inner.dispose(),
+  };
+}
+
 /**
  * Wraps a model so each consolidation call waits until the test opens the
  * gate (or the call is aborted), and logs model calls beside the test's own
