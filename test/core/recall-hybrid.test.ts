@@ -87,6 +87,31 @@ describe('recall search by meaning', () => {
     expect(literal.items[0]?.content).toBe('the crossword had a plumber clue');
   });
 
+  it('lists no row that shares no word with the query and means no more than unrelated text', async () => {
+    // Once a word matches, the nearest rows by meaning join the word
+    // matches; a row no closer than unrelated text (meaning score 0) is
+    // not one of them, in archival and recall search alike.
+    const core = await testCore({ embedder: conceptEmbedder() });
+    const { id } = await core.agents.create({ name: 'Floor' });
+    const earlier = [...FILLER, 'the bakery closes early on sundays', 'my bike needs new brakes'];
+    for (const text of earlier) {
+      await core.recall.append(id, { role: 'user', content: text });
+      await core.archival.insert(id, { text });
+    }
+    const match = 'the quiz had a plumber clue';
+    await core.recall.append(id, { role: 'user', content: match });
+    await core.archival.insert(id, { text: match });
+    await core.indexer.drain();
+
+    const archival = await core.archival.search(id, { query: 'plumber quiz' });
+    expect(archival.items.map((p) => p.text)).toEqual([match, 'the plumber is coming on monday']);
+    const recall = await core.recall.search(id, { query: 'quiz clue' });
+    // The four messages before the match are lent part of its score
+    // (recall's neighbours); the rest share nothing with the question.
+    expect(recall.items.map((m) => m.content)).toEqual([match, ...earlier.slice(-4).reverse()]);
+    expect(Math.min(...recall.items.map((m) => m.score))).toBeGreaterThan(0);
+  });
+
   it('ranks a word match first when the best row by meaning stands barely above unrelated text', async () => {
     // As the built-in model does for a query it cannot read (one emoji): the
     // query's vector is orthogonal to everyday sentences and to the readable

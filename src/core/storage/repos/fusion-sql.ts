@@ -211,9 +211,11 @@ export function scoreRanked(scores: string, candidates: string): string {
  *
  * The floor: a result must share a word with the query, unless the query
  * shares a word with something in the searched memory (then its nearest
- * rows by meaning are related context, ranked with the word matches by
- * how close they come to the best by meaning), or it is at least `strictSimilarity` similar. So a query
- * that matches nothing returns nothing, whatever the embedder.
+ * rows by meaning that stand above unrelated text are related context,
+ * ranked with the word matches by how close they come to the best by
+ * meaning), or it is at least `strictSimilarity` similar. So a query that
+ * matches nothing returns nothing, whatever the embedder, and a hybrid
+ * search lists nothing at score 0.
  */
 export function fusedPage(options: {
   params: Params;
@@ -300,9 +302,12 @@ export function fusedPage(options: {
       SELECT pool.id, pool.tiebreak, coalesce(pool.t, 0) AS t,
              coalesce(pool.sim, 1 - (x.embedding <=> ${options.vectorParam}::${VECTOR_TYPE}), 0) AS sim
       FROM pool LEFT JOIN ${table} x ON pool.sim IS NULL AND x.id = pool.id),
+    -- A row without a word match is kept only for its meaning: one no
+    -- closer than unrelated text (v = 0) would be listed at score 0 under
+    -- the real matches.
+    meant AS (SELECT id, tiebreak, sim, t, ${meaning('sim', true)} AS v FROM scored),
     kept AS MATERIALIZED (
-      SELECT id, tiebreak, sim, t, ${meaning('sim', true)} AS v
-      FROM scored s WHERE t > 0 OR ${floor}),
+      SELECT id, tiebreak, sim, t, v FROM meant s WHERE t > 0 OR (v > 0 AND ${floor})),
     -- Each list over its own best (see RELATIVE_FUSION), meaning over no
     -- less than a weak match (WEAK_MEANING); the page keeps the absolute
     -- scale of its best absolute match.
