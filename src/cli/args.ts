@@ -44,7 +44,8 @@ Commands:
   models use <id|file.gguf>           make a model the agent's default
   models download-embedder            download all-MiniLM-L6-v2 to use instead of the built-in
                                       sentence model (once; needs internet; memory is re-embedded)
-  export [--out file.af]              export the agent as a Letta Agent File (with archival memory)
+  export [--out file.af] [--force]    export the agent as a Letta Agent File (with archival memory);
+                                      an existing file is replaced only with --force
   export --markdown [--conversations] memory as readable Markdown (blocks, notes by tag and date)
   import <file.af>                    import a Letta Agent File as a new agent (nothing changes if it is invalid)
   backup                              back up the memory database now
@@ -107,6 +108,7 @@ export function parseCli(argv: string[]) {
         openai: { type: 'boolean', default: false },
         letta: { type: 'boolean', default: false },
         out: { type: 'string' },
+        force: { type: 'boolean', default: false },
         markdown: { type: 'boolean', default: false },
         conversations: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },

@@ -296,6 +296,13 @@ async function main(argv: string[]): Promise<number> {
               })
             : await call(core.handlers, 'agentfile.export', { agentId: agent.id });
           const target = path.resolve(cli.values.out ?? file.fileName);
+          // A user's own file of the same name is not ours to replace unasked.
+          if (!cli.values.force && fs.existsSync(target)) {
+            throw new LocusError(
+              'FILE_EXISTS',
+              `${target} already exists; nothing was written. Pass --force to replace it, or choose another name with --out.`,
+            );
+          }
           // Beside, fsynced, renamed: an interrupted export never leaves half a file.
           writeFileDurably(target, file.text, 0o644);
           output.out(
