@@ -50,7 +50,8 @@ Commands:
   import <file.af>                    import a Letta Agent File as a new agent (nothing changes if it is invalid)
   backup                              back up the memory database now
   backup list                         list backups (automatic daily ones and manual ones)
-  backup restore <file>               check a backup opens, then put it in place (Locus must be closed)
+  backup restore <file>               check a backup opens, then put it in place (Locus must be closed;
+                                      a running app or serve restores from Files → Backups)
   serve [--port N] [--openai] [--letta]
                                       the app in a browser, MCP at /mcp, OpenAI and Letta APIs at /v1 (127.0.0.1 only)
   api [openai|letta on|off] [new-key] show or change the OpenAI / Letta APIs and the API key
