@@ -44,12 +44,14 @@ Commands:
   models use <id|file.gguf>           make a model the agent's default
   models download-embedder            download all-MiniLM-L6-v2 to use instead of the built-in
                                       sentence model (once; needs internet; memory is re-embedded)
-  export [--out file.af]              export the agent as a Letta Agent File (with archival memory)
+  export [--out file.af] [--force]    export the agent as a Letta Agent File (with archival memory);
+                                      an existing file is replaced only with --force
   export --markdown [--conversations] memory as readable Markdown (blocks, notes by tag and date)
   import <file.af>                    import a Letta Agent File as a new agent (nothing changes if it is invalid)
   backup                              back up the memory database now
   backup list                         list backups (automatic daily ones and manual ones)
-  backup restore <file>               check a backup opens, then put it in place (Locus must be closed)
+  backup restore <file>               check a backup opens, then put it in place (Locus must be closed;
+                                      a running app or serve restores from Files → Backups)
   serve [--port N] [--openai] [--letta]
                                       the app in a browser, MCP at /mcp, OpenAI and Letta APIs at /v1 (127.0.0.1 only)
   api [openai|letta on|off] [new-key] show or change the OpenAI / Letta APIs and the API key
@@ -107,6 +109,7 @@ export function parseCli(argv: string[]) {
         openai: { type: 'boolean', default: false },
         letta: { type: 'boolean', default: false },
         out: { type: 'string' },
+        force: { type: 'boolean', default: false },
         markdown: { type: 'boolean', default: false },
         conversations: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },

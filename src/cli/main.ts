@@ -9,7 +9,7 @@ import type { Core } from '../core/create-core';
 import { findAgent } from '../core/host/find-agent';
 import { describeOwner, localCoreAccess, type CoreAccess } from '../core/host/connect-core';
 import type { Agent } from '../shared/entities';
-import { LocusError, serializeError } from '../shared/errors';
+import { isLocusError, LocusError, serializeError } from '../shared/errors';
 import { USAGE, intOption, listOption, parseCli, type ParsedCli } from './args';
 import { agentsCommand } from './commands/agents';
 import { chatCommand, promptCommand } from './commands/chat';
@@ -296,6 +296,13 @@ async function main(argv: string[]): Promise<number> {
               })
             : await call(core.handlers, 'agentfile.export', { agentId: agent.id });
           const target = path.resolve(cli.values.out ?? file.fileName);
+          // A user's own file of the same name is not ours to replace unasked.
+          if (!cli.values.force && fs.existsSync(target)) {
+            throw new LocusError(
+              'FILE_EXISTS',
+              `${target} already exists; nothing was written. Pass --force to replace it, or choose another name with --out.`,
+            );
+          }
           // Beside, fsynced, renamed: an interrupted export never leaves half a file.
           writeFileDurably(target, file.text, 0o644);
           output.out(
@@ -366,7 +373,11 @@ async function main(argv: string[]): Promise<number> {
           if (!file)
             throw new LocusError('INVALID_INPUT', 'Say which backup: locus backup restore <file>.');
           const { systemClock } = await import('../core/clock');
-          const result = await backups.restoreBackup(dataDir, path.resolve(file), systemClock);
+          const result = await backups
+            .restoreBackup(dataDir, path.resolve(file), systemClock)
+            .catch((error: unknown) => {
+              throw restoreLockedHint(error);
+            });
           output.out(
             output.json
               ? JSON.stringify(result)
@@ -558,3 +569,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+
+/** A running Locus can restore by itself; the lock error alone only said "close it". */
+function restoreLockedHint(error: unknown): unknown {
+  if (!isLocusError(error) || error.code !== 'DATA_DIR_LOCKED') return error;
+  return new LocusError(
+    'DATA_DIR_LOCKED',
+    `${error.message} To restore this backup, stop "locus serve" or quit the app (or end that command) and run this again; or, while the app or "locus serve" runs, restore from it: Files → Backups → Restore.`,
+    error.details,
+  );
+}

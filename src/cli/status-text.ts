@@ -26,7 +26,7 @@ export function statusText(
     ? `${status.model.name} (loaded, ${status.model.contextSize} tokens of context)`
     : saved
       ? `${saved === 'scripted' ? 'scripted (the canned test model)' : path.basename(saved)} (${saved === 'scripted' ? 'chosen' : saved}; loads when you chat)`
-      : 'none chosen yet: run "locus models download qwen3-1.7b", then "locus models use qwen3-1.7b"';
+      : 'none chosen yet: run "locus models download qwen3-1.7b", then "locus models use qwen3-1.7b"; or use a .gguf file you already have: "locus models use <file.gguf>"';
   const embedder =
     status.embedder.kind === 'basic'
       ? 'basic word matching (memory is found by its words only)'

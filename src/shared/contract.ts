@@ -185,6 +185,8 @@ export const contract = {
     turnId: z.string().min(1).max(100).optional(),
   }),
   'chat.cancel': z.object({ turnId: z.string().min(1).max(100) }),
+  /** The turn running in a conversation, if any: a reloaded page picks it up (Thinking…, Stop). */
+  'chat.running': z.object({ agentId, conversationId: conversationId.optional() }),
   'chat.context': z.object({ agentId, conversationId: conversationId.optional() }),
   /**
    * Empties a conversation's context window (default: the agent's most
@@ -333,6 +335,7 @@ export interface CallOutputs {
   'memory.forget': { messages: number; passages: number; lines: number };
   'chat.send': ChatTurnResult;
   'chat.cancel': { cancelled: boolean };
+  'chat.running': { turnId: string | null };
   'chat.context': {
     conversationId: string;
     messages: Message[];

@@ -61,6 +61,7 @@ export const ErrorCodes = [
   'DATABASE_NOT_EMPTY',
   'BACKUP_UNAVAILABLE',
   'EMBEDDER_MISMATCH',
+  'FILE_EXISTS',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

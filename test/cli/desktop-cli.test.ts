@@ -66,6 +66,8 @@ describe('locus CLI: agents, version, status, models use', () => {
     const base = ['--data-dir', dataDir, '--embedder', 'fake'];
     const before = await runCli(['status', ...base]);
     expect(before.stdout).toMatch(/^Model: none chosen yet: run "locus models download/m);
+    // A .gguf already on disk is the other way in, as the download error says.
+    expect(before.stdout).toMatch(/^Model: none chosen yet: .*"locus models use <file\.gguf>"/m);
     expect(before.stdout).toMatch(/^Embedder: basic word matching/m);
 
     const unknown = await runCli(['models', 'use', 'qwen', ...base]);

@@ -82,6 +82,9 @@ describe('backups', () => {
     const locked = await runCli(['backup', 'restore', file, ...base]);
     expect(locked.code).toBe(1);
     expect(locked.stderr).toContain('DATA_DIR_LOCKED');
+    // Says how to restore then, not only that it cannot.
+    expect(locked.stderr).toMatch(/stop "locus serve" or quit the app/);
+    expect(locked.stderr).toContain('Files → Backups → Restore');
     await open.dispose();
 
     const restored = await runCli(['backup', 'restore', file, ...base]);

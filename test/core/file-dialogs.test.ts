@@ -19,6 +19,8 @@ describe("the desktop shell's file dialogs (decisions, without Electron)", () =>
         { name: 'Letta Agent File', extensions: ['af'] },
         { name: 'All files', extensions: ['*'] },
       ],
+      // GTK replaces an existing file silently unless asked to confirm (macOS and Windows always ask).
+      properties: ['showOverwriteConfirmation'],
     });
     expect(saveDialogOptions('../../etc/x:y.md', '/d').defaultPath).toBe('/d/x_y.md');
     expect(openDialogOptions('gguf').filters).toEqual([

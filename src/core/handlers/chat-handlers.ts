@@ -12,7 +12,13 @@ import type { Db } from '../storage/sql';
 
 type ChatHandlers = Pick<
   Handlers,
-  'chat.send' | 'chat.cancel' | 'chat.context' | 'chat.inspect' | 'chat.retry' | 'chat.resetContext'
+  | 'chat.send'
+  | 'chat.cancel'
+  | 'chat.running'
+  | 'chat.context'
+  | 'chat.inspect'
+  | 'chat.retry'
+  | 'chat.resetContext'
 >;
 
 export interface ChatHandlerDeps {
@@ -30,7 +36,10 @@ export function createChatHandlers(
   /** When it aborts (the host is closing), every running turn is cancelled. */
   stop?: AbortSignal,
 ): ChatHandlers {
-  const running = new Map<string, { agentId: string; controller: AbortController }>();
+  const running = new Map<
+    string,
+    { agentId: string; conversationId: string; controller: AbortController }
+  >();
   stop?.addEventListener('abort', () => {
     for (const turn of running.values()) turn.controller.abort();
   });
@@ -45,7 +54,7 @@ export function createChatHandlers(
     const { agentId, conversationId } = thread;
     const controller = new AbortController();
     if (stop?.aborted) controller.abort();
-    running.set(turnId, { agentId, controller });
+    running.set(turnId, { agentId, conversationId, controller });
     try {
       const result = await runtime.send(agentId, text, {
         conversationId,
@@ -66,6 +75,14 @@ export function createChatHandlers(
       const turn = running.get(turnId);
       turn?.controller.abort();
       return { cancelled: turn !== undefined };
+    },
+    'chat.running': async ({ agentId, conversationId }) => {
+      const thread = await runtime.threadOf(agentId, conversationId);
+      for (const [turnId, turn] of running) {
+        if (turn.agentId === agentId && turn.conversationId === thread.conversationId)
+          return { turnId };
+      }
+      return { turnId: null };
     },
     'chat.context': async ({ agentId, conversationId }) => {
       const thread = await runtime.threadOf(agentId, conversationId);

@@ -26,13 +26,20 @@ export const MAX_AGENT_FILE_BYTES = 200 * 1024 * 1024;
 export function saveDialogOptions(
   fileName: string,
   folder: string,
-): { title: string; defaultPath: string; filters: DialogFilter[] } {
+): {
+  title: string;
+  defaultPath: string;
+  filters: DialogFilter[];
+  properties: ['showOverwriteConfirmation'];
+} {
   const safe = path.basename(fileName).replace(/[\\/:*?"<>|]+/g, '_') || 'locus-export';
   const filter = FILTERS[path.extname(safe).slice(1).toLowerCase()];
   return {
     title: 'Save from Locus',
     defaultPath: path.join(folder, safe),
     filters: [...(filter ? [filter] : []), { name: 'All files', extensions: ['*'] }],
+    // GTK (Linux) replaces an existing file silently without this; macOS and Windows always ask.
+    properties: ['showOverwriteConfirmation'],
   };
 }
 

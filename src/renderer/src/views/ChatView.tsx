@@ -72,6 +72,56 @@ export function ChatView(props: {
     };
   }, [client, agent.id, conversationId]);
 
+  // A turn already running here (the page was reloaded mid-turn, or another tab
+  // sent it): show it as running, with Stop, until the core says it is over.
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stillRunning = async (turnId: string) =>
+      (await client.call('chat.running', { agentId: agent.id, conversationId })).turnId === turnId;
+    void client
+      .call('chat.running', { agentId: agent.id, conversationId })
+      .then(({ turnId }) => {
+        if (!live || !turnId || turnRef.current) return;
+        turnRef.current = turnId;
+        setBusy(true);
+        setActivity('thinking');
+        // Polled, not only its events: they are best-effort, and a missed "done" would leave Send off.
+        const check = () => {
+          timer = setTimeout(() => {
+            stillRunning(turnId)
+              .then(async (running) => {
+                if (!live) return;
+                if (running) return check();
+                const stored = await client.call('recall.recent', {
+                  agentId: agent.id,
+                  conversationId,
+                  limit: PAGE,
+                });
+                if (!live) return;
+                setMessages((all) => {
+                  const known = new Set(all.map((m) => m.id));
+                  return [...all, ...stored.filter((m) => !known.has(m.id))].sort(
+                    (a, b) => a.seq - b.seq,
+                  );
+                });
+                if (turnRef.current === turnId) turnRef.current = null;
+                setBusy(false);
+                setActivity(null);
+                setStreaming('');
+              })
+              .catch(() => live && check());
+          }, 1000);
+        };
+        check();
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [client, agent.id, conversationId, add]);
+
   useEffect(() => {
     if (props.focusRequest > 0) composer.current?.focus();
   }, [props.focusRequest]);
