@@ -3,6 +3,7 @@ import { LocusError } from '../../src/shared/errors';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { storageOf, testCore, testDatabase } from '../helpers/test-core';
 import { migrationsBefore } from '../helpers/migrations-before';
+import { heldModel } from '../helpers/held-model';
 
 const CONVERSATIONS_MIGRATION = '1796530690761_conversations';
 
@@ -25,6 +26,38 @@ async function setup(contextSize?: number) {
 }
 
 describe('conversations', () => {
+  it('name the turn running in them, and only there, until it ends (chat.running)', async () => {
+    const held = heldModel();
+    const core = await testCore({ chatModel: held.model });
+    const { id: agentId } = await core.agents.create({ name: 'Tester' });
+    const h = core.handlers;
+    const [busy] = await h['conversations.list']({ agentId });
+    const quiet = await h['conversations.create']({ agentId });
+    expect(await h['chat.running']({ agentId, conversationId: busy?.id })).toEqual({
+      turnId: null,
+    });
+
+    const turn = h['chat.send']({
+      agentId,
+      conversationId: busy?.id,
+      text: 'Hello',
+      turnId: 'turn-1',
+    });
+    await expect.poll(() => held.started()).toBe(true);
+    expect(await h['chat.running']({ agentId, conversationId: busy?.id })).toEqual({
+      turnId: 'turn-1',
+    });
+    expect(await h['chat.running']({ agentId, conversationId: quiet.id })).toEqual({
+      turnId: null,
+    });
+
+    held.release();
+    await turn;
+    expect(await h['chat.running']({ agentId, conversationId: busy?.id })).toEqual({
+      turnId: null,
+    });
+  });
+
   it('give each conversation its own context window over the agent’s shared memory', async () => {
     const { core, agentId, h } = await setup();
     const [first] = await h['conversations.list']({ agentId });
