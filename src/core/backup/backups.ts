@@ -9,50 +9,17 @@ import { dataDirLayout } from '../storage/data-dir';
 import { fileSystemError, writeFileDurably } from '../storage/durable-files';
 import { acquireDataDirLock } from '../storage/lock';
 import { openDatabase, type Database } from '../storage/open-database';
+import { listBackups, type BackupInfo } from './backup-list';
 import { checkServerBackup, dumpServerDatabase, serverRestoreAdvice } from './server-backups';
 import { finishInterruptedRestore, swapInRestoredDatabase } from '../storage/restore-swap';
 
-export interface BackupInfo {
-  file: string;
-  kind: 'auto' | 'manual';
-  createdAt: string;
-  sizeBytes: number;
-}
+export { listBackups, type BackupInfo } from './backup-list';
 
-/** Embedded databases dump to .tar.gz (PGlite's data dir), servers to .pgdump (pg_dump's custom format). */
-const PATTERN = /^locus-(auto|manual)-(\d{8}T\d{6}\d{3}Z)\.(tar\.gz|pgdump)$/;
 const SERVER_BACKUP = /\.pgdump$/;
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 function stamp(date: Date): string {
   return date.toISOString().replace(/[-:.]/g, '');
-}
-
-function parseStamp(s: string): string {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/.exec(s);
-  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${m[7]}Z` : s;
-}
-
-/** Backups in the data folder, newest first. */
-export function listBackups(dataDir: string): BackupInfo[] {
-  const dir = dataDirLayout(dataDir).backups;
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .flatMap((name) => {
-      const m = PATTERN.exec(name);
-      if (!m) return [];
-      const file = path.join(dir, name);
-      return [
-        {
-          file,
-          kind: m[1] as 'auto' | 'manual',
-          createdAt: parseStamp(m[2] as string),
-          sizeBytes: fs.statSync(file).size,
-        },
-      ];
-    })
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
 export async function createBackup(

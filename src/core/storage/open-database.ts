@@ -8,6 +8,7 @@ import { openPglite } from './backends/open-pglite';
 import { connectServer, type ServerConnection } from './backends/open-server';
 import type { ServerDb } from './backends/server-db';
 import { createLocalCoordination, type Coordination } from './coordination';
+import { listBackups } from '../backup/backup-list';
 import { dataDirLayout } from './data-dir';
 import { fileSystemError } from './durable-files';
 import { acquireDataDirLock, type DataDirLock } from './lock';
@@ -178,17 +179,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
  */
 function wayBack(dataDir: string): string {
   const layout = dataDirLayout(dataDir);
-  let newest: { file: string; time: number } | undefined;
-  try {
-    for (const name of fs.readdirSync(layout.backups)) {
-      if (!/^locus-.*\.tar\.gz$/.test(name)) continue;
-      const file = path.join(layout.backups, name);
-      const time = fs.statSync(file).mtimeMs;
-      if (!newest || time > newest.time) newest = { file, time };
-    }
-  } catch {
-    // No backups folder: no backup.
-  }
+  // An embedded database is restored from a .tar.gz (a server's .pgdump is not one).
+  const newest = listBackups(dataDir).find((b) => b.file.endsWith('.tar.gz'));
   if (newest) {
     return `Put a backup in its place (the damaged one is kept aside): locus backup restore "${newest.file}" is the newest; locus backup list shows them all.`;
   }
