@@ -23,15 +23,27 @@ function matches(word: string, term: string): boolean {
   return term.length <= 2 && /[^\p{Script=Latin}\p{N}]/u.test(term) && word.includes(term);
 }
 
-/** Whether the text holds any of the search terms, matched as snippets match them. */
-export function holdsAnyTerm(text: string, terms: readonly string[]): boolean {
-  const wanted = terms.map((t) => t.toLowerCase()).filter((t) => t.length > 0);
-  if (wanted.length === 0) return false;
+/** The search terms, lower-cased, each once. */
+function wantedTerms(terms: readonly string[]): string[] {
+  return [...new Set(terms.map((t) => t.toLowerCase()).filter((t) => t.length > 0))];
+}
+
+/** Each word of the text that matches a wanted term: its offsets and the term's index. */
+function* termHits(
+  text: string,
+  wanted: readonly string[],
+): Generator<{ start: number; end: number; term: number }> {
+  if (wanted.length === 0) return;
   for (const match of text.matchAll(TOKEN)) {
     const folded = foldWord(match[0]);
-    if (wanted.some((t) => matches(folded, t))) return true;
+    const term = wanted.findIndex((t) => matches(folded, t));
+    if (term >= 0) yield { start: match.index, end: match.index + match[0].length, term };
   }
-  return false;
+}
+
+/** Whether the text holds any of the search terms, matched as snippets match them. */
+export function holdsAnyTerm(text: string, terms: readonly string[]): boolean {
+  return !termHits(text, wantedTerms(terms)).next().done;
 }
 
 export interface SnippetOptions {
@@ -49,15 +61,10 @@ export function snippetOf(text: string, terms: readonly string[], options: Snipp
   const maxChars = options.maxChars ?? 300;
   const trimmed = text.trim();
   if (trimmed.length <= maxChars) return trimmed;
-  const wanted = [...new Set(terms.map((t) => t.toLowerCase()).filter((t) => t.length > 0))];
   const hits: Array<{ start: number; end: number; term: number }> = [];
-  if (wanted.length > 0) {
-    for (const match of trimmed.matchAll(TOKEN)) {
-      const folded = foldWord(match[0]);
-      const term = wanted.findIndex((t) => matches(folded, t));
-      if (term >= 0) hits.push({ start: match.index, end: match.index + match[0].length, term });
-      if (hits.length >= 5000) break;
-    }
+  for (const hit of termHits(trimmed, wantedTerms(terms))) {
+    hits.push(hit);
+    if (hits.length >= 5000) break;
   }
   let from = 0;
   if (hits.length > 0) {
