@@ -26,6 +26,17 @@ function NoModelNotice(props: { onChooseModel: () => void }): React.JSX.Element 
   );
 }
 
+/**
+ * The stored conversation merged into what the view shows, in order: events
+ * are best-effort (the stream may reconnect mid-turn), the store is the truth.
+ */
+function withStored(stored: Message[]) {
+  return (all: Message[]): Message[] => {
+    const known = new Set(all.map((m) => m.id));
+    return [...all, ...stored.filter((m) => !known.has(m.id))].sort((a, b) => a.seq - b.seq);
+  };
+}
+
 export function ChatView(props: {
   agent: Agent;
   conversation: Conversation;
@@ -99,12 +110,7 @@ export function ChatView(props: {
                   limit: PAGE,
                 });
                 if (!live) return;
-                setMessages((all) => {
-                  const known = new Set(all.map((m) => m.id));
-                  return [...all, ...stored.filter((m) => !known.has(m.id))].sort(
-                    (a, b) => a.seq - b.seq,
-                  );
-                });
+                setMessages(withStored(stored));
                 if (turnRef.current === turnId) turnRef.current = null;
                 setBusy(false);
                 setActivity(null);
@@ -120,7 +126,7 @@ export function ChatView(props: {
       live = false;
       clearTimeout(timer);
     };
-  }, [client, agent.id, conversationId, add]);
+  }, [client, agent.id, conversationId]);
 
   useEffect(() => {
     if (props.focusRequest > 0) composer.current?.focus();
@@ -203,10 +209,7 @@ export function ChatView(props: {
         conversationId,
         limit: PAGE,
       });
-      setMessages((all) => {
-        const known = new Set(all.map((m) => m.id));
-        return [...all, ...stored.filter((m) => !known.has(m.id))].sort((a, b) => a.seq - b.seq);
-      });
+      setMessages(withStored(stored));
     } catch (e) {
       const failure = toCallError(e);
       setError(failure);
