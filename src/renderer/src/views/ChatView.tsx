@@ -10,6 +10,8 @@ import { MessageList } from './MessageList';
 import { onMemoryChange } from '../api/memory-changes';
 
 const PAGE = 30;
+/** How long a turn shown from its events may stay silent before the core is asked whether it still runs. */
+const SILENT_TURN_MS = 15_000;
 
 /** A first-time hint: what is missing before the agent can answer, and what works already. */
 function NoModelNotice(props: { onChooseModel: () => void }): React.JSX.Element {
@@ -58,6 +60,8 @@ export function ChatView(props: {
   const [activity, setActivity] = useState<TurnActivity | null>(null);
   const [error, setError] = useState<CallError | null>(null);
   const turnRef = useRef<string | null>(null);
+  /** Turns this view started and saw end: their late events must not look like a new turn. */
+  const ended = useRef(new Set<string>());
   const scroller = useRef<HTMLDivElement>(null);
   const composer = useRef<HTMLTextAreaElement>(null);
   const keepFromBottom = useRef<number | null>(null);
@@ -83,50 +87,81 @@ export function ChatView(props: {
     };
   }, [client, agent.id, conversationId]);
 
-  // A turn already running here (the page was reloaded mid-turn, or another tab
-  // sent it): show it as running, with Stop, until the core says it is over.
+  // A turn this view did not start (another tab, the CLI, the API, MCP, or
+  // one already running when the page loaded): shown from the events every
+  // client receives, with Stop, until its "done" or "error".
   useEffect(() => {
     let live = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stillRunning = async (turnId: string) =>
-      (await client.call('chat.running', { agentId: agent.id, conversationId })).turnId === turnId;
+    let followed: string | null = null;
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    const finish = async (turnId: string) => {
+      clearTimeout(watchdog);
+      ended.current.add(turnId);
+      if (followed === turnId) followed = null;
+      const stored = await client.call('recall.recent', {
+        agentId: agent.id,
+        conversationId,
+        limit: PAGE,
+      });
+      if (!live) return;
+      setMessages(withStored(stored));
+      if (turnRef.current !== turnId) return;
+      turnRef.current = null;
+      setBusy(false);
+      setActivity(null);
+      setStreaming('');
+    };
+    // Events are best-effort: a "done" lost while the stream reconnected would
+    // leave Send off, so a turn silent for a while is asked after once.
+    const watch = (turnId: string) => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        client
+          .call('chat.running', { agentId: agent.id, conversationId })
+          .then(({ turnId: running }) => {
+            if (!live || followed !== turnId) return;
+            if (running === turnId) watch(turnId);
+            else void finish(turnId).catch(() => undefined);
+          })
+          .catch(() => live && watch(turnId));
+      }, SILENT_TURN_MS);
+    };
+    const follow = (turnId: string) => {
+      if (turnRef.current || ended.current.has(turnId)) return;
+      turnRef.current = turnId;
+      followed = turnId;
+      setBusy(true);
+      setActivity('thinking');
+      watch(turnId);
+    };
+
+    const stopListening = client.on('agent', ({ conversationId: of, turnId, event }) => {
+      if (of !== conversationId) return;
+      follow(turnId);
+      if (turnId !== turnRef.current) return;
+      setActivity((current) => nextActivity(current, event));
+      if (event.type === 'token') setStreaming((s) => s + event.text);
+      if (event.type === 'message') {
+        add(event.message);
+        if (event.message.role === 'assistant') setStreaming('');
+      }
+      if (followed !== turnId) return;
+      if (event.type === 'done' || event.type === 'error')
+        void finish(turnId).catch(() => undefined);
+      else watch(turnId);
+    });
     void client
       .call('chat.running', { agentId: agent.id, conversationId })
       .then(({ turnId }) => {
-        if (!live || !turnId || turnRef.current) return;
-        turnRef.current = turnId;
-        setBusy(true);
-        setActivity('thinking');
-        // Polled, not only its events: they are best-effort, and a missed "done" would leave Send off.
-        const check = () => {
-          timer = setTimeout(() => {
-            stillRunning(turnId)
-              .then(async (running) => {
-                if (!live) return;
-                if (running) return check();
-                const stored = await client.call('recall.recent', {
-                  agentId: agent.id,
-                  conversationId,
-                  limit: PAGE,
-                });
-                if (!live) return;
-                setMessages(withStored(stored));
-                if (turnRef.current === turnId) turnRef.current = null;
-                setBusy(false);
-                setActivity(null);
-                setStreaming('');
-              })
-              .catch(() => live && check());
-          }, 1000);
-        };
-        check();
+        if (live && turnId) follow(turnId);
       })
       .catch(() => undefined);
     return () => {
       live = false;
-      clearTimeout(timer);
+      clearTimeout(watchdog);
+      stopListening();
     };
-  }, [client, agent.id, conversationId]);
+  }, [client, agent.id, conversationId, add]);
 
   useEffect(() => {
     if (props.focusRequest > 0) composer.current?.focus();
@@ -138,25 +173,11 @@ export function ChatView(props: {
       onMemoryChange(client, agent.id, ['messages'], () => {
         if (turnRef.current) return;
         void client
-          .call('recall.recent', { agentId: agent.id, limit: PAGE })
-          .then((recent) => recent.forEach(add))
+          .call('recall.recent', { agentId: agent.id, conversationId, limit: PAGE })
+          .then((recent) => setMessages(withStored(recent)))
           .catch(() => undefined);
       }),
-    [client, agent.id, add],
-  );
-
-  useEffect(
-    () =>
-      client.on('agent', ({ turnId, event }) => {
-        if (turnId !== turnRef.current) return;
-        setActivity((current) => nextActivity(current, event));
-        if (event.type === 'token') setStreaming((s) => s + event.text);
-        if (event.type === 'message') {
-          add(event.message);
-          if (event.message.role === 'assistant') setStreaming('');
-        }
-      }),
-    [client, add],
+    [client, agent.id, conversationId],
   );
 
   // Stay at the bottom for new messages; keep the view still when older ones load above.
@@ -223,6 +244,7 @@ export function ChatView(props: {
       setBusy(false);
       setActivity(null);
       setStreaming('');
+      ended.current.add(turnId);
       turnRef.current = null;
     }
   };

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { browserSuite, openApp } from '../helpers/browser-app';
+import { sendMessage } from '../helpers/app-page';
+import { heldModel } from '../helpers/held-model';
+
+describe('an open conversation and a turn started elsewhere', () => {
+  const suite = browserSuite();
+
+  it('a second tab shows the turn running and its reply, without a reload', async () => {
+    const held = heldModel();
+    const { page, appUrl } = await openApp(suite.browser, suite.rendererDir, {
+      chatModel: held.model,
+    });
+    const other = await page.context().newPage();
+    await other.goto(appUrl);
+    await other.getByRole('button', { name: 'Send' }).waitFor();
+
+    await sendMessage(page, 'Hello there');
+    await expect.poll(() => held.started()).toBe(true);
+
+    await other.getByRole('button', { name: 'Stop' }).waitFor();
+    expect(await other.getByTestId('activity').textContent()).toContain('Thinking…');
+    await other.getByTestId('messages').getByText('Hello there', { exact: true }).waitFor();
+
+    held.release();
+    await other.getByText('You said: Hello there', { exact: true }).waitFor();
+    await other.getByRole('button', { name: 'Send' }).waitFor();
+    await expect.poll(() => other.getByTestId('activity').textContent()).toBe('');
+  });
+
+  it('shows a turn another client (CLI, API, MCP) sent to this conversation', async () => {
+    const held = heldModel();
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
+      chatModel: held.model,
+    });
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+    const [agent] = await core.handlers['agents.list']({});
+    if (!agent) throw new Error('The app has no agent.');
+
+    const turn = core.handlers['chat.send']({ agentId: agent.id, text: 'From the terminal' });
+    await page.getByRole('button', { name: 'Stop' }).waitFor();
+    await page.getByTestId('messages').getByText('From the terminal', { exact: true }).waitFor();
+
+    held.release();
+    await turn;
+    await page.getByText('You said: From the terminal', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+  });
+
+  it('Stop in the tab that did not start the turn ends it', async () => {
+    const held = heldModel();
+    const { page, appUrl } = await openApp(suite.browser, suite.rendererDir, {
+      chatModel: held.model,
+    });
+    const other = await page.context().newPage();
+    await other.goto(appUrl);
+    await other.getByRole('button', { name: 'Send' }).waitFor();
+    await sendMessage(page, 'Hello there');
+    await expect.poll(() => held.started()).toBe(true);
+
+    await other.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+    await other.getByRole('button', { name: 'Send' }).waitFor();
+  });
+});
