@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ConsolidationStatus, Status } from '../shared/contract';
+import { contextInEffect } from '../shared/context-in-effect';
 import { embedderLabel } from '../shared/embedder-label';
 import type { Agent } from '../shared/entities';
 
@@ -23,7 +24,7 @@ export function statusText(
 ): string {
   const saved = agent.model.modelPath;
   const model = status.model
-    ? `${status.model.name} (loaded, ${status.model.contextSize} tokens of context)`
+    ? `${status.model.name} (loaded, ${contextInEffect(status.model, agent.model.contextSize)})`
     : saved
       ? `${saved === 'scripted' ? 'scripted (the canned test model)' : path.basename(saved)} (${saved === 'scripted' ? 'chosen' : saved}; loads when you chat)`
       : 'none chosen yet: run "locus models download qwen3-1.7b", then "locus models use qwen3-1.7b"; or use a .gguf file you already have: "locus models use <file.gguf>"';

@@ -20,7 +20,7 @@ import { createDatabaseHandlers } from './handlers/database-handlers';
 import { createMemoryHandlers } from './handlers/memory-handlers';
 import { createModelHandlers, type ModelHandlerDeps } from './handlers/model-handlers';
 import { dataDirLayout } from './storage/data-dir';
-import type { ChatModel } from './models/chat-model';
+import { loadedModelInfo, type ChatModel } from './models/chat-model';
 import { createMemoryActivity } from './memory/activity';
 import { createAgents } from './memory/agents';
 import { createConversationPrivacy } from './memory/conversation-privacy';
@@ -247,7 +247,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
       },
       passages: await archival.count(),
       messages: { total: await recall.countAll(), pending: await upkeep.countPending('messages') },
-      model: model ? { name: model.name, contextSize: model.contextSize } : null,
+      model: model ? loadedModelInfo(model) : null,
       ...(agentId
         ? {
             agent: {

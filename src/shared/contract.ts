@@ -288,7 +288,7 @@ export interface Status {
   /** Messages waiting are embedded in the background; words find them meanwhile. */
   messages: { total: number; pending: number };
   /** The chat model loaded now, if any. */
-  model: { name: string; contextSize: number } | null;
+  model: LoadedModel | null;
   /** The named agent's archival passages and messages (all its conversations). */
   agent?: { passages: number; messages: number };
 }
@@ -355,7 +355,7 @@ export interface CallOutputs {
   'models.list': ModelsOverview;
   'models.download': { id: string; path: string; sizeBytes: number };
   'models.cancelDownload': { cancelled: boolean };
-  'models.load': { name: string; contextSize: number };
+  'models.load': LoadedModel;
   'agents.templates': AgentTemplateInfo[];
   'agents.setDefault': Agent;
   'blocks.rename': Block;
@@ -481,10 +481,19 @@ export interface ModelInfo {
   recommended: boolean;
 }
 
+/** A loaded chat model and the context it runs with, which may be less than the agent's setting. */
+export interface LoadedModel {
+  name: string;
+  /** Tokens of context in effect. */
+  contextSize: number;
+  /** The context the model was trained on, when its file says: a larger setting is capped to it. */
+  trainedContextSize: number | null;
+}
+
 export interface ModelsOverview {
   models: ModelInfo[];
   modelsDir: string | null;
-  loaded: { name: string; contextSize: number } | null;
+  loaded: LoadedModel | null;
   /** Downloads running now, by model id. */
   downloading: string[];
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLlamaChatModel } from '../../src/core/models/llama-chat-model';
 import type { ChatModel } from '../../src/core/models/chat-model';
 import { LocusError } from '../../src/shared/errors';
+import { statusText } from '../../src/cli/status-text';
 import { writeTinyGguf } from '../fixtures/make-tiny-gguf';
 import { onCleanup, tempDir, testCore } from '../helpers/test-core';
 
@@ -162,5 +163,25 @@ describe('model file checks', () => {
       (e: Error) => e.message,
     );
     expect(message).toMatch(/truncated.*download it again/i);
+  });
+
+  it('runs with the context it was trained on when the setting asks for more, and says so', async () => {
+    const trained4k = writeTinyGguf(path.join(tempDir(), 'tiny-4k.gguf'), { contextLength: 4096 });
+    const core = await testCore({
+      chatModel: await loadLlamaChatModel({
+        modelPath: trained4k,
+        contextSize: 8192,
+        threads: 1,
+        gpu: false,
+      }),
+    });
+    const agent = await core.agents.getOrCreateDefault();
+    expect(agent.model.contextSize).toBe(8192);
+
+    const status = await core.handlers['status.get']({});
+    expect(status.model).toMatchObject({ contextSize: 4096, trainedContextSize: 4096 });
+    expect(statusText(status, agent)).toContain(
+      'Model: locus-tiny-test (loaded, 4096 tokens of context: the setting asks for 8192, but locus-tiny-test was trained on 4096, so that is its most)',
+    );
   });
 });

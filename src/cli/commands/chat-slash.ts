@@ -1,5 +1,6 @@
 import { call } from '../../core/host/call';
 import type { CoreAccess } from '../../core/host/connect-core';
+import { contextInEffect } from '../../shared/context-in-effect';
 import type { Agent, Conversation } from '../../shared/entities';
 import type { Output } from '../output';
 
@@ -68,14 +69,14 @@ export async function runSlashCommand(
         const { model } = await call(core.handlers, 'status.get', {});
         output.out(
           model
-            ? `Model: ${model.name} (${model.contextSize} tokens of context).`
+            ? `Model: ${model.name} (${contextInEffect(model, agent.model.contextSize)}).`
             : 'No model is loaded. Switch with /model <id|file.gguf> (see "locus models list").',
         );
         return 'handled';
       }
       output.err(`Loading ${choice}…`);
       const loaded = await call(core.handlers, 'models.load', { agentId: agent.id, choice });
-      output.out(`Now using ${loaded.name} (${loaded.contextSize} tokens of context).`);
+      output.out(`Now using ${loaded.name} (${contextInEffect(loaded, agent.model.contextSize)}).`);
       return 'handled';
     }
     case 'memories':

@@ -1,6 +1,6 @@
 import type { Handlers } from '../../shared/contract';
 import { LocusError } from '../../shared/errors';
-import type { ChatModel } from '../models/chat-model';
+import { loadedModelInfo, type ChatModel } from '../models/chat-model';
 import type { EventBus } from '../events';
 import type { createAgents } from '../memory/agents';
 import {
@@ -47,7 +47,7 @@ export function createModelHandlers(deps: ModelHandlerDeps): ModelHandlers {
       const loaded = deps.getModel();
       return {
         modelsDir: deps.modelsDir,
-        loaded: loaded ? { name: loaded.name, contextSize: loaded.contextSize } : null,
+        loaded: loaded ? loadedModelInfo(loaded) : null,
         downloading: [...downloads.keys()],
         models: (deps.modelsDir ? listModels(deps.modelsDir) : []).map((m) => ({
           id: m.id,
@@ -112,7 +112,7 @@ export function createModelHandlers(deps: ModelHandlerDeps): ModelHandlers {
       await deps.agents.update(agentId, { model: { modelPath: saved } });
       // Clients showing the model's name refresh on this (loads also start in the background).
       deps.events.emit('progress', { task: 'model-load', phase: 'ready', done: 1, total: 1 });
-      return { name: model.name, contextSize: model.contextSize };
+      return loadedModelInfo(model);
     },
   };
 }

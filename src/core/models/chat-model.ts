@@ -1,3 +1,5 @@
+import type { LoadedModel } from '../../shared/contract';
+
 /** One turn of the prompt, in the model's chat template's terms. */
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant';
@@ -49,8 +51,19 @@ export interface ChatModel {
   readonly name: string;
   /** Tokens the context window holds. */
   readonly contextSize: number;
+  /** The context the model was trained on, when known: a larger setting is capped to it. */
+  readonly trainedContextSize?: number;
   /** Tokens the prompt would take, with the model's own tokenizer and template. */
   countTokens(turns: ChatTurn[]): Promise<number>;
   generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResult>;
   dispose(): Promise<void>;
+}
+
+/** What clients are told about a loaded model. */
+export function loadedModelInfo(model: ChatModel): LoadedModel {
+  return {
+    name: model.name,
+    contextSize: model.contextSize,
+    trainedContextSize: model.trainedContextSize ?? null,
+  };
 }

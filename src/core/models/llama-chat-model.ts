@@ -221,6 +221,7 @@ export async function loadLlamaChatModel(options: LlamaChatModelOptions): Promis
   return {
     name: file.name,
     contextSize,
+    ...(model.trainContextSize ? { trainedContextSize: model.trainContextSize } : {}),
     async countTokens(turns) {
       return tokenize(turns).length;
     },

@@ -7,6 +7,7 @@ import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { ProgressBar } from '../components/ProgressBar';
 import { gigabytes } from '../components/format';
 import { useProgress } from '../hooks/useProgress';
+import { contextInEffect } from '../../../shared/context-in-effect';
 import { inDesktopShell } from '../platform';
 
 /** Recommended models to download with progress, and a .gguf file of the user's own. */
@@ -66,7 +67,7 @@ export function LanguageModelSection(props: {
     <>
       <p data-testid="loaded-model">
         {overview?.loaded
-          ? `Loaded: ${overview.loaded.name} (${overview.loaded.contextSize} tokens of context)`
+          ? `Loaded: ${overview.loaded.name} (${contextInEffect(overview.loaded, agent.model.contextSize)})`
           : 'No model loaded yet.'}
       </p>
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}

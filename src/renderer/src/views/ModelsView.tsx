@@ -7,6 +7,7 @@ import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { DatabaseSettings } from '../components/DatabaseSettings';
 import { EmbedderSection } from './EmbedderSection';
 import { LanguageModelSection } from './LanguageModelSection';
+import { contextInEffect } from '../../../shared/context-in-effect';
 
 /** Models and settings: the language model, the embedding model, threads and context, the data folder. */
 export function ModelsView(props: {
@@ -22,6 +23,7 @@ export function ModelsView(props: {
   const [error, setError] = useState<CallError | null>(null);
   const [saved, setSaved] = useState(false);
   const { onStatusChanged } = props;
+  const differs = status?.model != null && status.model.contextSize !== agent.model.contextSize;
   // Counts change as the user chats elsewhere; show them as they are now.
   useEffect(onStatusChanged, [onStatusChanged]);
 
@@ -71,9 +73,15 @@ export function ModelsView(props: {
             min={512}
             step={512}
             value={contextSize}
+            aria-describedby={differs ? 'context-in-effect' : undefined}
             onChange={(e) => setContextSize(Number(e.target.value))}
           />
         </label>
+        {differs && status?.model && (
+          <p className="muted" id="context-in-effect" data-testid="context-in-effect">
+            In effect now: {contextInEffect(status.model, agent.model.contextSize)}.
+          </p>
+        )}
         <button type="submit">Save settings</button>
         {saved && (
           <span className="muted" role="status">
