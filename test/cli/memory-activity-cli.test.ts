@@ -107,9 +107,9 @@ describe('locus memory activity, consolidate, forget (CLI)', () => {
     await runCli(['-p', 'My locker code is 4512', '--model', 'scripted', ...base]);
 
     const plain = await runCli(['memory', 'search', 'flowerpot', ...base]);
-    expect(plain.stdout).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} {2}The spare key/m);
+    expect(plain.stdout).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} {2}\d\.\d\d {7}The spare key/m);
     const found = await runCli(['memory', 'search', 'flowerpot', '--ids', ...base]);
-    const passageId = /^(\S+) {2}\d{4}-\d{2}-\d{2} \d{2}:\d{2} {2}The spare key/m.exec(
+    const passageId = /^(\S+) {2}\d{4}-\d{2}-\d{2} \d{2}:\d{2} {2}\d\.\d\d {7}The spare key/m.exec(
       found.stdout,
     )?.[1];
     expect(passageId).toBeDefined();
@@ -120,7 +120,9 @@ describe('locus memory activity, consolidate, forget (CLI)', () => {
     );
 
     const history = await runCli(['memory', 'history', 'locker', '--ids', ...base]);
-    const messageId = /^(\S+) {2}\S+ \S+ {2}user: My locker code/m.exec(history.stdout)?.[1];
+    const messageId = /^(\S+) {2}\S+ \S+ {2}\d\.\d\d +user: My locker code/m.exec(
+      history.stdout,
+    )?.[1];
     expect(messageId).toBeDefined();
     const forgotMessage = await runCli(['memory', 'forget', 'message', messageId!, ...base]);
     expect(forgotMessage.code).toBe(0);

@@ -4,6 +4,44 @@ import { spawnTsx, waitForOutput } from '../helpers/spawn-tsx';
 import { onCleanup, tempDataDir } from '../helpers/test-core';
 
 describe('locus memory (CLI, no Electron)', () => {
+  it("shows each search hit's score and marks the weak ones, in archival and history search", async () => {
+    const dataDir = await tempDataDir();
+    const base = ['--data-dir', dataDir, '--embedder', 'fake'];
+    await runCli([
+      'memory',
+      'add',
+      'The plumber comes on Tuesday to fix the kitchen sink',
+      ...base,
+    ]);
+    await runCli(['memory', 'add', 'The kitchen light is broken again', ...base]);
+
+    const search = await runCli(['memory', 'search', 'plumber kitchen sink', ...base]);
+    expect(search.code).toBe(0);
+    const [strong, weak, note] = search.stdout.trim().split('\n');
+    expect(strong).toMatch(/ {2}\d\.\d\d {7}The plumber comes/);
+    expect(weak).toMatch(/ {2}0\.\d\d weak {2}The kitchen light/);
+    expect(note).toBe(
+      'Weak: under 0.3, or under half the best score; such hits share little with "plumber kitchen sink".',
+    );
+    const scoreOf = (line = '') => Number(/ (\d\.\d\d) /.exec(line)?.[1]);
+    expect(scoreOf(weak)).toBeLessThan(scoreOf(strong) / 2);
+
+    // Two equal matches: neither is weak, and no note.
+    const even = await runCli(['memory', 'search', 'kitchen', ...base]);
+    expect(even.stdout).not.toContain('weak');
+    expect(even.stdout).toMatch(/ {2}\d\.\d\d {7}The kitchen light/);
+
+    await runCli(['-p', 'My locker code is 4512', '--model', 'scripted', ...base]);
+    await runCli(['-p', 'The locker room is cold', '--model', 'scripted', ...base]);
+    const history = await runCli(['memory', 'history', 'locker code 4512', ...base]);
+    expect(history.stdout).toMatch(/ {2}\d\.\d\d {7}user: My locker code is 4512/);
+    expect(history.stdout).toMatch(/ {2}0\.\d\d weak {2}(user|assistant): .*The locker room/);
+    expect(history.stdout).not.toMatch(/weak {2}user: My locker code/);
+    // Listing the newest messages ranks nothing, so it shows no scores.
+    const newest = await runCli(['memory', 'history', ...base]);
+    expect(newest.stdout).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} {2}(user|assistant): /m);
+  });
+
   it('adds, searches and edits memory that persists between runs', async () => {
     const dataDir = await tempDataDir();
     const base = ['--data-dir', dataDir, '--embedder', 'fake'];

@@ -2,6 +2,7 @@ import type { CoreAccess } from '../../core/host/connect-core';
 import { call } from '../../core/host/call';
 import { MessageRoles, type Agent, type MessageRole } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
+import { isWeakMatch, WEAK_SCORE } from '../../shared/match-strength';
 import { pastLabel } from '../../shared/past-facts';
 import { memoryActivityCommand } from './memory-activity';
 import { intOption, listOption, type ParsedCli } from '../args';
@@ -36,6 +37,25 @@ function historyRoles(value: string | undefined): MessageRole[] {
 }
 
 const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
+
+/**
+ * Each hit's score, and "weak" beside the weak ones (isWeakMatch), as the
+ * app shows them: search lists everything sharing a word with the query,
+ * and without its score a straggler reads like a match. Nothing when the
+ * query is empty (a filtered list of the newest, not ranked by a match).
+ */
+function scoreColumns(query: string, hits: ReadonlyArray<{ score: number }>) {
+  if (!query.trim()) return { of: (): string => '', note: null };
+  const best = Math.max(...hits.map((h) => h.score));
+  const anyWeak = hits.some((h) => isWeakMatch(h.score, best));
+  return {
+    of: (hit: { score: number }): string =>
+      `${hit.score.toFixed(2)} ${isWeakMatch(hit.score, best) ? 'weak' : '    '}  `,
+    note: !anyWeak
+      ? null
+      : `Weak: under ${WEAK_SCORE}, or under half the best score; such hits share little with "${query.trim()}".`,
+  };
+}
 
 export async function memoryCommand(
   core: CoreAccess,
@@ -102,36 +122,44 @@ export async function memoryCommand(
         ...(offset !== undefined ? { offset } : {}),
         ...(values.mode ? { mode: values.mode as 'hybrid' | 'vector' | 'text' } : {}),
       });
+      const scores = scoreColumns(query, page.items);
       print(page, () =>
         page.items.length === 0
           ? 'No matching passages.'
-          : page.items
-              .map((p) => {
+          : [
+              ...page.items.map((p) => {
                 const past = pastLabel(p);
-                return `${idColumn(p.id)}${day(p.createdAt)}  ${p.tags.length ? `[${p.tags.join(', ')}] ` : ''}${p.snippet}${past ? `  (${past})` : ''}`;
-              })
-              .join('\n'),
+                return `${idColumn(p.id)}${day(p.createdAt)}  ${scores.of(p)}${p.tags.length ? `[${p.tags.join(', ')}] ` : ''}${p.snippet}${past ? `  (${past})` : ''}`;
+              }),
+              ...(scores.note ? [scores.note] : []),
+            ].join('\n'),
       );
       return;
     }
     case 'history': {
       const limit = intOption(values.limit, 'limit');
       const offset = intOption(values.offset, 'offset');
+      const query = rest.join(' ');
       const page = await call(h, 'recall.search', {
         agentId: agent.id,
-        query: rest.join(' '),
+        query,
         roles: historyRoles(values.roles),
         ...(values.start ? { start: values.start } : {}),
         ...(values.end ? { end: values.end } : {}),
         ...(limit !== undefined ? { limit } : {}),
         ...(offset !== undefined ? { offset } : {}),
       });
+      const scores = scoreColumns(query, page.items);
       print(page, () =>
         page.items.length === 0
           ? 'No matching messages.'
-          : page.items
-              .map((m) => `${idColumn(m.id)}${day(m.createdAt)}  ${m.role}: ${m.snippet}`)
-              .join('\n'),
+          : [
+              ...page.items.map(
+                (m) =>
+                  `${idColumn(m.id)}${day(m.createdAt)}  ${scores.of(m)}${m.role}: ${m.snippet}`,
+              ),
+              ...(scores.note ? [scores.note] : []),
+            ].join('\n'),
       );
       return;
     }
