@@ -165,6 +165,18 @@ describe('snippets', () => {
     expect(holdsAnyTerm('Got it!', [])).toBe(false);
   });
 
+  it('matches a short word of a spaced script only where the search column does', async () => {
+    // "до" (until) is a word of its own: search does not find it inside "подорожник".
+    const { find } = await agentWith(['Мы нашли подорожник', 'Ждите до утра', '東京タワーに行く']);
+    expect((await find('до')).archival).toEqual(['Ждите до утра']);
+    expect(holdsAnyTerm('Мы нашли подорожник', ['до'])).toBe(false);
+    expect(holdsAnyTerm('Ждите до утра', ['до'])).toBe(true);
+    // Inside a run of an unspaced script any of its grams matches.
+    expect(holdsAnyTerm('東京タワーに行く', ['タワ'])).toBe(true);
+    const filler = 'подорожник растёт у тропы. '.repeat(30);
+    expect(snippetOf(`${filler}Ждите до утра. ${filler}`, ['до'])).toContain('Ждите до утра');
+  });
+
   it('carries a snippet and a score on every archival and recall result', async () => {
     const { core, id } = await agentWith(['Biscuit is our dog', long]);
     const archival = await core.archival.search(id, { query: 'Biscuit vaccination' });

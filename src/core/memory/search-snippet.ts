@@ -11,16 +11,12 @@
  */
 
 import { foldWord } from '../../shared/fold-word';
-
-/** Words, runs of unspaced scripts, and single pictographs, with their offsets. */
-const TOKEN = /[\p{L}\p{N}\p{M}]+|\p{Extended_Pictographic}/gu;
+import { MATCH_TOKEN, tokenMatches } from '../../shared/unspaced-script';
 
 function matches(word: string, term: string): boolean {
-  if (word.startsWith(term)) return true;
+  if (tokenMatches(word, term)) return true;
   // The english stemmer turns a final y into i: "happi" for happy.
-  if (term.endsWith('i') && word.startsWith(`${term.slice(0, -1)}y`)) return true;
-  // Grams of unspaced scripts sit inside a longer run.
-  return term.length <= 2 && /[^\p{Script=Latin}\p{N}]/u.test(term) && word.includes(term);
+  return term.endsWith('i') && word.startsWith(`${term.slice(0, -1)}y`);
 }
 
 /** The search terms, lower-cased, each once. */
@@ -34,7 +30,7 @@ function* termHits(
   wanted: readonly string[],
 ): Generator<{ start: number; end: number; term: number }> {
   if (wanted.length === 0) return;
-  for (const match of text.matchAll(TOKEN)) {
+  for (const match of text.matchAll(MATCH_TOKEN)) {
     const folded = foldWord(match[0]);
     const term = wanted.findIndex((t) => matches(folded, t));
     if (term >= 0) yield { start: match.index, end: match.index + match[0].length, term };

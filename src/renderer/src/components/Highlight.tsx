@@ -1,4 +1,5 @@
 import { foldWord } from '../../../shared/fold-word';
+import { isUnspaced, MATCH_TOKEN, tokenMatches } from '../../../shared/unspaced-script';
 
 const STOP = new Set(
   'a an and are as at be by did do does for from had has have i in is it my of on or our the their to was we were what when where which who will with you your'.split(
@@ -17,11 +18,6 @@ export function queryWords(query: string): string[] {
   ];
 }
 
-/** Scripts written without spaces: a query word may sit anywhere inside a run of them. */
-const UNSPACED =
-  /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/u;
-const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
-
 /**
  * Text with the query's words marked (<mark>). Words match as search matches
  * them: folded (accents, case, ß), by their start ("key" marks "keys"), and
@@ -31,17 +27,17 @@ const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
 export function Highlight(props: { text: string; query: string }): React.JSX.Element {
   const words = queryWords(props.query).map(foldWord);
   if (words.length === 0) return <>{props.text}</>;
-  const inside = words.filter((w) => UNSPACED.test(w));
+  const inside = words.filter(isUnspaced);
   const spans: Array<[number, number]> = [];
-  for (const match of props.text.matchAll(TOKEN)) {
-    const at = match.index ?? 0;
+  for (const match of props.text.matchAll(MATCH_TOKEN)) {
+    const at = match.index;
     const token = match[0];
     const folded = foldWord(token);
-    if (words.some((w) => folded.startsWith(w))) {
-      spans.push([at, at + token.length]);
+    if (!isUnspaced(token)) {
+      if (words.some((w) => tokenMatches(folded, w))) spans.push([at, at + token.length]);
       continue;
     }
-    if (!UNSPACED.test(token)) continue;
+    // Inside a run of an unspaced script only the matching characters are marked.
     const lower = token.toLowerCase();
     for (const word of inside) {
       for (let i = lower.indexOf(word); i >= 0; i = lower.indexOf(word, i + word.length)) {
