@@ -83,7 +83,7 @@ describe('files from the app', () => {
     expect(found.items.map((p) => p.text)).toEqual(['Grace grows tomatoes on the balcony']);
   });
 
-  it('reads a UTF-16 file as the command line does, and trusts valid UTF-8', async () => {
+  it('reads UTF-16 and Latin-1 files as the command line does, and trusts valid UTF-8', async () => {
     // Windows Notepad's "Unicode" is UTF-16 with a byte-order mark; older
     // editors write Latin-1. The app read every file as UTF-8: UTF-16 was
     // "not valid JSON", Latin-1 lost its accents, and a valid file whose text
@@ -109,11 +109,22 @@ describe('files from the app', () => {
     await report.getByText('Imported “Zoë”').waitFor();
     expect(await report.textContent()).toContain('The file is UTF-16 (little-endian)');
 
+    // Latin-1: one byte a character, so é is the single byte 0xe9.
+    const latin1 = Buffer.from(await agentFile('Renée'), 'latin1');
+    expect(latin1.includes(Buffer.from([0x52, 0x65, 0x6e, 0xe9, 0x65]))).toBe(true);
+    await pick('renee-latin1.af', latin1);
+    await report.getByText('Imported “Renée”').waitFor();
+    expect(await report.textContent()).toContain('it was read as Latin-1');
+    const renee = (await core.agents.list()).find((a) => a.name === 'Renée')!;
+    const grows = await core.archival.search(renee.id, { query: 'tomatoes' });
+    expect(grows.items.map((p) => p.text)).toEqual(['Renée grows tomatoes on the balcony']);
+
     await pick('zoe-fffd.af', Buffer.from(text.replaceAll('"Zoë"', '"Zo\ufffd"'), 'utf8'));
     await report.getByText('Imported “Zo\ufffd”').waitFor();
     expect(await report.textContent()).not.toMatch(/could not be read|not UTF-8/);
     expect((await core.agents.list()).map((a) => a.name).sort()).toEqual([
       'Locus',
+      'Renée',
       'Zoë',
       'Zo\ufffd',
     ]);
