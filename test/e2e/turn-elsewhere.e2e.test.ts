@@ -62,4 +62,28 @@ describe('an open conversation and a turn started elsewhere', () => {
     await page.getByRole('button', { name: 'Send' }).waitFor();
     await other.getByRole('button', { name: 'Send' }).waitFor();
   });
+
+  it("merges another process's new messages into the conversation they belong to only", async () => {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
+      chatModel: heldModel().model,
+    });
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+    const agent = await core.agents.getOrCreateDefault();
+    const [shown] = await core.handlers['conversations.list']({ agentId: agent.id });
+    if (!shown) throw new Error('The app opened no conversation.');
+    // What a second Locus on the same memory server writes, then announces.
+    const other = await core.handlers['conversations.create']({ agentId: agent.id });
+    const written = (conversationId: string, content: string) =>
+      core.recall.append(agent.id, { role: 'user', content, conversationId });
+    const announce = () =>
+      core.events.emit('memory.changed', { changes: [{ table: 'messages', agentId: agent.id }] });
+
+    await written(other.id, 'Said in the other conversation');
+    announce();
+    await written(shown.id, 'Said in this conversation');
+    announce();
+    const log = page.getByTestId('messages');
+    await log.getByText('Said in this conversation', { exact: true }).waitFor();
+    expect(await log.getByText('Said in the other conversation').count()).toBe(0);
+  });
 });
