@@ -201,7 +201,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
         return;
       }
       if (!allowed) {
-        refuse(401, 'UNAUTHORIZED', 'Missing or wrong token. Open the address Locus printed.');
+        refuse(
+          401,
+          'UNAUTHORIZED',
+          route
+            ? 'Missing or wrong API key. Send "Authorization: Bearer <key>" with the key "locus api" shows (or "locus serve" printed).'
+            : 'Missing or wrong token. Open the address Locus printed.',
+        );
         return;
       }
       if (route) return route.handle(req, res, url);
