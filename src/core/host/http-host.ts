@@ -196,7 +196,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       try {
         allowed = route ? await authorized(given) : sameToken(given, token);
       } catch (error) {
-        const failure = stableError(error);
+        const failure = serializeError(stableError(error));
         refuse(503, failure.code, failure.message);
         return;
       }
