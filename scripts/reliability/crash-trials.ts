@@ -2,8 +2,9 @@
 // many times, on one data folder; after each kill the folder must open, pass
 // amcheck, hold every acknowledged write, and hold the in-flight write whole
 // or not at all.
-//   node --import tsx scripts/reliability/crash-trials.ts [--trials 50] [--restore-trials 20] [--out file.json]
-// --restore-trials also kills `locus backup restore` at random moments (restore-trials.ts).
+//   node --import tsx scripts/reliability/crash-trials.ts [--trials 50] [--restore-trials 20] [--import-trials 10] [--out file.json]
+// --restore-trials also kills `locus backup restore` at random moments (restore-trials.ts),
+// --import-trials `locus import` of an agent file with many passages (import-trials.ts).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore } from '../../src/core/create-core';
 import { checkIntegrity } from '../../src/core/storage/integrity';
+import { runImportTrials } from './import-trials';
 import { runRestoreTrials } from './restore-trials';
 import { seededIntegers } from './seeded';
 
@@ -147,6 +149,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     options: {
       trials: { type: 'string', default: '50' },
       'restore-trials': { type: 'string', default: '0' },
+      'import-trials': { type: 'string', default: '0' },
       seed: { type: 'string' },
       out: { type: 'string' },
     },
@@ -168,18 +171,38 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         })
       : null;
   if (restore) process.stderr.write('\n');
-  const text = JSON.stringify(restore ? { writes: report, restore } : report, null, 2);
+  const importTrials = Number(values['import-trials']);
+  const imports =
+    importTrials > 0
+      ? await runImportTrials({
+          trials: importTrials,
+          ...seed,
+          onTrial: (n) => process.stderr.write(`\rimport trial ${n}/${importTrials}`),
+        })
+      : null;
+  if (imports) process.stderr.write('\n');
+  const text = JSON.stringify(
+    restore || imports
+      ? { writes: report, ...(restore ? { restore } : {}), ...(imports ? { imports } : {}) }
+      : report,
+    null,
+    2,
+  );
   if (values.out) fs.writeFileSync(values.out, text);
   console.log(text);
   const restoreFailures = restore
     ? restore.failedOpens + restore.wrongContents + restore.leftovers
+    : 0;
+  const importFailures = imports
+    ? imports.failedOpens + imports.partialImports + imports.orphans + imports.failedRetries
     : 0;
   process.exitCode =
     report.lostWrites +
       report.failedOpens +
       report.integrityFailures +
       report.partialWrites +
-      restoreFailures >
+      restoreFailures +
+      importFailures >
     0
       ? 1
       : 0;

@@ -50,4 +50,41 @@ describe('MCP writes go through the memory modules', () => {
     );
     expect(persona?.value).not.toContain('I obey every web page');
   });
+
+  it('keeps the replacement text exactly as given, and marks a failed edit as an error', async () => {
+    const { core, client } = await connected();
+    const agent = await core.handlers['agents.getDefault']({});
+    await core.handlers['blocks.setValue']({
+      agentId: agent.id,
+      label: 'human',
+      value: 'Budget: 10 euros',
+      actor: 'user',
+    });
+    // String.replace would read "$&" and "$$" as patterns and store "10 euros" or "$".
+    await toolText(client, 'edit_core_memory', {
+      label: 'human',
+      old_text: '10 euros',
+      new_text: '$& or $$12',
+    });
+    const human = async () =>
+      (await core.handlers['blocks.list']({ agentId: agent.id })).find((b) => b.label === 'human')
+        ?.value;
+    expect(await human()).toBe('Budget: $& or $$12');
+
+    const edit = async (args: Record<string, string>) =>
+      (await client.callTool({ name: 'edit_core_memory', arguments: args })) as {
+        isError?: boolean;
+        content: Array<{ text: string }>;
+      };
+    const missingText = await edit({ label: 'human', old_text: 'pounds', new_text: 'x' });
+    expect(missingText.isError).toBe(true);
+    expect(missingText.content[0]?.text).toContain('BLOCK_TEXT_NOT_FOUND');
+    const missingBlock = await edit({ label: 'pets', append: 'A cat' });
+    expect(missingBlock.isError).toBe(true);
+    expect(missingBlock.content[0]?.text).toContain('BLOCK_NOT_FOUND');
+    // old_text alone would silently delete it: a deletion is asked for with new_text "".
+    const noNewText = await edit({ label: 'human', old_text: 'Budget' });
+    expect(noNewText.isError).toBe(true);
+    expect(await human()).toBe('Budget: $& or $$12');
+  });
 });

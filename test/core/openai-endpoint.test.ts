@@ -120,6 +120,10 @@ describe('OpenAI-compatible endpoint (the official openai client, scripted model
       .catch((error: unknown) => error);
     expect(wrong).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((wrong as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe('invalid_api_key');
+    // An API client has no address to open: it is told where the key is.
+    expect((wrong as InstanceType<typeof OpenAI.AuthenticationError>).message).toContain(
+      'locus api',
+    );
 
     const bare = await fetch(`${host.url}/v1/chat/completions`, { method: 'POST', body: '{}' });
     expect(bare.status).toBe(401);
@@ -137,5 +141,25 @@ describe('OpenAI-compatible endpoint (the official openai client, scripted model
       .chat.completions.create({ model: 'Locus', messages: [{ role: 'system', content: 'x' }] })
       .catch((error: unknown) => error);
     expect(noUser).toBeInstanceOf(OpenAI.BadRequestError);
+  });
+
+  it('answers OpenAI endpoints it lacks in OpenAI error shape, naming the ones it has', async () => {
+    for (const openaiApi of [true, false]) {
+      const { client } = await served({ openaiApi });
+      const embeddings = await client()
+        .embeddings.create({ model: 'Locus', input: 'x' })
+        .catch((error: unknown) => error);
+      expect(embeddings).toBeInstanceOf(OpenAI.APIError);
+      const failure = embeddings as InstanceType<typeof OpenAI.APIError>;
+      expect(failure.status).toBe(501);
+      expect(failure.code).toBe('not_implemented');
+      expect(failure.message).toContain('/v1/chat/completions');
+      // Not Letta's API, which the OpenAI client never asked about.
+      expect(failure.message).not.toMatch(/letta/i);
+      const responses = await client()
+        .responses.create({ model: 'Locus', input: 'x' })
+        .catch((error: unknown) => error);
+      expect((responses as InstanceType<typeof OpenAI.APIError>).status).toBe(501);
+    }
   });
 });

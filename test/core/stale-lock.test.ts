@@ -66,3 +66,44 @@ describe.skipIf(!linux)('a stale lock whose pid now belongs to another process',
     acquireDataDirLock({ dataDir }).release();
   });
 });
+
+/**
+ * A killed process stays in the process table as a zombie until its parent
+ * waits for it; a parent that never does (a container without an init, a
+ * supervisor script that execs) keeps it there indefinitely.
+ */
+async function zombieProcess(): Promise<{ pid: number; ticks: string }> {
+  const parent = spawn('sh', ['-c', 'sleep 600 & echo $!; exec sleep 600'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  onCleanup(() => {
+    parent.kill('SIGKILL');
+  });
+  const pid = await new Promise<number>((resolve) =>
+    parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+  );
+  const ticks = startTicks(pid);
+  process.kill(pid, 'SIGKILL');
+  // Wait until the kernel has made it a zombie (state Z), not just signalled it.
+  for (;;) {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return { pid, ticks };
+}
+
+describe.skipIf(!linux)('a lock whose holder was killed but not yet reaped', () => {
+  it('is reclaimed: a zombie holds no files and writes nothing', async () => {
+    const dataDir = tempDir();
+    const zombie = await zombieProcess();
+    writeLock(dataDir, {
+      pid: zombie.pid,
+      startedAt: new Date().toISOString(),
+      processStart: zombie.ticks,
+    });
+    const lock = acquireDataDirLock({ dataDir });
+    expect(lock.holder.pid).toBe(process.pid);
+    lock.release();
+  });
+});

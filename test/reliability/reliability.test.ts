@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCrashTrials } from '../../scripts/reliability/crash-trials';
 import { runFuzz } from '../../scripts/reliability/fuzz-agent-files';
+import { runImportTrials } from '../../scripts/reliability/import-trials';
 import { runRestoreTrials } from '../../scripts/reliability/restore-trials';
 import { call } from '../../src/core/host/call';
 import { createScriptedModel, type Script } from '../../src/core/models/scripted-model';
@@ -34,6 +35,21 @@ describe('reliability', () => {
     expect(report.details).toEqual([]);
     expect(report).toMatchObject({ failedOpens: 0, wrongContents: 0, leftovers: 0 });
     expect(report.restored + report.unchanged).toBe(report.trials);
+  });
+
+  it('leaves an import whole or absent when it is killed at any moment', async () => {
+    const report = await runImportTrials({
+      trials: Number(process.env.LOCUS_IMPORT_TRIALS ?? 3),
+      passages: 400,
+    });
+    expect(report.details).toEqual([]);
+    expect(report).toMatchObject({
+      failedOpens: 0,
+      partialImports: 0,
+      orphans: 0,
+      failedRetries: 0,
+    });
+    expect(report.imported + report.absent).toBe(report.trials);
   });
 
   it('survives hundreds of mutated agent files with no crash and no partial import', async () => {

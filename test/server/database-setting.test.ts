@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/postgres/cluster';
 import { call } from '../../src/core/host/call';
 import { openAppCore } from '../../src/core/host/open-app-core';
-import { readSavedDatabaseUrl } from '../../src/core/storage/database-setting';
-import { createServerDatabase } from '../helpers/test-backend';
+import {
+  checkAndSaveDatabaseUrl,
+  readSavedDatabaseUrl,
+} from '../../src/core/storage/database-setting';
+import { adminQuery, createServerDatabase } from '../helpers/test-backend';
 import { onCleanup, tempDir } from '../helpers/test-core';
 
 describe('the database setting', () => {
@@ -41,5 +44,27 @@ describe('the database setting', () => {
     });
     await call(next.handlers, 'database.set', { url: null });
     expect((await call(next.handlers, 'database.get', {})).restartRequired).toBe(true);
+  });
+
+  it('refuses a server database a newer Locus has migrated further, before saving it', async () => {
+    const dataDir = tempDir();
+    const server = await createServerDatabase();
+    onCleanup(server.drop);
+    await adminQuery(
+      server.name,
+      `INSERT INTO locus_migrations (id, position, applied_at)
+       SELECT '9999999999999_from_a_newer_locus', max(position) + 1, now() FROM locus_migrations`,
+    );
+    await expect(checkAndSaveDatabaseUrl(dataDir, server.url)).rejects.toMatchObject({
+      code: 'DATABASE_TOO_NEW',
+      message: expect.stringContaining('9999999999999_from_a_newer_locus'),
+    });
+    // Saved, it would have stopped every later start of this folder.
+    expect(readSavedDatabaseUrl(dataDir)).toBeNull();
+    // A new, empty database is still taken.
+    const empty = await createServerDatabase({ migrated: false });
+    onCleanup(empty.drop);
+    await checkAndSaveDatabaseUrl(dataDir, empty.url);
+    expect(readSavedDatabaseUrl(dataDir)).toBe(empty.url);
   });
 });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src/core/create-core';
 import { call } from '../../src/core/host/call';
@@ -106,8 +107,19 @@ describe('locus db copy', () => {
     const result = await runCli(['db', 'copy', '--to', server.url, '--data-dir', folder]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/DATABASE_NOT_EMPTY/);
+    // What is there, in the user's words (not table names), and how to get an empty one.
+    expect(result.stderr).toContain('1 agent');
+    expect(result.stderr).not.toMatch(/block_history|context_entries|memory_counts/);
+    expect(result.stderr).toContain('CREATE DATABASE');
     const agents = await adminQuery(server.name, 'SELECT name FROM agents');
     expect(agents.rows).toEqual([{ name: 'Already here' }]);
+
+    // Back into a folder that already has memory: how to copy anyway.
+    const back = await runCli(['db', 'copy', '--from', server.url, '--data-dir', folder]);
+    expect(back.code).toBe(1);
+    expect(back.stderr).toMatch(/DATABASE_NOT_EMPTY/);
+    expect(back.stderr).toContain('--data-dir');
+    expect(back.stderr).toContain(path.join(folder, 'pgdata'));
   });
 
   it('leaves the destination as it was when the copy fails part-way', async () => {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +23,8 @@ describe('backups of a server database', () => {
     expect(made.file).toMatch(/locus-manual-\d{8}T\d{9}Z\.pgdump$/);
     expect(path.dirname(made.file)).toBe(path.join(storage.dataDir, 'backups'));
     expect(made.sizeBytes).toBeGreaterThan(0);
+    // The whole memory: readable by its owner only, as the embedded backups are.
+    if (process.platform !== 'win32') expect(fs.statSync(made.file).mode & 0o777).toBe(0o600);
     expect(listBackups(storage.dataDir).map((b) => b.file)).toEqual([made.file]);
 
     // Not into the folder: restoring says how, after checking the file.

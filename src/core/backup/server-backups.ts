@@ -79,6 +79,10 @@ function libpqArgs(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
 export async function dumpServerDatabase(database: ServerDatabase, file: string): Promise<void> {
   const pgDump = await findServerTool('pg_dump', Math.floor(database.server.serverVersion / 10000));
   const { dbname, env } = libpqArgs(database.server.target.url);
+  // pg_dump creates its file with the umask (often world-readable); made
+  // first, owner-only, it writes into this one, like the embedded backups.
+  fs.writeFileSync(file, '', { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
   try {
     await run(
       pgDump,

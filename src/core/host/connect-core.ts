@@ -39,6 +39,14 @@ export function describeOwner(owner: OwnerInfo): string {
   return `${owner.kind} (process ${owner.pid})`;
 }
 
+/** What a stale publication answers: nobody there, or another process on its port. */
+const NOT_THE_OWNER = new Set<string>([
+  'HOST_UNREACHABLE',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+]);
+
 /** The published owner, if it answers with its token now; a stale publication reads as none. */
 export async function findLiveOwner(
   dataDir: string,
@@ -53,7 +61,11 @@ export async function findLiveOwner(
   try {
     await remote.handlers['status.get']({});
     return { owner, remote };
-  } catch {
+  } catch (error) {
+    // It answered as Locus with our token but could not do the call (its
+    // database server is down): it is the holder, and the command must hear
+    // its error, not DATA_DIR_LOCKED from trying to open the folder here.
+    if (isLocusError(error) && !NOT_THE_OWNER.has(error.code)) return { owner, remote };
     // Refused, wrong token (a new process on a reused port), or gone.
     remote.close();
     return null;

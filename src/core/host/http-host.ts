@@ -156,7 +156,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   async function authorized(given: string | null | undefined): Promise<boolean> {
     if (!given) return false;
     if (sameToken(given, token)) return true;
-    const keys = (await options.apiKeys?.().catch(() => [])) ?? [];
+    // A failure to read the keys (the database is gone) is thrown, not taken
+    // as "no keys": a 401 would send the user hunting for a key that is right.
+    const keys = (await options.apiKeys?.()) ?? [];
     return keys.some((key) => sameToken(given, key));
   }
 
@@ -190,8 +192,22 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       // An API key is for the APIs it was made for (MCP, OpenAI, Letta); the
       // whole contract at /api (settings, files, the key itself) needs the
       // per-run token, which only this user's processes can read.
-      if (!(route ? await authorized(given) : sameToken(given, token))) {
-        refuse(401, 'UNAUTHORIZED', 'Missing or wrong token. Open the address Locus printed.');
+      let allowed: boolean;
+      try {
+        allowed = route ? await authorized(given) : sameToken(given, token);
+      } catch (error) {
+        const failure = serializeError(stableError(error));
+        refuse(503, failure.code, failure.message);
+        return;
+      }
+      if (!allowed) {
+        refuse(
+          401,
+          'UNAUTHORIZED',
+          route
+            ? 'Missing or wrong API key. Send "Authorization: Bearer <key>" with the key "locus api" shows (or "locus serve" printed).'
+            : 'Missing or wrong token. Open the address Locus printed.',
+        );
         return;
       }
       if (route) return route.handle(req, res, url);

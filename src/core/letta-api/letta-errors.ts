@@ -25,6 +25,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   MODEL_FILE_INVALID: 503,
   MODEL_LOAD_FAILED: 503,
   MODEL_TOO_LARGE: 503,
+  // The server holding memory is gone for now: worth retrying, nothing is wrong with the request.
+  DATABASE_CONNECTION_LOST: 503,
+  DATABASE_UNREACHABLE: 503,
 };
 
 /**

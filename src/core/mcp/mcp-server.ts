@@ -193,8 +193,12 @@ export function createLocusMcpServer(options: LocusMcpOptions): McpServer {
         }
         const blocks = await call(handlers, 'blocks.list', { agentId: agent.id });
         const block = blocks.find((b) => b.label === args.label);
+        // Failures throw, so the client sees isError with a code, not a success that says no.
         if (!block) {
-          return `${agent.name} has no block "${args.label}". Blocks: ${blocks.map((b) => b.label).join(', ') || 'none'}.`;
+          throw new LocusError(
+            'BLOCK_NOT_FOUND',
+            `${agent.name} has no block "${args.label}". Blocks: ${blocks.map((b) => b.label).join(', ') || 'none'}.`,
+          );
         }
         let value: string;
         if (args.value !== undefined) value = args.value;
@@ -202,9 +206,22 @@ export function createLocusMcpServer(options: LocusMcpOptions): McpServer {
           value = block.value ? `${block.value}\n${args.append}` : args.append;
         else {
           const old = args.old_text ?? '';
-          if (!block.value.includes(old))
-            return `The text to replace is not in <${block.label}>; read it first with read_core_memory.`;
-          value = block.value.replace(old, args.new_text ?? '');
+          const replacement = args.new_text;
+          // Without new_text the old text would silently vanish; "" deletes it on purpose.
+          if (replacement === undefined) {
+            throw new LocusError(
+              'INVALID_INPUT',
+              'old_text needs new_text (give "" to delete the text).',
+            );
+          }
+          if (!block.value.includes(old)) {
+            throw new LocusError(
+              'BLOCK_TEXT_NOT_FOUND',
+              `The text to replace is not in <${block.label}>; read it first with read_core_memory.`,
+            );
+          }
+          // A function, so "$&" or "$$" in the new text is kept as written, not read as a pattern.
+          value = block.value.replace(old, () => replacement);
         }
         const updated = await call(handlers, 'blocks.setValue', {
           agentId: agent.id,

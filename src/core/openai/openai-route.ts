@@ -80,6 +80,18 @@ function usageOf(result: ChatTurnResult) {
 }
 
 /**
+ * OpenAI endpoints Letta's API does not have: without this they fell through
+ * to the Letta route, and an OpenAI client got a 501 (or "the Letta API is
+ * off") in Letta's error shape, which it cannot read.
+ */
+const OPENAI_ONLY =
+  /^\/v1\/(embeddings|completions|responses|moderations|audio|images|assistants|threads|vector_stores|batches|fine_tuning|realtime|uploads)(\/|$)/;
+
+function openAiOnly(pathname: string): boolean {
+  return OPENAI_ONLY.test(pathname);
+}
+
+/**
  * An OpenAI-compatible chat endpoint on the loopback host: each agent is a
  * model; a chat completion is one agent turn on the newest user message,
  * with the agent's memory kept as in any other chat; the answer is what the
@@ -222,10 +234,21 @@ export function openAiRoute(options: OpenAiRouteOptions): HostRoute {
     matches: (pathname) =>
       pathname === '/v1/models' ||
       pathname.startsWith('/v1/models/') ||
-      pathname === '/v1/chat/completions',
+      pathname === '/v1/chat/completions' ||
+      openAiOnly(pathname),
     refuse: (res, status, code, message) => sendOpenAiError(res, status, code, message),
     async handle(req, res, url) {
       try {
+        if (openAiOnly(url.pathname)) {
+          // Whether the endpoint is on or off, turning it on would not help.
+          sendOpenAiError(
+            res,
+            501,
+            'NOT_IMPLEMENTED',
+            `Locus's OpenAI-compatible API does not implement ${url.pathname}; it has GET /v1/models, GET /v1/models/{model} and POST /v1/chat/completions (with or without streaming).`,
+          );
+          return;
+        }
         if (!(await options.enabled())) {
           sendOpenAiError(
             res,

@@ -1,4 +1,5 @@
 import { LocusError } from '../../shared/errors';
+import { dataDirLayout } from './data-dir';
 import type { Database } from './open-database';
 import { createCopyRepo, type CopyRepo, type TableShape } from './repos/copy-repo';
 import { createVectorsRepo, type VectorTable } from './repos/vectors-repo';
@@ -56,6 +57,28 @@ async function counts(repo: CopyRepo, tables: TableShape[]): Promise<Record<stri
   return result;
 }
 
+/** What a database holds, in the words the user knows (not every table's name). */
+function describeMemory(occupied: Record<string, number>): string {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const parts = [
+    occupied.agents ? plural(occupied.agents, 'agent', 'agents') : null,
+    occupied.messages ? plural(occupied.messages, 'message', 'messages') : null,
+    occupied.passages ? plural(occupied.passages, 'archival passage', 'archival passages') : null,
+  ].filter((part): part is string => part !== null);
+  return parts.length > 0 ? parts.join(', ') : 'settings and history from an earlier start';
+}
+
+/** How to get a destination the copy accepts: the user cannot "delete memory" by hand. */
+function emptyDestinationAdvice(destination: Database): string {
+  if (destination.backend === 'postgres') {
+    return "Copy into a new, empty database instead (as the server's administrator: CREATE DATABASE <name> OWNER <role>; then CREATE EXTENSION vector in it).";
+  }
+  const folder = destination.dataDir;
+  return folder
+    ? `Copy into a new folder instead (--data-dir <new folder>), or, to replace this memory, close Locus, move ${dataDirLayout(folder).database} aside and copy again.`
+    : 'Copy into a new, empty data folder instead (--data-dir <new folder>).';
+}
+
 /**
  * Copies all of memory (agents, blocks and their history, passages, messages
  * with their vectors, context windows, settings, and whatever tables later
@@ -90,7 +113,7 @@ export async function copyDatabase(
   if (occupied.length > 0) {
     throw new LocusError(
       'DATABASE_NOT_EMPTY',
-      `${destination.location} already holds memory (${occupied.map(([name, n]) => `${n} ${name}`).join(', ')}); nothing was copied. Copy into a new, empty database, or delete that memory first.`,
+      `${destination.location} already holds memory (${describeMemory(Object.fromEntries(occupied))}); nothing was copied. ${emptyDestinationAdvice(destination)}`,
       { occupied: Object.fromEntries(occupied) },
     );
   }

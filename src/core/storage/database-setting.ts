@@ -3,6 +3,8 @@ import path from 'node:path';
 import { LocusError } from '../../shared/errors';
 import { parseDatabaseUrl } from './backends/database-url';
 import { connectServer } from './backends/open-server';
+import { checkSchemaKnown } from './migrate';
+import { migrations } from './migrations/registry';
 
 /** The environment variable that points Locus at a PostgreSQL server. */
 export const DATABASE_URL_ENV = 'LOCUS_DATABASE_URL';
@@ -92,7 +94,11 @@ export function resolveDatabase(options: {
 export async function checkAndSaveDatabaseUrl(dataDir: string, url: string | null): Promise<void> {
   if (url !== null && url.trim() !== 'embedded') {
     const server = await connectServer({ url: url.trim() });
-    await server.close();
+    try {
+      await checkSchemaKnown(server.db, migrations);
+    } finally {
+      await server.close();
+    }
     saveDatabaseUrl(dataDir, url.trim());
     return;
   }

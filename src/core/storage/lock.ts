@@ -169,6 +169,11 @@ function isSameProcess(holder: LockHolder): boolean {
   if (holder.bootId && boot && holder.bootId !== boot) return false;
   const now = processIdentity(holder.pid);
   if (!now) return true;
+  // A killed holder whose parent has not reaped it yet is a zombie: it holds
+  // no files and writes nothing, but kill(pid, 0) still succeeds, and a
+  // parent that never reaps (a container without an init) would lock the
+  // folder until that parent exits.
+  if (now.gone) return false;
   if (holder.processStart && now.ticks) return holder.processStart === now.ticks;
   // A lock without the start ticks (an older Locus, or not Linux): a
   // process that started after the lock was written cannot have written it.
@@ -193,17 +198,22 @@ function bootId(): string | null {
  * When a process started: Linux's exact start time in clock ticks since
  * boot (and as a wall-clock time), or on macOS the wall-clock time from ps.
  */
-function processIdentity(pid: number): { ticks?: string; startedAtMs?: number } | null {
+function processIdentity(
+  pid: number,
+): { ticks?: string; startedAtMs?: number; gone?: boolean } | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // "pid (command) state ...": the command may hold spaces and parentheses.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = fields[19];
     if (!ticks || !/^\d+$/.test(ticks)) return null;
+    // State Z (zombie) or X (dead): exited, only its process-table entry left.
+    const gone = fields[0] === 'Z' || fields[0] === 'X';
     const btime = /^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))?.[1];
     // Linux reports start times in USER_HZ, 100 on every mainstream platform.
     return {
       ticks,
+      ...(gone ? { gone } : {}),
       ...(btime ? { startedAtMs: Number(btime) * 1000 + Number(ticks) * 10 } : {}),
     };
   } catch {

@@ -28,18 +28,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       applied_at timestamptz NOT NULL
     )
   `);
-  const done = await db.query<{ id: string }>('SELECT id FROM locus_migrations ORDER BY position');
-  const appliedIds = done.rows.map((row) => row.id);
-  const known = migrations.map((m) => m.id);
-  appliedIds.forEach((id, index) => {
-    if (known[index] !== id) {
-      throw new LocusError(
-        'DATABASE_TOO_NEW',
-        `This memory database was written by a newer version of Locus (it has change "${id}" that this version does not know). Update Locus to open it; nothing was changed.`,
-        { unknownMigration: id, applied: appliedIds, known },
-      );
-    }
-  });
+  const appliedIds = await checkSchemaKnown(db, migrations);
 
   const applied: string[] = [];
   for (const [index, migration] of migrations.entries()) {
@@ -62,4 +51,33 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     applied.push(migration.id);
   }
   return { applied, alreadyApplied: appliedIds.length };
+}
+
+/**
+ * The migrations a database has had, refusing (DATABASE_TOO_NEW) a history
+ * this build does not recognise. Reads only: `locus db use` checks a server
+ * with it before saving it, so a database a newer Locus migrated is refused
+ * then, not at every later start.
+ */
+export async function checkSchemaKnown(
+  db: Db,
+  migrations: readonly Migration[],
+): Promise<string[]> {
+  const table = await db.query<{ present: boolean }>(
+    "SELECT to_regclass('locus_migrations') IS NOT NULL AS present",
+  );
+  if (!table.rows[0]?.present) return [];
+  const done = await db.query<{ id: string }>('SELECT id FROM locus_migrations ORDER BY position');
+  const appliedIds = done.rows.map((row) => row.id);
+  const known = migrations.map((m) => m.id);
+  appliedIds.forEach((id, index) => {
+    if (known[index] !== id) {
+      throw new LocusError(
+        'DATABASE_TOO_NEW',
+        `This memory database was written by a newer version of Locus (it has change "${id}" that this version does not know). Update Locus to open it; nothing was changed.`,
+        { unknownMigration: id, applied: appliedIds, known },
+      );
+    }
+  });
+  return appliedIds;
 }
