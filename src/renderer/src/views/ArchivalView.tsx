@@ -22,6 +22,10 @@ interface Filters {
   start: string;
   end: string;
 }
+/** Passages per page, and the most one call returns (the contract's limit). */
+const PAGE = 25;
+const MAX_PAGE = 200;
+
 const NO_FILTERS: Filters = { query: '', tags: [], tagMode: 'any', start: '', end: '' };
 
 function PassageItem(props: {
@@ -168,12 +172,14 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
   const [end, setEnd] = useState('');
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
   const [results, setResults] = useState<ScoredPassage[]>([]);
+  // Where the next page starts; null when every result is shown.
+  const [nextOffset, setNextOffset] = useState<number | null>(null);
   const [newText, setNewText] = useState('');
   const [newTags, setNewTags] = useState('');
   const [error, setError] = useState<CallError | null>(null);
 
   const search = useCallback(
-    async (filters: Filters) => {
+    async (filters: Filters, offset = 0, limit = PAGE) => {
       try {
         const page = await client.call('archival.search', {
           agentId: props.agentId,
@@ -182,10 +188,17 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
           ...(filters.start ? { start: filters.start } : {}),
           // The end date is inclusive for a person: the whole day.
           ...(filters.end ? { end: `${filters.end}T23:59:59.999Z` } : {}),
-          limit: 25,
+          limit,
+          ...(offset ? { offset } : {}),
         });
         setApplied(filters);
-        setResults(page.items);
+        // A passage that moved between pages (one added meanwhile) is shown once.
+        setResults((shown) =>
+          offset === 0
+            ? page.items
+            : [...shown, ...page.items.filter((p) => !shown.some((s) => s.id === p.id))],
+        );
+        setNextOffset(page.nextOffset);
       } catch (e) {
         setError(toCallError(e));
       }
@@ -194,14 +207,23 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
   );
   useEffect(() => {
     client
-      .call('archival.search', { agentId: props.agentId, query: '', limit: 25 })
-      .then((page) => setResults(page.items))
+      .call('archival.search', { agentId: props.agentId, query: '', limit: PAGE })
+      .then((page) => {
+        setResults(page.items);
+        setNextOffset(page.nextOffset);
+      })
       .catch((e: unknown) => setError(toCallError(e)));
   }, [client, props.agentId]);
+  // After a change, the pages already shown are read again: an edit far down
+  // the list keeps it where it is instead of folding it back to one page.
+  const refresh = useCallback(
+    () => search(applied, 0, Math.min(MAX_PAGE, Math.max(PAGE, results.length))),
+    [search, applied, results.length],
+  );
   // Passages another Locus sharing the memory server added, changed or deleted.
   useEffect(
-    () => onMemoryChange(client, props.agentId, ['passages'], () => void search(applied)),
-    [client, props.agentId, search, applied],
+    () => onMemoryChange(client, props.agentId, ['passages'], () => void refresh()),
+    [client, props.agentId, refresh],
   );
 
   const [saving, setSaving] = useState(false);
@@ -232,7 +254,7 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
       // next passage, not this one (clearing it disabled "Add" for good).
       setNewText((current) => (current === text ? '' : current));
       setNewTags((current) => (current === tags ? '' : current));
-      await search(applied);
+      await refresh();
     } catch (e) {
       setError(toCallError(e));
     } finally {
@@ -298,7 +320,7 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
       </form>
       {filtered && (
         <p className="muted row" role="status">
-          {results.length} found
+          {nextOffset === null ? `${results.length} found` : `${results.length} shown, more below`}
           {applied.tags.length > 0 &&
             ` tagged ${applied.tags.join(applied.tagMode === 'all' ? ' and ' : ' or ')}`}
           <button type="button" className="quiet small" onClick={clear}>
@@ -341,11 +363,16 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
               key={p.id}
               passage={p}
               query={applied.query}
-              onChanged={() => void search(applied)}
+              onChanged={() => void refresh()}
               onTag={filterByTag}
             />
           ))}
         </ul>
+      )}
+      {nextOffset !== null && (
+        <button type="button" className="quiet" onClick={() => void search(applied, nextOffset)}>
+          Show more<span className="sr-only"> passages</span>
+        </button>
       )}
     </section>
   );
