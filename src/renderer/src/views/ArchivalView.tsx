@@ -8,6 +8,7 @@ import { MatchedText } from '../components/MatchedText';
 import { when } from '../components/format';
 import { onMemoryChange } from '../api/memory-changes';
 import { pastLabel } from '../../../shared/past-facts';
+import { useFocusNext } from '../hooks/useFocusNext';
 
 const tagList = (text: string) =>
   text
@@ -38,6 +39,7 @@ function PassageItem(props: {
   const { passage } = props;
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const focus = useFocusNext<'edit' | 'text' | 'delete' | 'keep'>();
   const [text, setText] = useState(passage.text);
   const [tags, setTags] = useState(passage.tags.join(', '));
   const [error, setError] = useState<CallError | null>(null);
@@ -56,6 +58,7 @@ function PassageItem(props: {
       {editing ? (
         <>
           <textarea
+            ref={focus.ref('text')}
             aria-label="Passage text"
             value={text}
             onChange={(e) => setText(e.target.value)}
@@ -65,18 +68,26 @@ function PassageItem(props: {
             <button
               type="button"
               onClick={() =>
-                void act(() =>
-                  client.call('archival.update', {
+                void act(() => {
+                  focus.focusNext('edit');
+                  return client.call('archival.update', {
                     passageId: passage.id,
                     text,
                     tags: tagList(tags),
-                  }),
-                )
+                  });
+                })
               }
             >
               Save
             </button>
-            <button type="button" className="quiet" onClick={() => setEditing(false)}>
+            <button
+              type="button"
+              className="quiet"
+              onClick={() => {
+                focus.focusNext('edit');
+                setEditing(false);
+              }}
+            >
               Cancel
             </button>
           </div>
@@ -115,7 +126,15 @@ function PassageItem(props: {
         )}
         {!editing && (
           <span className="actions">
-            <button type="button" className="quiet" onClick={() => setEditing(true)}>
+            <button
+              type="button"
+              className="quiet"
+              ref={focus.ref('edit')}
+              onClick={() => {
+                focus.focusNext('text');
+                setEditing(true);
+              }}
+            >
               Edit
             </button>
             {confirming ? (
@@ -145,12 +164,28 @@ function PassageItem(props: {
                 >
                   Forget, leaving no trace
                 </button>
-                <button type="button" className="quiet" onClick={() => setConfirming(false)}>
+                <button
+                  type="button"
+                  className="quiet"
+                  ref={focus.ref('keep')}
+                  onClick={() => {
+                    focus.focusNext('delete');
+                    setConfirming(false);
+                  }}
+                >
                   Keep
                 </button>
               </>
             ) : (
-              <button type="button" className="quiet" onClick={() => setConfirming(true)}>
+              <button
+                type="button"
+                className="quiet"
+                ref={focus.ref('delete')}
+                onClick={() => {
+                  focus.focusNext('keep');
+                  setConfirming(true);
+                }}
+              >
                 Delete
               </button>
             )}

@@ -10,6 +10,7 @@ import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { Highlight } from '../components/Highlight';
 import { MatchedText } from '../components/MatchedText';
 import { when } from '../components/format';
+import { useFocusNext } from '../hooks/useFocusNext';
 
 /** Messages per page, and the most one call returns (the contract's limit). */
 const PAGE = 50;
@@ -129,6 +130,7 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
   }, [client, props.agentId]);
 
   const [forgetting, setForgetting] = useState<string | null>(null);
+  const focus = useFocusNext<string>();
   const forget = async (m: Message) => {
     try {
       await client.call('memory.forget', {
@@ -240,7 +242,11 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
                       <button
                         type="button"
                         className="quiet small"
-                        onClick={() => setForgetting(null)}
+                        ref={focus.ref(`keep:${m.id}`)}
+                        onClick={() => {
+                          focus.focusNext(`forget:${m.id}`);
+                          setForgetting(null);
+                        }}
                       >
                         Keep
                       </button>
@@ -249,7 +255,11 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
                     <button
                       type="button"
                       className="quiet small"
-                      onClick={() => setForgetting(m.id)}
+                      ref={focus.ref(`forget:${m.id}`)}
+                      onClick={() => {
+                        focus.focusNext(`keep:${m.id}`);
+                        setForgetting(m.id);
+                      }}
                     >
                       Forget…
                     </button>
