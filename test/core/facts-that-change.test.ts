@@ -34,6 +34,27 @@ describe('facts that change', () => {
     expect(await core.archival.get(old.id)).toMatchObject({ supersededBy: null, validUntil: null });
   });
 
+  it('dates a replaced line and a line moved out of a full block by when it was written, not by the move', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await core.agents.create({ name: 'Mover', memory: { consolidation: 'paused' } });
+    core.clock.set('2026-03-02T09:00:00.000Z');
+    await core.runtime.send(agent.id, 'I live in Paris. My dog is called Rex.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    core.clock.set('2026-03-20T09:00:00.000Z');
+    await core.coreMemory.updateSettings(agent.id, 'human', { limit: 40 });
+    await core.runtime.send(agent.id, 'I moved to Berlin. I work at the city library.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+
+    const passages = new Map(
+      (await core.archival.list(agent.id)).items.map((p) => [p.text, p] as const),
+    );
+    // Both were learned on 2 March; a past fact dated 20 March would read as
+    // something said after the move.
+    expect(passages.get('Lives in Paris')?.createdAt.slice(0, 10)).toBe('2026-03-02');
+    expect(passages.get('Lives in Paris')?.validUntil?.slice(0, 10)).toBe('2026-03-20');
+    expect(passages.get('Dog: Rex')?.createdAt.slice(0, 10)).toBe('2026-03-02');
+  });
+
   it('survives an agent-file round trip, links and memory settings included', async () => {
     const core = await testCore({ chatModel: replyOnlyModel() });
     const agent = await core.agents.create({ name: 'Mover', memory: { consolidation: 'paused' } });

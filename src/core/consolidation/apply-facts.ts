@@ -123,7 +123,9 @@ export async function applyFacts(deps: ApplyDeps, input: ApplyInput): Promise<Ap
       }
       if (replacing) {
         // The old line stays, as a past fact: one change with the correction,
-        // undone with it.
+        // undone with it. It is dated when it was written: dated by the
+        // correction, surfacing would show it as said after what replaced it.
+        const written = (await createBlocksRepo(tx).lineTimes(current.id)).get(replacing);
         const past = await archival.insert(
           agentId,
           {
@@ -132,6 +134,7 @@ export async function applyFacts(deps: ApplyDeps, input: ApplyInput): Promise<Ap
             source: { kind: 'block', ref: HUMAN_BLOCK },
             supersededBy: current.id,
             validUntil: until,
+            ...(written ? { createdAt: written } : {}),
           },
           { tx, record: false },
         );
@@ -199,6 +202,8 @@ export async function applyFacts(deps: ApplyDeps, input: ApplyInput): Promise<Ap
         text,
         tags: [block.label],
         source: { kind: 'block' as const, ref: block.label },
+        // Dated when it was written, as it was in the block, not by the move.
+        ...(times.get(text) ? { createdAt: times.get(text) } : {}),
       })),
       { tx, record: false },
     );

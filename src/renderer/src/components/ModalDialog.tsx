@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 /**
- * The browser's modal <dialog>: focus stays inside and Esc asks to close.
+ * The browser's modal <dialog>: focus stays inside, Esc asks to close, and
+ * the focus goes back to what had it before.
  * Closing is the caller's decision (Esc calls onCancel), so the dialog never
  * disappears behind React's back.
  */
@@ -15,8 +16,14 @@ export function ModalDialog(props: {
   const titleId = useId();
   useEffect(() => {
     const el = dialog.current;
+    // The browser gives the focus back on close(), but not when React
+    // removes the dialog first: the keyboard would start over at the top.
+    const opener = document.activeElement;
     if (el && !el.open) el.showModal();
-    return () => el?.close();
+    return () => {
+      el?.close();
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog

@@ -56,6 +56,14 @@ export function useConversations(agentId: string | null, generation: number): Co
       }),
     [client, agentId, load],
   );
+  // A conversation kept out of memory, or remembered again, says so (memory event).
+  useEffect(
+    () =>
+      client.on('memory', (e) => {
+        if (e.agentId === agentId) load().catch(() => undefined);
+      }),
+    [client, agentId, load],
+  );
 
   return {
     conversations,

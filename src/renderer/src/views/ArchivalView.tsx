@@ -8,6 +8,7 @@ import { MatchedText } from '../components/MatchedText';
 import { when } from '../components/format';
 import { onMemoryChange } from '../api/memory-changes';
 import { pastLabel } from '../../../shared/past-facts';
+import { useFocusNext } from '../hooks/useFocusNext';
 
 const tagList = (text: string) =>
   text
@@ -22,6 +23,10 @@ interface Filters {
   start: string;
   end: string;
 }
+/** Passages per page, and the most one call returns (the contract's limit). */
+const PAGE = 25;
+const MAX_PAGE = 200;
+
 const NO_FILTERS: Filters = { query: '', tags: [], tagMode: 'any', start: '', end: '' };
 
 function PassageItem(props: {
@@ -34,6 +39,7 @@ function PassageItem(props: {
   const { passage } = props;
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const focus = useFocusNext<'edit' | 'text' | 'delete' | 'keep'>();
   const [text, setText] = useState(passage.text);
   const [tags, setTags] = useState(passage.tags.join(', '));
   const [error, setError] = useState<CallError | null>(null);
@@ -52,6 +58,7 @@ function PassageItem(props: {
       {editing ? (
         <>
           <textarea
+            ref={focus.ref('text')}
             aria-label="Passage text"
             value={text}
             onChange={(e) => setText(e.target.value)}
@@ -61,18 +68,26 @@ function PassageItem(props: {
             <button
               type="button"
               onClick={() =>
-                void act(() =>
-                  client.call('archival.update', {
+                void act(() => {
+                  focus.focusNext('edit');
+                  return client.call('archival.update', {
                     passageId: passage.id,
                     text,
                     tags: tagList(tags),
-                  }),
-                )
+                  });
+                })
               }
             >
               Save
             </button>
-            <button type="button" className="quiet" onClick={() => setEditing(false)}>
+            <button
+              type="button"
+              className="quiet"
+              onClick={() => {
+                focus.focusNext('edit');
+                setEditing(false);
+              }}
+            >
               Cancel
             </button>
           </div>
@@ -111,7 +126,15 @@ function PassageItem(props: {
         )}
         {!editing && (
           <span className="actions">
-            <button type="button" className="quiet" onClick={() => setEditing(true)}>
+            <button
+              type="button"
+              className="quiet"
+              ref={focus.ref('edit')}
+              onClick={() => {
+                focus.focusNext('text');
+                setEditing(true);
+              }}
+            >
               Edit
             </button>
             {confirming ? (
@@ -141,12 +164,28 @@ function PassageItem(props: {
                 >
                   Forget, leaving no trace
                 </button>
-                <button type="button" className="quiet" onClick={() => setConfirming(false)}>
+                <button
+                  type="button"
+                  className="quiet"
+                  ref={focus.ref('keep')}
+                  onClick={() => {
+                    focus.focusNext('delete');
+                    setConfirming(false);
+                  }}
+                >
                   Keep
                 </button>
               </>
             ) : (
-              <button type="button" className="quiet" onClick={() => setConfirming(true)}>
+              <button
+                type="button"
+                className="quiet"
+                ref={focus.ref('delete')}
+                onClick={() => {
+                  focus.focusNext('keep');
+                  setConfirming(true);
+                }}
+              >
                 Delete
               </button>
             )}
@@ -168,12 +207,14 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
   const [end, setEnd] = useState('');
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
   const [results, setResults] = useState<ScoredPassage[]>([]);
+  // Where the next page starts; null when every result is shown.
+  const [nextOffset, setNextOffset] = useState<number | null>(null);
   const [newText, setNewText] = useState('');
   const [newTags, setNewTags] = useState('');
   const [error, setError] = useState<CallError | null>(null);
 
   const search = useCallback(
-    async (filters: Filters) => {
+    async (filters: Filters, offset = 0, limit = PAGE) => {
       try {
         const page = await client.call('archival.search', {
           agentId: props.agentId,
@@ -182,10 +223,17 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
           ...(filters.start ? { start: filters.start } : {}),
           // The end date is inclusive for a person: the whole day.
           ...(filters.end ? { end: `${filters.end}T23:59:59.999Z` } : {}),
-          limit: 25,
+          limit,
+          ...(offset ? { offset } : {}),
         });
         setApplied(filters);
-        setResults(page.items);
+        // A passage that moved between pages (one added meanwhile) is shown once.
+        setResults((shown) =>
+          offset === 0
+            ? page.items
+            : [...shown, ...page.items.filter((p) => !shown.some((s) => s.id === p.id))],
+        );
+        setNextOffset(page.nextOffset);
       } catch (e) {
         setError(toCallError(e));
       }
@@ -194,14 +242,23 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
   );
   useEffect(() => {
     client
-      .call('archival.search', { agentId: props.agentId, query: '', limit: 25 })
-      .then((page) => setResults(page.items))
+      .call('archival.search', { agentId: props.agentId, query: '', limit: PAGE })
+      .then((page) => {
+        setResults(page.items);
+        setNextOffset(page.nextOffset);
+      })
       .catch((e: unknown) => setError(toCallError(e)));
   }, [client, props.agentId]);
+  // After a change, the pages already shown are read again: an edit far down
+  // the list keeps it where it is instead of folding it back to one page.
+  const refresh = useCallback(
+    () => search(applied, 0, Math.min(MAX_PAGE, Math.max(PAGE, results.length))),
+    [search, applied, results.length],
+  );
   // Passages another Locus sharing the memory server added, changed or deleted.
   useEffect(
-    () => onMemoryChange(client, props.agentId, ['passages'], () => void search(applied)),
-    [client, props.agentId, search, applied],
+    () => onMemoryChange(client, props.agentId, ['passages'], () => void refresh()),
+    [client, props.agentId, refresh],
   );
 
   const [saving, setSaving] = useState(false);
@@ -232,7 +289,7 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
       // next passage, not this one (clearing it disabled "Add" for good).
       setNewText((current) => (current === text ? '' : current));
       setNewTags((current) => (current === tags ? '' : current));
-      await search(applied);
+      await refresh();
     } catch (e) {
       setError(toCallError(e));
     } finally {
@@ -298,7 +355,7 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
       </form>
       {filtered && (
         <p className="muted row" role="status">
-          {results.length} found
+          {nextOffset === null ? `${results.length} found` : `${results.length} shown, more below`}
           {applied.tags.length > 0 &&
             ` tagged ${applied.tags.join(applied.tagMode === 'all' ? ' and ' : ' or ')}`}
           <button type="button" className="quiet small" onClick={clear}>
@@ -341,11 +398,16 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
               key={p.id}
               passage={p}
               query={applied.query}
-              onChanged={() => void search(applied)}
+              onChanged={() => void refresh()}
               onTag={filterByTag}
             />
           ))}
         </ul>
+      )}
+      {nextOffset !== null && (
+        <button type="button" className="quiet" onClick={() => void search(applied, nextOffset)}>
+          Show more<span className="sr-only"> passages</span>
+        </button>
       )}
     </section>
   );

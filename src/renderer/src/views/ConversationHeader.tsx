@@ -1,11 +1,15 @@
 import { useState } from 'react';
 import type { Conversation } from '../../../shared/entities';
 import type { CallError } from '../api/client';
+import { useClient } from '../api/context';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { RenameForm } from '../components/RenameForm';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 
-/** The conversation's name, with rename and delete (the agent's memory stays). */
+/**
+ * The conversation's name, with rename and delete (the agent's memory
+ * stays), and "don't remember": the conversation kept out of memory.
+ */
 export function ConversationHeader(props: {
   conversation: Conversation;
   busy: boolean;
@@ -13,6 +17,7 @@ export function ConversationHeader(props: {
   onDelete: () => Promise<void>;
 }): React.JSX.Element {
   const { conversation } = props;
+  const client = useClient();
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [error, setError] = useState<CallError | null>(null);
@@ -40,6 +45,36 @@ export function ConversationHeader(props: {
           >
             Delete<span className="sr-only"> conversation</span>
           </button>
+          {/* The list of conversations reloads on the memory event this call
+              sends, so the state shown is the stored one. */}
+          <button
+            type="button"
+            className="quiet small"
+            aria-pressed={!conversation.remember}
+            title={
+              conversation.remember
+                ? 'Keep what is said here as history only: not consolidated, embedded or searched for the model'
+                : 'Let memory use this conversation again'
+            }
+            onClick={() =>
+              act(async () => {
+                await client.call('conversations.setRemember', {
+                  conversationId: conversation.id,
+                  remember: !conversation.remember,
+                });
+              })
+            }
+          >
+            {conversation.remember ? (
+              <>
+                Don’t remember<span className="sr-only"> this conversation</span>
+              </>
+            ) : (
+              <>
+                Remember<span className="sr-only"> this conversation</span> again
+              </>
+            )}
+          </button>
         </div>
       ) : (
         <RenameForm
@@ -57,6 +92,12 @@ export function ConversationHeader(props: {
             {conversation.name}
           </h2>
         </RenameForm>
+      )}
+      {!conversation.remember && (
+        <p className="muted not-remembered" data-testid="not-remembered">
+          Not remembered: what is said here stays in history, but memory does not keep it, and the
+          agent neither sees it in searches nor saves from it.
+        </p>
       )}
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       {deleting && (

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { CallInput } from '../../../shared/contract';
 import type { Message } from '../../../shared/entities';
 import { messageReply } from '../../../shared/message-text';
 import { toolCallLine, toolResult } from '../../../shared/tool-call-line';
@@ -9,6 +10,13 @@ import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { Highlight } from '../components/Highlight';
 import { MatchedText } from '../components/MatchedText';
 import { when } from '../components/format';
+import { useFocusNext } from '../hooks/useFocusNext';
+
+/** Messages per page, and the most one call returns (the contract's limit). */
+const PAGE = 50;
+const MAX_PAGE = 200;
+
+type HistoryRequest = Omit<CallInput<'recall.search'>, 'limit' | 'offset'>;
 
 /** Tool calls and their results: how the agent worked, not what was said. */
 function isPlumbing(m: Message): boolean {
@@ -70,24 +78,49 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
   const [summaries, setSummaries] = useState<Message[]>([]);
   const [error, setError] = useState<CallError | null>(null);
 
-  const search = useCallback(async () => {
-    setError(null);
+  // The search the results come from, for their next page and for reading
+  // them again after a change (not what the form holds now).
+  const [request, setRequest] = useState<HistoryRequest | null>(null);
+  const [nextOffset, setNextOffset] = useState<number | null>(null);
+
+  const load = useCallback(
+    async (input: HistoryRequest, offset: number, limit = PAGE) => {
+      setError(null);
+      try {
+        const page = await client.call('recall.search', {
+          ...input,
+          limit,
+          ...(offset ? { offset } : {}),
+        });
+        setRequest(input);
+        setSearched(input.query ?? '');
+        // A message that moved between pages (one said meanwhile) is shown once.
+        setResults((shown) =>
+          offset === 0 || !shown
+            ? page.items
+            : [...shown, ...page.items.filter((m) => !shown.some((s) => s.id === m.id))],
+        );
+        setNextOffset(page.nextOffset);
+      } catch (e) {
+        setError(toCallError(e));
+      }
+    },
+    [client],
+  );
+
+  const search = () => {
     setContext(null);
-    try {
-      const page = await client.call('recall.search', {
+    return load(
+      {
         agentId: props.agentId,
         ...(query.trim() ? { query: query.trim() } : {}),
         ...(start ? { start } : {}),
         ...(end ? { end: `${end}T23:59:59.999Z` } : {}),
         roles: ['user', 'assistant', 'tool'],
-        limit: 50,
-      });
-      setSearched(query.trim());
-      setResults(page.items);
-    } catch (e) {
-      setError(toCallError(e));
-    }
-  }, [client, props.agentId, query, start, end]);
+      },
+      0,
+    );
+  };
 
   useEffect(() => {
     client
@@ -97,6 +130,7 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
   }, [client, props.agentId]);
 
   const [forgetting, setForgetting] = useState<string | null>(null);
+  const focus = useFocusNext<string>();
   const forget = async (m: Message) => {
     try {
       await client.call('memory.forget', {
@@ -104,7 +138,8 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
         target: { kind: 'message', id: m.id },
       });
       setForgetting(null);
-      await search();
+      // The pages shown are read again, without the forgotten message.
+      if (request) await load(request, 0, Math.min(MAX_PAGE, Math.max(PAGE, results?.length ?? 0)));
     } catch (e) {
       setError(toCallError(e));
     }
@@ -207,7 +242,11 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
                       <button
                         type="button"
                         className="quiet small"
-                        onClick={() => setForgetting(null)}
+                        ref={focus.ref(`keep:${m.id}`)}
+                        onClick={() => {
+                          focus.focusNext(`forget:${m.id}`);
+                          setForgetting(null);
+                        }}
                       >
                         Keep
                       </button>
@@ -216,7 +255,11 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
                     <button
                       type="button"
                       className="quiet small"
-                      onClick={() => setForgetting(m.id)}
+                      ref={focus.ref(`forget:${m.id}`)}
+                      onClick={() => {
+                        focus.focusNext(`keep:${m.id}`);
+                        setForgetting(m.id);
+                      }}
                     >
                       Forget…
                     </button>
@@ -224,6 +267,11 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
               </li>
             ))}
           </ul>
+          {nextOffset !== null && request && (
+            <button type="button" className="quiet" onClick={() => void load(request, nextOffset)}>
+              Show more<span className="sr-only"> messages</span>
+            </button>
+          )}
           {hidden > 0 && (
             <p className="muted">
               {hidden} tool {hidden === 1 ? 'step' : 'steps'} hidden; tick “Show tool calls and
