@@ -32,9 +32,11 @@ import {
   devServerUrl as allowedDevServer,
   externalLinkQuestion,
   isAppUrl,
+  isExternalLink,
   navigationDecision,
   permissionAllowed,
   resolveAppRequest,
+  windowOpenDecision,
   windowPreferences,
 } from '../core/host/electron-policy';
 import { CONTENT_SECURITY_POLICY } from '../core/host/security-policy';
@@ -64,6 +66,8 @@ protocol.registerSchemesAsPrivileged([
 
 /** Links leave the app only after the user says yes: they can come from model output. */
 async function askToOpen(contents: WebContents, url: string): Promise<void> {
+  // Only web links ever reach the OS, whichever event asked.
+  if (!isExternalLink(url)) return;
   const owner = BrowserWindow.fromWebContents(contents);
   const question = externalLinkQuestion(url);
   const options = {
@@ -103,7 +107,7 @@ if (!app.requestSingleInstanceLock()) {
       if (decision === 'ask-external') void askToOpen(contents, url);
     };
     contents.setWindowOpenHandler(({ url }) => {
-      if (navigationDecision(url, trusted) !== 'deny') void askToOpen(contents, url);
+      if (windowOpenDecision(url, trusted) === 'ask-external') void askToOpen(contents, url);
       return { action: 'deny' };
     });
     contents.on('will-navigate', guard);
