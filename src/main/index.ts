@@ -92,7 +92,7 @@ if (!app.requestSingleInstanceLock()) {
   let ownerHost: OwnerHost | undefined;
 
   app.on('second-instance', () => {
-    if (!window) return;
+    if (!window || window.isDestroyed()) return;
     if (window.isMinimized()) window.restore();
     window.focus();
   });
@@ -222,6 +222,9 @@ if (!app.requestSingleInstanceLock()) {
       icon: join(resourcesDir, 'icon.png'),
       webPreferences: windowPreferences({ preload, isPackaged: app.isPackaged }),
     });
+    // The main window is the app: closing it quits even while a quick-note
+    // window is open (else "Open Locus" and a second launch had no window to show).
+    window.on('closed', () => app.quit());
     for (const name of EVENTS) {
       opened.events.on(name, (payload) => {
         for (const open of BrowserWindow.getAllWindows()) {

@@ -122,6 +122,8 @@ describe('Electron shell security decisions', () => {
       'setPermissionRequestHandler',
       'windowPreferences({ preload, isPackaged: app.isPackaged })',
       'allowedDevServer({',
+      "window.on('closed', () => app.quit());",
+      'if (!window || window.isDestroyed()) return;',
     ])
       expect(main, wiring).toContain(wiring);
     expect(main).not.toContain('loadFile(');

@@ -28,6 +28,6 @@ export function captureShortcutStatus(
   const taken = `${keys} is used by another app`;
   return {
     menuLabel: `Quick note… (${taken})`,
-    tooltip: `Locus: ${taken}; click this icon for a quick note`,
+    tooltip: `Locus: ${taken}; open a quick note from this icon`,
   };
 }
