@@ -123,6 +123,8 @@ describe('Electron shell security decisions', () => {
       'windowPreferences({ preload, isPackaged: app.isPackaged })',
       'allowedDevServer({',
       "window.on('closed', () => app.quit());",
+      'readWindowState(windowStateFile)',
+      'writeWindowState(windowStateFile, {',
       'if (!window || window.isDestroyed()) return;',
     ])
       expect(main, wiring).toContain(wiring);
