@@ -7,6 +7,7 @@ import {
   ipcMain,
   Menu,
   protocol,
+  screen,
   session,
   shell,
   type WebContents,
@@ -32,14 +33,17 @@ import {
   devServerUrl as allowedDevServer,
   externalLinkQuestion,
   isAppUrl,
+  isExternalLink,
   navigationDecision,
   permissionAllowed,
   resolveAppRequest,
+  windowOpenDecision,
   windowPreferences,
 } from '../core/host/electron-policy';
 import { CONTENT_SECURITY_POLICY } from '../core/host/security-policy';
 import { startOwnerHost, type OwnerHost } from '../core/host/owner-host';
 import { openAppCoreTakingOver } from '../core/host/take-folder';
+import { placeWindow, readWindowState, writeWindowState } from '../core/host/window-state';
 import { defaultDataDir } from '../core/storage/data-dir';
 import { buildMenu } from './menu';
 import { setUpTray } from './tray';
@@ -64,6 +68,8 @@ protocol.registerSchemesAsPrivileged([
 
 /** Links leave the app only after the user says yes: they can come from model output. */
 async function askToOpen(contents: WebContents, url: string): Promise<void> {
+  // Only web links ever reach the OS, whichever event asked.
+  if (!isExternalLink(url)) return;
   const owner = BrowserWindow.fromWebContents(contents);
   const question = externalLinkQuestion(url);
   const options = {
@@ -88,7 +94,7 @@ if (!app.requestSingleInstanceLock()) {
   let ownerHost: OwnerHost | undefined;
 
   app.on('second-instance', () => {
-    if (!window) return;
+    if (!window || window.isDestroyed()) return;
     if (window.isMinimized()) window.restore();
     window.focus();
   });
@@ -103,7 +109,7 @@ if (!app.requestSingleInstanceLock()) {
       if (decision === 'ask-external') void askToOpen(contents, url);
     };
     contents.setWindowOpenHandler(({ url }) => {
-      if (navigationDecision(url, trusted) !== 'deny') void askToOpen(contents, url);
+      if (windowOpenDecision(url, trusted) === 'ask-external') void askToOpen(contents, url);
       return { action: 'deny' };
     });
     contents.on('will-navigate', guard);
@@ -208,16 +214,34 @@ if (!app.requestSingleInstanceLock()) {
       dataDir,
       kind: 'the Locus app',
     }).catch(() => undefined);
+    // Reopens where it was closed (UI state, so beside Electron's own files, not in the data folder).
+    const windowStateFile = join(app.getPath('userData'), 'window-state.json');
+    // The layout works from phone width up (the sidebar collapses).
+    const size = { width: 1100, height: 760, minWidth: 360, minHeight: 480 };
+    const placed = placeWindow(
+      readWindowState(windowStateFile),
+      screen.getAllDisplays().map((display) => display.workArea),
+      size,
+    );
     window = new BrowserWindow({
-      width: 1100,
-      height: 760,
-      // The layout works from phone width up (the sidebar collapses).
-      minWidth: 360,
-      minHeight: 480,
+      ...placed.bounds,
+      minWidth: size.minWidth,
+      minHeight: size.minHeight,
       title: 'Locus',
       icon: join(resourcesDir, 'icon.png'),
       webPreferences: windowPreferences({ preload, isPackaged: app.isPackaged }),
     });
+    if (placed.maximized) window.maximize();
+    const closing = window;
+    closing.on('close', () =>
+      writeWindowState(windowStateFile, {
+        ...closing.getNormalBounds(),
+        maximized: closing.isMaximized(),
+      }),
+    );
+    // The main window is the app: closing it quits even while a quick-note
+    // window is open (else "Open Locus" and a second launch had no window to show).
+    window.on('closed', () => app.quit());
     for (const name of EVENTS) {
       opened.events.on(name, (payload) => {
         for (const open of BrowserWindow.getAllWindows()) {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, globalShortcut, Menu, nativeImage, Tray } from 'electron';
+import { captureShortcutStatus } from '../core/host/capture-shortcut';
 import { windowPreferences } from '../core/host/electron-policy';
 
 export const CAPTURE_SHORTCUT = 'CommandOrControl+Shift+Space';
@@ -38,19 +39,27 @@ export function setUpTray(options: TrayOptions): { tray: Tray; dispose: () => vo
     void options.load(capture, 'capture');
   };
 
+  // Another app may own the shortcut: the tray says so, and clicking it still works.
+  const shortcut = captureShortcutStatus(
+    CAPTURE_SHORTCUT,
+    globalShortcut.register(CAPTURE_SHORTCUT, openCapture),
+    process.platform,
+  );
   const tray = new Tray(nativeImage.createFromPath(join(options.resourcesDir, 'tray.png')));
-  tray.setToolTip('Locus');
+  tray.setToolTip(shortcut.tooltip);
   tray.setContextMenu(
     Menu.buildFromTemplate([
-      { label: 'Quick note…', accelerator: CAPTURE_SHORTCUT, click: openCapture },
+      {
+        label: shortcut.menuLabel,
+        ...(shortcut.accelerator ? { accelerator: shortcut.accelerator } : {}),
+        click: openCapture,
+      },
       { label: 'Open Locus', click: options.showMain },
       { type: 'separator' },
       { label: 'Quit Locus', click: options.quit },
     ]),
   );
   tray.on('click', openCapture);
-  // Another app may own the shortcut; the tray menu still works then.
-  globalShortcut.register(CAPTURE_SHORTCUT, openCapture);
   return {
     tray,
     dispose: () => {

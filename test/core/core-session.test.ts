@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../../src/core/create-core';
+import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { call } from '../../src/core/host/call';
 import { openCoreSession } from '../../src/core/host/core-session';
 import { onCleanup, tempDir } from '../helpers/test-core';
@@ -70,5 +71,54 @@ describe('core session (the app holding its memory while it runs)', () => {
     expect(opens()).toBe(1);
     const still = await call(s.handlers, 'archival.search', { agentId: agent.id, query: '' });
     expect(still.items.map((p) => p.text)).toEqual(['Precious']);
+  });
+});
+
+describe('core session closing while a turn runs (quitting the app mid-reply)', () => {
+  it('stops the turn, waits for it to settle, then closes: the sent message survives and the folder reopens', async () => {
+    const dataDir = tempDir();
+    const model = createScriptedModel({
+      // A long reply streamed slowly: the quit lands while it is being written.
+      script: () => 'word '.repeat(4000),
+      chunkDelayMs: 5,
+    });
+    let settled = false;
+    let closedWhileRunning = false;
+    const s = await openCoreSession({
+      dataDir,
+      open: async () => {
+        const core = await createCore({ dataDir, chatModel: model });
+        const send = core.handlers['chat.send'];
+        core.handlers['chat.send'] = (input) => send(input).finally(() => (settled = true));
+        const dispose = core.dispose.bind(core);
+        core.dispose = async () => {
+          if (!settled) closedWhileRunning = true;
+          await dispose();
+        };
+        return core;
+      },
+    });
+    const agent = await call(s.handlers, 'agents.getDefault', {});
+    const turn = call(s.handlers, 'chat.send', {
+      agentId: agent.id,
+      text: 'Remember the quay',
+    }).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
+    while (model.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    await s.dispose();
+    expect(closedWhileRunning).toBe(false);
+    const outcome = await turn;
+    expect(outcome).toHaveProperty('result.stopReason', 'cancelled');
+
+    const reopened = await createCore({ dataDir });
+    onCleanup(() => reopened.dispose());
+    const history = await call(reopened.handlers, 'recall.search', {
+      agentId: agent.id,
+      query: 'quay',
+    });
+    expect(history.items.map((m) => m.content)).toContain('Remember the quay');
   });
 });

@@ -8,8 +8,10 @@ import {
   navigationDecision,
   permissionAllowed,
   resolveAppRequest,
+  windowOpenDecision,
   windowPreferences,
 } from '../../src/core/host/electron-policy';
+import { captureShortcutStatus } from '../../src/core/host/capture-shortcut';
 import { repoRoot } from '../helpers/spawn-tsx';
 
 // Electron's binary cannot run here: the shell's decisions are plain
@@ -63,6 +65,33 @@ describe('Electron shell security decisions', () => {
     );
   });
 
+  it('opens no window: window.open of a web link asks, of anything else (the app itself too) is refused', () => {
+    const app = { devServerUrl: 'http://localhost:5173/' };
+    expect(windowOpenDecision('https://example.com/', app)).toBe('ask-external');
+    // An app:// address is not a web link: it must never reach the OS's URL handler.
+    for (const url of [
+      'app://locus/index.html',
+      'http://localhost:5173/?view=capture',
+      'file:///x',
+    ])
+      expect(windowOpenDecision(url, app), url).toBe('deny');
+  });
+
+  it('tells the user when another app holds the quick-note shortcut, instead of showing it as working', () => {
+    const taken = captureShortcutStatus('CommandOrControl+Shift+Space', false, 'linux');
+    expect(taken.accelerator).toBeUndefined();
+    expect(taken.menuLabel).toBe('Quick note… (Ctrl+Shift+Space is used by another app)');
+    expect(taken.tooltip).toContain('Ctrl+Shift+Space is used by another app');
+    const mac = captureShortcutStatus('CommandOrControl+Shift+Space', false, 'darwin');
+    expect(mac.menuLabel).toContain('Cmd+Shift+Space');
+    const ours = captureShortcutStatus('CommandOrControl+Shift+Space', true, 'linux');
+    expect(ours).toEqual({
+      accelerator: 'CommandOrControl+Shift+Space',
+      menuLabel: 'Quick note…',
+      tooltip: 'Locus: Ctrl+Shift+Space for a quick note',
+    });
+  });
+
   it('grants no web permission and turns developer tools off when packaged', () => {
     for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation'])
       expect(permissionAllowed(permission)).toBe(false);
@@ -87,15 +116,23 @@ describe('Electron shell security decisions', () => {
       "'will-frame-navigate'",
       "'will-redirect'",
       'setWindowOpenHandler',
+      "windowOpenDecision(url, trusted) === 'ask-external'",
+      'if (!isExternalLink(url)) return;',
       'setPermissionCheckHandler',
       'setPermissionRequestHandler',
       'windowPreferences({ preload, isPackaged: app.isPackaged })',
       'allowedDevServer({',
+      "window.on('closed', () => app.quit());",
+      'readWindowState(windowStateFile)',
+      'writeWindowState(windowStateFile, {',
+      'if (!window || window.isDestroyed()) return;',
     ])
       expect(main, wiring).toContain(wiring);
     expect(main).not.toContain('loadFile(');
     expect(main).not.toContain('shell.openExternal(url);\n      return');
     const tray = fs.readFileSync(path.join(repoRoot, 'src/main/tray.ts'), 'utf8');
     expect(tray).toContain('windowPreferences(');
+    expect(tray).toContain('globalShortcut.register(CAPTURE_SHORTCUT, openCapture),');
+    expect(tray).toContain('label: shortcut.menuLabel');
   });
 });

@@ -158,6 +158,15 @@ export async function openCoreSession(options: CoreSessionOptions) {
       if (disposed) return;
       disposed = true;
       await gate;
+      // Quitting mid-reply or mid-import: stop that work and let it settle (a
+      // cancelled turn still stores what it has) before the database closes
+      // under it; new calls are refused from here on.
+      if (running.size > 0) {
+        const settled = new Promise<void>((resolve) => (idle = resolve));
+        core.interrupt();
+        await settled;
+        idle = null;
+      }
       unforward.forEach((off) => off());
       events.clear();
       await core.dispose();

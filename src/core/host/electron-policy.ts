@@ -100,6 +100,19 @@ export function navigationDecision(
   return isExternalLink(url) ? 'ask-external' : 'deny';
 }
 
+/**
+ * What to do with window.open (or a target=_blank link): Locus never opens a
+ * second window for a page, so only a web link is offered to the browser.
+ * An app address is refused rather than handed to the OS's URL handler,
+ * which would look for another program registered for app://.
+ */
+export function windowOpenDecision(
+  url: string,
+  app: { devServerUrl?: string | null },
+): 'ask-external' | 'deny' {
+  return navigationDecision(url, app) === 'ask-external' ? 'ask-external' : 'deny';
+}
+
 /** The question shown before a link leaves the app. */
 export function externalLinkQuestion(url: string): { message: string; detail: string } {
   const host = new URL(url).host;
