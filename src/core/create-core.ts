@@ -191,6 +191,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
     systemTurn: async (agentId) => (await runtime.preview(agentId))[0]?.content,
     isPaused: async (agentId) => (await agents.get(agentId)).memory.consolidation === 'paused',
     onApplied: memoryChanged,
+    // Otherwise a background failure reached no open view: Activity kept the status it read before.
+    onFailed: memoryChanged,
     claim: (agentId) => claimBackgroundJob(coordination, `consolidate:${agentId}`),
     ...(options.consolidationDelayMs !== undefined
       ? { debounceMs: options.consolidationDelayMs }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../src/core/clock';
 import { createCore } from '../../src/core/create-core';
 import { createBlocksRepo } from '../../src/core/storage/repos/blocks-repo';
@@ -245,6 +245,22 @@ describe('background consolidation', () => {
     const again = await restartCore(later);
     expect(await again.handlers['consolidation.status']({ agentId: agent.id })).toMatchObject({
       lastError: null,
+    });
+  });
+  it('tells the open views when a background pass fails, so Activity shows why', async () => {
+    const core = await testCore({
+      chatModel: consolidationFailingModel(),
+      clock: new FakeClock(WEDNESDAY),
+      consolidationDelayMs: 0,
+    });
+    const agent = await core.agents.create({ name: 'Tester' });
+    const told: string[] = [];
+    core.events.on('memory', ({ agentId }) => told.push(agentId));
+    await core.runtime.send(agent.id, 'I live in Oslo.');
+    // Without the event the view kept the status it read before the pass.
+    await vi.waitFor(() => expect(told).toContain(agent.id), { timeout: 10_000 });
+    expect(await core.handlers['consolidation.status']({ agentId: agent.id })).toMatchObject({
+      lastError: 'the model ran out of memory',
     });
   });
 });

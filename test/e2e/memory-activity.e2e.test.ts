@@ -104,6 +104,8 @@ describe('memory activity in the app (headless Chromium)', () => {
     await page.getByRole('button', { name: 'Memory' }).click();
     const past = page.locator('.passage').filter({ hasText: 'Lives in Paris' });
     await past.getByText(/^past · until \d{4}-\d{2}-\d{2}$/).waitFor();
+    // One chip says it is past; the 'past' tag is not shown again beside it.
+    expect(await past.locator('.tag').filter({ hasText: /past/ }).count()).toBe(1);
     await page
       .locator('article[data-label="human"] textarea')
       .filter({ hasText: 'Lives in Berlin' })

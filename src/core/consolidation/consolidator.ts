@@ -12,6 +12,8 @@ export interface ConsolidatorOptions extends ConsolidationDeps {
   debounceMs?: number;
   /** After each batch a pass applies (hosts refresh what they show). */
   onApplied?: (agentId: string, progress: { messages: number; facts: number }) => void;
+  /** A pass failed and its error was kept: views showing the status read it again. */
+  onFailed?: (agentId: string) => void;
   /**
    * Claims the agent's consolidation for this process, or null when another
    * process sharing the database is consolidating it (two passes over the
@@ -92,6 +94,7 @@ export function createConsolidator(options: ConsolidatorOptions) {
         } catch {
           unrecorded.set(agentId, message);
         }
+        options.onFailed?.(agentId);
         if (!background) throw error;
         return null;
       } finally {

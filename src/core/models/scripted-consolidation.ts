@@ -53,6 +53,12 @@ const RULES: Rule[] = [
 const DATE_WORDS =
   /\b(yesterday|today|tonight|tomorrow|last (?:week|month|year|weekend|night|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|next (?:week|month|year|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|\w+ (?:days|weeks|months|years) ago|in \w+ (?:days|weeks|months))\b/i;
 
+/**
+ * A question about the user ("Did I live in Leeds?") holds the same words as
+ * the statement but asserts nothing; read as one, it corrected the known line.
+ */
+const QUESTION = /\?\s*$|^\W*(?:did|do|does|am|was|have|had|can|could|should|would|will)\s+i\b/i;
+
 /** Strips the date words and trailing filler from an extracted phrase. */
 function trimPhrase(text: string): string {
   return clean(text.replace(DATE_WORDS, '').replace(/\b(and|but|so|because)\b.*$/i, '')).replace(
@@ -75,6 +81,7 @@ export function scriptedConsolidation(request: GenerateRequest): { facts: unknow
   for (const m of task.matchAll(/^M(\d+) \[[^\]]*\] user: (.*)$/gm)) {
     const message = Number(m[1]);
     for (const sentence of (m[2] as string).split(/(?<=[.!?])\s+/)) {
+      if (QUESTION.test(sentence)) continue;
       for (const rule of RULES) {
         const match = rule.pattern.exec(sentence);
         if (!match) continue;

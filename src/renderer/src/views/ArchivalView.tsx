@@ -98,12 +98,23 @@ function PassageItem(props: {
         </p>
       )}
       <div className="row meta">
-        {past && (
-          <span className="tag" title="A newer fact replaced this one; it is kept as history.">
-            past · {past}
-          </span>
-        )}
-        {passage.tags.map((t) => (
+        {past &&
+          (passage.tags.includes('past') ? (
+            <button
+              type="button"
+              className="tag"
+              title="A newer fact replaced this one; it is kept as history. Show only past facts."
+              onClick={() => props.onTag('past')}
+            >
+              past · {past}
+            </button>
+          ) : (
+            <span className="tag" title="A newer fact replaced this one; it is kept as history.">
+              past · {past}
+            </span>
+          ))}
+        {/* The past chip already says it, and filters by the tag. */}
+        {(past ? passage.tags.filter((t) => t !== 'past') : passage.tags).map((t) => (
           <button
             key={t}
             type="button"
