@@ -214,4 +214,22 @@ describe('Letta-compatible API (@letta-ai/letta-client, scripted model)', () => 
       expect(await res.text()).toMatch(/positive whole number/);
     }
   });
+
+  it('answers 404 for a message cursor that names no message, in either order', async () => {
+    const { host, core } = await served({ lettaApi: true });
+    const { apiKey } = await core.handlers['interfaces.get']({});
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.recall.append(agent.id, { role: 'user', content: 'hello' });
+    for (const query of [
+      'after=message-nope',
+      'before=message-nope&order=asc',
+      'before=message-nope',
+    ]) {
+      const res = await fetch(`${host.url}/v1/agents/${agent.id}/messages?${query}`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      expect(res.status).toBe(404);
+      expect(await res.text()).toMatch(/No message found with id message-nope/);
+    }
+  });
 });
