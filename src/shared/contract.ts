@@ -31,6 +31,9 @@ const isoDate = z.string().max(40);
 const limit = z.number().int().min(1).max(200).optional();
 const offset = z.number().int().min(0).max(1_000_000).optional();
 /** A quick note's limit, after trimming (core/capture/captures.ts). */
+/** The longest message a turn takes, in characters. */
+export const MAX_MESSAGE_CHARS = 100_000;
+
 export const MAX_CAPTURE_CHARS = 100_000;
 
 // zod's own words ("Too big: expected string to have <=2000 characters") read as a bug to a person.
@@ -178,7 +181,7 @@ export const contract = {
       .string()
       .min(1)
       .max(
-        100_000,
+        MAX_MESSAGE_CHARS,
         'the message is too long: one message holds at most 100,000 characters; send it in parts',
       ),
     /** Chosen by the caller so it can cancel the turn while it runs. */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,5 +118,26 @@ describe('backups', () => {
     const kept = listBackups(dataDir).map((b) => b.file);
     expect(kept.sort()).toEqual(made.slice(-3).sort());
     expect(kept).not.toContain(future!.file);
+  });
+
+  it('removes partial dumps left by a killed pg_dump, not one still being written', () => {
+    const dataDir = tempDir();
+    const dir = path.join(dataDir, 'backups');
+    fs.mkdirSync(dir, { recursive: true });
+    // A pid that has exited: a child that ran and ended.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    const killed = path.join(dir, `locus-manual-20261101T080000000Z.pgdump.${dead}.tmp`);
+    const writing = path.join(dir, `locus-auto-20261101T090000000Z.pgdump.${process.pid}.tmp`);
+    const legacyOld = path.join(dir, 'locus-auto-20261001T080000000Z.pgdump.tmp');
+    const legacyFresh = path.join(dir, 'locus-auto-20261002T080000000Z.pgdump.tmp');
+    const other = path.join(dir, 'notes.tmp');
+    for (const f of [killed, writing, legacyOld, legacyFresh, other]) fs.writeFileSync(f, 'x');
+    const hoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    fs.utimesSync(legacyOld, hoursAgo, hoursAgo);
+
+    expect(listBackups(dataDir)).toEqual([]);
+    expect(fs.readdirSync(dir).sort()).toEqual(
+      [writing, legacyFresh, other].map((f) => path.basename(f)).sort(),
+    );
   });
 });

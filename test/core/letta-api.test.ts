@@ -197,4 +197,39 @@ describe('Letta-compatible API (@letta-ai/letta-client, scripted model)', () => 
     expect(bare.status).toBe(401);
     expect(await bare.json()).toMatchObject({ detail: expect.any(String) });
   });
+
+  it('refuses a top_k or limit that is not a positive whole number, rather than using a default', async () => {
+    const { host, core } = await served({ lettaApi: true });
+    const { apiKey } = await core.handlers['interfaces.get']({});
+    const agent = await core.agents.create({ name: 'Tester' });
+    for (const query of [
+      'archival-memory/search?query=tea&top_k=-5',
+      'archival-memory?limit=1.5',
+    ]) {
+      const res = await fetch(`${host.url}/v1/agents/${agent.id}/${query}`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      // 422, as Letta's FastAPI answers a malformed query parameter.
+      expect(res.status).toBe(422);
+      expect(await res.text()).toMatch(/positive whole number/);
+    }
+  });
+
+  it('answers 404 for a message cursor that names no message, in either order', async () => {
+    const { host, core } = await served({ lettaApi: true });
+    const { apiKey } = await core.handlers['interfaces.get']({});
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.recall.append(agent.id, { role: 'user', content: 'hello' });
+    for (const query of [
+      'after=message-nope',
+      'before=message-nope&order=asc',
+      'before=message-nope',
+    ]) {
+      const res = await fetch(`${host.url}/v1/agents/${agent.id}/messages?${query}`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      expect(res.status).toBe(404);
+      expect(await res.text()).toMatch(/No message found with id message-nope/);
+    }
+  });
 });

@@ -87,4 +87,18 @@ describe('MCP writes go through the memory modules', () => {
     expect(noNewText.isError).toBe(true);
     expect(await human()).toBe('Budget: $& or $$12');
   });
+
+  it('answer a block resource of an unknown agent or label with "resource not found" (-32002)', async () => {
+    const { core, client } = await connected();
+    const agent = await core.handlers['agents.getDefault']({});
+    for (const uri of [
+      'locus://agents/agent-nope/blocks/human',
+      `locus://agents/${agent.id}/blocks/nope`,
+    ]) {
+      await expect(client.readResource({ uri })).rejects.toMatchObject({
+        code: -32002,
+        message: expect.stringMatching(/No (agent|block)/),
+      });
+    }
+  });
 });

@@ -162,4 +162,24 @@ describe('OpenAI-compatible endpoint (the official openai client, scripted model
       expect((responses as InstanceType<typeof OpenAI.APIError>).status).toBe(501);
     }
   });
+
+  it('refuses a too-long message as OpenAI does: string_above_max_length on its content', async () => {
+    const { client } = await served({ openaiApi: true });
+    const long = await client()
+      .chat.completions.create({
+        model: 'Locus',
+        messages: [
+          { role: 'system', content: 'x' },
+          { role: 'user', content: 'a'.repeat(100_001) },
+        ],
+      })
+      .catch((error: unknown) => error);
+    expect(long).toBeInstanceOf(OpenAI.BadRequestError);
+    const error = long as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(error.code).toBe('string_above_max_length');
+    expect(error.param).toBe('messages[1].content');
+    expect(error.message).toContain(
+      "Invalid 'messages[1].content': string too long. Expected a string with maximum length 100000, but got a string with length 100001 instead.",
+    );
+  });
 });

@@ -12,6 +12,8 @@ function activityLine(entry: MemoryActivity): string {
   return `${String(entry.id).padStart(5)}  ${when(entry.at)}  ${entry.actor.padEnd(13)}  ${entry.summary}${state}`;
 }
 
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** "3 added to human, 1 corrected, …" for a consolidation run. */
 export function describeRun(result: ConsolidationRunResult): string {
   if (result.stopped === 'no_model') {
@@ -23,10 +25,10 @@ export function describeRun(result: ConsolidationRunResult): string {
     result.replaced && `${result.replaced} corrected`,
     result.saved && `${result.saved} saved to archival memory`,
     result.superseded && `${result.superseded} marked as past`,
-    result.moved && `${result.moved} lines moved to archival memory`,
+    result.moved && `${plural(result.moved, 'line')} moved to archival memory`,
   ].filter(Boolean);
   if (result.messages === 0) return 'Nothing new to consolidate.';
-  return `Consolidated ${result.messages} messages: ${parts.length ? parts.join(', ') : 'nothing worth keeping'}.${result.stopped === 'aborted' ? ' (Stopped early; the rest follows later.)' : ''}`;
+  return `Consolidated ${plural(result.messages, 'message')}: ${parts.length ? parts.join(', ') : 'nothing worth keeping'}.${result.stopped === 'aborted' ? ' (Stopped early; the rest follows later.)' : ''}`;
 }
 
 /**

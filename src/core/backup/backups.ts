@@ -9,7 +9,12 @@ import { dataDirLayout } from '../storage/data-dir';
 import { fileSystemError, writeFileDurably } from '../storage/durable-files';
 import { acquireDataDirLock } from '../storage/lock';
 import { openDatabase, type Database } from '../storage/open-database';
-import { listBackups, type BackupInfo } from './backup-list';
+import {
+  listBackups,
+  partialDumpName,
+  removeStalePartialDumps,
+  type BackupInfo,
+} from './backup-list';
 import { checkServerBackup, dumpServerDatabase, serverRestoreAdvice } from './server-backups';
 import { finishInterruptedRestore, swapInRestoredDatabase } from '../storage/restore-swap';
 
@@ -33,8 +38,10 @@ export async function createBackup(
   const now = clock.now();
   if (database.backend === 'postgres') {
     const file = path.join(dir, `locus-${kind}-${stamp(now)}.pgdump`);
-    await dumpServerDatabase(database, `${file}.tmp`);
-    fs.renameSync(`${file}.tmp`, file);
+    removeStalePartialDumps(dataDir);
+    const partial = partialDumpName(file);
+    await dumpServerDatabase(database, partial);
+    fs.renameSync(partial, file);
     return { file, kind, createdAt: now.toISOString(), sizeBytes: fs.statSync(file).size };
   }
   const file = path.join(dir, `locus-${kind}-${stamp(now)}.tar.gz`);

@@ -1,5 +1,6 @@
 import type { Handlers, StopReason } from '../../shared/contract';
 import type { Message } from '../../shared/entities';
+import { LocusError } from '../../shared/errors';
 import { call } from '../host/call';
 import { lettaMessages } from './letta-shapes';
 
@@ -37,6 +38,15 @@ async function* newestFirst(
     if (page.length < PAGE || !page[0]) return;
     beforeSeq = page[0].seq;
   }
+}
+
+/** As Letta answers a cursor naming no message (NoResultFound, 404), not an empty page that reads as "no more". */
+function unknownCursor(name: 'after' | 'before', id: string): LocusError {
+  return new LocusError(
+    'MESSAGE_NOT_FOUND',
+    `No message found with id ${id} (the ${name} cursor); use an id from this agent's message list.`,
+    { [name]: id },
+  );
 }
 
 export interface MessageListQuery {
@@ -80,7 +90,9 @@ export async function listLettaMessages(
       if (query.before === undefined && take(message)) break;
       if (query.before !== undefined) take(message);
     }
-    return query.before === undefined ? out : [];
+    if (!started) throw unknownCursor('after', query.after ?? '');
+    if (query.before !== undefined) throw unknownCursor('before', query.before);
+    return out;
   }
   const all: Message[] = [];
   for await (const message of newestFirst(handlers, agentId, query.conversationId))
@@ -88,13 +100,16 @@ export async function listLettaMessages(
   all.reverse();
   let from = 0;
   let to = all.length;
-  if (query.after !== undefined) from = all.findIndex((m) => m.id === query.after) + 1;
+  if (query.after !== undefined) {
+    from = all.findIndex((m) => m.id === query.after) + 1;
+    if (from === 0) throw unknownCursor('after', query.after);
+  }
   if (query.before !== undefined) {
     const at = all.findIndex((m) => m.id === query.before);
-    to = at < 0 ? 0 : at;
+    if (at < 0) throw unknownCursor('before', query.before);
+    to = at;
     from = Math.max(from, to - query.limit);
   }
-  if (from <= 0 && query.after !== undefined) return [];
   for (const message of all.slice(from, to)) if (take(message)) break;
   return out;
 }

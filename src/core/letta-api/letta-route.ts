@@ -67,9 +67,17 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   );
 }
 
-const intQuery = (value: string | null, fallback: number, max: number): number => {
-  const n = value === null ? fallback : Number(value);
-  return Number.isInteger(n) && n > 0 ? Math.min(n, max) : fallback;
+/** A count from the query string; a malformed one is refused, not silently replaced by the default. */
+const intQuery = (q: URLSearchParams, name: string, fallback: number, max: number): number => {
+  const value = q.get(name);
+  if (value === null || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new LocusError(
+      'INVALID_INPUT',
+      `${name} must be a positive whole number (got ${JSON.stringify(value)}).`,
+    );
+  return Math.min(n, max);
 };
 
 /** Cursor paging over a list already in order. */
@@ -84,7 +92,7 @@ function page<T extends { id: string }>(items: T[], url: URL, fallback = 50): T[
       0,
       items.findIndex((i) => i.id === before),
     );
-  const limit = intQuery(url.searchParams.get('limit'), fallback, 1000);
+  const limit = intQuery(url.searchParams, 'limit', fallback, 1000);
   return before ? items.slice(Math.max(from, to - limit), to) : items.slice(from, from + limit);
 }
 
@@ -308,7 +316,7 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
   on('GET', '/v1/agents/:agentId/archival-memory', async (ctx) => {
     const agent = await agentOf(ctx);
     const q = ctx.url.searchParams;
-    const limit = intQuery(q.get('limit'), 100, 1000);
+    const limit = intQuery(q, 'limit', 100, 1000);
     const search = q.get('search') ?? '';
     // Letta lists oldest first unless ascending=false; a text search ranks by relevance.
     const items: Passage[] = [];
@@ -338,7 +346,7 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
     const found = await call(handlers, 'archival.search', {
       agentId: agent.id,
       query,
-      limit: intQuery(q.get('top_k'), 10, 200),
+      limit: intQuery(q, 'top_k', 10, 200),
       ...(tags.length ? { tags, tagMode: q.get('tag_match_mode') === 'all' ? 'all' : 'any' } : {}),
       ...(q.get('start_datetime') ? { start: q.get('start_datetime') ?? '' } : {}),
       ...(q.get('end_datetime') ? { end: q.get('end_datetime') ?? '' } : {}),
@@ -380,7 +388,7 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
               ).id,
             }
           : {}),
-        limit: intQuery(q.get('limit'), 100, 1000),
+        limit: intQuery(q, 'limit', 100, 1000),
         order: q.get('order') === 'asc' ? 'asc' : 'desc',
         ...(q.get('after') ? { after: q.get('after') ?? '' } : {}),
         ...(q.get('before') ? { before: q.get('before') ?? '' } : {}),

@@ -1,5 +1,6 @@
 import type { Agent, Block, Message, Passage } from '../../shared/entities';
 import { messageReply } from '../../shared/message-text';
+import { parseSurfacedBlock, renderSurfacedBlock } from '../../shared/surfaced-memories';
 import { lettaEmbeddingConfig, lettaLlmConfig } from '../agentfile/letta-configs';
 import { BUILTIN_TOOLS } from '../agent/tools';
 
@@ -99,7 +100,10 @@ export function lettaMessages(
     return [{ ...base, message_type: 'user_message', content: message.content }];
   }
   if (message.role === 'system' || message.kind !== 'chat') {
-    return [{ ...base, message_type: 'system_message', content: message.content }];
+    // The memories surfaced for a turn are stored as JSON; shown as the model read them.
+    const surfaced = message.kind === 'memories' ? parseSurfacedBlock(message.content) : null;
+    const content = surfaced ? renderSurfacedBlock(surfaced) : message.content;
+    return [{ ...base, message_type: 'system_message', content }];
   }
   if (message.role === 'tool') {
     if (hideReplyReturns && message.name === 'send_message') return [];

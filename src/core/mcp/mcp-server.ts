@@ -1,5 +1,5 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Handlers } from '../../shared/contract';
 import { LocusError, serializeError } from '../../shared/errors';
@@ -308,14 +308,23 @@ export function createLocusMcpServer(options: LocusMcpOptions): McpServer {
     async (uri, variables) => {
       const agentId = decodeURIComponent(String(variables.agentId));
       const label = decodeURIComponent(String(variables.label));
-      const blocks = await call(handlers, 'blocks.list', { agentId });
+      const blocks = await call(handlers, 'blocks.list', { agentId }).catch((error: unknown) => {
+        if (error instanceof LocusError && error.code === 'AGENT_NOT_FOUND')
+          throw resourceNotFound(error.message);
+        throw error;
+      });
       const block = blocks.find((b) => b.label === label);
-      if (!block) throw new Error(`No block "${label}" for agent ${agentId}.`);
+      if (!block) throw resourceNotFound(`No block "${label}" for agent ${agentId}.`);
       return { contents: [{ uri: uri.href, mimeType: 'text/plain', text: block.value }] };
     },
   );
 
   return server;
+}
+
+/** MCP's "resource not found" (the spec's -32002), not the -32603 internal error any other throw becomes. */
+function resourceNotFound(message: string): McpError {
+  return new McpError(-32002, message);
 }
 
 export function blockUri(agentId: string, label: string): string {

@@ -67,5 +67,10 @@ export function sendOpenAiError(
 export function openAiFailure(error: unknown): { status: number; body: OpenAiErrorBody } {
   const serialized = serializeError(error);
   const status = STATUS[serialized.code] ?? 500;
-  return { status, body: openAiError(status, serialized.code, serialized.message) };
+  const body = openAiError(status, serialized.code, serialized.message);
+  // A refusal that names OpenAI's own code and parameter passes them on.
+  const details = (serialized.details ?? {}) as { param?: unknown; openAiCode?: unknown };
+  if (typeof details.param === 'string') body.error.param = details.param;
+  if (typeof details.openAiCode === 'string') body.error.code = details.openAiCode;
+  return { status, body };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { z } from 'zod';
-import type { ChatTurnResult, Handlers } from '../../shared/contract';
+import { MAX_MESSAGE_CHARS, type ChatTurnResult, type Handlers } from '../../shared/contract';
 import type { Agent } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import type { EventBus } from '../events';
@@ -41,8 +41,8 @@ type ChatRequest = z.infer<typeof ChatRequest>;
 
 /** The newest user message is the turn; the agent remembers the rest itself. */
 function newestUserText(request: ChatRequest): string {
-  const last = [...request.messages].reverse().find((m) => m.role === 'user');
-  const content = last?.content;
+  const index = request.messages.findLastIndex((m) => m.role === 'user');
+  const content = request.messages[index]?.content;
   const text =
     typeof content === 'string'
       ? content
@@ -55,6 +55,15 @@ function newestUserText(request: ChatRequest): string {
       'INVALID_INPUT',
       'messages must end with a user message that has text: Locus sends the newest one to the agent.',
       { param: 'messages' },
+    );
+  }
+  if (text.length > MAX_MESSAGE_CHARS) {
+    // OpenAI's own wording and code, which its clients and their users recognise.
+    const param = `messages[${index}].content`;
+    throw new LocusError(
+      'INVALID_INPUT',
+      `Invalid '${param}': string too long. Expected a string with maximum length ${MAX_MESSAGE_CHARS}, but got a string with length ${text.length} instead. Send it in parts.`,
+      { param, openAiCode: 'string_above_max_length' },
     );
   }
   return text;
