@@ -3,6 +3,7 @@ import type { Core } from '../../src/core/create-core';
 import { call } from '../../src/core/host/call';
 import type { Embedder } from '../../src/core/models/embedder';
 import { createFakeEmbedder } from '../../src/core/models/fake-embedder';
+import { createWordPresenceRepo } from '../../src/core/storage/repos/word-presence-repo';
 import { testCore } from '../helpers/test-core';
 
 /** A seeded xorshift stream of unsigned integers. */
@@ -124,6 +125,9 @@ describe('a text past the search column 1 MB of words', () => {
         expect(recall.items[0]?.id).toBe(message.id);
         expect(recall.items[0]?.snippet).toContain(language.word);
       }
+      // Surfacing's count of the rows holding each of the query's words.
+      const presence = await createWordPresenceRepo(core.database.pg).of(id, language.word);
+      expect(presence.words.map((w) => w.rows)).toEqual(presence.words.map(() => 2));
       // A word the text does not hold still finds nothing.
       const none = await core.archival.search(id, { query: language.other, mode: 'text' });
       expect(none.items.map((p) => p.id)).toEqual([]);
