@@ -290,13 +290,29 @@ export function bm25Scores(
                  SELECT count(DISTINCT d.id)::float8 FROM ${side} o JOIN ${table} d ON d.id = o.${owner}
                  WHERE ${agentFilter} AND o.tsv @@ ${lexemeQuery('t.term')}
                    AND NOT d.tsv @@ ${lexemeQuery('t.term')}) ELSE 0 END`;
+  // The found rows' scores. Twice, gated by whether the agent holds any
+  // overflow (see OVERFLOW): without, the statement it always was; with,
+  // the rows found only in overflow parts too, and words matched there.
+  const scored = (
+    rows: string,
+    matches: string,
+    gate: 'NOT' | '',
+  ) => `SELECT found.id, found.tiebreak,
+             (sum(w.idf) ${tuning.self ? '+ coalesce((SELECT sum(o.idf) FROM own_weight o WHERE o.word = ANY (found.own)), 0)' : ''}) * ${k1 + 1} /
+             (1 + ${k1} * (1 - ${b} + ${b} * found.len / corpus.avgdl)) / max(q.total) AS score
+    FROM ${rows} found CROSS JOIN corpus
+      CROSS JOIN (SELECT greatest(sum(idf), 1e-9) AS total FROM (
+        SELECT idf FROM weights ${tuning.phrases ? 'UNION ALL SELECT idf FROM pairs' : ''}
+        ${tuning.self ? 'UNION ALL SELECT idf FROM own_weight' : ''}) all_terms) q
+      JOIN terms w ON ${matches}
+    WHERE ${gate} (SELECT held FROM spill)
+    GROUP BY found.id, found.tiebreak, found.len, found.own, corpus.avgdl`;
   // MATERIALIZED: each step runs once, never per matching row.
   return `WITH query AS MATERIALIZED (
       SELECT tsvector_to_array(locus_search_tsv(${textParam}::text)) AS terms),
     -- Whether the agent holds a text with overflow parts (see OVERFLOW).
     spill AS MATERIALIZED (
-      SELECT EXISTS (SELECT 1 FROM ${side} o JOIN ${table} d ON d.id = o.${owner}
-                     WHERE d.agent_id = ${agentParam}) AS held),
+      SELECT EXISTS (SELECT 1 FROM ${side} o WHERE o.agent_id = ${agentParam}) AS held),
     ${
       tuning.self
         ? `self_query AS MATERIALIZED (
@@ -407,16 +423,15 @@ export function bm25Scores(
     terms AS (
       SELECT tsq, idf FROM weights WHERE df > 0
       ${tuning.phrases ? 'UNION ALL SELECT tsq, idf FROM pairs' : ''})
-    SELECT found.id, found.tiebreak, (sum(w.idf) ${tuning.self ? '+ coalesce((SELECT sum(o.idf) FROM own_weight o WHERE o.word = ANY (found.own)), 0)' : ''}) * ${k1 + 1} /
-             (1 + ${k1} * (1 - ${b} + ${b} * found.len / corpus.avgdl)) / max(q.total) AS score
-    FROM (SELECT * FROM found UNION ALL SELECT * FROM spilled) found CROSS JOIN corpus
-      CROSS JOIN (SELECT greatest(sum(idf), 1e-9) AS total FROM (
-        SELECT idf FROM weights ${tuning.phrases ? 'UNION ALL SELECT idf FROM pairs' : ''}
-        ${tuning.self ? 'UNION ALL SELECT idf FROM own_weight' : ''}) all_terms) q
-      JOIN terms w ON found.tsv @@ w.tsq
-        OR ((SELECT held FROM spill) AND found.len > ${OVERFLOW_BYTES}
-            AND EXISTS (SELECT 1 FROM ${side} o WHERE o.${owner} = found.id AND o.tsv @@ w.tsq))
-    GROUP BY found.id, found.tiebreak, found.len, found.own, corpus.avgdl`;
+    ${scored('found', 'found.tsv @@ w.tsq', 'NOT')}
+    UNION ALL
+    ${scored(
+      '(SELECT * FROM found UNION ALL SELECT * FROM spilled)',
+      `found.tsv @@ w.tsq
+        OR (found.len > ${OVERFLOW_BYTES}
+            AND EXISTS (SELECT 1 FROM ${side} o WHERE o.${owner} = found.id AND o.tsv @@ w.tsq))`,
+      '',
+    )}`;
 }
 
 /**

@@ -35,10 +35,8 @@ export function createWordPresenceRepo(sql: Sql) {
          -- Words past a long text's first 1 MB are in its overflow parts
          -- (storage/repos/rows.ts, OVERFLOW), read only when the agent has any.
          spill AS MATERIALIZED (
-           SELECT EXISTS (SELECT 1 FROM message_search_overflow o
-                          JOIN messages m ON m.id = o.message_id WHERE m.agent_id = $1) AS messages,
-                  EXISTS (SELECT 1 FROM passage_search_overflow o
-                          JOIN passages p ON p.id = o.passage_id WHERE p.agent_id = $1) AS passages)
+           SELECT EXISTS (SELECT 1 FROM message_search_overflow o WHERE o.agent_id = $1) AS messages,
+                  EXISTS (SELECT 1 FROM passage_search_overflow o WHERE o.agent_id = $1) AS passages)
          SELECT q.word,
            ((SELECT count(*) FROM (SELECT 1 FROM messages m
               WHERE ${messageRows('m')}
