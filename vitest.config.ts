@@ -51,6 +51,7 @@ const CONFORMANCE = [
   'test/core/search-first-person.test.ts',
   'test/core/surfacing-new-user.test.ts',
   'test/core/long-unspaced-text.test.ts',
+  'test/core/long-text-overflow.test.ts',
 ];
 /** What only a server has: several processes, connection failures, pg_dump, copying to and from it. */
 const SERVER_ONLY = ['test/server/**/*.test.ts'];

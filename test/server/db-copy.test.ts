@@ -22,6 +22,19 @@ async function exported(core: Core): Promise<unknown[]> {
   return files;
 }
 
+/** 200,000 CJK characters (seeded, from 3,072 of them), then 熊猫, which is not among them. */
+const LONG_TEXT = (() => {
+  let state = 5;
+  const chars: string[] = [];
+  for (let i = 0; i < 200_000; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    chars.push(String.fromCharCode(0x4e00 + ((state >>> 0) % 3072)));
+  }
+  return `${chars.join('')}，熊猫`;
+})();
+
 /** Memory with every kind of row: blocks and their history, passages with vectors, a summary, settings. */
 async function fillFolder(dataDir: string): Promise<{ files: unknown[] }> {
   const core = await createCore({
@@ -36,6 +49,8 @@ async function fillFolder(dataDir: string): Promise<{ files: unknown[] }> {
     await core.archival.insert(agent.id, { text: 'Bees on the roof', tags: ['hobby', 'bees'] });
     const second = await core.agents.create({ name: 'Second' });
     await core.coreMemory.rewrite(second.id, 'persona', 'A quiet helper', 'user');
+    // Past the search column's 1 MB of words: its last word is in an overflow row.
+    await core.archival.insert(second.id, { text: LONG_TEXT });
     await core.indexer.idle();
     return { files: await exported(core) };
   } finally {
@@ -54,7 +69,8 @@ describe('locus db copy', () => {
     expect(to.stderr).not.toMatch(/Error/);
     expect(to.code).toBe(0);
     const report = JSON.parse(to.stdout) as { tables: Record<string, number> };
-    expect(report.tables).toMatchObject({ agents: 2, passages: 2 });
+    expect(report.tables).toMatchObject({ agents: 2, passages: 3 });
+    expect(report.tables.passage_search_overflow).toBeGreaterThan(0);
     expect(report.tables.messages).toBeGreaterThan(40);
     expect(report.tables.block_history).toBeGreaterThan(0);
     // The server's own count agrees with the report, table by table.
@@ -74,6 +90,9 @@ describe('locus db copy', () => {
     const agent = await onServer.agents.getOrCreateDefault();
     const found = await onServer.archival.search(agent.id, { query: 'spare key', mode: 'vector' });
     expect(found.items[0]?.text).toContain('spare key');
+    const second = (await onServer.agents.list()).find((a) => a.name === 'Second')!;
+    const tail = await onServer.archival.search(second.id, { query: '熊猫', mode: 'text' });
+    expect(tail.items.map((p) => p.text)).toEqual([LONG_TEXT]);
     expect((await onServer.runtime.send(agent.id, 'What is my name?')).reply).toBe(
       'Your name is Ada.',
     );

@@ -21,6 +21,7 @@ import { vectorRevisions } from './1796606180266_vector_revisions';
 import { inlineSearchText } from './1796629828636_inline_search_text';
 import { consolidationErrors } from './1796640487612_consolidation_errors';
 import { searchGramsLinear } from './1796641776120_search_grams_linear';
+import { searchOverflow } from './1796651845994_search_overflow';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -55,4 +56,5 @@ export const migrations: readonly Migration[] = [
   inlineSearchText,
   consolidationErrors,
   searchGramsLinear,
+  searchOverflow,
 ];

@@ -175,6 +175,24 @@ export function indexedText(table: 'messages' | 'passages', alias: string): stri
   return table === 'messages' ? `coalesce(${alias}.reply, ${alias}.content)` : `${alias}.text`;
 }
 
+/**
+ * OVERFLOW: the words of a text past its search column's 1 MB, in a side
+ * table of further parts (migration search_overflow), only ever for a text
+ * over 100,000 characters (so over that many bytes, which octet_length
+ * reads from the value's header). Search reads the side table wherever it
+ * reads the column: a word's row count, the candidates, each candidate's
+ * matched words. Every step is guarded by whether the memory searched
+ * holds such a text at all (the `spill` CTE): nothing else is read for the
+ * usual memory, whose texts are indexed and ranked as before.
+ */
+function overflowOf(table: 'messages' | 'passages'): { side: string; owner: string } {
+  return table === 'messages'
+    ? { side: 'message_search_overflow', owner: 'message_id' }
+    : { side: 'passage_search_overflow', owner: 'passage_id' };
+}
+
+const OVERFLOW_BYTES = 100000;
+
 const SCORED_PER_RESULT = 20;
 const MIN_SCORED = 300;
 
@@ -266,9 +284,35 @@ export function bm25Scores(
   const { k1, b } = tuning;
   const cap = Math.max(1, Math.floor(tuning.maxTermRows));
   const maxHits = Math.max(1, Math.floor(tuning.maxHits));
+  const { side, owner } = overflowOf(table);
+  // The rows holding the term only in their overflow parts (see OVERFLOW).
+  const spilledCount = (agentFilter: string) => `CASE WHEN (SELECT held FROM spill) THEN (
+                 SELECT count(DISTINCT d.id)::float8 FROM ${side} o JOIN ${table} d ON d.id = o.${owner}
+                 WHERE ${agentFilter} AND o.tsv @@ ${lexemeQuery('t.term')}
+                   AND NOT d.tsv @@ ${lexemeQuery('t.term')}) ELSE 0 END`;
+  // The found rows' scores. Twice, gated by whether the agent holds any
+  // overflow (see OVERFLOW): without, the statement it always was; with,
+  // the rows found only in overflow parts too, and words matched there.
+  const scored = (
+    rows: string,
+    matches: string,
+    gate: 'NOT' | '',
+  ) => `SELECT found.id, found.tiebreak,
+             (sum(w.idf) ${tuning.self ? '+ coalesce((SELECT sum(o.idf) FROM own_weight o WHERE o.word = ANY (found.own)), 0)' : ''}) * ${k1 + 1} /
+             (1 + ${k1} * (1 - ${b} + ${b} * found.len / corpus.avgdl)) / max(q.total) AS score
+    FROM ${rows} found CROSS JOIN corpus
+      CROSS JOIN (SELECT greatest(sum(idf), 1e-9) AS total FROM (
+        SELECT idf FROM weights ${tuning.phrases ? 'UNION ALL SELECT idf FROM pairs' : ''}
+        ${tuning.self ? 'UNION ALL SELECT idf FROM own_weight' : ''}) all_terms) q
+      JOIN terms w ON ${matches}
+    WHERE ${gate} (SELECT held FROM spill)
+    GROUP BY found.id, found.tiebreak, found.len, found.own, corpus.avgdl`;
   // MATERIALIZED: each step runs once, never per matching row.
   return `WITH query AS MATERIALIZED (
       SELECT tsvector_to_array(locus_search_tsv(${textParam}::text)) AS terms),
+    -- Whether the agent holds a text with overflow parts (see OVERFLOW).
+    spill AS MATERIALIZED (
+      SELECT EXISTS (SELECT 1 FROM ${side} o WHERE o.agent_id = ${agentParam}) AS held),
     ${
       tuning.self
         ? `self_query AS MATERIALIZED (
@@ -313,12 +357,13 @@ export function bm25Scores(
                   WHEN corpus.dominant THEN (
                SELECT count(*)::float8 FROM (
                  SELECT 1 FROM ${table} d
-                 WHERE d.tsv @@ ${lexemeQuery('t.term')} LIMIT ${cap}) found)
+                 WHERE d.tsv @@ ${lexemeQuery('t.term')} LIMIT ${cap}) found) + ${spilledCount('true')}
                   ELSE (
                SELECT count(*)::float8 FROM (
                  SELECT 1 FROM ${table} d
                  WHERE d.agent_id = ${agentParam}
                    AND d.tsv @@ ${lexemeQuery('t.term')} LIMIT ${cap}) found)
+                 + ${spilledCount(`d.agent_id = ${agentParam}`)}
              END AS n
       FROM query, corpus, unnest(query.terms) AS t(term),
            LATERAL (SELECT (SELECT s.freqs[array_position(s.elems, t.term)]
@@ -358,7 +403,16 @@ export function bm25Scores(
              ${alias}.${tiebreak} AS tiebreak FROM ${table} ${alias}
       -- A scalar subquery, so the planner can take the GIN index with it.
       WHERE ${where} AND ${alias}.tsv @@ (SELECT tsq FROM selective)
-      LIMIT ${maxHits})
+      LIMIT ${maxHits}),
+    -- Rows matched only in their overflow parts (see OVERFLOW).
+    spilled AS MATERIALIZED (
+      SELECT ${alias}.id, ${alias}.tsv,
+             coalesce(octet_length(${indexedText(table, alias)}), 0)::float8 AS len,
+             ${tuning.self ? `CASE WHEN (SELECT words FROM self_query) IS NULL THEN '{}'::text[] ELSE ${ownWords(table, alias)} END` : `'{}'::text[]`} AS own,
+             ${alias}.${tiebreak} AS tiebreak FROM ${table} ${alias}
+      WHERE (SELECT held FROM spill) AND ${where}
+        AND ${alias}.id IN (SELECT o.${owner} FROM ${side} o WHERE o.tsv @@ (SELECT tsq FROM selective))
+        AND ${alias}.id NOT IN (SELECT id FROM found))
     -- Each query word is looked up in each found row's tsvector; term
     -- frequency is taken as 1 because unnesting every row's tsvector to count
     -- repeats doubled the cost of a search (and notes rarely repeat a word).
@@ -369,14 +423,15 @@ export function bm25Scores(
     terms AS (
       SELECT tsq, idf FROM weights WHERE df > 0
       ${tuning.phrases ? 'UNION ALL SELECT tsq, idf FROM pairs' : ''})
-    SELECT found.id, found.tiebreak, (sum(w.idf) ${tuning.self ? '+ coalesce((SELECT sum(o.idf) FROM own_weight o WHERE o.word = ANY (found.own)), 0)' : ''}) * ${k1 + 1} /
-             (1 + ${k1} * (1 - ${b} + ${b} * found.len / corpus.avgdl)) / max(q.total) AS score
-    FROM found CROSS JOIN corpus
-      CROSS JOIN (SELECT greatest(sum(idf), 1e-9) AS total FROM (
-        SELECT idf FROM weights ${tuning.phrases ? 'UNION ALL SELECT idf FROM pairs' : ''}
-        ${tuning.self ? 'UNION ALL SELECT idf FROM own_weight' : ''}) all_terms) q
-      JOIN terms w ON found.tsv @@ w.tsq
-    GROUP BY found.id, found.tiebreak, found.len, found.own, corpus.avgdl`;
+    ${scored('found', 'found.tsv @@ w.tsq', 'NOT')}
+    UNION ALL
+    ${scored(
+      '(SELECT * FROM found UNION ALL SELECT * FROM spilled)',
+      `found.tsv @@ w.tsq
+        OR (found.len > ${OVERFLOW_BYTES}
+            AND EXISTS (SELECT 1 FROM ${side} o WHERE o.${owner} = found.id AND o.tsv @@ w.tsq))`,
+      '',
+    )}`;
 }
 
 /**
@@ -427,9 +482,13 @@ export function anyWordMatches(
   where: string,
   textParam: string,
 ): string {
-  return `EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${where} AND ${alias}.tsv @@ (
-      SELECT string_agg(${lexemeText('t')}, ' | ')::tsquery
-      FROM unnest(tsvector_to_array(locus_search_tsv(${textParam}::text))) t))`;
+  const { side, owner } = overflowOf(table);
+  const query = `(SELECT string_agg(${lexemeText('t')}, ' | ')::tsquery
+      FROM unnest(tsvector_to_array(locus_search_tsv(${textParam}::text))) t)`;
+  // Overflow parts (see OVERFLOW) are read only when the column found nothing.
+  return `(EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${where} AND ${alias}.tsv @@ ${query})
+    OR EXISTS (SELECT 1 FROM ${side} o JOIN ${table} ${alias} ON ${alias}.id = o.${owner}
+               WHERE ${where} AND o.tsv @@ ${query}))`;
 }
 
 /** The part of a text looked at for common words: they occur early in any text. */
