@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCore } from '../../src/core/create-core';
 import { checkIntegrity } from '../../src/core/storage/integrity';
 import { runImportTrials } from './import-trials';
 import { runRestoreTrials } from './restore-trials';
+import { openAfterKill } from './open-after-kill';
 import { seededIntegers } from './seeded';
 
 export interface CrashReport {
@@ -78,14 +78,8 @@ export async function runCrashTrials(options: {
     const acks = await runWriter(dataDir, 1 + (next() % 40), next() % 50);
     report.trials++;
     report.acknowledgedWrites += acks.length;
-    let core;
-    try {
-      core = await createCore({ dataDir });
-    } catch (error) {
-      report.failedOpens++;
-      report.details.push(`trial ${trial}: open failed: ${(error as Error).message}`);
-      continue;
-    }
+    const core = await openAfterKill(dataDir, report, trial);
+    if (!core) continue;
     try {
       const agent = await core.agents.getOrCreateDefault();
       let lastEdit: number | null = null;

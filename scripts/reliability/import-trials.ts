@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore } from '../../src/core/create-core';
+import { openAfterKill } from './open-after-kill';
 import { seededIntegers } from './seeded';
 
 export interface ImportCrashReport {
@@ -94,14 +95,8 @@ export async function runImportTrials(options: {
   for (let trial = 1; trial <= options.trials; trial++) {
     await importFile(dataDir, file, next() % span);
     report.trials++;
-    let core;
-    try {
-      core = await createCore({ dataDir });
-    } catch (error) {
-      report.failedOpens++;
-      report.details.push(`trial ${trial}: open failed: ${(error as Error).message}`);
-      continue;
-    }
+    const core = await openAfterKill(dataDir, report, trial);
+    if (!core) continue;
     try {
       const agents = await core.handlers['agents.list']({});
       const imported = agents.filter((a) => a.name !== NAME && a.name.startsWith(NAME));

@@ -12,6 +12,7 @@ import { createBackup } from '../../src/core/backup/backups';
 import { createCore } from '../../src/core/create-core';
 import { dataDirLayout } from '../../src/core/storage/data-dir';
 import { restorePaths } from '../../src/core/storage/restore-swap';
+import { openAfterKill } from './open-after-kill';
 import { seededIntegers } from './seeded';
 
 export interface RestoreCrashReport {
@@ -91,14 +92,8 @@ export async function runRestoreTrials(options: {
 
     await restore(dataDir, backup, next() % span);
     report.trials++;
-    let core;
-    try {
-      core = await createCore({ dataDir });
-    } catch (error) {
-      report.failedOpens++;
-      report.details.push(`trial ${trial}: open failed: ${(error as Error).message}`);
-      continue;
-    }
+    const core = await openAfterKill(dataDir, report, trial);
+    if (!core) continue;
     try {
       const texts = (await core.archival.list(agentId, 1000)).items.map((p) => p.text);
       if (texts.includes(mark)) report.unchanged++;
