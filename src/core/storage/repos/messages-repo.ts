@@ -19,6 +19,7 @@ import {
   Params,
   anyWordMatches,
   bm25Scores,
+  overflowHeld,
   bm25TuningFor,
   commonWordTail,
   iso,
@@ -296,6 +297,9 @@ export function createMessagesRepo(sql: Sql) {
       }
       const candidates = `${params.add(search.candidates ?? candidatesFor(search.offset + search.limit))}::int`;
       const text = params.add(search.text);
+      // Asked before the statement is built, so a memory without overflow
+      // runs the statement it always ran (rows.ts, OVERFLOW).
+      const overflow = await overflowHeld(sql, 'messages', search.agentId);
       const vector = search.vector ?? null;
       const vectorParam =
         search.mode !== 'text' && vector !== null ? params.add(toVectorLiteral(vector)) : null;
@@ -325,7 +329,7 @@ export function createMessagesRepo(sql: Sql) {
       let context = '';
       let fts: string | null = null;
       if (search.mode !== 'vector' || vec === null) {
-        const own = bm25Scores('messages', 'm', filter('m'), agent, text, 'seq', tuning);
+        const own = bm25Scores('messages', 'm', filter('m'), agent, text, 'seq', tuning, overflow);
         // One side's nearest NEIGHBOURS messages (same filter) with their share.
         const side = (op: '<' | '>', order: 'ASC' | 'DESC') =>
           `SELECT id, seq, ${op === '>' ? LATER_SHARE : EARLIER_SHARE}::float8 / row_number() OVER (ORDER BY seq ${order}) AS share FROM (
@@ -359,7 +363,7 @@ export function createMessagesRepo(sql: Sql) {
         fts,
         ...(vectorParam ? { vectorParam } : {}),
         ...(fts === null
-          ? { lexicalSupport: anyWordMatches('messages', 'w', filter('w'), text) }
+          ? { lexicalSupport: anyWordMatches('messages', 'w', filter('w'), text, overflow) }
           : {}),
         ...(search.calibration ? { calibration: search.calibration } : {}),
         ...(search.commonWords && vec === null

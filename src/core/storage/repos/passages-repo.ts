@@ -17,6 +17,7 @@ import {
   VECTOR_TYPE,
   anyWordMatches,
   bm25Scores,
+  overflowHeld,
   commonWordTail,
   bm25TuningFor,
   iso,
@@ -254,6 +255,9 @@ export function createPassagesRepo(sql: Sql) {
       const params = new Params();
       const candidates = `${params.add(search.candidates)}::int`;
       const text = params.add(search.text);
+      // Asked before the statement is built, so a memory without overflow
+      // runs the statement it always ran (rows.ts, OVERFLOW).
+      const overflow = await overflowHeld(sql, 'passages', search.filter.agentId);
       const queryVector = search.mode !== 'text' ? search.vector : null;
       const vectorParam = queryVector ? params.add(toVectorLiteral(queryVector)) : null;
       const vec =
@@ -291,6 +295,7 @@ export function createPassagesRepo(sql: Sql) {
                 text,
                 'created_at',
                 tuning,
+                overflow,
               ),
               candidates,
             )
@@ -308,6 +313,7 @@ export function createPassagesRepo(sql: Sql) {
                 'w',
                 filterSql(search.filter, params, 'w'),
                 text,
+                overflow,
               ),
             }
           : {}),

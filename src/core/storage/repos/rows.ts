@@ -1,3 +1,5 @@
+import type { Sql } from '../sql';
+
 /** PGlite returns timestamptz as Date; entities carry ISO strings across the contract. */
 export function iso(value: unknown): string {
   return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
@@ -181,17 +183,33 @@ export function indexedText(table: 'messages' | 'passages', alias: string): stri
  * over 100,000 characters (so over that many bytes, which octet_length
  * reads from the value's header). Search reads the side table wherever it
  * reads the column: a word's row count, the candidates, each candidate's
- * matched words. Every step is guarded by whether the memory searched
- * holds such a text at all (the `spill` CTE): nothing else is read for the
- * usual memory, whose texts are indexed and ranked as before.
+ * matched words. Whether the memory searched holds such a text at all is
+ * asked first (overflowHeld, one index probe); for the usual memory, which
+ * holds none, search runs the very statement it ran before the side tables,
+ * so its plan, and with it the order floating-point sums are added in and
+ * every near tie, stay as they were (a statement gated inside SQL changed
+ * one padded LongMemEval ranking).
  */
-function overflowOf(table: 'messages' | 'passages'): { side: string; owner: string } {
+export function overflowOf(table: 'messages' | 'passages'): { side: string; owner: string } {
   return table === 'messages'
     ? { side: 'message_search_overflow', owner: 'message_id' }
     : { side: 'passage_search_overflow', owner: 'passage_id' };
 }
 
 const OVERFLOW_BYTES = 100000;
+
+/** Whether an agent holds any text with overflow parts in `table` (see OVERFLOW). */
+export async function overflowHeld(
+  sql: Sql,
+  table: 'messages' | 'passages',
+  agentId: string,
+): Promise<boolean> {
+  const result = await sql.query<{ held: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM ${overflowOf(table).side} WHERE agent_id = $1) AS held`,
+    [agentId],
+  );
+  return result.rows[0]?.held === true;
+}
 
 const SCORED_PER_RESULT = 20;
 const MIN_SCORED = 300;
@@ -280,39 +298,23 @@ export function bm25Scores(
   /** A column carried out as `tiebreak`, so callers order ties without joining back. */
   tiebreak: string,
   tuning: Bm25Tuning = BM25_DEFAULTS,
+  /** Whether the agent holds overflow parts (overflowHeld): only then are they read. */
+  overflow = false,
 ): string {
   const { k1, b } = tuning;
   const cap = Math.max(1, Math.floor(tuning.maxTermRows));
   const maxHits = Math.max(1, Math.floor(tuning.maxHits));
   const { side, owner } = overflowOf(table);
   // The rows holding the term only in their overflow parts (see OVERFLOW).
-  const spilledCount = (agentFilter: string) => `CASE WHEN (SELECT held FROM spill) THEN (
-                 SELECT count(DISTINCT d.id)::float8 FROM ${side} o JOIN ${table} d ON d.id = o.${owner}
+  const spilledCount = (agentFilter: string) =>
+    overflow
+      ? ` + (SELECT count(DISTINCT d.id)::float8 FROM ${side} o JOIN ${table} d ON d.id = o.${owner}
                  WHERE ${agentFilter} AND o.tsv @@ ${lexemeQuery('t.term')}
-                   AND NOT d.tsv @@ ${lexemeQuery('t.term')}) ELSE 0 END`;
-  // The found rows' scores. Twice, gated by whether the agent holds any
-  // overflow (see OVERFLOW): without, the statement it always was; with,
-  // the rows found only in overflow parts too, and words matched there.
-  const scored = (
-    rows: string,
-    matches: string,
-    gate: 'NOT' | '',
-  ) => `SELECT found.id, found.tiebreak,
-             (sum(w.idf) ${tuning.self ? '+ coalesce((SELECT sum(o.idf) FROM own_weight o WHERE o.word = ANY (found.own)), 0)' : ''}) * ${k1 + 1} /
-             (1 + ${k1} * (1 - ${b} + ${b} * found.len / corpus.avgdl)) / max(q.total) AS score
-    FROM ${rows} found CROSS JOIN corpus
-      CROSS JOIN (SELECT greatest(sum(idf), 1e-9) AS total FROM (
-        SELECT idf FROM weights ${tuning.phrases ? 'UNION ALL SELECT idf FROM pairs' : ''}
-        ${tuning.self ? 'UNION ALL SELECT idf FROM own_weight' : ''}) all_terms) q
-      JOIN terms w ON ${matches}
-    WHERE ${gate} (SELECT held FROM spill)
-    GROUP BY found.id, found.tiebreak, found.len, found.own, corpus.avgdl`;
+                   AND NOT d.tsv @@ ${lexemeQuery('t.term')})`
+      : '';
   // MATERIALIZED: each step runs once, never per matching row.
   return `WITH query AS MATERIALIZED (
       SELECT tsvector_to_array(locus_search_tsv(${textParam}::text)) AS terms),
-    -- Whether the agent holds a text with overflow parts (see OVERFLOW).
-    spill AS MATERIALIZED (
-      SELECT EXISTS (SELECT 1 FROM ${side} o WHERE o.agent_id = ${agentParam}) AS held),
     ${
       tuning.self
         ? `self_query AS MATERIALIZED (
@@ -357,13 +359,12 @@ export function bm25Scores(
                   WHEN corpus.dominant THEN (
                SELECT count(*)::float8 FROM (
                  SELECT 1 FROM ${table} d
-                 WHERE d.tsv @@ ${lexemeQuery('t.term')} LIMIT ${cap}) found) + ${spilledCount('true')}
+                 WHERE d.tsv @@ ${lexemeQuery('t.term')} LIMIT ${cap}) found)${spilledCount('true')}
                   ELSE (
                SELECT count(*)::float8 FROM (
                  SELECT 1 FROM ${table} d
                  WHERE d.agent_id = ${agentParam}
-                   AND d.tsv @@ ${lexemeQuery('t.term')} LIMIT ${cap}) found)
-                 + ${spilledCount(`d.agent_id = ${agentParam}`)}
+                   AND d.tsv @@ ${lexemeQuery('t.term')} LIMIT ${cap}) found)${spilledCount(`d.agent_id = ${agentParam}`)}
              END AS n
       FROM query, corpus, unnest(query.terms) AS t(term),
            LATERAL (SELECT (SELECT s.freqs[array_position(s.elems, t.term)]
@@ -403,16 +404,20 @@ export function bm25Scores(
              ${alias}.${tiebreak} AS tiebreak FROM ${table} ${alias}
       -- A scalar subquery, so the planner can take the GIN index with it.
       WHERE ${where} AND ${alias}.tsv @@ (SELECT tsq FROM selective)
-      LIMIT ${maxHits}),
+      LIMIT ${maxHits})${
+        overflow
+          ? `,
     -- Rows matched only in their overflow parts (see OVERFLOW).
     spilled AS MATERIALIZED (
       SELECT ${alias}.id, ${alias}.tsv,
              coalesce(octet_length(${indexedText(table, alias)}), 0)::float8 AS len,
              ${tuning.self ? `CASE WHEN (SELECT words FROM self_query) IS NULL THEN '{}'::text[] ELSE ${ownWords(table, alias)} END` : `'{}'::text[]`} AS own,
              ${alias}.${tiebreak} AS tiebreak FROM ${table} ${alias}
-      WHERE (SELECT held FROM spill) AND ${where}
+      WHERE ${where}
         AND ${alias}.id IN (SELECT o.${owner} FROM ${side} o WHERE o.tsv @@ (SELECT tsq FROM selective))
-        AND ${alias}.id NOT IN (SELECT id FROM found))
+        AND ${alias}.id NOT IN (SELECT id FROM found))`
+          : ''
+      }
     -- Each query word is looked up in each found row's tsvector; term
     -- frequency is taken as 1 because unnesting every row's tsvector to count
     -- repeats doubled the cost of a search (and notes rarely repeat a word).
@@ -423,15 +428,20 @@ export function bm25Scores(
     terms AS (
       SELECT tsq, idf FROM weights WHERE df > 0
       ${tuning.phrases ? 'UNION ALL SELECT tsq, idf FROM pairs' : ''})
-    ${scored('found', 'found.tsv @@ w.tsq', 'NOT')}
-    UNION ALL
-    ${scored(
-      '(SELECT * FROM found UNION ALL SELECT * FROM spilled)',
-      `found.tsv @@ w.tsq
+    SELECT found.id, found.tiebreak, (sum(w.idf) ${tuning.self ? '+ coalesce((SELECT sum(o.idf) FROM own_weight o WHERE o.word = ANY (found.own)), 0)' : ''}) * ${k1 + 1} /
+             (1 + ${k1} * (1 - ${b} + ${b} * found.len / corpus.avgdl)) / max(q.total) AS score
+    FROM ${overflow ? '(SELECT * FROM found UNION ALL SELECT * FROM spilled) found' : 'found'} CROSS JOIN corpus
+      CROSS JOIN (SELECT greatest(sum(idf), 1e-9) AS total FROM (
+        SELECT idf FROM weights ${tuning.phrases ? 'UNION ALL SELECT idf FROM pairs' : ''}
+        ${tuning.self ? 'UNION ALL SELECT idf FROM own_weight' : ''}) all_terms) q
+      JOIN terms w ON found.tsv @@ w.tsq${
+        overflow
+          ? `
         OR (found.len > ${OVERFLOW_BYTES}
-            AND EXISTS (SELECT 1 FROM ${side} o WHERE o.${owner} = found.id AND o.tsv @@ w.tsq))`,
-      '',
-    )}`;
+            AND EXISTS (SELECT 1 FROM ${side} o WHERE o.${owner} = found.id AND o.tsv @@ w.tsq))`
+          : ''
+      }
+    GROUP BY found.id, found.tiebreak, found.len, found.own, corpus.avgdl`;
 }
 
 /**
@@ -481,14 +491,20 @@ export function anyWordMatches(
   alias: string,
   where: string,
   textParam: string,
+  /** Whether the agent holds overflow parts (overflowHeld): only then are they read. */
+  overflow = false,
 ): string {
+  const column = `EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${where} AND ${alias}.tsv @@ (
+      SELECT string_agg(${lexemeText('t')}, ' | ')::tsquery
+      FROM unnest(tsvector_to_array(locus_search_tsv(${textParam}::text))) t))`;
+  if (!overflow) return column;
   const { side, owner } = overflowOf(table);
-  const query = `(SELECT string_agg(${lexemeText('t')}, ' | ')::tsquery
-      FROM unnest(tsvector_to_array(locus_search_tsv(${textParam}::text))) t)`;
   // Overflow parts (see OVERFLOW) are read only when the column found nothing.
-  return `(EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${where} AND ${alias}.tsv @@ ${query})
+  return `(${column}
     OR EXISTS (SELECT 1 FROM ${side} o JOIN ${table} ${alias} ON ${alias}.id = o.${owner}
-               WHERE ${where} AND o.tsv @@ ${query}))`;
+               WHERE ${where} AND o.tsv @@ (
+      SELECT string_agg(${lexemeText('t')}, ' | ')::tsquery
+      FROM unnest(tsvector_to_array(locus_search_tsv(${textParam}::text))) t)))`;
 }
 
 /** The part of a text looked at for common words: they occur early in any text. */

@@ -1,6 +1,6 @@
 import type { Sql } from '../sql';
 import { MESSAGE_CONVERSATION } from './conversations-repo';
-import { lexemeQuery } from './rows';
+import { lexemeQuery, overflowHeld, overflowOf } from './rows';
 
 /** Rows counted per word and table at most: past this a word is common, and how common hardly matters. */
 const COUNT_CAP = 1000;
@@ -26,33 +26,34 @@ export function createWordPresenceRepo(sql: Sql) {
       options: { excludeConversations?: readonly string[] } = {},
     ): Promise<WordPresence> {
       const hidden = options.excludeConversations ?? [];
-      const messageRows = (alias: string) => `${alias}.agent_id = $1 AND ${alias}.kind <> 'memories'
-                AND ${alias}.role IN ('user', 'assistant')
+      // Words past a long text's first 1 MB are in its overflow parts
+      // (rows.ts, OVERFLOW), read only when the agent has any: otherwise
+      // the statement is the one it was before them.
+      const spilled = {
+        messages: await overflowHeld(sql, 'messages', agentId),
+        passages: await overflowHeld(sql, 'passages', agentId),
+      };
+      const messageRows = (
+        alias: string,
+      ) => `${alias}.agent_id = $1 AND ${alias}.kind <> 'memories' AND ${alias}.role IN ('user', 'assistant')
                 AND ${MESSAGE_CONVERSATION(alias)} <> ALL($3::text[])`;
+      // A word's rows, plus those holding it only in overflow parts.
+      const counted = (table: 'messages' | 'passages', alias: string, rows: string) => {
+        const column = `(SELECT count(*) FROM (SELECT 1 FROM ${table} ${alias}
+              WHERE ${rows} AND ${alias}.tsv @@ ${lexemeQuery('q.word')} LIMIT $4) found)`;
+        if (!spilled[table]) return column;
+        const { side, owner } = overflowOf(table);
+        return `(${column}
+            + (SELECT count(DISTINCT ${alias}.id) FROM ${side} o JOIN ${table} ${alias} ON ${alias}.id = o.${owner}
+               WHERE ${rows} AND o.tsv @@ ${lexemeQuery('q.word')}
+                 AND NOT ${alias}.tsv @@ ${lexemeQuery('q.word')}))`;
+      };
       const result = await sql.query<{ word: string; messages: number; passages: number }>(
         `WITH query AS MATERIALIZED (
-           SELECT DISTINCT unnest(tsvector_to_array(locus_search_tsv($2::text))) AS word),
-         -- Words past a long text's first 1 MB are in its overflow parts
-         -- (storage/repos/rows.ts, OVERFLOW), read only when the agent has any.
-         spill AS MATERIALIZED (
-           SELECT EXISTS (SELECT 1 FROM message_search_overflow o WHERE o.agent_id = $1) AS messages,
-                  EXISTS (SELECT 1 FROM passage_search_overflow o WHERE o.agent_id = $1) AS passages)
+           SELECT DISTINCT unnest(tsvector_to_array(locus_search_tsv($2::text))) AS word)
          SELECT q.word,
-           ((SELECT count(*) FROM (SELECT 1 FROM messages m
-              WHERE ${messageRows('m')}
-                AND m.tsv @@ ${lexemeQuery('q.word')} LIMIT $4) found)
-            + CASE WHEN (SELECT messages FROM spill) THEN (
-                SELECT count(DISTINCT m.id) FROM message_search_overflow o
-                JOIN messages m ON m.id = o.message_id
-                WHERE ${messageRows('m')} AND o.tsv @@ ${lexemeQuery('q.word')}
-                  AND NOT m.tsv @@ ${lexemeQuery('q.word')}) ELSE 0 END)::int AS messages,
-           ((SELECT count(*) FROM (SELECT 1 FROM passages p
-              WHERE p.agent_id = $1 AND p.tsv @@ ${lexemeQuery('q.word')} LIMIT $4) found)
-            + CASE WHEN (SELECT passages FROM spill) THEN (
-                SELECT count(DISTINCT p.id) FROM passage_search_overflow o
-                JOIN passages p ON p.id = o.passage_id
-                WHERE p.agent_id = $1 AND o.tsv @@ ${lexemeQuery('q.word')}
-                  AND NOT p.tsv @@ ${lexemeQuery('q.word')}) ELSE 0 END)::int AS passages
+           ${counted('messages', 'm', messageRows('m'))}::int AS messages,
+           ${counted('passages', 'p', 'p.agent_id = $1')}::int AS passages
          FROM query q ORDER BY q.word`,
         [agentId, text, hidden, COUNT_CAP],
       );
