@@ -180,6 +180,8 @@ export async function createCore(options: CreateCoreOptions = {}) {
   }
 
   let model: ChatModel | null = options.chatModel ?? null;
+  /** Why the last model load failed; cleared by one that works. */
+  let modelLoadFailure: string | null = null;
   const memoryChanged = (agentId: string) => events.emit('memory', { agentId });
   const consolidator = createConsolidator({
     db,
@@ -216,6 +218,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     recall,
     conversations,
     getModel: () => model,
+    modelLoadFailure: () => modelLoadFailure,
     autoAnalyze,
     onTurnStart: (agentId) => consolidator.turnStarted(agentId),
     onTurnEnd: (agentId) => {
@@ -271,7 +274,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     ...createChatHandlers(
       runtime,
       events,
-      { db, agents, recall, getModel: () => model },
+      { db, agents, recall, getModel: () => model, modelLoadFailure: () => modelLoadFailure },
       stopping.signal,
     ),
     ...createConversationHandlers({ agents, conversations }),
@@ -362,6 +365,9 @@ export async function createCore(options: CreateCoreOptions = {}) {
         options.modelsDir ?? (options.dataDir ? dataDirLayout(options.dataDir).models : null),
       getModel: () => model,
       setModel: (next) => setModel(next),
+      onLoadResult: (failure) => {
+        modelLoadFailure = failure;
+      },
       ...(options.openModel ? { openModel: options.openModel } : {}),
     }),
   };

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../src/shared/contract';
 import { createCore } from '../../src/core/create-core';
+import { loadSavedModel } from '../../src/core/host/open-app-core';
+import { SCRIPTED_MODEL } from '../../src/core/models/model-manager';
 import { createScriptedModel, type Script } from '../../src/core/models/scripted-model';
 import { durableStorage, onCleanup, testCore } from '../helpers/test-core';
 
@@ -236,5 +238,24 @@ describe('agent loop', () => {
       message: expect.stringContaining('.gguf'),
     });
     expect(await core.recall.count(agent.id)).toBe(0);
+  });
+
+  it('says why there is no model when the one last used failed to load (its file is gone)', async () => {
+    const core = await testCore();
+    const agent = await core.agents.getOrCreateDefault();
+    const gone = '/nowhere/locus-test/moved-away.gguf';
+    await core.agents.update(agent.id, { model: { modelPath: gone } });
+    // What the app does at start, in the background.
+    expect((await loadSavedModel(core))?.code).toBe('MODEL_FILE_MISSING');
+    const failure = core.handlers['chat.send']({ agentId: agent.id, text: 'hi' });
+    await expect(failure).rejects.toMatchObject({
+      code: 'MODEL_NOT_CONFIGURED',
+      message: expect.stringMatching(/could not be loaded.*moved-away\.gguf does not exist/),
+    });
+    // The way back: a model that loads.
+    await core.handlers['models.load']({ agentId: agent.id, choice: SCRIPTED_MODEL });
+    await expect(
+      core.handlers['chat.send']({ agentId: agent.id, text: 'hi' }),
+    ).resolves.toBeTruthy();
   });
 });

@@ -29,6 +29,7 @@ import { summarize } from './summarizer';
 import { BUILTIN_TOOLS, DEFAULT_TOOL_RULES, type ToolRules } from './tools';
 import { TOOL_PROFILES, customProfile, type ToolProfile } from './tool-profiles';
 import type { ToolDefinition, ToolOutcome } from './tools/tool';
+import { noModelError } from '../models/no-model';
 
 export interface AgentRuntimeOptions {
   db: Db;
@@ -40,6 +41,8 @@ export interface AgentRuntimeOptions {
   conversations: Conversations;
   /** The loaded model, or null until the user picks one. */
   getModel: () => ChatModel | null;
+  /** Why the last model load failed, while no model is loaded (noModelError). */
+  modelLoadFailure?: () => string | null;
   /** Every agent gets these instead of its tool profile's (with `rules`, default DEFAULT_TOOL_RULES). */
   tools?: readonly ToolDefinition[];
   rules?: ToolRules;
@@ -341,12 +344,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     const { agentId } = thread;
     const emit = (event: AgentEvent): void => turn.onEvent?.(event);
     const model = options.getModel();
-    if (!model) {
-      throw new LocusError(
-        'MODEL_NOT_CONFIGURED',
-        'No language model is loaded yet. Choose a .gguf file or download a recommended model in Models & settings (CLI: --model <file.gguf>).',
-      );
-    }
+    if (!model) throw noModelError(options.modelLoadFailure?.() ?? null);
     const { agent } = await agents.getStepState(agentId, thread.conversationId);
     const maxSteps = turn.maxSteps ?? agent.model.maxSteps;
     // Read once a turn: a profile switched mid-turn applies from the next one.

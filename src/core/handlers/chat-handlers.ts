@@ -9,6 +9,7 @@ import type { Agents } from '../memory/agents';
 import type { RecallMemory } from '../memory/recall-memory';
 import type { ChatModel } from '../models/chat-model';
 import type { Db } from '../storage/sql';
+import { noModelError } from '../models/no-model';
 
 type ChatHandlers = Pick<
   Handlers,
@@ -26,6 +27,8 @@ export interface ChatHandlerDeps {
   agents: Agents;
   recall: RecallMemory;
   getModel: () => ChatModel | null;
+  /** Why the last model load failed, while no model is loaded (noModelError). */
+  modelLoadFailure?: () => string | null;
 }
 
 /** Chat calls: each turn streams its events on the bus under its turnId and can be cancelled by it. */
@@ -116,12 +119,7 @@ export function createChatHandlers(
           'A reply is still being written. Wait for it, or stop it, then retry.',
         );
       }
-      if (!deps.getModel()) {
-        throw new LocusError(
-          'MODEL_NOT_CONFIGURED',
-          'No language model is loaded yet. Choose or download one in Models & settings, then retry.',
-        );
-      }
+      if (!deps.getModel()) throw noModelError(deps.modelLoadFailure?.() ?? null);
       const thread = await runtime.threadOf(agentId, conversationId);
       const { text, takenBack } = await takeBackLastTurn(deps, thread);
       return run(thread, text, turnId, takenBack);

@@ -1,5 +1,5 @@
 import type { Handlers } from '../../shared/contract';
-import { LocusError } from '../../shared/errors';
+import { isLocusError, LocusError } from '../../shared/errors';
 import { loadedModelInfo, type ChatModel } from '../models/chat-model';
 import type { EventBus } from '../events';
 import type { createAgents } from '../memory/agents';
@@ -24,6 +24,8 @@ export interface ModelHandlerDeps {
   modelsDir: string | null;
   getModel: () => ChatModel | null;
   setModel: (model: ChatModel) => Promise<void>;
+  /** Told of each failed load (its message), and of each load that worked (null). */
+  onLoadResult?: (failure: string | null) => void;
   /** Injected so tests can count loads; defaults to the real loader. */
   openModel?: (options: OpenModelOptions) => Promise<ChatModel>;
 }
@@ -91,28 +93,39 @@ export function createModelHandlers(deps: ModelHandlerDeps): ModelHandlers {
       return { cancelled: controller !== undefined };
     },
     'models.load': async ({ agentId, choice }) => {
-      const agent = await deps.agents.get(agentId);
-      const saved =
-        choice === SCRIPTED_MODEL
-          ? choice
-          : resolveModelPath(choice, deps.modelsDir ?? process.cwd());
-      const model = await open({
-        choice: saved,
-        settings: agent.model,
-        modelsDir: deps.modelsDir ?? process.cwd(),
-        onLoadProgress: (fraction) =>
-          deps.events.emit('progress', {
-            task: 'model-load',
-            phase: 'load',
-            done: Math.round(fraction * 100),
-            total: 100,
-          }),
-      });
-      await deps.setModel(model);
-      await deps.agents.update(agentId, { model: { modelPath: saved } });
-      // Clients showing the model's name refresh on this (loads also start in the background).
-      deps.events.emit('progress', { task: 'model-load', phase: 'ready', done: 1, total: 1 });
-      return loadedModelInfo(model);
+      try {
+        const info = await load(agentId, choice);
+        deps.onLoadResult?.(null);
+        return info;
+      } catch (error) {
+        deps.onLoadResult?.(isLocusError(error) ? error.message : String(error));
+        throw error;
+      }
     },
   };
+
+  async function load(agentId: string, choice: string) {
+    const agent = await deps.agents.get(agentId);
+    const saved =
+      choice === SCRIPTED_MODEL
+        ? choice
+        : resolveModelPath(choice, deps.modelsDir ?? process.cwd());
+    const model = await open({
+      choice: saved,
+      settings: agent.model,
+      modelsDir: deps.modelsDir ?? process.cwd(),
+      onLoadProgress: (fraction) =>
+        deps.events.emit('progress', {
+          task: 'model-load',
+          phase: 'load',
+          done: Math.round(fraction * 100),
+          total: 100,
+        }),
+    });
+    await deps.setModel(model);
+    await deps.agents.update(agentId, { model: { modelPath: saved } });
+    // Clients showing the model's name refresh on this (loads also start in the background).
+    deps.events.emit('progress', { task: 'model-load', phase: 'ready', done: 1, total: 1 });
+    return loadedModelInfo(model);
+  }
 }
