@@ -6,7 +6,8 @@ import { heldModel } from '../helpers/held-model';
 describe('an open conversation and a turn started elsewhere', () => {
   const suite = browserSuite();
 
-  it('a second tab shows the turn running and its reply, without a reload', async () => {
+  /** The app in two tabs of one browser, both ready, on a model that waits to be released. */
+  async function twoTabs() {
     const held = heldModel();
     const { page, appUrl } = await openApp(suite.browser, suite.rendererDir, {
       chatModel: held.model,
@@ -14,6 +15,11 @@ describe('an open conversation and a turn started elsewhere', () => {
     const other = await page.context().newPage();
     await other.goto(appUrl);
     await other.getByRole('button', { name: 'Send' }).waitFor();
+    return { held, page, other };
+  }
+
+  it('a second tab shows the turn running and its reply, without a reload', async () => {
+    const { held, page, other } = await twoTabs();
 
     await sendMessage(page, 'Hello there');
     await expect.poll(() => held.started()).toBe(true);
@@ -48,13 +54,7 @@ describe('an open conversation and a turn started elsewhere', () => {
   });
 
   it('Stop in the tab that did not start the turn ends it', async () => {
-    const held = heldModel();
-    const { page, appUrl } = await openApp(suite.browser, suite.rendererDir, {
-      chatModel: held.model,
-    });
-    const other = await page.context().newPage();
-    await other.goto(appUrl);
-    await other.getByRole('button', { name: 'Send' }).waitFor();
+    const { held, page, other } = await twoTabs();
     await sendMessage(page, 'Hello there');
     await expect.poll(() => held.started()).toBe(true);
 
