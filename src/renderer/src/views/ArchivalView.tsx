@@ -9,6 +9,7 @@ import { when } from '../components/format';
 import { onMemoryChange } from '../api/memory-changes';
 import { pastLabel } from '../../../shared/past-facts';
 import { useFocusNext } from '../hooks/useFocusNext';
+import { rereadLimit, withNextPage } from '../api/paging';
 
 const tagList = (text: string) =>
   text
@@ -23,9 +24,8 @@ interface Filters {
   start: string;
   end: string;
 }
-/** Passages per page, and the most one call returns (the contract's limit). */
+/** Passages per page. */
 const PAGE = 25;
-const MAX_PAGE = 200;
 
 const NO_FILTERS: Filters = { query: '', tags: [], tagMode: 'any', start: '', end: '' };
 
@@ -238,12 +238,7 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
           ...(offset ? { offset } : {}),
         });
         setApplied(filters);
-        // A passage that moved between pages (one added meanwhile) is shown once.
-        setResults((shown) =>
-          offset === 0
-            ? page.items
-            : [...shown, ...page.items.filter((p) => !shown.some((s) => s.id === p.id))],
-        );
+        setResults((shown) => (offset === 0 ? page.items : withNextPage(shown, page.items)));
         setNextOffset(page.nextOffset);
       } catch (e) {
         setError(toCallError(e));
@@ -263,7 +258,7 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
   // After a change, the pages already shown are read again: an edit far down
   // the list keeps it where it is instead of folding it back to one page.
   const refresh = useCallback(
-    () => search(applied, 0, Math.min(MAX_PAGE, Math.max(PAGE, results.length))),
+    () => search(applied, 0, rereadLimit(results.length, PAGE)),
     [search, applied, results.length],
   );
   // Passages another Locus sharing the memory server added, changed or deleted.

@@ -11,10 +11,10 @@ import { Highlight } from '../components/Highlight';
 import { MatchedText } from '../components/MatchedText';
 import { when } from '../components/format';
 import { useFocusNext } from '../hooks/useFocusNext';
+import { rereadLimit, withNextPage } from '../api/paging';
 
-/** Messages per page, and the most one call returns (the contract's limit). */
+/** Messages per page. */
 const PAGE = 50;
-const MAX_PAGE = 200;
 
 type HistoryRequest = Omit<CallInput<'recall.search'>, 'limit' | 'offset'>;
 
@@ -94,11 +94,8 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
         });
         setRequest(input);
         setSearched(input.query ?? '');
-        // A message that moved between pages (one said meanwhile) is shown once.
         setResults((shown) =>
-          offset === 0 || !shown
-            ? page.items
-            : [...shown, ...page.items.filter((m) => !shown.some((s) => s.id === m.id))],
+          offset === 0 || !shown ? page.items : withNextPage(shown, page.items),
         );
         setNextOffset(page.nextOffset);
       } catch (e) {
@@ -139,7 +136,7 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
       });
       setForgetting(null);
       // The pages shown are read again, without the forgotten message.
-      if (request) await load(request, 0, Math.min(MAX_PAGE, Math.max(PAGE, results?.length ?? 0)));
+      if (request) await load(request, 0, rereadLimit(results?.length ?? 0, PAGE));
     } catch (e) {
       setError(toCallError(e));
     }
