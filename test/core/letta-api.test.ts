@@ -2,6 +2,7 @@ import Letta from '@letta-ai/letta-client';
 import { describe, expect, it } from 'vitest';
 import { startOwnerHost } from '../../src/core/host/owner-host';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
+import { workflowAgentFile } from '../fixtures/letta-written-files';
 import { onCleanup, tempDir, testCore } from '../helpers/test-core';
 
 async function served(options: { lettaApi?: boolean } = {}) {
@@ -213,6 +214,24 @@ describe('Letta-compatible API (@letta-ai/letta-client, scripted model)', () => 
       expect(res.status).toBe(422);
       expect(await res.text()).toMatch(/positive whole number/);
     }
+  });
+
+  it("lists an imported agent's text replies (no send_message call) as assistant messages", async () => {
+    const { core, client } = await served({ lettaApi: true });
+    // A Letta agent file's assistant speaks in plain content, with no tool call.
+    const report = await core.handlers['agentfile.import']({
+      text: JSON.stringify(workflowAgentFile()),
+    });
+    const listed = (
+      await client().agents.messages.list(report.agentId, { order: 'asc' })
+    ).getPaginatedItems() as Typed[];
+    expect(ofType(listed, 'assistant_message').map((m) => m.content)).toEqual([
+      'Order 42 is paid; refunding.',
+    ]);
+    // The step that called a tool is still a call, not something said.
+    expect(ofType(listed, 'tool_call_message').map((m) => m.tool_call?.name)).toEqual([
+      'lookup_order',
+    ]);
   });
 
   it('answers 404 for a message cursor that names no message, in either order', async () => {

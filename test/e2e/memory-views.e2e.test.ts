@@ -150,4 +150,29 @@ describe('memory views', () => {
     expect(full).not.toContain('null');
     await lookAt(page, 'history-tools');
   });
+  it('shows what the agent said as text, with no send_message call (a Letta file), in history and chat', async () => {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
+      chatModel: createScriptedModel(),
+    });
+    const agent = await core.agents.getOrCreateDefault();
+    // The rows a Letta agent file's conversation imports as: the assistant's
+    // words are its content, with no tool call.
+    await core.recall.append(agent.id, { role: 'user', content: 'Please refund order 42.' });
+    await core.recall.append(agent.id, {
+      role: 'assistant',
+      content: 'Order 42 is paid; refunding.',
+      toolCalls: null,
+    });
+    await page.reload();
+    await page.locator('.message.assistant').getByText('Order 42 is paid; refunding.').waitFor();
+
+    await openView(page, 'History');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const results = page.getByTestId('history-results');
+    await results.locator('li').first().waitFor();
+    const plain = await results.textContent();
+    expect(plain).toContain('You: Please refund order 42.');
+    expect(plain).toContain('Locus: Order 42 is paid; refunding.');
+    expect(await page.getByText(/tool steps? hidden/).count()).toBe(0);
+  });
 });

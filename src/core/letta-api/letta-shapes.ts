@@ -1,5 +1,5 @@
 import type { Agent, Block, Message, Passage } from '../../shared/entities';
-import { messageReply } from '../../shared/message-text';
+import { agentSaid, messageReply } from '../../shared/message-text';
 import { parseSurfacedBlock, renderSurfacedBlock } from '../../shared/surfaced-memories';
 import { lettaEmbeddingConfig, lettaLlmConfig } from '../agentfile/letta-configs';
 import { BUILTIN_TOOLS } from '../agent/tools';
@@ -89,7 +89,9 @@ export function lettaPassage(passage: Passage) {
 /**
  * One Locus message as Letta's typed messages: an agent step becomes its
  * reasoning plus either an assistant_message (send_message) or a
- * tool_call_message; a send_message return is plumbing Letta hides too.
+ * tool_call_message; an assistant message that called no tool is an
+ * assistant_message of its content (as Letta lists its own agents' text
+ * replies); a send_message return is plumbing Letta hides too.
  */
 export function lettaMessages(
   message: Message,
@@ -126,6 +128,12 @@ export function lettaMessages(
       },
     ];
   }
+  const call = message.toolCalls?.[0];
+  if (!call) {
+    // No tool called: its content is what it said (a Letta file's reply, a text answer).
+    const said = agentSaid(message);
+    return said === null ? [] : [{ ...base, message_type: 'assistant_message', content: said }];
+  }
   const out: Array<Record<string, unknown>> = [];
   if (message.content.trim()) {
     out.push({
@@ -136,10 +144,9 @@ export function lettaMessages(
     });
   }
   const reply = messageReply(message);
-  const call = message.toolCalls?.[0];
   if (reply !== null) {
     out.push({ ...base, message_type: 'assistant_message', content: reply });
-  } else if (call) {
+  } else {
     out.push({
       ...base,
       message_type: 'tool_call_message',

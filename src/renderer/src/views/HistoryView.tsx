@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CallInput } from '../../../shared/contract';
 import type { Message } from '../../../shared/entities';
-import { messageReply } from '../../../shared/message-text';
+import { agentSaid } from '../../../shared/message-text';
 import { toolCallLine, toolResult } from '../../../shared/tool-call-line';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
@@ -21,7 +21,7 @@ type HistoryRequest = Omit<CallInput<'recall.search'>, 'limit' | 'offset'>;
 /** Tool calls and their results: how the agent worked, not what was said. */
 function isPlumbing(m: Message): boolean {
   if (m.role === 'tool') return true;
-  return m.role === 'assistant' && messageReply(m) === null;
+  return m.role === 'assistant' && agentSaid(m) === null;
 }
 
 function speaker(m: Message, agentName: string): string {
@@ -32,8 +32,8 @@ function speaker(m: Message, agentName: string): string {
 }
 
 function display(m: Message): string {
-  const reply = messageReply(m);
-  if (reply !== null) return reply;
+  const said = agentSaid(m);
+  if (said !== null) return said;
   const call = m.toolCalls?.[0];
   if (call) return toolCallLine(call);
   if (m.role === 'tool') {
@@ -46,7 +46,7 @@ function display(m: Message): string {
 function Line(props: { m: Message & { snippet?: string }; agentName: string; query: string }) {
   // A long message found by search shows the part that matched (recall's snippet).
   const text = display(props.m);
-  const matched = props.m.snippet !== undefined && messageReply(props.m) !== null;
+  const matched = props.m.snippet !== undefined && agentSaid(props.m) !== null;
   return (
     <>
       <span className="muted">

@@ -1,5 +1,5 @@
 import type { Message } from '../../../shared/entities';
-import { messageReply } from '../../../shared/message-text';
+import { agentSaid } from '../../../shared/message-text';
 import { MEMORY_EDIT_TOOLS } from '../../../shared/tool-kinds';
 import { toolArgumentsText, toolResult } from '../../../shared/tool-call-line';
 import { CopyButton } from '../components/CopyButton';
@@ -37,7 +37,7 @@ function memoriesPlacement(messages: Message[]): Map<string, Message> {
   for (const m of messages) {
     if (m.kind === 'memories') pending = m;
     else if (m.role === 'user') pending = null;
-    else if (pending && m.role === 'assistant' && messageReply(m) !== null) {
+    else if (pending && m.role === 'assistant' && agentSaid(m) !== null) {
       placed.set(m.id, pending);
       pending = null;
     }
@@ -61,7 +61,7 @@ export function MessageList(props: {
     if (m.role === 'tool' && m.toolCallId) results.set(m.toolCallId, m);
   let lastReply: string | null = null;
   for (const m of props.messages)
-    if (m.role === 'assistant' && messageReply(m) !== null) lastReply = m.id;
+    if (m.role === 'assistant' && agentSaid(m) !== null) lastReply = m.id;
   const memories = memoriesPlacement(props.messages);
   return (
     <>
@@ -87,7 +87,7 @@ export function MessageList(props: {
           );
         }
         if (m.role === 'assistant') {
-          const reply = messageReply(m);
+          const reply = agentSaid(m);
           if (reply !== null) {
             return (
               <article
