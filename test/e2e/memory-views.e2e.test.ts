@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { browserSuite, openApp } from '../helpers/browser-app';
 import { lookAt, openView, sendMessage } from '../helpers/app-page';
+import { isWeakMatch } from '../../src/shared/match-strength';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -174,5 +175,56 @@ describe('memory views', () => {
     expect(plain).toContain('You: Please refund order 42.');
     expect(plain).toContain('Locus: Order 42 is paid; refunding.');
     expect(await page.getByText(/tool steps? hidden/).count()).toBe(0);
+  });
+  it("shows each hit's score in archival and history search, and marks the weak ones as the CLI does", async () => {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {});
+    const agent = await core.agents.getOrCreateDefault();
+    const texts = [
+      'The spare key is under the blue pot by the back door',
+      'Keys for the shed hang on a hook',
+      'Dentist on Tuesday at 9',
+    ];
+    for (const text of texts) {
+      await core.archival.insert(agent.id, { text });
+      await core.recall.append(agent.id, { role: 'user', content: text });
+    }
+    const query = 'spare key under the blue pot';
+    // What the CLI would mark, from the scores search gives.
+    const weakOf = (hits: Array<{ score: number; snippet: string }>) => {
+      const best = Math.max(...hits.map((h) => h.score));
+      return hits.map((h) => isWeakMatch(h.score, best));
+    };
+    const archival = await core.handlers['archival.search']({ agentId: agent.id, query });
+    const expectedArchival = weakOf(archival.items);
+    // The case must have both kinds, or it shows nothing.
+    expect(expectedArchival).toContain(true);
+    expect(expectedArchival).toContain(false);
+
+    await openView(page, 'Memory');
+    await page.getByLabel('Search archival memory').fill(query);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const passages = page.locator('.passage');
+    await expect.poll(() => passages.count()).toBe(archival.items.length);
+    const scores = await passages.locator('.score').allTextContents();
+    expect(scores.map((s) => /weak/.test(s))).toEqual(expectedArchival);
+    expect(scores[0]).toBe(`score ${archival.items[0]?.score.toFixed(3)}`);
+    await lookAt(page, 'memory-search-weak');
+
+    const history = await core.handlers['recall.search']({
+      agentId: agent.id,
+      query,
+      roles: ['user', 'assistant', 'tool'],
+    });
+    const expectedHistory = weakOf(history.items);
+    expect(expectedHistory).toContain(true);
+    await openView(page, 'History');
+    await page.getByLabel('Search history').fill(query);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const lines = page.getByTestId('history-results').locator(':scope > li');
+    await expect.poll(() => lines.count()).toBe(history.items.length);
+    const historyScores = await lines.locator('.score').allTextContents();
+    expect(historyScores.map((s) => /weak/.test(s))).toEqual(expectedHistory);
+    expect(historyScores[0]).toBe(`score ${history.items[0]?.score.toFixed(3)}`);
+    await lookAt(page, 'history-search-weak');
   });
 });

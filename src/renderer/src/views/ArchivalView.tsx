@@ -5,6 +5,7 @@ import { useClient } from '../api/context';
 import { DateRangeInputs } from '../components/DateRangeInputs';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { MatchedText } from '../components/MatchedText';
+import { bestScore, MatchScore } from '../components/MatchScore';
 import { when } from '../components/format';
 import { onMemoryChange } from '../api/memory-changes';
 import { pastLabel } from '../../../shared/past-facts';
@@ -32,6 +33,8 @@ const NO_FILTERS: Filters = { query: '', tags: [], tagMode: 'any', start: '', en
 function PassageItem(props: {
   passage: ScoredPassage;
   query: string;
+  /** The best score shown, for the weak mark. */
+  best: number;
   onChanged: () => void;
   onTag: (tag: string) => void;
 }) {
@@ -130,11 +133,7 @@ function PassageItem(props: {
           {passage.source.kind}
           {passage.embedded ? '' : ' · not embedded yet'}
         </span>
-        {props.query.trim() && (
-          <span className="score muted" title="How well it matches the search (higher is closer)">
-            score {passage.score.toFixed(3)}
-          </span>
-        )}
+        {props.query.trim() && <MatchScore score={passage.score} best={props.best} />}
         {!editing && (
           <span className="actions">
             <button
@@ -304,6 +303,8 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
   };
 
   const filtered = applied.query.trim() || applied.tags.length > 0 || applied.start || applied.end;
+
+  const best = bestScore(results);
   return (
     <section className="archival" aria-labelledby="archival-title">
       <h2 id="archival-title">Archival memory</h2>
@@ -404,6 +405,7 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
               key={p.id}
               passage={p}
               query={applied.query}
+              best={best}
               onChanged={() => void refresh()}
               onTag={filterByTag}
             />

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CallInput } from '../../../shared/contract';
-import type { Message } from '../../../shared/entities';
+import type { Message, ScoredMessage } from '../../../shared/entities';
 import { agentSaid } from '../../../shared/message-text';
 import { toolCallLine, toolResult } from '../../../shared/tool-call-line';
 import type { CallError } from '../api/client';
@@ -9,6 +9,7 @@ import { DateRangeInputs } from '../components/DateRangeInputs';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { Highlight } from '../components/Highlight';
 import { MatchedText } from '../components/MatchedText';
+import { bestScore, MatchScore } from '../components/MatchScore';
 import { when } from '../components/format';
 import { useFocusNext } from '../hooks/useFocusNext';
 import { rereadLimit, withNextPage } from '../api/paging';
@@ -73,7 +74,7 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
   const [end, setEnd] = useState('');
   const [showTools, setShowTools] = useState(false);
   const [searched, setSearched] = useState('');
-  const [results, setResults] = useState<Array<Message & { snippet?: string }> | null>(null);
+  const [results, setResults] = useState<ScoredMessage[] | null>(null);
   const [context, setContext] = useState<{ around: number; messages: Message[] } | null>(null);
   const [summaries, setSummaries] = useState<Message[]>([]);
   const [error, setError] = useState<CallError | null>(null);
@@ -155,9 +156,11 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
     }
   };
 
-  const visible = (list: Message[]) =>
+  const visible = <T extends Message>(list: T[]): T[] =>
     list.filter((m) => (showTools ? m.role !== 'system' : !isPlumbing(m) && m.role !== 'system'));
   const shown = results ? visible(results) : null;
+  // Weak against the best hit shown, as the CLI marks them.
+  const best = bestScore(shown ?? []);
   const hidden = results
     ? results.filter((m) => m.role !== 'system').length - (shown?.length ?? 0)
     : 0;
@@ -222,6 +225,11 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
             {shown.map((m) => (
               <li key={m.id}>
                 <Line m={m} agentName={agentName} query={searched} />{' '}
+                {searched.trim() && (
+                  <>
+                    <MatchScore score={m.score} best={best} />{' '}
+                  </>
+                )}
                 <button type="button" className="quiet small" onClick={() => void showContext(m)}>
                   Show in context
                 </button>
