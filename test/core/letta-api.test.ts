@@ -251,4 +251,30 @@ describe('Letta-compatible API (@letta-ai/letta-client, scripted model)', () => 
       expect(await res.text()).toMatch(/No message found with id message-nope/);
     }
   });
+  it('answers 404 for an agent, block or passage cursor that names nothing in the list, as for messages', async () => {
+    const { host, core } = await served({ lettaApi: true });
+    const { apiKey } = await core.handlers['interfaces.get']({});
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.archival.insert(agent.id, { text: 'Tea at four' });
+    const get = (path: string) =>
+      fetch(`${host.url}${path}`, { headers: { authorization: `Bearer ${apiKey}` } });
+    for (const [path, code] of [
+      ['/v1/agents', 'AGENT_NOT_FOUND'],
+      [`/v1/agents/${agent.id}/core-memory/blocks`, 'BLOCK_NOT_FOUND'],
+      [`/v1/agents/${agent.id}/archival-memory`, 'PASSAGE_NOT_FOUND'],
+    ] as const) {
+      for (const cursor of ['after', 'before']) {
+        const res = await get(`${path}?${cursor}=nope-1`);
+        expect(res.status, `${path} ${cursor}`).toBe(404);
+        const body = (await res.json()) as { detail: string; code: string };
+        expect(body.code).toBe(code);
+        expect(body.detail).toMatch(new RegExp(`nope-1 \\(the ${cursor} cursor\\)`));
+      }
+      // A cursor from the list itself still pages.
+      const all = (await (await get(path)).json()) as Array<{ id: string }>;
+      const first = all[0]?.id ?? '';
+      const rest = (await (await get(`${path}?after=${first}`)).json()) as Array<{ id: string }>;
+      expect(rest.map((i) => i.id)).toEqual(all.slice(1).map((i) => i.id));
+    }
+  });
 });

@@ -80,20 +80,38 @@ const intQuery = (q: URLSearchParams, name: string, fallback: number, max: numbe
   return Math.min(n, max);
 };
 
-/** Cursor paging over a list already in order. */
-function page<T extends { id: string }>(items: T[], url: URL, fallback = 50): T[] {
-  const after = url.searchParams.get('after');
-  const before = url.searchParams.get('before');
-  let from = 0;
-  let to = items.length;
-  if (after) from = items.findIndex((i) => i.id === after) + 1 || items.length;
-  if (before)
-    to = Math.max(
-      0,
-      items.findIndex((i) => i.id === before),
-    );
+/** What a list holds, for the error naming a cursor that is not in it. */
+interface Listed {
+  code: 'AGENT_NOT_FOUND' | 'BLOCK_NOT_FOUND' | 'PASSAGE_NOT_FOUND';
+  what: string;
+}
+
+/**
+ * Cursor paging over a list already in order. A cursor naming nothing in the
+ * list is a 404, as Letta answers it (NoResultFound) and as the messages list
+ * does: an empty page would read as "no more" and end a client's paging.
+ */
+function page<T extends { id: string }>(items: T[], url: URL, listed: Listed, fallback = 50): T[] {
+  const at = (name: 'after' | 'before'): number | null => {
+    const id = url.searchParams.get(name);
+    if (!id) return null;
+    const index = items.findIndex((i) => i.id === id);
+    if (index < 0)
+      throw new LocusError(
+        listed.code,
+        `No ${listed.what} found with id ${id} (the ${name} cursor); use an id from this list.`,
+        { [name]: id },
+      );
+    return index;
+  };
+  const after = at('after');
+  const before = at('before');
+  const from = after === null ? 0 : after + 1;
+  const to = before ?? items.length;
   const limit = intQuery(url.searchParams, 'limit', fallback, 1000);
-  return before ? items.slice(Math.max(from, to - limit), to) : items.slice(from, from + limit);
+  return before !== null
+    ? items.slice(Math.max(from, to - limit), to)
+    : items.slice(from, from + limit);
 }
 
 const Content = z.union([
@@ -197,7 +215,7 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
     sendJson(
       res,
       200,
-      page(agents, url).map((a) => lettaAgent(a, e)),
+      page(agents, url, { code: 'AGENT_NOT_FOUND', what: 'agent' }).map((a) => lettaAgent(a, e)),
     );
   });
 
@@ -251,7 +269,11 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
   on('GET', '/v1/agents/:agentId/core-memory/blocks', async (ctx) => {
     const agent = await agentOf(ctx);
     const blocks = await call(handlers, 'blocks.list', { agentId: agent.id });
-    sendJson(ctx.res, 200, page(blocks, ctx.url).map(lettaBlock));
+    sendJson(
+      ctx.res,
+      200,
+      page(blocks, ctx.url, { code: 'BLOCK_NOT_FOUND', what: 'block' }).map(lettaBlock),
+    );
   });
 
   on('GET', '/v1/agents/:agentId/core-memory/blocks/:label', async (ctx) => {
@@ -331,7 +353,11 @@ export function lettaRoute(options: LettaRouteOptions): HostRoute {
       offset = search ? null : found.nextOffset;
     }
     if (!search && q.get('ascending') !== 'false') items.reverse();
-    sendJson(ctx.res, 200, page(items, ctx.url, limit).map(lettaPassage));
+    sendJson(
+      ctx.res,
+      200,
+      page(items, ctx.url, { code: 'PASSAGE_NOT_FOUND', what: 'passage' }, limit).map(lettaPassage),
+    );
   });
 
   on('GET', '/v1/agents/:agentId/archival-memory/search', async (ctx) => {
