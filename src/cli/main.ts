@@ -398,23 +398,26 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'serve': {
-        const { openCoreSession } = await import('../core/host/core-session');
+        const { startSessionLifetime } = await import('../core/host/session-lifetime');
         const { openCliCore } = await import('./open-core');
         let first = true;
+        let serving = false;
         // A session, not one core: restoring a backup from the app closes
-        // and reopens the memory while the server keeps running.
-        const session = await openCoreSession({
+        // and reopens the memory while the server keeps running. Its
+        // lifetime starts with the open, so a quit while memory still opens
+        // (a re-embed can take minutes) closes it in order too.
+        const lifetime = startSessionLifetime({
           dataDir: cli.values['data-dir'] ?? defaultDataDir(),
-          open: async () => {
+          open: async (_progress, signal) => {
             // A folder borrowed by locus mcp is handed over (openCliCore).
-            const { core } = await openCliCore(cliCoreOptions(cli), output);
+            const { core } = await openCliCore({ ...cliCoreOptions(cli), signal }, output);
             const strict = first && cli.values.model !== undefined;
             first = false;
             try {
               const agent = await resolveAgent(core, cli.values.agent);
               // A saved model that no longer loads must not stop the app opening:
               // the UI shows the error when the user chats.
-              if (cli.values.model || agent.model.modelPath) {
+              if (!signal.aborted && (cli.values.model || agent.model.modelPath)) {
                 await loadModel(localCoreAccess(core), agent, cli, output).catch(
                   (error: unknown) => {
                     if (strict) throw error;
@@ -429,7 +432,27 @@ async function main(argv: string[]): Promise<number> {
             return core;
           },
         });
+        // The first Ctrl+C or SIGTERM stops serving (or the open), the second quits at once.
+        let stop: () => void = () => undefined;
+        const stopped = new Promise<void>((resolve) => (stop = resolve));
+        let received = 0;
+        const onSignal = (signal: NodeJS.Signals): void => {
+          received++;
+          if (received > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+          stop();
+          if (!serving) {
+            output.err(
+              `Stopping (${signal}) while memory opens; press Ctrl+C again to quit at once.`,
+            );
+            void lifetime.close();
+          }
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
         try {
+          const session = await lifetime.opening;
+          if (lifetime.closing) return 0;
+          serving = true;
           const port = intOption(cli.values.port, 'port');
           // The APIs it serves (MCP SDK among them) load only for serve.
           const { serveCommand } = await import('./commands/serve');
@@ -440,11 +463,14 @@ async function main(argv: string[]): Promise<number> {
               ...(port !== undefined ? { port } : {}),
               ...(cli.values.openai ? { openaiApi: true } : {}),
               ...(cli.values.letta ? { lettaApi: true } : {}),
+              stopped,
             },
             output,
           );
         } finally {
-          await session.dispose();
+          await lifetime.close();
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
         }
         return 0;
       }

@@ -12,6 +12,8 @@ export interface CliCoreOptions {
   switchEmbedder?: boolean;
   embedder?: string;
   embedderModel?: string;
+  /** Aborted by a quit while memory opens: re-embedding at open stops there. */
+  signal?: AbortSignal;
 }
 
 function appCoreOptions(options: CliCoreOptions, output: Output): OpenAppCoreOptions {
@@ -22,6 +24,7 @@ function appCoreOptions(options: CliCoreOptions, output: Output): OpenAppCoreOpt
     ...(options.switchEmbedder ? { switchEmbedder: true } : {}),
     ...(options.embedder ? { embedder: options.embedder } : {}),
     ...(options.embedderModel ? { embedderModel: options.embedderModel } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
     onEmbedAtOpen: ({ switched, passages }) => {
       if (output.json) return;
       if (switched) {

@@ -17,7 +17,8 @@ import type { EventName } from '../shared/contract';
 import { serializeError, LocusError } from '../shared/errors';
 import { autoBackup } from '../core/backup/backups';
 import { systemClock } from '../core/clock';
-import { openCoreSession, type CoreSession } from '../core/host/core-session';
+import type { CoreSession } from '../core/host/core-session';
+import { startSessionLifetime, type SessionLifetime } from '../core/host/session-lifetime';
 import { dispatch } from '../core/host/dispatch';
 import {
   openDialogOptions,
@@ -90,6 +91,8 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let core: CoreSession | undefined;
+  /** From the start of opening memory: a quit at any moment closes it in order. */
+  let lifetime: SessionLifetime | undefined;
   let window: BrowserWindow | undefined;
   let ownerHost: OwnerHost | undefined;
 
@@ -172,22 +175,27 @@ if (!app.requestSingleInstanceLock()) {
     const dataDir = process.env.LOCUS_DATA_DIR ?? defaultDataDir();
     try {
       // A session: restoring a backup or switching embedders reopens memory in place.
-      core = await openCoreSession({
+      lifetime = startSessionLifetime({
         dataDir,
-        open: async (onProgress) => {
+        open: async (onProgress, signal) => {
           // locus mcp may be borrowing the folder for an editor; it hands it over.
-          const { core: opened } = await openAppCoreTakingOver({ dataDir, onProgress });
+          const { core: opened } = await openAppCoreTakingOver({ dataDir, onProgress, signal });
           // Loading a model takes seconds; the window is usable meanwhile.
           void loadSavedModel(opened);
           return opened;
         },
       });
+      core = await lifetime.opening;
     } catch (error) {
+      // A quit while opening: before-quit closes what opened; nothing to report.
+      if (lifetime?.closing) return;
       const { code, message } = serializeError(error);
       dialog.showErrorBox('Locus cannot open its memory', `${message}\n\n(${code})`);
       app.exit(1);
       return;
     }
+    // Quit while memory was opening: before-quit is closing it; open no window.
+    if (lifetime.closing) return;
     // Native dialogs: the shell shows them; what they ask and do is in file-dialogs.ts.
     core.handlers['dialogs.saveFile'] = async ({ fileName, text }) => {
       const options = saveDialogOptions(fileName, app.getPath('downloads'));
@@ -268,22 +276,26 @@ if (!app.requestSingleInstanceLock()) {
     });
     app.on('will-quit', dispose);
     // The rolling daily backup, checked at start and every few hours.
+    // Through the session, so a quit waits for a backup being written.
     const backUp = () =>
-      void autoBackup(opened.core.database, dataDir, systemClock).catch(() => undefined);
+      void opened
+        .background('auto-backup', (open) => autoBackup(open.database, dataDir, systemClock))
+        .catch(() => undefined);
     backUp();
     setInterval(backUp, 6 * 60 * 60 * 1000).unref();
   });
 
   let disposing = false;
   app.on('before-quit', (event) => {
-    if (!core || disposing) return;
-    // Finish the core's writes and release the data-dir lock before exiting.
+    if (!lifetime || disposing) return;
+    // Finish the core's writes and release the data-dir lock before exiting,
+    // also while memory is still opening (close() waits for the open).
     event.preventDefault();
     disposing = true;
-    const opened = core;
+    const closing = lifetime;
     void (ownerHost?.close() ?? Promise.resolve())
       .catch(() => undefined)
-      .then(() => opened.dispose())
+      .then(() => closing.close())
       .finally(() => app.quit());
   });
   app.on('window-all-closed', () => app.quit());

@@ -5,6 +5,9 @@ import { createCore } from '../../src/core/create-core';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { call } from '../../src/core/host/call';
 import { openCoreSession } from '../../src/core/host/core-session';
+import { startSessionLifetime } from '../../src/core/host/session-lifetime';
+import { autoBackup, checkBackup } from '../../src/core/backup/backups';
+import { systemClock } from '../../src/core/clock';
 import { onCleanup, tempDir } from '../helpers/test-core';
 
 async function session(dataDir: string) {
@@ -120,5 +123,75 @@ describe('core session closing while a turn runs (quitting the app mid-reply)', 
       query: 'quay',
     });
     expect(history.items.map((m) => m.content)).toContain('Remember the quay');
+  });
+  it('a quit while memory is still opening stops the open, waits for it, then closes the database', async () => {
+    const dataDir = tempDir();
+    let letOpen: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (letOpen = resolve));
+    let openSignal: AbortSignal | undefined;
+    let disposed = false;
+    const life = startSessionLifetime({
+      dataDir,
+      open: async (_progress, signal) => {
+        openSignal = signal;
+        // The database opens while the quit arrives.
+        const core = await createCore({ dataDir });
+        await held;
+        const dispose = core.dispose.bind(core);
+        core.dispose = async () => {
+          disposed = true;
+          await dispose();
+        };
+        return core;
+      },
+    });
+    while (!openSignal) await new Promise((resolve) => setTimeout(resolve, 5));
+    let closed = false;
+    const closing = life.close().then(() => (closed = true));
+    expect(life.closing).toBe(true);
+    // The open's long work (re-embedding at open) is told to stop...
+    expect(openSignal.aborted).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // ...and the quit waits for the open instead of ending under it.
+    expect(closed).toBe(false);
+    letOpen();
+    await closing;
+    expect(disposed).toBe(true);
+    // Closed in order: the folder's lock is free and the database opens again.
+    const again = await createCore({ dataDir });
+    await again.dispose();
+  });
+
+  it('a quit during the daily backup waits for it: the backup is whole and the database closes after', async () => {
+    const dataDir = tempDir();
+    const order: string[] = [];
+    const s = await openCoreSession({
+      dataDir,
+      open: async () => {
+        const core = await createCore({ dataDir });
+        const dispose = core.dispose.bind(core);
+        core.dispose = async () => {
+          order.push('close started');
+          await dispose();
+        };
+        return core;
+      },
+    });
+    const agent = await call(s.handlers, 'agents.getDefault', {});
+    await call(s.handlers, 'archival.insert', { agentId: agent.id, text: 'Kept in the backup' });
+    const backup = s.background('auto-backup', async (core) => {
+      const made = await autoBackup(core.database, dataDir, systemClock);
+      order.push('backup written');
+      return made;
+    });
+    await s.dispose();
+    // The host exits once dispose returns: the backup must be on disk by then.
+    expect(order).toEqual(['backup written', 'close started']);
+    const made = await backup;
+    expect(await checkBackup(made?.file ?? '')).toMatchObject({ agents: 1 });
+    // Nothing new starts once closing has begun.
+    let ran = false;
+    expect(await s.background('auto-backup', async () => (ran = true))).toBeNull();
+    expect(ran).toBe(false);
   });
 });

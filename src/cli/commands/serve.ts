@@ -19,6 +19,8 @@ export interface ServeOptions {
   openaiApi?: boolean;
   /** Turn on the Letta-compatible API for this run. */
   lettaApi?: boolean;
+  /** Settles on the first Ctrl+C or SIGTERM (the caller's handlers, on since memory began opening). */
+  stopped: Promise<unknown>;
 }
 
 /**
@@ -76,10 +78,7 @@ export async function serveCommand(
     line('Letta-compatible API:', endpoints.lettaUrl ?? 'off (--letta or "locus api letta on")');
     line('API key for these:', settings.apiKey);
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await options.stopped;
   // Work in progress (an import, a reply) stops first, so closing is prompt.
   core.interrupt();
   await host.close();

@@ -9,8 +9,14 @@ import { EventBus } from '../events';
 export type ReopenProgress = (task: string, done: number, total: number) => void;
 
 export interface CoreSessionOptions {
-  /** Opens the core; called again after a restore or an embedder download. */
-  open: (onProgress: ReopenProgress) => Promise<Core>;
+  /**
+   * Opens the core; called again after a restore or an embedder download.
+   * `signal` is aborted when the host quits: long work of the open (memory
+   * re-embedded at open) stops there, so a quit does not wait for it.
+   */
+  open: (onProgress: ReopenProgress, signal: AbortSignal) => Promise<Core>;
+  /** Aborted when the host quits; dispose() aborts it too. */
+  signal?: AbortSignal;
   /** The data folder the core holds (restore swaps its database). Null: in memory. */
   dataDir: string | null;
   /** Defaults to the system clock. */
@@ -46,11 +52,17 @@ export async function openCoreSession(options: CoreSessionOptions) {
     );
     return core;
   };
-  let core = attach(await options.open(progress));
+  const quitting = new AbortController();
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, quitting.signal])
+    : quitting.signal;
+  let core = attach(await options.open(progress, signal));
   let gate: Promise<void> = Promise.resolve();
   const running = new Map<string, number>();
   let idle: (() => void) | null = null;
   let disposed = false;
+  /** Background work started before closing began; closing waits for all of it. */
+  const backgroundWork = new Set<Promise<void>>();
 
   const begin = (name: string) => running.set(name, (running.get(name) ?? 0) + 1);
   const end = (name: string) => {
@@ -86,7 +98,7 @@ export async function openCoreSession(options: CoreSessionOptions) {
       } finally {
         // Whatever happened on disk, the app gets its memory back.
         events.emit('progress', { task, phase: 'open', done: 1, total: 2 });
-        core = attach(await options.open(progress));
+        core = attach(await options.open(progress, signal));
         events.emit('progress', { task, phase: 'open', done: 2, total: 2 });
       }
       return result;
@@ -95,14 +107,18 @@ export async function openCoreSession(options: CoreSessionOptions) {
     }
   }
 
+  /** A swap may begin while a call waits: waits for the newest gate. */
+  async function afterSwaps(): Promise<void> {
+    let seen: Promise<void>;
+    do {
+      seen = gate;
+      await seen;
+    } while (seen !== gate);
+  }
+
   const forward = <K extends CallName>(name: K) =>
     (async (input: unknown) => {
-      // A swap may begin while this call waits: wait for the newest gate.
-      let seen: Promise<void>;
-      do {
-        seen = gate;
-        await seen;
-      } while (seen !== gate);
+      await afterSwaps();
       if (disposed) throw new LocusError('INTERNAL', 'Locus is closing.');
       begin(name);
       try {
@@ -154,9 +170,36 @@ export async function openCoreSession(options: CoreSessionOptions) {
     interrupt(): void {
       core.interrupt();
     },
+    /**
+     * Runs work the host starts on its own (the daily backup) against the
+     * open core, counted like a call: closing, a restore or an embedder
+     * switch waits for it instead of closing the database under it (a quit
+     * during the backup closed PGlite mid-dump). Null, without running it,
+     * once closing has begun.
+     */
+    background<T>(name: string, work: (open: Core) => Promise<T>): Promise<T | null> {
+      if (disposed) return Promise.resolve(null);
+      const run = (async () => {
+        await afterSwaps();
+        begin(name);
+        try {
+          return await work(core);
+        } finally {
+          end(name);
+        }
+      })();
+      const settled = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      backgroundWork.add(settled);
+      void settled.then(() => backgroundWork.delete(settled));
+      return run;
+    },
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;
+      quitting.abort();
       await gate;
       // Quitting mid-reply or mid-import: stop that work and let it settle (a
       // cancelled turn still stores what it has) before the database closes
@@ -167,6 +210,7 @@ export async function openCoreSession(options: CoreSessionOptions) {
         await settled;
         idle = null;
       }
+      await Promise.all(backgroundWork);
       unforward.forEach((off) => off());
       events.clear();
       await core.dispose();

@@ -21,6 +21,12 @@ export interface OpenAppCoreOptions {
   embedderModel?: string;
   onProgress?: (task: string, done: number, total: number) => void;
   /**
+   * Aborted when the host quits while memory opens: re-embedding at open
+   * stops between batches (what was embedded stays, the rest is embedded at
+   * the next start) and the core is returned for the host to close.
+   */
+  signal?: AbortSignal;
+  /**
    * Called once before memory is embedded at open: `switched` when its
    * vectors came from another embedder, else rows were only waiting for one
    * (an import, or writes made while no embedder could run).
@@ -73,9 +79,17 @@ export async function openAppCore(options: OpenAppCoreOptions): Promise<{ core: 
       switched: core.embedderSync.switched,
       passages: core.embedderSync.pending,
     });
-    await core.archival.reembed({
-      onProgress: (p) => options.onProgress?.('reembed', p.done, p.total),
-    });
+    try {
+      await core.archival.reembed({
+        onProgress: (p) => options.onProgress?.('reembed', p.done, p.total),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      if (!options.signal?.aborted) {
+        await core.dispose();
+        throw error;
+      }
+    }
   }
   return { core };
 }
