@@ -6,6 +6,7 @@ import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { call } from '../../src/core/host/call';
 import { openCoreSession } from '../../src/core/host/core-session';
 import { startSessionLifetime } from '../../src/core/host/session-lifetime';
+import { openAppCore } from '../../src/core/host/open-app-core';
 import { autoBackup, checkBackup } from '../../src/core/backup/backups';
 import { systemClock } from '../../src/core/clock';
 import { onCleanup, tempDir } from '../helpers/test-core';
@@ -193,5 +194,30 @@ describe('core session closing while a turn runs (quitting the app mid-reply)', 
     let ran = false;
     expect(await s.background('auto-backup', async () => (ran = true))).toBeNull();
     expect(ran).toBe(false);
+  });
+  it('a quit while memory is re-embedded at open stops it between batches; the rest waits for the next start', async () => {
+    const dataDir = tempDir();
+    const first = await createCore({ dataDir });
+    const agent = await first.agents.getOrCreateDefault();
+    await first.archival.insertMany(agent.id, [
+      { text: 'The quay is by the old mill' },
+      { text: 'Lena lives in Utrecht' },
+      { text: 'The boat is called Petrel' },
+    ]);
+    // As after an import or writes made while no embedder could run.
+    if (first.database.backend !== 'pglite') throw new Error('an embedded database is expected');
+    await first.database.pg.query('UPDATE passages SET embedding = NULL');
+    await first.dispose();
+
+    const quit = new AbortController();
+    quit.abort();
+    const { core } = await openAppCore({ dataDir, embedder: 'fake', env: {}, signal: quit.signal });
+    // Opened, and nothing embedded after the quit: the host closes it now.
+    expect(await core.upkeep.countPending('passages')).toBe(3);
+    await core.dispose();
+
+    const { core: next } = await openAppCore({ dataDir, embedder: 'fake', env: {} });
+    expect(await next.upkeep.countPending('passages')).toBe(0);
+    await next.dispose();
   });
 });
