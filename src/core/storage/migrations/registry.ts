@@ -22,6 +22,7 @@ import { inlineSearchText } from './1796629828636_inline_search_text';
 import { consolidationErrors } from './1796640487612_consolidation_errors';
 import { searchGramsLinear } from './1796641776120_search_grams_linear';
 import { searchOverflow } from './1796651845994_search_overflow';
+import { passageLogLengths } from './1796663441628_passage_log_lengths';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -57,4 +58,5 @@ export const migrations: readonly Migration[] = [
   consolidationErrors,
   searchGramsLinear,
   searchOverflow,
+  passageLogLengths,
 ];

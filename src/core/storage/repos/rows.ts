@@ -166,7 +166,33 @@ function ownWords(table: 'messages' | 'passages', alias: string): string {
  * 34.5/69.2/79.5 to 35.4/70.6/80.4 (textbook BM25 38.0/69.9/80.1), with
  * every LoCoMo figure within 0.5 of before on each half (docs/benchmarks.md,
  * issue 19). b stays 0.3 (chosen on LoCoMo, where 0.4 and 0.5 lose 0.7-1.1).
+ *
+ * Archival's average is the typical length on a log scale, exp(mean log
+ * length), from a sum of log lengths kept beside the total (migration
+ * passage_log_lengths). Archival holds documents of any length (imported
+ * files, captures, long pasted texts beside one-line facts), and a few long
+ * ones pull the arithmetic mean so far up that length hardly counts against
+ * anything. Recall (conversation turns) keeps the arithmetic mean, and its
+ * statement is the one it was, byte for byte: the log scale cost recall
+ * words 0.9 at LoCoMo R@1, over issue 19's bound.
  */
+
+/** The sum of log lengths is kept in millionths (the passage_log_lengths migration's unit). */
+const LOG_LENGTH_UNIT = 1000000;
+
+/**
+ * For the corpus step of bm25Scores (see LENGTHS): `total`, the agent's
+ * memory_counts column(s) summed over its rows, as SQL over `c`; `average`,
+ * the typical length from `total_length` (that total as float8) and `n`.
+ */
+function typicalLength(table: 'messages' | 'passages'): { total: string; average: string } {
+  return table === 'messages'
+    ? { total: `c.${table}_length`, average: 'greatest(total_length / n, 1)' }
+    : {
+        total: `c.passages_log_length::float8 / ${LOG_LENGTH_UNIT}`,
+        average: 'greatest(exp(total_length / n), 1)',
+      };
+}
 
 /**
  * The text a row is searched, measured and embedded by: for a message, what
@@ -312,6 +338,7 @@ export function bm25Scores(
   const cap = Math.max(1, Math.floor(tuning.maxTermRows));
   const maxHits = Math.max(1, Math.floor(tuning.maxHits));
   const { side, owner } = overflowOf(table);
+  const typical = typicalLength(table);
   // The rows holding the term only in their overflow parts (see OVERFLOW).
   const spilledCount = (agentFilter: string) =>
     overflow
@@ -340,14 +367,14 @@ export function bm25Scores(
       -- LENGTHS).
       SELECT n, n >= table_n * ${TABLE_STATS_SHARE} AND table_n >= ${MIN_STATS_ROWS}
                 AND stats_n >= table_n * ${FRESH_STATS_SHARE} AS dominant,
-             greatest(total_length / n, 1) AS avgdl FROM (
+             ${typical.average} AS avgdl FROM (
         SELECT greatest(coalesce(mine.n, 0), 1)::float8 AS n,
                coalesce(mine.total_length, 0)::float8 AS total_length,
                greatest((SELECT sum(c.${table}) FROM memory_counts c), 1)::float8 AS table_n,
                (SELECT greatest(r.reltuples, 0) FROM pg_class r
                 WHERE r.oid = to_regclass('public.${table}'))::float8 AS stats_n
         FROM (SELECT 1) one LEFT JOIN (
-          SELECT c.${table} AS n, c.${table}_length AS total_length FROM memory_counts c
+          SELECT c.${table} AS n, ${typical.total} AS total_length FROM memory_counts c
           WHERE c.agent_id = ${agentParam}) mine ON true) sizes),
     lexeme_stats AS MATERIALIZED (
       SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs
