@@ -15,6 +15,7 @@ import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Db } from '../storage/sql';
 import { createContextCache } from './context-cache';
+import { estimateTokens } from './context-inspection';
 import {
   createMessageClipper,
   fitTokens,
@@ -85,6 +86,8 @@ export interface TurnResult {
 
 /** Eviction aims to leave the prompt at this share of the usable window. */
 const EVICT_TARGET = 0.5;
+/** Room beside instructions and core memory below which a window is too small to talk in. */
+const MIN_ROOM = 256;
 
 function toolError(error: unknown): string {
   if (isLocusError(error)) return error.message;
@@ -168,13 +171,35 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   async function loadStep(
     thread: Thread,
     model: ChatModel | null,
-  ): Promise<{ agent: Agent; messages: Message[]; counts: MemoryCounts }> {
+  ): Promise<{ agent: Agent; messages: Message[]; counts: MemoryCounts; room: number }> {
     const state = await agents.getStepState(thread.agentId, thread.conversationId);
     const stored = await resolveMessages(thread.conversationId, state.contextIds);
-    // A message too long for the window is shown clipped, never whole.
+    // A message too long for the window is shown clipped, never whole, and
+    // the summary no longer than the room it leaves the messages.
     const budget = model ? budgetFor(model) : budgetForSize(state.agent.model.contextSize);
-    const messages = await clipper.clip(stored, messageTokenCap(budget), modelTokenCounter(model));
-    return { agent: state.agent, messages, counts: state.counts };
+    const room = budget - (await fixedTokens(state.agent, state.counts, model));
+    const messages = await clipper.clip(
+      stored,
+      { message: messageTokenCap(budget, room), summary: summaryTokenCap(budget, room) },
+      modelTokenCounter(model),
+    );
+    return { agent: state.agent, messages, counts: state.counts, room };
+  }
+
+  /** The last prompt without messages and its tokens: unchanged between most steps. */
+  let fixedMemo: { model: ChatModel | null; key: string; tokens: number } | null = null;
+  /** Tokens of instructions, tools, core memory and status: the prompt with no messages. */
+  async function fixedTokens(
+    agent: Agent,
+    counts: MemoryCounts,
+    model: ChatModel | null,
+  ): Promise<number> {
+    const turns = compile(agent, [], counts);
+    const key = turns.map((t) => `${t.role}\u0000${t.content}`).join('\u0001');
+    if (fixedMemo?.model === model && fixedMemo.key === key) return fixedMemo.tokens;
+    const tokens = model ? await model.countTokens(turns) : estimateTokens(turns);
+    fixedMemo = { model, key, tokens };
+    return tokens;
   }
 
   function compile(
@@ -213,21 +238,35 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
    * core memory alone leave no room for a message: no eviction could help.
    */
   async function checkRoom(thread: Thread, model: ChatModel, text: string): Promise<void> {
-    const { agent, messages, counts } = await loadStep(thread, model);
+    const { agent, messages, counts, room } = await loadStep(thread, model);
     const summary = messages.filter((m) => m.kind === 'summary').at(-1);
     const fixed = await model.countTokens(compile(agent, summary ? [summary] : [], counts));
     const budget = budgetFor(model);
     const message = Math.min(
-      messageTokenCap(budget),
+      messageTokenCap(budget, room),
       await modelTokenCounter(model)(text.slice(0, budget * 8)),
     );
     if (fixed + message > budget) {
+      // Core memory is only worth shortening when the rest would fit without it.
+      const bare = await model.countTokens(compile({ ...agent, blocks: [] }, [], counts));
+      const size = contextSizeFor(fixed + MIN_ROOM);
+      const advice =
+        bare + MIN_ROOM > budget
+          ? `Choose a context size of at least ${size} (Models & settings, or --context-size); this model's is ${model.contextSize}.`
+          : `Shorten the core memory blocks (Memory view), or choose a context size of at least ${size} (Models & settings, or --context-size).`;
       throw new LocusError(
         'CONTEXT_OVERFLOW',
-        `Core memory and instructions take ${fixed} of the ${budget} tokens this model's context window has for a turn, leaving no room for your message; nothing was saved. Shorten the core memory blocks (Memory view) or choose a larger context size in Models & settings.`,
+        `Instructions and tools take ${bare} and core memory ${fixed - bare} of the ${budget} tokens this model's context window has for a turn, leaving no room for your message; nothing was saved. ${advice}`,
         { tokens: fixed + message, budget },
       );
     }
+  }
+
+  /** The smallest usual context size (a power of two) whose budget holds `tokens`. */
+  function contextSizeFor(tokens: number): number {
+    let size = 512;
+    while (budgetForSize(size) < tokens) size *= 2;
+    return size;
   }
 
   /**

@@ -11,6 +11,14 @@ import type { ChatModel } from '../models/chat-model';
 export const MESSAGE_SHARE = 0.3;
 /** The recursive summary's share of the budget (a real model's summary is ~512 tokens at most). */
 export const SUMMARY_SHARE = 0.15;
+/**
+ * On a small window (or beside a large core memory) the shares above can
+ * exceed what instructions and core memory leave: a message or summary is
+ * then held to these shares of that room instead. A summary grown to its
+ * share of the budget once left 1024-token windows refusing every turn.
+ */
+export const MESSAGE_ROOM_SHARE = 0.5;
+export const SUMMARY_ROOM_SHARE = 0.25;
 
 /** Counts tokens the way the prompt will; without a model, bytes are an upper bound. */
 export type CountTokens = (text: string) => Promise<number>;
@@ -26,6 +34,14 @@ function cut(text: string, chars: number): string {
   const code = text.charCodeAt(end - 1);
   if (end > 0 && code >= 0xd800 && code <= 0xdbff) end--;
   return text.slice(0, end);
+}
+
+/** The last `chars` characters, never starting inside a surrogate pair. */
+function tail(text: string, chars: number): string {
+  let start = Math.max(0, text.length - Math.max(0, Math.floor(chars)));
+  const code = text.charCodeAt(start);
+  if (start > 0 && code >= 0xdc00 && code <= 0xdfff) start++;
+  return text.slice(start);
 }
 
 /**
@@ -68,7 +84,8 @@ export function createMessageClipper() {
     if (known !== undefined)
       return known === message.content ? message : { ...message, content: known };
     const content = await fitTokens(message.content, maxTokens, count, (chars) =>
-      clipContent(message, chars),
+      // A summary's newest part holds what left the context last.
+      message.kind === 'summary' ? tail(message.content, chars) : clipContent(message, chars),
     );
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
     cache.set(key, content);
@@ -76,11 +93,16 @@ export function createMessageClipper() {
   }
 
   return {
-    /** The messages as the prompt may show them; summaries are bounded elsewhere. */
-    async clip(messages: Message[], maxTokens: number, count: CountTokens): Promise<Message[]> {
+    /** The messages as the prompt may show them: each to its cap, a summary to its own. */
+    async clip(
+      messages: Message[],
+      caps: { message: number; summary: number },
+      count: CountTokens,
+    ): Promise<Message[]> {
       const out: Message[] = [];
       for (const message of messages) {
-        out.push(message.kind === 'summary' ? message : await clipOne(message, maxTokens, count));
+        const cap = message.kind === 'summary' ? caps.summary : caps.message;
+        out.push(await clipOne(message, cap, count));
       }
       return out;
     },
@@ -111,14 +133,29 @@ export async function fitTokens(
   return result;
 }
 
-/** The running summary's cap, in tokens: it is in every prompt. */
-export function summaryTokenCap(budget: number): number {
-  return Math.max(64, Math.floor(budget * SUMMARY_SHARE));
+/**
+ * The running summary's cap, in tokens: it is in every prompt. `room` is
+ * what instructions, tools and core memory leave of the budget.
+ */
+export function summaryTokenCap(budget: number, room = budget): number {
+  return Math.max(
+    1,
+    Math.min(
+      Math.max(64, Math.floor(budget * SUMMARY_SHARE)),
+      Math.floor(room * SUMMARY_ROOM_SHARE),
+    ),
+  );
 }
 
-/** The per-message cap for a model, in tokens. */
-export function messageTokenCap(budget: number): number {
-  return Math.max(64, Math.floor(budget * MESSAGE_SHARE));
+/** The per-message cap for a model, in tokens (`room` as for summaryTokenCap). */
+export function messageTokenCap(budget: number, room = budget): number {
+  return Math.max(
+    1,
+    Math.min(
+      Math.max(64, Math.floor(budget * MESSAGE_SHARE)),
+      Math.floor(room * MESSAGE_ROOM_SHARE),
+    ),
+  );
 }
 
 /** Tokens a text takes as a user turn, without the template's fixed cost. */
