@@ -273,13 +273,14 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
    * Returns a prompt that fits the window. On overflow the oldest messages
    * are folded into the recursive summary and leave the context (they stay in
    * recall memory); the model is warned beforehand when pressure is high.
+   * Null when `signal` stopped the summary: the context is left as it was.
    */
   async function fitContext(
     thread: Thread,
     model: ChatModel,
     emit: (event: AgentEvent) => void,
     signal?: AbortSignal,
-  ): Promise<ChatTurn[]> {
+  ): Promise<ChatTurn[] | null> {
     const budget = budgetFor(model);
     let { agent, messages, counts } = await loadStep(thread, model);
     let turns = compile(agent, messages, counts);
@@ -304,6 +305,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
           ...(signal ? { signal } : {}),
           ...(turns[0]?.role === 'system' ? { agentSystem: turns[0].content } : {}),
         });
+        if (summarized === null) return null;
         // The newest part of the summary is kept: it holds what just left the context.
         const text = await fitTokens(
           summarized,
@@ -418,6 +420,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       emit({ type: 'step', step });
       if (turn.signal?.aborted) return cancelled(step - 1);
       const turns = await fitContext(thread, model, emit, turn.signal);
+      if (!turns) return cancelled(step - 1);
       const streamer = new ReplyStreamer(
         (chunk) => emit({ type: 'token', text: chunk }),
         (name) => emit({ type: 'tool', step, name }),

@@ -34,7 +34,9 @@ function line(message: Message): string {
 /**
  * Folds evicted messages into the recursive summary with the model. If the
  * model fails or replies badly, a plain extract is used instead: eviction must
- * never stall, and the full messages stay in recall memory either way.
+ * never stall, and the full messages stay in recall memory either way. Null
+ * when `signal` stopped it: the user's Stop must not leave an extract in
+ * place of the summary the model was writing (nothing is evicted then).
  *
  * `agentSystem`, the agent's current system turn, opens the request so the
  * KV cache of the step before still matches it: a summary then evaluates
@@ -47,7 +49,7 @@ export async function summarize(
   previous: string | null,
   evicted: Message[],
   options: { signal?: AbortSignal; agentSystem?: string } = {},
-): Promise<string> {
+): Promise<string | null> {
   // What surfacing gave a turn only copies other memories.
   const transcript = evicted
     .filter((m) => m.kind !== 'memories')
@@ -74,11 +76,13 @@ export async function summarize(
       },
       options.signal ? { signal: options.signal } : {},
     );
+    if (options.signal?.aborted) return null;
     const parsed = JSON.parse(result.text) as { summary?: unknown };
     if (typeof parsed.summary === 'string' && parsed.summary.trim())
       return parsed.summary.trim().slice(-MAX_SUMMARY_CHARS);
   } catch {
-    // fall through to the extract
+    if (options.signal?.aborted) return null;
+    // else fall through to the extract
   }
   const extract = evicted
     .filter((m) => (m.role === 'user' || m.role === 'assistant') && m.content.trim())
