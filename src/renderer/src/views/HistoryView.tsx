@@ -10,6 +10,7 @@ import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { Highlight } from '../components/Highlight';
 import { MatchedText } from '../components/MatchedText';
 import { when } from '../components/format';
+import { localDayRange } from '../components/local-days';
 import { useFocusNext } from '../hooks/useFocusNext';
 import { rereadLimit, withNextPage } from '../api/paging';
 
@@ -111,8 +112,7 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
       {
         agentId: props.agentId,
         ...(query.trim() ? { query: query.trim() } : {}),
-        ...(start ? { start } : {}),
-        ...(end ? { end: `${end}T23:59:59.999Z` } : {}),
+        ...localDayRange(start, end),
         roles: ['user', 'assistant', 'tool'],
       },
       0,

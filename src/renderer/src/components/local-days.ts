@@ -1,0 +1,24 @@
+/**
+ * The instants a From/To pair of date pickers names, as days of this
+ * browser's time zone, To included: the views show times in local time, so
+ * a day picked must be that local day. Sent as UTC days, a search for the
+ * 2nd in Auckland showed a message dated the 3rd and hid one dated the 2nd.
+ * Midnight is found by the calendar, so a day across a DST change is whole.
+ */
+export function localDayRange(start: string, end: string): { start?: string; end?: string } {
+  return {
+    ...(start ? { start: localMidnight(start, 0) } : {}),
+    ...(end ? { end: localMidnight(end, 1) } : {}),
+  };
+}
+
+/** Local midnight `plusDays` after a YYYY-MM-DD day, as ISO; other text passes through (the core refuses it). */
+function localMidnight(day: string, plusDays: number): string {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!parts) return day;
+  const date = new Date(2000, 0, 1);
+  // setFullYear, not the constructor: it maps years 0-99 to 1900-1999.
+  date.setFullYear(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]) + plusDays);
+  date.setHours(0, 0, 0, 0);
+  return Number.isNaN(date.getTime()) ? day : date.toISOString();
+}
