@@ -201,6 +201,21 @@ describe('agent loop', () => {
     expect(warned).toBe(true);
   });
 
+  it('shows the pressure warning in the context it reports, as the model sees it', async () => {
+    const { core, agentId, model } = await setup(undefined, 2000);
+    const warning = /Warning: the context window is \d+% full/;
+    for (let i = 0; i < 12; i++) {
+      await core.runtime.send(agentId, `filler ${i} `.repeat(8));
+      const last = model.calls.filter((c) => c.purpose === 'step').at(-1)!;
+      // The turn's last step saw the window this full; its reply made it fuller.
+      if (!warning.test(last.turns.at(-1)!.content)) continue;
+      const context = await call(core.handlers, 'chat.context', { agentId });
+      expect(context.prompt.at(-1)?.content).toMatch(warning);
+      return;
+    }
+    expect.unreachable('the model was never warned');
+  });
+
   it('streams the reply as tokens and reports prompt tokens reused between steps', async () => {
     const { core, agentId } = await setup();
     const tokens: string[] = [];

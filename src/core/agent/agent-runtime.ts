@@ -560,11 +560,16 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     threadOf,
     /** The exact prompt the next step of a conversation would see (for inspection and tests). */
     async preview(agentId: string, conversationId?: string): Promise<ChatTurn[]> {
+      const model = options.getModel();
       const { agent, messages, counts } = await loadStep(
         await threadOf(agentId, conversationId),
-        options.getModel(),
+        model,
       );
-      return compile(agent, messages, counts);
+      // With the warning the model gets when the window is nearly full, as fitContext adds it.
+      const turns = compile(agent, messages, counts);
+      const tokens = model ? await model.countTokens(turns) : estimateTokens(turns);
+      const pressure = tokens / (model ? budgetFor(model) : budgetForSize(agent.model.contextSize));
+      return pressure >= PRESSURE_WARNING ? compile(agent, messages, counts, pressure) : turns;
     },
     /**
      * Empties a conversation's context window (default: the agent's most
