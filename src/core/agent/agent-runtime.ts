@@ -21,6 +21,7 @@ import {
   fitTokens,
   messageTokenCap,
   modelTokenCounter,
+  promptBudget,
   summaryTokenCap,
 } from './message-clip';
 import { PRESSURE_WARNING, compileContext } from './context-compiler';
@@ -222,12 +223,10 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   }
 
   function reserveFor(model: ChatModel): number {
-    return Math.min(1024, Math.floor(model.contextSize / 4));
+    return model.contextSize - budgetFor(model);
   }
 
-  function budgetForSize(contextSize: number): number {
-    return contextSize - Math.min(1024, Math.floor(contextSize / 4));
-  }
+  const budgetForSize = promptBudget;
 
   function budgetFor(model: ChatModel): number {
     return budgetForSize(model.contextSize);
@@ -283,8 +282,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   ): Promise<ChatTurn[] | null> {
     const budget = budgetFor(model);
     let { agent, messages, counts } = await loadStep(thread, model);
-    let turns = compile(agent, messages, counts);
-    let tokens = await model.countTokens(turns);
+    let { turns, tokens } = await asSent(agent, messages, counts, model);
     if (tokens > budget) {
       const summary = messages.filter((m) => m.kind === 'summary').at(-1) ?? null;
       const chat = messages.filter((m) => m.kind !== 'summary');
@@ -332,10 +330,12 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         });
         emit({ type: 'summarized', evicted: evicted.length, summaryId: summaryMessage.id });
         ({ agent, messages, counts } = await loadStep(thread, model));
-        turns = compile(agent, messages, counts);
-        tokens = await model.countTokens(turns);
+        ({ turns, tokens } = await asSent(agent, messages, counts, model));
       }
       if (tokens > budget) {
+        // Rather the prompt without the warning than no turn at all.
+        const plain = compile(agent, messages, counts);
+        if ((await model.countTokens(plain)) <= budget) return plain;
         throw new LocusError(
           'CONTEXT_OVERFLOW',
           `The conversation does not fit this model's context window even after summarising (${tokens} tokens needed, ${budget} available). Shorten your message or core memory blocks, or choose a larger context size in settings.`,
@@ -343,8 +343,28 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         );
       }
     }
-    const pressure = tokens / budget;
-    return pressure >= PRESSURE_WARNING ? compile(agent, messages, counts, pressure) : turns;
+    return turns;
+  }
+
+  /**
+   * The prompt as a step sends it and its tokens: with the warning the model
+   * gets when the window is nearly full, counted too (added after the fit,
+   * it once took prompts ~30 tokens past the budget, into the reply's room).
+   */
+  async function asSent(
+    agent: Agent,
+    messages: Message[],
+    counts: MemoryCounts,
+    model: ChatModel | null,
+  ): Promise<{ turns: ChatTurn[]; tokens: number }> {
+    const count = (turns: ChatTurn[]) =>
+      model ? model.countTokens(turns) : Promise.resolve(estimateTokens(turns));
+    const budget = model ? budgetFor(model) : budgetForSize(agent.model.contextSize);
+    const turns = compile(agent, messages, counts);
+    const tokens = await count(turns);
+    if (tokens / budget < PRESSURE_WARNING) return { turns, tokens };
+    const warned = compile(agent, messages, counts, tokens / budget);
+    return { turns: warned, tokens: await count(warned) };
   }
 
   /**
@@ -565,11 +585,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         await threadOf(agentId, conversationId),
         model,
       );
-      // With the warning the model gets when the window is nearly full, as fitContext adds it.
-      const turns = compile(agent, messages, counts);
-      const tokens = model ? await model.countTokens(turns) : estimateTokens(turns);
-      const pressure = tokens / (model ? budgetFor(model) : budgetForSize(agent.model.contextSize));
-      return pressure >= PRESSURE_WARNING ? compile(agent, messages, counts, pressure) : turns;
+      // With the warning the model gets when the window is nearly full.
+      return (await asSent(agent, messages, counts, model)).turns;
     },
     /**
      * Empties a conversation's context window (default: the agent's most

@@ -167,3 +167,11 @@ export function modelTokenCounter(model: ChatModel | null): CountTokens {
     return (await model.countTokens([{ role: 'user', content: text }])) - (await empty);
   };
 }
+
+/**
+ * What the prompt of a window of `contextSize` tokens may take: the rest is
+ * kept for the reply. Past it, older messages are summarised out.
+ */
+export function promptBudget(contextSize: number): number {
+  return contextSize - Math.min(1024, Math.floor(contextSize / 4));
+}
