@@ -27,7 +27,7 @@ import {
 import { PRESSURE_WARNING, compileContext } from './context-compiler';
 import { ReplyStreamer } from './reply-streamer';
 import { parseStep, stepResponseSchema } from './response-format';
-import { summarize } from './summarizer';
+import { newestPart, summarize, summaryBody, withCoverage } from './summarizer';
 import { BUILTIN_TOOLS, DEFAULT_TOOL_RULES, type ToolRules } from './tools';
 import { TOOL_PROFILES, customProfile, type ToolProfile } from './tool-profiles';
 import type { ToolDefinition, ToolOutcome } from './tools/tool';
@@ -299,17 +299,23 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       }
       const evicted = chat.slice(0, cut);
       if (evicted.length > 0) {
-        const summarized = await summarize(model, summary?.content ?? null, evicted, {
-          ...(signal ? { signal } : {}),
-          ...(turns[0]?.role === 'system' ? { agentSystem: turns[0].content } : {}),
-        });
+        const summarized = await summarize(
+          model,
+          summary ? summaryBody(summary.content) : null,
+          evicted,
+          {
+            ...(signal ? { signal } : {}),
+            ...(turns[0]?.role === 'system' ? { agentSystem: turns[0].content } : {}),
+          },
+        );
         if (summarized === null) return null;
+        const full = withCoverage(summary?.content ?? null, evicted, summarized);
         // The newest part of the summary is kept: it holds what just left the context.
         const text = await fitTokens(
-          summarized,
+          full,
           summaryTokenCap(budget),
           modelTokenCounter(model),
-          (chars) => summarized.slice(summarized.length - chars),
+          (chars) => newestPart(full, chars),
         );
         const summaryMessage = await db.transaction(async (tx) => {
           const created = await recall.append(

@@ -1,5 +1,6 @@
 import type { Message } from '../../shared/entities';
 import type { ChatModel } from '../models/chat-model';
+import { newestPart } from './summarizer';
 
 /**
  * No single message may take more than this share of the window's usable
@@ -34,14 +35,6 @@ function cut(text: string, chars: number): string {
   const code = text.charCodeAt(end - 1);
   if (end > 0 && code >= 0xd800 && code <= 0xdbff) end--;
   return text.slice(0, end);
-}
-
-/** The last `chars` characters, never starting inside a surrogate pair. */
-function tail(text: string, chars: number): string {
-  let start = Math.max(0, text.length - Math.max(0, Math.floor(chars)));
-  const code = text.charCodeAt(start);
-  if (start > 0 && code >= 0xdc00 && code <= 0xdfff) start++;
-  return text.slice(start);
 }
 
 /**
@@ -85,7 +78,7 @@ export function createMessageClipper() {
       return known === message.content ? message : { ...message, content: known };
     const content = await fitTokens(message.content, maxTokens, count, (chars) =>
       // A summary's newest part holds what left the context last.
-      message.kind === 'summary' ? tail(message.content, chars) : clipContent(message, chars),
+      message.kind === 'summary' ? newestPart(message.content, chars) : clipContent(message, chars),
     );
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
     cache.set(key, content);
