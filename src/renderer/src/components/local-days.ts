@@ -16,9 +16,13 @@ export function localDayRange(start: string, end: string): { start?: string; end
 function localMidnight(day: string, plusDays: number): string {
   const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!parts) return day;
-  const date = new Date(2000, 0, 1);
+  const [year, month, date] = [Number(parts[1]), Number(parts[2]) - 1, Number(parts[3])];
+  const midnight = new Date(2000, 0, 1);
   // setFullYear, not the constructor: it maps years 0-99 to 1900-1999.
-  date.setFullYear(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]) + plusDays);
-  date.setHours(0, 0, 0, 0);
-  return Number.isNaN(date.getTime()) ? day : date.toISOString();
+  midnight.setFullYear(year, month, date);
+  // A day the calendar lacks (02-30) would roll over: the core refuses it instead.
+  if (midnight.getMonth() !== month || midnight.getDate() !== date) return day;
+  midnight.setDate(date + plusDays);
+  midnight.setHours(0, 0, 0, 0);
+  return Number.isNaN(midnight.getTime()) ? day : midnight.toISOString();
 }
