@@ -3,7 +3,7 @@ import type { ScoredPassage } from '../../../shared/entities';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { DateRangeInputs } from '../components/DateRangeInputs';
-import { localDayRange } from '../components/local-days';
+import { localDayRange } from '../../../shared/local-days';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { MatchedText } from '../components/MatchedText';
 import { when } from '../components/format';

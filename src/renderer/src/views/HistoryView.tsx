@@ -10,7 +10,7 @@ import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { Highlight } from '../components/Highlight';
 import { MatchedText } from '../components/MatchedText';
 import { when } from '../components/format';
-import { localDayRange } from '../components/local-days';
+import { localDayRange } from '../../../shared/local-days';
 import { useFocusNext } from '../hooks/useFocusNext';
 import { rereadLimit, withNextPage } from '../api/paging';
 

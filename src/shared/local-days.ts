@@ -1,9 +1,10 @@
 /**
- * The instants a From/To pair of date pickers names, as days of this
- * browser's time zone, To included: the views show times in local time, so
- * a day picked must be that local day. Sent as UTC days, a search for the
- * 2nd in Auckland showed a message dated the 3rd and hid one dated the 2nd.
- * Midnight is found by the calendar, so a day across a DST change is whole.
+ * The instants a From/To pair of days names, as days of this machine's (or
+ * browser's) time zone, To included: the app and the CLI show times in local
+ * time, so a day asked for must be that local day. Sent as UTC days, a
+ * search for the 2nd in Auckland showed a message dated the 3rd and hid one
+ * dated the 2nd. Midnight is found by the calendar, so a day across a DST
+ * change is whole. A date with a time passes through as written.
  */
 export function localDayRange(start: string, end: string): { start?: string; end?: string } {
   return {
@@ -25,4 +26,14 @@ function localMidnight(day: string, plusDays: number): string {
   midnight.setDate(date + plusDays);
   midnight.setHours(0, 0, 0, 0);
   return Number.isNaN(midnight.getTime()) ? day : midnight.toISOString();
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A stored instant as YYYY-MM-DD HH:MM in local time (what localDayRange filters by). */
+export function localMinute(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const year = String(d.getFullYear()).padStart(4, '0');
+  return `${year}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
