@@ -187,18 +187,23 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     return { agent: state.agent, messages, counts: state.counts, room };
   }
 
-  /** The last prompt without messages and its tokens: unchanged between most steps. */
+  /** The last system turn without a summary and its tokens: unchanged until core memory is. */
   let fixedMemo: { model: ChatModel | null; key: string; tokens: number } | null = null;
-  /** Tokens of instructions, tools, core memory and status: the prompt with no messages. */
+  /**
+   * Tokens of instructions, tools and core memory. The status line is left
+   * out (the caps' shares leave room for it): it changes every step, and a
+   * cap that moved with it would re-cut the summary, and with it the KV
+   * cache of the system turn, at every step.
+   */
   async function fixedTokens(
     agent: Agent,
     counts: MemoryCounts,
     model: ChatModel | null,
   ): Promise<number> {
-    const turns = compile(agent, [], counts);
-    const key = turns.map((t) => `${t.role}\u0000${t.content}`).join('\u0001');
+    const system = compile(agent, [], counts).slice(0, 1);
+    const key = system[0]?.content ?? '';
     if (fixedMemo?.model === model && fixedMemo.key === key) return fixedMemo.tokens;
-    const tokens = model ? await model.countTokens(turns) : estimateTokens(turns);
+    const tokens = model ? await model.countTokens(system) : estimateTokens(system);
     fixedMemo = { model, key, tokens };
     return tokens;
   }
