@@ -404,6 +404,11 @@ export interface ContextInspection {
   /** The conversation whose window this is. */
   conversationId?: string;
   contextSize: number;
+  /**
+   * What the prompt may take; the rest of the window is kept for the reply.
+   * A step whose prompt would pass it first summarises older messages out.
+   */
+  promptBudget: number;
   /** tokenizer: the loaded model's; estimate: about four characters a token (no model loaded). */
   counting: 'tokenizer' | 'estimate';
   modelName: string | null;

@@ -3,7 +3,12 @@ import type { AgentEvent } from '../../src/shared/contract';
 import { createCore } from '../../src/core/create-core';
 import { loadSavedModel } from '../../src/core/host/open-app-core';
 import { SCRIPTED_MODEL } from '../../src/core/models/model-manager';
-import { createScriptedModel, type Script } from '../../src/core/models/scripted-model';
+import {
+  createScriptedModel,
+  memoryDemoScript,
+  type Script,
+} from '../../src/core/models/scripted-model';
+import { call } from '../../src/core/host/call';
 import { durableStorage, onCleanup, testCore } from '../helpers/test-core';
 
 const reply = (message: string) => ({
@@ -196,6 +201,21 @@ describe('agent loop', () => {
     expect(warned).toBe(true);
   });
 
+  it('shows the pressure warning in the context it reports, as the model sees it', async () => {
+    const { core, agentId, model } = await setup(undefined, 2000);
+    const warning = /Warning: the context window is \d+% full/;
+    for (let i = 0; i < 12; i++) {
+      await core.runtime.send(agentId, `filler ${i} `.repeat(8));
+      const last = model.calls.filter((c) => c.purpose === 'step').at(-1)!;
+      // The turn's last step saw the window this full; its reply made it fuller.
+      if (!warning.test(last.turns.at(-1)!.content)) continue;
+      const context = await call(core.handlers, 'chat.context', { agentId });
+      expect(context.prompt.at(-1)?.content).toMatch(warning);
+      return;
+    }
+    expect.unreachable('the model was never warned');
+  });
+
   it('streams the reply as tokens and reports prompt tokens reused between steps', async () => {
     const { core, agentId } = await setup();
     const tokens: string[] = [];
@@ -228,6 +248,40 @@ describe('agent loop', () => {
     expect(result.stopReason).toBe('cancelled');
     expect(tokens).toBe(1);
     expect((await core.recall.recent(agentId, 1))[0]?.content).toBe('Stopped by the user.');
+  });
+
+  it('stopped while summarising, evicts nothing and writes no summary', async () => {
+    const controller = new AbortController();
+    // The summary request is where the user presses Stop.
+    const script: Script = (request, i) => {
+      if (request.purpose === 'summary') {
+        controller.abort();
+        return { summary: 'A summary the model never finished.' };
+      }
+      return memoryDemoScript(request, i);
+    };
+    const { core, agentId, model } = await setup(script, 2000);
+    let turn = 0;
+    while (!model.calls.some((c) => c.purpose === 'summary') && turn < 40) {
+      const before = await core.runtime.contextMessages(agentId);
+      const result = await core.runtime.send(agentId, `filler ${turn++} `.repeat(12), {
+        signal: controller.signal,
+      });
+      if (!controller.signal.aborted) continue;
+      expect(result.stopReason).toBe('cancelled');
+      // The context is as it was, plus the turn's message and the stop notice.
+      const after = await core.runtime.contextMessages(agentId);
+      expect(after.slice(0, before.length).map((m) => m.id)).toEqual(before.map((m) => m.id));
+      expect(after.slice(before.length).map((m) => m.role)).toEqual(['user', 'system']);
+      expect(after.at(-1)?.content).toBe('Stopped by the user.');
+    }
+    expect(controller.signal.aborted).toBe(true);
+    const summaries = await call(core.handlers, 'recall.search', {
+      agentId,
+      roles: ['system'],
+      limit: 50,
+    });
+    expect(summaries.items.filter((m) => m.kind === 'summary')).toEqual([]);
   });
 
   it('refuses to chat without a model, with an actionable message, and stores nothing', async () => {

@@ -107,6 +107,14 @@ describe('context inspection', () => {
     expect(used).toBe(view.used);
     expect(view.used).toBe(await model.countTokens(await core.runtime.preview(agent.id)));
     expect(view.used + tokens.free!).toBe(3000);
+    // The budget it reports is the one steps are held to: prompts grew up to
+    // it, never past it (the rest of the window is the reply's).
+    expect(view.promptBudget).toBeLessThan(view.contextSize);
+    const steps = await Promise.all(
+      model.calls.filter((c) => c.purpose === 'step').map((c) => model.countTokens(c.turns)),
+    );
+    expect(Math.max(...steps)).toBeLessThanOrEqual(view.promptBudget);
+    expect(Math.max(...steps)).toBeGreaterThan(view.promptBudget * 0.9);
   });
 });
 

@@ -38,6 +38,21 @@ describe('what the agent said to the user', () => {
     expect(tool.message).not.toContain('I will mention the recipe');
   });
 
+  it('is what conversation_search finds, not the question of the turn that asked', async () => {
+    const core = await testCore({ chatModel: createScriptedModel() });
+    const agent = await core.agents.getOrCreateDefault();
+    await core.runtime.send(agent.id, 'The boat Petrel needs new sails before the regatta');
+    core.clock.advance(3 * 86_400_000);
+    // The scripted agent searches the words after "about" and answers with the first hit.
+    await core.runtime.send(agent.id, 'When did we talk about the boat Petrel sails?');
+    const result = (await core.recall.recent(agent.id, 5)).find(
+      (m) => m.role === 'tool' && m.name === 'conversation_search',
+    );
+    // The model has the question before it already: a result slot spent on it is lost.
+    expect(result?.content).toContain('user: The boat Petrel needs new sails before the regatta');
+    expect(result?.content).not.toContain('When did we talk about');
+  });
+
   it('is read out of the tool calls of messages stored before the upgrade', async () => {
     const old = await testDatabase({
       migrations: migrationsBefore(REPLY_MIGRATION),

@@ -32,6 +32,10 @@ describe('inspecting the context window', () => {
     const usage = page.getByTestId('context-usage');
     await usage.waitFor();
     expect(await usage.textContent()).toContain("Counted with scripted's tokenizer.");
+    // How much of the window the prompt may take before older messages leave it.
+    expect(await page.getByTestId('context-budget').textContent()).toMatch(
+      /The prompt may take 2,250 tokens \(\d+\.\d% of that in use\); the other 750 are kept for the reply/,
+    );
     const sections = ['instructions', 'core_memory', 'summary', 'surfaced', 'messages', 'free'];
     const tokens = Object.fromEntries(
       await Promise.all(sections.map(async (s) => [s, await tokensOf(page, s)] as const)),

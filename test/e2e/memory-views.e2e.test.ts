@@ -227,4 +227,52 @@ describe('memory views', () => {
     expect(historyScores[0]).toBe(`score ${history.items[0]?.score.toFixed(3)}`);
     await lookAt(page, 'history-search-weak');
   });
+
+  it("filters history and archival memory by the days it shows, in the page's own time zone", async () => {
+    // Auckland is UTC+13 in December: 20:00 UTC on the 1st is 09:00 on the
+    // 2nd there, and 12:00 UTC on the 2nd is 01:00 on the 3rd.
+    const { page, core } = await openApp(
+      suite.browser,
+      suite.rendererDir,
+      {},
+      { timezoneId: 'Pacific/Auckland' },
+    );
+    const agent = await core.agents.getOrCreateDefault();
+    await core.recall.append(agent.id, {
+      role: 'user',
+      content: 'Breakfast with Mira',
+      createdAt: '2026-12-01T20:00:00.000Z',
+    });
+    await core.recall.append(agent.id, {
+      role: 'user',
+      content: 'Late film with Mira',
+      createdAt: '2026-12-02T12:00:00.000Z',
+    });
+    core.clock.set('2026-12-01T20:00:00.000Z');
+    await core.archival.insert(agent.id, { text: 'Mira likes oat milk' });
+    core.clock.set('2026-12-02T12:00:00.000Z');
+    await core.archival.insert(agent.id, { text: 'Mira moved to Hamilton' });
+
+    await openView(page, 'History');
+    await page.getByLabel('From date').fill('2026-12-02');
+    await page.getByLabel('To date').fill('2026-12-02');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const results = page.getByTestId('history-results');
+    await results.locator('li').first().waitFor();
+    expect(await results.textContent()).toContain('Breakfast with Mira');
+    expect(await results.textContent()).not.toContain('Late film');
+    // The day it was filtered by is the day it is shown under.
+    expect(await results.locator('time').first().textContent()).toMatch(
+      /\b2\b.*\b12\b|\b12\b.*\b2\b/,
+    );
+
+    await openView(page, 'Memory');
+    await page.getByText('Filters').click();
+    await page.getByLabel('Passages from').fill('2026-12-03');
+    await page.getByLabel('Passages to').fill('2026-12-03');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect
+      .poll(() => page.locator('.passage-text').allTextContents())
+      .toEqual(['Mira moved to Hamilton']);
+  });
 });

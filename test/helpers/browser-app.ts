@@ -118,6 +118,8 @@ export interface OpenAppOptions {
   firstRun?: boolean;
   /** Defaults to 1200 x 800. */
   viewport?: { width: number; height: number };
+  /** The page's time zone (IANA id); defaults to the machine's. */
+  timezoneId?: string;
   /** Wraps the core's handlers, e.g. to hold a call open while the page acts. */
   wrapHandlers?: (handlers: Handlers) => Handlers;
 }
@@ -152,6 +154,7 @@ export async function servePage(
   onCleanup(() => host.close());
   const context = await browser.newContext({
     viewport: appOptions.viewport ?? { width: 1200, height: 800 },
+    ...(appOptions.timezoneId ? { timezoneId: appOptions.timezoneId } : {}),
   });
   onCleanup(() => context.close());
   // Waits are for a state, and a loaded machine may take long to reach it

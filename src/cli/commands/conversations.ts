@@ -2,11 +2,11 @@ import type { Handlers } from '../../shared/contract';
 import { call } from '../../core/host/call';
 import type { Agent, Conversation } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
+import { localMinute } from '../../shared/local-days';
 import type { ParsedCli } from '../args';
 import type { Output } from '../output';
 
-const day = (iso: string | null): string =>
-  iso ? iso.slice(0, 16).replace('T', ' ') : 'no messages yet';
+const day = (iso: string | null): string => (iso ? localMinute(iso) : 'no messages yet');
 
 /** A conversation of the agent by exact id or name; the error lists the names there are. */
 export async function findConversation(

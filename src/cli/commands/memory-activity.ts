@@ -4,8 +4,9 @@ import type { Agent, MemoryActivity } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import { intOption, type ParsedCli } from '../args';
 import type { Output } from '../output';
+import { localMinute } from '../../shared/local-days';
 
-const when = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
+const when = localMinute;
 
 function activityLine(entry: MemoryActivity): string {
   const state = entry.undoneBy !== null ? '  [undone]' : '';

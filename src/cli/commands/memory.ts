@@ -3,6 +3,7 @@ import { call } from '../../core/host/call';
 import { MessageRoles, type Agent, type MessageRole } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import { isWeakMatch, WEAK_SCORE } from '../../shared/match-strength';
+import { localDayRange, localMinute } from '../../shared/local-days';
 import { pastLabel } from '../../shared/past-facts';
 import { memoryActivityCommand } from './memory-activity';
 import { intOption, listOption, type ParsedCli } from '../args';
@@ -36,7 +37,7 @@ function historyRoles(value: string | undefined): MessageRole[] {
   return asked as MessageRole[];
 }
 
-const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
+const day = localMinute;
 
 /**
  * Each hit's score, and "weak" beside the weak ones (isWeakMatch), as the
@@ -116,8 +117,8 @@ export async function memoryCommand(
         agentId: agent.id,
         query,
         ...(tags ? { tags, tagMode: values['all-tags'] ? 'all' : 'any' } : {}),
-        ...(values.start ? { start: values.start } : {}),
-        ...(values.end ? { end: values.end } : {}),
+        // Days of this machine's time zone, as the times are shown.
+        ...localDayRange(values.start ?? '', values.end ?? ''),
         ...(limit !== undefined ? { limit } : {}),
         ...(offset !== undefined ? { offset } : {}),
         ...(values.mode ? { mode: values.mode as 'hybrid' | 'vector' | 'text' } : {}),
@@ -144,8 +145,8 @@ export async function memoryCommand(
         agentId: agent.id,
         query,
         roles: historyRoles(values.roles),
-        ...(values.start ? { start: values.start } : {}),
-        ...(values.end ? { end: values.end } : {}),
+        // Days of this machine's time zone, as the times are shown.
+        ...localDayRange(values.start ?? '', values.end ?? ''),
         ...(limit !== undefined ? { limit } : {}),
         ...(offset !== undefined ? { offset } : {}),
       });

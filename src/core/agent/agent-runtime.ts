@@ -15,17 +15,19 @@ import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Db } from '../storage/sql';
 import { createContextCache } from './context-cache';
+import { estimateTokens } from './context-inspection';
 import {
   createMessageClipper,
   fitTokens,
   messageTokenCap,
   modelTokenCounter,
+  promptBudget,
   summaryTokenCap,
 } from './message-clip';
 import { PRESSURE_WARNING, compileContext } from './context-compiler';
 import { ReplyStreamer } from './reply-streamer';
 import { parseStep, stepResponseSchema } from './response-format';
-import { summarize } from './summarizer';
+import { newestPart, summarize, summaryBody, withCoverage } from './summarizer';
 import { BUILTIN_TOOLS, DEFAULT_TOOL_RULES, type ToolRules } from './tools';
 import { TOOL_PROFILES, customProfile, type ToolProfile } from './tool-profiles';
 import type { ToolDefinition, ToolOutcome } from './tools/tool';
@@ -85,6 +87,8 @@ export interface TurnResult {
 
 /** Eviction aims to leave the prompt at this share of the usable window. */
 const EVICT_TARGET = 0.5;
+/** Room beside instructions and core memory below which a window is too small to talk in. */
+const MIN_ROOM = 256;
 
 function toolError(error: unknown): string {
   if (isLocusError(error)) return error.message;
@@ -168,13 +172,40 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   async function loadStep(
     thread: Thread,
     model: ChatModel | null,
-  ): Promise<{ agent: Agent; messages: Message[]; counts: MemoryCounts }> {
+  ): Promise<{ agent: Agent; messages: Message[]; counts: MemoryCounts; room: number }> {
     const state = await agents.getStepState(thread.agentId, thread.conversationId);
     const stored = await resolveMessages(thread.conversationId, state.contextIds);
-    // A message too long for the window is shown clipped, never whole.
+    // A message too long for the window is shown clipped, never whole, and
+    // the summary no longer than the room it leaves the messages.
     const budget = model ? budgetFor(model) : budgetForSize(state.agent.model.contextSize);
-    const messages = await clipper.clip(stored, messageTokenCap(budget), modelTokenCounter(model));
-    return { agent: state.agent, messages, counts: state.counts };
+    const room = budget - (await fixedTokens(state.agent, state.counts, model));
+    const messages = await clipper.clip(
+      stored,
+      { message: messageTokenCap(budget, room), summary: summaryTokenCap(budget, room) },
+      modelTokenCounter(model),
+    );
+    return { agent: state.agent, messages, counts: state.counts, room };
+  }
+
+  /** The last system turn without a summary and its tokens: unchanged until core memory is. */
+  let fixedMemo: { model: ChatModel | null; key: string; tokens: number } | null = null;
+  /**
+   * Tokens of instructions, tools and core memory. The status line is left
+   * out (the caps' shares leave room for it): it changes every step, and a
+   * cap that moved with it would re-cut the summary, and with it the KV
+   * cache of the system turn, at every step.
+   */
+  async function fixedTokens(
+    agent: Agent,
+    counts: MemoryCounts,
+    model: ChatModel | null,
+  ): Promise<number> {
+    const system = compile(agent, [], counts).slice(0, 1);
+    const key = system[0]?.content ?? '';
+    if (fixedMemo?.model === model && fixedMemo.key === key) return fixedMemo.tokens;
+    const tokens = model ? await model.countTokens(system) : estimateTokens(system);
+    fixedMemo = { model, key, tokens };
+    return tokens;
   }
 
   function compile(
@@ -197,12 +228,10 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   }
 
   function reserveFor(model: ChatModel): number {
-    return Math.min(1024, Math.floor(model.contextSize / 4));
+    return model.contextSize - budgetFor(model);
   }
 
-  function budgetForSize(contextSize: number): number {
-    return contextSize - Math.min(1024, Math.floor(contextSize / 4));
-  }
+  const budgetForSize = promptBudget;
 
   function budgetFor(model: ChatModel): number {
     return budgetForSize(model.contextSize);
@@ -213,38 +242,52 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
    * core memory alone leave no room for a message: no eviction could help.
    */
   async function checkRoom(thread: Thread, model: ChatModel, text: string): Promise<void> {
-    const { agent, messages, counts } = await loadStep(thread, model);
+    const { agent, messages, counts, room } = await loadStep(thread, model);
     const summary = messages.filter((m) => m.kind === 'summary').at(-1);
     const fixed = await model.countTokens(compile(agent, summary ? [summary] : [], counts));
     const budget = budgetFor(model);
     const message = Math.min(
-      messageTokenCap(budget),
+      messageTokenCap(budget, room),
       await modelTokenCounter(model)(text.slice(0, budget * 8)),
     );
     if (fixed + message > budget) {
+      // Core memory is only worth shortening when the rest would fit without it.
+      const bare = await model.countTokens(compile({ ...agent, blocks: [] }, [], counts));
+      const size = contextSizeFor(fixed + MIN_ROOM);
+      const advice =
+        bare + MIN_ROOM > budget
+          ? `Choose a context size of at least ${size} (Models & settings, or --context-size); this model's is ${model.contextSize}.`
+          : `Shorten the core memory blocks (Memory view), or choose a context size of at least ${size} (Models & settings, or --context-size).`;
       throw new LocusError(
         'CONTEXT_OVERFLOW',
-        `Core memory and instructions take ${fixed} of the ${budget} tokens this model's context window has for a turn, leaving no room for your message; nothing was saved. Shorten the core memory blocks (Memory view) or choose a larger context size in Models & settings.`,
+        `Instructions and tools take ${bare} and core memory ${fixed - bare} of the ${budget} tokens this model's context window has for a turn, leaving no room for your message; nothing was saved. ${advice}`,
         { tokens: fixed + message, budget },
       );
     }
+  }
+
+  /** The smallest usual context size (a power of two) whose budget holds `tokens`. */
+  function contextSizeFor(tokens: number): number {
+    let size = 512;
+    while (budgetForSize(size) < tokens) size *= 2;
+    return size;
   }
 
   /**
    * Returns a prompt that fits the window. On overflow the oldest messages
    * are folded into the recursive summary and leave the context (they stay in
    * recall memory); the model is warned beforehand when pressure is high.
+   * Null when `signal` stopped the summary: the context is left as it was.
    */
   async function fitContext(
     thread: Thread,
     model: ChatModel,
     emit: (event: AgentEvent) => void,
     signal?: AbortSignal,
-  ): Promise<ChatTurn[]> {
+  ): Promise<ChatTurn[] | null> {
     const budget = budgetFor(model);
     let { agent, messages, counts } = await loadStep(thread, model);
-    let turns = compile(agent, messages, counts);
-    let tokens = await model.countTokens(turns);
+    let { turns, tokens } = await asSent(agent, messages, counts, model);
     if (tokens > budget) {
       const summary = messages.filter((m) => m.kind === 'summary').at(-1) ?? null;
       const chat = messages.filter((m) => m.kind !== 'summary');
@@ -261,16 +304,23 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       }
       const evicted = chat.slice(0, cut);
       if (evicted.length > 0) {
-        const summarized = await summarize(model, summary?.content ?? null, evicted, {
-          ...(signal ? { signal } : {}),
-          ...(turns[0]?.role === 'system' ? { agentSystem: turns[0].content } : {}),
-        });
+        const summarized = await summarize(
+          model,
+          summary ? summaryBody(summary.content) : null,
+          evicted,
+          {
+            ...(signal ? { signal } : {}),
+            ...(turns[0]?.role === 'system' ? { agentSystem: turns[0].content } : {}),
+          },
+        );
+        if (summarized === null) return null;
+        const full = withCoverage(summary?.content ?? null, evicted, summarized);
         // The newest part of the summary is kept: it holds what just left the context.
         const text = await fitTokens(
-          summarized,
+          full,
           summaryTokenCap(budget),
           modelTokenCounter(model),
-          (chars) => summarized.slice(summarized.length - chars),
+          (chars) => newestPart(full, chars),
         );
         const summaryMessage = await db.transaction(async (tx) => {
           const created = await recall.append(
@@ -291,10 +341,12 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         });
         emit({ type: 'summarized', evicted: evicted.length, summaryId: summaryMessage.id });
         ({ agent, messages, counts } = await loadStep(thread, model));
-        turns = compile(agent, messages, counts);
-        tokens = await model.countTokens(turns);
+        ({ turns, tokens } = await asSent(agent, messages, counts, model));
       }
       if (tokens > budget) {
+        // Rather the prompt without the warning than no turn at all.
+        const plain = compile(agent, messages, counts);
+        if ((await model.countTokens(plain)) <= budget) return plain;
         throw new LocusError(
           'CONTEXT_OVERFLOW',
           `The conversation does not fit this model's context window even after summarising (${tokens} tokens needed, ${budget} available). Shorten your message or core memory blocks, or choose a larger context size in settings.`,
@@ -302,8 +354,28 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         );
       }
     }
-    const pressure = tokens / budget;
-    return pressure >= PRESSURE_WARNING ? compile(agent, messages, counts, pressure) : turns;
+    return turns;
+  }
+
+  /**
+   * The prompt as a step sends it and its tokens: with the warning the model
+   * gets when the window is nearly full, counted too (added after the fit,
+   * it once took prompts ~30 tokens past the budget, into the reply's room).
+   */
+  async function asSent(
+    agent: Agent,
+    messages: Message[],
+    counts: MemoryCounts,
+    model: ChatModel | null,
+  ): Promise<{ turns: ChatTurn[]; tokens: number }> {
+    const count = (turns: ChatTurn[]) =>
+      model ? model.countTokens(turns) : Promise.resolve(estimateTokens(turns));
+    const budget = model ? budgetFor(model) : budgetForSize(agent.model.contextSize);
+    const turns = compile(agent, messages, counts);
+    const tokens = await count(turns);
+    if (tokens / budget < PRESSURE_WARNING) return { turns, tokens };
+    const warned = compile(agent, messages, counts, tokens / budget);
+    return { turns: warned, tokens: await count(warned) };
   }
 
   /**
@@ -379,6 +451,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
       emit({ type: 'step', step });
       if (turn.signal?.aborted) return cancelled(step - 1);
       const turns = await fitContext(thread, model, emit, turn.signal);
+      if (!turns) return cancelled(step - 1);
       const streamer = new ReplyStreamer(
         (chunk) => emit({ type: 'token', text: chunk }),
         (name) => emit({ type: 'tool', step, name }),
@@ -518,11 +591,13 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     threadOf,
     /** The exact prompt the next step of a conversation would see (for inspection and tests). */
     async preview(agentId: string, conversationId?: string): Promise<ChatTurn[]> {
+      const model = options.getModel();
       const { agent, messages, counts } = await loadStep(
         await threadOf(agentId, conversationId),
-        options.getModel(),
+        model,
       );
-      return compile(agent, messages, counts);
+      // With the warning the model gets when the window is nearly full.
+      return (await asSent(agent, messages, counts, model)).turns;
     },
     /**
      * Empties a conversation's context window (default: the agent's most

@@ -1,6 +1,7 @@
 import type { ContextInspection, ContextSectionId } from '../../shared/contract';
 import { withoutSurfacedBlock } from '../../shared/surfaced-memories';
 import type { ChatModel, ChatTurn } from '../models/chat-model';
+import { promptBudget } from './message-clip';
 
 /** Which section a `### ` heading of the compiled system turn starts. */
 function sectionOf(heading: string): ContextSectionId {
@@ -88,6 +89,7 @@ export async function inspectContext(options: InspectContextOptions): Promise<Co
     surfacedInTurns += await piece(block);
   }
   const contextSize = model?.contextSize ?? options.contextSize;
+  const budget = promptBudget(contextSize);
   const tokens: Record<ContextSectionId, number> = {
     instructions: Math.max(0, framing - core - summary - surfacedInSystem),
     core_memory: core,
@@ -98,6 +100,7 @@ export async function inspectContext(options: InspectContextOptions): Promise<Co
   };
   return {
     contextSize,
+    promptBudget: budget,
     counting: model ? 'tokenizer' : 'estimate',
     modelName: model?.name ?? null,
     used: total,

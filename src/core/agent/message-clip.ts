@@ -1,5 +1,6 @@
 import type { Message } from '../../shared/entities';
 import type { ChatModel } from '../models/chat-model';
+import { newestPart } from './summarizer';
 
 /**
  * No single message may take more than this share of the window's usable
@@ -11,6 +12,14 @@ import type { ChatModel } from '../models/chat-model';
 export const MESSAGE_SHARE = 0.3;
 /** The recursive summary's share of the budget (a real model's summary is ~512 tokens at most). */
 export const SUMMARY_SHARE = 0.15;
+/**
+ * On a small window (or beside a large core memory) the shares above can
+ * exceed what instructions and core memory leave: a message or summary is
+ * then held to these shares of that room instead. A summary grown to its
+ * share of the budget once left 1024-token windows refusing every turn.
+ */
+export const MESSAGE_ROOM_SHARE = 0.5;
+export const SUMMARY_ROOM_SHARE = 0.25;
 
 /** Counts tokens the way the prompt will; without a model, bytes are an upper bound. */
 export type CountTokens = (text: string) => Promise<number>;
@@ -68,7 +77,8 @@ export function createMessageClipper() {
     if (known !== undefined)
       return known === message.content ? message : { ...message, content: known };
     const content = await fitTokens(message.content, maxTokens, count, (chars) =>
-      clipContent(message, chars),
+      // A summary's newest part holds what left the context last.
+      message.kind === 'summary' ? newestPart(message.content, chars) : clipContent(message, chars),
     );
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
     cache.set(key, content);
@@ -76,11 +86,16 @@ export function createMessageClipper() {
   }
 
   return {
-    /** The messages as the prompt may show them; summaries are bounded elsewhere. */
-    async clip(messages: Message[], maxTokens: number, count: CountTokens): Promise<Message[]> {
+    /** The messages as the prompt may show them: each to its cap, a summary to its own. */
+    async clip(
+      messages: Message[],
+      caps: { message: number; summary: number },
+      count: CountTokens,
+    ): Promise<Message[]> {
       const out: Message[] = [];
       for (const message of messages) {
-        out.push(message.kind === 'summary' ? message : await clipOne(message, maxTokens, count));
+        const cap = message.kind === 'summary' ? caps.summary : caps.message;
+        out.push(await clipOne(message, cap, count));
       }
       return out;
     },
@@ -111,14 +126,29 @@ export async function fitTokens(
   return result;
 }
 
-/** The running summary's cap, in tokens: it is in every prompt. */
-export function summaryTokenCap(budget: number): number {
-  return Math.max(64, Math.floor(budget * SUMMARY_SHARE));
+/**
+ * The running summary's cap, in tokens: it is in every prompt. `room` is
+ * what instructions, tools and core memory leave of the budget.
+ */
+export function summaryTokenCap(budget: number, room = budget): number {
+  return Math.max(
+    1,
+    Math.min(
+      Math.max(64, Math.floor(budget * SUMMARY_SHARE)),
+      Math.floor(room * SUMMARY_ROOM_SHARE),
+    ),
+  );
 }
 
-/** The per-message cap for a model, in tokens. */
-export function messageTokenCap(budget: number): number {
-  return Math.max(64, Math.floor(budget * MESSAGE_SHARE));
+/** The per-message cap for a model, in tokens (`room` as for summaryTokenCap). */
+export function messageTokenCap(budget: number, room = budget): number {
+  return Math.max(
+    1,
+    Math.min(
+      Math.max(64, Math.floor(budget * MESSAGE_SHARE)),
+      Math.floor(room * MESSAGE_ROOM_SHARE),
+    ),
+  );
 }
 
 /** Tokens a text takes as a user turn, without the template's fixed cost. */
@@ -129,4 +159,12 @@ export function modelTokenCounter(model: ChatModel | null): CountTokens {
     empty ??= model.countTokens([{ role: 'user', content: '' }]);
     return (await model.countTokens([{ role: 'user', content: text }])) - (await empty);
   };
+}
+
+/**
+ * What the prompt of a window of `contextSize` tokens may take: the rest is
+ * kept for the reply. Past it, older messages are summarised out.
+ */
+export function promptBudget(contextSize: number): number {
+  return contextSize - Math.min(1024, Math.floor(contextSize / 4));
 }

@@ -34,7 +34,9 @@ function line(message: Message): string {
 /**
  * Folds evicted messages into the recursive summary with the model. If the
  * model fails or replies badly, a plain extract is used instead: eviction must
- * never stall, and the full messages stay in recall memory either way.
+ * never stall, and the full messages stay in recall memory either way. Null
+ * when `signal` stopped it: the user's Stop must not leave an extract in
+ * place of the summary the model was writing (nothing is evicted then).
  *
  * `agentSystem`, the agent's current system turn, opens the request so the
  * KV cache of the step before still matches it: a summary then evaluates
@@ -47,7 +49,7 @@ export async function summarize(
   previous: string | null,
   evicted: Message[],
   options: { signal?: AbortSignal; agentSystem?: string } = {},
-): Promise<string> {
+): Promise<string | null> {
   // What surfacing gave a turn only copies other memories.
   const transcript = evicted
     .filter((m) => m.kind !== 'memories')
@@ -74,15 +76,66 @@ export async function summarize(
       },
       options.signal ? { signal: options.signal } : {},
     );
+    if (options.signal?.aborted) return null;
     const parsed = JSON.parse(result.text) as { summary?: unknown };
     if (typeof parsed.summary === 'string' && parsed.summary.trim())
       return parsed.summary.trim().slice(-MAX_SUMMARY_CHARS);
   } catch {
-    // fall through to the extract
+    if (options.signal?.aborted) return null;
+    // else fall through to the extract
   }
   const extract = evicted
     .filter((m) => (m.role === 'user' || m.role === 'assistant') && m.content.trim())
     .map((m) => `${m.role}: ${m.content.slice(0, 200)}`)
     .join('\n');
   return [previous, extract].filter(Boolean).join('\n').slice(-MAX_SUMMARY_CHARS);
+}
+
+const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+/** The line Locus writes above the model's summary: what stretch of the conversation it covers. */
+const COVERAGE =
+  /^Summary of the conversation (?:from (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) to|up to) (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC:\n/;
+
+/** A stored summary's text without its coverage line: what the model merges the next one into. */
+export function summaryBody(content: string): string {
+  const line = COVERAGE.exec(content);
+  return line ? content.slice(line[0].length) : content;
+}
+
+/**
+ * The summary as stored: a line that says what it covers (from the start
+ * the previous summary covered, or the first message leaving now, to the
+ * last one leaving now), then the model's text. Without it, the History
+ * view and the model saw a block of text and no way to tell which days it
+ * stood for.
+ */
+export function withCoverage(previous: string | null, evicted: Message[], body: string): string {
+  const said = evicted.filter((m) => m.kind !== 'memories');
+  const last = said.at(-1)?.createdAt;
+  if (!last) return body;
+  const from =
+    previous === null
+      ? said[0]?.createdAt && minute(said[0].createdAt)
+      : COVERAGE.exec(previous)?.[1];
+  const span = from ? `from ${from} to ${minute(last)}` : `up to ${minute(last)}`;
+  return `Summary of the conversation ${span} UTC:\n${body}`;
+}
+
+/**
+ * At most about `chars` characters of a summary: its coverage line, then the
+ * newest part of its text (what left the context last), from the start of a
+ * word and marked as cut.
+ */
+export function newestPart(content: string, chars: number): string {
+  if (content.length <= chars) return content;
+  const line = COVERAGE.exec(content)?.[0] ?? '';
+  const body = content.slice(line.length);
+  const room = Math.max(0, Math.floor(chars) - line.length - 1);
+  let start = body.length - room;
+  // To the next word, if one starts soon (text without spaces is cut where it is).
+  const space = body.slice(start, start + 40).search(/\s/);
+  if (space >= 0 && !/\s/.test(body[start - 1] ?? ' ')) start += space + 1;
+  const code = body.charCodeAt(start);
+  if (code >= 0xdc00 && code <= 0xdfff) start++;
+  return `${line}…${body.slice(start)}`;
 }

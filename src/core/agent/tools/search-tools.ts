@@ -111,16 +111,23 @@ export const conversationSearch = defineTool({
       ...(args.end_date ? { end: args.end_date } : {}),
       roles: ['user', 'assistant'],
       commonWords: true,
-      limit: pageSize,
+      // One more, for the question that asked: it shares every word searched
+      // for and often ranked first, and the model already has it.
+      limit: pageSize + 1,
       offset: page * pageSize,
     });
+    const kept = result.items.filter((m) => m.id !== ctx.sourceMessageId);
+    const items = kept.slice(0, pageSize);
     // What was said (not the agent's thinking behind its replies), or of a
     // long message the part that matched.
-    const lines = result.items
+    const lines = items
       .filter((m) => spokenText(m).trim().length > 0)
       .map((m) => `[${day(m.createdAt)}] ${m.role}: ${m.snippet}`);
     if (lines.length === 0) return { ok: true, message: 'No results found.' };
-    const more = result.nextOffset !== null ? ` More results: use page ${page + 1}.` : '';
+    const more =
+      result.nextOffset !== null || kept.length > pageSize
+        ? ` More results: use page ${page + 1}.`
+        : '';
     return { ok: true, message: `Results (page ${page}):\n${lines.join('\n')}${more}` };
   },
 });

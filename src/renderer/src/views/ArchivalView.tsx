@@ -3,6 +3,7 @@ import type { ScoredPassage } from '../../../shared/entities';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
 import { DateRangeInputs } from '../components/DateRangeInputs';
+import { localDayRange } from '../../../shared/local-days';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { MatchedText } from '../components/MatchedText';
 import { bestScore, MatchScore } from '../components/MatchScore';
@@ -230,9 +231,8 @@ export function ArchivalView(props: { agentId: string }): React.JSX.Element {
           agentId: props.agentId,
           query: filters.query,
           ...(filters.tags.length ? { tags: filters.tags, tagMode: filters.tagMode } : {}),
-          ...(filters.start ? { start: filters.start } : {}),
           // The end date is inclusive for a person: the whole day.
-          ...(filters.end ? { end: `${filters.end}T23:59:59.999Z` } : {}),
+          ...localDayRange(filters.start, filters.end),
           limit,
           ...(offset ? { offset } : {}),
         });

@@ -61,6 +61,13 @@ export function ContextView(props: {
                 : 'Estimated (about four characters a token): no model is loaded to count exactly.'}
             </span>
           </p>
+          <p data-testid="context-budget">
+            The prompt may take {view.promptBudget.toLocaleString()} tokens (
+            {pct(view.used, view.promptBudget)} of that in use); the other{' '}
+            {(view.contextSize - view.promptBudget).toLocaleString()} are kept for the reply. When
+            the prompt would take more, older messages are summarised out of the window; they stay
+            in History.
+          </p>
           <div className="context-bar" aria-hidden="true">
             {view.sections
               .filter((s) => s.tokens > 0)
@@ -71,6 +78,11 @@ export function ContextView(props: {
                   style={{ width: pct(s.tokens, view.contextSize), background: COLORS[s.id] }}
                 />
               ))}
+            <div
+              className="context-budget-mark"
+              title={`Summarised past ${view.promptBudget} tokens; the rest is kept for the reply`}
+              style={{ left: pct(view.promptBudget, view.contextSize) }}
+            />
           </div>
           <table className="context-table" data-testid="context-sections">
             <caption className="sr-only">Context window by section</caption>

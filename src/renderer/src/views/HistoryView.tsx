@@ -11,6 +11,7 @@ import { Highlight } from '../components/Highlight';
 import { MatchedText } from '../components/MatchedText';
 import { bestScore, MatchScore } from '../components/MatchScore';
 import { when } from '../components/format';
+import { localDayRange } from '../../../shared/local-days';
 import { useFocusNext } from '../hooks/useFocusNext';
 import { rereadLimit, withNextPage } from '../api/paging';
 
@@ -112,8 +113,7 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
       {
         agentId: props.agentId,
         ...(query.trim() ? { query: query.trim() } : {}),
-        ...(start ? { start } : {}),
-        ...(end ? { end: `${end}T23:59:59.999Z` } : {}),
+        ...localDayRange(start, end),
         roles: ['user', 'assistant', 'tool'],
       },
       0,
