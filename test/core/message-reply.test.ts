@@ -53,6 +53,41 @@ describe('what the agent said to the user', () => {
     expect(result?.content).not.toContain('When did we talk about');
   });
 
+  it('pages through conversation_search without the question that asked and without repeating a row', async () => {
+    const core = await testCore({});
+    const agent = await core.agents.getOrCreateDefault();
+    const said: string[] = [];
+    for (let i = 0; i < 11; i += 1) {
+      const text = `Harbour note ${i}: the ferry left at ${7 + i} o'clock`;
+      said.push(text);
+      await core.recall.append(agent.id, { role: 'user', content: text });
+      core.clock.advance(60_000);
+    }
+    // The question of the turn shares every word searched for, so it ranks first.
+    const question = await core.recall.append(agent.id, {
+      role: 'user',
+      content: 'harbour ferry harbour ferry note?',
+    });
+    const seen: string[] = [];
+    let more = true;
+    for (let page = 0; more; page += 1) {
+      const result = await conversationSearch.run(
+        { query: 'harbour ferry note', start_date: undefined, end_date: undefined, page },
+        { agentId: agent.id, ...core, sourceMessageId: question.id },
+      );
+      const lines = result.message.split('\n').slice(1);
+      seen.push(
+        ...lines.map((line) =>
+          line.replace(/^\[[^\]]+\] user: /, '').replace(/ More results: use page \d+\.$/, ''),
+        ),
+      );
+      more = result.message.includes(`use page ${page + 1}`);
+      expect(page).toBeLessThan(5);
+    }
+    expect(seen).not.toContain('harbour ferry harbour ferry note?');
+    expect([...seen].sort()).toEqual([...said].sort());
+  });
+
   it('is read out of the tool calls of messages stored before the upgrade', async () => {
     const old = await testDatabase({
       migrations: migrationsBefore(REPLY_MIGRATION),

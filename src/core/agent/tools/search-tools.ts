@@ -105,19 +105,20 @@ export const conversationSearch = defineTool({
   async run(args, ctx) {
     const pageSize = 5;
     const page = args.page ?? 0;
+    // The question of the turn that asked shares every word searched for and
+    // often ranks first, and the model already has it. Pages are cut after it
+    // is left out, so a page never repeats the last row of the one before.
+    const upTo = (page + 1) * pageSize;
     const result = await ctx.recall.search(ctx.agentId, {
       query: args.query,
       ...(args.start_date ? { start: args.start_date } : {}),
       ...(args.end_date ? { end: args.end_date } : {}),
       roles: ['user', 'assistant'],
       commonWords: true,
-      // One more, for the question that asked: it shares every word searched
-      // for and often ranked first, and the model already has it.
-      limit: pageSize + 1,
-      offset: page * pageSize,
+      limit: upTo + 1,
     });
     const kept = result.items.filter((m) => m.id !== ctx.sourceMessageId);
-    const items = kept.slice(0, pageSize);
+    const items = kept.slice(page * pageSize, upTo);
     // What was said (not the agent's thinking behind its replies), or of a
     // long message the part that matched.
     const lines = items
@@ -125,7 +126,7 @@ export const conversationSearch = defineTool({
       .map((m) => `[${day(m.createdAt)}] ${m.role}: ${m.snippet}`);
     if (lines.length === 0) return { ok: true, message: 'No results found.' };
     const more =
-      result.nextOffset !== null || kept.length > pageSize
+      result.nextOffset !== null || kept.length > upTo
         ? ` More results: use page ${page + 1}.`
         : '';
     return { ok: true, message: `Results (page ${page}):\n${lines.join('\n')}${more}` };
