@@ -372,13 +372,35 @@ export async function createCore(options: CreateCoreOptions = {}) {
     }),
   };
 
+  let disposed = false;
+  // A load takes seconds and ends by saving the agent's model. The app starts
+  // one at open that no call waits for, so a quit meanwhile closed the
+  // database under that write and never disposed the model it then loaded:
+  // dispose() waits for loads in flight, and refuses new ones.
+  const loads = new Set<Promise<void>>();
+  const loadModel = handlers['models.load'];
+  handlers['models.load'] = (input) => {
+    if (disposed) {
+      return Promise.reject(
+        new LocusError('INTERNAL', 'Locus is closing; load the model after it starts again.'),
+      );
+    }
+    const run = loadModel(input);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    loads.add(settled);
+    void settled.then(() => loads.delete(settled));
+    return run;
+  };
+
   async function setModel(next: ChatModel | null): Promise<void> {
     const previous = model;
     model = next;
     if (previous && previous !== next) await previous.dispose();
   }
 
-  let disposed = false;
   return {
     handlers,
     events,
@@ -421,6 +443,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;
+      await Promise.all(loads);
       try {
         // First: they use the model, the embedder and the database.
         await consolidator.dispose();

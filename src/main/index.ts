@@ -180,7 +180,8 @@ if (!app.requestSingleInstanceLock()) {
         open: async (onProgress, signal) => {
           // locus mcp may be borrowing the folder for an editor; it hands it over.
           const { core: opened } = await openAppCoreTakingOver({ dataDir, onProgress, signal });
-          // Loading a model takes seconds; the window is usable meanwhile.
+          // Loading a model takes seconds; the window is usable meanwhile (a
+          // quit meanwhile waits for it: the core's dispose does).
           void loadSavedModel(opened);
           return opened;
         },

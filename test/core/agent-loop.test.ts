@@ -313,3 +313,40 @@ describe('agent loop', () => {
     ).resolves.toBeTruthy();
   });
 });
+
+describe('a model loading while the core closes', () => {
+  it('closing waits for the load, disposes the model it gave and keeps the settings write', async () => {
+    let finishLoad: () => void = () => undefined;
+    let started: () => void = () => undefined;
+    const loadStarted = new Promise<void>((resolve) => (started = resolve));
+    let disposed = 0;
+    const core = await testCore({
+      // A load that takes as long as the test says (a real one takes seconds).
+      openModel: async () => {
+        started();
+        await new Promise<void>((resolve) => (finishLoad = resolve));
+        const model = createScriptedModel();
+        const dispose = model.dispose.bind(model);
+        model.dispose = async () => {
+          disposed += 1;
+          await dispose();
+        };
+        return model;
+      },
+    });
+    const agent = await core.agents.getOrCreateDefault();
+    await core.agents.update(agent.id, { model: { modelPath: SCRIPTED_MODEL } });
+    // What the app does at start, in the background; the user quits meanwhile.
+    const loading = loadSavedModel(core);
+    await loadStarted;
+    const closing = core.dispose();
+    finishLoad();
+    await closing;
+    expect(await loading).toBeNull();
+    expect(disposed).toBe(1);
+    // A load asked for once closing began is refused, not started.
+    await expect(
+      core.handlers['models.load']({ agentId: agent.id, choice: SCRIPTED_MODEL }),
+    ).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/closing/) });
+  });
+});

@@ -6,6 +6,7 @@ import { isWeakMatch, WEAK_SCORE } from '../../shared/match-strength';
 import { localDayRange, localMinute } from '../../shared/local-days';
 import { pastLabel } from '../../shared/past-facts';
 import { memoryActivityCommand } from './memory-activity';
+import { historyText } from '../history-line';
 import { intOption, listOption, type ParsedCli } from '../args';
 import type { Output } from '../output';
 import { progressPrinter } from '../output';
@@ -156,8 +157,7 @@ export async function memoryCommand(
           ? 'No matching messages.'
           : [
               ...page.items.map(
-                (m) =>
-                  `${idColumn(m.id)}${day(m.createdAt)}  ${scores.of(m)}${m.role}: ${m.snippet}`,
+                (m) => `${idColumn(m.id)}${day(m.createdAt)}  ${scores.of(m)}${historyText(m)}`,
               ),
               ...(scores.note ? [scores.note] : []),
             ].join('\n'),
