@@ -43,6 +43,7 @@ import { createAutoAnalyze } from './storage/auto-analyze';
 import { claimBackgroundJob } from './storage/background-jobs';
 import type { DatabaseSource } from './storage/database-setting';
 import { openDatabase, type Database } from './storage/open-database';
+import { workInFlight } from './work-in-flight';
 
 export interface CreateCoreOptions {
   /** The Locus data folder. Omit for an in-memory core (tests, demos). */
@@ -377,7 +378,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
   // one at open that no call waits for, so a quit meanwhile closed the
   // database under that write and never disposed the model it then loaded:
   // dispose() waits for loads in flight, and refuses new ones.
-  const loads = new Set<Promise<void>>();
+  const loads = workInFlight();
   const loadModel = handlers['models.load'];
   handlers['models.load'] = (input) => {
     if (disposed) {
@@ -385,14 +386,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
         new LocusError('INTERNAL', 'Locus is closing; load the model after it starts again.'),
       );
     }
-    const run = loadModel(input);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    loads.add(settled);
-    void settled.then(() => loads.delete(settled));
-    return run;
+    return loads.track(loadModel(input));
   };
 
   async function setModel(next: ChatModel | null): Promise<void> {
@@ -443,7 +437,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;
-      await Promise.all(loads);
+      await loads.settled();
       try {
         // First: they use the model, the embedder and the database.
         await consolidator.dispose();

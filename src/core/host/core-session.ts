@@ -5,6 +5,7 @@ import { listBackups, restoreBackup, checkBackup } from '../backup/backups';
 import { systemClock, type Clock } from '../clock';
 import type { Core } from '../create-core';
 import { EventBus } from '../events';
+import { workInFlight } from '../work-in-flight';
 
 export type ReopenProgress = (task: string, done: number, total: number) => void;
 
@@ -62,7 +63,7 @@ export async function openCoreSession(options: CoreSessionOptions) {
   let idle: (() => void) | null = null;
   let disposed = false;
   /** Background work started before closing began; closing waits for all of it. */
-  const backgroundWork = new Set<Promise<void>>();
+  const backgroundWork = workInFlight();
 
   const begin = (name: string) => running.set(name, (running.get(name) ?? 0) + 1);
   const end = (name: string) => {
@@ -179,22 +180,17 @@ export async function openCoreSession(options: CoreSessionOptions) {
      */
     background<T>(name: string, work: (open: Core) => Promise<T>): Promise<T | null> {
       if (disposed) return Promise.resolve(null);
-      const run = (async () => {
-        await afterSwaps();
-        begin(name);
-        try {
-          return await work(core);
-        } finally {
-          end(name);
-        }
-      })();
-      const settled = run.then(
-        () => undefined,
-        () => undefined,
+      return backgroundWork.track(
+        (async () => {
+          await afterSwaps();
+          begin(name);
+          try {
+            return await work(core);
+          } finally {
+            end(name);
+          }
+        })(),
       );
-      backgroundWork.add(settled);
-      void settled.then(() => backgroundWork.delete(settled));
-      return run;
     },
     async dispose(): Promise<void> {
       if (disposed) return;
@@ -210,7 +206,7 @@ export async function openCoreSession(options: CoreSessionOptions) {
         await settled;
         idle = null;
       }
-      await Promise.all(backgroundWork);
+      await backgroundWork.settled();
       unforward.forEach((off) => off());
       events.clear();
       await core.dispose();
