@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli';
 import { spawnTsx, waitForOutput } from '../helpers/spawn-tsx';
 import { createCore } from '../../src/core/create-core';
+import { AUCKLAND, appendAcrossAucklandDays } from '../helpers/auckland-days';
 import { onCleanup, tempDataDir } from '../helpers/test-core';
 
 describe('locus memory (CLI, no Electron)', () => {
@@ -9,20 +10,9 @@ describe('locus memory (CLI, no Electron)', () => {
     const dataDir = await tempDataDir();
     const core = await createCore({ dataDir });
     const agent = await core.agents.getOrCreateDefault();
-    // Auckland is UTC+13 in December: 20:00 UTC on the 1st is 09:00 on the
-    // 2nd there, and 12:00 UTC on the 2nd is 01:00 on the 3rd.
-    await core.recall.append(agent.id, {
-      role: 'user',
-      content: 'Breakfast with Mira',
-      createdAt: '2026-12-01T20:00:00.000Z',
-    });
-    await core.recall.append(agent.id, {
-      role: 'user',
-      content: 'Late film with Mira',
-      createdAt: '2026-12-02T12:00:00.000Z',
-    });
+    await appendAcrossAucklandDays(core, agent.id);
     await core.dispose();
-    const env = { TZ: 'Pacific/Auckland' };
+    const env = { TZ: AUCKLAND };
     const base = ['--data-dir', dataDir, '--embedder', 'fake'];
     const day = await runCli(
       ['memory', 'history', '--start', '2026-12-02', '--end', '2026-12-02', ...base],

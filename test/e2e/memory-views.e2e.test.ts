@@ -3,6 +3,12 @@ import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { browserSuite, openApp } from '../helpers/browser-app';
 import { lookAt, openView, sendMessage } from '../helpers/app-page';
 import { isWeakMatch } from '../../src/shared/match-strength';
+import {
+  AUCKLAND,
+  MORNING_OF_THE_2ND,
+  NIGHT_OF_THE_3RD,
+  appendAcrossAucklandDays,
+} from '../helpers/auckland-days';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -229,28 +235,17 @@ describe('memory views', () => {
   });
 
   it("filters history and archival memory by the days it shows, in the page's own time zone", async () => {
-    // Auckland is UTC+13 in December: 20:00 UTC on the 1st is 09:00 on the
-    // 2nd there, and 12:00 UTC on the 2nd is 01:00 on the 3rd.
     const { page, core } = await openApp(
       suite.browser,
       suite.rendererDir,
       {},
-      { timezoneId: 'Pacific/Auckland' },
+      { timezoneId: AUCKLAND },
     );
     const agent = await core.agents.getOrCreateDefault();
-    await core.recall.append(agent.id, {
-      role: 'user',
-      content: 'Breakfast with Mira',
-      createdAt: '2026-12-01T20:00:00.000Z',
-    });
-    await core.recall.append(agent.id, {
-      role: 'user',
-      content: 'Late film with Mira',
-      createdAt: '2026-12-02T12:00:00.000Z',
-    });
-    core.clock.set('2026-12-01T20:00:00.000Z');
+    await appendAcrossAucklandDays(core, agent.id);
+    core.clock.set(MORNING_OF_THE_2ND);
     await core.archival.insert(agent.id, { text: 'Mira likes oat milk' });
-    core.clock.set('2026-12-02T12:00:00.000Z');
+    core.clock.set(NIGHT_OF_THE_3RD);
     await core.archival.insert(agent.id, { text: 'Mira moved to Hamilton' });
 
     await openView(page, 'History');
