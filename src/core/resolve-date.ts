@@ -5,7 +5,7 @@ import { MONTH_NAMES as MONTHS } from './dates';
  * ago", "March 3") into a calendar date, counted from when the message was
  * said. A 1B model is not trusted with calendars: it copies the words, this
  * does the arithmetic. Dates are the local calendar of this computer (the
- * user's), as the prompt shows message times.
+ * user's), the one every time the model reads is shown in (local-time.ts).
  */
 export interface ResolvedDate {
   /** YYYY-MM-DD (day, week: its Monday), YYYY-MM (month) or YYYY (year). */

@@ -27,13 +27,3 @@ function localMidnight(day: string, plusDays: number): string {
   midnight.setHours(0, 0, 0, 0);
   return Number.isNaN(midnight.getTime()) ? day : midnight.toISOString();
 }
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** A stored instant as YYYY-MM-DD HH:MM in local time (what localDayRange filters by). */
-export function localMinute(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const year = String(d.getFullYear()).padStart(4, '0');
-  return `${year}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}

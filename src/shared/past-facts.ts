@@ -1,11 +1,13 @@
 import type { Passage } from './entities';
+import { localDay } from './local-time';
 
 /**
  * How a past fact is marked wherever a passage is shown (CLI, app, the
  * agent's search results): "until 2026-03-01", or null while it is current.
- * A passage replaced without a known end date says only "past".
+ * A passage replaced without a known end date says only "past". The end is
+ * a local midnight (resolve-date.ts): its local day is the date resolved.
  */
 export function pastLabel(passage: Pick<Passage, 'supersededBy' | 'validUntil'>): string | null {
-  if (passage.validUntil) return `until ${passage.validUntil.slice(0, 10)}`;
+  if (passage.validUntil) return `until ${localDay(passage.validUntil)}`;
   return passage.supersededBy ? 'past' : null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { localDay, localMonth } from './local-time';
 
 /**
  * What memory surfacing gave one turn (core/memory/surfacing): stored as a
@@ -40,10 +41,11 @@ export function parseSurfacedBlock(content: string): SurfacedBlock | null {
   }
 }
 
-const day = (iso: string) => iso.slice(0, 10);
+// Local days, as the status line's time and "yesterday" in the user's message.
+const day = localDay;
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
 const when = (item: SurfacedMemory) =>
-  item.until ? `${day(item.at)}, true until ${item.until.slice(0, 7)}` : day(item.at);
+  item.until ? `${day(item.at)}, true until ${localMonth(item.until)}` : day(item.at);
 
 const HEADER =
   '[memories] Possibly relevant, found in your memory for this message (check before relying on it):';

@@ -5,6 +5,7 @@ import {
   type SurfacedMemory,
 } from '../../src/shared/surfaced-memories';
 import { estimateTokens } from '../../src/core/memory/surfacing/token-estimate';
+import { inTimeZone } from '../helpers/time-zone';
 
 const item = (over: Partial<SurfacedMemory> & { id: string; text: string }): SurfacedMemory => ({
   tier: 'recall',
@@ -16,6 +17,8 @@ const item = (over: Partial<SurfacedMemory> & { id: string; text: string }): Sur
 });
 
 describe('the surfaced block as the model reads it', () => {
+  // The days below are UTC days; local-time-prompts.test.ts covers other zones.
+  inTimeZone('UTC');
   const items = [
     item({ id: 'b', text: 'Lena starts violin on Tuesdays.', at: '2026-03-02T10:05:00.000Z' }),
     item({ id: 'c', text: 'I will remember that.', speaker: 'assistant' }),

@@ -2,7 +2,7 @@ import type { Handlers } from '../../shared/contract';
 import { call } from '../../core/host/call';
 import type { Agent, Conversation } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
-import { localMinute } from '../../shared/local-days';
+import { localMinute } from '../../shared/local-time';
 import type { ParsedCli } from '../args';
 import type { Output } from '../output';
 

@@ -4,7 +4,7 @@ import type { Agent, MemoryActivity } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import { intOption, type ParsedCli } from '../args';
 import type { Output } from '../output';
-import { localMinute } from '../../shared/local-days';
+import { localMinute } from '../../shared/local-time';
 
 const when = localMinute;
 

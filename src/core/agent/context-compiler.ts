@@ -1,4 +1,5 @@
 import type { Agent, Message } from '../../shared/entities';
+import { labelledMinute } from '../../shared/local-time';
 import { parseSurfacedBlock, renderSurfacedBlock } from '../../shared/surfaced-memories';
 import type { ChatTurn } from '../models/chat-model';
 import { plainToolGuide } from './tool-profiles';
@@ -95,7 +96,9 @@ export function compileContext(input: CompileInput): ChatTurn[] {
   });
   const hidden = Math.max(0, input.recallCount - input.messages.length);
   const status = [
-    `Current time: ${input.now.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    // The user's local time, as every date the model reads (messages, results,
+    // memories) and as "yesterday" is resolved; in UTC exactly what it was.
+    `Current time: ${labelledMinute(input.now)}.`,
     `${hidden} earlier messages are in recall memory (conversation_search); ${input.archivalCount} passages are in archival memory (archival_memory_search).`,
   ];
   if ((input.pressure ?? 0) >= PRESSURE_WARNING) {

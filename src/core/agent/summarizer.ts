@@ -1,4 +1,12 @@
 import type { Message } from '../../shared/entities';
+import {
+  labelledMinute,
+  localMinute,
+  MINUTE_PATTERN,
+  parseLabelledMinute,
+  zoneLabel,
+  ZONE_PATTERN,
+} from '../../shared/local-time';
 import type { ChatModel, ChatTurn } from '../models/chat-model';
 import { SUMMARY_SCHEMA } from './response-format';
 
@@ -22,7 +30,8 @@ function clipped(text: string, max: number): string {
 }
 
 function line(message: Message): string {
-  const when = message.createdAt.slice(0, 16).replace('T', ' ');
+  // Local, as the chat's status line and the coverage line of the summary.
+  const when = localMinute(message.createdAt);
   const content = clipped(message.content, MAX_LINE_CHARS);
   if (message.role === 'assistant') {
     const call = message.toolCalls?.[0];
@@ -91,10 +100,23 @@ export async function summarize(
   return [previous, extract].filter(Boolean).join('\n').slice(-MAX_SUMMARY_CHARS);
 }
 
-const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
-/** The line Locus writes above the model's summary: what stretch of the conversation it covers. */
-const COVERAGE =
-  /^Summary of the conversation (?:from (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) to|up to) (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC:\n/;
+/**
+ * The line Locus writes above the model's summary: what stretch of the
+ * conversation it covers, in local time with its zone, "from 2026-12-08
+ * 09:00 to 2026-12-08 11:30 UTC+13:00:" (each end labelled when their
+ * offsets differ, across a DST change). Stored summaries say "… UTC:",
+ * which is the same line written in UTC.
+ */
+const COVERAGE = new RegExp(
+  `^Summary of the conversation (?:from (${MINUTE_PATTERN})(?: (${ZONE_PATTERN}))? to|up to) (${MINUTE_PATTERN}) (${ZONE_PATTERN}):\n`,
+);
+
+/** When a stored summary's coverage starts, or null if its line does not say. */
+function coverageStart(content: string): Date | null {
+  const line = COVERAGE.exec(content);
+  if (!line?.[1] || !line[4]) return null;
+  return parseLabelledMinute(line[1], line[2] ?? line[4]);
+}
 
 /** A stored summary's text without its coverage line: what the model merges the next one into. */
 export function summaryBody(content: string): string {
@@ -107,18 +129,21 @@ export function summaryBody(content: string): string {
  * the previous summary covered, or the first message leaving now, to the
  * last one leaving now), then the model's text. Without it, the History
  * view and the model saw a block of text and no way to tell which days it
- * stood for.
+ * stood for. The start is written again in this zone, so one line never
+ * mixes two zones' clocks under one label.
  */
 export function withCoverage(previous: string | null, evicted: Message[], body: string): string {
   const said = evicted.filter((m) => m.kind !== 'memories');
-  const last = said.at(-1)?.createdAt;
-  if (!last) return body;
-  const from =
-    previous === null
-      ? said[0]?.createdAt && minute(said[0].createdAt)
-      : COVERAGE.exec(previous)?.[1];
-  const span = from ? `from ${from} to ${minute(last)}` : `up to ${minute(last)}`;
-  return `Summary of the conversation ${span} UTC:\n${body}`;
+  const lastAt = said.at(-1)?.createdAt;
+  if (!lastAt) return body;
+  const last = new Date(lastAt);
+  const firstAt = said[0]?.createdAt;
+  const from = previous === null ? (firstAt ? new Date(firstAt) : null) : coverageStart(previous);
+  const to = labelledMinute(last);
+  if (!from) return `Summary of the conversation up to ${to}:\n${body}`;
+  const start =
+    zoneLabel(from) === zoneLabel(last) ? localMinute(from.toISOString()) : labelledMinute(from);
+  return `Summary of the conversation from ${start} to ${to}:\n${body}`;
 }
 
 /**

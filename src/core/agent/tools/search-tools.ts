@@ -1,8 +1,24 @@
+import { localDayRange } from '../../../shared/local-days';
+import { localMinute } from '../../../shared/local-time';
 import { spokenText } from '../../../shared/message-text';
 import { pastLabel } from '../../../shared/past-facts';
 import { defineTool, refusedWhileNotRemembered } from './tool';
 
-const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
+// Results show local times, as the status line's "Current time" (which
+// names the zone) and the days the model searches by.
+const day = localMinute;
+
+/**
+ * The model's YYYY-MM-DD bounds as local days, the days it is shown: as UTC
+ * days, "yesterday" in Auckland searched from 13:00 the day before. Two days
+ * in the wrong order go as written, so the refusal quotes the model's dates.
+ */
+function localBounds(from = '', to = ''): { start?: string; end?: string } {
+  const [start, end] = [from.trim(), to.trim()];
+  const plainDay = /^\d{4}-\d{2}-\d{2}$/;
+  if (plainDay.test(start) && plainDay.test(end) && start > end) return { start, end };
+  return localDayRange(start, end);
+}
 
 export const archivalMemoryInsert = defineTool({
   name: 'archival_memory_insert',
@@ -64,8 +80,7 @@ export const archivalMemorySearch = defineTool({
     const result = await ctx.archival.search(ctx.agentId, {
       query: args.query,
       ...(args.tags?.length ? { tags: args.tags } : {}),
-      ...(args.start_datetime ? { start: args.start_datetime } : {}),
-      ...(args.end_datetime ? { end: args.end_datetime } : {}),
+      ...localBounds(args.start_datetime, args.end_datetime),
       commonWords: true,
       limit: pageSize,
       offset: page * pageSize,
@@ -111,8 +126,7 @@ export const conversationSearch = defineTool({
     const upTo = (page + 1) * pageSize;
     const result = await ctx.recall.search(ctx.agentId, {
       query: args.query,
-      ...(args.start_date ? { start: args.start_date } : {}),
-      ...(args.end_date ? { end: args.end_date } : {}),
+      ...localBounds(args.start_date, args.end_date),
       roles: ['user', 'assistant'],
       commonWords: true,
       limit: upTo + 1,
