@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { replyOnlyModel } from '../helpers/consolidation-models';
 import { testCore } from '../helpers/test-core';
+import { inTimeZone } from '../helpers/time-zone';
 
 describe('facts that change', () => {
+  // The end dates shown below are UTC days; local-time-prompts.test.ts covers other zones.
+  inTimeZone('UTC');
   it('keeps a superseded passage as a past fact with its successor and end date', async () => {
     const core = await testCore();
     const agent = await core.agents.create({ name: 'Tester' });

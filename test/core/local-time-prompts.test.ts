@@ -4,6 +4,7 @@ import { newestPart, summaryBody, withCoverage } from '../../src/core/agent/summ
 import { archivalMemorySearch, conversationSearch } from '../../src/core/agent/tools/search-tools';
 import type { ToolContext } from '../../src/core/agent/tools/tool-context';
 import { FakeClock } from '../../src/core/clock';
+import { call } from '../../src/core/host/call';
 import type { Message } from '../../src/shared/entities';
 import { labelledMinute, parseLabelledMinute } from '../../src/shared/local-time';
 import { renderSurfacedBlock, type SurfacedBlock } from '../../src/shared/surfaced-memories';
@@ -207,6 +208,29 @@ describe('what the model reads about time, in Auckland (UTC+13 in December)', ()
     await core.handlers['consolidation.run']({ agentId: agent.id });
     const human = (await core.coreMemory.get(agent.id, 'human')).value;
     expect(human).toContain('(2026-12-01)');
+  });
+
+  it('the activity log dates the end of a replaced fact by its local day', async () => {
+    const core = await testCore();
+    const agent = await core.agents.create({ name: 'Diary' });
+    const old = await core.archival.insert(agent.id, { text: 'Mira lives in Napier' });
+    const current = await core.archival.insert(agent.id, { text: 'Mira lives in Nelson' });
+    await core.archival.supersede(old.id, current.id, END_OF_NOVEMBER, { actor: 'user' });
+    const [entry] = await core.handlers['activity.list']({ agentId: agent.id });
+    expect(entry?.summary).toBe('Now a past fact (until 2026-12-01): "Mira lives in Napier"');
+  });
+
+  it('the Markdown export groups the conversation by local days', async () => {
+    const { core, agent } = await searchable();
+    const md = (
+      await call(core.handlers, 'agentfile.exportMarkdown', {
+        agentId: agent.id,
+        conversations: true,
+      })
+    ).text;
+    expect(md).toContain('#### 2026-12-02\n\n**You:** Breakfast with Mira');
+    expect(md).toContain('#### 2026-12-03\n\n**You:** Late film with Mira');
+    expect(md).toContain('- 2026-12-02: Mira took the early ferry');
   });
 });
 

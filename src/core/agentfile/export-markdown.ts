@@ -1,11 +1,13 @@
 import type { Passage } from '../../shared/entities';
+import { localDay } from '../../shared/local-time';
 import { messageReply } from '../../shared/message-text';
 import type { createAgents } from '../memory/agents';
 import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import type { Db } from '../storage/sql';
 import { allMessages, allPassages } from './export-agent-file';
 
-const day = (iso: string) => iso.slice(0, 10);
+// The user's days, as the app and the CLI show them (the .af file keeps instants).
+const day = localDay;
 
 /** Passages grouped by tag (untagged last), newest day first within each. */
 function byTag(passages: Passage[]): Map<string, Passage[]> {

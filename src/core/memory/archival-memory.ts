@@ -6,6 +6,7 @@ import type {
   ScoredPassage,
 } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
+import { localDay } from '../../shared/local-time';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
 import { parseDateRange } from './date-bounds';
@@ -70,7 +71,8 @@ const ACTOR_BY_SOURCE: Record<PassageSource['kind'], MemoryActor> = {
 
 /** Inserts that carry undo data listing every passage; bigger ones (benchmarks) are not undoable. */
 const MAX_UNDOABLE_INSERT = 1000;
-const day = (iso: string) => iso.slice(0, 10);
+// The end of a fact is a local midnight (resolve-date.ts): its local day is the one resolved.
+const day = localDay;
 
 export interface ArchivalQuery {
   query: string;
