@@ -13,6 +13,19 @@ export function localDayRange(start: string, end: string): { start?: string; end
   };
 }
 
+/**
+ * A model's From/To search bounds (an agent tool's, an MCP client's) as
+ * local days: the days its results show. As UTC days, "yesterday" in
+ * Auckland searched from 13:00 the day before. Two days in the wrong order
+ * go as written, so the core's refusal quotes the dates the model wrote.
+ */
+export function localDayBounds(from = '', to = ''): { start?: string; end?: string } {
+  const [start, end] = [from.trim(), to.trim()];
+  const plainDay = /^\d{4}-\d{2}-\d{2}$/;
+  if (plainDay.test(start) && plainDay.test(end) && start > end) return { start, end };
+  return localDayRange(start, end);
+}
+
 /** Local midnight `plusDays` after a YYYY-MM-DD day, as ISO; other text passes through (the core refuses it). */
 function localMidnight(day: string, plusDays: number): string {
   const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);

@@ -79,7 +79,7 @@ export async function exerciseEveryTool(client: Client, marker: string): Promise
   const found = await toolText(client, 'search_memory', { query: `${marker} spare key` });
   expect(found).toMatch(
     new RegExp(
-      `Archival memory:\\n- \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\) \\[note, home\\] The ${marker} spare key`,
+      `Archival memory:\\n- \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC(?:[+-]\\d\\d:\\d\\d)?\\) \\[note, home\\] The ${marker} spare key`,
     ),
   );
   const outOfRange = await toolText(client, 'search_memory', {
@@ -112,5 +112,5 @@ export async function exerciseEveryTool(client: Client, marker: string): Promise
 
   // Conversations: whatever was said before (the callers chat first), by date.
   const talk = await toolText(client, 'search_conversations', { query: 'name' });
-  expect(talk).toMatch(/- \(\d{4}-\d\d-\d\d \d\d:\d\d\) (user|assistant): /);
+  expect(talk).toMatch(/- \(\d{4}-\d\d-\d\d \d\d:\d\d UTC(?:[+-]\d\d:\d\d)?\) (user|assistant): /);
 }

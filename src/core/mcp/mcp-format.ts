@@ -1,9 +1,13 @@
 import type { Block, Message, ScoredPassage } from '../../shared/entities';
+import { labelledMinute } from '../../shared/local-time';
 import { spokenText } from '../../shared/message-text';
 
 /** How memory reads to an MCP client's model: short lines, each with its date. */
 
-const minute = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
+// The user's local time with its offset: the client's model has no status
+// line saying which zone a bare time is in, and it asks for days in the
+// user's zone (unlabelled UTC put an Auckland breakfast on the day before).
+const minute = (iso: string): string => labelledMinute(new Date(iso));
 
 export function formatPassages(passages: ScoredPassage[]): string {
   return passages

@@ -2,6 +2,7 @@ import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mc
 import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Handlers } from '../../shared/contract';
+import { localDayBounds } from '../../shared/local-days';
 import { LocusError, serializeError } from '../../shared/errors';
 import { call } from '../host/call';
 import { findAgent } from '../host/find-agent';
@@ -22,7 +23,12 @@ const agentArg = z
   .optional()
   .describe('Agent name or id; the default agent when omitted.');
 const dateArg = (what: string) =>
-  z.string().max(40).optional().describe(`${what}, ISO date or datetime, e.g. 2026-03-01.`);
+  z
+    .string()
+    .max(40)
+    .optional()
+    .describe(`${what}, ISO date or datetime, e.g. 2026-03-01 (a day of the user's time zone).`);
+
 const labelArg = z
   .string()
   .min(1)
@@ -83,15 +89,12 @@ export function createLocusMcpServer(options: LocusMcpOptions): McpServer {
       run(async () => {
         const agent = await agentOf(args.agent);
         const limit = args.limit ?? 8;
-        const bounds = {
-          ...(args.start ? { start: args.start } : {}),
-          ...(args.end ? { end: args.end } : {}),
-        };
+        const range = localDayBounds(args.start, args.end);
         const archival = await call(handlers, 'archival.search', {
           agentId: agent.id,
           query: args.query,
           limit,
-          ...bounds,
+          ...range,
           ...(args.tags?.length ? { tags: args.tags } : {}),
         });
         const recall = await call(handlers, 'recall.search', {
@@ -99,7 +102,7 @@ export function createLocusMcpServer(options: LocusMcpOptions): McpServer {
           query: args.query,
           roles: ['user', 'assistant'],
           limit,
-          ...bounds,
+          ...range,
         });
         const said = recall.items.filter(isSpoken);
         const parts = [
@@ -255,8 +258,7 @@ export function createLocusMcpServer(options: LocusMcpOptions): McpServer {
         const page = await call(handlers, 'recall.search', {
           agentId: agent.id,
           ...(args.query ? { query: args.query } : {}),
-          ...(args.start ? { start: args.start } : {}),
-          ...(args.end ? { end: args.end } : {}),
+          ...localDayBounds(args.start, args.end),
           roles: args.role ? [args.role] : ['user', 'assistant'],
           limit: args.limit ?? 10,
         });

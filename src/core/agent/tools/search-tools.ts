@@ -1,4 +1,4 @@
-import { localDayRange } from '../../../shared/local-days';
+import { localDayBounds } from '../../../shared/local-days';
 import { localMinute } from '../../../shared/local-time';
 import { spokenText } from '../../../shared/message-text';
 import { pastLabel } from '../../../shared/past-facts';
@@ -7,18 +7,6 @@ import { defineTool, refusedWhileNotRemembered } from './tool';
 // Results show local times, as the status line's "Current time" (which
 // names the zone) and the days the model searches by.
 const day = localMinute;
-
-/**
- * The model's YYYY-MM-DD bounds as local days, the days it is shown: as UTC
- * days, "yesterday" in Auckland searched from 13:00 the day before. Two days
- * in the wrong order go as written, so the refusal quotes the model's dates.
- */
-function localBounds(from = '', to = ''): { start?: string; end?: string } {
-  const [start, end] = [from.trim(), to.trim()];
-  const plainDay = /^\d{4}-\d{2}-\d{2}$/;
-  if (plainDay.test(start) && plainDay.test(end) && start > end) return { start, end };
-  return localDayRange(start, end);
-}
 
 export const archivalMemoryInsert = defineTool({
   name: 'archival_memory_insert',
@@ -80,7 +68,7 @@ export const archivalMemorySearch = defineTool({
     const result = await ctx.archival.search(ctx.agentId, {
       query: args.query,
       ...(args.tags?.length ? { tags: args.tags } : {}),
-      ...localBounds(args.start_datetime, args.end_datetime),
+      ...localDayBounds(args.start_datetime, args.end_datetime),
       commonWords: true,
       limit: pageSize,
       offset: page * pageSize,
@@ -126,7 +114,7 @@ export const conversationSearch = defineTool({
     const upTo = (page + 1) * pageSize;
     const result = await ctx.recall.search(ctx.agentId, {
       query: args.query,
-      ...localBounds(args.start_date, args.end_date),
+      ...localDayBounds(args.start_date, args.end_date),
       roles: ['user', 'assistant'],
       commonWords: true,
       limit: upTo + 1,
