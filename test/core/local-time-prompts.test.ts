@@ -4,6 +4,7 @@ import { newestPart, summaryBody, withCoverage } from '../../src/core/agent/summ
 import { archivalMemorySearch, conversationSearch } from '../../src/core/agent/tools/search-tools';
 import type { ToolContext } from '../../src/core/agent/tools/tool-context';
 import { FakeClock } from '../../src/core/clock';
+import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { call } from '../../src/core/host/call';
 import type { Message } from '../../src/shared/entities';
 import { labelledMinute, parseLabelledMinute } from '../../src/shared/local-time';
@@ -15,7 +16,7 @@ import {
   NIGHT_OF_THE_3RD,
 } from '../helpers/auckland-days';
 import { replyOnlyModel } from '../helpers/consolidation-models';
-import { testCore } from '../helpers/test-core';
+import { restartCore, testCore } from '../helpers/test-core';
 import { inTimeZone } from '../helpers/time-zone';
 
 // In Auckland local midnight starting the 1st of December, as consolidation
@@ -208,6 +209,47 @@ describe('what the model reads about time, in Auckland (UTC+13 in December)', ()
     await core.handlers['consolidation.run']({ agentId: agent.id });
     const human = (await core.coreMemory.get(agent.id, 'human')).value;
     expect(human).toContain('(2026-12-01)');
+  });
+
+  it('renders a turn identically in later steps and after a restart in the same zone (KV cache)', async () => {
+    let step = 0;
+    const chatModel = createScriptedModel({
+      script: () =>
+        step++ === 0
+          ? {
+              thinking: 'Look it up.',
+              tool: 'conversation_search',
+              arguments: { query: 'Mira', start_date: '2026-12-02', request_heartbeat: true },
+            }
+          : { thinking: 'Answer.', tool: 'send_message', arguments: { message: 'Breakfast.' } },
+    });
+    const clock = new FakeClock('2026-12-02T20:00:00.000Z');
+    const core = await testCore({ chatModel, clock });
+    const agent = await core.agents.getOrCreateDefault();
+    await appendAcrossAucklandDays(core, agent.id);
+    await core.runtime.send(agent.id, 'What did I do with Mira yesterday?');
+    const steps = chatModel.calls.filter((c) => c.purpose === 'step');
+    expect(steps.length).toBe(2);
+    const [first, last] = [steps[0]!.turns, steps[1]!.turns];
+    // The search result and the surfaced block are in local time...
+    expect(last.map((t) => t.content).join('\n')).toContain('[2026-12-02 09:00] user: Breakfast');
+    // ...and every turn but the status line is the same in the next step.
+    expect(last.slice(0, first.length - 1)).toEqual(first.slice(0, -1));
+
+    const later = createScriptedModel({
+      script: () => ({ thinking: 'Answer.', tool: 'send_message', arguments: { message: 'Ok.' } }),
+    });
+    const again = await restartCore(core, {
+      chatModel: later,
+      clock: new FakeClock('2026-12-02T21:00:00.000Z'),
+    });
+    await again.runtime.send(agent.id, 'Thanks.');
+    const next = later.calls.find((c) => c.purpose === 'step')!.turns;
+    // After a restart, all that was rendered before renders the same.
+    const done = last.length - 1;
+    expect(next.slice(0, done).map((t) => t.content)).toEqual(
+      last.slice(0, done).map((t) => t.content),
+    );
   });
 
   it('the activity log dates the end of a replaced fact by its local day', async () => {
