@@ -1,4 +1,5 @@
 import type { Message } from '../../../shared/entities';
+import { localMonth } from '../../../shared/local-time';
 import { parseSurfacedBlock } from '../../../shared/surfaced-memories';
 import { when } from './format';
 
@@ -27,7 +28,8 @@ export function MemoriesUsed(props: { message: Message }): React.JSX.Element | n
           <li key={item.id}>
             <span className="muted">
               {when(item.at)} · {item.source}
-              {item.until ? ` · true until ${item.until.slice(0, 7)}` : ''}
+              {/* A fact's end is a local midnight: its month in the user's zone. */}
+              {item.until ? ` · true until ${localMonth(item.until)}` : ''}
               {item.speaker ? ` · ${item.speaker}` : ''}
             </span>{' '}
             {item.text}
