@@ -2,10 +2,10 @@
  * The instants a From/To pair of days names, as days of this machine's (or
  * browser's) time zone, To included: the app, the CLI and the model's
  * prompts show times in local time (local-time.ts), so a day asked for must
- * be that local day. Sent as UTC days, a
- * search for the 2nd in Auckland showed a message dated the 3rd and hid one
- * dated the 2nd. Midnight is found by the calendar, so a day across a DST
- * change is whole. A date with a time passes through as written.
+ * be that local day. Sent as UTC days, a search for the 2nd in Auckland
+ * showed a message dated the 3rd and hid one dated the 2nd. Midnight is
+ * found by the calendar, so a day across a DST change is whole. A date with
+ * a time passes through as written.
  */
 export function localDayRange(start: string, end: string): { start?: string; end?: string } {
   return {

@@ -28,7 +28,6 @@ const dateArg = (what: string) =>
     .max(40)
     .optional()
     .describe(`${what}, ISO date or datetime, e.g. 2026-03-01 (a day of the user's time zone).`);
-
 const labelArg = z
   .string()
   .min(1)
