@@ -17,6 +17,10 @@ import { runStartupBench } from './startup/startup-bench';
 import { runSurfacingBench } from './surfacing/surfacing-bench';
 import { runTokenReuseBench } from './tokens/token-reuse-bench';
 
+// The datasets' times are read as UTC instants and the prompts show local
+// time: in UTC every figure is the same on any machine.
+process.env.TZ = 'UTC';
+
 const SUITES = [
   'locomo',
   'longmemeval',
