@@ -207,7 +207,7 @@ export const contract = {
       .string()
       .max(
         1_000_000,
-        `the note is too long: notes can be at most ${MAX_CAPTURE_CHARS.toLocaleString('en-US')} characters. Split it or add it as a file`,
+        `the note is too long: notes can be at most ${MAX_CAPTURE_CHARS.toLocaleString('en-US')} characters. Split it into parts of at most that and save each`,
       ),
     source: z.enum(['tray', 'app', 'cli', 'mcp']).default('app'),
     /** Besides "note". */

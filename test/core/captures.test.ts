@@ -38,9 +38,13 @@ describe('quick capture', () => {
     // Past the contract's own bound, the same words, not the validator's.
     const vast = await dispatch(core.handlers, 'captures.add', { text: 'x'.repeat(1_000_001) });
     expect(vast).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(vast.ok === false && vast.error.message).toMatch(
-      /at most 100,000 characters\. Split it or add it as a file/,
-    );
+    // Locus has no way to add a text file, so the message must not send the user looking for one.
+    for (const refused of [huge, vast]) {
+      expect(refused.ok === false && refused.error.message).toMatch(
+        /at most 100,000 characters\. Split it into parts of at most that and save each/,
+      );
+      expect(refused.ok === false && refused.error.message).not.toMatch(/file/);
+    }
     expect(vast.ok === false && vast.error.message).not.toMatch(/Too big|expected string/);
     // Every other text's bound says the limit in words too.
     const agent = await core.agents.getOrCreateDefault();

@@ -59,7 +59,7 @@ export function createCaptures(deps: CapturesDeps) {
       if (trimmed.length > MAX_CAPTURE_CHARS) {
         throw new LocusError(
           'INVALID_INPUT',
-          `The note is ${trimmed.length} characters; notes can be at most ${MAX_CAPTURE_CHARS.toLocaleString('en-US')} characters. Split it or add it as a file.`,
+          `The note is ${trimmed.length} characters; notes can be at most ${MAX_CAPTURE_CHARS.toLocaleString('en-US')} characters. Split it into parts of at most that and save each.`,
         );
       }
       // Checked before the journal: a note the database cannot take must
