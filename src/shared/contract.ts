@@ -144,6 +144,12 @@ export const contract = {
     limit,
     offset,
     mode: z.enum(['hybrid', 'vector', 'text']).optional(),
+    /**
+     * Also conversations the user asked not to remember. Defaults to true:
+     * the person's own history shows them; a search made for a model (an
+     * MCP client's) passes false.
+     */
+    includeNotRemembered: z.boolean().optional(),
   }),
   /** The newest messages, oldest first: of one conversation, or of all the agent's. */
   'recall.recent': z.object({

@@ -100,6 +100,8 @@ export function createLocusMcpServer(options: LocusMcpOptions): McpServer {
           roles: ['user', 'assistant'],
           limit,
           ...bounds,
+          // A conversation the user asked not to remember is not memory to a model.
+          includeNotRemembered: false,
         });
         const said = recall.items.filter(isSpoken);
         const parts = [
@@ -259,6 +261,7 @@ export function createLocusMcpServer(options: LocusMcpOptions): McpServer {
           ...(args.end ? { end: args.end } : {}),
           roles: args.role ? [args.role] : ['user', 'assistant'],
           limit: args.limit ?? 10,
+          includeNotRemembered: false,
         });
         const said = page.items.filter(isSpoken);
         return said.length > 0 ? formatMessages(said) : 'No matching messages.';
