@@ -86,6 +86,38 @@ describe('forget', () => {
     expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('Lives in Paris');
   });
 
+  it('forgets the past fact a corrected line became, with the message that told it', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await core.agents.create({ name: 'Tester' });
+    const told = async (text: string) => {
+      await core.runtime.send(agent.id, text);
+      await core.handlers['consolidation.run']({ agentId: agent.id });
+    };
+    await told('I live in Paris.');
+    await told('I moved to Lyon.');
+    await told('I now live in Paris.');
+    await told('I moved to Rome.');
+    expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('Lives in Rome');
+    const past = async () =>
+      (await core.archival.search(agent.id, { query: 'Lives in', limit: 10 })).items
+        .map((p) => p.text)
+        .sort();
+    expect(await past()).toEqual(['Lives in Lyon', 'Lives in Paris', 'Lives in Paris']);
+
+    // The first "Paris" goes with its message; the later one, told again, stays.
+    const first = (
+      await core.recall.search(agent.id, { query: 'live Paris', roles: ['user'] })
+    ).items.find((m) => m.content === 'I live in Paris.')!;
+    const report = await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: first.id },
+    });
+    expect(report).toEqual({ messages: 3, passages: 1, lines: 0 });
+    expect(await past()).toEqual(['Lives in Lyon', 'Lives in Paris']);
+    const feed = await core.handlers['activity.list']({ agentId: agent.id });
+    expect(feed[0]?.summary).toBe('Forgot a message and what came from it (1 passage)');
+  });
+
   it('keeps the changes a forgotten line was merely beside: their entries, and their undo', async () => {
     const core = await testCore({ chatModel: replyOnlyModel() });
     const agent = await core.agents.create({ name: 'Tester' });

@@ -48,6 +48,9 @@ export function scrubUndo(undo: UndoData, texts: string[]): UndoData | null {
   return before === after ? null : { ...undo, before, after };
 }
 
+/** A line and when it was written: a past fact made of it is dated so. */
+const pastKey = (line: string, at: string) => `${at}\u0000${line}`;
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
@@ -76,6 +79,8 @@ export function createForget(options: ForgetOptions) {
       const passageIds = new Set<string>();
       /** Block id -> lines to take out. */
       const lines = new Map<string, Set<string>>();
+      /** Line and time each forgotten message wrote it: the past facts it became (pastKey). */
+      const written = new Set<string>();
       const addLine = (blockId: string, line: string) =>
         lines.set(blockId, (lines.get(blockId) ?? new Set()).add(line));
 
@@ -90,8 +95,10 @@ export function createForget(options: ForgetOptions) {
         texts.push(...exchange.texts);
         messageIds.push(...exchange.ids);
         for (const p of await passagesRepo.fromMessages(agentId, messageIds)) passageIds.add(p.id);
-        for (const s of await blocks.linesFromMessages(agentId, messageIds))
+        for (const s of await blocks.linesFromMessages(agentId, messageIds)) {
           addLine(s.blockId, s.line);
+          written.add(pastKey(s.line, s.at));
+        }
       } else if (target.kind === 'passage') {
         const passage = await passagesRepo.get(target.id);
         if (!passage || passage.agentId !== agentId) {
@@ -114,17 +121,25 @@ export function createForget(options: ForgetOptions) {
       }
 
       const allLines = [...lines.values()].flatMap((set) => [...set]);
-      // Copies of the lines kept in archival (a block that overflowed) go too.
+      // Copies of the lines kept in archival (a block that overflowed) go
+      // too, and so does a past fact a forgotten message's line became when
+      // it was corrected: it is dated when that message wrote the line. A
+      // past fact of the same words told again later stays with its message.
       for (const p of await passagesRepo.withTexts(agentId, allLines, 'block')) {
-        if (p.supersededBy === null) passageIds.add(p.id);
+        if (p.supersededBy === null || written.has(pastKey(p.text, p.createdAt)))
+          passageIds.add(p.id);
       }
       const passages = await passagesRepo.getMany([...passageIds]);
       texts.push(...passages.map((p) => p.text), ...allLines);
       ids.push(...messageIds, ...passages.map((p) => p.id));
 
+      // A corrected line is no longer in its block: only those still there count.
+      let removedLines = 0;
       for (const [blockId, set] of lines) {
         const block = await blocks.getById(blockId);
         if (!block) continue;
+        const present = new Set(linesOf(block.value));
+        removedLines += [...set].filter((line) => present.has(line)).length;
         await coreMemory.removeLines(agentId, block.label, [...set], actor, { tx, record: false });
         await blocks.deleteLineSources(blockId, [...set]);
       }
@@ -136,7 +151,7 @@ export function createForget(options: ForgetOptions) {
       const report = {
         messages: messageIds.length,
         passages: passages.length,
-        lines: allLines.length,
+        lines: removedLines,
       };
       const what =
         target.kind === 'message'
