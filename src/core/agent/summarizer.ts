@@ -1,6 +1,7 @@
 import type { Message } from '../../shared/entities';
 import type { ChatModel, ChatTurn } from '../models/chat-model';
 import { SUMMARY_SCHEMA } from './response-format';
+import { storable } from '../text';
 
 const SUMMARY_INSTRUCTIONS = `You keep the running summary of a conversation between a user and their assistant.
 Older messages are leaving the assistant's context window; the summary is all it will see of them.
@@ -77,7 +78,7 @@ export async function summarize(
       options.signal ? { signal: options.signal } : {},
     );
     if (options.signal?.aborted) return null;
-    const parsed = JSON.parse(result.text) as { summary?: unknown };
+    const parsed = storable(JSON.parse(result.text)) as { summary?: unknown };
     if (typeof parsed.summary === 'string' && parsed.summary.trim())
       return parsed.summary.trim().slice(-MAX_SUMMARY_CHARS);
   } catch {
