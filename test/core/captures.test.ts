@@ -90,6 +90,29 @@ describe('quick capture', () => {
     expect((await third.archival.count(agent.id)).total).toBe(1);
   });
 
+  it('keeps no copy of a stored note in the journal, so a forgotten note is gone from the folder too', async () => {
+    const storage = await durableStorage();
+    const core = await createCore(storage);
+    onCleanup(() => core.dispose());
+    const agent = await core.agents.getOrCreateDefault();
+    const journalFile = dataDirLayout(storage.dataDir).captureJournal;
+    const journalText = () =>
+      fs.existsSync(journalFile) ? fs.readFileSync(journalFile, 'utf8') : '';
+
+    const note = await core.handlers['captures.add']({
+      text: 'My therapist is Dr. Moreau, sessions on Thursdays',
+      source: 'tray',
+    });
+    await core.handlers['captures.add']({ text: 'Buy oat milk', source: 'tray' });
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'passage', id: note.id },
+    });
+    // The app runs for weeks between starts: the journal is not left to hold it until then.
+    expect(journalText()).not.toContain('Moreau');
+    expect(journalText()).not.toContain('oat milk');
+  });
+
   // The journal's crash safety and the CLI are the same whatever the database: once, on PGlite.
   it.skipIf(onServer())(
     'keeps every acknowledged note when the process is killed right after saving',

@@ -76,6 +76,14 @@ export function createCaptures(deps: CapturesDeps) {
       journal?.append(entry);
       const passage = await store(entry);
       journal?.markDone(entry.id);
+      // Stored, it needs no copy: left in the journal until the next start
+      // (weeks, for the app), the text outlived a "forget" of the note. The
+      // note is saved either way; the next start compacts what this cannot.
+      try {
+        journal?.compact();
+      } catch {
+        // Kept for the next start.
+      }
       return passage;
     },
 
