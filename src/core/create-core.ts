@@ -297,6 +297,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
         indexer.schedule();
         consolidator.schedule(agentId);
       },
+      onForgotten: () => runtime.contextChanged(),
     }),
     ...createInterfaceHandlers(db),
     'agentfile.export': async ({ agentId }) => {

@@ -118,6 +118,39 @@ describe('forget', () => {
     expect(feed[0]?.summary).toBe('Forgot a message and what came from it (1 passage)');
   });
 
+  it('takes a forgotten message out of the memories surfaced for later turns, in any conversation', async () => {
+    const core = await testCore({ chatModel: createScriptedModel() });
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.runtime.send(agent.id, 'My bank PIN is 4242, keep it safe.');
+    await core.runtime.send(agent.id, 'I keep bees on the roof.');
+    const later = await core.handlers['conversations.create']({ agentId: agent.id, name: 'Later' });
+    await core.runtime.send(agent.id, 'What is my bank PIN? And the bees?', {
+      conversationId: later.id,
+    });
+    const surfaced = async () =>
+      (await core.runtime.contextMessages(agent.id, later.id))
+        .filter((m) => m.kind === 'memories')
+        .map((m) => m.content)
+        .join('\n');
+    expect(await surfaced()).toContain('4242');
+    expect(await surfaced()).toContain('bees');
+
+    const message = await userMessage(core, agent.id, 'bank PIN 4242');
+    expect(message.content).toBe('My bank PIN is 4242, keep it safe.');
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: message.id },
+    });
+    // The later turn keeps what else it was given.
+    expect(await surfaced()).toContain('bees');
+    expect(await copiesOf(core, '4242')).toEqual([]);
+    const context = await core.handlers['chat.context']({
+      agentId: agent.id,
+      conversationId: later.id,
+    });
+    expect(JSON.stringify(context)).not.toContain('4242');
+  });
+
   it('keeps the changes a forgotten line was merely beside: their entries, and their undo', async () => {
     const core = await testCore({ chatModel: replyOnlyModel() });
     const agent = await core.agents.create({ name: 'Tester' });

@@ -561,6 +561,13 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   }
 
   return {
+    /**
+     * Messages in context were rewritten (a forget takes a memory out of the
+     * blocks surfaced for earlier turns): read them again.
+     */
+    contextChanged(): void {
+      contextCache.clear();
+    },
     /** Every tool an agent may have (the Letta profile's; the small profile's are a subset). */
     tools: custom?.tools ?? BUILTIN_TOOLS,
     /** The tools an agent works with now, by its tool profile. */

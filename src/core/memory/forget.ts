@@ -1,4 +1,5 @@
 import type { MemoryActor } from '../../shared/entities';
+import { parseSurfacedBlock, renderSurfacedBlock } from '../../shared/surfaced-memories';
 import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
 import { createActivityRepo, type UndoData } from '../storage/repos/activity-repo';
@@ -8,6 +9,7 @@ import { createPassagesRepo } from '../storage/repos/passages-repo';
 import type { Db } from '../storage/sql';
 import { linesOf } from './block-diff';
 import type { CoreMemory } from './core-memory';
+import { estimateTokens } from './surfacing/token-estimate';
 
 /** What to forget: a message of the conversation, an archival passage, or one line of a block. */
 export type ForgetTarget =
@@ -52,6 +54,31 @@ export function scrubUndo(undo: UndoData, texts: string[]): UndoData | null {
 const pastKey = (line: string, at: string) => `${at}\u0000${line}`;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Takes forgotten memories out of the blocks surfaced for later turns (in
+ * any conversation): those stay in their context windows, so the model
+ * kept reading the text and the app kept showing it under "Memories used".
+ * A block left with nothing goes with its place in the context.
+ */
+async function forgetSurfaced(
+  repo: ReturnType<typeof createForgetRepo>,
+  agentId: string,
+  ids: ReadonlySet<string>,
+): Promise<void> {
+  for (const message of await repo.surfacedWith(agentId, [...ids])) {
+    const block = parseSurfacedBlock(message.content);
+    if (!block) continue;
+    const items = block.items.filter((item) => !ids.has(item.id));
+    if (items.length === block.items.length) continue;
+    if (items.length === 0) {
+      await repo.deleteMessages(agentId, [message.id]);
+      continue;
+    }
+    const tokens = estimateTokens(renderSurfacedBlock({ items, tokens: 0 }));
+    await repo.setSurfacedContent(message.id, JSON.stringify({ items, tokens }));
+  }
+}
 
 /**
  * "Forget": removes a memory and everything derived from it, for good: a
@@ -145,6 +172,7 @@ export function createForget(options: ForgetOptions) {
       }
       await passagesRepo.deleteMany(passages.map((p) => p.id));
       if (messageIds.length > 0) await forgetRepo.deleteMessages(agentId, messageIds);
+      await forgetSurfaced(forgetRepo, agentId, new Set([...messageIds, ...passageIds]));
       for (const text of texts) if (text.trim()) await blocks.scrubHistory(agentId, text);
       await createActivityRepo(tx).redact(agentId, ids, texts, (undo) => scrubUndo(undo, texts));
 
