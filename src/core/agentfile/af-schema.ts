@@ -72,6 +72,8 @@ export const LocusExtensionSchema = z.object({
         created_at: z.string().max(64),
         messages: z.array(id).max(1_000_000),
         context: z.array(id).max(1_000_000),
+        /** False: the user asked not to remember it (absent: remembered). */
+        remember: z.boolean().optional(),
       }),
     )
     .max(10_000)

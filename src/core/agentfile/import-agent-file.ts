@@ -384,6 +384,9 @@ export async function importAgentFile(
         createdAt: at,
         updatedAt: at,
       });
+      // Kept out of memory where it came from, so here: never embedded, consolidated or searched for the model.
+      if (c.remember === false)
+        await conversationsRepo.setRemember(conversationIds[i] as string, false, at);
     }
 
     const messagesRepo = createMessagesRepo(tx);
