@@ -151,6 +151,47 @@ describe('forget', () => {
     expect(JSON.stringify(context)).not.toContain('4242');
   });
 
+  it('makes a fact current again when the correction that replaced it is forgotten', async () => {
+    const core = await testCore({
+      chatModel: createScriptedModel({
+        script: (request) =>
+          request.purpose === 'consolidate'
+            ? {
+                facts: [
+                  {
+                    message: 1,
+                    about: 'world',
+                    text: 'The office is in Munich',
+                    when: null,
+                    corrects: 'P1',
+                  },
+                ],
+              }
+            : { thinking: 'Ok.', tool: 'send_message', arguments: { message: 'Noted!' } },
+      }),
+    });
+    const agent = await core.agents.create({ name: 'Tester' });
+    const berlin = await core.archival.insert(agent.id, {
+      text: 'The office is in Berlin',
+      source: { kind: 'user', ref: null },
+    });
+    await core.runtime.send(agent.id, 'FYI the office moved to Munich.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    expect((await core.archival.get(berlin.id))?.supersededBy).not.toBeNull();
+
+    const message = await userMessage(core, agent.id, 'office Munich');
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: message.id },
+    });
+    expect(await copiesOf(core, 'Munich')).toEqual([]);
+    // Nothing says it stopped being true any more: no "until", ranked as current.
+    expect(await core.archival.get(berlin.id)).toMatchObject({
+      supersededBy: null,
+      validUntil: null,
+    });
+  });
+
   it('keeps the changes a forgotten line was merely beside: their entries, and their undo', async () => {
     const core = await testCore({ chatModel: replyOnlyModel() });
     const agent = await core.agents.create({ name: 'Tester' });

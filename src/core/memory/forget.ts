@@ -171,6 +171,12 @@ export function createForget(options: ForgetOptions) {
         await blocks.deleteLineSources(blockId, [...set]);
       }
       await passagesRepo.deleteMany(passages.map((p) => p.id));
+      // A fact a forgotten one had replaced is no longer known to have
+      // stopped being true: its "until" came from what is forgotten.
+      await passagesRepo.unsupersede(
+        agentId,
+        passages.map((p) => p.id),
+      );
       if (messageIds.length > 0) await forgetRepo.deleteMessages(agentId, messageIds);
       await forgetSurfaced(forgetRepo, agentId, new Set([...messageIds, ...passageIds]));
       for (const text of texts) if (text.trim()) await blocks.scrubHistory(agentId, text);
