@@ -192,6 +192,51 @@ describe('forget', () => {
     });
   });
 
+  it('leaves no summary holding a forgotten message: the summaries written since say so instead', async () => {
+    const core = await testCore({ chatModel: createScriptedModel({ contextSize: 2048 }) });
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.runtime.send(agent.id, 'My passport number is X9981234, remember it.');
+    const filler = 'with some words to take up room in the context window of this small model.';
+    for (let i = 1; i <= 15; i++) await core.runtime.send(agent.id, `Filler ${i} ${filler}`);
+    const summaries = async () =>
+      (await core.runtime.contextMessages(agent.id)).filter((m) => m.kind === 'summary');
+    const held = async () =>
+      (await copiesOf(core, 'X9981234')).filter((c) => c.startsWith('messages: Summary'));
+    expect((await held()).length).toBeGreaterThan(0);
+
+    // A message still in the context window was never summarised, though
+    // older than the summary written last: the summaries stay as they are.
+    const window = await core.runtime.contextMessages(agent.id);
+    const latest = window.find((m) => m.kind === 'summary')!;
+    const recent = window.find((m) => m.role === 'user' && m.kind === 'chat' && m.seq < latest.seq);
+    expect(recent).toBeDefined();
+    const allSummaries = async () =>
+      (
+        await core.database.pg.query<{ content: string }>(
+          `SELECT content FROM messages WHERE agent_id = $1 AND kind = 'summary' ORDER BY seq`,
+          [agent.id],
+        )
+      ).rows.map((row) => row.content);
+    const before = await allSummaries();
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: recent!.id },
+    });
+    expect(await allSummaries()).toEqual(before);
+
+    const message = await userMessage(core, agent.id, 'passport X9981234');
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: message.id },
+    });
+    expect(await copiesOf(core, 'X9981234')).toEqual([]);
+    const [summary] = await summaries();
+    expect(summary?.content).toMatch(/^Summary of the conversation from .* UTC:\n/);
+    expect(summary?.content).toMatch(/forget/);
+    const context = await core.handlers['chat.context']({ agentId: agent.id });
+    expect(JSON.stringify(context)).not.toContain('X9981234');
+  });
+
   it('keeps the changes a forgotten line was merely beside: their entries, and their undo', async () => {
     const core = await testCore({ chatModel: replyOnlyModel() });
     const agent = await core.agents.create({ name: 'Tester' });

@@ -27,7 +27,8 @@ import {
 import { PRESSURE_WARNING, compileContext } from './context-compiler';
 import { ReplyStreamer } from './reply-streamer';
 import { parseStep, stepResponseSchema } from './response-format';
-import { newestPart, summarize, summaryBody, withCoverage } from './summarizer';
+import { newestPart, summarize, withCoverage } from './summarizer';
+import { summaryBody } from '../../shared/summary-coverage';
 import { BUILTIN_TOOLS, DEFAULT_TOOL_RULES, type ToolRules } from './tools';
 import { TOOL_PROFILES, customProfile, type ToolProfile } from './tool-profiles';
 import type { ToolDefinition, ToolOutcome } from './tools/tool';

@@ -2,6 +2,7 @@ import type { Message } from '../../shared/entities';
 import type { ChatModel, ChatTurn } from '../models/chat-model';
 import { SUMMARY_SCHEMA } from './response-format';
 import { storable } from '../text';
+import { SUMMARY_COVERAGE } from '../../shared/summary-coverage';
 
 const SUMMARY_INSTRUCTIONS = `You keep the running summary of a conversation between a user and their assistant.
 Older messages are leaving the assistant's context window; the summary is all it will see of them.
@@ -93,15 +94,6 @@ export async function summarize(
 }
 
 const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
-/** The line Locus writes above the model's summary: what stretch of the conversation it covers. */
-const COVERAGE =
-  /^Summary of the conversation (?:from (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) to|up to) (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC:\n/;
-
-/** A stored summary's text without its coverage line: what the model merges the next one into. */
-export function summaryBody(content: string): string {
-  const line = COVERAGE.exec(content);
-  return line ? content.slice(line[0].length) : content;
-}
 
 /**
  * The summary as stored: a line that says what it covers (from the start
@@ -117,7 +109,7 @@ export function withCoverage(previous: string | null, evicted: Message[], body: 
   const from =
     previous === null
       ? said[0]?.createdAt && minute(said[0].createdAt)
-      : COVERAGE.exec(previous)?.[1];
+      : SUMMARY_COVERAGE.exec(previous)?.[1];
   const span = from ? `from ${from} to ${minute(last)}` : `up to ${minute(last)}`;
   return `Summary of the conversation ${span} UTC:\n${body}`;
 }
@@ -129,7 +121,7 @@ export function withCoverage(previous: string | null, evicted: Message[], body: 
  */
 export function newestPart(content: string, chars: number): string {
   if (content.length <= chars) return content;
-  const line = COVERAGE.exec(content)?.[0] ?? '';
+  const line = SUMMARY_COVERAGE.exec(content)?.[0] ?? '';
   const body = content.slice(line.length);
   const room = Math.max(0, Math.floor(chars) - line.length - 1);
   let start = body.length - room;

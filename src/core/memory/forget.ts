@@ -1,4 +1,5 @@
 import type { MemoryActor } from '../../shared/entities';
+import { summaryBody } from '../../shared/summary-coverage';
 import { parseSurfacedBlock, renderSurfacedBlock } from '../../shared/surfaced-memories';
 import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
@@ -52,6 +53,15 @@ export function scrubUndo(undo: UndoData, texts: string[]): UndoData | null {
 
 /** A line and when it was written: a past fact made of it is dated so. */
 const pastKey = (line: string, at: string) => `${at}\u0000${line}`;
+
+/**
+ * What a summary that folded in a forgotten message says instead. Summaries
+ * are written by the model, in its words: no search for the text can take
+ * it out of one, so the whole summary goes; the messages it stood for are
+ * still in recall memory.
+ */
+export const FORGOTTEN_SUMMARY =
+  'This summary was removed because the user asked to forget something said in this stretch. What else was said is still in recall memory: search it when it matters.';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -170,6 +180,8 @@ export function createForget(options: ForgetOptions) {
         await coreMemory.removeLines(agentId, block.label, [...set], actor, { tx, record: false });
         await blocks.deleteLineSources(blockId, [...set]);
       }
+      // Read before the messages go: which summaries folded them in.
+      const summaries = await forgetRepo.summariesSince(agentId, messageIds);
       await passagesRepo.deleteMany(passages.map((p) => p.id));
       // A fact a forgotten one had replaced is no longer known to have
       // stopped being true: its "until" came from what is forgotten.
@@ -179,6 +191,13 @@ export function createForget(options: ForgetOptions) {
       );
       if (messageIds.length > 0) await forgetRepo.deleteMessages(agentId, messageIds);
       await forgetSurfaced(forgetRepo, agentId, new Set([...messageIds, ...passageIds]));
+      for (const summary of summaries) {
+        const coverage = summary.content.slice(
+          0,
+          summary.content.length - summaryBody(summary.content).length,
+        );
+        await forgetRepo.setSummaryContent(summary.id, `${coverage}${FORGOTTEN_SUMMARY}`);
+      }
       for (const text of texts) if (text.trim()) await blocks.scrubHistory(agentId, text);
       await createActivityRepo(tx).redact(agentId, ids, texts, (undo) => scrubUndo(undo, texts));
 
