@@ -1,5 +1,5 @@
-/** Half of a surrogate pair with no other half: not a character, and not UTF-8. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** ES2024's String methods (Node 20+), which the compiler's library predates. */
+type WellFormed = { toWellFormed(): string };
 
 /**
  * Text as Postgres can store it: without NUL characters (text cannot hold
@@ -11,7 +11,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 export function storable(value: unknown): unknown {
   if (typeof value === 'string') {
     const text = value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
-    return text.replace(LONE_SURROGATE, '\ufffd');
+    // U+FFFD for each lone surrogate, in one native pass.
+    return (text as unknown as WellFormed).toWellFormed();
   }
   if (Array.isArray(value)) return value.map(storable);
   if (value && typeof value === 'object') {
