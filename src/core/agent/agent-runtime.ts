@@ -563,8 +563,9 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
 
   return {
     /**
-     * Messages in context were rewritten (a forget takes a memory out of the
-     * blocks surfaced for earlier turns): read them again.
+     * Messages in context were rewritten (a forget or a deleted conversation
+     * takes a memory out of the blocks surfaced for earlier turns): read
+     * them again.
      */
     contextChanged(): void {
       contextCache.clear();

@@ -66,12 +66,12 @@ export const FORGOTTEN_SUMMARY =
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
- * Takes forgotten memories out of the blocks surfaced for later turns (in
- * any conversation): those stay in their context windows, so the model
+ * Takes forgotten (or deleted) memories out of the blocks surfaced for
+ * later turns (in any conversation): those stay in their context windows, so the model
  * kept reading the text and the app kept showing it under "Memories used".
  * A block left with nothing goes with its place in the context.
  */
-async function forgetSurfaced(
+export async function forgetSurfaced(
   repo: ReturnType<typeof createForgetRepo>,
   agentId: string,
   ids: ReadonlySet<string>,
