@@ -272,7 +272,9 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'capture': {
         const words = cli.positionals.slice(1);
-        const text = words.length > 0 ? words.join(' ') : await readStdin();
+        // "-" reads stdin, as `memory add -` and `-p -` do: it used to save a note "-".
+        const piped = words.length === 0 || (words.length === 1 && words[0] === '-');
+        const text = piped ? await readStdin() : words.join(' ');
         const tags = listOption(cli.values.tags);
         await withCore(cli, output, async (core) => {
           const agent = await resolveAgent(core, cli.values.agent);

@@ -1,4 +1,5 @@
 import type { SerializedError } from '../shared/errors';
+import { terminalText } from './terminal-text';
 
 export interface Output {
   out(text: string): void;
@@ -9,8 +10,9 @@ export interface Output {
 export function createOutput(json: boolean): Output {
   return {
     json,
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+    // JSON is printed as is: its strings carry control characters escaped.
+    out: (text) => process.stdout.write(`${json ? text : terminalText(text)}\n`),
+    err: (text) => process.stderr.write(`${json ? text : terminalText(text)}\n`),
   };
 }
 

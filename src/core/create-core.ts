@@ -278,7 +278,11 @@ export async function createCore(options: CreateCoreOptions = {}) {
       { db, agents, recall, getModel: () => model, modelLoadFailure: () => modelLoadFailure },
       stopping.signal,
     ),
-    ...createConversationHandlers({ agents, conversations }),
+    ...createConversationHandlers({
+      agents,
+      conversations,
+      onDeleted: () => runtime.contextChanged(),
+    }),
     ...createDesktopHandlers({
       db,
       agents,
@@ -297,6 +301,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
         indexer.schedule();
         consolidator.schedule(agentId);
       },
+      onForgotten: () => runtime.contextChanged(),
     }),
     ...createInterfaceHandlers(db),
     'agentfile.export': async ({ agentId }) => {

@@ -144,6 +144,12 @@ export const contract = {
     limit,
     offset,
     mode: z.enum(['hybrid', 'vector', 'text']).optional(),
+    /**
+     * Also conversations the user asked not to remember. Defaults to true:
+     * the person's own history shows them; a search made for a model (an
+     * MCP client's) passes false.
+     */
+    includeNotRemembered: z.boolean().optional(),
   }),
   /** The newest messages, oldest first: of one conversation, or of all the agent's. */
   'recall.recent': z.object({
@@ -207,7 +213,7 @@ export const contract = {
       .string()
       .max(
         1_000_000,
-        `the note is too long: notes can be at most ${MAX_CAPTURE_CHARS.toLocaleString('en-US')} characters. Split it or add it as a file`,
+        `the note is too long: notes can be at most ${MAX_CAPTURE_CHARS.toLocaleString('en-US')} characters. Split it into parts of at most that and save each`,
       ),
     source: z.enum(['tray', 'app', 'cli', 'mcp']).default('app'),
     /** Besides "note". */

@@ -219,6 +219,20 @@ describe('agent files: inputs that used to answer INTERNAL', () => {
     expect(found.items).toHaveLength(1);
   });
 
+  it("refuses a text over a million characters saying what to do, not in the validator's words", async () => {
+    const core = await testCore();
+    const result = await importJson(
+      core,
+      letta({ messages: [{ id: 'm', role: 'user', content: 'x'.repeat(1_000_001) }] }),
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'AGENT_FILE_INVALID' } });
+    const message = result.ok ? '' : result.error.message;
+    expect(message).toMatch(/at most 1,000,000 characters/);
+    expect(message).toMatch(/split it into several/);
+    expect(message).toMatch(/\(at agents\.0\.messages\.0\.content\)/);
+    expect(message).not.toMatch(/Too big|expected string/);
+  });
+
   it('refuses a file over the size limit as AGENT_FILE_INVALID, saying how large it is', () => {
     expect(() => checkAgentFileSize(215 * 2 ** 20)).toThrow(
       expect.objectContaining({

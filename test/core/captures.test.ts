@@ -38,9 +38,13 @@ describe('quick capture', () => {
     // Past the contract's own bound, the same words, not the validator's.
     const vast = await dispatch(core.handlers, 'captures.add', { text: 'x'.repeat(1_000_001) });
     expect(vast).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(vast.ok === false && vast.error.message).toMatch(
-      /at most 100,000 characters\. Split it or add it as a file/,
-    );
+    // Locus has no way to add a text file, so the message must not send the user looking for one.
+    for (const refused of [huge, vast]) {
+      expect(refused.ok === false && refused.error.message).toMatch(
+        /at most 100,000 characters\. Split it into parts of at most that and save each/,
+      );
+      expect(refused.ok === false && refused.error.message).not.toMatch(/file/);
+    }
     expect(vast.ok === false && vast.error.message).not.toMatch(/Too big|expected string/);
     // Every other text's bound says the limit in words too.
     const agent = await core.agents.getOrCreateDefault();
@@ -84,6 +88,29 @@ describe('quick capture', () => {
     onCleanup(() => third.dispose());
     expect(third.replayedCaptures).toBe(0);
     expect((await third.archival.count(agent.id)).total).toBe(1);
+  });
+
+  it('keeps no copy of a stored note in the journal, so a forgotten note is gone from the folder too', async () => {
+    const storage = await durableStorage();
+    const core = await createCore(storage);
+    onCleanup(() => core.dispose());
+    const agent = await core.agents.getOrCreateDefault();
+    const journalFile = dataDirLayout(storage.dataDir).captureJournal;
+    const journalText = () =>
+      fs.existsSync(journalFile) ? fs.readFileSync(journalFile, 'utf8') : '';
+
+    const note = await core.handlers['captures.add']({
+      text: 'My therapist is Dr. Moreau, sessions on Thursdays',
+      source: 'tray',
+    });
+    await core.handlers['captures.add']({ text: 'Buy oat milk', source: 'tray' });
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'passage', id: note.id },
+    });
+    // The app runs for weeks between starts: the journal is not left to hold it until then.
+    expect(journalText()).not.toContain('Moreau');
+    expect(journalText()).not.toContain('oat milk');
   });
 
   // The journal's crash safety and the CLI are the same whatever the database: once, on PGlite.

@@ -146,6 +146,33 @@ describe('conversations', () => {
     ]);
   });
 
+  it('deletes what was said in a conversation from the memories surfaced in the others too', async () => {
+    const core = await testCore({ chatModel: createScriptedModel() });
+    const agent = await core.agents.create({ name: 'Tester' });
+    const a = await core.handlers['conversations.create']({ agentId: agent.id, name: 'A' });
+    await core.runtime.send(agent.id, 'My gate code is 5577, tell no one.', {
+      conversationId: a.id,
+    });
+    await core.runtime.send(agent.id, 'I keep bees on the roof.', { conversationId: a.id });
+    const b = await core.handlers['conversations.create']({ agentId: agent.id, name: 'B' });
+    await core.runtime.send(agent.id, 'What is my gate code? And the bees?', {
+      conversationId: b.id,
+    });
+    const context = async () =>
+      JSON.stringify(
+        await core.handlers['chat.context']({ agentId: agent.id, conversationId: b.id }),
+      );
+    expect(await context()).toContain('5577');
+
+    await core.handlers['conversations.delete']({ conversationId: a.id });
+    expect(await context()).not.toContain('5577');
+    const stored = await core.database.pg.query(
+      `SELECT 1 FROM messages WHERE agent_id = $1 AND strpos(content, '5577') > 0`,
+      [agent.id],
+    );
+    expect(stored.rows).toEqual([]);
+  });
+
   it('stores a message that names no conversation inside the caller’s transaction', async () => {
     const { core, agentId, h } = await setup();
     // Resolving the default conversation beside the open transaction would

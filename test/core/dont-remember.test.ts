@@ -96,4 +96,36 @@ describe('a conversation the user asked not to remember', () => {
     });
     expect(await embedded(core, secret.id)).toBe(0);
   });
+
+  it('stays out of memory through an export and import, as it was', async () => {
+    const { core, agent, open, secret } = await setup();
+    await core.runtime.send(agent.id, 'The safe code is 4471.', { conversationId: secret.id });
+    await core.runtime.send(agent.id, 'I live in Paris.', { conversationId: open.id });
+    const file = await core.handlers['agentfile.export']({ agentId: agent.id });
+    const report = await core.handlers['agentfile.import']({ text: file.text });
+    await core.indexer.idle();
+
+    const conversations = await core.handlers['conversations.list']({ agentId: report.agentId });
+    const byName = new Map(conversations.map((c) => [c.name, c]));
+    expect(byName.get('Secret')?.remember).toBe(false);
+    expect(byName.get('Open')?.remember).toBe(true);
+    expect(await embedded(core, byName.get('Secret')!.id)).toBe(0);
+    const found = await core.recall.search(report.agentId, { query: 'safe code 4471' });
+    expect(found.items.map((m) => m.content)).not.toContain('The safe code is 4471.');
+    // What came back is exported the same way again.
+    const again = await core.handlers['agentfile.export']({ agentId: report.agentId });
+    const locus = (
+      JSON.parse(again.text) as {
+        agents: Array<{
+          metadata: { locus: { conversations: Array<{ name: string; remember?: boolean }> } };
+        }>;
+      }
+    ).agents[0]!.metadata.locus;
+    expect(locus.conversations.map((c) => [c.name, c.remember])).toEqual(
+      expect.arrayContaining([
+        ['Secret', false],
+        ['Open', undefined],
+      ]),
+    );
+  });
 });

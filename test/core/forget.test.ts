@@ -86,6 +86,157 @@ describe('forget', () => {
     expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('Lives in Paris');
   });
 
+  it('forgets the past fact a corrected line became, with the message that told it', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await core.agents.create({ name: 'Tester' });
+    const told = async (text: string) => {
+      await core.runtime.send(agent.id, text);
+      await core.handlers['consolidation.run']({ agentId: agent.id });
+    };
+    await told('I live in Paris.');
+    await told('I moved to Lyon.');
+    await told('I now live in Paris.');
+    await told('I moved to Rome.');
+    expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('Lives in Rome');
+    const past = async () =>
+      (await core.archival.search(agent.id, { query: 'Lives in', limit: 10 })).items
+        .map((p) => p.text)
+        .sort();
+    expect(await past()).toEqual(['Lives in Lyon', 'Lives in Paris', 'Lives in Paris']);
+
+    // The first "Paris" goes with its message; the later one, told again, stays.
+    const first = (
+      await core.recall.search(agent.id, { query: 'live Paris', roles: ['user'] })
+    ).items.find((m) => m.content === 'I live in Paris.')!;
+    const report = await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: first.id },
+    });
+    expect(report).toEqual({ messages: 3, passages: 1, lines: 0 });
+    expect(await past()).toEqual(['Lives in Lyon', 'Lives in Paris']);
+    const feed = await core.handlers['activity.list']({ agentId: agent.id });
+    expect(feed[0]?.summary).toBe('Forgot a message and what came from it (1 passage)');
+  });
+
+  it('takes a forgotten message out of the memories surfaced for later turns, in any conversation', async () => {
+    const core = await testCore({ chatModel: createScriptedModel() });
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.runtime.send(agent.id, 'My bank PIN is 4242, keep it safe.');
+    await core.runtime.send(agent.id, 'I keep bees on the roof.');
+    const later = await core.handlers['conversations.create']({ agentId: agent.id, name: 'Later' });
+    await core.runtime.send(agent.id, 'What is my bank PIN? And the bees?', {
+      conversationId: later.id,
+    });
+    const surfaced = async () =>
+      (await core.runtime.contextMessages(agent.id, later.id))
+        .filter((m) => m.kind === 'memories')
+        .map((m) => m.content)
+        .join('\n');
+    expect(await surfaced()).toContain('4242');
+    expect(await surfaced()).toContain('bees');
+
+    const message = await userMessage(core, agent.id, 'bank PIN 4242');
+    expect(message.content).toBe('My bank PIN is 4242, keep it safe.');
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: message.id },
+    });
+    // The later turn keeps what else it was given.
+    expect(await surfaced()).toContain('bees');
+    expect(await copiesOf(core, '4242')).toEqual([]);
+    const context = await core.handlers['chat.context']({
+      agentId: agent.id,
+      conversationId: later.id,
+    });
+    expect(JSON.stringify(context)).not.toContain('4242');
+  });
+
+  it('makes a fact current again when the correction that replaced it is forgotten', async () => {
+    const core = await testCore({
+      chatModel: createScriptedModel({
+        script: (request) =>
+          request.purpose === 'consolidate'
+            ? {
+                facts: [
+                  {
+                    message: 1,
+                    about: 'world',
+                    text: 'The office is in Munich',
+                    when: null,
+                    corrects: 'P1',
+                  },
+                ],
+              }
+            : { thinking: 'Ok.', tool: 'send_message', arguments: { message: 'Noted!' } },
+      }),
+    });
+    const agent = await core.agents.create({ name: 'Tester' });
+    const berlin = await core.archival.insert(agent.id, {
+      text: 'The office is in Berlin',
+      source: { kind: 'user', ref: null },
+    });
+    await core.runtime.send(agent.id, 'FYI the office moved to Munich.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    expect((await core.archival.get(berlin.id))?.supersededBy).not.toBeNull();
+
+    const message = await userMessage(core, agent.id, 'office Munich');
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: message.id },
+    });
+    expect(await copiesOf(core, 'Munich')).toEqual([]);
+    // Nothing says it stopped being true any more: no "until", ranked as current.
+    expect(await core.archival.get(berlin.id)).toMatchObject({
+      supersededBy: null,
+      validUntil: null,
+    });
+  });
+
+  it('leaves no summary holding a forgotten message: the summaries written since say so instead', async () => {
+    const core = await testCore({ chatModel: createScriptedModel({ contextSize: 2048 }) });
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.runtime.send(agent.id, 'My passport number is X9981234, remember it.');
+    const filler = 'with some words to take up room in the context window of this small model.';
+    for (let i = 1; i <= 15; i++) await core.runtime.send(agent.id, `Filler ${i} ${filler}`);
+    const summaries = async () =>
+      (await core.runtime.contextMessages(agent.id)).filter((m) => m.kind === 'summary');
+    const held = async () =>
+      (await copiesOf(core, 'X9981234')).filter((c) => c.startsWith('messages: Summary'));
+    expect((await held()).length).toBeGreaterThan(0);
+
+    // A message still in the context window was never summarised, though
+    // older than the summary written last: the summaries stay as they are.
+    const window = await core.runtime.contextMessages(agent.id);
+    const latest = window.find((m) => m.kind === 'summary')!;
+    const recent = window.find((m) => m.role === 'user' && m.kind === 'chat' && m.seq < latest.seq);
+    expect(recent).toBeDefined();
+    const allSummaries = async () =>
+      (
+        await core.database.pg.query<{ content: string }>(
+          `SELECT content FROM messages WHERE agent_id = $1 AND kind = 'summary' ORDER BY seq`,
+          [agent.id],
+        )
+      ).rows.map((row) => row.content);
+    const before = await allSummaries();
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: recent!.id },
+    });
+    expect(await allSummaries()).toEqual(before);
+
+    const message = await userMessage(core, agent.id, 'passport X9981234');
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: message.id },
+    });
+    expect(await copiesOf(core, 'X9981234')).toEqual([]);
+    const [summary] = await summaries();
+    expect(summary?.content).toMatch(/^Summary of the conversation from .* UTC:\n/);
+    expect(summary?.content).toMatch(/forget/);
+    const context = await core.handlers['chat.context']({ agentId: agent.id });
+    expect(JSON.stringify(context)).not.toContain('X9981234');
+  });
+
   it('keeps the changes a forgotten line was merely beside: their entries, and their undo', async () => {
     const core = await testCore({ chatModel: replyOnlyModel() });
     const agent = await core.agents.create({ name: 'Tester' });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileContext } from '../../src/core/agent/context-compiler';
-import { newestPart, summaryBody, withCoverage } from '../../src/core/agent/summarizer';
+import { newestPart, withCoverage } from '../../src/core/agent/summarizer';
+import { summaryBody } from '../../src/shared/summary-coverage';
 import { archivalMemorySearch, conversationSearch } from '../../src/core/agent/tools/search-tools';
 import type { ToolContext } from '../../src/core/agent/tools/tool-context';
 import { FakeClock } from '../../src/core/clock';

@@ -9,6 +9,7 @@ import { toolArgumentsText, toolResult } from '../../shared/tool-call-line';
 import { nextActivity, type TurnActivity } from '../../shared/turn-activity';
 import { watchConsolidation } from '../consolidation-notices';
 import { formatError, type Output } from '../output';
+import { terminalText } from '../terminal-text';
 import { createWorkingIndicator, type WorkingIndicator } from '../working-indicator';
 import { runSlashCommand } from './chat-slash';
 
@@ -57,7 +58,7 @@ function turnPrinter(
     indicator.set(activity);
     switch (event.type) {
       case 'token':
-        process.stdout.write(event.text);
+        process.stdout.write(terminalText(event.text));
         streamed = true;
         break;
       case 'message': {

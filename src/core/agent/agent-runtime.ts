@@ -27,7 +27,8 @@ import {
 import { PRESSURE_WARNING, compileContext } from './context-compiler';
 import { ReplyStreamer } from './reply-streamer';
 import { parseStep, stepResponseSchema } from './response-format';
-import { newestPart, summarize, summaryBody, withCoverage } from './summarizer';
+import { newestPart, summarize, withCoverage } from './summarizer';
+import { summaryBody } from '../../shared/summary-coverage';
 import { BUILTIN_TOOLS, DEFAULT_TOOL_RULES, type ToolRules } from './tools';
 import { TOOL_PROFILES, customProfile, type ToolProfile } from './tool-profiles';
 import type { ToolDefinition, ToolOutcome } from './tools/tool';
@@ -561,6 +562,14 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   }
 
   return {
+    /**
+     * Messages in context were rewritten (a forget or a deleted conversation
+     * takes a memory out of the blocks surfaced for earlier turns): read
+     * them again.
+     */
+    contextChanged(): void {
+      contextCache.clear();
+    },
     /** Every tool an agent may have (the Letta profile's; the small profile's are a subset). */
     tools: custom?.tools ?? BUILTIN_TOOLS,
     /** The tools an agent works with now, by its tool profile. */

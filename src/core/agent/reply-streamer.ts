@@ -44,12 +44,21 @@ export class ReplyStreamer {
     const start = MESSAGE_START.exec(rest);
     if (!start) return;
     const { text, closed } = decodePartial(rest.slice(start.index + start[0].length));
-    if (text.length > this.emitted) {
-      this.emit(text.slice(this.emitted));
-      this.emitted = text.length;
+    // Half an emoji (a chunk ending inside it, or the first of two \u
+    // escapes) waits for its other half: emitted alone, a terminal or any
+    // UTF-8 stream shows it as U+FFFD.
+    const ready = !closed && endsInHighSurrogate(text) ? text.length - 1 : text.length;
+    if (ready > this.emitted) {
+      this.emit(text.slice(this.emitted, ready));
+      this.emitted = ready;
     }
     if (closed) this.done = true;
   }
+}
+
+function endsInHighSurrogate(text: string): boolean {
+  const last = text.charCodeAt(text.length - 1);
+  return last >= 0xd800 && last <= 0xdbff;
 }
 
 /** Decodes a JSON string body up to its closing quote, holding back an incomplete escape. */

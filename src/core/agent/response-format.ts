@@ -1,5 +1,6 @@
 import { paramsJsonSchema, paramsValidator, type Params } from './tool-schema';
 import type { ToolDefinition } from './tools/tool';
+import { storable } from '../text';
 
 const HEARTBEAT_PARAM: Params = {
   request_heartbeat: {
@@ -83,7 +84,8 @@ export type ParsedStep =
 export function parseStep(text: string, tools: readonly ToolDefinition[]): ParsedStep {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A model's \u escapes can leave half an emoji, which no store takes.
+    value = storable(JSON.parse(text));
   } catch {
     return {
       ok: false,

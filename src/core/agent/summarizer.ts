@@ -2,13 +2,13 @@ import type { Message } from '../../shared/entities';
 import {
   labelledMinute,
   localMinute,
-  MINUTE_PATTERN,
   parseLabelledMinute,
   zoneLabel,
-  ZONE_PATTERN,
 } from '../../shared/local-time';
 import type { ChatModel, ChatTurn } from '../models/chat-model';
 import { SUMMARY_SCHEMA } from './response-format';
+import { storable } from '../text';
+import { SUMMARY_COVERAGE } from '../../shared/summary-coverage';
 
 const SUMMARY_INSTRUCTIONS = `You keep the running summary of a conversation between a user and their assistant.
 Older messages are leaving the assistant's context window; the summary is all it will see of them.
@@ -86,7 +86,7 @@ export async function summarize(
       options.signal ? { signal: options.signal } : {},
     );
     if (options.signal?.aborted) return null;
-    const parsed = JSON.parse(result.text) as { summary?: unknown };
+    const parsed = storable(JSON.parse(result.text)) as { summary?: unknown };
     if (typeof parsed.summary === 'string' && parsed.summary.trim())
       return parsed.summary.trim().slice(-MAX_SUMMARY_CHARS);
   } catch {
@@ -100,28 +100,11 @@ export async function summarize(
   return [previous, extract].filter(Boolean).join('\n').slice(-MAX_SUMMARY_CHARS);
 }
 
-/**
- * The line Locus writes above the model's summary: what stretch of the
- * conversation it covers, in local time with its zone, "from 2026-12-08
- * 09:00 to 2026-12-08 11:30 UTC+13:00:" (each end labelled when their
- * offsets differ, across a DST change). Stored summaries say "… UTC:",
- * which is the same line written in UTC.
- */
-const COVERAGE = new RegExp(
-  `^Summary of the conversation (?:from (${MINUTE_PATTERN})(?: (${ZONE_PATTERN}))? to|up to) (${MINUTE_PATTERN}) (${ZONE_PATTERN}):\n`,
-);
-
 /** When a stored summary's coverage starts, or null if its line does not say. */
 function coverageStart(content: string): Date | null {
-  const line = COVERAGE.exec(content);
+  const line = SUMMARY_COVERAGE.exec(content);
   if (!line?.[1] || !line[4]) return null;
   return parseLabelledMinute(line[1], line[2] ?? line[4]);
-}
-
-/** A stored summary's text without its coverage line: what the model merges the next one into. */
-export function summaryBody(content: string): string {
-  const line = COVERAGE.exec(content);
-  return line ? content.slice(line[0].length) : content;
 }
 
 /**
@@ -153,7 +136,7 @@ export function withCoverage(previous: string | null, evicted: Message[], body: 
  */
 export function newestPart(content: string, chars: number): string {
   if (content.length <= chars) return content;
-  const line = COVERAGE.exec(content)?.[0] ?? '';
+  const line = SUMMARY_COVERAGE.exec(content)?.[0] ?? '';
   const body = content.slice(line.length);
   const room = Math.max(0, Math.floor(chars) - line.length - 1);
   let start = body.length - room;

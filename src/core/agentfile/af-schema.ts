@@ -8,7 +8,13 @@ import { MessageKinds, PassageSourceKinds } from '../../shared/entities';
  */
 const MAX_TEXT = 1_000_000;
 const id = z.string().min(1).max(300);
-const text = (max = MAX_TEXT) => z.string().max(max);
+const text = (max = MAX_TEXT) =>
+  z
+    .string()
+    .max(
+      max,
+      `a text is too long: Locus takes at most ${max.toLocaleString('en-US')} characters in one; split it into several in the file, or leave it out`,
+    );
 const nullish = <T extends z.ZodType>(schema: T) => schema.nullish();
 
 const TextPart = z.object({ type: z.string().max(50), text: text().nullish() });
@@ -72,6 +78,8 @@ export const LocusExtensionSchema = z.object({
         created_at: z.string().max(64),
         messages: z.array(id).max(1_000_000),
         context: z.array(id).max(1_000_000),
+        /** False: the user asked not to remember it (absent: remembered). */
+        remember: z.boolean().optional(),
       }),
     )
     .max(10_000)

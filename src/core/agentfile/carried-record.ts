@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Block, Message } from '../../shared/entities';
-import { withoutNul } from '../text';
+import { storable } from '../text';
 
 /**
  * What Locus keeps of an imported Agent File only to give it back: the
@@ -209,8 +209,8 @@ export function captureCarried(input: CaptureInput): CarriedRecord | null {
       other: Object.fromEntries(Object.entries(raw).filter(([key]) => !TOP_LEVEL.has(key))),
     },
   };
-  // Postgres text cannot hold NUL; the import stored its text without them too.
-  return input.blank(withoutNul(carried) as CarriedRecord);
+  // As the import stored its text: without NUL, half an emoji as U+FFFD.
+  return input.blank(storable(carried) as CarriedRecord);
 }
 
 /** A stored record, if it is one this Locus can read; anything else exports natively. */

@@ -169,6 +169,7 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
       created_at: c.createdAt,
       messages: messages.filter((m) => m.conversationId === c.id).map((m) => fileIds.get(m.id)!),
       context: (contexts[i] ?? []).flatMap((id) => fileIds.get(id) ?? []),
+      ...(c.remember ? {} : { remember: false }),
     })),
     archival: passages.map((p) => ({
       id: fileIds.get(p.id)!,

@@ -8,7 +8,7 @@ import { parseTimestamp } from '../dates';
 import { yieldToEventLoop } from '../event-loop';
 import { newId } from '../ids';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth';
-import { displayName, withoutNul } from '../text';
+import { displayName, storable } from '../text';
 import type { Db } from '../storage/sql';
 import { createActivityRepo } from '../storage/repos/activity-repo';
 import { createAgentsRepo } from '../storage/repos/agents-repo';
@@ -66,7 +66,7 @@ export function parseAgentFile(text: string) {
   if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
     fail(`it nests more than ${MAX_JSON_DEPTH} levels deep, which no agent file does`);
   }
-  const parsed = AgentFileSchema.safeParse(withoutNul(value));
+  const parsed = AgentFileSchema.safeParse(storable(value));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     fail(issue.message, issue.path.join('.') || 'top level');
@@ -384,6 +384,9 @@ export async function importAgentFile(
         createdAt: at,
         updatedAt: at,
       });
+      // Kept out of memory where it came from, so here: never embedded, consolidated or searched for the model.
+      if (c.remember === false)
+        await conversationsRepo.setRemember(conversationIds[i] as string, false, at);
     }
 
     const messagesRepo = createMessagesRepo(tx);

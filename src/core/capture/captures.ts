@@ -59,7 +59,7 @@ export function createCaptures(deps: CapturesDeps) {
       if (trimmed.length > MAX_CAPTURE_CHARS) {
         throw new LocusError(
           'INVALID_INPUT',
-          `The note is ${trimmed.length} characters; notes can be at most ${MAX_CAPTURE_CHARS.toLocaleString('en-US')} characters. Split it or add it as a file.`,
+          `The note is ${trimmed.length} characters; notes can be at most ${MAX_CAPTURE_CHARS.toLocaleString('en-US')} characters. Split it into parts of at most that and save each.`,
         );
       }
       // Checked before the journal: a note the database cannot take must
@@ -76,6 +76,14 @@ export function createCaptures(deps: CapturesDeps) {
       journal?.append(entry);
       const passage = await store(entry);
       journal?.markDone(entry.id);
+      // Stored, it needs no copy: left in the journal until the next start
+      // (weeks, for the app), the text outlived a "forget" of the note. The
+      // note is saved either way; the next start compacts what this cannot.
+      try {
+        journal?.compact();
+      } catch {
+        // Kept for the next start.
+      }
       return passage;
     },
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Passage } from '../../shared/entities';
 import type { ChatTurn } from '../models/chat-model';
 import type { SaidMessage } from '../storage/repos/consolidation-repo';
+import { storable } from '../text';
 
 /** Facts one pass may return; a batch of a few messages rarely holds more. */
 export const MAX_FACTS = 6;
@@ -130,7 +131,7 @@ const FactSchema = z.object({
 export function parseExtraction(text: string, messageCount: number): ExtractedFact[] {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = storable(JSON.parse(text));
   } catch {
     return [];
   }

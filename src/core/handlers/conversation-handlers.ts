@@ -10,6 +10,8 @@ type ConversationHandlers = Pick<
 export function createConversationHandlers(deps: {
   agents: Agents;
   conversations: Conversations;
+  /** A delete may rewrite messages in other conversations' context windows. */
+  onDeleted?: () => void;
 }): ConversationHandlers {
   const { agents, conversations } = deps;
   return {
@@ -26,6 +28,7 @@ export function createConversationHandlers(deps: {
       conversations.rename(conversationId, name),
     'conversations.delete': async ({ conversationId }) => {
       await conversations.remove(conversationId);
+      deps.onDeleted?.();
       return { deleted: true };
     },
   };

@@ -140,9 +140,14 @@ export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
       return { embedded };
     },
 
-    // The person's own history: conversations kept out of memory show too.
-    'recall.search': ({ agentId, ...query }) =>
-      recall.search(agentId, { ...query, includeNotRemembered: true, commonWords: true }),
+    // The person's own history: conversations kept out of memory show too,
+    // unless a model asks (MCP).
+    'recall.search': ({ agentId, includeNotRemembered, ...query }) =>
+      recall.search(agentId, {
+        ...query,
+        includeNotRemembered: includeNotRemembered ?? true,
+        commonWords: true,
+      }),
     'recall.recent': ({ agentId, conversationId, limit, beforeSeq }) =>
       recall.recent(agentId, limit ?? 50, beforeSeq, conversationId),
   };

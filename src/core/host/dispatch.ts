@@ -1,7 +1,7 @@
 import { contract, type CallName, type CallResult, type Handlers } from '../../shared/contract';
 import { LocusError, serializeError } from '../../shared/errors';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth';
-import { withoutNul } from '../text';
+import { storable } from '../text';
 import { stableError } from './stable-error';
 
 /** Whether a string names a call in the contract (transports receive untrusted names). */
@@ -36,8 +36,8 @@ export async function dispatch(
         { call: name },
       );
     }
-    // Every host's input passes here; NUL characters cannot be stored in Postgres text.
-    const parsed = contract[name].safeParse(withoutNul(input ?? {}));
+    // Every host's input passes here, made storable (NUL, half an emoji).
+    const parsed = contract[name].safeParse(storable(input ?? {}));
     if (!parsed.success) {
       const issues = parsed.error.issues.map((issue) => ({
         path: issue.path.join('.'),

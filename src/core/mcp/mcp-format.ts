@@ -1,6 +1,6 @@
-import type { Block, Message, ScoredPassage } from '../../shared/entities';
+import type { Block, Message, ScoredMessage, ScoredPassage } from '../../shared/entities';
 import { labelledMinute } from '../../shared/local-time';
-import { spokenText } from '../../shared/message-text';
+import { pastLabel } from '../../shared/past-facts';
 
 /** How memory reads to an MCP client's model: short lines, each with its date. */
 
@@ -9,11 +9,18 @@ import { spokenText } from '../../shared/message-text';
 // user's zone (unlabelled UTC put an Auckland breakfast on the day before).
 const minute = (iso: string): string => labelledMinute(new Date(iso));
 
+/**
+ * As the agent's own search tools show them: of a long text the part that
+ * matched (the whole of an imported document or a pasted log was sent to
+ * the client's context), and a past fact marked past, so the client's
+ * model does not take it for the current one.
+ */
 export function formatPassages(passages: ScoredPassage[]): string {
   return passages
     .map((p) => {
       const tags = p.tags.length > 0 ? ` [${p.tags.join(', ')}]` : '';
-      return `- (${minute(p.createdAt)})${tags} ${p.text}`;
+      const past = pastLabel(p);
+      return `- (${minute(p.createdAt)})${tags} ${p.snippet}${past ? ` (${past})` : ''}`;
     })
     .join('\n');
 }
@@ -23,8 +30,9 @@ export function isSpoken(message: Message): boolean {
   return message.kind === 'chat' && (message.role === 'user' || message.role === 'assistant');
 }
 
-export function formatMessages(messages: Message[]): string {
-  return messages.map((m) => `- (${minute(m.createdAt)}) ${m.role}: ${spokenText(m)}`).join('\n');
+/** Found messages, each as the part that matched (see formatPassages). */
+export function formatMessages(messages: ScoredMessage[]): string {
+  return messages.map((m) => `- (${minute(m.createdAt)}) ${m.role}: ${m.snippet}`).join('\n');
 }
 
 export function formatBlock(block: Block): string {

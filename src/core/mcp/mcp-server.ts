@@ -102,6 +102,8 @@ export function createLocusMcpServer(options: LocusMcpOptions): McpServer {
           roles: ['user', 'assistant'],
           limit,
           ...range,
+          // A conversation the user asked not to remember is not memory to a model.
+          includeNotRemembered: false,
         });
         const said = recall.items.filter(isSpoken);
         const parts = [
@@ -260,6 +262,7 @@ export function createLocusMcpServer(options: LocusMcpOptions): McpServer {
           ...localDayBounds(args.start, args.end),
           roles: args.role ? [args.role] : ['user', 'assistant'],
           limit: args.limit ?? 10,
+          includeNotRemembered: false,
         });
         const said = page.items.filter(isSpoken);
         return said.length > 0 ? formatMessages(said) : 'No matching messages.';

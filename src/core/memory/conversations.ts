@@ -2,7 +2,9 @@ import type { Conversation } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
+import { forgetSurfaced } from './forget';
 import { createConversationsRepo } from '../storage/repos/conversations-repo';
+import { createForgetRepo } from '../storage/repos/forget-repo';
 import type { Db, Sql } from '../storage/sql';
 
 export interface ConversationsOptions {
@@ -65,9 +67,18 @@ export function createConversations(options: ConversationsOptions) {
       if (!(await repo.rename(id, cleanName(name), clock.now().toISOString()))) throw notFound(id);
       return get(id);
     },
-    /** The conversation and what was said in it; the agent's other memory stays. */
+    /**
+     * The conversation and what was said in it, also where memory surfacing
+     * quoted it to another conversation's turns; the agent's other memory
+     * stays.
+     */
     async remove(id: string): Promise<void> {
-      const deleted = await db.transaction((tx) => createConversationsRepo(tx).delete(id));
+      const deleted = await db.transaction(async (tx) => {
+        const gone = await createConversationsRepo(tx).delete(id);
+        if (gone)
+          await forgetSurfaced(createForgetRepo(tx), gone.agentId, new Set(gone.messageIds));
+        return gone;
+      });
       if (!deleted) throw notFound(id);
     },
     /**

@@ -1,4 +1,6 @@
 import type { MemoryActor } from '../../shared/entities';
+import { summaryBody } from '../../shared/summary-coverage';
+import { parseSurfacedBlock, renderSurfacedBlock } from '../../shared/surfaced-memories';
 import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
 import { createActivityRepo, type UndoData } from '../storage/repos/activity-repo';
@@ -8,6 +10,7 @@ import { createPassagesRepo } from '../storage/repos/passages-repo';
 import type { Db } from '../storage/sql';
 import { linesOf } from './block-diff';
 import type { CoreMemory } from './core-memory';
+import { estimateTokens } from './surfacing/token-estimate';
 
 /** What to forget: a message of the conversation, an archival passage, or one line of a block. */
 export type ForgetTarget =
@@ -48,7 +51,44 @@ export function scrubUndo(undo: UndoData, texts: string[]): UndoData | null {
   return before === after ? null : { ...undo, before, after };
 }
 
+/** A line and when it was written: a past fact made of it is dated so. */
+const pastKey = (line: string, at: string) => `${at}\u0000${line}`;
+
+/**
+ * What a summary that folded in a forgotten message says instead. Summaries
+ * are written by the model, in its words: no search for the text can take
+ * it out of one, so the whole summary goes; the messages it stood for are
+ * still in recall memory.
+ */
+export const FORGOTTEN_SUMMARY =
+  'This summary was removed because the user asked to forget something said in this stretch. What else was said is still in recall memory: search it when it matters.';
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Takes forgotten (or deleted) memories out of the blocks surfaced for
+ * later turns (in any conversation): those stay in their context windows, so the model
+ * kept reading the text and the app kept showing it under "Memories used".
+ * A block left with nothing goes with its place in the context.
+ */
+export async function forgetSurfaced(
+  repo: ReturnType<typeof createForgetRepo>,
+  agentId: string,
+  ids: ReadonlySet<string>,
+): Promise<void> {
+  for (const message of await repo.surfacedWith(agentId, [...ids])) {
+    const block = parseSurfacedBlock(message.content);
+    if (!block) continue;
+    const items = block.items.filter((item) => !ids.has(item.id));
+    if (items.length === block.items.length) continue;
+    if (items.length === 0) {
+      await repo.deleteMessages(agentId, [message.id]);
+      continue;
+    }
+    const tokens = estimateTokens(renderSurfacedBlock({ items, tokens: 0 }));
+    await repo.setSurfacedContent(message.id, JSON.stringify({ items, tokens }));
+  }
+}
 
 /**
  * "Forget": removes a memory and everything derived from it, for good: a
@@ -76,6 +116,8 @@ export function createForget(options: ForgetOptions) {
       const passageIds = new Set<string>();
       /** Block id -> lines to take out. */
       const lines = new Map<string, Set<string>>();
+      /** Line and time each forgotten message wrote it: the past facts it became (pastKey). */
+      const written = new Set<string>();
       const addLine = (blockId: string, line: string) =>
         lines.set(blockId, (lines.get(blockId) ?? new Set()).add(line));
 
@@ -90,8 +132,10 @@ export function createForget(options: ForgetOptions) {
         texts.push(...exchange.texts);
         messageIds.push(...exchange.ids);
         for (const p of await passagesRepo.fromMessages(agentId, messageIds)) passageIds.add(p.id);
-        for (const s of await blocks.linesFromMessages(agentId, messageIds))
+        for (const s of await blocks.linesFromMessages(agentId, messageIds)) {
           addLine(s.blockId, s.line);
+          written.add(pastKey(s.line, s.at));
+        }
       } else if (target.kind === 'passage') {
         const passage = await passagesRepo.get(target.id);
         if (!passage || passage.agentId !== agentId) {
@@ -114,29 +158,53 @@ export function createForget(options: ForgetOptions) {
       }
 
       const allLines = [...lines.values()].flatMap((set) => [...set]);
-      // Copies of the lines kept in archival (a block that overflowed) go too.
+      // Copies of the lines kept in archival (a block that overflowed) go
+      // too, and so does a past fact a forgotten message's line became when
+      // it was corrected: it is dated when that message wrote the line. A
+      // past fact of the same words told again later stays with its message.
       for (const p of await passagesRepo.withTexts(agentId, allLines, 'block')) {
-        if (p.supersededBy === null) passageIds.add(p.id);
+        if (p.supersededBy === null || written.has(pastKey(p.text, p.createdAt)))
+          passageIds.add(p.id);
       }
       const passages = await passagesRepo.getMany([...passageIds]);
       texts.push(...passages.map((p) => p.text), ...allLines);
       ids.push(...messageIds, ...passages.map((p) => p.id));
 
+      // A corrected line is no longer in its block: only those still there count.
+      let removedLines = 0;
       for (const [blockId, set] of lines) {
         const block = await blocks.getById(blockId);
         if (!block) continue;
+        const present = new Set(linesOf(block.value));
+        removedLines += [...set].filter((line) => present.has(line)).length;
         await coreMemory.removeLines(agentId, block.label, [...set], actor, { tx, record: false });
         await blocks.deleteLineSources(blockId, [...set]);
       }
+      // Read before the messages go: which summaries folded them in.
+      const summaries = await forgetRepo.summariesSince(agentId, messageIds);
       await passagesRepo.deleteMany(passages.map((p) => p.id));
+      // A fact a forgotten one had replaced is no longer known to have
+      // stopped being true: its "until" came from what is forgotten.
+      await passagesRepo.unsupersede(
+        agentId,
+        passages.map((p) => p.id),
+      );
       if (messageIds.length > 0) await forgetRepo.deleteMessages(agentId, messageIds);
+      await forgetSurfaced(forgetRepo, agentId, new Set([...messageIds, ...passageIds]));
+      for (const summary of summaries) {
+        const coverage = summary.content.slice(
+          0,
+          summary.content.length - summaryBody(summary.content).length,
+        );
+        await forgetRepo.setSummaryContent(summary.id, `${coverage}${FORGOTTEN_SUMMARY}`);
+      }
       for (const text of texts) if (text.trim()) await blocks.scrubHistory(agentId, text);
       await createActivityRepo(tx).redact(agentId, ids, texts, (undo) => scrubUndo(undo, texts));
 
       const report = {
         messages: messageIds.length,
         passages: passages.length,
-        lines: allLines.length,
+        lines: removedLines,
       };
       const what =
         target.kind === 'message'

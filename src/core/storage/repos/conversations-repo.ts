@@ -111,14 +111,19 @@ export function createConversationsRepo(sql: Sql) {
      * recall memory); callers run it in a transaction. Messages from before
      * conversations existed name none, hence the explicit delete.
      */
-    async delete(id: string): Promise<boolean> {
-      await sql.query(
+    async delete(id: string): Promise<{ agentId: string; messageIds: string[] } | null> {
+      const messages = await sql.query<{ id: string }>(
         `DELETE FROM messages m WHERE ${MESSAGE_CONVERSATION('m')} = $1
-           AND m.agent_id = (SELECT agent_id FROM conversations WHERE id = $1)`,
+           AND m.agent_id = (SELECT agent_id FROM conversations WHERE id = $1)
+         RETURNING m.id`,
         [id],
       );
-      const result = await sql.query('DELETE FROM conversations WHERE id = $1', [id]);
-      return (result.affectedRows ?? 0) > 0;
+      const result = await sql.query<{ agent_id: string }>(
+        'DELETE FROM conversations WHERE id = $1 RETURNING agent_id',
+        [id],
+      );
+      const row = result.rows[0];
+      return row ? { agentId: row.agent_id, messageIds: messages.rows.map((m) => m.id) } : null;
     },
     /** Which messages are in the conversation's context window, oldest first. */
     async getContextMessageIds(id: string): Promise<string[]> {

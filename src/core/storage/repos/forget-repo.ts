@@ -44,6 +44,63 @@ export function createForgetRepo(sql: Sql) {
         ]),
       };
     },
+    /**
+     * The surfaced blocks (messages of kind "memories", JSON naming each
+     * memory's id) that gave a turn any of these memories.
+     */
+    async surfacedWith(
+      agentId: string,
+      ids: string[],
+    ): Promise<Array<{ id: string; content: string }>> {
+      if (ids.length === 0) return [];
+      const result = await sql.query<{ id: string; content: string }>(
+        `SELECT m.id, m.content FROM messages m
+         WHERE m.agent_id = $1 AND m.kind = 'memories'
+           AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS i(id) WHERE strpos(m.content, i.id) > 0)
+         ORDER BY m.seq`,
+        [agentId, ids],
+      );
+      return result.rows;
+    },
+    /** Rewrites a surfaced block without the memories forgotten. */
+    async setSurfacedContent(id: string, content: string): Promise<void> {
+      await sql.query(`UPDATE messages SET content = $2 WHERE id = $1 AND kind = 'memories'`, [
+        id,
+        content,
+      ]);
+    },
+    /**
+     * Summaries that may have folded in any of these messages: written after
+     * one in its conversation that has left the context window (a message
+     * still in it was never summarised). Summaries are recursive: each one
+     * since carries what it said.
+     */
+    async summariesSince(
+      agentId: string,
+      ids: string[],
+    ): Promise<Array<{ id: string; content: string }>> {
+      if (ids.length === 0) return [];
+      const result = await sql.query<{ id: string; content: string }>(
+        `SELECT s.id, s.content FROM messages s
+         WHERE s.agent_id = $1 AND s.kind = 'summary'
+           AND EXISTS (SELECT 1 FROM messages f
+                       WHERE f.agent_id = $1 AND f.id = ANY($2::text[])
+                         AND ${MESSAGE_CONVERSATION('f')} = ${MESSAGE_CONVERSATION('s')}
+                         AND f.seq < s.seq
+                         AND NOT EXISTS (SELECT 1 FROM context_entries c
+                                         WHERE c.agent_id = $1 AND c.message_id = f.id))
+         ORDER BY s.seq`,
+        [agentId, ids],
+      );
+      return result.rows;
+    },
+    /** Rewrites a summary (forgetting takes what it folded in out of it). */
+    async setSummaryContent(id: string, content: string): Promise<void> {
+      await sql.query(`UPDATE messages SET content = $2 WHERE id = $1 AND kind = 'summary'`, [
+        id,
+        content,
+      ]);
+    },
     /** Removes messages (their vectors with them) and their places in the context window. */
     async deleteMessages(agentId: string, ids: string[]): Promise<number> {
       await sql.query(

@@ -183,6 +183,15 @@ export function createPassagesRepo(sql: Sql) {
       );
       return (result.affectedRows ?? 0) > 0;
     },
+    /** Passages these replaced become current again (what replaced them is gone). */
+    async unsupersede(agentId: string, successorIds: string[]): Promise<void> {
+      if (successorIds.length === 0) return;
+      await sql.query(
+        `UPDATE passages SET superseded_by = NULL, valid_until = NULL
+         WHERE agent_id = $1 AND superseded_by = ANY($2::text[])`,
+        [agentId, successorIds],
+      );
+    },
     async getMany(ids: string[]): Promise<Passage[]> {
       if (ids.length === 0) return [];
       const result = await sql.query<RawPassage>(

@@ -1,0 +1,50 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { describe, expect, it } from 'vitest';
+import { createLocusMcpServer } from '../../src/core/mcp/mcp-server';
+import { toolText } from '../helpers/mcp-clients';
+import { onCleanup, testCore } from '../helpers/test-core';
+
+/** About 60,000 characters of filler with one sentence in the middle. */
+function longText(sentence: string): string {
+  const filler = (part: string) =>
+    Array.from({ length: 700 }, (_, i) => `${part} paragraph ${i} about nothing much.`).join('\n');
+  return `${filler('Opening')}\n${sentence}\n${filler('Closing')}`;
+}
+
+describe('MCP search results', () => {
+  it('show the part of a long text that matched, and mark a past fact as past', async () => {
+    const core = await testCore();
+    const agent = await core.handlers['agents.getDefault']({});
+    await core.archival.insert(agent.id, {
+      text: longText('The harbour pilot Ottoline keeps the spare keys under the lighthouse stone.'),
+      tags: ['doc'],
+    });
+    await core.recall.appendMany(agent.id, [
+      { role: 'user', content: longText('My locker combination is 8213, in the east wing.') },
+    ]);
+    const berlin = await core.archival.insert(agent.id, { text: 'The office is in Berlin' });
+    const munich = await core.archival.insert(agent.id, { text: 'The office is in Munich' });
+    await core.archival.supersede(berlin.id, munich.id, '2026-03-01T00:00:00.000Z');
+
+    const server = createLocusMcpServer({ handlers: core.handlers });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'locus-test', version: '1.0.0' });
+    await client.connect(clientSide);
+    onCleanup(() => client.close());
+
+    const keys = await toolText(client, 'search_memory', { query: 'Ottoline spare keys' });
+    expect(keys).toContain('Ottoline keeps the spare keys');
+    expect(keys).not.toContain('Opening paragraph 0 ');
+    expect(keys.length).toBeLessThan(2000);
+
+    const locker = await toolText(client, 'search_conversations', { query: 'locker combination' });
+    expect(locker).toContain('My locker combination is 8213');
+    expect(locker.length).toBeLessThan(2000);
+
+    const office = await toolText(client, 'search_memory', { query: 'office Berlin Munich' });
+    expect(office).toMatch(/The office is in Berlin \(until 2026-03-01\)/);
+    expect(office).toMatch(/The office is in Munich$/m);
+  });
+});
