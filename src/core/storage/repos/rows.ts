@@ -145,23 +145,26 @@ const SELF_WORDS = `ARRAY[${SELF_WORD_LIST.map((w) => `'${w}'`).join(', ')}]`;
 
 /**
  * ABOUT SELF: a question in the first person (holding one of SELF's words),
- * in the searches the agent and the person run, ranks words with textbook
- * BM25's length normalisation (TEXTBOOK_B, not BM25_DEFAULTS.b), and a
- * hybrid search reads its word list against at least WEAK_WORDS
- * (fusion-sql.ts). Such a question asks what the person said, and in a
- * personal memory that is short: a note, a turn of their own. What is long
- * (the assistant's replies, imported documents) holds the question's words
- * in passing, and b 0.3 hardly counted length: on the LongMemEval dev
- * split the person's own turn answering "how many musical instruments do I
- * own?" sat under replies 6-17 times its length holding "many" or "music".
- * Measured on the LongMemEval dev split, 229 of whose 240 questions are in
- * the first person (docs/benchmarks.md, issue 19): oracle archival full text
- * R@25 97.3 -> 97.8 (textbook BM25 97.7). LoCoMo's 1,540 questions are all
- * about others (none in the first person): it is unchanged, and there the
- * same rules for every question cost 3-4 points at R@1 (its informative
- * turns are its longer ones), which is why they are not for every question.
+ * in the searches the agent and the person run, counts length as textbook
+ * BM25 does (FIRST_PERSON_B, b 0.75, not BM25_DEFAULTS.b), and a hybrid
+ * search reads its word list against at least WEAK_WORDS (fusion-sql.ts).
+ * Such a question asks what the person said, and in a personal memory that
+ * is short: a note, a turn of their own. What is long (the assistant's
+ * replies, imported documents) holds the question's words in passing, and
+ * b 0.3 hardly counted length: on the LongMemEval dev split the person's
+ * own turn answering "how many musical instruments do I own?" sat under
+ * replies 6-17 times its length holding "many" or "music". Measured on the
+ * LongMemEval dev split, 229 of whose 240 questions are in the first person
+ * (docs/benchmarks.md, issue 19): oracle archival full text R@25 97.3 ->
+ * 97.8 (textbook BM25 97.7; b 0.5 gave 97.4). The cost: a note a third as
+ * long holding the question's words apart now ranks above one holding them
+ * as the question puts them (PHRASES), as in textbook BM25. LoCoMo's 1,540
+ * questions are all about others (none in the first person): it is
+ * unchanged, and there the same rules for every question cost 3-4 points at
+ * R@1 (its informative turns are its longer ones), which is why they are
+ * not for every question.
  */
-const TEXTBOOK_B = 0.75;
+export const FIRST_PERSON_B = 0.75;
 
 /** Whether a query is in the first person (see ABOUT SELF): by whole word, as SELF counts them. */
 export function asksAboutSelf(text: string): boolean {
@@ -289,7 +292,7 @@ export function bm25TuningFor(limit: number, commonWords = false, aboutSelf = fa
   const wanted = Math.ceil(limit) * SCORED_PER_RESULT;
   return {
     ...BM25_DEFAULTS,
-    b: commonWords && aboutSelf ? TEXTBOOK_B : BM25_DEFAULTS.b,
+    b: commonWords && aboutSelf ? FIRST_PERSON_B : BM25_DEFAULTS.b,
     maxHits: Math.min(BM25_DEFAULTS.maxHits, Math.max(MIN_SCORED, wanted)),
     phrases: commonWords,
     self: commonWords,
