@@ -327,10 +327,10 @@ export function createMessagesRepo(sql: Sql) {
       // reads as many recent rows as the words may match. Phrases and the
       // person's own words ride with the tail: all are for the searches the
       // agent and the person run (rows.ts, bm25TuningFor).
-      // A question in the first person reads lengths and weak word lists its
-      // own way (rows.ts, ABOUT SELF).
+      // A question in the first person reads a weak word list its own way;
+      // lengths keep the usual b here, unlike archival's (rows.ts, ABOUT SELF).
       const aboutSelf = (search.commonWords ?? false) && asksAboutSelf(search.text);
-      const tuning = bm25TuningFor(search.limit, search.commonWords ?? false, aboutSelf);
+      const tuning = bm25TuningFor(search.limit, search.commonWords ?? false);
       let context = '';
       let fts: string | null = null;
       if (search.mode !== 'vector' || vec === null) {

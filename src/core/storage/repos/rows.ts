@@ -145,20 +145,22 @@ const SELF_WORDS = `ARRAY[${SELF_WORD_LIST.map((w) => `'${w}'`).join(', ')}]`;
 
 /**
  * ABOUT SELF: a question in the first person (holding one of SELF's words),
- * in the searches the agent and the person run, counts length as textbook
- * BM25 does (FIRST_PERSON_B, b 0.75, not BM25_DEFAULTS.b), and a hybrid
- * search reads its word list against at least WEAK_WORDS (fusion-sql.ts).
- * Such a question asks what the person said, and in a personal memory that
- * is short: a note, a turn of their own. What is long (the assistant's
- * replies, imported documents) holds the question's words in passing, and
- * b 0.3 hardly counted length: on the LongMemEval dev split the person's
- * own turn answering "how many musical instruments do I own?" sat under
- * replies 6-17 times its length holding "many" or "music". Measured on the
- * LongMemEval dev split, 229 of whose 240 questions are in the first person
+ * in the searches the agent and the person run, reads archival lengths as
+ * textbook BM25 does (FIRST_PERSON_B, b 0.75, not BM25_DEFAULTS.b), and a
+ * hybrid search, archival or recall, reads its word list against at least
+ * WEAK_WORDS (fusion-sql.ts). Such a question asks what the person said,
+ * and in archival, where one-line notes sit beside long documents and
+ * replies, that is short: a long text holds the question's words in
+ * passing, and b 0.3 hardly counted length. On the LongMemEval dev split
+ * the person's own turn answering "how many musical instruments do I own?"
+ * sat under replies 6-17 times its length holding "many" or "music".
+ * Measured there, 229 of whose 240 questions are in the first person
  * (docs/benchmarks.md, issue 19): oracle archival full text R@25 97.3 ->
  * 97.8 (textbook BM25 97.7; b 0.5 gave 97.4). The cost: a note a third as
- * long holding the question's words apart now ranks above one holding them
- * as the question puts them (PHRASES), as in textbook BM25. LoCoMo's 1,540
+ * long holding the question's words apart ranks above one holding them as
+ * the question puts them (PHRASES), as in textbook BM25. Recall keeps b
+ * 0.3: there b 0.75 put the assistant's "I love a new bookshelf" above the
+ * person's own "My new bookshelf came from IKEA" (SELF). LoCoMo's 1,540
  * questions are all about others (none in the first person): it is
  * unchanged, and there the same rules for every question cost 3-4 points at
  * R@1 (its informative turns are its longer ones), which is why they are
@@ -286,7 +288,8 @@ const MIN_SCORED = 300;
  * offset so the pages of one search agree. `commonWords` marks the
  * searches the agent and the person run: query phrases (PHRASES) and the
  * person's own words (SELF) count there, and nowhere else; `aboutSelf`
- * (asksAboutSelf) then takes textbook length normalisation (ABOUT SELF).
+ * (asksAboutSelf, archival only) then takes textbook length normalisation
+ * (ABOUT SELF).
  */
 export function bm25TuningFor(limit: number, commonWords = false, aboutSelf = false): Bm25Tuning {
   const wanted = Math.ceil(limit) * SCORED_PER_RESULT;
