@@ -28,6 +28,7 @@ const CONFORMANCE = [
   'test/core/bm25.test.ts',
   'test/core/memory-counts.test.ts',
   'test/core/archival-log-lengths.test.ts',
+  'test/core/about-self-search.test.ts',
   'test/core/context-entries.test.ts',
   'test/core/message-reply.test.ts',
   'test/core/archival-memory.test.ts',

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { agentWithTexts } from '../helpers/agent-with-texts';
 
 // Both hold "support" and "group"; only the first holds them as the query
-// puts them. The second is shorter, so by words alone it ranks first.
+// puts them. The second is shorter, so by words alone it ranks first. The
+// questions are about someone else: one in the first person counts length as
+// textbook BM25 does, and then the note a third as long ranks first anyway
+// (rows.ts, ABOUT SELF).
 const TOGETHER = 'The support group meets on Tuesday evenings at the old library downtown';
 const APART = 'Group work needs support';
 const OTHER = 'Zebras run fast across the plains';
@@ -12,7 +15,7 @@ const agentWith = (texts: string[]) => agentWithTexts('Phrases', texts);
 describe('query phrases in word search', () => {
   it('ranks the text holding the query words together above one holding them apart', async () => {
     const { core, id } = await agentWith([TOGETHER, APART, OTHER]);
-    const query = 'Where is my support group?';
+    const query = "Where is Anna's support group?";
     const archival = await core.archival.search(id, { query, mode: 'text', commonWords: true });
     expect(archival.items.map((p) => p.text).slice(0, 2)).toEqual([TOGETHER, APART]);
     const recall = await core.recall.search(id, { query, mode: 'text', commonWords: true });
@@ -21,7 +24,7 @@ describe('query phrases in word search', () => {
 
   it('is off for the searches surfacing and consolidation run', async () => {
     const { core, id } = await agentWith([TOGETHER, APART, OTHER]);
-    const query = 'Where is my support group?';
+    const query = "Where is Anna's support group?";
     const plain = await core.archival.search(id, { query, mode: 'text' });
     // Words alone: the shorter text first, as before phrases counted.
     expect(plain.items.map((p) => p.text)).toEqual([APART, TOGETHER]);

@@ -5,6 +5,7 @@ import type { Sql } from '../sql';
 import {
   HYBRID_FUSION,
   candidatesFor,
+  WEAK_WORDS,
   fusedPage,
   nearestRanked,
   pickedOption,
@@ -21,6 +22,7 @@ import {
   bm25Scores,
   overflowHeld,
   bm25TuningFor,
+  asksAboutSelf,
   commonWordTail,
   iso,
   toVectorLiteral,
@@ -325,6 +327,9 @@ export function createMessagesRepo(sql: Sql) {
       // reads as many recent rows as the words may match. Phrases and the
       // person's own words ride with the tail: all are for the searches the
       // agent and the person run (rows.ts, bm25TuningFor).
+      // A question in the first person reads a weak word list its own way;
+      // lengths keep the usual b here, unlike archival's (rows.ts, ABOUT SELF).
+      const aboutSelf = (search.commonWords ?? false) && asksAboutSelf(search.text);
       const tuning = bm25TuningFor(search.limit, search.commonWords ?? false);
       let context = '';
       let fts: string | null = null;
@@ -381,6 +386,7 @@ export function createMessagesRepo(sql: Sql) {
             }
           : {}),
         fusion: { ...HYBRID_FUSION, ...search },
+        ...(aboutSelf ? { weakWords: WEAK_WORDS } : {}),
         limit: search.limit,
         offset: search.offset,
       });

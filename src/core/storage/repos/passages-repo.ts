@@ -3,6 +3,7 @@ import { queryPrepared } from '../prepared-statements';
 import type { Sql } from '../sql';
 import {
   PAST_FACT_WEIGHT,
+  WEAK_WORDS,
   fusedPage,
   nearestRanked,
   pickedOption,
@@ -20,6 +21,7 @@ import {
   overflowHeld,
   commonWordTail,
   bm25TuningFor,
+  asksAboutSelf,
   iso,
   toVectorLiteral,
 } from './rows';
@@ -292,7 +294,10 @@ export function createPassagesRepo(sql: Sql) {
       // reads as many recent rows as the words may match. Phrases and the
       // person's own words ride with the tail: all are for the searches the
       // agent and the person run (rows.ts, bm25TuningFor).
-      const tuning = bm25TuningFor(search.limit, search.commonWords ?? false);
+      // A question in the first person reads lengths and weak word lists its
+      // own way (rows.ts, ABOUT SELF).
+      const aboutSelf = (search.commonWords ?? false) && asksAboutSelf(search.text);
+      const tuning = bm25TuningFor(search.limit, search.commonWords ?? false, aboutSelf);
       const fts =
         search.mode !== 'vector' || vec === null
           ? scoreRanked(
@@ -342,6 +347,7 @@ export function createPassagesRepo(sql: Sql) {
             }
           : {}),
         fusion: search,
+        ...(aboutSelf ? { weakWords: WEAK_WORDS } : {}),
         pastWeight: PAST_FACT_WEIGHT,
         limit: search.limit,
         offset: search.offset,

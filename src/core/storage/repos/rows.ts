@@ -140,7 +140,39 @@ const PHRASE_SPAN = 3;
  * in a text's first TAIL_TEXT_CHARS characters, by whole word (\m, \M:
  * "my" is not "myself").
  */
-const SELF_WORDS = `ARRAY['i', 'me', 'my', 'myself']`;
+const SELF_WORD_LIST: readonly string[] = ['i', 'me', 'my', 'myself'];
+const SELF_WORDS = `ARRAY[${SELF_WORD_LIST.map((w) => `'${w}'`).join(', ')}]`;
+
+/**
+ * ABOUT SELF: a question in the first person (holding one of SELF's words),
+ * in the searches the agent and the person run, reads archival lengths as
+ * textbook BM25 does (FIRST_PERSON_B, b 0.75, not BM25_DEFAULTS.b), and a
+ * hybrid search, archival or recall, reads its word list against at least
+ * WEAK_WORDS (fusion-sql.ts). Such a question asks what the person said,
+ * and in archival, where one-line notes sit beside long documents and
+ * replies, that is short: a long text holds the question's words in
+ * passing, and b 0.3 hardly counted length. On the LongMemEval dev split
+ * the person's own turn answering "how many musical instruments do I own?"
+ * sat under replies 6-17 times its length holding "many" or "music".
+ * Measured there, 229 of whose 240 questions are in the first person
+ * (docs/benchmarks.md, issue 19): oracle archival full text R@25 97.3 ->
+ * 97.8 (textbook BM25 97.7; b 0.5 gave 97.4). The cost: a note a third as
+ * long holding the question's words apart ranks above one holding them as
+ * the question puts them (PHRASES), as in textbook BM25. Recall keeps b
+ * 0.3: there b 0.75 put the assistant's "I love a new bookshelf" above the
+ * person's own "My new bookshelf came from IKEA" (SELF). LoCoMo's 1,540
+ * questions are all about others (none in the first person): it is
+ * unchanged, and there the same rules for every question cost 3-4 points at
+ * R@1 (its informative turns are its longer ones), which is why they are
+ * not for every question.
+ */
+export const FIRST_PERSON_B = 0.75;
+
+/** Whether a query is in the first person (see ABOUT SELF): by whole word, as SELF counts them. */
+export function asksAboutSelf(text: string): boolean {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.some((word) => SELF_WORD_LIST.includes(word));
+}
 
 /**
  * The query's first-person words (see SELF) that row `alias` of `table`
@@ -165,7 +197,8 @@ function ownWords(table: 'messages' | 'passages', alias: string): string {
  * dev split padded to 40 sessions, archival full text R@1/5/10 went from
  * 34.5/69.2/79.5 to 35.4/70.6/80.4 (textbook BM25 38.0/69.9/80.1), with
  * every LoCoMo figure within 0.5 of before on each half (docs/benchmarks.md,
- * issue 19). b stays 0.3 (chosen on LoCoMo, where 0.4 and 0.5 lose 0.7-1.1).
+ * issue 19). b stays 0.3 (chosen on LoCoMo, where 0.4 and 0.5 lose 0.7-1.1),
+ * except for a question in the first person (ABOUT SELF).
  *
  * Archival's average is the typical length on a log scale, exp(mean log
  * length), from a sum of log lengths kept beside the total (migration
@@ -254,12 +287,15 @@ const MIN_SCORED = 300;
  * of 50 scores 1000 (with 300, R@25/50 lost 1.4/3.6 points). It ignores the
  * offset so the pages of one search agree. `commonWords` marks the
  * searches the agent and the person run: query phrases (PHRASES) and the
- * person's own words (SELF) count there, and nowhere else.
+ * person's own words (SELF) count there, and nowhere else; `aboutSelf`
+ * (asksAboutSelf, archival only) then takes textbook length normalisation
+ * (ABOUT SELF).
  */
-export function bm25TuningFor(limit: number, commonWords = false): Bm25Tuning {
+export function bm25TuningFor(limit: number, commonWords = false, aboutSelf = false): Bm25Tuning {
   const wanted = Math.ceil(limit) * SCORED_PER_RESULT;
   return {
     ...BM25_DEFAULTS,
+    b: commonWords && aboutSelf ? FIRST_PERSON_B : BM25_DEFAULTS.b,
     maxHits: Math.min(BM25_DEFAULTS.maxHits, Math.max(MIN_SCORED, wanted)),
     phrases: commonWords,
     self: commonWords,
