@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { normalize, type Embedder } from '../../src/core/models/embedder';
 import { BM25_DEFAULTS, FIRST_PERSON_B, asksAboutSelf } from '../../src/core/storage/repos/rows';
 import { testCore } from '../helpers/test-core';
+import { topicEmbedder } from '../helpers/topic-embedder';
 
 describe('a question in the first person (rows.ts, ABOUT SELF)', () => {
   it('is told by the person’s own words, whole', () => {
@@ -55,30 +54,6 @@ describe('archival full text counts length more for a question in the first pers
     );
   });
 });
-
-const DIMENSIONS = 64;
-
-/** Noise seeded by the text plus `topic` along the first dimension (as in relative-fusion.test.ts). */
-function topicEmbedder(topic: Record<string, number>): Embedder {
-  return {
-    name: 'topic-test',
-    dimensions: DIMENSIONS,
-    async embed(texts) {
-      return texts.map((text) => {
-        const along = topic[text] ?? 0;
-        const seed = createHash('sha256').update(text).digest();
-        const noise = Array.from(
-          { length: DIMENSIONS - 1 },
-          (_, i) => ((seed[i % 32]! ^ (i * 37)) % 255) / 127 - 1,
-        );
-        const norm = Math.hypot(...noise);
-        const rest = Math.sqrt(1 - along * along);
-        return normalize(Float32Array.from([along, ...noise.map((x) => (x / norm) * rest)]));
-      });
-    },
-    async dispose() {},
-  };
-}
 
 describe('hybrid search reads a weak word list against a floor for a question in the first person', () => {
   const mine = 'Which airline did I fly with on Valentines day?';

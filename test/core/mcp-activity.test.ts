@@ -1,18 +1,10 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
-import { createLocusMcpServer } from '../../src/core/mcp/mcp-server';
-import { onCleanup, testCore } from '../helpers/test-core';
-import { toolText } from '../helpers/mcp-clients';
+import { testCore } from '../helpers/test-core';
+import { inMemoryMcpClient, toolText } from '../helpers/mcp-clients';
 
 async function connected() {
   const core = await testCore();
-  const server = createLocusMcpServer({ handlers: core.handlers });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  const client = new Client({ name: 'locus-test', version: '1.0.0' });
-  await client.connect(clientSide);
-  onCleanup(() => client.close());
+  const client = await inMemoryMcpClient(core.handlers);
   return { core, client };
 }
 

@@ -1,10 +1,7 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
-import { createLocusMcpServer } from '../../src/core/mcp/mcp-server';
 import { replyOnlyModel } from '../helpers/consolidation-models';
-import { toolText } from '../helpers/mcp-clients';
-import { onCleanup, testCore } from '../helpers/test-core';
+import { inMemoryMcpClient, toolText } from '../helpers/mcp-clients';
+import { testCore } from '../helpers/test-core';
 
 describe('MCP and a conversation the user asked not to remember', () => {
   it('never gives its messages to the MCP client, while the person’s own history shows them', async () => {
@@ -27,12 +24,7 @@ describe('MCP and a conversation the user asked not to remember', () => {
     });
     await core.indexer.idle();
 
-    const server = createLocusMcpServer({ handlers: core.handlers });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    const client = new Client({ name: 'locus-test', version: '1.0.0' });
-    await client.connect(clientSide);
-    onCleanup(() => client.close());
+    const client = await inMemoryMcpClient(core.handlers);
 
     for (const [tool, args] of [
       ['search_memory', { query: 'Hortense safe code 4471' }],

@@ -1,10 +1,7 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
-import { createLocusMcpServer } from '../../src/core/mcp/mcp-server';
 import { appendAcrossAucklandDays, AUCKLAND, MORNING_OF_THE_2ND } from '../helpers/auckland-days';
-import { toolText } from '../helpers/mcp-clients';
-import { onCleanup, testCore } from '../helpers/test-core';
+import { inMemoryMcpClient, toolText } from '../helpers/mcp-clients';
+import { testCore } from '../helpers/test-core';
 import { inTimeZone } from '../helpers/time-zone';
 
 async function connected() {
@@ -16,12 +13,7 @@ async function connected() {
     tags: [],
     createdAt: MORNING_OF_THE_2ND,
   });
-  const server = createLocusMcpServer({ handlers: core.handlers });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  const client = new Client({ name: 'locus-test', version: '1.0.0' });
-  await client.connect(clientSide);
-  onCleanup(() => client.close());
+  const client = await inMemoryMcpClient(core.handlers);
   return client;
 }
 

@@ -1,9 +1,6 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
-import { createLocusMcpServer } from '../../src/core/mcp/mcp-server';
-import { toolText } from '../helpers/mcp-clients';
-import { onCleanup, testCore } from '../helpers/test-core';
+import { inMemoryMcpClient, toolText } from '../helpers/mcp-clients';
+import { testCore } from '../helpers/test-core';
 
 /** About 60,000 characters of filler with one sentence in the middle. */
 function longText(sentence: string): string {
@@ -27,12 +24,7 @@ describe('MCP search results', () => {
     const munich = await core.archival.insert(agent.id, { text: 'The office is in Munich' });
     await core.archival.supersede(berlin.id, munich.id, '2026-03-01T00:00:00.000Z');
 
-    const server = createLocusMcpServer({ handlers: core.handlers });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    const client = new Client({ name: 'locus-test', version: '1.0.0' });
-    await client.connect(clientSide);
-    onCleanup(() => client.close());
+    const client = await inMemoryMcpClient(core.handlers);
 
     const keys = await toolText(client, 'search_memory', { query: 'Ottoline spare keys' });
     expect(keys).toContain('Ottoline keeps the spare keys');

@@ -2,7 +2,10 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { expect } from 'vitest';
+import type { Handlers } from '../../src/shared/contract';
+import { createLocusMcpServer } from '../../src/core/mcp/mcp-server';
 import { repoRoot } from './spawn-tsx';
 import { onCleanup } from './test-core';
 
@@ -113,4 +116,15 @@ export async function exerciseEveryTool(client: Client, marker: string): Promise
   // Conversations: whatever was said before (the callers chat first), by date.
   const talk = await toolText(client, 'search_conversations', { query: 'name' });
   expect(talk).toMatch(/- \(\d{4}-\d\d-\d\d \d\d:\d\d UTC(?:[+-]\d\d:\d\d)?\) (user|assistant): /);
+}
+
+/** The SDK's client on Locus's MCP server over an in-memory pair, in this process. */
+export async function inMemoryMcpClient(handlers: Handlers): Promise<Client> {
+  const server = createLocusMcpServer({ handlers });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: 'locus-test', version: '1.0.0' });
+  await client.connect(clientSide);
+  onCleanup(() => client.close());
+  return client;
 }
