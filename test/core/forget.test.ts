@@ -190,6 +190,10 @@ describe('forget', () => {
       supersededBy: null,
       validUntil: null,
     });
+    // The feed no longer offers to undo a change that is no longer there.
+    const entries = await core.handlers['activity.list']({ agentId: agent.id });
+    const superseded = entries.find((e) => e.action === 'passage.supersede');
+    expect(superseded).toMatchObject({ undoable: false });
   });
 
   it('leaves no summary holding a forgotten message: the summaries written since say so instead', async () => {

@@ -185,10 +185,11 @@ export function createForget(options: ForgetOptions) {
       await passagesRepo.deleteMany(passages.map((p) => p.id));
       // A fact a forgotten one had replaced is no longer known to have
       // stopped being true: its "until" came from what is forgotten.
-      await passagesRepo.unsupersede(
+      const current = await passagesRepo.unsupersede(
         agentId,
         passages.map((p) => p.id),
       );
+      await createActivityRepo(tx).dropSupersedeUndo(agentId, current);
       if (messageIds.length > 0) await forgetRepo.deleteMessages(agentId, messageIds);
       await forgetSurfaced(forgetRepo, agentId, new Set([...messageIds, ...passageIds]));
       for (const summary of summaries) {

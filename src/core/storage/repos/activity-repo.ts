@@ -158,6 +158,18 @@ export function createActivityRepo(sql: Sql) {
       ]);
     },
     /**
+     * The entries that made these passages past facts can no longer be
+     * undone: something else (a forget) already made them current again.
+     */
+    async dropSupersedeUndo(agentId: string, passageIds: string[]): Promise<void> {
+      if (passageIds.length === 0) return;
+      await sql.query(
+        `UPDATE memory_activity SET undo = NULL
+         WHERE agent_id = $1 AND action = 'passage.supersede' AND target_id = ANY($2::text[])`,
+        [agentId, passageIds],
+      );
+    },
+    /**
      * Forgetting: every entry about one of `targetIds`, or whose summary
      * holds one of `texts`, keeps only that something happened. An entry
      * whose undo data alone holds one (a block snapshot beside a forgotten
