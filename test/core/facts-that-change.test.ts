@@ -58,6 +58,37 @@ describe('facts that change', () => {
     expect(passages.get('Dog: Rex')?.createdAt.slice(0, 10)).toBe('2026-03-02');
   });
 
+  it('keeps the current fact current when its correction starts later, the change marked as upcoming', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await core.agents.create({
+      name: 'Planner',
+      memory: { consolidation: 'paused' },
+    });
+    core.clock.set('2026-12-07T09:00:00.000Z');
+    await core.runtime.send(agent.id, 'I live in Paris.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    await core.runtime.send(agent.id, 'I am moving to Lyon next month.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+
+    const human = (await core.agents.get(agent.id)).blocks.find((b) => b.label === 'human')!;
+    expect(human.value.split('\n')).toEqual(['Lives in Paris', 'Lives in Lyon (from 2027-01)']);
+    const past = (await core.archival.list(agent.id)).items.filter((p) => p.supersededBy);
+    expect(past).toEqual([]);
+
+    // Said again, the plan is not written twice; once it has happened, it replaces Paris.
+    await core.runtime.send(agent.id, 'I am moving to Lyon next month.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    core.clock.set('2027-01-10T09:00:00.000Z');
+    await core.runtime.send(agent.id, 'I moved to Lyon.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    const after = (await core.agents.get(agent.id)).blocks.find((b) => b.label === 'human')!;
+    expect(after.value).toBe('Lives in Lyon');
+    const paris = (await core.archival.list(agent.id)).items.find(
+      (p) => p.text === 'Lives in Paris',
+    );
+    expect(paris?.validUntil?.slice(0, 10)).toBe('2027-01-10');
+  });
+
   it('survives an agent-file round trip, links and memory settings included', async () => {
     const core = await testCore({ chatModel: replyOnlyModel() });
     const agent = await core.agents.create({ name: 'Mover', memory: { consolidation: 'paused' } });

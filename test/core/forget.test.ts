@@ -118,6 +118,28 @@ describe('forget', () => {
     expect(feed[0]?.summary).toBe('Forgot a message and what came from it (1 passage)');
   });
 
+  it('puts back the line a forgotten correction had replaced, current again', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await core.agents.create({ name: 'Tester' });
+    const told = async (text: string) => {
+      await core.runtime.send(agent.id, text);
+      await core.handlers['consolidation.run']({ agentId: agent.id });
+    };
+    await told('I live in Paris.');
+    await told('I moved to Lyon.');
+    expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('Lives in Lyon');
+
+    const lyon = await userMessage(core, agent.id, 'moved Lyon');
+    await core.handlers['memory.forget']({
+      agentId: agent.id,
+      target: { kind: 'message', id: lyon.id },
+    });
+    expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('Lives in Paris');
+    // Back in the block, it is no longer also a past fact "until" the forgotten move.
+    const passages = (await core.archival.list(agent.id)).items;
+    expect(passages.filter((p) => p.text === 'Lives in Paris')).toEqual([]);
+  });
+
   it('takes a forgotten message out of the memories surfaced for later turns, in any conversation', async () => {
     const core = await testCore({ chatModel: createScriptedModel() });
     const agent = await core.agents.create({ name: 'Tester' });
@@ -190,6 +212,10 @@ describe('forget', () => {
       supersededBy: null,
       validUntil: null,
     });
+    // The feed no longer offers to undo a change that is no longer there.
+    const entries = await core.handlers['activity.list']({ agentId: agent.id });
+    const superseded = entries.find((e) => e.action === 'passage.supersede');
+    expect(superseded).toMatchObject({ undoable: false });
   });
 
   it('leaves no summary holding a forgotten message: the summaries written since say so instead', async () => {

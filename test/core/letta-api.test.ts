@@ -234,6 +234,25 @@ describe('Letta-compatible API (@letta-ai/letta-client, scripted model)', () => 
     ]);
   });
 
+  it('lists no message of a conversation the user asked not to remember', async () => {
+    const { host, core } = await served({ lettaApi: true });
+    const { apiKey } = await core.handlers['interfaces.get']({});
+    const agent = await core.agents.create({ name: 'Tester' });
+    await core.recall.append(agent.id, { role: 'user', content: 'remembered hello' });
+    const quiet = await core.handlers['conversations.create']({ agentId: agent.id });
+    await core.handlers['conversations.setRemember']({ conversationId: quiet.id, remember: false });
+    await core.recall.append(agent.id, {
+      role: 'user',
+      content: 'private words',
+      conversationId: quiet.id,
+    });
+    const res = await fetch(`${host.url}/v1/agents/${agent.id}/messages`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    const text = await res.text();
+    expect(text).toContain('remembered hello');
+    expect(text).not.toContain('private words');
+  });
   it('answers 404 for a message cursor that names no message, in either order', async () => {
     const { host, core } = await served({ lettaApi: true });
     const { apiKey } = await core.handlers['interfaces.get']({});

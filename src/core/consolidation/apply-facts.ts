@@ -47,11 +47,16 @@ export interface ApplyReport {
   duplicates: number;
 }
 
+/** A line written for a change that had not happened yet (see `upcoming` below). */
+function isUpcoming(line: string): boolean {
+  return /\(from (?:week of )?\d{4}(?:-\d{2}){0,2}\)\s*$/.test(line);
+}
+
 /** Words only, for telling a fact already known from a new one. */
 function normalize(text: string): string {
   return text
     .toLowerCase()
-    .replace(/\s*\((?:week of )?\d{4}(?:-\d{2}){0,2}\)\s*$/, '')
+    .replace(/\s*\((?:from )?(?:week of )?\d{4}(?:-\d{2}){0,2}\)\s*$/, '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
@@ -76,30 +81,42 @@ export async function applyFacts(deps: ApplyDeps, input: ApplyInput): Promise<Ap
     duplicates: 0,
   };
   const shownLines = input.lines;
-  const known = new Set([...shownLines, ...input.passages.map((p) => p.text)].map(normalize));
+  // A change told before it happens ("Lives in Lyon (from 2027-01)") is not
+  // yet known: when the user says it has happened, it replaces the line.
+  const planned = new Map(shownLines.filter(isUpcoming).map((l) => [normalize(l), l] as const));
+  const known = new Set(
+    [...shownLines.filter((l) => !isUpcoming(l)), ...input.passages.map((p) => p.text)].map(
+      normalize,
+    ),
+  );
   const writable = input.human !== null && !input.human.readOnly;
   const human = input.human;
 
   const lastUser = [...input.messages].reverse().find((m) => m.role === 'user');
   for (const fact of input.facts) {
     const key = normalize(fact.text);
-    if (!key || known.has(key)) {
-      report.duplicates++;
-      continue;
-    }
-    known.add(key);
     const source =
       input.messages[fact.message - 1] ?? lastUser ?? (input.messages.at(-1) as SaidMessage);
     const said = new Date(source.createdAt);
     const resolved = resolveDate(fact.when, said);
-    const dated =
-      resolved && !fact.text.includes(resolved.date)
-        ? `${fact.text} (${formatResolved(resolved)})`
-        : fact.text;
     // A correction stops the old fact being true when the new one starts.
     const until = resolved ? resolvedStart(resolved) : source.createdAt;
-    const line = /^L(\d+)$/.exec(fact.corrects ?? '');
-    const passageRef = /^P(\d+)$/.exec(fact.corrects ?? '');
+    // "I am moving to Lyon next month": until then Paris is still where the
+    // user lives, so a change that starts later is kept as upcoming beside
+    // the fact it will replace, which stays current.
+    const upcoming = fact.corrects !== null && until > deps.clock.now().toISOString();
+    const plan = planned.get(key);
+    if (!key || known.has(key) || (plan !== undefined && upcoming)) {
+      report.duplicates++;
+      continue;
+    }
+    known.add(key);
+    const dated =
+      resolved && !fact.text.includes(resolved.date)
+        ? `${fact.text} (${upcoming ? 'from ' : ''}${formatResolved(resolved)})`
+        : fact.text;
+    const line = upcoming ? null : /^L(\d+)$/.exec(fact.corrects ?? '');
+    const passageRef = upcoming ? null : /^P(\d+)$/.exec(fact.corrects ?? '');
     const corrected = passageRef ? input.passages[Number(passageRef[1]) - 1] : undefined;
     const edit = { tx, batchId, sourceMessageId: source.id };
 
@@ -146,6 +163,10 @@ export async function applyFacts(deps: ApplyDeps, input: ApplyInput): Promise<Ap
       } else {
         await coreMemory.append(agentId, HUMAN_BLOCK, dated, 'consolidation', edit);
         report.added++;
+      }
+      if (plan !== undefined && plan !== replacing) {
+        await coreMemory.removeLines(agentId, HUMAN_BLOCK, [plan], 'consolidation', edit);
+        planned.delete(key);
       }
       if (corrected && !corrected.supersededBy) {
         await archival.supersede(corrected.id, current.id, until, { tx, batchId });

@@ -26,6 +26,13 @@ async function* newestFirst(
   agentId: string,
   conversationId: string | undefined,
 ): AsyncGenerator<Message> {
+  // A conversation the user asked not to remember is history for the user,
+  // not memory for another program's model (as over MCP).
+  const hidden = new Set(
+    (await call(handlers, 'conversations.list', { agentId }))
+      .filter((c) => !c.remember)
+      .map((c) => c.id),
+  );
   let beforeSeq: number | undefined;
   for (;;) {
     const page = await call(handlers, 'recall.recent', {
@@ -34,7 +41,9 @@ async function* newestFirst(
       limit: PAGE,
       ...(beforeSeq !== undefined ? { beforeSeq } : {}),
     });
-    for (const message of [...page].reverse()) yield message;
+    for (const message of [...page].reverse()) {
+      if (!hidden.has(message.conversationId)) yield message;
+    }
     if (page.length < PAGE || !page[0]) return;
     beforeSeq = page[0].seq;
   }

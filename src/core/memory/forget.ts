@@ -172,11 +172,27 @@ export function createForget(options: ForgetOptions) {
 
       // A corrected line is no longer in its block: only those still there count.
       let removedLines = 0;
+      /** Past-fact copies of lines put back in their block (restoreCorrected). */
+      const currentAgain = new Set<string>();
       for (const [blockId, set] of lines) {
         const block = await blocks.getById(blockId);
         if (!block) continue;
         const present = new Set(linesOf(block.value));
         removedLines += [...set].filter((line) => present.has(line)).length;
+        // Forgetting the message that told of the change, not the line itself.
+        const restored =
+          target.kind === 'message'
+            ? await restoreCorrected(
+                block.id,
+                [...set].filter((l) => present.has(l)),
+              )
+            : new Map<string, string>();
+        for (const [line, old] of restored) {
+          await coreMemory.replaceLine(agentId, block.label, line, old, actor, {
+            tx,
+            record: false,
+          });
+        }
         await coreMemory.removeLines(agentId, block.label, [...set], actor, { tx, record: false });
         await blocks.deleteLineSources(blockId, [...set]);
       }
@@ -185,12 +201,17 @@ export function createForget(options: ForgetOptions) {
       await passagesRepo.deleteMany(passages.map((p) => p.id));
       // A fact a forgotten one had replaced is no longer known to have
       // stopped being true: its "until" came from what is forgotten.
-      await passagesRepo.unsupersede(
+      const current = await passagesRepo.unsupersede(
         agentId,
         passages.map((p) => p.id),
       );
+      await createActivityRepo(tx).dropSupersedeUndo(agentId, current);
       if (messageIds.length > 0) await forgetRepo.deleteMessages(agentId, messageIds);
-      await forgetSurfaced(forgetRepo, agentId, new Set([...messageIds, ...passageIds]));
+      await forgetSurfaced(
+        forgetRepo,
+        agentId,
+        new Set([...messageIds, ...passageIds, ...currentAgain]),
+      );
       for (const summary of summaries) {
         const coverage = summary.content.slice(
           0,
@@ -200,6 +221,37 @@ export function createForget(options: ForgetOptions) {
       }
       for (const text of texts) if (text.trim()) await blocks.scrubHistory(agentId, text);
       await createActivityRepo(tx).redact(agentId, ids, texts, (undo) => scrubUndo(undo, texts));
+
+      /**
+       * A forgotten line that corrected an older one gives its place back to
+       * it: the old line is current again, so its past-fact copy goes (the
+       * "until" came from what is forgotten). Returns forgotten line -> old line.
+       */
+      async function restoreCorrected(
+        blockId: string,
+        forgotten: string[],
+      ): Promise<Map<string, string>> {
+        const back = new Map<string, string>();
+        if (forgotten.length === 0) return back;
+        for (const undo of await createActivityRepo(tx).corrections(agentId, blockId)) {
+          if (undo.type !== 'compound') continue;
+          const change = undo.parts.find((p) => p.type === 'block' && p.blockId === blockId);
+          if (change?.type !== 'block') continue;
+          const after = linesOf(change.after);
+          const gone = linesOf(change.before).filter((l) => !after.includes(l));
+          const line = forgotten.find((l) => after.includes(l) && !back.has(l));
+          if (!line || gone.length !== 1) continue;
+          const ids = undo.parts.flatMap((p) => (p.type === 'passage.insert' ? p.passageIds : []));
+          const copies = (await passagesRepo.getMany(ids)).filter(
+            (p) => p.text === gone[0] && p.supersededBy === blockId,
+          );
+          if (copies.length === 0) continue;
+          back.set(line, gone[0]!);
+          await passagesRepo.deleteMany(copies.map((p) => p.id));
+          for (const p of copies) currentAgain.add(p.id);
+        }
+        return back;
+      }
 
       const report = {
         messages: messageIds.length,

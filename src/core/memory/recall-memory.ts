@@ -16,6 +16,7 @@ import { newId } from '../ids';
 import { parseDateRange } from './date-bounds';
 import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
+import { createPastSourcesRepo } from '../storage/repos/past-sources-repo';
 import type { AutoAnalyze } from '../storage/auto-analyze';
 import type { Sql } from '../storage/sql';
 import type { Conversations } from './conversations';
@@ -176,6 +177,14 @@ export function createRecallMemory(options: RecallMemoryOptions) {
     /** Messages of every agent together. */
     countAll(): Promise<number> {
       return repo.countAll();
+    },
+    /**
+     * Of these messages, those whose facts have all been replaced, each with
+     * the date the last of them stopped being true: a search shows them as
+     * past, as it does the facts.
+     */
+    pastUntil(agentId: string, messageIds: string[]): Promise<Map<string, string>> {
+      return createPastSourcesRepo(db).untilOf(agentId, messageIds);
     },
     async search(agentId: string, query: RecallQuery): Promise<Page<ScoredMessage>> {
       const limit = query.limit ?? 10;

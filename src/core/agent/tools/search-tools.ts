@@ -1,5 +1,5 @@
 import { localDayBounds } from '../../../shared/local-days';
-import { localMinute } from '../../../shared/local-time';
+import { localDay, localMinute } from '../../../shared/local-time';
 import { spokenText } from '../../../shared/message-text';
 import { pastLabel } from '../../../shared/past-facts';
 import { defineTool, refusedWhileNotRemembered } from './tool';
@@ -123,9 +123,16 @@ export const conversationSearch = defineTool({
     const items = kept.slice(page * pageSize, upTo);
     // What was said (not the agent's thinking behind its replies), or of a
     // long message the part that matched.
-    const lines = items
-      .filter((m) => spokenText(m).trim().length > 0)
-      .map((m) => `[${day(m.createdAt)}] ${m.role}: ${m.snippet}`);
+    const said = items.filter((m) => spokenText(m).trim().length > 0);
+    // What a replaced fact was told in is past too, marked as the fact is.
+    const past = await ctx.recall.pastUntil(
+      ctx.agentId,
+      said.map((m) => m.id),
+    );
+    const lines = said.map((m) => {
+      const until = past.get(m.id);
+      return `[${day(m.createdAt)}] ${m.role}: ${m.snippet}${until ? ` (until ${localDay(until)})` : ''}`;
+    });
     if (lines.length === 0) return { ok: true, message: 'No results found.' };
     const more =
       result.nextOffset !== null || kept.length > upTo

@@ -217,7 +217,22 @@ export function createSurfacing(options: {
       for (const key of c.keys) taken.add(key);
       return true;
     });
-    return trimmed(kept, terms);
+    return marked(request.agentId, trimmed(kept, terms));
+  }
+
+  /**
+   * A message whose facts were all replaced ("I live in Paris" after the
+   * move to Lyon) says until when it held, as the past fact does; marking
+   * moves nothing, the order and floors read only scores.
+   */
+  async function marked(agentId: string, found: Candidate[]): Promise<Candidate[]> {
+    const ids = found.filter((c) => c.memory.tier === 'recall').map((c) => c.memory.id);
+    const past = await recall.pastUntil(agentId, ids);
+    if (past.size === 0) return found;
+    return found.map((c) => {
+      const until = c.memory.tier === 'recall' ? past.get(c.memory.id) : undefined;
+      return until ? { ...c, memory: { ...c.memory, until } } : c;
+    });
   }
 
   /** Long items cut to the part that matched (SURFACED_ITEM_CHARS). */

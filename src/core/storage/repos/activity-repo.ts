@@ -158,6 +158,35 @@ export function createActivityRepo(sql: Sql) {
       ]);
     },
     /**
+     * Undo data of the changes still in effect that replaced a line of this
+     * block and kept the old one as a past fact (a correction), newest first.
+     */
+    async corrections(agentId: string, blockId: string): Promise<UndoData[]> {
+      const result = await sql.query<{ undo: UndoData }>(
+        `SELECT undo FROM memory_activity
+         WHERE agent_id = $1 AND undone_by IS NULL AND undo->>'type' = 'compound'
+           AND EXISTS (SELECT 1 FROM jsonb_array_elements(undo->'parts') part
+                       WHERE part->>'type' = 'block' AND part->>'blockId' = $2)
+           AND EXISTS (SELECT 1 FROM jsonb_array_elements(undo->'parts') part
+                       WHERE part->>'type' = 'passage.insert')
+         ORDER BY id DESC`,
+        [agentId, blockId],
+      );
+      return result.rows.map((row) => row.undo);
+    },
+    /**
+     * The entries that made these passages past facts can no longer be
+     * undone: something else (a forget) already made them current again.
+     */
+    async dropSupersedeUndo(agentId: string, passageIds: string[]): Promise<void> {
+      if (passageIds.length === 0) return;
+      await sql.query(
+        `UPDATE memory_activity SET undo = NULL
+         WHERE agent_id = $1 AND action = 'passage.supersede' AND target_id = ANY($2::text[])`,
+        [agentId, passageIds],
+      );
+    },
+    /**
      * Forgetting: every entry about one of `targetIds`, or whose summary
      * holds one of `texts`, keeps only that something happened. An entry
      * whose undo data alone holds one (a block snapshot beside a forgotten

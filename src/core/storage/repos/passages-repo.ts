@@ -186,13 +186,15 @@ export function createPassagesRepo(sql: Sql) {
       return (result.affectedRows ?? 0) > 0;
     },
     /** Passages these replaced become current again (what replaced them is gone). */
-    async unsupersede(agentId: string, successorIds: string[]): Promise<void> {
-      if (successorIds.length === 0) return;
-      await sql.query(
+    /** Makes current again what these passages replaced; returns the ids made current. */
+    async unsupersede(agentId: string, successorIds: string[]): Promise<string[]> {
+      if (successorIds.length === 0) return [];
+      const result = await sql.query<{ id: string }>(
         `UPDATE passages SET superseded_by = NULL, valid_until = NULL
-         WHERE agent_id = $1 AND superseded_by = ANY($2::text[])`,
+         WHERE agent_id = $1 AND superseded_by = ANY($2::text[]) RETURNING id`,
         [agentId, successorIds],
       );
+      return result.rows.map((row) => row.id);
     },
     async getMany(ids: string[]): Promise<Passage[]> {
       if (ids.length === 0) return [];
