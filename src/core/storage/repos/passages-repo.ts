@@ -185,8 +185,10 @@ export function createPassagesRepo(sql: Sql) {
       );
       return (result.affectedRows ?? 0) > 0;
     },
-    /** Passages these replaced become current again (what replaced them is gone). */
-    /** Makes current again what these passages replaced; returns the ids made current. */
+    /**
+     * Passages these replaced become current again (what replaced them is
+     * gone); returns the ids made current.
+     */
     async unsupersede(agentId: string, successorIds: string[]): Promise<string[]> {
       if (successorIds.length === 0) return [];
       const result = await sql.query<{ id: string }>(
