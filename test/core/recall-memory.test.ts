@@ -123,6 +123,30 @@ describe('recall memory', () => {
     expect(users.items[0]?.content).toBe('Do you still paint?');
   });
 
+  it('lends only to messages of the same conversation', async () => {
+    const core = await testCore();
+    const { id } = await core.agents.create({ name: 'Tester' });
+    const first = (await core.conversations.resolve(id)).id;
+    const second = (await core.conversations.create(id, 'Second')).id;
+    const say = (conversationId: string, content: string) =>
+      core.recall.append(id, { role: 'user', content, conversationId });
+    await say(first, 'Filler message number 0 about nothing');
+    await say(first, 'Do you still paint?');
+    await say(first, 'Yes, mostly watercolours of the harbour these days.');
+    // Next in the agent's order, but the opening of another conversation:
+    // lent the match's share it was listed as context for a talk it was not in.
+    await say(second, 'The plumber comes at nine tomorrow');
+    await say(second, 'Filler message number 1 about nothing');
+
+    const contents = (await core.recall.search(id, { query: 'painting', limit: 10 })).items.map(
+      (m) => m.content,
+    );
+    expect(contents).toContain('Yes, mostly watercolours of the harbour these days.');
+    expect(contents).toContain('Filler message number 0 about nothing');
+    expect(contents).not.toContain('The plumber comes at nine tomorrow');
+    expect(contents).not.toContain('Filler message number 1 about nothing');
+  });
+
   it('ranks a real match above turns that several weak matches lend to', async () => {
     const core = await testCore();
     const { id } = await core.agents.create({ name: 'Tester' });

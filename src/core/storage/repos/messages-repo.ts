@@ -104,7 +104,9 @@ export interface MessageSearch extends Partial<Fusion> {
  * 2-6, shares of 0.3-0.8 and flat or squared decay were all within ~1.5
  * points (tuned on LoCoMo itself, which has no held-out split; see
  * docs/benchmarks.md). Neighbours are taken in the same filter (dates,
- * roles) and across session gaps: keeping them within an hour scored lower.
+ * roles) and the same conversation, across session gaps: keeping them
+ * within an hour scored lower. The benchmarks store each haystack as one
+ * conversation, so keeping to the conversation does not move them.
  */
 const NEIGHBOURS = 4;
 const LATER_SHARE = 0.6;
@@ -335,10 +337,15 @@ export function createMessagesRepo(sql: Sql) {
       let fts: string | null = null;
       if (search.mode !== 'vector' || vec === null) {
         const own = bm25Scores('messages', 'm', filter('m'), agent, text, 'seq', tuning, overflow);
-        // One side's nearest NEIGHBOURS messages (same filter) with their share.
+        // One side's nearest NEIGHBOURS messages (same filter, same
+        // conversation) with their share. In the agent's overall order the
+        // last reply of one conversation sits next to the first question of
+        // the next, which it does not answer. Through messages_conversation_seq.
         const side = (op: '<' | '>', order: 'ASC' | 'DESC') =>
           `SELECT id, seq, ${op === '>' ? LATER_SHARE : EARLIER_SHARE}::float8 / row_number() OVER (ORDER BY seq ${order}) AS share FROM (
              SELECT n.id, n.seq FROM messages n WHERE ${filter('n')} AND n.seq ${op} own.tiebreak
+               AND ${MESSAGE_CONVERSATION('n')} = (
+                 SELECT ${MESSAGE_CONVERSATION('c')} FROM messages c WHERE c.id = own.id)
              ORDER BY n.seq ${order} LIMIT ${NEIGHBOURS}) nearest`;
         context = `own AS MATERIALIZED (${own}),
          best AS MATERIALIZED (SELECT max(score) AS score FROM own),
