@@ -88,6 +88,25 @@ describe('what the agent said to the user', () => {
     expect([...seen].sort()).toEqual([...said].sort());
   });
 
+  it('finds nothing for words only the question that asked holds', async () => {
+    // The hostile review's "xyzzy plugh": only the question held the words,
+    // so it made the word list, lent its score to the turn before it, and
+    // was left out only afterwards: that turn was listed alone, as a match.
+    const core = await testCore({});
+    const agent = await core.agents.getOrCreateDefault();
+    await core.recall.append(agent.id, {
+      role: 'user',
+      content: 'Tell me about hiking in the Vosges mountains',
+    });
+    await core.recall.append(agent.id, { role: 'assistant', content: 'The ridges are lovely.' });
+    const question = await core.recall.append(agent.id, { role: 'user', content: 'xyzzy plugh' });
+    const result = await conversationSearch.run(
+      { query: 'xyzzy plugh', start_date: undefined, end_date: undefined, page: undefined },
+      { agentId: agent.id, ...core, sourceMessageId: question.id },
+    );
+    expect(result.message).toBe('No results found.');
+  });
+
   it('is read out of the tool calls of messages stored before the upgrade', async () => {
     const old = await testDatabase({
       migrations: migrationsBefore(REPLY_MIGRATION),

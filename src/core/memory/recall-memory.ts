@@ -64,6 +64,8 @@ export interface RecallQuery {
   offset?: number;
   /** Defaults to hybrid (words and meaning); text and vector exist for comparison. */
   mode?: SearchMode;
+  /** Messages searched as if they were not there (the question of the turn that asks). */
+  excludeMessages?: string[];
   /**
    * When the query's words find fewer results than asked for (words only:
    * no sentence model), the rest of the memory that shares a common word
@@ -219,6 +221,7 @@ export function createRecallMemory(options: RecallMemoryOptions) {
         ...(start ? { start } : {}),
         ...(end ? { end } : {}),
         ...(query.roles ? { roles: query.roles } : {}),
+        ...(query.excludeMessages?.length ? { excludeMessages: query.excludeMessages } : {}),
         commonWords: query.commonWords ?? false,
         candidates,
         nearest,

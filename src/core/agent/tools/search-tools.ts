@@ -109,17 +109,20 @@ export const conversationSearch = defineTool({
     const pageSize = 5;
     const page = args.page ?? 0;
     // The question of the turn that asked shares every word searched for and
-    // often ranks first, and the model already has it. Pages are cut after it
-    // is left out, so a page never repeats the last row of the one before.
+    // the model already has it. Left out of the search itself, not of its
+    // results: otherwise it made the query's words occur in memory, lent its
+    // score to the turns around it, and those were listed as matches for
+    // words no other message holds (hostile review: "xyzzy plugh").
     const upTo = (page + 1) * pageSize;
     const result = await ctx.recall.search(ctx.agentId, {
       query: args.query,
       ...localDayBounds(args.start_date, args.end_date),
       roles: ['user', 'assistant'],
       commonWords: true,
+      ...(ctx.sourceMessageId ? { excludeMessages: [ctx.sourceMessageId] } : {}),
       limit: upTo + 1,
     });
-    const kept = result.items.filter((m) => m.id !== ctx.sourceMessageId);
+    const kept = result.items;
     const items = kept.slice(page * pageSize, upTo);
     // What was said (not the agent's thinking behind its replies), or of a
     // long message the part that matched.

@@ -82,6 +82,11 @@ export interface MessageSearch extends Partial<Fusion> {
   /** Conversations left out (those the user asked not to remember). */
   excludeConversations?: string[];
   /**
+   * Messages left out before anything is ranked: neither matched, nor lent
+   * to, nor lending, nor counted as the query's words occurring in memory.
+   */
+  excludeMessages?: string[];
+  /**
    * The searches the agent and the person run: words only, messages sharing
    * only common words follow the matches (commonWordTail); and query
    * phrases count (rows.ts, PHRASES).
@@ -279,6 +284,7 @@ export function createMessagesRepo(sql: Sql) {
       const hidden = search.excludeConversations?.length
         ? params.add(search.excludeConversations)
         : null;
+      const skipped = search.excludeMessages?.length ? params.add(search.excludeMessages) : null;
       // Surfaced blocks only copy other memories (shared/surfaced-memories.ts).
       const filter = (alias: string) =>
         [
@@ -288,6 +294,7 @@ export function createMessagesRepo(sql: Sql) {
           ...(end ? [`${alias}.created_at < ${end}`] : []),
           ...(roles ? [`${alias}.role = ANY(${roles}::text[])`] : []),
           ...(hidden ? [`${MESSAGE_CONVERSATION(alias)} <> ALL(${hidden}::text[])`] : []),
+          ...(skipped ? [`${alias}.id <> ALL(${skipped}::text[])`] : []),
         ].join(' AND ');
       if (search.text.trim().length === 0) {
         const result = await queryPrepared<RawMessage>(
@@ -321,7 +328,11 @@ export function createMessagesRepo(sql: Sql) {
               ...pickedOption(
                 search.nearest,
                 params,
-                start !== null || end !== null || roles !== null || hidden !== null,
+                start !== null ||
+                  end !== null ||
+                  roles !== null ||
+                  hidden !== null ||
+                  skipped !== null,
               ),
             })
           : null;
