@@ -82,6 +82,12 @@ async function zombieProcess(): Promise<{ pid: number; ticks: string }> {
   const pid = await new Promise<number>((resolve) =>
     parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
   );
+  // Until the shell has exec'd into `sleep`, it would reap its child itself
+  // (a busy CI machine killed the child first, and its /proc entry was gone).
+  const parentPid = parent.pid as number;
+  while (fs.readFileSync(`/proc/${parentPid}/comm`, 'utf8').trim() !== 'sleep') {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   const ticks = startTicks(pid);
   process.kill(pid, 'SIGKILL');
   // Wait until the kernel has made it a zombie (state Z), not just signalled it.
