@@ -22,6 +22,17 @@ async function copiesOf(core: Core, text: string): Promise<string[]> {
   return result.rows.map((row) => row.found);
 }
 
+/** An agent whose every message is consolidated as soon as it is told. */
+async function consolidatingAgent() {
+  const core = await testCore({ chatModel: replyOnlyModel() });
+  const agent = await core.agents.create({ name: 'Tester' });
+  const told = async (text: string) => {
+    await core.runtime.send(agent.id, text);
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+  };
+  return { core, agent, told };
+}
+
 async function userMessage(core: Core, agentId: string, words: string) {
   const found = await core.recall.search(agentId, { query: words, roles: ['user'], limit: 1 });
   return found.items[0]!;
@@ -87,12 +98,7 @@ describe('forget', () => {
   });
 
   it('forgets the past fact a corrected line became, with the message that told it', async () => {
-    const core = await testCore({ chatModel: replyOnlyModel() });
-    const agent = await core.agents.create({ name: 'Tester' });
-    const told = async (text: string) => {
-      await core.runtime.send(agent.id, text);
-      await core.handlers['consolidation.run']({ agentId: agent.id });
-    };
+    const { core, agent, told } = await consolidatingAgent();
     await told('I live in Paris.');
     await told('I moved to Lyon.');
     await told('I now live in Paris.');
@@ -119,12 +125,7 @@ describe('forget', () => {
   });
 
   it('puts back the line a forgotten correction had replaced, current again', async () => {
-    const core = await testCore({ chatModel: replyOnlyModel() });
-    const agent = await core.agents.create({ name: 'Tester' });
-    const told = async (text: string) => {
-      await core.runtime.send(agent.id, text);
-      await core.handlers['consolidation.run']({ agentId: agent.id });
-    };
+    const { core, agent, told } = await consolidatingAgent();
     await told('I live in Paris.');
     await told('I moved to Lyon.');
     expect((await core.coreMemory.get(agent.id, 'human')).value).toBe('Lives in Lyon');
