@@ -86,7 +86,7 @@ export async function forgetSurfaced(
       continue;
     }
     const tokens = estimateTokens(renderSurfacedBlock({ items, tokens: 0 }));
-    await repo.setSurfacedContent(message.id, JSON.stringify({ items, tokens }));
+    await repo.rewriteDerived(message.id, 'memories', JSON.stringify({ items, tokens }));
   }
 }
 
@@ -217,7 +217,7 @@ export function createForget(options: ForgetOptions) {
           0,
           summary.content.length - summaryBody(summary.content).length,
         );
-        await forgetRepo.setSummaryContent(summary.id, `${coverage}${FORGOTTEN_SUMMARY}`);
+        await forgetRepo.rewriteDerived(summary.id, 'summary', `${coverage}${FORGOTTEN_SUMMARY}`);
       }
       for (const text of texts) if (text.trim()) await blocks.scrubHistory(agentId, text);
       await createActivityRepo(tx).redact(agentId, ids, texts, (undo) => scrubUndo(undo, texts));

@@ -62,13 +62,6 @@ export function createForgetRepo(sql: Sql) {
       );
       return result.rows;
     },
-    /** Rewrites a surfaced block without the memories forgotten. */
-    async setSurfacedContent(id: string, content: string): Promise<void> {
-      await sql.query(`UPDATE messages SET content = $2 WHERE id = $1 AND kind = 'memories'`, [
-        id,
-        content,
-      ]);
-    },
     /**
      * Summaries that may have folded in any of these messages: written after
      * one in its conversation that has left the context window (a message
@@ -94,10 +87,14 @@ export function createForgetRepo(sql: Sql) {
       );
       return result.rows;
     },
-    /** Rewrites a summary (forgetting takes what it folded in out of it). */
-    async setSummaryContent(id: string, content: string): Promise<void> {
-      await sql.query(`UPDATE messages SET content = $2 WHERE id = $1 AND kind = 'summary'`, [
+    /**
+     * Rewrites a surfaced block or a summary without what was forgotten;
+     * the kind guards against rewriting any other message.
+     */
+    async rewriteDerived(id: string, kind: 'memories' | 'summary', content: string): Promise<void> {
+      await sql.query(`UPDATE messages SET content = $3 WHERE id = $1 AND kind = $2`, [
         id,
+        kind,
         content,
       ]);
     },
