@@ -319,6 +319,9 @@ export function fusedPage(options: {
   }
   if (!options.vectorParam) throw new RangeError('a hybrid search needs the query vector');
   const weak = `${params.add(WEAK_MEANING_DEVIATIONS / fusion.vectorScale)}::float8`;
+  // Without weakWords the statement is the one it always was (no new placeholder).
+  const weakWords =
+    options.weakWords === undefined ? '1e-12' : `${params.add(options.weakWords)}::float8`;
   parts.push(`pool AS (
       SELECT id, max(tiebreak) AS tiebreak, max(t) AS t, max(sim) AS sim FROM (
         SELECT id, tiebreak, score AS t, NULL::float8 AS sim FROM fts
@@ -339,7 +342,7 @@ export function fusedPage(options: {
     -- (WEAK_WORDS); the page keeps the absolute scale of its best absolute
     -- match.
     tops AS MATERIALIZED (
-      SELECT greatest(max(t), ${options.weakWords === undefined ? '1e-12' : `${params.add(options.weakWords)}::float8`}) AS tmax, greatest(max(v), ${weak}) AS vmax,
+      SELECT greatest(max(t), ${weakWords}) AS tmax, greatest(max(v), ${weak}) AS vmax,
              max(t + ${weight} * v) AS best FROM kept),
     relative AS MATERIALIZED (
       SELECT k.id, k.tiebreak, k.sim, k.t / tops.tmax + ${weight} * k.v / tops.vmax AS rel
