@@ -109,6 +109,30 @@ describe('memory surfacing', () => {
     expect(new Set(last?.items.map((i) => i.id)).size).toBe(last?.items.length ?? 0);
   });
 
+  it('searches past what is in the context window, so a long talk on the subject does not crowd memory out', async () => {
+    const { core, agent } = await seeded();
+    await core.recall.appendMany(agent.id, [
+      { role: 'user', content: 'Hartmann Heating comes every March for the boiler.' },
+    ]);
+    // More matching turns in context than surfacing reads candidates: each
+    // holds the question's words better than the memory it should be given.
+    const { conversationId } = await core.runtime.threadOf(agent.id);
+    await core.recall.appendManyToContext(
+      agent.id,
+      conversationId,
+      Array.from({ length: 60 }, (_, i) => ({
+        role: 'user' as const,
+        content: `Visit ${i + 1}: the boiler was serviced and serviced again.`,
+      })),
+    );
+    await core.runtime.send(agent.id, 'When was the boiler serviced?');
+    const texts = (blockOf(await core.runtime.contextMessages(agent.id))?.items ?? []).map(
+      (i) => i.text,
+    );
+    expect(texts).toContain('Hartmann Heating comes every March for the boiler.');
+    expect(texts.filter((t) => t.startsWith('Visit '))).toEqual([]);
+  });
+
   it('does not give back the same question asked before, only what answers it', async () => {
     const { core, agent } = await seeded();
     await core.recall.appendMany(agent.id, [

@@ -173,6 +173,10 @@ export function createSurfacing(options: {
     // What the model already sees: the context's messages, and what
     // earlier turns in it were given.
     const inContext = new Set<string>(request.exclude ?? []);
+    // Left out of the search itself, not only of its results: a long talk on
+    // the subject would otherwise fill every candidate (and set the scale its
+    // scores are read on) with messages the model already sees.
+    const seen = [...(request.exclude ?? [])];
     for (const message of request.context) {
       if (message.kind === MEMORIES_KIND) {
         for (const item of parseSurfacedBlock(message.content)?.items ?? []) {
@@ -180,6 +184,7 @@ export function createSurfacing(options: {
           inContext.add(normalized(item.text));
         }
       } else {
+        seen.push(message.id);
         inContext.add(message.id);
         inContext.add(normalized(spokenText(message)));
       }
@@ -189,7 +194,12 @@ export function createSurfacing(options: {
     inContext.add(normalized(request.text));
 
     const [messages, passages, coverage, terms] = await Promise.all([
-      recall.search(request.agentId, { query, roles: ['user', 'assistant'], limit: CANDIDATES }),
+      recall.search(request.agentId, {
+        query,
+        roles: ['user', 'assistant'],
+        limit: CANDIDATES,
+        ...(seen.length > 0 ? { excludeMessages: seen } : {}),
+      }),
       archival.search(request.agentId, { query, limit: CANDIDATES }),
       wordCoverage ? wordCoverage.of(request.agentId, query) : 1,
       searchTerms.of(query),
