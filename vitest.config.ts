@@ -43,6 +43,7 @@ const CONFORMANCE = [
   'test/core/halfvec-embeddings.test.ts',
   'test/core/memory-activity.test.ts',
   'test/core/facts-that-change.test.ts',
+  'test/core/upcoming-facts.test.ts',
   'test/core/forget.test.ts',
   'test/core/dont-remember.test.ts',
   'test/core/consolidation.test.ts',
