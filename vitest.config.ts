@@ -44,6 +44,8 @@ const CONFORMANCE = [
   'test/core/memory-activity.test.ts',
   'test/core/facts-that-change.test.ts',
   'test/core/upcoming-facts.test.ts',
+  'test/core/past-messages.test.ts',
+  'test/core/mcp-search-results.test.ts',
   'test/core/forget.test.ts',
   'test/core/dont-remember.test.ts',
   'test/core/consolidation.test.ts',
