@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { replyOnlyModel } from '../helpers/consolidation-models';
 import { inMemoryMcpClient, toolText } from '../helpers/mcp-clients';
+import { movedToLyon } from '../helpers/moved-agent';
 import { testCore } from '../helpers/test-core';
 import { inTimeZone } from '../helpers/time-zone';
 
@@ -46,25 +46,14 @@ describe('MCP search results', () => {
     inTimeZone('UTC');
 
     it('mark a message whose facts were all replaced as past, as conversation_search does', async () => {
-      const core = await testCore({ chatModel: replyOnlyModel() });
-      const agent = await core.handlers['agents.getDefault']({});
-      await core.handlers['agents.update']({
-        agentId: agent.id,
-        memory: { consolidation: 'paused' },
-      });
-      core.clock.set('2026-03-02T09:00:00.000Z');
-      await core.runtime.send(agent.id, 'I live in Paris.');
-      await core.handlers['consolidation.run']({ agentId: agent.id });
-      core.clock.set('2026-03-20T09:00:00.000Z');
-      await core.runtime.send(agent.id, 'I moved to Lyon.');
-      await core.handlers['consolidation.run']({ agentId: agent.id });
+      const { core } = await movedToLyon();
       const client = await inMemoryMcpClient(core.handlers);
 
       for (const [tool, query] of [
         ['search_conversations', 'live Paris Lyon'],
         ['search_memory', 'live Paris Lyon'],
       ] as const) {
-        const found = (await toolText(client, tool, { query })).split('\n');
+        const found = (await toolText(client, tool, { query, agent: 'Mover' })).split('\n');
         expect(found.find((l) => l.includes('user: I live in Paris.'))).toMatch(
           /I live in Paris\. \(until 2026-03-20\)$/,
         );
