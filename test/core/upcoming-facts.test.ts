@@ -175,6 +175,23 @@ describe('a change told before it happens', () => {
     expect(await pastFacts(core, agent.id)).toEqual([]);
   });
 
+  it('survives an agent-file round trip: the copy makes it current on its date', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await planMove(core);
+    const file = await core.handlers['agentfile.export']({ agentId: agent.id });
+    const { agentId: copy } = await core.handlers['agentfile.import']({ text: file.text });
+    expect(await humanOf(core, copy)).toBe('Lives in Paris\nLives in Lyon (from 2027-01)');
+
+    core.clock.set('2027-01-05T09:00:00.000Z');
+    await core.handlers['consolidation.run']({ agentId: copy });
+    expect(await humanOf(core, copy)).toBe('Lives in Lyon');
+    expect(await pastFacts(core, copy)).toMatchObject([
+      { text: 'Lives in Paris', validUntil: '2027-01-01T00:00:00.000Z' },
+    ]);
+    // The copy took it from the file, not from the original's row.
+    expect(await humanOf(core, agent.id)).toBe('Lives in Paris\nLives in Lyon (from 2027-01)');
+  });
+
   it('drops its mark when the line it corrects was removed meanwhile', async () => {
     const core = await testCore({ chatModel: replyOnlyModel() });
     const agent = await planMove(core);

@@ -32,7 +32,7 @@ export interface UpcomingChangesDeps {
 export async function applyDueChanges(deps: UpcomingChangesDeps, agentId: string): Promise<number> {
   const { db, clock } = deps;
   let applied = 0;
-  for (const change of await createUpcomingRepo(db).due(agentId, clock.now().toISOString())) {
+  for (const change of await createUpcomingRepo(db).list(agentId, clock.now().toISOString())) {
     if (await db.transaction((tx) => takeEffect(deps, tx, agentId, change))) applied++;
   }
   return applied;

@@ -46,12 +46,15 @@ export function createUpcomingRepo(sql: Sql) {
         [entry.blockId, entry.line, entry.replaces, entry.startsAt, entry.messageId],
       );
     },
-    /** The agent's changes whose date has come (at `now` or before), oldest first. */
-    async due(agentId: string, now: string): Promise<UpcomingLine[]> {
+    /**
+     * The agent's changes whose date has come (at `now` or before), oldest
+     * first; without `now`, all of them (an export).
+     */
+    async list(agentId: string, now: string | null = null): Promise<UpcomingLine[]> {
       const result = await sql.query<RawUpcoming>(
         `SELECT u.id, u.block_id, u.line, u.replaces, u.starts_at, u.message_id FROM upcoming_lines u
          JOIN blocks b ON b.id = u.block_id
-         WHERE b.agent_id = $1 AND u.starts_at <= $2
+         WHERE b.agent_id = $1 AND ($2::timestamptz IS NULL OR u.starts_at <= $2)
          ORDER BY u.starts_at, u.id`,
         [agentId, now],
       );
