@@ -1,6 +1,6 @@
 import type { Block, FoundMessage, Message, ScoredPassage } from '../../shared/entities';
-import { labelledMinute, localDay } from '../../shared/local-time';
-import { pastLabel } from '../../shared/past-facts';
+import { labelledMinute } from '../../shared/local-time';
+import { pastLabel, untilLabel } from '../../shared/past-facts';
 
 /** How memory reads to an MCP client's model: short lines, each with its date. */
 
@@ -38,8 +38,8 @@ export function isSpoken(message: Message): boolean {
 export function formatMessages(messages: FoundMessage[]): string {
   return messages
     .map((m) => {
-      const until = m.until ? ` (until ${localDay(m.until)})` : '';
-      return `- (${minute(m.createdAt)}) ${m.role}: ${m.snippet}${until}`;
+      const past = untilLabel(m.until);
+      return `- (${minute(m.createdAt)}) ${m.role}: ${m.snippet}${past ? ` (${past})` : ''}`;
     })
     .join('\n');
 }
