@@ -205,4 +205,15 @@ describe('a change told before it happens', () => {
       'Now current (from 2027-01): "Lives in Lyon"',
     ]);
   });
+
+  it('is not written twice when the new line is already there: only the old one becomes past', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await planMove(core);
+    await core.coreMemory.append(agent.id, 'human', 'Lives in Lyon', 'user');
+
+    core.clock.set('2027-01-05T09:00:00.000Z');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    expect(await humanOf(core, agent.id)).toBe('Lives in Lyon');
+    expect(await pastFacts(core, agent.id)).toMatchObject([{ text: 'Lives in Paris' }]);
+  });
 });

@@ -53,16 +53,25 @@ async function takeEffect(
   if (!block || !lines.includes(change.line)) return false;
 
   const now = withoutFromMark(change.line);
+  // Already written (by hand, or told again since): it is not written twice.
+  const known = now !== change.line && lines.includes(now);
   const replacing =
-    change.replaces !== null && change.replaces !== change.line && lines.includes(change.replaces)
+    change.replaces !== null &&
+    change.replaces !== change.line &&
+    change.replaces !== now &&
+    lines.includes(change.replaces)
       ? change.replaces
       : null;
   const batchId = newId('batch');
   const edit = { tx, batchId, sourceMessageId: change.messageId };
+  if (known || replacing) {
+    // The upcoming line goes first (and a copy of the new one, which takes
+    // the old one's place): the block never holds both versions, so the
+    // change fits wherever the correction itself fits.
+    const gone = known && replacing ? [change.line, now] : [change.line];
+    await deps.coreMemory.removeLines(agentId, block.label, gone, 'consolidation', edit);
+  }
   if (replacing) {
-    // The upcoming line goes first: the block never holds both versions,
-    // so the change fits wherever the correction itself fits.
-    await deps.coreMemory.removeLines(agentId, block.label, [change.line], 'consolidation', edit);
     await replaceKeepingPast(deps, {
       agentId,
       block,
@@ -71,9 +80,7 @@ async function takeEffect(
       until: change.startsAt,
       edit,
     });
-  } else if (lines.includes(now)) {
-    await deps.coreMemory.removeLines(agentId, block.label, [change.line], 'consolidation', edit);
-  } else {
+  } else if (!known) {
     await deps.coreMemory.replaceLine(
       agentId,
       block.label,
