@@ -10,6 +10,7 @@ import { createBackup, listBackups } from './backup/backups';
 import { CaptureJournal } from './capture/capture-journal';
 import { createCaptures } from './capture/captures';
 import { createConsolidator } from './consolidation/consolidator';
+import { applyDueChanges } from './consolidation/upcoming-changes';
 import { createActivityHandlers } from './handlers/activity-handlers';
 import { createPrivacyHandlers } from './handlers/privacy-handlers';
 import { createChatHandlers } from './handlers/chat-handlers';
@@ -222,6 +223,12 @@ export async function createCore(options: CreateCoreOptions = {}) {
     modelLoadFailure: () => modelLoadFailure,
     autoAnalyze,
     onTurnStart: (agentId) => consolidator.turnStarted(agentId),
+    // A change told for a later date takes effect before the first turn after it.
+    beforeTurn: async (agentId) => {
+      if ((await applyDueChanges({ db, clock, coreMemory, archival }, agentId)) > 0) {
+        memoryChanged(agentId);
+      }
+    },
     onTurnEnd: (agentId) => {
       indexer.schedule();
       consolidator.turnEnded(agentId);

@@ -7,7 +7,7 @@ import type {
   Message,
   Page,
   Passage,
-  ScoredMessage,
+  FoundMessage,
   ScoredPassage,
 } from './entities';
 import type { SerializedError } from './errors';
@@ -335,7 +335,7 @@ export interface CallOutputs {
   'archival.update': Passage;
   'archival.delete': { deleted: true };
   'archival.reembed': { embedded: number };
-  'recall.search': Page<ScoredMessage>;
+  'recall.search': Page<FoundMessage>;
   'recall.recent': Message[];
   'activity.list': MemoryActivity[];
   'activity.undo': MemoryActivity;

@@ -203,6 +203,17 @@ export interface ScoredPassage extends Passage, SearchHit {}
 
 export interface ScoredMessage extends Message, SearchHit {}
 
+/** A message as the recall.search call finds it. */
+export interface FoundMessage extends ScoredMessage {
+  /**
+   * Set when every fact kept from the message was replaced ("I live in
+   * Paris." after the move to Lyon): the date the last one stopped being
+   * true, shown "until …" as a past fact is. Null while one is current, or
+   * when none was kept.
+   */
+  until: string | null;
+}
+
 /** Who changed memory. Hosts name themselves (mcp, api); the core never infers it. */
 export const MemoryActors = ['agent', 'user', 'import', 'consolidation', 'mcp', 'api'] as const;
 export type MemoryActor = (typeof MemoryActors)[number];

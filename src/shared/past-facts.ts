@@ -8,6 +8,14 @@ import { localDay } from './local-time';
  * a local midnight (resolve-date.ts): its local day is the date resolved.
  */
 export function pastLabel(passage: Pick<Passage, 'supersededBy' | 'validUntil'>): string | null {
-  if (passage.validUntil) return `until ${localDay(passage.validUntil)}`;
+  if (passage.validUntil) return untilLabel(passage.validUntil);
   return passage.supersededBy ? 'past' : null;
+}
+
+/**
+ * How a found message whose facts were all replaced is marked (its
+ * `until`), as a past fact is: "until 2026-03-20", or null.
+ */
+export function untilLabel(until: string | null | undefined): string | null {
+  return until ? `until ${localDay(until)}` : null;
 }

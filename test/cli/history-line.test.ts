@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { historyText } from '../../src/cli/history-line';
+import { inTimeZone } from '../helpers/time-zone';
 
 const toolStep = (content: string) => ({
   role: 'assistant' as const,
@@ -29,5 +30,19 @@ describe('locus memory history lines', () => {
     expect(historyText(toolStep('Her name goes in core memory.'))).toBe(
       'assistant: Her name goes in core memory.',
     );
+  });
+
+  describe('in Auckland', () => {
+    inTimeZone('Pacific/Auckland');
+
+    it('marks a message whose facts were all replaced with the local day they stopped being true', () => {
+      const said = { role: 'user' as const, content: 'I live in Paris.', toolCalls: null };
+      expect(
+        historyText({ ...said, snippet: said.content, until: '2026-03-19T12:00:00.000Z' }),
+      ).toBe('user: I live in Paris.  (until 2026-03-20)');
+      expect(historyText({ ...said, snippet: said.content, until: null })).toBe(
+        'user: I live in Paris.',
+      );
+    });
   });
 });

@@ -15,6 +15,8 @@ async function copiesOf(core: Core, text: string): Promise<string[]> {
      UNION ALL SELECT 'blocks: ' || value FROM blocks WHERE strpos(value, $1) > 0
      UNION ALL SELECT 'block_history: ' || value FROM block_history WHERE strpos(value, $1) > 0
      UNION ALL SELECT 'block_line_sources: ' || line FROM block_line_sources WHERE strpos(line, $1) > 0
+     UNION ALL SELECT 'upcoming_lines: ' || line || ' / ' || coalesce(replaces, '') FROM upcoming_lines
+       WHERE strpos(line || coalesce(replaces, ''), $1) > 0
      UNION ALL SELECT 'memory_activity: ' || summary FROM memory_activity
        WHERE strpos(summary || coalesce(undo::text, ''), $1) > 0`,
     [text],

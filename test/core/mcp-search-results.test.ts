@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { inMemoryMcpClient, toolText } from '../helpers/mcp-clients';
+import { movedToLyon } from '../helpers/moved-agent';
 import { testCore } from '../helpers/test-core';
+import { inTimeZone } from '../helpers/time-zone';
 
 /** About 60,000 characters of filler with one sentence in the middle. */
 function longText(sentence: string): string {
@@ -38,5 +40,25 @@ describe('MCP search results', () => {
     const office = await toolText(client, 'search_memory', { query: 'office Berlin Munich' });
     expect(office).toMatch(/The office is in Berlin \(until 2026-03-01\)/);
     expect(office).toMatch(/The office is in Munich$/m);
+  });
+
+  describe('in UTC', () => {
+    inTimeZone('UTC');
+
+    it('mark a message whose facts were all replaced as past, as conversation_search does', async () => {
+      const { core } = await movedToLyon();
+      const client = await inMemoryMcpClient(core.handlers);
+
+      for (const [tool, query] of [
+        ['search_conversations', 'live Paris Lyon'],
+        ['search_memory', 'live Paris Lyon'],
+      ] as const) {
+        const found = (await toolText(client, tool, { query, agent: 'Mover' })).split('\n');
+        expect(found.find((l) => l.includes('user: I live in Paris.'))).toMatch(
+          /I live in Paris\. \(until 2026-03-20\)$/,
+        );
+        expect(found.find((l) => l.includes('user: I moved to Lyon.'))).toMatch(/Lyon\.$/);
+      }
+    });
   });
 });

@@ -3,28 +3,15 @@ import { conversationSearch } from '../../src/core/agent/tools/search-tools';
 import type { ToolContext } from '../../src/core/agent/tools/tool-context';
 import { parseSurfacedBlock } from '../../src/shared/surfaced-memories';
 import { replyOnlyModel } from '../helpers/consolidation-models';
+import { movedToLyon } from '../helpers/moved-agent';
 import { testCore } from '../helpers/test-core';
 import { inTimeZone } from '../helpers/time-zone';
-
-/** Paris told, then the move to Lyon, both consolidated: Paris is a past fact. */
-async function moved() {
-  const core = await testCore({ chatModel: replyOnlyModel() });
-  const agent = await core.agents.create({ name: 'Mover', memory: { consolidation: 'paused' } });
-  core.clock.set('2026-03-02T09:00:00.000Z');
-  await core.runtime.send(agent.id, 'I live in Paris.');
-  await core.handlers['consolidation.run']({ agentId: agent.id });
-  core.clock.set('2026-03-20T09:00:00.000Z');
-  await core.runtime.send(agent.id, 'I moved to Lyon.');
-  await core.handlers['consolidation.run']({ agentId: agent.id });
-  await core.indexer.drain();
-  return { core, agent };
-}
 
 describe('a message whose facts were all replaced', () => {
   inTimeZone('UTC');
 
   it('is surfaced as past, with the date its fact stopped being true', async () => {
-    const { core, agent } = await moved();
+    const { core, agent } = await movedToLyon();
     await core.handlers['conversations.create']({ agentId: agent.id });
     core.clock.set('2026-04-01T09:00:00.000Z');
     await core.runtime.send(agent.id, 'Where do I live? Paris or Lyon?');
@@ -40,7 +27,7 @@ describe('a message whose facts were all replaced', () => {
   });
 
   it('is marked past in conversation_search results', async () => {
-    const { core, agent } = await moved();
+    const { core, agent } = await movedToLyon();
     const ctx = { agentId: agent.id, archival: core.archival, recall: core.recall } as ToolContext;
     const found = await conversationSearch.run(
       { query: 'live Paris Lyon', start_date: undefined, end_date: undefined, page: undefined },

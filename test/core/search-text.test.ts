@@ -149,6 +149,83 @@ describe('snippets', () => {
     expect(snippetOf(text, ['東京'])).toContain('東京タワー');
   });
 
+  /** The snippet's text between its ellipses, and where it sits in `text`. */
+  function placed(snippet: string, text: string) {
+    const body = snippet.replace(/^…/, '').replace(/…$/, '');
+    const at = text.indexOf(body);
+    expect(at, `"${body}" is not a part of the text`).toBeGreaterThanOrEqual(0);
+    return { body, before: text[at - 1], after: text[at + body.length] };
+  }
+
+  it('cuts between words at both ends, "…" included within maxChars', () => {
+    // Words of many lengths, so the window's edges land at every point of
+    // one; one a line (a list) as well as spaced.
+    const words = Array.from({ length: 400 }, (_, i) =>
+      'abcdefghijklmnopq'.slice(0, 1 + ((i * 7) % 17)),
+    );
+    for (const [at, space] of [37, 120, 203, 371].flatMap(
+      (at) =>
+        [
+          [at, ' '],
+          [at, '\n'],
+        ] as const,
+    )) {
+      const text = [...words.slice(0, at), 'Zanzibar', ...words.slice(at)].join(space);
+      for (const maxChars of [40, 61, 100, 137, 300]) {
+        const snippet = snippetOf(text, ['zanzibar'], { maxChars });
+        expect(snippet.length).toBeLessThanOrEqual(maxChars);
+        expect(snippet).toContain('Zanzibar');
+        const { before, after } = placed(snippet, text);
+        expect([undefined, space]).toContain(before);
+        expect([undefined, space]).toContain(after);
+        expect(snippet.startsWith('…')).toBe(before !== undefined);
+        expect(snippet.endsWith('…')).toBe(after !== undefined);
+      }
+    }
+  });
+
+  it('cuts between words where none ends near the cut, and inside only a word longer than the window', () => {
+    const long = (n: number) => `https://example.org/${'segment'.repeat(n)}`;
+    const text = `${long(9)} ${long(10)} the harbour key is under the stone ${long(11)}\n${long(12)}`;
+    for (const maxChars of [120, 160, 200]) {
+      const snippet = snippetOf(text, ['harbour', 'key'], { maxChars });
+      expect(snippet.length).toBeLessThanOrEqual(maxChars);
+      expect(snippet).toContain('the harbour key is under the stone');
+      const { before, after } = placed(snippet, text);
+      expect([undefined, ' ', '\n']).toContain(before);
+      expect([undefined, ' ', '\n']).toContain(after);
+    }
+
+    // One word longer than the window: cut inside it, but never inside an emoji.
+    const word = `${'🦀'.repeat(100)}ferris${'🦀'.repeat(100)}`;
+    const crab = snippetOf(word, ['ferris'], { maxChars: 51 });
+    expect(crab.length).toBeLessThanOrEqual(51);
+    expect(crab).toContain('ferris');
+    // Whole crabs only: no half of one left at either end.
+    expect(crab.replace(/^…|…$/g, '').split('ferris').join('').replaceAll('🦀', '')).toBe('');
+  });
+
+  it('cuts an unspaced script between any two characters, never before a combining mark', () => {
+    const japanese = `${'きょうはいいてんきですね。'.repeat(30)}東京タワーに行く${'あしたもはれるでしょう。'.repeat(30)}`;
+    const snippet = snippetOf(japanese, ['東京'], { maxChars: 50 });
+    expect(snippet.length).toBeLessThanOrEqual(50);
+    expect(snippet).toContain('東京タワーに行く');
+    expect(snippet.startsWith('…')).toBe(true);
+    expect(snippet.endsWith('…')).toBe(true);
+    // Every character but the ellipses' is the text's own, the window full.
+    expect(placed(snippet, japanese).body.length).toBe(48);
+
+    // Thai vowel and tone marks sit on the letter before them.
+    const thai = `${'น้ำใจดีมีสุข'.repeat(40)}กรุงเทพ${'น้ำใจดีมีสุข'.repeat(40)}`;
+    for (const maxChars of [30, 31, 32, 33, 34, 35]) {
+      const cut = snippetOf(thai, ['กรุงเทพ'], { maxChars });
+      const { body } = placed(cut, thai);
+      expect(body).toMatch(/^\P{M}/u);
+      expect(thai[thai.indexOf(body) + body.length]).toMatch(/^\P{M}/u);
+      expect(cut.length).toBeLessThanOrEqual(maxChars);
+    }
+  });
+
   it('keeps short texts whole and starts at the beginning when no word matched', () => {
     expect(snippetOf('  a short note  ', ['zebra'])).toBe('a short note');
     const snippet = snippetOf(long, []);

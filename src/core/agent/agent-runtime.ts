@@ -55,6 +55,12 @@ export interface AgentRuntimeOptions {
   autoAnalyze?: AutoAnalyze;
   /** Told when a user message arrives, before its turn waits for the agent (background work yields). */
   onTurnStart?: (agentId: string) => void;
+  /**
+   * Runs once the turn holds the agent and before anything of it is read or
+   * asked of the model, e.g. to make upcoming facts whose date has come
+   * current. A failure here does not fail the turn.
+   */
+  beforeTurn?: (agentId: string) => Promise<void>;
   /** Told when a turn has ended (its messages are written), e.g. to embed them. */
   onTurnEnd?: (agentId: string) => void;
   /**
@@ -554,6 +560,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   async function lockedTurn(agentId: string, text: string, turn: TurnOptions): Promise<TurnResult> {
     const release = await options.lockTurn?.(agentId);
     try {
+      await options.beforeTurn?.(agentId).catch(() => undefined);
       // Resolved under the lock: another process may have just used another conversation.
       return await runTurn(await threadOf(agentId, turn.conversationId), text, turn);
     } finally {

@@ -110,6 +110,23 @@ export const LocusExtensionSchema = z.object({
     )
     .max(1_000_000)
     .optional(),
+  /**
+   * Changes told before they happen ("Lives in Lyon (from 2027-01)"): the
+   * block (file id) and line, the line it will replace on `starts_at`, and
+   * the file id of the message that told it.
+   */
+  upcoming: z
+    .array(
+      z.object({
+        block: id,
+        line: text().min(1),
+        replaces: text().nullable(),
+        starts_at: z.string().max(64),
+        message: id.nullable(),
+      }),
+    )
+    .max(10_000)
+    .optional(),
 });
 
 export const AfAgentSchema = z.object({

@@ -11,6 +11,7 @@ import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createInertToolsRepo } from '../storage/repos/inert-tools-repo';
 import { createMessagesRepo } from '../storage/repos/messages-repo';
 import { createPassagesRepo } from '../storage/repos/passages-repo';
+import { createUpcomingRepo } from '../storage/repos/upcoming-repo';
 import { lettaAgentName, lettaEmbeddingConfig, lettaLlmConfig } from './letta-configs';
 import type { LocusExtension } from './af-schema';
 import { readCarried, textContent } from './carried-record';
@@ -99,6 +100,7 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
   const contextIds = contexts[0] ?? [];
   const passages = await allPassages(deps.db, agentId);
   const inert = await createInertToolsRepo(deps.db).list(agentId);
+  const upcoming = await createUpcomingRepo(deps.db).list(agentId);
 
   const ids = new FileIds(carried ? carriedIds(carried) : []);
   const fromFile = new Map(carried?.messages.map((m) => [m.locusId, m]) ?? []);
@@ -188,6 +190,25 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
           }
         : {}),
     })),
+    // Which line each upcoming one replaces, so the copy makes it current on its date.
+    ...(upcoming.length > 0
+      ? {
+          upcoming: upcoming.flatMap((u) => {
+            const block = fileIds.get(u.blockId);
+            return block
+              ? [
+                  {
+                    block,
+                    line: u.line,
+                    replaces: u.replaces,
+                    starts_at: u.startsAt,
+                    message: u.messageId ? (fileIds.get(u.messageId) ?? null) : null,
+                  },
+                ]
+              : [];
+          }),
+        }
+      : {}),
   };
 
   const fileAgentId = carried?.agentFileId ?? ids.take('agent');

@@ -18,6 +18,7 @@ import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createInertToolsRepo } from '../storage/repos/inert-tools-repo';
 import { createMessagesRepo, type NewMessage } from '../storage/repos/messages-repo';
 import { createPassagesRepo } from '../storage/repos/passages-repo';
+import { createUpcomingRepo } from '../storage/repos/upcoming-repo';
 import { createAgentFileRecordsRepo } from '../storage/repos/agent-file-records-repo';
 import { captureCarried } from './carried-record';
 import { lettaAgentName } from './letta-configs';
@@ -424,6 +425,18 @@ export async function importAgentFile(
       );
       stored += chunk.length;
       options.onProgress?.({ phase: 'passages', done: stored, total: passages.length });
+    }
+    const upcomingRepo = createUpcomingRepo(tx);
+    for (const u of locus?.upcoming ?? []) {
+      const block = storedBlocks.get(u.block);
+      if (!block) continue;
+      await upcomingRepo.insert({
+        blockId: block.id,
+        line: u.line,
+        replaces: u.replaces,
+        startsAt: timestamp(u.starts_at),
+        messageId: u.message ? (newIds.get(u.message) ?? null) : null,
+      });
     }
     // The file brings its own memory: its history is not consolidated again.
     await createConsolidationRepo(tx).startAtNewest(agentId, now);

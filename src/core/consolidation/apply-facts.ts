@@ -8,6 +8,8 @@ import type { SaidMessage } from '../storage/repos/consolidation-repo';
 import type { Sql } from '../storage/sql';
 import type { ExtractedFact } from './extraction';
 import { formatResolved, resolveDate, resolvedStart } from '../resolve-date';
+import { createUpcomingRepo } from '../storage/repos/upcoming-repo';
+import { replaceKeepingPast } from './past-line';
 
 /** The block facts about the user go to. */
 export const HUMAN_BLOCK = 'human';
@@ -47,9 +49,17 @@ export interface ApplyReport {
   duplicates: number;
 }
 
-/** A line written for a change that had not happened yet (see `upcoming` below). */
-function isUpcoming(line: string): boolean {
-  return /\(from (?:week of )?\d{4}(?:-\d{2}){0,2}\)\s*$/.test(line);
+/** The mark of a change that had not happened yet (see `upcoming` below): "(from 2027-01)". */
+const FROM_MARK = /\s*\(from (?:week of )?\d{4}(?:-\d{2}){0,2}\)\s*$/;
+
+/** A line written for a change that had not happened yet. */
+export function isUpcoming(line: string): boolean {
+  return FROM_MARK.test(line);
+}
+
+/** An upcoming line as it reads once its date has come: without its mark. */
+export function withoutFromMark(line: string): string {
+  return line.replace(FROM_MARK, '');
 }
 
 /** Words only, for telling a fact already known from a new one. */
@@ -115,7 +125,8 @@ export async function applyFacts(deps: ApplyDeps, input: ApplyInput): Promise<Ap
       resolved && !fact.text.includes(resolved.date)
         ? `${fact.text} (${upcoming ? 'from ' : ''}${formatResolved(resolved)})`
         : fact.text;
-    const line = upcoming ? null : /^L(\d+)$/.exec(fact.corrects ?? '');
+    const lineRef = /^L(\d+)$/.exec(fact.corrects ?? '');
+    const line = upcoming ? null : lineRef;
     const passageRef = upcoming ? null : /^P(\d+)$/.exec(fact.corrects ?? '');
     const corrected = passageRef ? input.passages[Number(passageRef[1]) - 1] : undefined;
     const edit = { tx, batchId, sourceMessageId: source.id };
@@ -126,6 +137,14 @@ export async function applyFacts(deps: ApplyDeps, input: ApplyInput): Promise<Ap
       const currentLines = linesOf(current.value);
       const oldLine = line ? shownLines[Number(line[1]) - 1] : undefined;
       const replacing = oldLine !== undefined && currentLines.includes(oldLine) ? oldLine : null;
+      // The current line an upcoming change will replace.
+      const correctedLine = upcoming && lineRef ? shownLines[Number(lineRef[1]) - 1] : undefined;
+      const corrects =
+        correctedLine !== undefined &&
+        currentLines.includes(correctedLine) &&
+        !isUpcoming(correctedLine)
+          ? correctedLine
+          : null;
       const grow = replacing ? dated.length - replacing.length : dated.length + 1;
       if (dated.length > current.limit) {
         await saveFact();
@@ -135,34 +154,32 @@ export async function applyFacts(deps: ApplyDeps, input: ApplyInput): Promise<Ap
         report.moved += await makeRoom(
           current,
           current.value.length + grow - current.limit,
-          replacing,
+          replacing ?? corrects,
         );
       }
       if (replacing) {
-        // The old line stays, as a past fact: one change with the correction,
-        // undone with it. It is dated when it was written: dated by the
-        // correction, surfacing would show it as said after what replaced it.
-        const written = (await createBlocksRepo(tx).lineTimes(current.id)).get(replacing);
-        const past = await archival.insert(
+        await replaceKeepingPast(deps, {
           agentId,
-          {
-            text: replacing,
-            tags: ['past', HUMAN_BLOCK],
-            source: { kind: 'block', ref: HUMAN_BLOCK },
-            supersededBy: current.id,
-            validUntil: until,
-            ...(written ? { createdAt: written } : {}),
-          },
-          { tx, record: false },
-        );
-        await coreMemory.replaceLine(agentId, HUMAN_BLOCK, replacing, dated, 'consolidation', {
-          ...edit,
-          alsoUndo: [{ type: 'passage.insert', passageIds: [past.id] }],
+          block: current,
+          oldLine: replacing,
+          newLine: dated,
+          until,
+          edit,
         });
         report.replaced++;
       } else {
         await coreMemory.append(agentId, HUMAN_BLOCK, dated, 'consolidation', edit);
         report.added++;
+        if (upcoming) {
+          // Which line it will replace when its date comes: the block's text cannot say.
+          await createUpcomingRepo(tx).insert({
+            blockId: current.id,
+            line: dated,
+            replaces: corrects,
+            startsAt: until,
+            messageId: source.id,
+          });
+        }
       }
       if (plan !== undefined && plan !== replacing) {
         await coreMemory.removeLines(agentId, HUMAN_BLOCK, [plan], 'consolidation', edit);
@@ -199,7 +216,8 @@ export async function applyFacts(deps: ApplyDeps, input: ApplyInput): Promise<Ap
   /**
    * Frees at least `need` characters of the human block by moving its least
    * recently written lines (oldest first, top first among equals) to
-   * archival memory, never the line about to be replaced. Returns how many moved.
+   * archival memory, never the line about to be replaced (or that an
+   * upcoming change will replace). Returns how many moved.
    */
   async function makeRoom(block: Block, need: number, keep: string | null): Promise<number> {
     const times = await createBlocksRepo(tx).lineTimes(block.id);

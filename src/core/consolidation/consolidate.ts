@@ -9,6 +9,7 @@ import { createBlocksRepo } from '../storage/repos/blocks-repo';
 import { createConsolidationRepo, type SaidMessage } from '../storage/repos/consolidation-repo';
 import type { Db } from '../storage/sql';
 import { HUMAN_BLOCK, applyFacts, type ApplyReport } from './apply-facts';
+import { applyDueChanges } from './upcoming-changes';
 import { EXTRACTION_SCHEMA, extractionTurns, parseExtraction } from './extraction';
 
 export interface ConsolidationDeps {
@@ -89,6 +90,11 @@ export async function consolidate(
   const result: PassResult = { stopped: 'done', batches: 0, messages: 0, facts: emptyReport() };
   const repo = createConsolidationRepo(db);
 
+  // Changes told earlier whose date has come are known before the new messages are read.
+  if (!signal?.aborted) {
+    const due = await applyDueChanges({ db, clock, coreMemory, archival }, agentId);
+    if (due > 0) options.onBatch?.({ messages: 0, facts: due });
+  }
   for (;;) {
     if (signal?.aborted) return { ...result, stopped: 'aborted' };
     const next = await repo.next(agentId);

@@ -142,12 +142,20 @@ export function createMemoryHandlers(deps: MemoryHandlerDeps): MemoryHandlers {
 
     // The person's own history: conversations kept out of memory show too,
     // unless a model asks (MCP).
-    'recall.search': ({ agentId, includeNotRemembered, ...query }) =>
-      recall.search(agentId, {
+    // A message whose facts were all replaced is marked past, as the agent's
+    // own conversation_search and surfacing mark it.
+    'recall.search': async ({ agentId, includeNotRemembered, ...query }) => {
+      const page = await recall.search(agentId, {
         ...query,
         includeNotRemembered: includeNotRemembered ?? true,
         commonWords: true,
-      }),
+      });
+      const past = await recall.pastUntil(
+        agentId,
+        page.items.map((m) => m.id),
+      );
+      return { ...page, items: page.items.map((m) => ({ ...m, until: past.get(m.id) ?? null })) };
+    },
     'recall.recent': ({ agentId, conversationId, limit, beforeSeq }) =>
       recall.recent(agentId, limit ?? 50, beforeSeq, conversationId),
   };

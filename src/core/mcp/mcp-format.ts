@@ -1,6 +1,6 @@
-import type { Block, Message, ScoredMessage, ScoredPassage } from '../../shared/entities';
+import type { Block, FoundMessage, Message, ScoredPassage } from '../../shared/entities';
 import { labelledMinute } from '../../shared/local-time';
-import { pastLabel } from '../../shared/past-facts';
+import { pastLabel, untilLabel } from '../../shared/past-facts';
 
 /** How memory reads to an MCP client's model: short lines, each with its date. */
 
@@ -30,9 +30,18 @@ export function isSpoken(message: Message): boolean {
   return message.kind === 'chat' && (message.role === 'user' || message.role === 'assistant');
 }
 
-/** Found messages, each as the part that matched (see formatPassages). */
-export function formatMessages(messages: ScoredMessage[]): string {
-  return messages.map((m) => `- (${minute(m.createdAt)}) ${m.role}: ${m.snippet}`).join('\n');
+/**
+ * Found messages, each as the part that matched (see formatPassages), and
+ * one whose facts were all replaced marked past as a past fact is ("I live
+ * in Paris." after the move): the agent's conversation_search does so.
+ */
+export function formatMessages(messages: FoundMessage[]): string {
+  return messages
+    .map((m) => {
+      const past = untilLabel(m.until);
+      return `- (${minute(m.createdAt)}) ${m.role}: ${m.snippet}${past ? ` (${past})` : ''}`;
+    })
+    .join('\n');
 }
 
 export function formatBlock(block: Block): string {

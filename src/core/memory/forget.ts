@@ -7,6 +7,7 @@ import { createActivityRepo, type UndoData } from '../storage/repos/activity-rep
 import { createBlocksRepo, withoutText } from '../storage/repos/blocks-repo';
 import { createForgetRepo } from '../storage/repos/forget-repo';
 import { createPassagesRepo } from '../storage/repos/passages-repo';
+import { createUpcomingRepo } from '../storage/repos/upcoming-repo';
 import type { Db } from '../storage/sql';
 import { linesOf } from './block-diff';
 import type { CoreMemory } from './core-memory';
@@ -195,6 +196,7 @@ export function createForget(options: ForgetOptions) {
         }
         await coreMemory.removeLines(agentId, block.label, [...set], actor, { tx, record: false });
         await blocks.deleteLineSources(blockId, [...set]);
+        await createUpcomingRepo(tx).forgetLines(blockId, [...set]);
       }
       // Read before the messages go: which summaries folded them in.
       const summaries = await forgetRepo.summariesSince(agentId, messageIds);

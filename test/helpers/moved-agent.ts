@@ -1,0 +1,20 @@
+import { replyOnlyModel } from './consolidation-models';
+import { testCore } from './test-core';
+
+/**
+ * An agent named Mover told "I live in Paris." on 2 March 2026 and "I moved
+ * to Lyon." on 20 March, each consolidated: Paris is a past fact until the
+ * 20th, and the message that told it is past with it.
+ */
+export async function movedToLyon() {
+  const core = await testCore({ chatModel: replyOnlyModel() });
+  const agent = await core.agents.create({ name: 'Mover', memory: { consolidation: 'paused' } });
+  core.clock.set('2026-03-02T09:00:00.000Z');
+  await core.runtime.send(agent.id, 'I live in Paris.');
+  await core.handlers['consolidation.run']({ agentId: agent.id });
+  core.clock.set('2026-03-20T09:00:00.000Z');
+  await core.runtime.send(agent.id, 'I moved to Lyon.');
+  await core.handlers['consolidation.run']({ agentId: agent.id });
+  await core.indexer.drain();
+  return { core, agent };
+}
