@@ -301,7 +301,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
         indexer.schedule();
         consolidator.schedule(agentId);
       },
-      onForgotten: () => runtime.contextChanged(),
+      onRewritten: () => runtime.contextChanged(),
     }),
     ...createInterfaceHandlers(db),
     'agentfile.export': async ({ agentId }) => {

@@ -97,6 +97,64 @@ describe('a conversation the user asked not to remember', () => {
     expect(await embedded(core, secret.id)).toBe(0);
   });
 
+  it('takes what other conversations were given from it out of their surfaced memories, for good', async () => {
+    const model = createScriptedModel();
+    const core = await testCore({ chatModel: model });
+    const agent = await core.agents.create({ name: 'Tester' });
+    const conversation = (name: string) =>
+      core.handlers['conversations.create']({ agentId: agent.id, name });
+    const [diary, open, later] = [
+      await conversation('Diary'),
+      await conversation('Open'),
+      await conversation('Later'),
+    ];
+    await core.runtime.send(agent.id, 'My bank PIN is 4242, keep it safe.', {
+      conversationId: diary.id,
+    });
+    await core.runtime.send(agent.id, 'I keep bees on the roof.', { conversationId: open.id });
+    await core.runtime.send(agent.id, 'Where do I keep bees? And what is my bank PIN?', {
+      conversationId: later.id,
+    });
+    // Read through the runtime, as every step does (its context cache included).
+    const surfaced = async () =>
+      (await core.runtime.contextMessages(agent.id, later.id))
+        .filter((m) => m.kind === 'memories')
+        .map((m) => m.content)
+        .join('\n');
+    expect(await surfaced()).toContain('4242');
+    expect(await surfaced()).toContain('bees');
+
+    await core.handlers['conversations.setRemember']({
+      conversationId: diary.id,
+      remember: false,
+    });
+    // The later conversation keeps what else it was given; the diary keeps its history.
+    expect(await surfaced()).not.toContain('4242');
+    expect(await surfaced()).toContain('bees');
+    const context = await core.handlers['chat.context']({
+      agentId: agent.id,
+      conversationId: later.id,
+    });
+    expect(JSON.stringify(context)).not.toContain('4242');
+    const diaryContext = await core.runtime.contextMessages(agent.id, diary.id);
+    expect(diaryContext.map((m) => m.content)).toContain('My bank PIN is 4242, keep it safe.');
+    // The model's next step there no longer reads it.
+    await core.runtime.send(agent.id, 'Thanks.', { conversationId: later.id });
+    expect(JSON.stringify(model.calls.at(-1)?.turns)).not.toContain('4242');
+
+    const [entry] = await core.handlers['activity.list']({ agentId: agent.id });
+    expect(entry).toMatchObject({
+      action: 'conversation.dont_remember',
+      summary:
+        'Stopped remembering conversation "Diary": nothing from it goes into memory; 2 quotes of it were taken out of other conversations (remembering it again does not bring them back)',
+    });
+    expect(JSON.stringify(entry)).not.toContain('4242');
+
+    // Remembered again, the copies stay out; the diary can be surfaced anew.
+    await core.handlers['conversations.setRemember']({ conversationId: diary.id, remember: true });
+    expect(await surfaced()).not.toContain('4242');
+  });
+
   it('stays out of memory through an export and import, as it was', async () => {
     const { core, agent, open, secret } = await setup();
     await core.runtime.send(agent.id, 'The safe code is 4471.', { conversationId: secret.id });
