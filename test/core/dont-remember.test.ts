@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/create-core';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { replyOnlyModel } from '../helpers/consolidation-models';
+import { quotedElsewhere, surfacedText } from '../helpers/quoted-elsewhere';
 import { testCore } from '../helpers/test-core';
 
 /** How many of a conversation's messages have a vector. */
@@ -101,28 +102,8 @@ describe('a conversation the user asked not to remember', () => {
     const model = createScriptedModel();
     const core = await testCore({ chatModel: model });
     const agent = await core.agents.create({ name: 'Tester' });
-    const conversation = (name: string) =>
-      core.handlers['conversations.create']({ agentId: agent.id, name });
-    const [diary, open, later] = [
-      await conversation('Diary'),
-      await conversation('Open'),
-      await conversation('Later'),
-    ];
-    await core.runtime.send(agent.id, 'My bank PIN is 4242, keep it safe.', {
-      conversationId: diary.id,
-    });
-    await core.runtime.send(agent.id, 'I keep bees on the roof.', { conversationId: open.id });
-    await core.runtime.send(agent.id, 'Where do I keep bees? And what is my bank PIN?', {
-      conversationId: later.id,
-    });
-    // Read through the runtime, as every step does (its context cache included).
-    const surfaced = async () =>
-      (await core.runtime.contextMessages(agent.id, later.id))
-        .filter((m) => m.kind === 'memories')
-        .map((m) => m.content)
-        .join('\n');
-    expect(await surfaced()).toContain('4242');
-    expect(await surfaced()).toContain('bees');
+    const { diary, later } = await quotedElsewhere(core, agent.id);
+    const surfaced = () => surfacedText(core, agent.id, later.id);
 
     await core.handlers['conversations.setRemember']({
       conversationId: diary.id,

@@ -4,6 +4,7 @@ import { scrubUndo } from '../../src/core/memory/forget';
 import type { UndoData } from '../../src/core/storage/repos/activity-repo';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { replyOnlyModel } from '../helpers/consolidation-models';
+import { surfacedText } from '../helpers/quoted-elsewhere';
 import { testCore } from '../helpers/test-core';
 
 /** Every row of the tables that could keep a copy of `text`, as "table: value". */
@@ -150,11 +151,7 @@ describe('forget', () => {
     await core.runtime.send(agent.id, 'What is my bank PIN? And the bees?', {
       conversationId: later.id,
     });
-    const surfaced = async () =>
-      (await core.runtime.contextMessages(agent.id, later.id))
-        .filter((m) => m.kind === 'memories')
-        .map((m) => m.content)
-        .join('\n');
+    const surfaced = () => surfacedText(core, agent.id, later.id);
     expect(await surfaced()).toContain('4242');
     expect(await surfaced()).toContain('bees');
 
