@@ -281,7 +281,6 @@ export async function createCore(options: CreateCoreOptions = {}) {
     ...createConversationHandlers({
       agents,
       conversations,
-      onDeleted: () => runtime.contextChanged(),
     }),
     ...createDesktopHandlers({
       db,
@@ -301,7 +300,6 @@ export async function createCore(options: CreateCoreOptions = {}) {
         indexer.schedule();
         consolidator.schedule(agentId);
       },
-      onRewritten: () => runtime.contextChanged(),
     }),
     ...createInterfaceHandlers(db),
     'agentfile.export': async ({ agentId }) => {

@@ -11,8 +11,6 @@ export interface PrivacyHandlerDeps {
   events: EventBus;
   /** A conversation is remembered again: what waited in it is embedded and consolidated. */
   onRemembered: (agentId: string) => void;
-  /** Something was forgotten or kept out: messages in context windows may have been rewritten. */
-  onRewritten: () => void;
 }
 
 type PrivacyHandlers = Pick<Handlers, 'memory.forget' | 'conversations.setRemember'>;
@@ -24,15 +22,12 @@ export function createPrivacyHandlers(deps: PrivacyHandlerDeps): PrivacyHandlers
     'memory.forget': async ({ agentId, target }) => {
       await agents.get(agentId);
       const report = await forget(agentId, target, 'user');
-      deps.onRewritten();
       events.emit('memory', { agentId });
       return report;
     },
     'conversations.setRemember': async ({ conversationId, remember }) => {
       const conversation = await setRemember(conversationId, remember, 'user');
       if (remember) deps.onRemembered(conversation.agentId);
-      // Its quotes were taken out of other conversations' surfaced blocks.
-      else deps.onRewritten();
       events.emit('memory', { agentId: conversation.agentId });
       return conversation;
     },

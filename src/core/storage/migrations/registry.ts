@@ -23,6 +23,7 @@ import { consolidationErrors } from './1796640487612_consolidation_errors';
 import { searchGramsLinear } from './1796641776120_search_grams_linear';
 import { searchOverflow } from './1796651845994_search_overflow';
 import { passageLogLengths } from './1796663441628_passage_log_lengths';
+import { messageRewrites } from './1796685608776_message_rewrites';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -59,4 +60,5 @@ export const migrations: readonly Migration[] = [
   searchGramsLinear,
   searchOverflow,
   passageLogLengths,
+  messageRewrites,
 ];

@@ -113,7 +113,9 @@ export function createForgetRepo(sql: Sql) {
     },
     /**
      * Rewrites a surfaced block or a summary without what was forgotten;
-     * the kind guards against rewriting any other message.
+     * the kind guards against rewriting any other message. A trigger counts
+     * the rewrite (migration message_rewrites): every process's context
+     * cache then reads the message again.
      */
     async rewriteDerived(id: string, kind: 'memories' | 'summary', content: string): Promise<void> {
       await sql.query(`UPDATE messages SET content = $3 WHERE id = $1 AND kind = $2`, [
