@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/create-core';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { replyOnlyModel } from '../helpers/consolidation-models';
-import { quotedElsewhere, surfacedText } from '../helpers/quoted-elsewhere';
+import { PIN, quotedElsewhere, surfacedText } from '../helpers/quoted-elsewhere';
 import { testCore } from '../helpers/test-core';
 
 /** How many of a conversation's messages have a vector. */
@@ -110,18 +110,18 @@ describe('a conversation the user asked not to remember', () => {
       remember: false,
     });
     // The later conversation keeps what else it was given; the diary keeps its history.
-    expect(await surfaced()).not.toContain('4242');
+    expect(await surfaced()).not.toContain(PIN);
     expect(await surfaced()).toContain('bees');
     const context = await core.handlers['chat.context']({
       agentId: agent.id,
       conversationId: later.id,
     });
-    expect(JSON.stringify(context)).not.toContain('4242');
+    expect(JSON.stringify(context)).not.toContain(PIN);
     const diaryContext = await core.runtime.contextMessages(agent.id, diary.id);
     expect(diaryContext.map((m) => m.content)).toContain('My bank PIN is 4242, keep it safe.');
     // The model's next step there no longer reads it.
     await core.runtime.send(agent.id, 'Thanks.', { conversationId: later.id });
-    expect(JSON.stringify(model.calls.at(-1)?.turns)).not.toContain('4242');
+    expect(JSON.stringify(model.calls.at(-1)?.turns)).not.toContain(PIN);
 
     const [entry] = await core.handlers['activity.list']({ agentId: agent.id });
     expect(entry).toMatchObject({
@@ -129,11 +129,11 @@ describe('a conversation the user asked not to remember', () => {
       summary:
         'Stopped remembering conversation "Diary": nothing from it goes into memory; 2 quotes of it were taken out of other conversations (remembering it again does not bring them back)',
     });
-    expect(JSON.stringify(entry)).not.toContain('4242');
+    expect(JSON.stringify(entry)).not.toContain(PIN);
 
     // Remembered again, the copies stay out; the diary can be surfaced anew.
     await core.handlers['conversations.setRemember']({ conversationId: diary.id, remember: true });
-    expect(await surfaced()).not.toContain('4242');
+    expect(await surfaced()).not.toContain(PIN);
   });
 
   it('stays out of memory through an export and import, as it was', async () => {

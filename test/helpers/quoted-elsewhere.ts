@@ -2,6 +2,12 @@ import { expect } from 'vitest';
 import type { Core } from '../../src/core/create-core';
 
 /**
+ * What the tests look for of the PIN: never its digits alone, which a
+ * random id (a UUID's hex) holds now and then.
+ */
+export const PIN = 'PIN is 4242';
+
+/**
  * The memories surfaced into a conversation, as `core` shows them: read
  * through its runtime, as every step does (its context cache included).
  */
@@ -36,7 +42,7 @@ export async function quotedElsewhere(core: Core, agentId: string, asker: Core =
   await asker.runtime.send(agentId, 'Where do I keep bees? And what is my bank PIN?', {
     conversationId: later.id,
   });
-  expect(await surfacedText(asker, agentId, later.id)).toContain('4242');
+  expect(await surfacedText(asker, agentId, later.id)).toContain(PIN);
   expect(await surfacedText(asker, agentId, later.id)).toContain('bees');
   return { diary, later };
 }

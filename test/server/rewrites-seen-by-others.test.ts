@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
-import { quotedElsewhere, surfacedText } from '../helpers/quoted-elsewhere';
+import { PIN, quotedElsewhere, surfacedText } from '../helpers/quoted-elsewhere';
 import { testCore } from '../helpers/test-core';
 
 /**
@@ -36,9 +36,9 @@ describe('a rewrite made by another instance on the same server', () => {
 
     // The next step first, then the view.
     await there.runtime.send(agent.id, 'Thanks.', { conversationId: later.id });
-    expect(JSON.stringify(model.calls.at(-1)?.turns)).not.toContain('4242');
+    expect(JSON.stringify(model.calls.at(-1)?.turns)).not.toContain(PIN);
     expect(await surfacedText(there, agent.id, later.id)).toContain('bees');
-    expect(await surfacedText(there, agent.id, later.id)).not.toContain('4242');
+    expect(await surfacedText(there, agent.id, later.id)).not.toContain(PIN);
   });
 
   it("reaches this one's next step: a conversation no longer remembered leaves the memories it cached", async () => {
@@ -49,8 +49,8 @@ describe('a rewrite made by another instance on the same server', () => {
 
     // The next step first (it reads the ids with the agent state), then the view.
     await there.runtime.send(agent.id, 'Thanks.', { conversationId: later.id });
-    expect(JSON.stringify(model.calls.at(-1)?.turns)).not.toContain('4242');
+    expect(JSON.stringify(model.calls.at(-1)?.turns)).not.toContain(PIN);
     expect(await surfacedText(there, agent.id, later.id)).toContain('bees');
-    expect(await surfacedText(there, agent.id, later.id)).not.toContain('4242');
+    expect(await surfacedText(there, agent.id, later.id)).not.toContain(PIN);
   });
 });
