@@ -67,7 +67,8 @@ export function createForgetRepo(sql: Sql) {
      * message of this one, with the ids of those messages. The ids are read
      * from the stored JSON by pattern, not by a cast: a block's content is
      * text, and one that is not JSON (an imported file's) must not fail
-     * the statement; the caller parses what it rewrites.
+     * the statement; the caller parses what it rewrites. Only blocks written
+     * since the conversation's first message can quote it.
      */
     async surfacedFrom(
       agentId: string,
@@ -79,6 +80,8 @@ export function createForgetRepo(sql: Sql) {
          CROSS JOIN LATERAL regexp_matches(m.content, '"id"\\s*:\\s*"([^"\\\\]+)"', 'g') AS r(found)
          JOIN messages s ON s.id = r.found[1]
          WHERE m.agent_id = $1 AND m.kind = 'memories' AND ${MESSAGE_CONVERSATION('m')} <> $2
+           AND m.seq > (SELECT min(f.seq) FROM messages f
+                        WHERE f.agent_id = $1 AND ${MESSAGE_CONVERSATION('f')} = $2)
            AND s.agent_id = $1 AND ${MESSAGE_CONVERSATION('s')} = $2
          GROUP BY m.id, m.content, m.seq
          ORDER BY m.seq`,
