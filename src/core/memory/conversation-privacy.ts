@@ -58,6 +58,7 @@ export function createConversationPrivacy(options: { db: Db; clock: Clock }) {
       if (conversation.remember === remember) return conversation;
       const at = clock.now().toISOString();
       await repo.setRemember(conversationId, remember, at);
+      const quotes = remember ? 0 : await unquote(tx, conversation.agentId, conversationId);
       await createActivityRepo(tx).insert({
         agentId: conversation.agentId,
         at,
@@ -66,10 +67,7 @@ export function createConversationPrivacy(options: { db: Db; clock: Clock }) {
         target: { kind: 'conversation', id: conversationId, label: null },
         summary: remember
           ? `Remembering conversation "${conversation.name}" again`
-          : stoppedSummary(
-              conversation.name,
-              await unquote(tx, conversation.agentId, conversationId),
-            ),
+          : stoppedSummary(conversation.name, quotes),
       });
       return (await repo.get(conversationId)) as Conversation;
     });
