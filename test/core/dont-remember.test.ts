@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/create-core';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
+import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
 import { replyOnlyModel } from '../helpers/consolidation-models';
 import { PIN, quotedElsewhere, surfacedText } from '../helpers/quoted-elsewhere';
 import { testCore } from '../helpers/test-core';
@@ -134,6 +135,35 @@ describe('a conversation the user asked not to remember', () => {
     // Remembered again, the copies stay out; the diary can be surfaced anew.
     await core.handlers['conversations.setRemember']({ conversationId: diary.id, remember: true });
     expect(await surfaced()).not.toContain(PIN);
+  });
+
+  it('can be set while a memories message is not JSON (an imported file may hold one), which it leaves as it is', async () => {
+    const { core, agent, open, secret } = await setup();
+    await core.handlers['conversations.setRemember']({ conversationId: secret.id, remember: true });
+    await core.runtime.send(agent.id, 'My bank PIN is 4242, keep it safe.', {
+      conversationId: secret.id,
+    });
+    const [said] = await core.runtime.contextMessages(agent.id, secret.id);
+    const broken = `{"items":[{"id":"${said!.id}", not JSON`;
+    await createMessagesRepo(core.database.pg).insert({
+      id: 'message-broken',
+      agentId: agent.id,
+      conversationId: open.id,
+      role: 'system',
+      kind: 'memories',
+      content: broken,
+      toolCalls: null,
+      toolCallId: null,
+      name: null,
+      createdAt: new Date().toISOString(),
+    });
+
+    await core.handlers['conversations.setRemember']({
+      conversationId: secret.id,
+      remember: false,
+    });
+    const [stored] = await core.recall.getMany(['message-broken']);
+    expect(stored?.content).toBe(broken);
   });
 
   it('stays out of memory through an export and import, as it was', async () => {
