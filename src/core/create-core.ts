@@ -288,7 +288,6 @@ export async function createCore(options: CreateCoreOptions = {}) {
     ...createConversationHandlers({
       agents,
       conversations,
-      onDeleted: () => runtime.contextChanged(),
     }),
     ...createDesktopHandlers({
       db,
@@ -308,7 +307,6 @@ export async function createCore(options: CreateCoreOptions = {}) {
         indexer.schedule();
         consolidator.schedule(agentId);
       },
-      onForgotten: () => runtime.contextChanged(),
     }),
     ...createInterfaceHandlers(db),
     'agentfile.export': async ({ agentId }) => {

@@ -35,11 +35,11 @@ describe('context cache', () => {
   it('fetches only the messages it has not seen, in the order asked', async () => {
     const cache = createContextCache();
     const db = store(['m1', 'm2', 'm3', 'm4']);
-    expect((await cache.resolve('a', ['m2', 'm1'], db.fetch)).map((m) => m.id)).toEqual([
+    expect((await cache.resolve('a', ['m2', 'm1'], 0, db.fetch)).map((m) => m.id)).toEqual([
       'm2',
       'm1',
     ]);
-    const next = await cache.resolve('a', ['m4', 'm1', 'm2', 'm3'], db.fetch);
+    const next = await cache.resolve('a', ['m4', 'm1', 'm2', 'm3'], 0, db.fetch);
     expect(next.map((m) => m.id)).toEqual(['m4', 'm1', 'm2', 'm3']);
     expect(db.asked).toEqual([
       ['m2', 'm1'],
@@ -50,27 +50,41 @@ describe('context cache', () => {
   it('skips ids no message has, and asks for them again next time', async () => {
     const cache = createContextCache();
     const db = store(['m1']);
-    expect((await cache.resolve('a', ['m1', 'gone'], db.fetch)).map((m) => m.id)).toEqual(['m1']);
-    await cache.resolve('a', ['m1', 'gone'], db.fetch);
+    expect((await cache.resolve('a', ['m1', 'gone'], 0, db.fetch)).map((m) => m.id)).toEqual([
+      'm1',
+    ]);
+    await cache.resolve('a', ['m1', 'gone'], 0, db.fetch);
     expect(db.asked).toEqual([['m1', 'gone'], ['gone']]);
   });
 
   it('keeps only what is in context, per agent', async () => {
     const cache = createContextCache();
     const db = store(['m1', 'm2', 'm3']);
-    await cache.resolve('a', ['m1', 'm2'], db.fetch);
-    await cache.resolve('a', ['m2'], db.fetch); // m1 was evicted
-    await cache.resolve('a', ['m1', 'm2'], db.fetch);
-    await cache.resolve('b', ['m2'], db.fetch);
+    await cache.resolve('a', ['m1', 'm2'], 0, db.fetch);
+    await cache.resolve('a', ['m2'], 0, db.fetch); // m1 was evicted
+    await cache.resolve('a', ['m1', 'm2'], 0, db.fetch);
+    await cache.resolve('b', ['m2'], 0, db.fetch);
     expect(db.asked).toEqual([['m1', 'm2'], ['m1'], ['m2']]);
+  });
+
+  it('reads everything again once the rewrite count it was read under moved', async () => {
+    const cache = createContextCache();
+    const db = store(['m1', 'm2']);
+    await cache.resolve('a', ['m1', 'm2'], 0, db.fetch);
+    await cache.resolve('a', ['m1', 'm2'], 0, db.fetch);
+    await cache.resolve('a', ['m1', 'm2'], 1, db.fetch);
+    expect(db.asked).toEqual([
+      ['m1', 'm2'],
+      ['m1', 'm2'],
+    ]);
   });
 
   it('remembers a message just written, so the next step does not read it', async () => {
     const cache = createContextCache();
     const db = store(['m1', 'm2']);
-    await cache.resolve('a', ['m1'], db.fetch);
+    await cache.resolve('a', ['m1'], 0, db.fetch);
     cache.remember('a', message('m2'));
-    expect((await cache.resolve('a', ['m1', 'm2'], db.fetch)).map((m) => m.id)).toEqual([
+    expect((await cache.resolve('a', ['m1', 'm2'], 0, db.fetch)).map((m) => m.id)).toEqual([
       'm1',
       'm2',
     ]);

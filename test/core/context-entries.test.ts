@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/storage/open-database';
 import { createAgentsRepo } from '../../src/core/storage/repos/agents-repo';
 import { createConversationsRepo } from '../../src/core/storage/repos/conversations-repo';
+import { createForgetRepo } from '../../src/core/storage/repos/forget-repo';
 import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
 import { reopenTestDatabase, testDatabase } from '../helpers/test-core';
 import { migrationsBefore } from '../helpers/migrations-before';
@@ -105,5 +106,29 @@ describe("an agent's context entries", () => {
       'SELECT DISTINCT agent_id FROM context_entries',
     );
     expect(left.rows).toEqual([{ agent_id: 'b' }]);
+  });
+
+  it("are read with the count of the agent's messages rewritten in place, which embeddings do not move", async () => {
+    const db = await testDatabase();
+    await addCurrentAgent(db, 'a');
+    const conversations = createConversationsRepo(db.pg);
+    const messages = createMessagesRepo(db.pg);
+    await messages.insertMany(
+      [message('a1', 'a'), { ...message('a2', 'a'), role: 'system', kind: 'memories' }],
+      { intoContext: true },
+    );
+    const rewrites = async () => ({
+      context: (await conversations.getContext('a', 'a')).rewrites,
+      step: (await createAgentsRepo(db.pg).stepState('a', 'a'))?.rewrites,
+    });
+    expect(await conversations.getContext('a', 'a')).toEqual({ ids: ['a1', 'a2'], rewrites: 0 });
+    expect(await rewrites()).toEqual({ context: 0, step: 0 });
+
+    await createForgetRepo(db.pg).rewriteDerived('a2', 'memories', '{"items":[],"tokens":0}');
+    expect(await rewrites()).toEqual({ context: 1, step: 1 });
+    // The same text again, or a vector written beside it, is no rewrite.
+    await createForgetRepo(db.pg).rewriteDerived('a2', 'memories', '{"items":[],"tokens":0}');
+    await db.pg.query("UPDATE messages SET embedding = NULL WHERE agent_id = 'a'");
+    expect(await rewrites()).toEqual({ context: 1, step: 1 });
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/create-core';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
+import { createMessagesRepo } from '../../src/core/storage/repos/messages-repo';
 import { replyOnlyModel } from '../helpers/consolidation-models';
+import { PIN, quotedElsewhere, surfacedText } from '../helpers/quoted-elsewhere';
 import { testCore } from '../helpers/test-core';
 
 /** How many of a conversation's messages have a vector. */
@@ -95,6 +97,73 @@ describe('a conversation the user asked not to remember', () => {
       remember: false,
     });
     expect(await embedded(core, secret.id)).toBe(0);
+  });
+
+  it('takes what other conversations were given from it out of their surfaced memories, for good', async () => {
+    const model = createScriptedModel();
+    const core = await testCore({ chatModel: model });
+    const agent = await core.agents.create({ name: 'Tester' });
+    const { diary, later } = await quotedElsewhere(core, agent.id);
+    const surfaced = () => surfacedText(core, agent.id, later.id);
+
+    await core.handlers['conversations.setRemember']({
+      conversationId: diary.id,
+      remember: false,
+    });
+    // The later conversation keeps what else it was given; the diary keeps its history.
+    expect(await surfaced()).not.toContain(PIN);
+    expect(await surfaced()).toContain('bees');
+    const context = await core.handlers['chat.context']({
+      agentId: agent.id,
+      conversationId: later.id,
+    });
+    expect(JSON.stringify(context)).not.toContain(PIN);
+    const diaryContext = await core.runtime.contextMessages(agent.id, diary.id);
+    expect(diaryContext.map((m) => m.content)).toContain('My bank PIN is 4242, keep it safe.');
+    // The model's next step there no longer reads it.
+    await core.runtime.send(agent.id, 'Thanks.', { conversationId: later.id });
+    expect(JSON.stringify(model.calls.at(-1)?.turns)).not.toContain(PIN);
+
+    const [entry] = await core.handlers['activity.list']({ agentId: agent.id });
+    expect(entry).toMatchObject({
+      action: 'conversation.dont_remember',
+      summary:
+        'Stopped remembering conversation "Diary": nothing from it goes into memory; 2 quotes of it were taken out of other conversations (remembering it again does not bring them back)',
+    });
+    expect(JSON.stringify(entry)).not.toContain(PIN);
+
+    // Remembered again, the copies stay out; the diary can be surfaced anew.
+    await core.handlers['conversations.setRemember']({ conversationId: diary.id, remember: true });
+    expect(await surfaced()).not.toContain(PIN);
+  });
+
+  it('can be set while a memories message is not JSON (an imported file may hold one), which it leaves as it is', async () => {
+    const { core, agent, open, secret } = await setup();
+    await core.handlers['conversations.setRemember']({ conversationId: secret.id, remember: true });
+    await core.runtime.send(agent.id, 'My bank PIN is 4242, keep it safe.', {
+      conversationId: secret.id,
+    });
+    const [said] = await core.runtime.contextMessages(agent.id, secret.id);
+    const broken = `{"items":[{"id":"${said!.id}", not JSON`;
+    await createMessagesRepo(core.database.pg).insert({
+      id: 'message-broken',
+      agentId: agent.id,
+      conversationId: open.id,
+      role: 'system',
+      kind: 'memories',
+      content: broken,
+      toolCalls: null,
+      toolCallId: null,
+      name: null,
+      createdAt: new Date().toISOString(),
+    });
+
+    await core.handlers['conversations.setRemember']({
+      conversationId: secret.id,
+      remember: false,
+    });
+    const [stored] = await core.recall.getMany(['message-broken']);
+    expect(stored?.content).toBe(broken);
   });
 
   it('stays out of memory through an export and import, as it was', async () => {

@@ -4,6 +4,7 @@ import { scrubUndo } from '../../src/core/memory/forget';
 import type { UndoData } from '../../src/core/storage/repos/activity-repo';
 import { createScriptedModel } from '../../src/core/models/scripted-model';
 import { replyOnlyModel } from '../helpers/consolidation-models';
+import { PIN, surfacedText } from '../helpers/quoted-elsewhere';
 import { testCore } from '../helpers/test-core';
 
 /** Every row of the tables that could keep a copy of `text`, as "table: value". */
@@ -152,12 +153,8 @@ describe('forget', () => {
     await core.runtime.send(agent.id, 'What is my bank PIN? And the bees?', {
       conversationId: later.id,
     });
-    const surfaced = async () =>
-      (await core.runtime.contextMessages(agent.id, later.id))
-        .filter((m) => m.kind === 'memories')
-        .map((m) => m.content)
-        .join('\n');
-    expect(await surfaced()).toContain('4242');
+    const surfaced = () => surfacedText(core, agent.id, later.id);
+    expect(await surfaced()).toContain(PIN);
     expect(await surfaced()).toContain('bees');
 
     const message = await userMessage(core, agent.id, 'bank PIN 4242');
@@ -168,12 +165,12 @@ describe('forget', () => {
     });
     // The later turn keeps what else it was given.
     expect(await surfaced()).toContain('bees');
-    expect(await copiesOf(core, '4242')).toEqual([]);
+    expect(await copiesOf(core, PIN)).toEqual([]);
     const context = await core.handlers['chat.context']({
       agentId: agent.id,
       conversationId: later.id,
     });
-    expect(JSON.stringify(context)).not.toContain('4242');
+    expect(JSON.stringify(context)).not.toContain(PIN);
   });
 
   it('makes a fact current again when the correction that replaced it is forgotten', async () => {

@@ -152,8 +152,15 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     return messages as { [K in keyof T]: Message };
   }
 
-  function resolveMessages(conversationId: string, ids: string[]): Promise<Message[]> {
-    return contextCache.resolve(conversationId, ids, (missing) => recall.getMany(missing));
+  /** `rewrites`: the agent's rewrite count, read with `ids` (see context-cache.ts). */
+  function resolveMessages(
+    conversationId: string,
+    ids: string[],
+    rewrites: number,
+  ): Promise<Message[]> {
+    return contextCache.resolve(conversationId, ids, rewrites, (missing) =>
+      recall.getMany(missing),
+    );
   }
 
   /** The agent (checked to exist) and the conversation a call names, or its default one. */
@@ -165,10 +172,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
 
   async function contextMessages(agentId: string, conversationId?: string): Promise<Message[]> {
     const thread = await threadOf(agentId, conversationId);
-    return resolveMessages(
-      thread.conversationId,
-      await conversations.getContextMessageIds(thread.conversationId),
-    );
+    const { ids, rewrites } = await conversations.getContext(agentId, thread.conversationId);
+    return resolveMessages(thread.conversationId, ids, rewrites);
   }
 
   /**
@@ -181,7 +186,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
     model: ChatModel | null,
   ): Promise<{ agent: Agent; messages: Message[]; counts: MemoryCounts; room: number }> {
     const state = await agents.getStepState(thread.agentId, thread.conversationId);
-    const stored = await resolveMessages(thread.conversationId, state.contextIds);
+    const stored = await resolveMessages(thread.conversationId, state.contextIds, state.rewrites);
     // A message too long for the window is shown clipped, never whole, and
     // the summary no longer than the room it leaves the messages.
     const budget = model ? budgetFor(model) : budgetForSize(state.agent.model.contextSize);
@@ -569,14 +574,6 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
   }
 
   return {
-    /**
-     * Messages in context were rewritten (a forget or a deleted conversation
-     * takes a memory out of the blocks surfaced for earlier turns): read
-     * them again.
-     */
-    contextChanged(): void {
-      contextCache.clear();
-    },
     /** Every tool an agent may have (the Letta profile's; the small profile's are a subset). */
     tools: custom?.tools ?? BUILTIN_TOOLS,
     /** The tools an agent works with now, by its tool profile. */

@@ -10,8 +10,6 @@ type ConversationHandlers = Pick<
 export function createConversationHandlers(deps: {
   agents: Agents;
   conversations: Conversations;
-  /** A delete may rewrite messages in other conversations' context windows. */
-  onDeleted?: () => void;
 }): ConversationHandlers {
   const { agents, conversations } = deps;
   return {
@@ -28,7 +26,6 @@ export function createConversationHandlers(deps: {
       conversations.rename(conversationId, name),
     'conversations.delete': async ({ conversationId }) => {
       await conversations.remove(conversationId);
-      deps.onDeleted?.();
       return { deleted: true };
     },
   };

@@ -11,8 +11,6 @@ export interface PrivacyHandlerDeps {
   events: EventBus;
   /** A conversation is remembered again: what waited in it is embedded and consolidated. */
   onRemembered: (agentId: string) => void;
-  /** Something was forgotten: messages in context windows may have been rewritten. */
-  onForgotten: () => void;
 }
 
 type PrivacyHandlers = Pick<Handlers, 'memory.forget' | 'conversations.setRemember'>;
@@ -24,7 +22,6 @@ export function createPrivacyHandlers(deps: PrivacyHandlerDeps): PrivacyHandlers
     'memory.forget': async ({ agentId, target }) => {
       await agents.get(agentId);
       const report = await forget(agentId, target, 'user');
-      deps.onForgotten();
       events.emit('memory', { agentId });
       return report;
     },

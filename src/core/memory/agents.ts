@@ -120,6 +120,7 @@ export function createAgents(options: AgentsOptions) {
       return {
         agent: { ...state.agent, blocks: state.blocks },
         contextIds: state.contextIds,
+        rewrites: state.rewrites,
         counts: state.counts,
       };
     },

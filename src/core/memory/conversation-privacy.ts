@@ -3,16 +3,40 @@ import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
 import { createActivityRepo } from '../storage/repos/activity-repo';
 import { createConversationsRepo } from '../storage/repos/conversations-repo';
-import type { Db } from '../storage/sql';
+import { createForgetRepo } from '../storage/repos/forget-repo';
+import type { Db, Sql } from '../storage/sql';
+import { withoutSurfaced } from './forget';
+
+/**
+ * Takes a conversation's messages out of the agent's other conversations'
+ * surfaced blocks; returns how many quotes went.
+ */
+async function unquote(sql: Sql, agentId: string, conversationId: string): Promise<number> {
+  const repo = createForgetRepo(sql);
+  const blocks = await repo.surfacedFrom(agentId, conversationId);
+  return withoutSurfaced(repo, agentId, blocks, new Set(blocks.flatMap((b) => b.quoted)));
+}
+
+/** The feed's words for "don't remember": never the quotes' text, only how many went. */
+function stoppedSummary(name: string, quotes: number): string {
+  const stopped = `Stopped remembering conversation "${name}": nothing from it goes into memory`;
+  if (quotes === 0) return stopped;
+  const what = quotes === 1 ? 'a quote of it was' : `${quotes} quotes of it were`;
+  return `${stopped}; ${what} taken out of other conversations (remembering it again does not bring them back)`;
+}
 
 /**
  * "Don't remember" for one conversation: its messages stay as history (the
  * conversation still shows and continues them) but nothing from it reaches
  * memory: it is not consolidated, its messages lose their vectors and are
  * left out of searches made for the model, and the agent's memory tools
- * save nothing while it talks there. Turning it back on makes the messages
- * ordinary memory again: consolidation and embedding pick them up from
- * where they stopped.
+ * save nothing while it talks there. What other conversations were already
+ * given from it (quotes in their surfaced blocks) is taken out: those blocks
+ * stay in their context windows, and the model read them on every step.
+ * Turning it back on makes the messages ordinary memory again:
+ * consolidation and embedding pick them up from where they stopped; the
+ * quotes taken out stay out (they were copies, and the messages they quoted
+ * can be surfaced again from now on).
  */
 export function createConversationPrivacy(options: { db: Db; clock: Clock }) {
   const { db, clock } = options;
@@ -34,6 +58,7 @@ export function createConversationPrivacy(options: { db: Db; clock: Clock }) {
       if (conversation.remember === remember) return conversation;
       const at = clock.now().toISOString();
       await repo.setRemember(conversationId, remember, at);
+      const quotes = remember ? 0 : await unquote(tx, conversation.agentId, conversationId);
       await createActivityRepo(tx).insert({
         agentId: conversation.agentId,
         at,
@@ -42,7 +67,7 @@ export function createConversationPrivacy(options: { db: Db; clock: Clock }) {
         target: { kind: 'conversation', id: conversationId, label: null },
         summary: remember
           ? `Remembering conversation "${conversation.name}" again`
-          : `Stopped remembering conversation "${conversation.name}": nothing from it goes into memory`,
+          : stoppedSummary(conversation.name, quotes),
       });
       return (await repo.get(conversationId)) as Conversation;
     });

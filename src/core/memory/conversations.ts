@@ -102,6 +102,10 @@ export function createConversations(options: ConversationsOptions) {
     getContextMessageIds(id: string): Promise<string[]> {
       return repo.getContextMessageIds(id);
     },
+    /** The context's ids with the agent's rewrite count, read together (agent/context-cache.ts). */
+    getContext(agentId: string, id: string): Promise<{ ids: string[]; rewrites: number }> {
+      return repo.getContext(agentId, id);
+    },
   };
 }
 export type Conversations = ReturnType<typeof createConversations>;

@@ -77,11 +77,27 @@ export async function forgetSurfaced(
   agentId: string,
   ids: ReadonlySet<string>,
 ): Promise<void> {
-  for (const message of await repo.surfacedWith(agentId, [...ids])) {
+  await withoutSurfaced(repo, agentId, await repo.surfacedWith(agentId, [...ids]), ids);
+}
+
+/**
+ * Rewrites these surfaced blocks without the memories `ids` name (a block
+ * left with nothing goes, with its place in the context); returns how many
+ * memories were taken out.
+ */
+export async function withoutSurfaced(
+  repo: ReturnType<typeof createForgetRepo>,
+  agentId: string,
+  blocks: ReadonlyArray<{ id: string; content: string }>,
+  ids: ReadonlySet<string>,
+): Promise<number> {
+  let removed = 0;
+  for (const message of blocks) {
     const block = parseSurfacedBlock(message.content);
     if (!block) continue;
     const items = block.items.filter((item) => !ids.has(item.id));
     if (items.length === block.items.length) continue;
+    removed += block.items.length - items.length;
     if (items.length === 0) {
       await repo.deleteMessages(agentId, [message.id]);
       continue;
@@ -89,6 +105,7 @@ export async function forgetSurfaced(
     const tokens = estimateTokens(renderSurfacedBlock({ items, tokens: 0 }));
     await repo.rewriteDerived(message.id, 'memories', JSON.stringify({ items, tokens }));
   }
+  return removed;
 }
 
 /**

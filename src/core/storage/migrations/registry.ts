@@ -24,6 +24,7 @@ import { searchGramsLinear } from './1796641776120_search_grams_linear';
 import { searchOverflow } from './1796651845994_search_overflow';
 import { passageLogLengths } from './1796663441628_passage_log_lengths';
 import { upcomingLines } from './1796685267852_upcoming_lines';
+import { messageRewrites } from './1796685608776_message_rewrites';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -61,4 +62,5 @@ export const migrations: readonly Migration[] = [
   searchOverflow,
   passageLogLengths,
   upcomingLines,
+  messageRewrites,
 ];

@@ -8,6 +8,7 @@ import {
 import { queryPrepared } from '../prepared-statements';
 import type { Sql } from '../sql';
 import { blocksFromJson, blocksJsonSql } from './blocks-repo';
+import { rewritesSql } from './message-rewrites';
 import { iso } from './rows';
 
 export interface AgentRow {
@@ -32,6 +33,8 @@ export interface AgentStepState {
   blocks: Block[];
   /** Which messages are in the conversation's context window, oldest first. */
   contextIds: string[];
+  /** How many times the agent's messages were rewritten in place (cached ones may be stale). */
+  rewrites: number;
   counts: MemoryCounts;
 }
 
@@ -137,12 +140,19 @@ export function createAgentsRepo(sql: Sql) {
      */
     async stepState(id: string, conversationId: string): Promise<AgentStepState | undefined> {
       const result = await queryPrepared<
-        RawAgent & { blocks: unknown; ids: string[] | null; messages: number; passages: number }
+        RawAgent & {
+          blocks: unknown;
+          ids: string[] | null;
+          rewrites: number;
+          messages: number;
+          passages: number;
+        }
       >(
         sql,
         `SELECT ${COLUMN_NAMES.map((column) => `a.${column}`).join(', ')},
                 ARRAY(SELECT e.message_id FROM context_entries e
                       WHERE e.conversation_id = $2 AND e.agent_id = a.id ORDER BY e.position) AS ids,
+                ${rewritesSql('a.id')} AS rewrites,
                 ${blocksJsonSql('a.id')} AS blocks,
                 coalesce(c.messages, 0)::int AS messages, coalesce(c.passages, 0)::int AS passages
          FROM agents a LEFT JOIN memory_counts c ON c.agent_id = a.id WHERE a.id = $1`,
@@ -154,6 +164,7 @@ export function createAgentsRepo(sql: Sql) {
         agent: toAgent(row),
         blocks: blocksFromJson(row.blocks),
         contextIds: row.ids ?? [],
+        rewrites: row.rewrites,
         counts: { messages: row.messages, passages: row.passages },
       };
     },

@@ -1,5 +1,6 @@
 import type { Conversation } from '../../../shared/entities';
 import type { Sql } from '../sql';
+import { rewritesSql } from './message-rewrites';
 import { iso } from './rows';
 
 interface RawConversation {
@@ -132,6 +133,20 @@ export function createConversationsRepo(sql: Sql) {
         [id],
       );
       return result.rows.map((row) => row.message_id);
+    },
+    /**
+     * The context's message ids, oldest first, with the agent's rewrite
+     * count read in the same statement (see message-rewrites.ts).
+     */
+    async getContext(agentId: string, id: string): Promise<{ ids: string[]; rewrites: number }> {
+      const result = await sql.query<{ ids: string[] | null; rewrites: number }>(
+        `SELECT ARRAY(SELECT message_id FROM context_entries
+                      WHERE conversation_id = $2 AND agent_id = $1 ORDER BY position) AS ids,
+                ${rewritesSql('$1')} AS rewrites`,
+        [agentId, id],
+      );
+      const row = result.rows[0];
+      return { ids: row?.ids ?? [], rewrites: row?.rewrites ?? 0 };
     },
     /**
      * Replaces the whole context (after a summary, or on import). Two

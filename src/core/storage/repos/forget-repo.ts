@@ -63,6 +63,33 @@ export function createForgetRepo(sql: Sql) {
       return result.rows;
     },
     /**
+     * The surfaced blocks of the agent's other conversations that quote a
+     * message of this one, with the ids of those messages. The ids are read
+     * from the stored JSON by pattern, not by a cast: a block's content is
+     * text, and one that is not JSON (an imported file's) must not fail
+     * the statement; the caller parses what it rewrites. Only blocks written
+     * since the conversation's first message can quote it.
+     */
+    async surfacedFrom(
+      agentId: string,
+      conversationId: string,
+    ): Promise<Array<{ id: string; content: string; quoted: string[] }>> {
+      const result = await sql.query<{ id: string; content: string; quoted: string[] }>(
+        `SELECT m.id, m.content, array_agg(DISTINCT s.id) AS quoted
+         FROM messages m
+         CROSS JOIN LATERAL regexp_matches(m.content, '"id"\\s*:\\s*"([^"\\\\]+)"', 'g') AS r(found)
+         JOIN messages s ON s.id = r.found[1]
+         WHERE m.agent_id = $1 AND m.kind = 'memories' AND ${MESSAGE_CONVERSATION('m')} <> $2
+           AND m.seq > (SELECT min(f.seq) FROM messages f
+                        WHERE f.agent_id = $1 AND ${MESSAGE_CONVERSATION('f')} = $2)
+           AND s.agent_id = $1 AND ${MESSAGE_CONVERSATION('s')} = $2
+         GROUP BY m.id, m.content, m.seq
+         ORDER BY m.seq`,
+        [agentId, conversationId],
+      );
+      return result.rows;
+    },
+    /**
      * Summaries that may have folded in any of these messages: written after
      * one in its conversation that has left the context window (a message
      * still in it was never summarised). Summaries are recursive: each one
@@ -89,7 +116,9 @@ export function createForgetRepo(sql: Sql) {
     },
     /**
      * Rewrites a surfaced block or a summary without what was forgotten;
-     * the kind guards against rewriting any other message.
+     * the kind guards against rewriting any other message. A trigger counts
+     * the rewrite (migration message_rewrites): every process's context
+     * cache then reads the message again.
      */
     async rewriteDerived(id: string, kind: 'memories' | 'summary', content: string): Promise<void> {
       await sql.query(`UPDATE messages SET content = $3 WHERE id = $1 AND kind = $2`, [
