@@ -531,6 +531,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions) {
         name: toolName,
         toolCallId: callId,
         content: JSON.stringify({ status: outcome.ok ? 'OK' : 'Failed', message: outcome.message }),
+        quotes: outcome.quotes ?? null,
       });
       emit({ type: 'message', message: assistant });
       emit({ type: 'message', message: toolMessage });

@@ -8,6 +8,7 @@ import type {
 } from '../../shared/entities';
 import { spokenText } from '../../shared/message-text';
 import { LocusError } from '../../shared/errors';
+import type { Quotes } from '../../shared/search-quotes';
 import type { Clock } from '../clock';
 import type { Embedder } from '../models/embedder';
 import { candidatesFor, type SearchMode } from '../storage/repos/fusion-sql';
@@ -50,6 +51,8 @@ export interface NewMessageInput {
   name?: string | null;
   /** Defaults to now; imports keep the original time. */
   createdAt?: string;
+  /** A search tool's result: the memories it quoted, and where (shared/search-quotes.ts). */
+  quotes?: Quotes | null;
 }
 
 export interface RecallQuery {
@@ -125,6 +128,7 @@ export function createRecallMemory(options: RecallMemoryOptions) {
         toolCallId: input.toolCallId ?? null,
         name: input.name ?? null,
         createdAt: input.createdAt ?? now,
+        quotes: input.quotes ?? null,
       })),
       { intoContext },
     );

@@ -2,11 +2,24 @@ import { localDayBounds } from '../../../shared/local-days';
 import { localDay, localMinute } from '../../../shared/local-time';
 import { spokenText } from '../../../shared/message-text';
 import { pastLabel } from '../../../shared/past-facts';
-import { defineTool, refusedWhileNotRemembered } from './tool';
+import { listQuoted } from '../../../shared/search-quotes';
+import { defineTool, refusedWhileNotRemembered, type ToolOutcome } from './tool';
 
 // Results show local times, as the status line's "Current time" (which
 // names the zone) and the days the model searches by.
 const day = localMinute;
+
+/**
+ * A page of search results, one line per memory found, with where each
+ * memory's line is: forget and "don't remember" rewrite just that line.
+ */
+function found(
+  page: number,
+  items: ReadonlyArray<{ id: string; line: string }>,
+  more: string,
+): ToolOutcome {
+  return { ok: true, ...listQuoted(`Results (page ${page}):`, items, more) };
+}
 
 export const archivalMemoryInsert = defineTool({
   name: 'archival_memory_insert',
@@ -79,10 +92,13 @@ export const archivalMemorySearch = defineTool({
     // current one.
     const lines = result.items.map((p) => {
       const past = pastLabel(p);
-      return `[${day(p.createdAt)}]${p.tags.length ? ` (${p.tags.join(', ')})` : ''} ${p.snippet}${past ? ` (${past})` : ''}`;
+      return {
+        id: p.id,
+        line: `[${day(p.createdAt)}]${p.tags.length ? ` (${p.tags.join(', ')})` : ''} ${p.snippet}${past ? ` (${past})` : ''}`,
+      };
     });
     const more = result.nextOffset !== null ? ` More results: use page ${page + 1}.` : '';
-    return { ok: true, message: `Results (page ${page}):\n${lines.join('\n')}${more}` };
+    return found(page, lines, more);
   },
 });
 
@@ -134,13 +150,16 @@ export const conversationSearch = defineTool({
     );
     const lines = said.map((m) => {
       const until = past.get(m.id);
-      return `[${day(m.createdAt)}] ${m.role}: ${m.snippet}${until ? ` (until ${localDay(until)})` : ''}`;
+      return {
+        id: m.id,
+        line: `[${day(m.createdAt)}] ${m.role}: ${m.snippet}${until ? ` (until ${localDay(until)})` : ''}`,
+      };
     });
     if (lines.length === 0) return { ok: true, message: 'No results found.' };
     const more =
       result.nextOffset !== null || kept.length > upTo
         ? ` More results: use page ${page + 1}.`
         : '';
-    return { ok: true, message: `Results (page ${page}):\n${lines.join('\n')}${more}` };
+    return found(page, lines, more);
   },
 });

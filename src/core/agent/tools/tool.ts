@@ -1,4 +1,5 @@
 import type { Params, ParamValues } from '../tool-schema';
+import type { Quotes } from '../../../shared/search-quotes';
 import type { ToolContext } from './tool-context';
 
 /** What a tool hands back to the model; failures are results too, so it can recover. */
@@ -8,6 +9,12 @@ export interface ToolOutcome {
   message: string;
   /** For send_message: the text the user sees. */
   reply?: string;
+  /**
+   * For a search: each memory the message quotes (a message or passage id)
+   * and where its item is in `message`, [start, end). Stored with the result,
+   * never shown to the model: forget and "don't remember" rewrite that item.
+   */
+  quotes?: Quotes;
 }
 
 /**

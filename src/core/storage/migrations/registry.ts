@@ -25,6 +25,7 @@ import { searchOverflow } from './1796651845994_search_overflow';
 import { passageLogLengths } from './1796663441628_passage_log_lengths';
 import { upcomingLines } from './1796685267852_upcoming_lines';
 import { messageRewrites } from './1796685608776_message_rewrites';
+import { searchQuotes } from './1796688000000_search_quotes';
 
 export interface Migration {
   /** `<epoch-ms>_<name>`; the order of this list is the order they run in. */
@@ -63,4 +64,5 @@ export const migrations: readonly Migration[] = [
   passageLogLengths,
   upcomingLines,
   messageRewrites,
+  searchQuotes,
 ];

@@ -1,5 +1,6 @@
 import type { Message, MessageKind, MessageRole, ToolCall } from '../../../shared/entities';
 import { messageReply } from '../../../shared/message-text';
+import type { Quotes } from '../../../shared/search-quotes';
 import { queryPrepared } from '../prepared-statements';
 import type { Sql } from '../sql';
 import {
@@ -62,7 +63,8 @@ function toMessage(row: RawMessage): Message {
   };
 }
 
-export type NewMessage = Omit<Message, 'seq'>;
+/** `quotes`: what a search tool's result quoted (shared/search-quotes.ts); never read back with the message. */
+export type NewMessage = Omit<Message, 'seq'> & { quotes?: Quotes | null };
 
 export interface MessageSearch extends Partial<Fusion> {
   agentId: string;
@@ -165,21 +167,21 @@ export function createMessagesRepo(sql: Sql) {
     }
     // reply: what the message said to the user, which full text indexes
     // instead of the thinking in content (see the message_reply migration).
-    const insert = `INSERT INTO messages AS m (id, agent_id, conversation_id, role, kind, content, tool_calls, tool_call_id, name, created_at, reply)
-         SELECT r.id, r.agent_id, r.conversation_id, r.role, r.kind, r.content, r.tool_calls::jsonb, r.tool_call_id, r.name, r.created_at, r.reply
+    const insert = `INSERT INTO messages AS m (id, agent_id, conversation_id, role, kind, content, tool_calls, tool_call_id, name, created_at, reply, quotes)
+         SELECT r.id, r.agent_id, r.conversation_id, r.role, r.kind, r.content, r.tool_calls::jsonb, r.tool_call_id, r.name, r.created_at, r.reply, r.quotes::jsonb
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::text[], $9::timestamptz[], $10::text[], $11::text[]) WITH ORDINALITY
-           AS r(id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at, reply, conversation_id, ord)
+                     $8::text[], $9::timestamptz[], $10::text[], $11::text[], $12::text[]) WITH ORDINALITY
+           AS r(id, agent_id, role, kind, content, tool_calls, tool_call_id, name, created_at, reply, conversation_id, quotes, ord)
          ORDER BY r.ord
          RETURNING ${COLUMNS}`;
     const result = await sql.query<RawMessage>(
       options.intoContext
         ? `WITH m AS (${insert}), context AS (
              INSERT INTO context_entries (agent_id, conversation_id, position, message_id)
-             SELECT $12, $13, last.position + e.position, e.message_id
+             SELECT $13, $14, last.position + e.position, e.message_id
              FROM unnest($1::text[]) WITH ORDINALITY AS e(message_id, position),
                   (SELECT coalesce(max(position), 0) AS position
-                   FROM context_entries WHERE conversation_id = $13) last)
+                   FROM context_entries WHERE conversation_id = $14) last)
            SELECT * FROM m ORDER BY m.seq`
         : `WITH m AS (${insert}) SELECT * FROM m ORDER BY m.seq`,
       [
@@ -194,6 +196,9 @@ export function createMessagesRepo(sql: Sql) {
         messages.map((m) => m.createdAt),
         messages.map((m) => messageReply(m)),
         messages.map((m) => m.conversationId),
+        messages.map((m) =>
+          m.quotes && Object.keys(m.quotes).length ? JSON.stringify(m.quotes) : null,
+        ),
         ...(options.intoContext ? [first.agentId, first.conversationId] : []),
       ],
     );
