@@ -48,6 +48,7 @@ const CONFORMANCE = [
   'test/core/mcp-search-results.test.ts',
   'test/core/forget.test.ts',
   'test/core/dont-remember.test.ts',
+  'test/core/forget-search-results.test.ts',
   'test/core/consolidation.test.ts',
   'test/core/tool-profiles.test.ts',
   'test/core/sign-bit-index.test.ts',

@@ -1,20 +1,31 @@
 import type { Conversation, MemoryActor } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
+import { NOT_REMEMBERED_QUOTE } from '../../shared/search-quotes';
 import type { Clock } from '../clock';
 import { createActivityRepo } from '../storage/repos/activity-repo';
 import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createForgetRepo } from '../storage/repos/forget-repo';
 import type { Db, Sql } from '../storage/sql';
 import { withoutSurfaced } from './forget';
+import { unquoteResults } from './quoted-results';
 
 /**
  * Takes a conversation's messages out of the agent's other conversations'
- * surfaced blocks; returns how many quotes went.
+ * surfaced blocks and search tools' results; returns how many quotes went.
  */
 async function unquote(sql: Sql, agentId: string, conversationId: string): Promise<number> {
   const repo = createForgetRepo(sql);
   const blocks = await repo.surfacedFrom(agentId, conversationId);
-  return withoutSurfaced(repo, agentId, blocks, new Set(blocks.flatMap((b) => b.quoted)));
+  const results = await repo.resultsQuotingConversation(agentId, conversationId);
+  return (
+    (await withoutSurfaced(repo, agentId, blocks, new Set(blocks.flatMap((b) => b.quoted)))) +
+    (await unquoteResults(
+      repo,
+      results,
+      new Set(results.flatMap((r) => r.quoted)),
+      NOT_REMEMBERED_QUOTE,
+    ))
+  );
 }
 
 /** The feed's words for "don't remember": never the quotes' text, only how many went. */

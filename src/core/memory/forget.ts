@@ -1,5 +1,6 @@
 import type { MemoryActor } from '../../shared/entities';
 import { summaryBody } from '../../shared/summary-coverage';
+import { FORGOTTEN_QUOTE } from '../../shared/search-quotes';
 import { parseSurfacedBlock, renderSurfacedBlock } from '../../shared/surfaced-memories';
 import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
@@ -11,6 +12,7 @@ import { createUpcomingRepo } from '../storage/repos/upcoming-repo';
 import type { Db } from '../storage/sql';
 import { linesOf } from './block-diff';
 import type { CoreMemory } from './core-memory';
+import { forgetQuoted } from './quoted-results';
 import { estimateTokens } from './surfacing/token-estimate';
 
 /** What to forget: a message of the conversation, an archival passage, or one line of a block. */
@@ -226,11 +228,9 @@ export function createForget(options: ForgetOptions) {
       );
       await createActivityRepo(tx).dropSupersedeUndo(agentId, current);
       if (messageIds.length > 0) await forgetRepo.deleteMessages(agentId, messageIds);
-      await forgetSurfaced(
-        forgetRepo,
-        agentId,
-        new Set([...messageIds, ...passageIds, ...currentAgain]),
-      );
+      const gone = new Set([...messageIds, ...passageIds, ...currentAgain]);
+      await forgetSurfaced(forgetRepo, agentId, gone);
+      const quoted = await forgetQuoted(forgetRepo, agentId, gone, FORGOTTEN_QUOTE);
       for (const summary of summaries) {
         const coverage = summary.content.slice(
           0,
@@ -286,6 +286,7 @@ export function createForget(options: ForgetOptions) {
       const derived = [
         target.kind !== 'passage' && report.passages > 0 && plural(report.passages, 'passage'),
         target.kind !== 'line' && report.lines > 0 && plural(report.lines, 'block line'),
+        quoted > 0 && `${plural(quoted, 'quote')} in search results`,
       ].filter(Boolean);
       await createActivityRepo(tx).insert({
         agentId,

@@ -1,5 +1,13 @@
+import type { Quotes } from '../../../shared/search-quotes';
 import type { Sql } from '../sql';
 import { MESSAGE_CONVERSATION } from './conversations-repo';
+
+/** A search tool's stored result and what it quoted where (messages.quotes). */
+export interface QuotingResult {
+  id: string;
+  content: string;
+  quotes: Quotes;
+}
 
 /** Deletes for "forget": rows removed for good, with whatever points at them. */
 export function createForgetRepo(sql: Sql) {
@@ -88,6 +96,57 @@ export function createForgetRepo(sql: Sql) {
         [agentId, conversationId],
       );
       return result.rows;
+    },
+    /**
+     * The search tools' results (messages with quotes) that quoted any of
+     * these memories (message or passage ids), found by the quotes' keys.
+     */
+    async resultsQuoting(agentId: string, ids: string[]): Promise<QuotingResult[]> {
+      if (ids.length === 0) return [];
+      const result = await sql.query<QuotingResult>(
+        `SELECT id, content, quotes FROM messages
+         WHERE agent_id = $1 AND quotes IS NOT NULL AND quotes ?| $2::text[]
+         ORDER BY seq`,
+        [agentId, ids],
+      );
+      return result.rows;
+    },
+    /**
+     * The search tools' results in the agent's other conversations that
+     * quoted a message of this one, with the ids of those messages. As for
+     * surfaced blocks, only results written since its first message can.
+     */
+    async resultsQuotingConversation(
+      agentId: string,
+      conversationId: string,
+    ): Promise<Array<QuotingResult & { quoted: string[] }>> {
+      const result = await sql.query<QuotingResult & { quoted: string[] }>(
+        `SELECT r.id, r.content, r.quotes, r.quoted FROM (
+           SELECT m.id, m.content, m.quotes, m.seq,
+                  array(SELECT s.id FROM jsonb_object_keys(m.quotes) AS k(id)
+                        JOIN messages s ON s.id = k.id
+                        WHERE s.agent_id = $1 AND ${MESSAGE_CONVERSATION('s')} = $2) AS quoted
+           FROM messages m
+           WHERE m.agent_id = $1 AND m.quotes IS NOT NULL AND ${MESSAGE_CONVERSATION('m')} <> $2
+             AND m.seq > (SELECT min(f.seq) FROM messages f
+                          WHERE f.agent_id = $1 AND ${MESSAGE_CONVERSATION('f')} = $2)) r
+         WHERE cardinality(r.quoted) > 0
+         ORDER BY r.seq`,
+        [agentId, conversationId],
+      );
+      return result.rows;
+    },
+    /**
+     * Rewrites a search tool's result with some quoted items replaced, and
+     * where the others are now (null once none is left). The role guards
+     * against rewriting any other message; the trigger counts the rewrite,
+     * as for rewriteDerived.
+     */
+    async rewriteResult(id: string, content: string, quotes: Quotes | null): Promise<void> {
+      await sql.query(
+        `UPDATE messages SET content = $2, quotes = $3::jsonb WHERE id = $1 AND role = 'tool'`,
+        [id, content, quotes ? JSON.stringify(quotes) : null],
+      );
     },
     /**
      * Summaries that may have folded in any of these messages: written after
