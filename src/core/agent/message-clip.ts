@@ -62,11 +62,14 @@ function clipContent(message: Message, chars: number): string {
 
 /**
  * Clips messages to at most `maxTokens` each, measured with the model's own
- * tokenizer. Messages never change once written, so each clip is computed
- * once per message and cap.
+ * tokenizer. Each clip is computed once per message, cap and text: forget
+ * and "don't remember" rewrite a few messages in place (summaries, surfaced
+ * blocks, search results), and a clip kept by id alone went on showing the
+ * model the text they took out.
  */
 export function createMessageClipper() {
-  const cache = new Map<string, string>();
+  /** Key (id and cap) -> the text clipped and its clip. */
+  const cache = new Map<string, { source: string; clipped: string }>();
   const MAX_CACHED = 1000;
 
   async function clipOne(message: Message, maxTokens: number, count: CountTokens) {
@@ -74,14 +77,17 @@ export function createMessageClipper() {
     if (Buffer.byteLength(message.content) <= maxTokens) return message;
     const key = `${message.id}\u0000${maxTokens}`;
     const known = cache.get(key);
-    if (known !== undefined)
-      return known === message.content ? message : { ...message, content: known };
+    // The same string as last time unless the message was read again
+    // (the context cache keeps it), so this is mostly a pointer compare.
+    if (known !== undefined && known.source === message.content)
+      return known.clipped === message.content ? message : { ...message, content: known.clipped };
     const content = await fitTokens(message.content, maxTokens, count, (chars) =>
       // A summary's newest part holds what left the context last.
       message.kind === 'summary' ? newestPart(message.content, chars) : clipContent(message, chars),
     );
+    cache.delete(key);
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
-    cache.set(key, content);
+    cache.set(key, { source: message.content, clipped: content });
     return content === message.content ? message : { ...message, content };
   }
 
