@@ -108,6 +108,12 @@ describe('what the search tools found, once the user takes it back', () => {
     // it, "Noted (0)."): each whole line is the notice.
     expect(after).toBe(replaced(before, [PIN, 'Noted (0).'], FORGOTTEN_QUOTE));
     expect(after).toContain('I keep bees on the roof.');
+    // No stored message holds it any more.
+    const stored = await core.database.pg.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM messages WHERE strpos(content, $1) > 0',
+      [PIN],
+    );
+    expect(stored.rows[0]!.n).toBe(0);
     // The app shows it so, and the model's next step there reads it so.
     const context = await core.handlers['chat.context']({
       agentId: agent.id,

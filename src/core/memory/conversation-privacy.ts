@@ -42,8 +42,9 @@ function stoppedSummary(name: string, quotes: number): string {
  * memory: it is not consolidated, its messages lose their vectors and are
  * left out of searches made for the model, and the agent's memory tools
  * save nothing while it talks there. What other conversations were already
- * given from it (quotes in their surfaced blocks) is taken out: those blocks
- * stay in their context windows, and the model read them on every step.
+ * given from it (quotes in their surfaced blocks, and items of the search
+ * tools' results there) is taken out: those stay in their context windows,
+ * and the model read them on every step.
  * Turning it back on makes the messages ordinary memory again:
  * consolidation and embedding pick them up from where they stopped; the
  * quotes taken out stay out (they were copies, and the messages they quoted

@@ -114,9 +114,11 @@ export async function withoutSurfaced(
  * "Forget": removes a memory and everything derived from it, for good: a
  * user message takes the agent's answer to it (steps, tool calls, results:
  * they quote it), the passages saved from it and the block lines written
- * from it; a block line takes its copies in archival memory. Block history and
- * the activity feed keep no text of any of it; the feed records only that
- * something was forgotten. Unlike a delete, this cannot be undone.
+ * from it; a block line takes its copies in archival memory. A search
+ * tool's result that found any of it (in any conversation) says so instead
+ * (quoted-results.ts). Block history and the activity feed keep no text of
+ * any of it; the feed records only that something was forgotten, and how
+ * much. Unlike a delete, this cannot be undone.
  */
 export function createForget(options: ForgetOptions) {
   const { db, clock, coreMemory } = options;
