@@ -9,6 +9,8 @@ export type Quotes = Record<string, [start: number, end: number]>;
 export const FORGOTTEN_QUOTE = '[a memory the user asked to forget]';
 /** ... and in place of one from a conversation the user asked not to remember. */
 export const NOT_REMEMBERED_QUOTE = '[from a conversation the user asked not to remember]';
+/** ... and in place of a message of a conversation the user deleted. */
+export const DELETED_QUOTE = '[from a conversation the user deleted]';
 
 /**
  * A search result's message, `header` then one line per item, and where each

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/create-core';
 import { createScriptedModel, type Script } from '../../src/core/models/scripted-model';
-import { FORGOTTEN_QUOTE, NOT_REMEMBERED_QUOTE } from '../../src/shared/search-quotes';
+import {
+  DELETED_QUOTE,
+  FORGOTTEN_QUOTE,
+  NOT_REMEMBERED_QUOTE,
+} from '../../src/shared/search-quotes';
 import { PIN, surfacedText } from '../helpers/quoted-elsewhere';
 import { testCore } from '../helpers/test-core';
 
@@ -151,6 +155,13 @@ describe('what the search tools found, once the user takes it back', () => {
     // The search result's two items.
     expect(entry?.summary).toContain('2 quotes of it were taken out of other conversations');
     expect(JSON.stringify(entry)).not.toContain(PIN);
+  });
+
+  it('rewrites it when the conversation it came from is deleted', async () => {
+    const { core, diary, result } = await foundElsewhere();
+    const before = await result();
+    await core.handlers['conversations.delete']({ conversationId: diary.id });
+    expect(await result()).toBe(replaced(before, [PIN, 'Noted (0).'], DELETED_QUOTE));
   });
 
   it('rewrites an archival_memory_search result that found a forgotten passage, keeping the others', async () => {

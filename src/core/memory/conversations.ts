@@ -2,7 +2,9 @@ import type { Conversation } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
 import type { Clock } from '../clock';
 import { newId } from '../ids';
+import { DELETED_QUOTE } from '../../shared/search-quotes';
 import { forgetSurfaced } from './forget';
+import { forgetQuoted } from './quoted-results';
 import { createConversationsRepo } from '../storage/repos/conversations-repo';
 import { createForgetRepo } from '../storage/repos/forget-repo';
 import type { Db, Sql } from '../storage/sql';
@@ -69,14 +71,17 @@ export function createConversations(options: ConversationsOptions) {
     },
     /**
      * The conversation and what was said in it, also where memory surfacing
-     * quoted it to another conversation's turns; the agent's other memory
-     * stays.
+     * quoted it to another conversation's turns or the agent's searches
+     * there found it; the agent's other memory stays.
      */
     async remove(id: string): Promise<void> {
       const deleted = await db.transaction(async (tx) => {
         const gone = await createConversationsRepo(tx).delete(id);
-        if (gone)
-          await forgetSurfaced(createForgetRepo(tx), gone.agentId, new Set(gone.messageIds));
+        if (gone) {
+          const [forgetRepo, said] = [createForgetRepo(tx), new Set(gone.messageIds)];
+          await forgetSurfaced(forgetRepo, gone.agentId, said);
+          await forgetQuoted(forgetRepo, gone.agentId, said, DELETED_QUOTE);
+        }
         return gone;
       });
       if (!deleted) throw notFound(id);

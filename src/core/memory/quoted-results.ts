@@ -49,7 +49,7 @@ function parseResult(content: string): { message: string } | null {
   }
 }
 
-/** Forget: every search result that quoted one of these memories says so instead. */
+/** Forget (or a deleted conversation): every search result that quoted one of these memories says so instead. */
 export async function forgetQuoted(
   repo: ReturnType<typeof createForgetRepo>,
   agentId: string,
