@@ -68,3 +68,20 @@ export function replaceQuoted(
   }
   return { message: out + message.slice(from), quotes: kept, replaced };
 }
+
+/**
+ * The same quotes under other ids (an export's file ids, an import's new
+ * ones); a memory `rename` does not know is left out. Null when none is left.
+ */
+export function renameQuoted(
+  quotes: Readonly<Quotes>,
+  rename: (id: string) => string | undefined,
+): Quotes | null {
+  // No prototype: a file's id may be "__proto__", which is only data here.
+  const out = Object.create(null) as Quotes;
+  for (const [id, span] of Object.entries(quotes)) {
+    const renamed = rename(id);
+    if (renamed !== undefined) out[renamed] = span;
+  }
+  return Object.keys(out).length > 0 ? out : null;
+}

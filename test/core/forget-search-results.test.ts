@@ -164,6 +164,21 @@ describe('what the search tools found, once the user takes it back', () => {
     expect(await result()).toBe(replaced(before, [PIN, 'Noted (0).'], DELETED_QUOTE));
   });
 
+  it('still finds what a result quoted after an export and import, and rewrites it there', async () => {
+    const { core, agent } = await foundElsewhere();
+    const file = await core.handlers['agentfile.export']({ agentId: agent.id });
+    const { agentId } = await core.handlers['agentfile.import']({ text: file.text });
+    const conversations = await core.handlers['conversations.list']({ agentId });
+    const later = conversations.find((c) => c.name === 'Later')!;
+    const result = () => resultOf(core, agentId, later.id, 'conversation_search');
+    const before = await result();
+    expect(before).toContain(PIN);
+
+    const message = await userMessage(core, agentId, 'bank PIN 4242');
+    await core.handlers['memory.forget']({ agentId, target: { kind: 'message', id: message.id } });
+    expect(await result()).toBe(replaced(before, [PIN, 'Noted (0).'], FORGOTTEN_QUOTE));
+  });
+
   it('rewrites an archival_memory_search result that found a forgotten passage, keeping the others', async () => {
     const model = createScriptedModel({ script: searching });
     const core = await testCore({ chatModel: model });

@@ -91,6 +91,17 @@ export const LocusExtensionSchema = z.object({
   systemMessageId: id.optional(),
   /** Locus message kinds that Letta has no field for, by message id. */
   messageKinds: z.record(z.string(), z.enum(MessageKinds)).optional(),
+  /**
+   * What a search tool's result quoted, by its message id: each quoted
+   * message or passage (file ids) and where its item is in the result, so
+   * forgetting it after an import still reaches the result.
+   */
+  messageQuotes: z
+    .record(
+      z.string(),
+      z.record(z.string(), z.tuple([z.number().int().min(0), z.number().int().min(0)])),
+    )
+    .optional(),
   archival: z
     .array(
       z.object({

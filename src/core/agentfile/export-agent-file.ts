@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Message, Passage } from '../../shared/entities';
+import { renameQuoted, type Quotes } from '../../shared/search-quotes';
 import { toolParams } from '../agent/response-format';
 import { paramsJsonSchema } from '../agent/tool-schema';
 import { BUILTIN_TOOLS, DEFAULT_TOOL_RULES } from '../agent/tools';
@@ -129,6 +130,12 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
   agent.blocks.forEach((b, i) => fileIds.set(b.id, String(agentBlocks[i]!.id)));
   const messageKinds: Record<string, Exclude<Message['kind'], 'chat'>> = {};
   for (const m of messages) if (m.kind !== 'chat') messageKinds[fileIds.get(m.id)!] = m.kind;
+  // No prototype: a carried file id may be "__proto__" (see renameQuoted).
+  const messageQuotes = Object.create(null) as Record<string, Quotes>;
+  for (const [id, quotes] of await createMessagesRepo(deps.db).quotesOf(agentId)) {
+    const inFile = renameQuoted(quotes, (quoted) => fileIds.get(quoted));
+    if (inFile && fileIds.has(id)) messageQuotes[fileIds.get(id)!] = inFile;
+  }
 
   // An imported agent keeps the file's tools; only Locus's own agents list Locus's.
   const tools = carried
@@ -164,6 +171,7 @@ export async function exportAgentFile(deps: ExportDeps, agentId: string) {
       modelPath: agent.model.modelPath ? path.basename(agent.model.modelPath) : null,
     },
     messageKinds,
+    ...(Object.keys(messageQuotes).length > 0 ? { messageQuotes } : {}),
     ...(carried?.systemMessage ? { systemMessageId: String(carried.systemMessage.id) } : {}),
     memory: agent.memory,
     conversations: conversations.map((c, i) => ({

@@ -2,6 +2,7 @@ import type { AgentFileImportReport } from '../../shared/contract';
 import type { Block, MessageKind, MessageRole, Passage, ToolCall } from '../../shared/entities';
 import { MemorySettingsSchema, ModelSettingsSchema } from '../../shared/entities';
 import { LocusError } from '../../shared/errors';
+import { renameQuoted } from '../../shared/search-quotes';
 import { BUILTIN_TOOLS } from '../agent/tools';
 import type { Clock } from '../clock';
 import { parseTimestamp } from '../dates';
@@ -276,6 +277,12 @@ export async function importAgentFile(
   const passageIds = new Map<string, string>();
   fileArchival.forEach((p, i) => {
     if (p.id && !passageIds.has(p.id)) passageIds.set(p.id, newPassageIds[i] as string);
+  });
+  // What search results quoted, under the new ids (known once passages have theirs).
+  const fileQuotes = new Map(Object.entries(locus?.messageQuotes ?? {}));
+  rows.forEach((row, r) => {
+    const quotes = fileQuotes.get(agent.messages[rowIndex[r]!]!.id);
+    if (quotes) row.quotes = renameQuoted(quotes, (id) => newIds.get(id) ?? passageIds.get(id));
   });
   const fileSuccessors = fileArchival.map((p) => p.superseded_by ?? null);
   const passages: Passage[] = fileArchival.map((p, i) => ({

@@ -234,6 +234,14 @@ export function createMessagesRepo(sql: Sql) {
       );
       return result.rows.map(toMessage);
     },
+    /** Each of the agent's search results that quotes memories, with its quotes (messages.quotes). */
+    async quotesOf(agentId: string): Promise<Map<string, Quotes>> {
+      const result = await sql.query<{ id: string; quotes: Quotes }>(
+        'SELECT id, quotes FROM messages WHERE agent_id = $1 AND quotes IS NOT NULL',
+        [agentId],
+      );
+      return new Map(result.rows.map((row) => [row.id, row.quotes]));
+    },
     /**
      * Newest `limit` messages before `beforeSeq` (all when omitted), of one
      * conversation or of the whole agent, returned oldest first.
