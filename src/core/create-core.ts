@@ -10,7 +10,11 @@ import { createBackup, listBackups } from './backup/backups';
 import { CaptureJournal } from './capture/capture-journal';
 import { createCaptures } from './capture/captures';
 import { createConsolidator } from './consolidation/consolidator';
-import { applyDueChanges } from './consolidation/upcoming-changes';
+import {
+  applyDueChanges,
+  settleAllDueChanges,
+  settleDueChanges,
+} from './consolidation/upcoming-changes';
 import { createActivityHandlers } from './handlers/activity-handlers';
 import { createPrivacyHandlers } from './handlers/privacy-handlers';
 import { createChatHandlers } from './handlers/chat-handlers';
@@ -225,7 +229,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     onTurnStart: (agentId) => consolidator.turnStarted(agentId),
     // A change told for a later date takes effect before the first turn after it.
     beforeTurn: async (agentId) => {
-      if ((await applyDueChanges({ db, clock, coreMemory, archival }, agentId)) > 0) {
+      if ((await applyDueChanges({ db, clock, coreMemory, archival }, agentId)).length > 0) {
         memoryChanged(agentId);
       }
     },
@@ -382,6 +386,31 @@ export async function createCore(options: CreateCoreOptions = {}) {
       ...(options.openModel ? { openModel: options.openModel } : {}),
     }),
   };
+
+  // Memory shown is memory as of now: a change whose date has come takes
+  // effect before blocks or the prompt are read for display (the Memory and
+  // Context views, `locus memory blocks`), not at the next turn. A failure
+  // here must not hide memory: the next turn or pass tries again.
+  const dueDeps = {
+    db,
+    clock,
+    coreMemory,
+    archival,
+    tryLockTurn: (agentId: string) => coordination.tryLock(`turn:${agentId}`),
+    onApplied: memoryChanged,
+  };
+  const settleDue = (agentId: string) => settleDueChanges(dueDeps, agentId).catch(() => undefined);
+  const settlingFirst =
+    <I extends { agentId: string }, O>(read: (input: I) => Promise<O>) =>
+    async (input: I): Promise<O> => {
+      await settleDue(input.agentId);
+      return read(input);
+    };
+  handlers['blocks.list'] = settlingFirst(handlers['blocks.list']);
+  handlers['chat.context'] = settlingFirst(handlers['chat.context']);
+  handlers['chat.inspect'] = settlingFirst(handlers['chat.inspect']);
+  // And for a date that came while Locus was closed, at start (no model needed).
+  await settleAllDueChanges(dueDeps).catch(() => undefined);
 
   let disposed = false;
   // A load takes seconds and ends by saving the agent's model. The app starts
