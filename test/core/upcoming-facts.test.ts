@@ -48,7 +48,12 @@ describe('a change told before it happens', () => {
     expect(await humanOf(core, agent.id)).toBe('Lives in Paris\nLives in Lyon (from 2027-01)');
 
     core.clock.set('2027-01-05T09:00:00.000Z');
-    await core.handlers['consolidation.run']({ agentId: agent.id });
+    // With no new message, the run says what it made current.
+    expect(await core.handlers['consolidation.run']({ agentId: agent.id })).toMatchObject({
+      stopped: 'done',
+      messages: 0,
+      tookEffect: [{ line: 'Lives in Lyon', replaced: 'Lives in Paris' }],
+    });
     expect(await humanOf(core, agent.id)).toBe('Lives in Lyon');
     const human = await core.coreMemory.get(agent.id, 'human');
     const [paris, ...others] = await pastFacts(core, agent.id);
@@ -73,7 +78,9 @@ describe('a change told before it happens', () => {
       undoable: true,
     });
     // A second pass finds nothing due.
-    await core.handlers['consolidation.run']({ agentId: agent.id });
+    expect(await core.handlers['consolidation.run']({ agentId: agent.id })).toMatchObject({
+      tookEffect: [],
+    });
     expect(await nowCurrentEntries(core, agent.id)).toHaveLength(1);
 
     // Undone, the plan is back as it was and no past fact is left; the person
