@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { lookAt, openView } from '../helpers/app-page';
+import { browserSuite, openApp } from '../helpers/browser-app';
+import { replyOnlyModel } from '../helpers/consolidation-models';
+
+// Honolulu is UTC-10: the move, told at 05:00 UTC on 20 March 2026, was on the 19th there.
+const HONOLULU = 'Pacific/Honolulu';
+
+// A message whose facts were all replaced, in the app's History, as `locus memory history` marks it.
+describe('past messages in History (headless Chromium)', () => {
+  const suite = browserSuite();
+
+  it("marks a message whose facts were all replaced '(until …)' in the page's own local day", async () => {
+    const { page, core } = await openApp(
+      suite.browser,
+      suite.rendererDir,
+      { chatModel: replyOnlyModel() },
+      { timezoneId: HONOLULU },
+    );
+    const agent = await core.agents.getOrCreateDefault();
+    await core.handlers['agents.update']({
+      agentId: agent.id,
+      memory: { consolidation: 'paused' },
+    });
+    core.clock.set('2026-03-02T09:00:00.000Z');
+    await core.runtime.send(agent.id, 'I live in Paris.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    core.clock.set('2026-03-20T05:00:00.000Z');
+    await core.runtime.send(agent.id, 'I moved to Lyon.');
+    await core.handlers['consolidation.run']({ agentId: agent.id });
+    // The 20th in UTC, where the core keeps it.
+    const found = await core.handlers['recall.search']({ agentId: agent.id, roles: ['user'] });
+    const told = found.items.find((m) => m.content === 'I live in Paris.');
+    expect(told?.until?.slice(0, 10)).toBe('2026-03-20');
+
+    await openView(page, 'History');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const results = page.getByTestId('history-results');
+    const paris = results.locator('li').filter({ hasText: 'I live in Paris.' });
+    await paris.getByText('(until 2026-03-19)').waitFor();
+    expect(await paris.locator('.past').count()).toBe(1);
+    const lyon = results.locator('li').filter({ hasText: 'I moved to Lyon.' });
+    await lyon.waitFor();
+    expect(await lyon.textContent()).not.toContain('until');
+    expect(await results.getByText(/\(until /).count()).toBe(1);
+    await lookAt(page, 'history-past-message');
+  });
+});
