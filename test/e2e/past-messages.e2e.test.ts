@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lookAt, openView } from '../helpers/app-page';
 import { browserSuite, openApp } from '../helpers/browser-app';
 import { replyOnlyModel } from '../helpers/consolidation-models';
+import { tellMove } from '../helpers/moved-agent';
 
 // Honolulu is UTC-10: the move, told at 05:00 UTC on 20 March 2026, was on the 19th there.
 const HONOLULU = 'Pacific/Honolulu';
@@ -22,12 +23,7 @@ describe('past messages in History (headless Chromium)', () => {
       agentId: agent.id,
       memory: { consolidation: 'paused' },
     });
-    core.clock.set('2026-03-02T09:00:00.000Z');
-    await core.runtime.send(agent.id, 'I live in Paris.');
-    await core.handlers['consolidation.run']({ agentId: agent.id });
-    core.clock.set('2026-03-20T05:00:00.000Z');
-    await core.runtime.send(agent.id, 'I moved to Lyon.');
-    await core.handlers['consolidation.run']({ agentId: agent.id });
+    await tellMove(core, agent.id, '2026-03-20T05:00:00.000Z');
     // The 20th in UTC, where the core keeps it.
     const found = await core.handlers['recall.search']({ agentId: agent.id, roles: ['user'] });
     const told = found.items.find((m) => m.content === 'I live in Paris.');
