@@ -87,6 +87,11 @@ export interface CreateCoreOptions {
   maxStringLength?: number;
   /** How long the model stays idle after a turn before consolidation runs; defaults to 20 s. */
   consolidationDelayMs?: number;
+  /**
+   * How often a running core makes upcoming changes whose date has come
+   * current, so a view left open shows it; defaults to a minute.
+   */
+  dueCheckMs?: number;
 }
 
 /**
@@ -387,6 +392,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     }),
   };
 
+  let disposed = false;
   // Memory shown is memory as of now: a change whose date has come takes
   // effect before blocks or the prompt are read for display (the Memory and
   // Context views, `locus memory blocks`), not at the next turn. A failure
@@ -409,10 +415,15 @@ export async function createCore(options: CreateCoreOptions = {}) {
   handlers['blocks.list'] = settlingFirst(handlers['blocks.list']);
   handlers['chat.context'] = settlingFirst(handlers['chat.context']);
   handlers['chat.inspect'] = settlingFirst(handlers['chat.inspect']);
-  // And for a date that came while Locus was closed, at start (no model needed).
+  // And for a date that came while Locus was closed, at start (no model
+  // needed), and for one that comes while it runs (a view left open).
   await settleAllDueChanges(dueDeps).catch(() => undefined);
-
-  let disposed = false;
+  const dueChecks = workInFlight();
+  const dueTimer = setInterval(() => {
+    if (!disposed) void dueChecks.track(settleAllDueChanges(dueDeps).catch(() => undefined));
+  }, options.dueCheckMs ?? 60_000);
+  // It must not keep a CLI process alive.
+  dueTimer.unref?.();
   // A load takes seconds and ends by saving the agent's model. The app starts
   // one at open that no call waits for, so a quit meanwhile closed the
   // database under that write and never disposed the model it then loaded:
@@ -476,7 +487,9 @@ export async function createCore(options: CreateCoreOptions = {}) {
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;
+      clearInterval(dueTimer);
       await loads.settled();
+      await dueChecks.settled();
       try {
         // First: they use the model, the embedder and the database.
         await consolidator.dispose();

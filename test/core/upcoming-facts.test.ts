@@ -182,6 +182,17 @@ describe('a change told before it happens', () => {
     expect(await nowCurrentEntries(core, blocksOf.id)).toHaveLength(1);
   });
 
+  it('takes effect while Locus runs, with no call: open views are told to read memory again', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel(), dueCheckMs: 10 });
+    const agent = await planMove(core);
+    const changed = new Promise<string>((resolve) =>
+      core.events.on('memory', ({ agentId }) => resolve(agentId)),
+    );
+    core.clock.set('2027-01-05T09:00:00.000Z');
+    expect(await changed).toBe(agent.id);
+    expect(await humanOf(core, agent.id)).toBe('Lives in Lyon');
+  });
+
   it('waits, when memory is shown, for a turn of the agent under way to end: its prompt does not change under it', async () => {
     const core = await testCore({ chatModel: replyOnlyModel() });
     const agent = await planMove(core);
