@@ -3,6 +3,7 @@ import { FakeClock } from '../../src/core/clock';
 import { createCore, type Core } from '../../src/core/create-core';
 import { parseSurfacedBlock } from '../../src/shared/surfaced-memories';
 import { replyOnlyModel } from '../helpers/consolidation-models';
+import { tellUpcomingMove } from '../helpers/moved-agent';
 import { onCleanup, tempDir, testCore } from '../helpers/test-core';
 import { inTimeZone } from '../helpers/time-zone';
 
@@ -12,11 +13,7 @@ const NOW_CURRENT =
 /** Paris told, then a move to Lyon next month, on 7 December 2026: Lyon is upcoming. */
 async function planMove(core: Core & { clock: FakeClock }, name = 'Planner') {
   const agent = await core.agents.create({ name, memory: { consolidation: 'paused' } });
-  core.clock.set('2026-12-07T09:00:00.000Z');
-  await core.runtime.send(agent.id, 'I live in Paris.');
-  await core.handlers['consolidation.run']({ agentId: agent.id });
-  await core.runtime.send(agent.id, 'I am moving to Lyon next month.');
-  await core.handlers['consolidation.run']({ agentId: agent.id });
+  await tellUpcomingMove(core, agent.id);
   expect(await humanOf(core, agent.id)).toBe('Lives in Paris\nLives in Lyon (from 2027-01)');
   return agent;
 }

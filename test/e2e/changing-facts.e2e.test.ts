@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lookAt, openView } from '../helpers/app-page';
 import { browserSuite, openApp } from '../helpers/browser-app';
 import { replyOnlyModel } from '../helpers/consolidation-models';
-import { tellMove } from '../helpers/moved-agent';
+import { tellMove, tellUpcomingMove } from '../helpers/moved-agent';
 
 // Honolulu is UTC-10: the move, told at 05:00 UTC on 20 March 2026, was on the 19th there.
 const HONOLULU = 'Pacific/Honolulu';
@@ -23,11 +23,7 @@ describe('facts that change, in the app (headless Chromium)', () => {
       agentId: agent.id,
       memory: { consolidation: 'paused' },
     });
-    core.clock.set('2026-12-07T09:00:00.000Z');
-    await core.runtime.send(agent.id, 'I live in Paris.');
-    await core.handlers['consolidation.run']({ agentId: agent.id });
-    await core.runtime.send(agent.id, 'I am moving to Lyon next month.');
-    await core.handlers['consolidation.run']({ agentId: agent.id });
+    await tellUpcomingMove(core, agent.id);
 
     await openView(page, 'Memory');
     const human = page.locator('article[data-label="human"]').getByLabel('human block');

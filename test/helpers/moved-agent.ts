@@ -33,3 +33,19 @@ export async function tellMove(
   await core.runtime.send(agentId, 'I moved to Lyon.');
   await core.handlers['consolidation.run']({ agentId });
 }
+
+/**
+ * Tells an agent (as tellMove) "I live in Paris." and then "I am moving to
+ * Lyon next month." on 7 December 2026, each consolidated: "Lives in Lyon
+ * (from 2027-01)" is upcoming beside Paris.
+ */
+export async function tellUpcomingMove(
+  core: Core & { clock: FakeClock },
+  agentId: string,
+): Promise<void> {
+  core.clock.set('2026-12-07T09:00:00.000Z');
+  await core.runtime.send(agentId, 'I live in Paris.');
+  await core.handlers['consolidation.run']({ agentId });
+  await core.runtime.send(agentId, 'I am moving to Lyon next month.');
+  await core.handlers['consolidation.run']({ agentId });
+}
