@@ -46,6 +46,32 @@ describe('facts that change, in the app (headless Chromium)', () => {
     await lookAt(page, 'memory-upcoming-made-current');
   });
 
+  it('says when Consolidate now made an upcoming change current, with no new message', async () => {
+    const { page, core } = await openApp(suite.browser, suite.rendererDir, {
+      chatModel: replyOnlyModel(),
+      // Only the button makes it current here.
+      dueCheckMs: 24 * 3_600_000,
+    });
+    const agent = await core.agents.getOrCreateDefault();
+    await core.handlers['agents.update']({
+      agentId: agent.id,
+      memory: { consolidation: 'paused' },
+    });
+    await tellUpcomingMove(core, agent.id);
+    await openView(page, 'Activity');
+    await page.getByRole('button', { name: 'Consolidate now' }).waitFor();
+    core.clock.set('2027-01-05T09:00:00.000Z');
+    await page.getByRole('button', { name: 'Consolidate now' }).click();
+    await page
+      .getByRole('status')
+      .getByText(
+        '1 upcoming change took effect: "Lives in Lyon", in place of "Lives in Paris". No new messages to consolidate.',
+      )
+      .waitFor();
+    await page.getByText('Now current (from 2027-01): "Lives in Lyon"', { exact: false }).waitFor();
+    await lookAt(page, 'activity-upcoming-took-effect');
+  });
+
   it("marks a message whose facts were all replaced '(until …)' in the page's own local day", async () => {
     const { page, core } = await openApp(
       suite.browser,
