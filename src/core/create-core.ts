@@ -10,7 +10,11 @@ import { createBackup, listBackups } from './backup/backups';
 import { CaptureJournal } from './capture/capture-journal';
 import { createCaptures } from './capture/captures';
 import { createConsolidator } from './consolidation/consolidator';
-import { applyDueChanges } from './consolidation/upcoming-changes';
+import {
+  applyDueChanges,
+  settleAllDueChanges,
+  settleDueChanges,
+} from './consolidation/upcoming-changes';
 import { createActivityHandlers } from './handlers/activity-handlers';
 import { createPrivacyHandlers } from './handlers/privacy-handlers';
 import { createChatHandlers } from './handlers/chat-handlers';
@@ -83,6 +87,11 @@ export interface CreateCoreOptions {
   maxStringLength?: number;
   /** How long the model stays idle after a turn before consolidation runs; defaults to 20 s. */
   consolidationDelayMs?: number;
+  /**
+   * How often a running core makes upcoming changes whose date has come
+   * current, so a view left open shows it; defaults to a minute.
+   */
+  dueCheckMs?: number;
 }
 
 /**
@@ -225,7 +234,7 @@ export async function createCore(options: CreateCoreOptions = {}) {
     onTurnStart: (agentId) => consolidator.turnStarted(agentId),
     // A change told for a later date takes effect before the first turn after it.
     beforeTurn: async (agentId) => {
-      if ((await applyDueChanges({ db, clock, coreMemory, archival }, agentId)) > 0) {
+      if ((await applyDueChanges({ db, clock, coreMemory, archival }, agentId)).length > 0) {
         memoryChanged(agentId);
       }
     },
@@ -384,6 +393,37 @@ export async function createCore(options: CreateCoreOptions = {}) {
   };
 
   let disposed = false;
+  // Memory shown is memory as of now: a change whose date has come takes
+  // effect before blocks or the prompt are read for display (the Memory and
+  // Context views, `locus memory blocks`), not at the next turn. A failure
+  // here must not hide memory: the next turn or pass tries again.
+  const dueDeps = {
+    db,
+    clock,
+    coreMemory,
+    archival,
+    tryLockTurn: (agentId: string) => coordination.tryLock(`turn:${agentId}`),
+    onApplied: memoryChanged,
+  };
+  const settleDue = (agentId: string) => settleDueChanges(dueDeps, agentId).catch(() => undefined);
+  const settlingFirst =
+    <I extends { agentId: string }, O>(read: (input: I) => Promise<O>) =>
+    async (input: I): Promise<O> => {
+      await settleDue(input.agentId);
+      return read(input);
+    };
+  handlers['blocks.list'] = settlingFirst(handlers['blocks.list']);
+  handlers['chat.context'] = settlingFirst(handlers['chat.context']);
+  handlers['chat.inspect'] = settlingFirst(handlers['chat.inspect']);
+  // And for a date that came while Locus was closed, at start (no model
+  // needed), and for one that comes while it runs (a view left open).
+  await settleAllDueChanges(dueDeps).catch(() => undefined);
+  const dueChecks = workInFlight();
+  const dueTimer = setInterval(() => {
+    if (!disposed) void dueChecks.track(settleAllDueChanges(dueDeps).catch(() => undefined));
+  }, options.dueCheckMs ?? 60_000);
+  // It must not keep a CLI process alive.
+  dueTimer.unref?.();
   // A load takes seconds and ends by saving the agent's model. The app starts
   // one at open that no call waits for, so a quit meanwhile closed the
   // database under that write and never disposed the model it then loaded:
@@ -447,7 +487,9 @@ export async function createCore(options: CreateCoreOptions = {}) {
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;
+      clearInterval(dueTimer);
       await loads.settled();
+      await dueChecks.settled();
       try {
         // First: they use the model, the embedder and the database.
         await consolidator.dispose();

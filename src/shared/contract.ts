@@ -11,6 +11,7 @@ import type {
   ScoredPassage,
 } from './entities';
 import type { SerializedError } from './errors';
+import type { TookEffectChange } from './took-effect';
 import {
   BlockLabelSchema,
   MemorySettingsSchema,
@@ -448,6 +449,8 @@ export interface ConsolidationRunResult {
   superseded: number;
   /** Lines moved from a full block to archival memory. */
   moved: number;
+  /** Changes told before they happened whose date had come, made current by this run. */
+  tookEffect: TookEffectChange[];
 }
 
 export interface ConsolidationStatus {

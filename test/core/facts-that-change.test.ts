@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { replyOnlyModel } from '../helpers/consolidation-models';
+import { tellUpcomingMove } from '../helpers/moved-agent';
 import { testCore } from '../helpers/test-core';
 import { inTimeZone } from '../helpers/time-zone';
 
@@ -64,11 +65,7 @@ describe('facts that change', () => {
       name: 'Planner',
       memory: { consolidation: 'paused' },
     });
-    core.clock.set('2026-12-07T09:00:00.000Z');
-    await core.runtime.send(agent.id, 'I live in Paris.');
-    await core.handlers['consolidation.run']({ agentId: agent.id });
-    await core.runtime.send(agent.id, 'I am moving to Lyon next month.');
-    await core.handlers['consolidation.run']({ agentId: agent.id });
+    await tellUpcomingMove(core, agent.id);
 
     const human = (await core.agents.get(agent.id)).blocks.find((b) => b.label === 'human')!;
     expect(human.value.split('\n')).toEqual(['Lives in Paris', 'Lives in Lyon (from 2027-01)']);

@@ -3,6 +3,7 @@ import { FakeClock } from '../../src/core/clock';
 import { createCore, type Core } from '../../src/core/create-core';
 import { parseSurfacedBlock } from '../../src/shared/surfaced-memories';
 import { replyOnlyModel } from '../helpers/consolidation-models';
+import { tellUpcomingMove } from '../helpers/moved-agent';
 import { onCleanup, tempDir, testCore } from '../helpers/test-core';
 import { inTimeZone } from '../helpers/time-zone';
 
@@ -10,13 +11,9 @@ const NOW_CURRENT =
   'Now current (from 2027-01): "Lives in Lyon", in place of "Lives in Paris" (now a past fact)';
 
 /** Paris told, then a move to Lyon next month, on 7 December 2026: Lyon is upcoming. */
-async function planMove(core: Core & { clock: FakeClock }) {
-  const agent = await core.agents.create({ name: 'Planner', memory: { consolidation: 'paused' } });
-  core.clock.set('2026-12-07T09:00:00.000Z');
-  await core.runtime.send(agent.id, 'I live in Paris.');
-  await core.handlers['consolidation.run']({ agentId: agent.id });
-  await core.runtime.send(agent.id, 'I am moving to Lyon next month.');
-  await core.handlers['consolidation.run']({ agentId: agent.id });
+async function planMove(core: Core & { clock: FakeClock }, name = 'Planner') {
+  const agent = await core.agents.create({ name, memory: { consolidation: 'paused' } });
+  await tellUpcomingMove(core, agent.id);
   expect(await humanOf(core, agent.id)).toBe('Lives in Paris\nLives in Lyon (from 2027-01)');
   return agent;
 }
@@ -48,7 +45,12 @@ describe('a change told before it happens', () => {
     expect(await humanOf(core, agent.id)).toBe('Lives in Paris\nLives in Lyon (from 2027-01)');
 
     core.clock.set('2027-01-05T09:00:00.000Z');
-    await core.handlers['consolidation.run']({ agentId: agent.id });
+    // With no new message, the run says what it made current.
+    expect(await core.handlers['consolidation.run']({ agentId: agent.id })).toMatchObject({
+      stopped: 'done',
+      messages: 0,
+      tookEffect: [{ line: 'Lives in Lyon', replaced: 'Lives in Paris' }],
+    });
     expect(await humanOf(core, agent.id)).toBe('Lives in Lyon');
     const human = await core.coreMemory.get(agent.id, 'human');
     const [paris, ...others] = await pastFacts(core, agent.id);
@@ -73,7 +75,9 @@ describe('a change told before it happens', () => {
       undoable: true,
     });
     // A second pass finds nothing due.
-    await core.handlers['consolidation.run']({ agentId: agent.id });
+    expect(await core.handlers['consolidation.run']({ agentId: agent.id })).toMatchObject({
+      tookEffect: [],
+    });
     expect(await nowCurrentEntries(core, agent.id)).toHaveLength(1);
 
     // Undone, the plan is back as it was and no past fact is left; the person
@@ -134,6 +138,71 @@ describe('a change told before it happens', () => {
     expect(await humanOf(third, agent.id)).toBe('Lives in Lyon');
     expect(await pastFacts(third, agent.id)).toHaveLength(1);
     expect((await nowCurrentEntries(third, agent.id)).map((e) => e.summary)).toEqual([NOW_CURRENT]);
+  });
+
+  it('takes effect when Locus starts after its date, with no model loaded and before any call', async () => {
+    const dataDir = tempDir();
+    const clock = new FakeClock();
+    const first = await createCore({ dataDir, clock, chatModel: replyOnlyModel() });
+    onCleanup(() => first.dispose());
+    const agent = await planMove(first as Core & { clock: FakeClock });
+    await first.dispose();
+
+    clock.set('2027-01-05T09:00:00.000Z');
+    const second = await createCore({ dataDir, clock });
+    onCleanup(() => second.dispose());
+    expect(await humanOf(second, agent.id)).toBe('Lives in Lyon');
+    expect((await nowCurrentEntries(second, agent.id)).map((e) => e.summary)).toEqual([
+      NOW_CURRENT,
+    ]);
+  });
+
+  it('is shown made once its date has come, with no turn or pass: Memory and Context views, chat.context', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const blocksOf = await planMove(core);
+    const contextOf = await planMove(core, 'Context');
+    const inspectOf = await planMove(core, 'Inspect');
+    const changed: string[] = [];
+    core.events.on('memory', ({ agentId }) => changed.push(agentId));
+    core.clock.set('2027-01-05T09:00:00.000Z');
+
+    const blocks = await core.handlers['blocks.list']({ agentId: blocksOf.id });
+    expect(blocks.find((b) => b.label === 'human')?.value).toBe('Lives in Lyon');
+    const { prompt } = await core.handlers['chat.context']({ agentId: contextOf.id });
+    expect(prompt[0]?.content).toContain('Lives in Lyon');
+    expect(prompt[0]?.content).not.toContain('Lives in Paris');
+    expect(prompt[0]?.content).not.toContain('(from 2027-01)');
+    await core.handlers['chat.inspect']({ agentId: inspectOf.id });
+    expect(await humanOf(core, inspectOf.id)).toBe('Lives in Lyon');
+    // Open views are told to read memory again.
+    expect(changed).toEqual([blocksOf.id, contextOf.id, inspectOf.id]);
+    expect(await nowCurrentEntries(core, blocksOf.id)).toHaveLength(1);
+  });
+
+  it('takes effect while Locus runs, with no call: open views are told to read memory again', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel(), dueCheckMs: 10 });
+    const agent = await planMove(core);
+    const changed = new Promise<string>((resolve) =>
+      core.events.on('memory', ({ agentId }) => resolve(agentId)),
+    );
+    core.clock.set('2027-01-05T09:00:00.000Z');
+    expect(await changed).toBe(agent.id);
+    expect(await humanOf(core, agent.id)).toBe('Lives in Lyon');
+  });
+
+  it('waits, when memory is shown, for a turn of the agent under way to end: its prompt does not change under it', async () => {
+    const core = await testCore({ chatModel: replyOnlyModel() });
+    const agent = await planMove(core);
+    core.clock.set('2027-01-05T09:00:00.000Z');
+    // What a turn holds from its start to its end (in any process on a server).
+    const release = await core.database.coordination.lock(`turn:${agent.id}`);
+    const during = await core.handlers['blocks.list']({ agentId: agent.id });
+    expect(during.find((b) => b.label === 'human')?.value).toBe(
+      'Lives in Paris\nLives in Lyon (from 2027-01)',
+    );
+    await release();
+    const after = await core.handlers['blocks.list']({ agentId: agent.id });
+    expect(after.find((b) => b.label === 'human')?.value).toBe('Lives in Lyon');
   });
 
   it('does nothing when its line was forgotten before its date, and keeps no copy of it', async () => {

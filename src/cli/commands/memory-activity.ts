@@ -5,6 +5,7 @@ import { LocusError } from '../../shared/errors';
 import { intOption, type ParsedCli } from '../args';
 import type { Output } from '../output';
 import { localMinute } from '../../shared/local-time';
+import { tookEffectSentence } from '../../shared/took-effect';
 
 const when = localMinute;
 
@@ -15,8 +16,17 @@ function activityLine(entry: MemoryActivity): string {
 
 const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
-/** "3 added to human, 1 corrected, …" for a consolidation run. */
+/**
+ * "3 added to human, 1 corrected, …" for a consolidation run, after the
+ * upcoming changes it made current: they need no model and no new message.
+ */
 export function describeRun(result: ConsolidationRunResult): string {
+  const tookEffect = tookEffectSentence(result.tookEffect);
+  const messages = describeMessages(result, tookEffect !== null);
+  return tookEffect ? `${tookEffect} ${messages}` : messages;
+}
+
+function describeMessages(result: ConsolidationRunResult, tookEffect: boolean): string {
   if (result.stopped === 'no_model') {
     return 'No language model is loaded, so nothing was consolidated. Pass --model <id|file.gguf> or choose one with "locus models use".';
   }
@@ -28,7 +38,9 @@ export function describeRun(result: ConsolidationRunResult): string {
     result.superseded && `${result.superseded} marked as past`,
     result.moved && `${plural(result.moved, 'line')} moved to archival memory`,
   ].filter(Boolean);
-  if (result.messages === 0) return 'Nothing new to consolidate.';
+  if (result.messages === 0) {
+    return tookEffect ? 'No new messages to consolidate.' : 'Nothing new to consolidate.';
+  }
   return `Consolidated ${plural(result.messages, 'message')}: ${parts.length ? parts.join(', ') : 'nothing worth keeping'}.${result.stopped === 'aborted' ? ' (Stopped early; the rest follows later.)' : ''}`;
 }
 

@@ -9,7 +9,7 @@ import { createBlocksRepo } from '../storage/repos/blocks-repo';
 import { createConsolidationRepo, type SaidMessage } from '../storage/repos/consolidation-repo';
 import type { Db } from '../storage/sql';
 import { HUMAN_BLOCK, applyFacts, type ApplyReport } from './apply-facts';
-import { applyDueChanges } from './upcoming-changes';
+import { applyDueChanges, type TookEffect } from './upcoming-changes';
 import { EXTRACTION_SCHEMA, extractionTurns, parseExtraction } from './extraction';
 
 export interface ConsolidationDeps {
@@ -37,6 +37,8 @@ export interface PassResult {
   batches: number;
   messages: number;
   facts: ApplyReport;
+  /** Changes told earlier whose date had come, made current by this pass. */
+  tookEffect: TookEffect[];
 }
 
 /** Messages per model call: a few turns keep the prompt short for a small model. */
@@ -87,13 +89,20 @@ export async function consolidate(
   const schema = deps.maxStringLength
     ? capStrings(EXTRACTION_SCHEMA as unknown as Record<string, unknown>, deps.maxStringLength)
     : (EXTRACTION_SCHEMA as unknown as Record<string, unknown>);
-  const result: PassResult = { stopped: 'done', batches: 0, messages: 0, facts: emptyReport() };
+  const result: PassResult = {
+    stopped: 'done',
+    batches: 0,
+    messages: 0,
+    facts: emptyReport(),
+    tookEffect: [],
+  };
   const repo = createConsolidationRepo(db);
 
   // Changes told earlier whose date has come are known before the new messages are read.
   if (!signal?.aborted) {
     const due = await applyDueChanges({ db, clock, coreMemory, archival }, agentId);
-    if (due > 0) options.onBatch?.({ messages: 0, facts: due });
+    result.tookEffect = due;
+    if (due.length > 0) options.onBatch?.({ messages: 0, facts: due.length });
   }
   for (;;) {
     if (signal?.aborted) return { ...result, stopped: 'aborted' };

@@ -35,6 +35,7 @@ export function createActivityHandlers(deps: ActivityHandlerDeps): ActivityHandl
           saved: 0,
           superseded: 0,
           moved: 0,
+          tookEffect: [],
         };
       }
       const { added, replaced, saved, superseded, moved } = result.facts;
@@ -46,6 +47,7 @@ export function createActivityHandlers(deps: ActivityHandlerDeps): ActivityHandl
         saved,
         superseded,
         moved,
+        tookEffect: result.tookEffect,
       };
     },
     'consolidation.status': async ({ agentId }) => {

@@ -60,6 +60,17 @@ export function createUpcomingRepo(sql: Sql) {
       );
       return result.rows.map(toUpcoming);
     },
+    /** The agents with a change whose date has come (at `now` or before). */
+    async agentsDue(now: string): Promise<string[]> {
+      const result = await sql.query<{ agent_id: string }>(
+        `SELECT DISTINCT b.agent_id FROM upcoming_lines u
+         JOIN blocks b ON b.id = u.block_id
+         WHERE u.starts_at <= $1
+         ORDER BY b.agent_id`,
+        [now],
+      );
+      return result.rows.map((r) => r.agent_id);
+    },
     /**
      * Takes the change for the caller's transaction: false when another one
      * took it first (it waits for that one to end), so it is applied once.

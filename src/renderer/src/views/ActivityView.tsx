@@ -6,6 +6,7 @@ import { useClient } from '../api/context';
 import { onMemoryChange } from '../api/memory-changes';
 import { ErrorNotice, toCallError } from '../components/ErrorNotice';
 import { when } from '../components/format';
+import { tookEffectSentence } from '../../../shared/took-effect';
 
 const PAGE = 50;
 
@@ -184,13 +185,17 @@ export function ActivityView(props: { agentId: string }): React.JSX.Element {
             void run(async () => {
               try {
                 const result = await client.call('consolidation.run', { agentId: props.agentId });
-                setNotice(
+                // Upcoming changes take effect without a model or a new message.
+                const tookEffect = tookEffectSentence(result.tookEffect);
+                const read =
                   result.stopped === 'no_model'
                     ? 'Load a model in Models & settings first: consolidation runs on it.'
                     : result.messages === 0
-                      ? 'Nothing new to consolidate.'
-                      : `Read ${result.messages} messages: ${result.added} added, ${result.replaced} corrected, ${result.saved} saved to archival memory.`,
-                );
+                      ? tookEffect
+                        ? 'No new messages to consolidate.'
+                        : 'Nothing new to consolidate.'
+                      : `Read ${result.messages} messages: ${result.added} added, ${result.replaced} corrected, ${result.saved} saved to archival memory.`;
+                setNotice(tookEffect ? `${tookEffect} ${read}` : read);
               } finally {
                 setBusy(false);
               }

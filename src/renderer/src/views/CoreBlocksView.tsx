@@ -243,10 +243,16 @@ export function CoreBlocksView(props: { agentId: string }): React.JSX.Element {
       if (agentId === props.agentId && event.type === 'message' && event.message.role === 'tool')
         void load();
     });
+    // And changes made outside a turn: a consolidation pass, an upcoming
+    // change whose date has come (with the view left open).
+    const offOwn = client.on('memory', ({ agentId }) => {
+      if (agentId === props.agentId) void load();
+    });
     // And edits made by another Locus sharing the memory server.
     const offOthers = onMemoryChange(client, props.agentId, ['blocks'], () => void load());
     return () => {
       offTurns();
+      offOwn();
       offOthers();
     };
   }, [client, props.agentId, load]);

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CallInput } from '../../../shared/contract';
-import type { Message, ScoredMessage } from '../../../shared/entities';
+import type { FoundMessage, Message } from '../../../shared/entities';
 import { agentSaid } from '../../../shared/message-text';
+import { untilLabel } from '../../../shared/past-facts';
 import { toolCallLine, toolResult } from '../../../shared/tool-call-line';
 import type { CallError } from '../api/client';
 import { useClient } from '../api/context';
@@ -45,23 +46,39 @@ function display(m: Message): string {
   return m.content;
 }
 
-function Line(props: { m: Message & { snippet?: string }; agentName: string; query: string }) {
+function Line(props: {
+  m: Message & { snippet?: string; until?: string | null };
+  agentName: string;
+  query: string;
+}) {
   // A long message found by search shows the part that matched (recall's snippet).
   const text = display(props.m);
   const matched = props.m.snippet !== undefined && agentSaid(props.m) !== null;
+  // Every fact kept from it was replaced: marked as a past fact is, as the CLI does.
+  const past = untilLabel(props.m.until);
+  const classes = [isPlumbing(props.m) && 'plumbing', past && 'past'].filter(Boolean).join(' ');
   return (
     <>
       <span className="muted">
         <time dateTime={props.m.createdAt}>{when(props.m.createdAt)}</time>{' '}
         {speaker(props.m, props.agentName)}:
       </span>{' '}
-      <span className={isPlumbing(props.m) ? 'plumbing' : ''}>
+      <span className={classes}>
         {matched ? (
           <MatchedText text={text} snippet={props.m.snippet ?? text} query={props.query} />
         ) : (
           <Highlight text={text} query={props.query} />
         )}
       </span>
+      {past && (
+        <span
+          className="muted until"
+          title="Every fact kept from this message was replaced by a newer one; it is kept as history."
+        >
+          {' '}
+          ({past})
+        </span>
+      )}
     </>
   );
 }
@@ -75,7 +92,7 @@ export function HistoryView(props: { agentId: string; agentName?: string }): Rea
   const [end, setEnd] = useState('');
   const [showTools, setShowTools] = useState(false);
   const [searched, setSearched] = useState('');
-  const [results, setResults] = useState<ScoredMessage[] | null>(null);
+  const [results, setResults] = useState<FoundMessage[] | null>(null);
   const [context, setContext] = useState<{ around: number; messages: Message[] } | null>(null);
   const [summaries, setSummaries] = useState<Message[]>([]);
   const [error, setError] = useState<CallError | null>(null);
