@@ -78,7 +78,8 @@ export function createConversations(options: ConversationsOptions) {
       const deleted = await db.transaction(async (tx) => {
         const gone = await createConversationsRepo(tx).delete(id);
         if (gone) {
-          const [forgetRepo, said] = [createForgetRepo(tx), new Set(gone.messageIds)];
+          const forgetRepo = createForgetRepo(tx);
+          const said = new Set(gone.messageIds);
           await forgetSurfaced(forgetRepo, gone.agentId, said);
           await forgetQuoted(forgetRepo, gone.agentId, said, DELETED_QUOTE);
         }
